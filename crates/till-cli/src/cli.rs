@@ -1,0 +1,243 @@
+//! The command-line contract. Names, flags and JSON keys here are relied on
+//! by scripts and tests outside this crate: extend, never rename.
+
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand};
+
+#[derive(Debug, Parser)]
+#[command(name = "till", version, about = "Till: offline-first point of sale for small shops", propagate_version = true)]
+pub struct Cli {
+    /// The store file (else $TILL_DB, else the OS user data folder).
+    #[arg(long, global = true, value_name = "PATH")]
+    pub db: Option<PathBuf>,
+
+    /// Machine-readable JSON on stdout; errors as {"error":{"code","message"}} on stderr.
+    #[arg(long, global = true)]
+    pub json: bool,
+
+    /// Who is working the till (recorded on sales and stock movements; else $TILL_USER, else $USER).
+    #[arg(long, global = true, value_name = "NAME")]
+    pub user: Option<String>,
+
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Create a new store.
+    Init(InitArgs),
+    /// Catalog: add, list, show, edit products.
+    #[command(subcommand)]
+    Product(ProductCmd),
+    /// Inventory: adjust, show, history.
+    #[command(subcommand)]
+    Stock(StockCmd),
+    /// Ring up and complete a sale in one go.
+    Sale(SaleArgs),
+    /// Completed orders: show, list, refund.
+    #[command(subcommand)]
+    Order(OrderCmd),
+    /// Prices: what a product costs now or at a given time, and why.
+    #[command(subcommand)]
+    Price(PriceCmd),
+    /// Demo data and load generation.
+    #[command(subcommand)]
+    Demo(DemoCmd),
+    /// Store settings.
+    #[command(subcommand)]
+    Settings(SettingsCmd),
+    /// Check the store: SQLite integrity and the stock ledger.
+    Doctor,
+}
+
+#[derive(Debug, Args)]
+pub struct InitArgs {
+    /// Fill the new store with a demo catalog.
+    #[arg(long)]
+    pub demo: bool,
+    /// ISO 4217 currency code.
+    #[arg(long, default_value = "EUR")]
+    pub currency: String,
+    /// "exclusive" (tax added at the till, the default) or "inclusive" (shelf prices include tax).
+    #[arg(long, default_value = "exclusive")]
+    pub tax_mode: String,
+    /// The shop's name, shown on receipts.
+    #[arg(long)]
+    pub name: Option<String>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum ProductCmd {
+    /// Add a product.
+    Add(ProductAddArgs),
+    /// List products.
+    List {
+        /// Only products whose SKU, name, barcode or category contains this.
+        #[arg(long)]
+        search: Option<String>,
+        /// Include inactive products.
+        #[arg(long)]
+        all: bool,
+    },
+    /// Show one product.
+    Show { sku: String },
+    /// Change a product.
+    Edit(ProductEditArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct ProductAddArgs {
+    #[arg(long)]
+    pub sku: String,
+    #[arg(long)]
+    pub name: String,
+    /// Base unit price, e.g. 4.50.
+    #[arg(long)]
+    pub price: String,
+    #[arg(long)]
+    pub cost: Option<String>,
+    #[arg(long)]
+    pub barcode: Option<String>,
+    /// Percent, e.g. 20 for 20 %. Without it: the store's default rate, else no tax.
+    #[arg(long)]
+    pub tax_rate: Option<String>,
+    #[arg(long)]
+    pub category: Option<String>,
+    /// Opening stock (recorded as a restock).
+    #[arg(long)]
+    pub stock: Option<String>,
+}
+
+#[derive(Debug, Args)]
+pub struct ProductEditArgs {
+    pub sku: String,
+    #[arg(long)]
+    pub name: Option<String>,
+    #[arg(long)]
+    pub price: Option<String>,
+    /// A cost, or "" to clear it.
+    #[arg(long)]
+    pub cost: Option<String>,
+    /// A barcode, or "" to clear it.
+    #[arg(long)]
+    pub barcode: Option<String>,
+    #[arg(long)]
+    pub tax_rate: Option<String>,
+    /// A category, or "" to clear it.
+    #[arg(long)]
+    pub category: Option<String>,
+    /// true or false.
+    #[arg(long)]
+    pub active: Option<bool>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum StockCmd {
+    /// Record a manual stock change.
+    Adjust {
+        sku: String,
+        /// Units to add (negative to remove).
+        #[arg(long, allow_hyphen_values = true)]
+        by: String,
+        /// restock, count, damage or correction.
+        #[arg(long)]
+        reason: String,
+        /// Free text kept with the movement.
+        #[arg(long)]
+        note: Option<String>,
+    },
+    /// On-hand quantity.
+    Show { sku: String },
+    /// The product's stock ledger.
+    History { sku: String },
+}
+
+#[derive(Debug, Args)]
+pub struct SaleArgs {
+    /// SKU or barcode, optionally with a quantity: COFFEE or COFFEEx3. Repeatable.
+    #[arg(long = "item", value_name = "SKU[xQ]", required = true, allow_hyphen_values = true)]
+    pub items: Vec<String>,
+    /// cash:AMOUNT or card:AMOUNT[:REFERENCE]. Repeatable for split payments.
+    #[arg(long = "pay", value_name = "METHOD:AMOUNT", allow_hyphen_values = true)]
+    pub pays: Vec<String>,
+    /// Order discount: "10%" or an amount.
+    #[arg(long)]
+    pub discount: Option<String>,
+    /// The customer's id.
+    #[arg(long)]
+    pub customer: Option<String>,
+    /// Idempotency key: repeating a sale with the same key returns the first receipt.
+    #[arg(long)]
+    pub key: Option<String>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum OrderCmd {
+    /// Show an order by id or receipt number.
+    Show { id: String },
+    /// List orders, oldest first.
+    List {
+        /// RFC 3339; orders at or after this time.
+        #[arg(long)]
+        from: Option<String>,
+        /// RFC 3339; orders before this time.
+        #[arg(long)]
+        to: Option<String>,
+        #[arg(long)]
+        limit: Option<String>,
+    },
+    /// Refund an order, fully or the given items.
+    Refund {
+        id: String,
+        /// SKU[xQ]; repeatable. Without it, everything not yet refunded.
+        #[arg(long = "item", value_name = "SKU[xQ]", allow_hyphen_values = true)]
+        items: Vec<String>,
+        /// Idempotency key.
+        #[arg(long)]
+        key: Option<String>,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum PriceCmd {
+    /// The unit price of a product and every step that changed it.
+    Show {
+        sku: String,
+        /// RFC 3339; price as of this time (default: now).
+        #[arg(long)]
+        at: Option<String>,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum DemoCmd {
+    /// Ring up realistic random sales through the normal checkout.
+    Sales {
+        #[arg(long)]
+        count: String,
+        #[arg(long, default_value = "1")]
+        seed: String,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum SettingsCmd {
+    /// Show the store settings.
+    Show,
+    /// Change store settings.
+    Set {
+        #[arg(long)]
+        name: Option<String>,
+        /// exclusive or inclusive.
+        #[arg(long)]
+        tax_mode: Option<String>,
+        /// Percent given to new products without a rate; "" clears it.
+        #[arg(long)]
+        default_tax_rate: Option<String>,
+        /// Allow selling more than on hand (true/false).
+        #[arg(long)]
+        allow_negative_stock: Option<bool>,
+    },
+}

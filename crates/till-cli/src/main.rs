@@ -1,0 +1,57 @@
+//! `till`: the headless command line over till-core.
+//!
+//! Exit codes: 0 ok; 2 bad input, bad usage or a refused operation; 1 any
+//! other failure. Errors go to stderr, as `{"error":{"code","message"}}`
+//! with `--json`.
+
+mod cli;
+mod print;
+mod run;
+
+use std::io::Write;
+use std::process::ExitCode;
+
+use clap::Parser;
+
+fn main() -> ExitCode {
+    let wants_json = std::env::args().any(|a| a == "--json");
+    let cli = match cli::Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(e) => {
+            use clap::error::ErrorKind;
+            if matches!(e.kind(), ErrorKind::DisplayHelp | ErrorKind::DisplayVersion) {
+                let _ = e.print();
+                return ExitCode::SUCCESS;
+            }
+            if wants_json {
+                let msg = e.render().to_string();
+                let first = msg.lines().next().unwrap_or("bad usage").trim_start_matches("error: ").to_string();
+                print_json_error("usage", &first);
+            } else {
+                let _ = e.print();
+            }
+            return ExitCode::from(2);
+        }
+    };
+    tracing_subscriber::fmt()
+        .with_env_filter(tracing_subscriber::EnvFilter::try_from_env("TILL_LOG").unwrap_or_else(|_| "warn".into()))
+        .with_writer(std::io::stderr)
+        .init();
+    let json = cli.json;
+    match run::run(cli) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            if json {
+                print_json_error(e.code(), &e.to_string());
+            } else {
+                eprintln!("till: {e}");
+            }
+            ExitCode::from(if e.is_user_error() { 2 } else { 1 })
+        }
+    }
+}
+
+fn print_json_error(code: &str, message: &str) {
+    let body = serde_json::json!({ "error": { "code": code, "message": message } });
+    let _ = writeln!(std::io::stderr(), "{body}");
+}

@@ -1,0 +1,152 @@
+//! Human-readable output. JSON output is the serde form of the same values.
+
+use std::fmt::Write;
+
+use till_core::catalog::Product;
+use till_core::inventory::Movement;
+use till_core::orders::{OrderSummary, Receipt, Refund};
+use till_core::pricing::Quote;
+use till_core::settings::Settings;
+
+pub fn product(p: &Product) -> String {
+    let mut s = String::new();
+    let _ = writeln!(s, "{}  {}", p.sku, p.name);
+    let _ = writeln!(s, "  price     {}", p.price);
+    if let Some(c) = &p.cost {
+        let _ = writeln!(s, "  cost      {c}");
+    }
+    let _ = writeln!(s, "  tax       {}%", p.tax_rate);
+    if let Some(b) = &p.barcode {
+        let _ = writeln!(s, "  barcode   {b}");
+    }
+    if let Some(c) = &p.category {
+        let _ = writeln!(s, "  category  {c}");
+    }
+    let _ = writeln!(s, "  on hand   {}", p.on_hand);
+    if !p.active {
+        let _ = writeln!(s, "  inactive");
+    }
+    s
+}
+
+pub fn products(list: &[Product]) -> String {
+    if list.is_empty() {
+        return "no products".into();
+    }
+    let mut s = format!("{:<14} {:<32} {:>10} {:>6} {:>8}  {}\n", "SKU", "NAME", "PRICE", "TAX%", "ON HAND", "CATEGORY");
+    for p in list {
+        let _ = writeln!(
+            s,
+            "{:<14} {:<32} {:>10} {:>6} {:>8}  {}{}",
+            p.sku,
+            truncate(&p.name, 32),
+            p.price,
+            p.tax_rate,
+            p.on_hand,
+            p.category.as_deref().unwrap_or(""),
+            if p.active { "" } else { " (inactive)" }
+        );
+    }
+    s
+}
+
+fn truncate(s: &str, n: usize) -> String {
+    if s.chars().count() <= n {
+        s.to_string()
+    } else {
+        s.chars().take(n - 1).collect::<String>() + "…"
+    }
+}
+
+pub fn movements(list: &[Movement]) -> String {
+    let mut s = String::new();
+    for m in list {
+        let _ = writeln!(
+            s,
+            "{}  {:<10} {:>+6}  {}  {}",
+            m.created_at,
+            m.kind.as_str(),
+            m.qty,
+            m.user,
+            m.reason.as_deref().or(m.order_id.as_deref()).unwrap_or("")
+        );
+    }
+    if s.is_empty() {
+        s = "no movements".into();
+    }
+    s
+}
+
+pub fn receipt(r: &Receipt) -> String {
+    let mut s = String::new();
+    let _ = writeln!(s, "Receipt {}   {}", r.number, r.created_at);
+    for l in &r.lines {
+        let _ = writeln!(s, "  {:>3} x {:<28} {:>9} {:>10}", l.qty, truncate(&l.name, 28), l.unit_price, l.total);
+        if let Some(note) = &l.price_note {
+            let _ = writeln!(s, "        {note}");
+        }
+        if l.refunded_qty > 0 {
+            let _ = writeln!(s, "        refunded {}", l.refunded_qty);
+        }
+    }
+    let _ = writeln!(s, "  {:<40} {:>10}", "Subtotal", r.subtotal);
+    if !r.discount.is_zero() {
+        let _ = writeln!(s, "  {:<40} {:>10}", "Discount", format!("-{}", r.discount));
+    }
+    for t in &r.taxes {
+        let label = if r.tax_mode == "inclusive" { format!("incl. tax {}% on {}", t.rate, t.base) } else { format!("Tax {}% on {}", t.rate, t.base) };
+        let _ = writeln!(s, "  {:<40} {:>10}", label, t.tax);
+    }
+    let _ = writeln!(s, "  {:<40} {:>10} {}", "TOTAL", r.total, r.currency);
+    for p in &r.payments {
+        let _ = writeln!(s, "  {:<40} {:>10}", format!("Paid {}{}", p.method.as_str(), p.reference.as_ref().map(|x| format!(" ({x})")).unwrap_or_default()), p.amount);
+    }
+    let _ = writeln!(s, "  {:<40} {:>10}", "Change", r.change);
+    for f in &r.refunds {
+        let _ = writeln!(s, "  Refund {} {}: {}", f.created_at, f.method.as_str(), f.amount);
+    }
+    let _ = writeln!(s, "  order id {}", r.id);
+    s
+}
+
+pub fn refund(r: &Refund) -> String {
+    let mut s = format!("Refund for {}: {} back in {}\n", r.number, r.amount, r.method.as_str());
+    for l in &r.lines {
+        let _ = writeln!(s, "  {} x {}  {}", l.qty, l.sku, l.amount);
+    }
+    s
+}
+
+pub fn orders(list: &[OrderSummary]) -> String {
+    if list.is_empty() {
+        return "no orders".into();
+    }
+    let mut s = String::new();
+    for o in list {
+        let _ = writeln!(s, "{}  {}  {:>3} items  {:>10}  {}", o.number, o.created_at, o.items, o.total, o.status);
+    }
+    s
+}
+
+pub fn quote(q: &Quote) -> String {
+    let mut s = format!("{}  {}: {} (base {}, {} on hand)\n", q.sku, q.name, q.price, q.base_price, q.on_hand);
+    for a in &q.adjustments {
+        let _ = writeln!(s, "  {:<12} {:<40} {:>+10}", a.source, a.description, a.effect);
+    }
+    s
+}
+
+pub fn settings(st: &Settings) -> String {
+    format!(
+        "store       {}\ncurrency    {} ({} decimals)\ntax mode    {}\ndefault tax {}\nneg. stock  {}\ndevice      {} ({})\nstore id    {}\n",
+        st.store_name,
+        st.currency.code,
+        st.currency.minor_units,
+        st.tax_mode,
+        st.default_tax_rate.map(|r| format!("{r}%")).unwrap_or_else(|| "none".into()),
+        if st.allow_negative_stock { "allowed" } else { "refused" },
+        st.device_prefix,
+        st.device_id,
+        st.store_id
+    )
+}

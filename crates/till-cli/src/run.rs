@@ -1,0 +1,296 @@
+//! Runs one parsed command against the store.
+
+use std::path::PathBuf;
+
+use rust_decimal::Decimal;
+use serde::Serialize;
+use till_core::catalog::{NewProduct, ProductUpdate};
+use till_core::checkout::{SaleLine, SaleRequest, Tender};
+use till_core::money::Currency;
+use till_core::orders::RefundRequest;
+use till_core::settings::{Settings, SettingsUpdate};
+use till_core::store::parse_ts;
+use till_core::tax::parse_rate;
+use till_core::totals::Discount;
+use till_core::{Error, Result, Store};
+
+use crate::cli::*;
+use crate::print;
+
+/// The store path: --db, else $TILL_DB, else the OS user data folder.
+fn store_path(cli_db: &Option<PathBuf>) -> Result<PathBuf> {
+    if let Some(p) = cli_db {
+        return Ok(p.clone());
+    }
+    if let Some(p) = std::env::var_os("TILL_DB").filter(|p| !p.is_empty()) {
+        return Ok(PathBuf::from(p));
+    }
+    dirs::data_dir()
+        .map(|d| d.join("till").join("till.db"))
+        .ok_or_else(|| Error::invalid("--db", "no user data folder on this system; pass --db PATH or set TILL_DB"))
+}
+
+struct Ctx {
+    json: bool,
+}
+
+impl Ctx {
+    /// Prints `value` as JSON, or as text through `human`.
+    fn out<T: Serialize>(&self, value: &T, human: impl FnOnce(&T) -> String) -> Result<()> {
+        if self.json {
+            let text = serde_json::to_string_pretty(value).map_err(|e| Error::Internal(e.to_string()))?;
+            println!("{text}");
+        } else {
+            let text = human(value);
+            if !text.is_empty() {
+                println!("{}", text.trim_end());
+            }
+        }
+        Ok(())
+    }
+}
+
+pub fn run(cli: Cli) -> Result<()> {
+    let ctx = Ctx { json: cli.json };
+    let path = store_path(&cli.db)?;
+    if let Command::Init(args) = &cli.command {
+        return init(&ctx, &path, args);
+    }
+    let mut store = Store::open(&path)?;
+    if let Some(u) = &cli.user {
+        store.set_user(u.clone());
+    }
+    match cli.command {
+        Command::Init(_) => unreachable!("handled above"),
+        Command::Product(cmd) => product(&ctx, &mut store, cmd),
+        Command::Stock(cmd) => stock(&ctx, &mut store, cmd),
+        Command::Sale(args) => sale(&ctx, &mut store, args),
+        Command::Order(cmd) => order(&ctx, &mut store, cmd),
+        Command::Price(PriceCmd::Show { sku, at }) => {
+            let at = match at {
+                Some(t) => parse_ts("--at", &t)?,
+                None => store.now(),
+            };
+            let q = store.quote(&sku, at)?;
+            ctx.out(&q, print::quote)
+        }
+        Command::Demo(DemoCmd::Sales { count, seed }) => {
+            let count = parse_count("--count", &count)?;
+            let seed: u64 = seed.trim().parse().map_err(|_| Error::invalid("--seed", format!("{seed:?} is not a whole number")))?;
+            let summary = till_core::demo::run_sales(&mut store, count as usize, seed)?;
+            ctx.out(&summary, |s| format!("{} demo sales, {} items, revenue {} ({} restocks)", s.orders, s.items, s.revenue, s.restocks))
+        }
+        Command::Settings(SettingsCmd::Show) => ctx.out(store.settings(), print::settings),
+        Command::Settings(SettingsCmd::Set { name, tax_mode, default_tax_rate, allow_negative_stock }) => {
+            let update = SettingsUpdate {
+                store_name: name,
+                tax_mode: tax_mode.map(|m| m.parse()).transpose()?,
+                default_tax_rate: default_tax_rate
+                    .map(|r| if r.trim().is_empty() { Ok(None) } else { parse_rate(&r).map(Some) })
+                    .transpose()?,
+                allow_negative_stock,
+            };
+            let s = store.update_settings(update)?;
+            ctx.out(&s, print::settings)
+        }
+        Command::Doctor => {
+            let integrity = store.integrity_check()?;
+            let drift = store.stock_drift()?;
+            let report = serde_json::json!({ "integrity": integrity, "stock_drift": drift.iter().map(|(sku, cached, ledger)| serde_json::json!({"sku": sku, "cached": cached, "ledger": ledger})).collect::<Vec<_>>() });
+            ctx.out(&report, |_| format!("integrity: {integrity}\nstock ledger: {}", if drift.is_empty() { "consistent".to_string() } else { format!("{} products drifted", drift.len()) }))?;
+            if integrity != "ok" || !drift.is_empty() {
+                return Err(Error::Refused("the store failed its checks".into()));
+            }
+            Ok(())
+        }
+    }
+}
+
+fn init(ctx: &Ctx, path: &PathBuf, args: &InitArgs) -> Result<()> {
+    let currency = Currency::from_code(&args.currency)?;
+    let mut settings = Settings { currency, tax_mode: args.tax_mode.parse()?, ..Settings::default() };
+    if let Some(name) = &args.name {
+        if name.trim().is_empty() {
+            return Err(Error::invalid("--name", "must not be empty"));
+        }
+        settings.store_name = name.trim().to_string();
+    } else if args.demo {
+        settings.store_name = "Till Demo Café".into();
+    }
+    let mut store = Store::create(path, settings)?;
+    let products = if args.demo { till_core::demo::seed_catalog(&mut store)? } else { 0 };
+    let report = serde_json::json!({
+        "path": store.path().display().to_string(),
+        "store_id": store.settings().store_id,
+        "device_id": store.settings().device_id,
+        "currency": store.settings().currency.code,
+        "products": products,
+    });
+    ctx.out(&report, |_| {
+        format!(
+            "created store {} ({}){}",
+            store.path().display(),
+            store.settings().currency.code,
+            if products > 0 { format!(" with {products} demo products") } else { String::new() }
+        )
+    })
+}
+
+fn parse_count(field: &str, text: &str) -> Result<i64> {
+    match text.trim().parse::<i64>() {
+        Ok(n) if n >= 1 => Ok(n),
+        Ok(n) => Err(Error::invalid(field, format!("{n} must be at least 1"))),
+        Err(_) => Err(Error::invalid(field, format!("{text:?} is not a whole number"))),
+    }
+}
+
+/// Splits "SKUx3" into ("SKU", 3); "SKU" alone is one unit. The quantity is
+/// what follows the last lowercase "x" when that is a number.
+pub fn parse_item(text: &str) -> Result<(String, i64)> {
+    let t = text.trim();
+    if t.is_empty() {
+        return Err(Error::invalid("--item", "must not be empty"));
+    }
+    if let Some(pos) = t.rfind('x') {
+        let (code, qty) = (&t[..pos], &t[pos + 1..]);
+        let numeric = !qty.is_empty() && qty.trim_start_matches(['-', '+']).chars().all(|c| c.is_ascii_digit() || c == '.');
+        if !code.is_empty() && numeric {
+            return match qty.parse::<i64>() {
+                Ok(q) if q >= 1 => Ok((code.to_string(), q)),
+                Ok(q) => Err(Error::invalid(format!("--item {t}"), format!("quantity {q} must be at least 1"))),
+                Err(_) => Err(Error::invalid(format!("--item {t}"), format!("quantity {qty:?} must be a whole number"))),
+            };
+        }
+    }
+    Ok((t.to_string(), 1))
+}
+
+fn opt_amount(c: &Currency, field: &str, v: &Option<String>) -> Result<Option<Decimal>> {
+    v.as_deref().map(|s| c.parse_non_negative(field, s)).transpose()
+}
+
+/// "" clears an optional field; anything else sets it.
+fn clearable(v: Option<String>) -> Option<Option<String>> {
+    v.map(|s| if s.trim().is_empty() { None } else { Some(s) })
+}
+
+fn product(ctx: &Ctx, store: &mut Store, cmd: ProductCmd) -> Result<()> {
+    let c = store.settings().currency.clone();
+    match cmd {
+        ProductCmd::Add(a) => {
+            let stock = a
+                .stock
+                .as_deref()
+                .map(|s| s.trim().parse::<i64>().map_err(|_| Error::invalid("--stock", format!("{s:?} is not a whole number"))))
+                .transpose()?;
+            let p = store.add_product(NewProduct {
+                sku: a.sku,
+                name: a.name,
+                price: c.parse_non_negative("--price", &a.price)?,
+                cost: opt_amount(&c, "--cost", &a.cost)?,
+                barcode: a.barcode,
+                tax_rate: a.tax_rate.as_deref().map(parse_rate).transpose()?,
+                category: a.category,
+                stock,
+            })?;
+            ctx.out(&p, print::product)
+        }
+        ProductCmd::List { search, all } => {
+            let list = store.products(search.as_deref(), all)?;
+            ctx.out(&list, |l| print::products(l))
+        }
+        ProductCmd::Show { sku } => {
+            let p = store.product(&sku)?;
+            ctx.out(&p, print::product)
+        }
+        ProductCmd::Edit(a) => {
+            let cost = match clearable(a.cost) {
+                Some(Some(v)) => Some(Some(c.parse_non_negative("--cost", &v)?)),
+                Some(None) => Some(None),
+                None => None,
+            };
+            let p = store.update_product(
+                &a.sku,
+                ProductUpdate {
+                    name: a.name,
+                    price: opt_amount(&c, "--price", &a.price)?,
+                    cost,
+                    barcode: clearable(a.barcode),
+                    tax_rate: a.tax_rate.as_deref().map(parse_rate).transpose()?,
+                    category: clearable(a.category),
+                    active: a.active,
+                },
+            )?;
+            ctx.out(&p, print::product)
+        }
+    }
+}
+
+fn stock(ctx: &Ctx, store: &mut Store, cmd: StockCmd) -> Result<()> {
+    match cmd {
+        StockCmd::Adjust { sku, by, reason, note } => {
+            let by: i64 = by.trim().parse().map_err(|_| Error::invalid("--by", format!("{by:?} is not a whole number")))?;
+            let level = store.adjust_stock(&sku, by, reason.parse()?, note.as_deref())?;
+            ctx.out(&level, |l| format!("{}: {} on hand", l.sku, l.on_hand))
+        }
+        StockCmd::Show { sku } => {
+            let level = store.stock(&sku)?;
+            ctx.out(&level, |l| format!("{}: {} on hand", l.sku, l.on_hand))
+        }
+        StockCmd::History { sku } => {
+            let moves = store.movements(&sku)?;
+            ctx.out(&moves, |m| print::movements(m))
+        }
+    }
+}
+
+fn sale(ctx: &Ctx, store: &mut Store, a: SaleArgs) -> Result<()> {
+    let c = store.settings().currency.clone();
+    let lines = a
+        .items
+        .iter()
+        .map(|i| parse_item(i).map(|(code, qty)| SaleLine { code, qty, discount: None }))
+        .collect::<Result<Vec<_>>>()?;
+    let tenders = a.pays.iter().map(|p| Tender::parse(p, &c)).collect::<Result<Vec<_>>>()?;
+    let order_discount = a.discount.as_deref().map(|d| Discount::parse("--discount", d, &c)).transpose()?;
+    let receipt = store.sell(SaleRequest { key: a.key, lines, order_discount, tenders, customer_id: a.customer })?;
+    ctx.out(&receipt, print::receipt)
+}
+
+fn order(ctx: &Ctx, store: &mut Store, cmd: OrderCmd) -> Result<()> {
+    match cmd {
+        OrderCmd::Show { id } => {
+            let r = store.order(&id)?;
+            ctx.out(&r, print::receipt)
+        }
+        OrderCmd::List { from, to, limit } => {
+            let from = from.map(|t| parse_ts("--from", &t)).transpose()?;
+            let to = to.map(|t| parse_ts("--to", &t)).transpose()?;
+            let limit = limit.map(|l| parse_count("--limit", &l)).transpose()?;
+            let list = store.orders(from, to, limit)?;
+            ctx.out(&list, |l| print::orders(l))
+        }
+        OrderCmd::Refund { id, items, key } => {
+            let items = if items.is_empty() { None } else { Some(items.iter().map(|i| parse_item(i)).collect::<Result<Vec<_>>>()?) };
+            let r = store.refund(RefundRequest { order: id, items, key })?;
+            ctx.out(&r, print::refund)
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::parse_item;
+
+    #[test]
+    fn items_parse() {
+        assert_eq!(parse_item("ESPx3").unwrap(), ("ESP".into(), 3));
+        assert_eq!(parse_item("ESP").unwrap(), ("ESP".into(), 1));
+        assert_eq!(parse_item("BOX").unwrap(), ("BOX".into(), 1));
+        assert_eq!(parse_item("boxx2").unwrap(), ("box".into(), 2));
+        assert!(parse_item("ESPx0").is_err());
+        assert!(parse_item("ESPx-1").is_err());
+        assert!(parse_item("ESPx1.5").is_err());
+        assert!(parse_item("").is_err());
+    }
+}

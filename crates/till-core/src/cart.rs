@@ -1,0 +1,347 @@
+//! The open cart at the counter, kept in the store.
+//!
+//! Each change is its own small transaction, so a crash or a closed window
+//! loses nothing the cashier rang up. A line's unit price is fixed when the
+//! line is added and does not change under the customer's eyes. The cart id
+//! is the sale's idempotency key: completing the same cart twice (a double
+//! click, a retry, a second window) returns the first receipt.
+
+use rusqlite::{params, Connection, OptionalExtension};
+use rust_decimal::Decimal;
+use serde::{Deserialize, Serialize};
+
+use crate::catalog::{dec_col, Product, PRODUCT_COLUMNS};
+use crate::checkout::{check_stock, commit_sale, line_inputs, PricedLine, SaleInput, Tender};
+use crate::error::{Error, Result};
+use crate::orders::{load_receipt, Receipt};
+use crate::pricing;
+use crate::store::{ts, Store};
+use crate::totals::{compute, Discount, Totals};
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct CartLine {
+    pub id: i64,
+    pub sku: String,
+    pub name: String,
+    pub qty: i64,
+    pub unit_price: Decimal,
+    pub price_note: Option<String>,
+    pub discount: Option<Discount>,
+    pub tax_rate: Decimal,
+    /// unit_price x qty.
+    pub total: Decimal,
+    /// Line discount plus its share of the order discount.
+    pub discount_amount: Decimal,
+    pub on_hand: i64,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Cart {
+    pub id: String,
+    pub status: String,
+    pub lines: Vec<CartLine>,
+    pub order_discount: Option<Discount>,
+    pub subtotal: Decimal,
+    pub discount: Decimal,
+    pub tax: Decimal,
+    pub taxes: Vec<crate::totals::TaxLine>,
+    pub total: Decimal,
+    pub tax_mode: String,
+    pub currency: String,
+    pub order_id: Option<String>,
+}
+
+fn parse_discount(text: Option<String>) -> Option<Discount> {
+    let t = text?;
+    if let Some(p) = t.strip_suffix('%') {
+        p.parse().ok().map(Discount::Percent)
+    } else {
+        t.parse().ok().map(Discount::Amount)
+    }
+}
+
+/// The cart's lines with their products, in the order they were added.
+fn load_lines(conn: &Connection, cart_id: &str) -> Result<Vec<(i64, PricedLine)>> {
+    let mut stmt = conn.prepare_cached(&format!(
+        "SELECT cl.id, cl.qty, cl.unit_price, cl.price_note, cl.discount, {PRODUCT_COLUMNS}
+         FROM cart_lines cl JOIN products p ON p.id = cl.product_id LEFT JOIN stock_levels s ON s.product_id = p.id
+         WHERE cl.cart_id = ?1 ORDER BY cl.id"
+    ))?;
+    let rows = stmt.query_map([cart_id], |r| {
+        let id: i64 = r.get(0)?;
+        let qty: i64 = r.get(1)?;
+        let unit_price = dec_col(r, 2)?;
+        let price_note: Option<String> = r.get(3)?;
+        let discount: Option<String> = r.get(4)?;
+        // Product columns start at index 5.
+        let product = Product {
+            id: r.get(5)?,
+            sku: r.get(6)?,
+            name: r.get(7)?,
+            barcode: r.get(8)?,
+            price: dec_col(r, 9)?,
+            cost: crate::catalog::opt_dec_col(r, 10)?,
+            tax_rate: dec_col(r, 11)?,
+            category: r.get(12)?,
+            active: r.get(13)?,
+            on_hand: r.get(14)?,
+        };
+        Ok((id, PricedLine { product, qty, unit_price, price_note, discount: parse_discount(discount) }))
+    })?;
+    Ok(rows.collect::<rusqlite::Result<Vec<_>>>()?)
+}
+
+impl Store {
+    fn cart_row(&self, cart_id: &str) -> Result<(String, Option<String>, Option<String>)> {
+        self.conn
+            .query_row("SELECT status, order_discount, order_id FROM carts WHERE id = ?1", [cart_id], |r| {
+                Ok((r.get(0)?, r.get(1)?, r.get(2)?))
+            })
+            .optional()?
+            .ok_or_else(|| Error::not_found("cart", cart_id))
+    }
+
+    /// The cart as the counter shows it, with live totals.
+    pub fn cart(&self, cart_id: &str) -> Result<Cart> {
+        let (status, order_discount, order_id) = self.cart_row(cart_id)?;
+        let order_discount = parse_discount(order_discount);
+        let lines = load_lines(&self.conn, cart_id)?;
+        let priced: Vec<PricedLine> = lines.iter().map(|(_, l)| l.clone()).collect();
+        let currency = &self.settings.currency;
+        let totals = match compute(currency, self.settings.tax_mode, &line_inputs(&priced), order_discount.as_ref()) {
+            Ok(t) => t,
+            // A discount that no longer fits (lines removed) is shown as none
+            // until the cashier changes it; completing would refuse it.
+            Err(_) => compute(currency, self.settings.tax_mode, &line_inputs(&priced), None)?,
+        };
+        let Totals { lines: line_totals, subtotal, discount, tax, taxes, total } = totals;
+        Ok(Cart {
+            id: cart_id.to_string(),
+            status,
+            lines: lines
+                .into_iter()
+                .zip(line_totals)
+                .map(|((id, l), t)| CartLine {
+                    id,
+                    sku: l.product.sku,
+                    name: l.product.name,
+                    qty: l.qty,
+                    unit_price: l.unit_price,
+                    price_note: l.price_note,
+                    discount: l.discount,
+                    tax_rate: l.product.tax_rate,
+                    total: t.gross,
+                    discount_amount: t.discount,
+                    on_hand: l.product.on_hand,
+                })
+                .collect(),
+            order_discount,
+            subtotal,
+            discount,
+            tax,
+            taxes,
+            total,
+            tax_mode: self.settings.tax_mode.to_string(),
+            currency: currency.code.clone(),
+            order_id,
+        })
+    }
+
+    /// The newest open cart, or a new one: after a crash the counter comes
+    /// back to what it was ringing up.
+    pub fn current_cart(&mut self) -> Result<Cart> {
+        let open: Option<String> = self
+            .conn
+            .query_row("SELECT id FROM carts WHERE status = 'open' ORDER BY created_at DESC, rowid DESC LIMIT 1", [], |r| r.get(0))
+            .optional()?;
+        match open {
+            Some(id) => self.cart(&id),
+            None => self.new_cart(),
+        }
+    }
+
+    pub fn new_cart(&mut self) -> Result<Cart> {
+        let id = uuid::Uuid::now_v7().to_string();
+        let now = ts(self.now());
+        let tx = self.write_tx()?;
+        tx.execute("INSERT INTO carts (id, status, created_at, updated_at) VALUES (?1, 'open', ?2, ?2)", params![id, now])?;
+        tx.commit()?;
+        self.cart(&id)
+    }
+
+    fn require_open(&self, cart_id: &str) -> Result<()> {
+        let (status, _, _) = self.cart_row(cart_id)?;
+        match status.as_str() {
+            "open" => Ok(()),
+            s => Err(Error::Refused(format!("this cart is {s}; start a new sale"))),
+        }
+    }
+
+    /// Adds `qty` of the product with this SKU or barcode, at its price now.
+    /// Adding a product already in the cart at the same price and with no
+    /// line discount raises that line's quantity instead.
+    pub fn cart_add(&mut self, cart_id: &str, code: &str, qty: i64) -> Result<Cart> {
+        if qty <= 0 {
+            return Err(Error::invalid("quantity", format!("{qty} must be at least 1")));
+        }
+        self.require_open(cart_id)?;
+        let product = self.find_product(code)?;
+        if !product.active {
+            return Err(Error::InactiveProduct(product.sku));
+        }
+        let now = self.now();
+        let quote = pricing::quote(&product, &self.settings.currency, now);
+        let settings = self.settings.clone();
+        let tx = self.write_tx()?;
+        let existing: Option<(i64, i64)> = tx
+            .query_row(
+                "SELECT id, qty FROM cart_lines WHERE cart_id = ?1 AND product_id = ?2 AND unit_price = ?3 AND discount IS NULL
+                 ORDER BY id DESC LIMIT 1",
+                params![cart_id, product.id, quote.price.to_string()],
+                |r| Ok((r.get(0)?, r.get(1)?)),
+            )
+            .optional()?;
+        let mut lines: Vec<PricedLine> = load_lines(&tx, cart_id)?.into_iter().map(|(_, l)| l).collect();
+        lines.push(PricedLine { product: product.clone(), qty, unit_price: quote.price, price_note: quote.note.clone(), discount: None });
+        check_stock(&tx, &settings, &lines)?;
+        match existing {
+            Some((line_id, old)) => {
+                tx.execute("UPDATE cart_lines SET qty = ?1 WHERE id = ?2", params![old + qty, line_id])?;
+            }
+            None => {
+                tx.execute(
+                    "INSERT INTO cart_lines (cart_id, product_id, qty, unit_price, price_note, added_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+                    params![cart_id, product.id, qty, quote.price.to_string(), quote.note, ts(now)],
+                )?;
+            }
+        }
+        tx.execute("UPDATE carts SET updated_at = ?1 WHERE id = ?2", params![ts(now), cart_id])?;
+        tx.commit()?;
+        self.cart(cart_id)
+    }
+
+    pub fn cart_set_qty(&mut self, cart_id: &str, line_id: i64, qty: i64) -> Result<Cart> {
+        if qty <= 0 {
+            return Err(Error::invalid("quantity", format!("{qty} must be at least 1; remove the line instead")));
+        }
+        self.require_open(cart_id)?;
+        let settings = self.settings.clone();
+        let tx = self.write_tx()?;
+        let mut lines = load_lines(&tx, cart_id)?;
+        let line = lines.iter_mut().find(|(id, _)| *id == line_id).ok_or_else(|| Error::not_found("cart line", line_id.to_string()))?;
+        let grows = qty > line.1.qty;
+        line.1.qty = qty;
+        if grows {
+            let priced: Vec<PricedLine> = lines.into_iter().map(|(_, l)| l).collect();
+            check_stock(&tx, &settings, &priced)?;
+        }
+        tx.execute("UPDATE cart_lines SET qty = ?1 WHERE id = ?2 AND cart_id = ?3", params![qty, line_id, cart_id])?;
+        tx.commit()?;
+        self.cart(cart_id)
+    }
+
+    pub fn cart_remove(&mut self, cart_id: &str, line_id: i64) -> Result<Cart> {
+        self.require_open(cart_id)?;
+        let tx = self.write_tx()?;
+        let n = tx.execute("DELETE FROM cart_lines WHERE id = ?1 AND cart_id = ?2", params![line_id, cart_id])?;
+        if n == 0 {
+            return Err(Error::not_found("cart line", line_id.to_string()));
+        }
+        tx.commit()?;
+        self.cart(cart_id)
+    }
+
+    /// Sets or clears (`None`) a line's discount.
+    pub fn cart_line_discount(&mut self, cart_id: &str, line_id: i64, discount: Option<Discount>) -> Result<Cart> {
+        self.require_open(cart_id)?;
+        if let Some(d) = &discount {
+            d.validate("line discount")?;
+            let cart = self.cart(cart_id)?;
+            let line =
+                cart.lines.iter().find(|l| l.id == line_id).ok_or_else(|| Error::not_found("cart line", line_id.to_string()))?;
+            if let Discount::Amount(a) = d {
+                if *a > line.total {
+                    return Err(Error::invalid("line discount", format!("{a} off is more than the line's {}", line.total)));
+                }
+            }
+            self.check_amount_scale("line discount", d)?;
+        }
+        let tx = self.write_tx()?;
+        let n = tx.execute(
+            "UPDATE cart_lines SET discount = ?1 WHERE id = ?2 AND cart_id = ?3",
+            params![discount.map(|d| d.to_text()), line_id, cart_id],
+        )?;
+        if n == 0 {
+            return Err(Error::not_found("cart line", line_id.to_string()));
+        }
+        tx.commit()?;
+        self.cart(cart_id)
+    }
+
+    /// Sets or clears (`None`) the discount on the whole order.
+    pub fn cart_order_discount(&mut self, cart_id: &str, discount: Option<Discount>) -> Result<Cart> {
+        self.require_open(cart_id)?;
+        if let Some(d) = &discount {
+            d.validate("order discount")?;
+            self.check_amount_scale("order discount", d)?;
+            let lines: Vec<PricedLine> = load_lines(&self.conn, cart_id)?.into_iter().map(|(_, l)| l).collect();
+            compute(&self.settings.currency, self.settings.tax_mode, &line_inputs(&lines), Some(d))?;
+        }
+        let tx = self.write_tx()?;
+        tx.execute("UPDATE carts SET order_discount = ?1 WHERE id = ?2", params![discount.map(|d| d.to_text()), cart_id])?;
+        tx.commit()?;
+        self.cart(cart_id)
+    }
+
+    fn check_amount_scale(&self, field: &str, d: &Discount) -> Result<()> {
+        if let Discount::Amount(a) = d {
+            self.check_amount(field, *a)?;
+        }
+        Ok(())
+    }
+
+    /// Voids an open cart: nothing is sold, nothing is kept.
+    pub fn cart_void(&mut self, cart_id: &str) -> Result<()> {
+        self.require_open(cart_id)?;
+        let now = ts(self.now());
+        let tx = self.write_tx()?;
+        tx.execute("UPDATE carts SET status = 'voided', updated_at = ?1 WHERE id = ?2 AND status = 'open'", params![now, cart_id])?;
+        tx.commit()?;
+        Ok(())
+    }
+
+    /// Completes the cart: one transaction that writes the sale and closes
+    /// the cart. Idempotent: a completed cart returns its receipt again.
+    pub fn cart_complete(&mut self, cart_id: &str, tenders: &[Tender]) -> Result<Receipt> {
+        let now = self.now();
+        let settings = self.settings.clone();
+        let user = self.user().to_string();
+        let tx = self.write_tx()?;
+        let (status, order_discount, order_id): (String, Option<String>, Option<String>) = tx
+            .query_row("SELECT status, order_discount, order_id FROM carts WHERE id = ?1", [cart_id], |r| {
+                Ok((r.get(0)?, r.get(1)?, r.get(2)?))
+            })
+            .optional()?
+            .ok_or_else(|| Error::not_found("cart", cart_id))?;
+        match (status.as_str(), order_id) {
+            ("completed", Some(order_id)) => return load_receipt(&tx, &order_id),
+            ("voided", _) => return Err(Error::Refused("this cart was voided; start a new sale".into())),
+            _ => {}
+        }
+        let lines: Vec<PricedLine> = load_lines(&tx, cart_id)?.into_iter().map(|(_, l)| l).collect();
+        let order_discount = parse_discount(order_discount);
+        let receipt = commit_sale(
+            &tx,
+            &settings,
+            &user,
+            now,
+            SaleInput { key: cart_id, lines: &lines, order_discount: order_discount.as_ref(), tenders, customer_id: None },
+        )?;
+        tx.execute(
+            "UPDATE carts SET status = 'completed', order_id = ?1, updated_at = ?2 WHERE id = ?3",
+            params![receipt.id, ts(now), cart_id],
+        )?;
+        tx.commit()?;
+        Ok(receipt)
+    }
+}

@@ -1,0 +1,241 @@
+//! The catalog: products with SKU, optional barcode, prices, tax and category.
+
+use rusqlite::{params, OptionalExtension, Row};
+use rust_decimal::Decimal;
+use serde::{Deserialize, Serialize};
+use std::str::FromStr;
+
+use crate::error::{Error, Result};
+use crate::inventory::MovementKind;
+use crate::store::{ts, Store};
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Product {
+    pub id: i64,
+    pub sku: String,
+    pub name: String,
+    pub barcode: Option<String>,
+    pub price: Decimal,
+    pub cost: Option<Decimal>,
+    /// Percent.
+    pub tax_rate: Decimal,
+    pub category: Option<String>,
+    pub active: bool,
+    pub on_hand: i64,
+}
+
+#[derive(Debug, Clone, Default, Deserialize)]
+pub struct NewProduct {
+    pub sku: String,
+    pub name: String,
+    pub price: Decimal,
+    pub cost: Option<Decimal>,
+    pub barcode: Option<String>,
+    /// `None` takes the store's default rate (no tax unless one is set).
+    pub tax_rate: Option<Decimal>,
+    pub category: Option<String>,
+    /// Opening stock, recorded as a restock movement.
+    pub stock: Option<i64>,
+}
+
+/// Fields to change; `None` leaves a field as it is. For the optional
+/// fields, `Some(None)` clears them.
+#[derive(Debug, Clone, Default, Deserialize)]
+pub struct ProductUpdate {
+    pub name: Option<String>,
+    pub price: Option<Decimal>,
+    pub cost: Option<Option<Decimal>>,
+    pub barcode: Option<Option<String>>,
+    pub tax_rate: Option<Decimal>,
+    pub category: Option<Option<String>>,
+    pub active: Option<bool>,
+}
+
+pub(crate) const PRODUCT_COLUMNS: &str = "p.id, p.sku, p.name, p.barcode, p.price, p.cost, p.tax_rate, p.category, p.active, COALESCE(s.on_hand, 0)";
+pub(crate) const PRODUCT_FROM: &str = "products p LEFT JOIN stock_levels s ON s.product_id = p.id";
+
+pub(crate) fn dec_col(row: &Row, idx: usize) -> rusqlite::Result<Decimal> {
+    let s: String = row.get(idx)?;
+    Decimal::from_str(&s).map_err(|e| rusqlite::Error::FromSqlConversionFailure(idx, rusqlite::types::Type::Text, Box::new(e)))
+}
+
+pub(crate) fn opt_dec_col(row: &Row, idx: usize) -> rusqlite::Result<Option<Decimal>> {
+    let s: Option<String> = row.get(idx)?;
+    s.map(|s| Decimal::from_str(&s).map_err(|e| rusqlite::Error::FromSqlConversionFailure(idx, rusqlite::types::Type::Text, Box::new(e))))
+        .transpose()
+}
+
+pub(crate) fn product_from_row(row: &Row) -> rusqlite::Result<Product> {
+    Ok(Product {
+        id: row.get(0)?,
+        sku: row.get(1)?,
+        name: row.get(2)?,
+        barcode: row.get(3)?,
+        price: dec_col(row, 4)?,
+        cost: opt_dec_col(row, 5)?,
+        tax_rate: dec_col(row, 6)?,
+        category: row.get(7)?,
+        active: row.get(8)?,
+        on_hand: row.get(9)?,
+    })
+}
+
+fn validate_code(field: &str, value: &str) -> Result<String> {
+    let v = value.trim();
+    if v.is_empty() {
+        return Err(Error::invalid(field, "must not be empty"));
+    }
+    if v.len() > 64 || v.chars().any(|c| c.is_whitespace() || c.is_control()) {
+        return Err(Error::invalid(field, format!("{value:?} must be at most 64 characters with no spaces")));
+    }
+    Ok(v.to_string())
+}
+
+fn clean_opt(value: Option<String>) -> Option<String> {
+    value.map(|v| v.trim().to_string()).filter(|v| !v.is_empty())
+}
+
+impl Store {
+    /// Checks an amount fits the store currency (no extra decimals, not negative).
+    pub(crate) fn check_amount(&self, field: &str, value: Decimal) -> Result<Decimal> {
+        let c = &self.settings.currency;
+        if value.normalize().scale() > c.minor_units {
+            return Err(Error::invalid(field, format!("{value} has more decimals than {} allows ({})", c.code, c.minor_units)));
+        }
+        if value < Decimal::ZERO {
+            return Err(Error::invalid(field, format!("{value} must not be negative")));
+        }
+        Ok(c.round(value))
+    }
+
+    fn check_rate(&self, value: Decimal) -> Result<Decimal> {
+        crate::tax::parse_rate(&value.to_string())
+    }
+
+    pub fn add_product(&mut self, new: NewProduct) -> Result<Product> {
+        let sku = validate_code("SKU", &new.sku)?;
+        let name = new.name.trim().to_string();
+        if name.is_empty() {
+            return Err(Error::invalid("name", "must not be empty"));
+        }
+        let price = self.check_amount("price", new.price)?;
+        let cost = new.cost.map(|c| self.check_amount("cost", c)).transpose()?;
+        let barcode = clean_opt(new.barcode).map(|b| validate_code("barcode", &b)).transpose()?;
+        let tax_rate = match new.tax_rate.or(self.settings.default_tax_rate) {
+            Some(r) => self.check_rate(r)?,
+            None => Decimal::ZERO,
+        };
+        let category = clean_opt(new.category);
+        if let Some(q) = new.stock {
+            if q < 0 {
+                return Err(Error::invalid("stock", format!("{q} must not be negative")));
+            }
+        }
+        let now = ts(self.now());
+        let user = self.user().to_string();
+        let tx = self.write_tx()?;
+        let taken: Option<String> = tx
+            .query_row(
+                "SELECT sku FROM products WHERE sku = ?1 OR (?2 IS NOT NULL AND barcode = ?2)",
+                params![sku, barcode],
+                |r| r.get(0),
+            )
+            .optional()?;
+        if let Some(other) = taken {
+            return Err(if other == sku {
+                Error::Conflict(format!("SKU {sku} already exists"))
+            } else {
+                Error::Conflict(format!("barcode {} already belongs to {other}", barcode.unwrap_or_default()))
+            });
+        }
+        tx.execute(
+            "INSERT INTO products (sku, name, barcode, price, cost, tax_rate, category, active, created_at, updated_at)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, 1, ?8, ?8)",
+            params![sku, name, barcode, price.to_string(), cost.map(|c| c.to_string()), tax_rate.to_string(), category, now],
+        )?;
+        let id = tx.last_insert_rowid();
+        if let Some(q) = new.stock.filter(|q| *q > 0) {
+            crate::inventory::insert_movement(&tx, id, MovementKind::Restock, q, Some("opening stock"), &user, &now, None, None)?;
+        }
+        tx.commit()?;
+        self.product(&sku)
+    }
+
+    pub fn update_product(&mut self, sku: &str, update: ProductUpdate) -> Result<Product> {
+        let current = self.product(sku)?;
+        let name = match update.name {
+            Some(n) if n.trim().is_empty() => return Err(Error::invalid("name", "must not be empty")),
+            Some(n) => n.trim().to_string(),
+            None => current.name.clone(),
+        };
+        let price = update.price.map(|p| self.check_amount("price", p)).transpose()?.unwrap_or(current.price);
+        let cost = match update.cost {
+            Some(c) => c.map(|c| self.check_amount("cost", c)).transpose()?,
+            None => current.cost,
+        };
+        let barcode = match update.barcode {
+            Some(b) => clean_opt(b).map(|b| validate_code("barcode", &b)).transpose()?,
+            None => current.barcode.clone(),
+        };
+        let tax_rate = update.tax_rate.map(|r| self.check_rate(r)).transpose()?.unwrap_or(current.tax_rate);
+        let category = match update.category {
+            Some(c) => clean_opt(c),
+            None => current.category.clone(),
+        };
+        let active = update.active.unwrap_or(current.active);
+        let now = ts(self.now());
+        let tx = self.write_tx()?;
+        if let Some(b) = &barcode {
+            let other: Option<String> = tx
+                .query_row("SELECT sku FROM products WHERE barcode = ?1 AND id <> ?2", params![b, current.id], |r| r.get(0))
+                .optional()?;
+            if let Some(other) = other {
+                return Err(Error::Conflict(format!("barcode {b} already belongs to {other}")));
+            }
+        }
+        tx.execute(
+            "UPDATE products SET name = ?1, price = ?2, cost = ?3, barcode = ?4, tax_rate = ?5, category = ?6, active = ?7, updated_at = ?8
+             WHERE id = ?9",
+            params![name, price.to_string(), cost.map(|c| c.to_string()), barcode, tax_rate.to_string(), category, active, now, current.id],
+        )?;
+        tx.commit()?;
+        self.product(&current.sku)
+    }
+
+    /// A product by SKU.
+    pub fn product(&self, sku: &str) -> Result<Product> {
+        self.conn
+            .query_row(&format!("SELECT {PRODUCT_COLUMNS} FROM {PRODUCT_FROM} WHERE p.sku = ?1"), [sku.trim()], product_from_row)
+            .optional()?
+            .ok_or_else(|| Error::UnknownProduct(sku.to_string()))
+    }
+
+    /// A product by SKU or, failing that, by barcode: what a scan box needs.
+    pub fn find_product(&self, code: &str) -> Result<Product> {
+        let code = code.trim();
+        if code.is_empty() {
+            return Err(Error::invalid("SKU or barcode", "must not be empty"));
+        }
+        self.conn
+            .query_row(
+                &format!("SELECT {PRODUCT_COLUMNS} FROM {PRODUCT_FROM} WHERE p.sku = ?1 OR p.barcode = ?1 ORDER BY p.sku = ?1 DESC LIMIT 1"),
+                [code],
+                product_from_row,
+            )
+            .optional()?
+            .ok_or_else(|| Error::UnknownProduct(code.to_string()))
+    }
+
+    /// Products, by SKU; `search` matches SKU, barcode, name or category.
+    pub fn products(&self, search: Option<&str>, include_inactive: bool) -> Result<Vec<Product>> {
+        let pattern = search.map(|s| format!("%{}%", s.trim().replace('\\', "\\\\").replace('%', "\\%").replace('_', "\\_")));
+        let mut stmt = self.conn.prepare_cached(&format!(
+            "SELECT {PRODUCT_COLUMNS} FROM {PRODUCT_FROM}
+             WHERE (?1 OR p.active = 1)
+               AND (?2 IS NULL OR p.sku LIKE ?2 ESCAPE '\\' OR p.name LIKE ?2 ESCAPE '\\' OR p.barcode LIKE ?2 ESCAPE '\\' OR p.category LIKE ?2 ESCAPE '\\')
+             ORDER BY p.sku"
+        ))?;
+        let rows = stmt.query_map(params![include_inactive, pattern], product_from_row)?;
+        Ok(rows.collect::<rusqlite::Result<Vec<_>>>()?)
+    }
+}

@@ -1,0 +1,334 @@
+//! Completing a sale: one transaction that writes the order, its lines,
+//! taxes, payments, stock movements and the `order.completed` outbox event.
+//!
+//! Completion is idempotent: every sale carries a key (the cart id in the
+//! app, a fresh or given key in the CLI); a second completion with the same
+//! key returns the first receipt and writes nothing.
+
+use std::collections::HashMap;
+
+use chrono::{DateTime, Utc};
+use rusqlite::{params, Connection, OptionalExtension};
+use rust_decimal::Decimal;
+use serde::{Deserialize, Serialize};
+use std::str::FromStr;
+
+use crate::catalog::Product;
+use crate::error::{Error, Result};
+use crate::inventory::{insert_movement, on_hand, MovementKind};
+use crate::money::Currency;
+use crate::orders::load_receipt;
+use crate::outbox;
+use crate::pricing;
+use crate::settings::Settings;
+use crate::store::{ts, Store};
+use crate::totals::{compute, Discount, LineInput, Totals};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum TenderMethod {
+    Cash,
+    Card,
+}
+
+impl TenderMethod {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            TenderMethod::Cash => "cash",
+            TenderMethod::Card => "card",
+        }
+    }
+}
+
+impl FromStr for TenderMethod {
+    type Err = Error;
+    fn from_str(s: &str) -> Result<Self> {
+        match s.trim().to_ascii_lowercase().as_str() {
+            "cash" => Ok(TenderMethod::Cash),
+            "card" => Ok(TenderMethod::Card),
+            _ => Err(Error::invalid("payment method", format!("{s:?} is neither cash nor card"))),
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Tender {
+    pub method: TenderMethod,
+    pub amount: Decimal,
+    /// The external card terminal's reference, for card payments.
+    #[serde(default)]
+    pub reference: Option<String>,
+}
+
+impl Tender {
+    /// Parses the CLI form "cash:20.00" or "card:12.50[:REF]".
+    pub fn parse(text: &str, currency: &Currency) -> Result<Tender> {
+        let mut parts = text.splitn(3, ':');
+        let method: TenderMethod = parts.next().unwrap_or_default().parse()?;
+        let amount = parts
+            .next()
+            .ok_or_else(|| Error::invalid("payment", format!("{text:?} needs an amount, e.g. cash:20.00")))?;
+        let amount = currency.parse_positive("payment amount", amount)?;
+        let reference = parts.next().map(|r| r.trim().to_string()).filter(|r| !r.is_empty());
+        Ok(Tender { method, amount, reference })
+    }
+}
+
+/// How the tenders settle the total.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Settlement {
+    pub paid: Decimal,
+    pub change: Decimal,
+}
+
+/// Checks the tenders cover `total` and works out the change. Change is
+/// only ever given in cash, so card tenders may not exceed the total.
+pub fn settle(currency: &Currency, total: Decimal, tenders: &[Tender]) -> Result<Settlement> {
+    for (i, t) in tenders.iter().enumerate() {
+        if t.amount <= Decimal::ZERO {
+            return Err(Error::invalid(format!("payment {}", i + 1), format!("{} must be greater than zero", t.amount)));
+        }
+        if t.amount.normalize().scale() > currency.minor_units {
+            return Err(Error::invalid(
+                format!("payment {}", i + 1),
+                format!("{} has more decimals than {} allows", t.amount, currency.code),
+            ));
+        }
+    }
+    let paid = currency.round(tenders.iter().map(|t| t.amount).sum());
+    if paid < total {
+        return Err(Error::PaymentShort {
+            total: total.to_string(),
+            paid: paid.to_string(),
+            due: currency.round(total - paid).to_string(),
+        });
+    }
+    let non_cash: Decimal = tenders.iter().filter(|t| t.method != TenderMethod::Cash).map(|t| t.amount).sum();
+    if non_cash > total {
+        return Err(Error::Refused(format!(
+            "card payments of {} exceed the total of {}; change can only be given in cash",
+            currency.round(non_cash),
+            total
+        )));
+    }
+    Ok(Settlement { paid, change: currency.round(paid - total) })
+}
+
+/// One line of a sale as the customer asked for it.
+#[derive(Debug, Clone, Deserialize)]
+pub struct SaleLine {
+    /// SKU or barcode.
+    pub code: String,
+    pub qty: i64,
+    #[serde(default)]
+    pub discount: Option<Discount>,
+}
+
+/// A whole sale in one request (what `till sale` sends).
+#[derive(Debug, Clone, Default, Deserialize)]
+pub struct SaleRequest {
+    /// Idempotency key; a new one is made when absent.
+    #[serde(default)]
+    pub key: Option<String>,
+    pub lines: Vec<SaleLine>,
+    #[serde(default)]
+    pub order_discount: Option<Discount>,
+    pub tenders: Vec<Tender>,
+    #[serde(default)]
+    pub customer_id: Option<String>,
+}
+
+/// A line whose unit price is fixed, ready to commit.
+#[derive(Debug, Clone)]
+pub(crate) struct PricedLine {
+    pub product: Product,
+    pub qty: i64,
+    pub unit_price: Decimal,
+    pub price_note: Option<String>,
+    pub discount: Option<Discount>,
+}
+
+pub(crate) struct SaleInput<'a> {
+    pub key: &'a str,
+    pub lines: &'a [PricedLine],
+    pub order_discount: Option<&'a Discount>,
+    pub tenders: &'a [Tender],
+    pub customer_id: Option<&'a str>,
+}
+
+pub(crate) fn line_inputs(lines: &[PricedLine]) -> Vec<LineInput> {
+    lines
+        .iter()
+        .map(|l| LineInput { qty: l.qty, unit_price: l.unit_price, tax_rate: l.product.tax_rate, discount: l.discount.clone() })
+        .collect()
+}
+
+/// Refuses lines that would take stock below zero (unless the store allows
+/// it). Quantities of the same product on several lines are added up.
+pub(crate) fn check_stock(conn: &Connection, settings: &Settings, lines: &[PricedLine]) -> Result<()> {
+    if settings.allow_negative_stock {
+        return Ok(());
+    }
+    let mut wanted: HashMap<i64, (i64, &str)> = HashMap::new();
+    for l in lines {
+        let e = wanted.entry(l.product.id).or_insert((0, l.product.sku.as_str()));
+        e.0 += l.qty;
+    }
+    for (pid, (qty, sku)) in wanted {
+        let have = on_hand(conn, pid)?;
+        if have < qty {
+            return Err(Error::InsufficientStock { sku: sku.to_string(), on_hand: have, requested: qty });
+        }
+    }
+    Ok(())
+}
+
+fn next_number(conn: &Connection, prefix: &str) -> Result<String> {
+    let n: i64 = conn
+        .prepare_cached(
+            "INSERT INTO counters (name, value) VALUES ('receipt', 1)
+             ON CONFLICT (name) DO UPDATE SET value = value + 1 RETURNING value",
+        )?
+        .query_row([], |r| r.get(0))?;
+    Ok(format!("{prefix}-{n:06}"))
+}
+
+/// Writes a sale inside `conn`'s open transaction and returns its receipt.
+pub(crate) fn commit_sale(
+    conn: &Connection,
+    settings: &Settings,
+    user: &str,
+    now: DateTime<Utc>,
+    sale: SaleInput<'_>,
+) -> Result<crate::orders::Receipt> {
+    if let Some(existing) = conn
+        .prepare_cached("SELECT id FROM orders WHERE idempotency_key = ?1")?
+        .query_row([sale.key], |r| r.get::<_, String>(0))
+        .optional()?
+    {
+        return load_receipt(conn, &existing);
+    }
+    if sale.lines.is_empty() {
+        return Err(Error::invalid("sale", "has no lines"));
+    }
+    for l in sale.lines {
+        if !l.product.active {
+            return Err(Error::InactiveProduct(l.product.sku.clone()));
+        }
+    }
+    let currency = &settings.currency;
+    let totals: Totals = compute(currency, settings.tax_mode, &line_inputs(sale.lines), sale.order_discount)?;
+    let settlement = settle(currency, totals.total, sale.tenders)?;
+    check_stock(conn, settings, sale.lines)?;
+
+    let id = uuid::Uuid::now_v7().to_string();
+    let number = next_number(conn, &settings.device_prefix)?;
+    let at = ts(now);
+    conn.prepare_cached(
+        "INSERT INTO orders (id, number, idempotency_key, customer_id, currency, tax_mode, subtotal, discount, tax, total, paid, change, cashier, created_at)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14)",
+    )?
+    .execute(params![
+        id,
+        number,
+        sale.key,
+        sale.customer_id,
+        currency.code,
+        settings.tax_mode.to_string(),
+        totals.subtotal.to_string(),
+        totals.discount.to_string(),
+        totals.tax.to_string(),
+        totals.total.to_string(),
+        settlement.paid.to_string(),
+        settlement.change.to_string(),
+        user,
+        at
+    ])?;
+    let mut line_stmt = conn.prepare_cached(
+        "INSERT INTO order_lines (order_id, line_no, product_id, sku, name, qty, unit_price, price_note, gross, discount, net, tax_rate, tax, total)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14)",
+    )?;
+    for (i, (l, t)) in sale.lines.iter().zip(&totals.lines).enumerate() {
+        line_stmt.execute(params![
+            id,
+            i as i64 + 1,
+            l.product.id,
+            l.product.sku,
+            l.product.name,
+            l.qty,
+            l.unit_price.to_string(),
+            l.price_note,
+            t.gross.to_string(),
+            t.discount.to_string(),
+            t.net.to_string(),
+            l.product.tax_rate.to_string(),
+            t.tax.to_string(),
+            t.total.to_string()
+        ])?;
+        insert_movement(conn, l.product.id, MovementKind::Sale, -l.qty, None, user, &at, Some(&id), None)?;
+    }
+    let mut tax_stmt = conn.prepare_cached("INSERT INTO order_taxes (order_id, rate, base, tax) VALUES (?1, ?2, ?3, ?4)")?;
+    for t in &totals.taxes {
+        tax_stmt.execute(params![id, t.rate.to_string(), t.base.to_string(), t.tax.to_string()])?;
+    }
+    let mut pay_stmt = conn.prepare_cached(
+        "INSERT INTO payments (id, order_id, method, amount, reference, created_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+    )?;
+    for t in sale.tenders {
+        pay_stmt.execute(params![
+            uuid::Uuid::now_v7().to_string(),
+            id,
+            t.method.as_str(),
+            currency.round(t.amount).to_string(),
+            t.reference,
+            at
+        ])?;
+    }
+    let receipt = load_receipt(conn, &id)?;
+    outbox::push(conn, "order.completed", now, receipt.event_payload())?;
+    Ok(receipt)
+}
+
+impl Store {
+    /// Prices and completes a whole sale in one transaction (the CLI path).
+    pub fn sell(&mut self, req: SaleRequest) -> Result<crate::orders::Receipt> {
+        let now = self.now();
+        let key = req.key.clone().unwrap_or_else(|| uuid::Uuid::now_v7().to_string());
+        if req.lines.is_empty() {
+            return Err(Error::invalid("items", "a sale needs at least one item"));
+        }
+        let mut lines = Vec::with_capacity(req.lines.len());
+        for (i, l) in req.lines.iter().enumerate() {
+            if l.qty <= 0 {
+                return Err(Error::invalid(format!("item {} quantity", i + 1), format!("{} must be at least 1", l.qty)));
+            }
+            if let Some(d) = &l.discount {
+                d.validate(&format!("item {} discount", i + 1))?;
+            }
+            let product = self.find_product(&l.code)?;
+            let q = pricing::quote(&product, &self.settings.currency, now);
+            lines.push(PricedLine { product, qty: l.qty, unit_price: q.price, price_note: q.note, discount: l.discount.clone() });
+        }
+        if let Some(d) = &req.order_discount {
+            d.validate("order discount")?;
+        }
+        let settings = self.settings.clone();
+        let user = self.user().to_string();
+        let tx = self.write_tx()?;
+        let receipt = commit_sale(
+            &tx,
+            &settings,
+            &user,
+            now,
+            SaleInput {
+                key: &key,
+                lines: &lines,
+                order_discount: req.order_discount.as_ref(),
+                tenders: &req.tenders,
+                customer_id: req.customer_id.as_deref(),
+            },
+        )?;
+        tx.commit()?;
+        Ok(receipt)
+    }
+}

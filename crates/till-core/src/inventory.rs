@@ -1,0 +1,185 @@
+//! Inventory as a ledger of movements. On-hand is the sum of a product's
+//! movements; `stock_levels` caches it, kept by a trigger in the same
+//! statement as each movement (see migrations/0001_init.sql).
+
+use rusqlite::{params, Connection};
+use serde::{Deserialize, Serialize};
+use std::fmt;
+use std::str::FromStr;
+
+use crate::error::{Error, Result};
+use crate::outbox;
+use crate::store::{ts, Store};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum MovementKind {
+    Sale,
+    Refund,
+    Restock,
+    Count,
+    Damage,
+    Correction,
+}
+
+impl MovementKind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            MovementKind::Sale => "sale",
+            MovementKind::Refund => "refund",
+            MovementKind::Restock => "restock",
+            MovementKind::Count => "count",
+            MovementKind::Damage => "damage",
+            MovementKind::Correction => "correction",
+        }
+    }
+}
+
+impl fmt::Display for MovementKind {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl FromStr for MovementKind {
+    type Err = Error;
+    fn from_str(s: &str) -> Result<Self> {
+        Ok(match s.trim().to_ascii_lowercase().as_str() {
+            "sale" => MovementKind::Sale,
+            "refund" => MovementKind::Refund,
+            "restock" => MovementKind::Restock,
+            "count" => MovementKind::Count,
+            "damage" => MovementKind::Damage,
+            "correction" => MovementKind::Correction,
+            _ => {
+                return Err(Error::invalid(
+                    "reason",
+                    format!("{s:?} is not one of restock, count, damage, correction"),
+                ))
+            }
+        })
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct StockLevel {
+    pub sku: String,
+    pub on_hand: i64,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Movement {
+    pub id: i64,
+    pub kind: MovementKind,
+    pub qty: i64,
+    pub reason: Option<String>,
+    pub user: String,
+    pub created_at: String,
+    pub order_id: Option<String>,
+    pub refund_id: Option<String>,
+}
+
+/// Appends one movement. The trigger updates the on-hand cache.
+#[allow(clippy::too_many_arguments)]
+pub(crate) fn insert_movement(
+    conn: &Connection,
+    product_id: i64,
+    kind: MovementKind,
+    qty: i64,
+    reason: Option<&str>,
+    user: &str,
+    at: &str,
+    order_id: Option<&str>,
+    refund_id: Option<&str>,
+) -> Result<()> {
+    conn.prepare_cached(
+        "INSERT INTO stock_movements (product_id, kind, qty, reason, user, created_at, order_id, refund_id)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+    )?
+    .execute(params![product_id, kind.as_str(), qty, reason, user, at, order_id, refund_id])?;
+    Ok(())
+}
+
+pub(crate) fn on_hand(conn: &Connection, product_id: i64) -> Result<i64> {
+    Ok(conn
+        .prepare_cached("SELECT COALESCE((SELECT on_hand FROM stock_levels WHERE product_id = ?1), 0)")?
+        .query_row([product_id], |r| r.get(0))?)
+}
+
+impl Store {
+    pub fn stock(&self, sku: &str) -> Result<StockLevel> {
+        let p = self.product(sku)?;
+        Ok(StockLevel { sku: p.sku, on_hand: p.on_hand })
+    }
+
+    /// A manual stock change (restock, count, damage, correction) of `by`
+    /// units, which may be negative. Sales and refunds move stock themselves.
+    pub fn adjust_stock(&mut self, sku: &str, by: i64, kind: MovementKind, reason: Option<&str>) -> Result<StockLevel> {
+        if matches!(kind, MovementKind::Sale | MovementKind::Refund) {
+            return Err(Error::invalid("reason", "sales and refunds move stock through checkout, not by adjustment"));
+        }
+        if by == 0 {
+            return Err(Error::invalid("quantity", "an adjustment of 0 changes nothing"));
+        }
+        if kind == MovementKind::Restock && by < 0 {
+            return Err(Error::invalid("quantity", "a restock adds stock; use damage or correction to remove it"));
+        }
+        let product = self.product(sku)?;
+        let allow_negative = self.settings.allow_negative_stock;
+        let now = self.now();
+        let user = self.user().to_string();
+        let tx = self.write_tx()?;
+        let before = on_hand(&tx, product.id)?;
+        let after = before.checked_add(by).ok_or_else(|| Error::invalid("quantity", format!("{by} is out of range")))?;
+        if after < 0 && !allow_negative {
+            return Err(Error::InsufficientStock { sku: product.sku, on_hand: before, requested: -by });
+        }
+        let reason = reason.map(str::trim).filter(|r| !r.is_empty());
+        insert_movement(&tx, product.id, kind, by, reason, &user, &ts(now), None, None)?;
+        outbox::push(
+            &tx,
+            "stock.adjusted",
+            now,
+            serde_json::json!({
+                "sku": product.sku, "kind": kind, "qty": by, "reason": reason,
+                "on_hand": after, "user": user,
+            }),
+        )?;
+        tx.commit()?;
+        Ok(StockLevel { sku: product.sku, on_hand: after })
+    }
+
+    /// A product's ledger, oldest first.
+    pub fn movements(&self, sku: &str) -> Result<Vec<Movement>> {
+        let product = self.product(sku)?;
+        let mut stmt = self.conn.prepare(
+            "SELECT id, kind, qty, reason, user, created_at, order_id, refund_id FROM stock_movements WHERE product_id = ?1 ORDER BY id",
+        )?;
+        let rows = stmt.query_map([product.id], |r| {
+            let kind: String = r.get(1)?;
+            Ok(Movement {
+                id: r.get(0)?,
+                kind: kind.parse().unwrap_or(MovementKind::Correction),
+                qty: r.get(2)?,
+                reason: r.get(3)?,
+                user: r.get(4)?,
+                created_at: r.get(5)?,
+                order_id: r.get(6)?,
+                refund_id: r.get(7)?,
+            })
+        })?;
+        Ok(rows.collect::<rusqlite::Result<Vec<_>>>()?)
+    }
+
+    /// SKUs whose cached on-hand differs from their ledger sum; empty when
+    /// the cache is sound. Used by tests and `till doctor`.
+    pub fn stock_drift(&self) -> Result<Vec<(String, i64, i64)>> {
+        let mut stmt = self.conn.prepare(
+            "SELECT p.sku, COALESCE(s.on_hand, 0), COALESCE((SELECT SUM(qty) FROM stock_movements m WHERE m.product_id = p.id), 0) AS ledger
+             FROM products p LEFT JOIN stock_levels s ON s.product_id = p.id
+             WHERE COALESCE(s.on_hand, 0) <> ledger",
+        )?;
+        let rows = stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?;
+        Ok(rows.collect::<rusqlite::Result<Vec<_>>>()?)
+    }
+}

@@ -1,0 +1,22 @@
+//! Till's core: everything a shop does, with no UI and no Tauri.
+//!
+//! The desktop shell (`src-tauri/`), the `till` CLI and the benchmarks all
+//! call into [`Store`]. See ARCHITECTURE.md for the map.
+
+pub mod cart;
+pub mod catalog;
+pub mod checkout;
+pub mod demo;
+pub mod error;
+pub mod inventory;
+pub mod money;
+pub mod orders;
+pub mod outbox;
+pub mod pricing;
+pub mod settings;
+pub mod store;
+pub mod tax;
+pub mod totals;
+
+pub use error::{Error, Result};
+pub use store::{Clock, Store};

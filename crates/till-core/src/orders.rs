@@ -1,0 +1,453 @@
+//! Completed orders: receipts, listing and refunds.
+
+use chrono::{DateTime, Utc};
+use rusqlite::{params, Connection, OptionalExtension};
+use rust_decimal::Decimal;
+use serde::{Deserialize, Serialize};
+
+use crate::catalog::dec_col;
+use crate::checkout::TenderMethod;
+use crate::error::{Error, Result};
+use crate::inventory::{insert_movement, MovementKind};
+use crate::money::Currency;
+use crate::outbox;
+use crate::store::{ts, Store};
+use crate::totals::TaxLine;
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ReceiptLine {
+    pub line_no: i64,
+    pub sku: String,
+    pub name: String,
+    pub qty: i64,
+    pub unit_price: Decimal,
+    /// Why the unit price is what it is, when it is not the base price.
+    pub price_note: Option<String>,
+    /// unit_price x qty; the lines' totals add up to the subtotal.
+    pub total: Decimal,
+    /// Line discount plus its share of the order discount.
+    pub discount: Decimal,
+    pub tax_rate: Decimal,
+    pub tax: Decimal,
+    /// What the customer paid for this line, after discounts, with tax.
+    pub charged: Decimal,
+    pub refunded_qty: i64,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Payment {
+    pub method: TenderMethod,
+    pub amount: Decimal,
+    pub reference: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct RefundLine {
+    pub line_no: i64,
+    pub sku: String,
+    pub qty: i64,
+    pub amount: Decimal,
+    pub tax: Decimal,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Refund {
+    pub id: String,
+    pub order_id: String,
+    pub number: String,
+    pub lines: Vec<RefundLine>,
+    pub amount: Decimal,
+    pub tax: Decimal,
+    pub method: TenderMethod,
+    pub created_at: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Receipt {
+    pub id: String,
+    pub number: String,
+    pub status: String,
+    pub created_at: String,
+    pub cashier: String,
+    pub customer_id: Option<String>,
+    pub currency: String,
+    pub tax_mode: String,
+    pub lines: Vec<ReceiptLine>,
+    pub subtotal: Decimal,
+    pub discount: Decimal,
+    pub tax: Decimal,
+    pub taxes: Vec<TaxLine>,
+    pub total: Decimal,
+    pub payments: Vec<Payment>,
+    pub paid: Decimal,
+    pub change: Decimal,
+    pub refunds: Vec<Refund>,
+}
+
+impl Receipt {
+    /// The `order.completed` payload: everything the upstream needs to
+    /// record the sale without asking for anything else.
+    pub(crate) fn event_payload(&self) -> serde_json::Value {
+        serde_json::json!({
+            "order_id": self.id,
+            "number": self.number,
+            "created_at": self.created_at,
+            "cashier": self.cashier,
+            "customer_id": self.customer_id,
+            "currency": self.currency,
+            "tax_mode": self.tax_mode,
+            "lines": self.lines,
+            "subtotal": self.subtotal,
+            "discount": self.discount,
+            "tax": self.tax,
+            "taxes": self.taxes,
+            "total": self.total,
+            "payments": self.payments,
+            "paid": self.paid,
+            "change": self.change,
+        })
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct OrderSummary {
+    pub id: String,
+    pub number: String,
+    pub status: String,
+    pub created_at: String,
+    pub items: i64,
+    pub total: Decimal,
+    pub refunded: Decimal,
+}
+
+fn status_of(lines: &[ReceiptLine]) -> &'static str {
+    let sold: i64 = lines.iter().map(|l| l.qty).sum();
+    let back: i64 = lines.iter().map(|l| l.refunded_qty).sum();
+    match back {
+        0 => "completed",
+        b if b >= sold => "refunded",
+        _ => "partially_refunded",
+    }
+}
+
+pub(crate) fn load_receipt(conn: &Connection, id: &str) -> Result<Receipt> {
+    let head = conn
+        .prepare_cached(
+            "SELECT id, number, created_at, cashier, customer_id, currency, tax_mode, subtotal, discount, tax, total, paid, change
+             FROM orders WHERE id = ?1",
+        )?
+        .query_row([id], |r| {
+            Ok((
+                r.get::<_, String>(0)?,
+                r.get::<_, String>(1)?,
+                r.get::<_, String>(2)?,
+                r.get::<_, String>(3)?,
+                r.get::<_, Option<String>>(4)?,
+                r.get::<_, String>(5)?,
+                r.get::<_, String>(6)?,
+                [dec_col(r, 7)?, dec_col(r, 8)?, dec_col(r, 9)?, dec_col(r, 10)?, dec_col(r, 11)?, dec_col(r, 12)?],
+            ))
+        })
+        .optional()?
+        .ok_or_else(|| Error::not_found("order", id))?;
+    let lines = conn
+        .prepare_cached(
+            "SELECT line_no, sku, name, qty, unit_price, price_note, gross, discount, tax_rate, tax, total, refunded_qty
+             FROM order_lines WHERE order_id = ?1 ORDER BY line_no",
+        )?
+        .query_map([id], |r| {
+            Ok(ReceiptLine {
+                line_no: r.get(0)?,
+                sku: r.get(1)?,
+                name: r.get(2)?,
+                qty: r.get(3)?,
+                unit_price: dec_col(r, 4)?,
+                price_note: r.get(5)?,
+                total: dec_col(r, 6)?,
+                discount: dec_col(r, 7)?,
+                tax_rate: dec_col(r, 8)?,
+                tax: dec_col(r, 9)?,
+                charged: dec_col(r, 10)?,
+                refunded_qty: r.get(11)?,
+            })
+        })?
+        .collect::<rusqlite::Result<Vec<_>>>()?;
+    let taxes = conn
+        .prepare_cached("SELECT rate, base, tax FROM order_taxes WHERE order_id = ?1")?
+        .query_map([id], |r| Ok(TaxLine { rate: dec_col(r, 0)?, base: dec_col(r, 1)?, tax: dec_col(r, 2)? }))?
+        .collect::<rusqlite::Result<Vec<_>>>()?;
+    let mut taxes = taxes;
+    taxes.sort_by(|a, b| a.rate.cmp(&b.rate));
+    let payments = conn
+        .prepare_cached("SELECT method, amount, reference FROM payments WHERE order_id = ?1 ORDER BY rowid")?
+        .query_map([id], |r| {
+            let m: String = r.get(0)?;
+            Ok(Payment {
+                method: if m == "card" { TenderMethod::Card } else { TenderMethod::Cash },
+                amount: dec_col(r, 1)?,
+                reference: r.get(2)?,
+            })
+        })?
+        .collect::<rusqlite::Result<Vec<_>>>()?;
+    let refund_ids = conn
+        .prepare_cached("SELECT id FROM refunds WHERE order_id = ?1 ORDER BY created_at, id")?
+        .query_map([id], |r| r.get::<_, String>(0))?
+        .collect::<rusqlite::Result<Vec<_>>>()?;
+    let refunds = refund_ids.iter().map(|rid| load_refund(conn, rid)).collect::<Result<Vec<_>>>()?;
+    let (id, number, created_at, cashier, customer_id, currency, tax_mode, m) = head;
+    Ok(Receipt {
+        status: status_of(&lines).to_string(),
+        id,
+        number,
+        created_at,
+        cashier,
+        customer_id,
+        currency,
+        tax_mode,
+        lines,
+        subtotal: m[0],
+        discount: m[1],
+        tax: m[2],
+        taxes,
+        total: m[3],
+        payments,
+        paid: m[4],
+        change: m[5],
+        refunds,
+    })
+}
+
+fn load_refund(conn: &Connection, id: &str) -> Result<Refund> {
+    let (order_id, number, amount, tax, method, created_at) = conn
+        .prepare_cached(
+            "SELECT r.order_id, o.number, r.amount, r.tax, r.method, r.created_at FROM refunds r JOIN orders o ON o.id = r.order_id WHERE r.id = ?1",
+        )?
+        .query_row([id], |r| {
+            Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?, dec_col(r, 2)?, dec_col(r, 3)?, r.get::<_, String>(4)?, r.get::<_, String>(5)?))
+        })
+        .optional()?
+        .ok_or_else(|| Error::not_found("refund", id))?;
+    let lines = conn
+        .prepare_cached(
+            "SELECT rl.line_no, ol.sku, rl.qty, rl.amount, rl.tax FROM refund_lines rl
+             JOIN order_lines ol ON ol.order_id = ?2 AND ol.line_no = rl.line_no
+             WHERE rl.refund_id = ?1 ORDER BY rl.line_no",
+        )?
+        .query_map(params![id, order_id], |r| {
+            Ok(RefundLine { line_no: r.get(0)?, sku: r.get(1)?, qty: r.get(2)?, amount: dec_col(r, 3)?, tax: dec_col(r, 4)? })
+        })?
+        .collect::<rusqlite::Result<Vec<_>>>()?;
+    Ok(Refund {
+        id: id.to_string(),
+        order_id,
+        number,
+        lines,
+        amount,
+        tax,
+        method: if method == "card" { TenderMethod::Card } else { TenderMethod::Cash },
+        created_at,
+    })
+}
+
+/// What to give back: `None` refunds everything not yet refunded.
+#[derive(Debug, Clone, Default, Deserialize)]
+pub struct RefundRequest {
+    pub order: String,
+    #[serde(default)]
+    pub items: Option<Vec<(String, i64)>>,
+    /// Idempotency key; a new one is made when absent.
+    #[serde(default)]
+    pub key: Option<String>,
+}
+
+/// The amount of `k` more units of a line, given `r` already refunded:
+/// alloc(r + k) - alloc(r), where alloc(n) = round(line amount x n / qty).
+/// Refunding a line in any number of steps gives back exactly its amount.
+fn share(currency: &Currency, amount: Decimal, qty: i64, already: i64, more: i64) -> Decimal {
+    let alloc = |n: i64| currency.round(amount * Decimal::from(n) / Decimal::from(qty));
+    currency.round(alloc(already + more) - alloc(already))
+}
+
+impl Store {
+    /// An order by id or receipt number.
+    pub fn order(&self, id_or_number: &str) -> Result<Receipt> {
+        let key = id_or_number.trim();
+        let id: Option<String> = self
+            .conn
+            .query_row("SELECT id FROM orders WHERE id = ?1 OR number = ?1", [key], |r| r.get(0))
+            .optional()?;
+        match id {
+            Some(id) => load_receipt(&self.conn, &id),
+            None => Err(Error::not_found("order", key)),
+        }
+    }
+
+    /// Orders created in [from, to), oldest first.
+    pub fn orders(&self, from: Option<DateTime<Utc>>, to: Option<DateTime<Utc>>, limit: Option<i64>) -> Result<Vec<OrderSummary>> {
+        if let Some(l) = limit {
+            if l <= 0 {
+                return Err(Error::invalid("limit", format!("{l} must be at least 1")));
+            }
+        }
+        let mut stmt = self.conn.prepare(
+            "SELECT o.id, o.number, o.created_at, o.total,
+                    (SELECT SUM(qty) FROM order_lines l WHERE l.order_id = o.id),
+                    (SELECT SUM(qty - refunded_qty) FROM order_lines l WHERE l.order_id = o.id),
+                    (SELECT GROUP_CONCAT(amount, ' ') FROM refunds r WHERE r.order_id = o.id)
+             FROM orders o
+             WHERE (?1 IS NULL OR o.created_at >= ?1) AND (?2 IS NULL OR o.created_at < ?2)
+             ORDER BY o.created_at, o.rowid LIMIT ?3",
+        )?;
+        let currency = self.settings.currency.clone();
+        let rows = stmt.query_map(params![from.map(ts), to.map(ts), limit.unwrap_or(-1)], |r| {
+            let items: i64 = r.get(4)?;
+            let left: i64 = r.get(5)?;
+            let refunds: Option<String> = r.get(6)?;
+            let refunded: Decimal = refunds
+                .unwrap_or_default()
+                .split_whitespace()
+                .filter_map(|a| a.parse::<Decimal>().ok())
+                .sum();
+            Ok(OrderSummary {
+                id: r.get(0)?,
+                number: r.get(1)?,
+                created_at: r.get(2)?,
+                total: dec_col(r, 3)?,
+                items,
+                refunded: currency.round(refunded),
+                status: match left {
+                    l if l == items => "completed",
+                    0 => "refunded",
+                    _ => "partially_refunded",
+                }
+                .to_string(),
+            })
+        })?;
+        Ok(rows.collect::<rusqlite::Result<Vec<_>>>()?)
+    }
+
+    /// Refunds an order fully (`items: None`) or by line, restoring stock,
+    /// in one transaction. Money goes back the way it came: to the card when
+    /// the order was paid by card only, else in cash.
+    pub fn refund(&mut self, req: RefundRequest) -> Result<Refund> {
+        let order = self.order(&req.order)?;
+        let key = req.key.clone().unwrap_or_else(|| uuid::Uuid::now_v7().to_string());
+        let currency = self.settings.currency.clone();
+        // Work out what each line gives back.
+        let mut remaining: Vec<i64> = order.lines.iter().map(|l| l.qty - l.refunded_qty).collect();
+        let mut take: Vec<i64> = vec![0; order.lines.len()];
+        match &req.items {
+            None => {
+                if remaining.iter().all(|r| *r == 0) {
+                    return Err(Error::Refused(format!("order {} is already fully refunded", order.number)));
+                }
+                take.clone_from(&remaining);
+            }
+            Some(items) => {
+                if items.is_empty() {
+                    return Err(Error::invalid("items", "name at least one item to refund"));
+                }
+                for (code, qty) in items {
+                    if *qty <= 0 {
+                        return Err(Error::invalid(format!("refund quantity for {code}"), format!("{qty} must be at least 1")));
+                    }
+                    let product = self.find_product(code)?;
+                    let sold: i64 = order.lines.iter().filter(|l| l.sku == product.sku).map(|l| l.qty).sum();
+                    if sold == 0 {
+                        return Err(Error::invalid("items", format!("order {} has no {}", order.number, product.sku)));
+                    }
+                    let available: i64 = order
+                        .lines
+                        .iter()
+                        .enumerate()
+                        .filter(|(_, l)| l.sku == product.sku)
+                        .map(|(i, _)| remaining[i])
+                        .sum();
+                    if *qty > available {
+                        return Err(Error::Refused(format!(
+                            "cannot refund {qty} x {}: order {} sold {sold}, and only {available} can still be refunded",
+                            product.sku, order.number
+                        )));
+                    }
+                    let mut want = *qty;
+                    for (i, l) in order.lines.iter().enumerate() {
+                        if l.sku == product.sku && want > 0 {
+                            let n = want.min(remaining[i]);
+                            take[i] += n;
+                            remaining[i] -= n;
+                            want -= n;
+                        }
+                    }
+                }
+            }
+        }
+        let method =
+            if order.payments.iter().all(|p| p.method == TenderMethod::Card) { TenderMethod::Card } else { TenderMethod::Cash };
+        let now = self.now();
+        let at = ts(now);
+        let user = self.user().to_string();
+        let tx = self.write_tx()?;
+        if let Some(existing) =
+            tx.query_row("SELECT id FROM refunds WHERE idempotency_key = ?1", [&key], |r| r.get::<_, String>(0)).optional()?
+        {
+            drop(tx);
+            return load_refund(&self.conn, &existing);
+        }
+        let refund_id = uuid::Uuid::now_v7().to_string();
+        let mut lines = Vec::new();
+        let mut products = Vec::new();
+        for (i, l) in order.lines.iter().enumerate() {
+            let k = take[i];
+            if k == 0 {
+                continue;
+            }
+            // Re-read the refunded quantity inside the transaction: another
+            // window may have refunded the same line a moment ago.
+            let (refunded, product_id): (i64, i64) = tx.query_row(
+                "SELECT refunded_qty, product_id FROM order_lines WHERE order_id = ?1 AND line_no = ?2",
+                params![order.id, l.line_no],
+                |r| Ok((r.get(0)?, r.get(1)?)),
+            )?;
+            if refunded + k > l.qty {
+                return Err(Error::Refused(format!(
+                    "cannot refund {k} x {}: only {} of {} can still be refunded",
+                    l.sku,
+                    l.qty - refunded,
+                    l.qty
+                )));
+            }
+            let amount = share(&currency, l.charged, l.qty, refunded, k);
+            let tax = share(&currency, l.tax, l.qty, refunded, k);
+            lines.push(RefundLine { line_no: l.line_no, sku: l.sku.clone(), qty: k, amount, tax });
+            products.push(product_id);
+        }
+        let amount = currency.round(lines.iter().map(|l| l.amount).sum());
+        let tax = currency.round(lines.iter().map(|l| l.tax).sum());
+        tx.execute(
+            "INSERT INTO refunds (id, order_id, idempotency_key, amount, tax, method, cashier, created_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+            params![refund_id, order.id, key, amount.to_string(), tax.to_string(), method.as_str(), user, at],
+        )?;
+        let mut stmt = tx.prepare_cached("INSERT INTO refund_lines (refund_id, line_no, qty, amount, tax) VALUES (?1, ?2, ?3, ?4, ?5)")?;
+        for (l, product_id) in lines.iter().zip(&products) {
+            stmt.execute(params![refund_id, l.line_no, l.qty, l.amount.to_string(), l.tax.to_string()])?;
+            tx.execute(
+                "UPDATE order_lines SET refunded_qty = refunded_qty + ?1 WHERE order_id = ?2 AND line_no = ?3",
+                params![l.qty, order.id, l.line_no],
+            )?;
+            insert_movement(&tx, *product_id, MovementKind::Refund, l.qty, None, &user, &at, Some(&order.id), Some(&refund_id))?;
+        }
+        drop(stmt);
+        let refund = load_refund(&tx, &refund_id)?;
+        outbox::push(
+            &tx,
+            "order.refunded",
+            now,
+            serde_json::json!({
+                "refund_id": refund.id, "order_id": refund.order_id, "number": refund.number,
+                "lines": refund.lines, "amount": refund.amount, "tax": refund.tax, "method": refund.method,
+            }),
+        )?;
+        tx.commit()?;
+        Ok(refund)
+    }
+}

@@ -1,0 +1,134 @@
+//! Store settings: currency, tax mode, stock policy and this device's identity.
+
+use rand::Rng;
+use rusqlite::{params, Connection, OptionalExtension};
+use rust_decimal::Decimal;
+use serde::{Deserialize, Serialize};
+
+use crate::error::{Error, Result};
+use crate::money::Currency;
+use crate::tax::{parse_rate, TaxMode};
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Settings {
+    pub store_name: String,
+    /// Identifies the shop to the upstream.
+    pub store_id: String,
+    /// Identifies this till to the upstream.
+    pub device_id: String,
+    /// Short prefix of this device's receipt numbers ("K7QF-000123").
+    pub device_prefix: String,
+    pub currency: Currency,
+    pub tax_mode: TaxMode,
+    /// Tax rate (percent) given to products added without one; none by default.
+    pub default_tax_rate: Option<Decimal>,
+    /// Selling more than on hand: refused unless this is set.
+    pub allow_negative_stock: bool,
+}
+
+impl Default for Settings {
+    fn default() -> Self {
+        Settings {
+            store_name: "My shop".into(),
+            store_id: uuid::Uuid::now_v7().to_string(),
+            device_id: uuid::Uuid::now_v7().to_string(),
+            device_prefix: random_prefix(),
+            currency: Currency { code: "EUR".into(), minor_units: 2 },
+            tax_mode: TaxMode::Exclusive,
+            default_tax_rate: None,
+            allow_negative_stock: false,
+        }
+    }
+}
+
+/// Four characters from an alphabet without look-alikes (no 0/O, 1/I/L).
+fn random_prefix() -> String {
+    const ALPHABET: &[u8] = b"ABCDEFGHJKMNPQRSTUVWXYZ23456789";
+    let mut rng = rand::rng();
+    (0..4).map(|_| ALPHABET[rng.random_range(0..ALPHABET.len())] as char).collect()
+}
+
+impl Settings {
+    pub(crate) fn load(conn: &Connection) -> Result<Settings> {
+        let get = |key: &str| -> Result<Option<String>> {
+            Ok(conn.query_row("SELECT value FROM settings WHERE key = ?1", [key], |r| r.get(0)).optional()?)
+        };
+        let need = |key: &str| -> Result<String> {
+            get(key)?.ok_or_else(|| Error::Internal(format!("store setting {key} is missing")))
+        };
+        let minor: u32 = need("currency_minor_units")?
+            .parse()
+            .map_err(|_| Error::Internal("store setting currency_minor_units is not a number".into()))?;
+        Ok(Settings {
+            store_name: need("store_name")?,
+            store_id: need("store_id")?,
+            device_id: need("device_id")?,
+            device_prefix: need("device_prefix")?,
+            currency: Currency { code: need("currency_code")?, minor_units: minor },
+            tax_mode: need("tax_mode")?.parse()?,
+            default_tax_rate: get("default_tax_rate")?.map(|r| parse_rate(&r)).transpose()?,
+            allow_negative_stock: need("allow_negative_stock")? == "true",
+        })
+    }
+
+    pub(crate) fn save(&self, conn: &Connection) -> Result<()> {
+        let put = |key: &str, value: Option<String>| -> Result<()> {
+            match value {
+                Some(v) => conn.execute(
+                    "INSERT INTO settings (key, value) VALUES (?1, ?2) ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+                    params![key, v],
+                )?,
+                None => conn.execute("DELETE FROM settings WHERE key = ?1", [key])?,
+            };
+            Ok(())
+        };
+        put("store_name", Some(self.store_name.clone()))?;
+        put("store_id", Some(self.store_id.clone()))?;
+        put("device_id", Some(self.device_id.clone()))?;
+        put("device_prefix", Some(self.device_prefix.clone()))?;
+        put("currency_code", Some(self.currency.code.clone()))?;
+        put("currency_minor_units", Some(self.currency.minor_units.to_string()))?;
+        put("tax_mode", Some(self.tax_mode.to_string()))?;
+        put("default_tax_rate", self.default_tax_rate.map(|r| r.normalize().to_string()))?;
+        put("allow_negative_stock", Some(self.allow_negative_stock.to_string()))?;
+        Ok(())
+    }
+}
+
+/// A change to one store setting, as the owner gives it.
+#[derive(Debug, Clone, Default, Deserialize)]
+pub struct SettingsUpdate {
+    pub store_name: Option<String>,
+    pub tax_mode: Option<TaxMode>,
+    /// `Some(None)` clears the default rate.
+    pub default_tax_rate: Option<Option<Decimal>>,
+    pub allow_negative_stock: Option<bool>,
+}
+
+impl crate::Store {
+    /// Changes store settings in one transaction. The currency is fixed at
+    /// `init`: changing it would silently re-denominate every stored amount.
+    pub fn update_settings(&mut self, update: SettingsUpdate) -> Result<Settings> {
+        let mut next = self.settings.clone();
+        if let Some(name) = update.store_name {
+            if name.trim().is_empty() {
+                return Err(Error::invalid("store name", "must not be empty"));
+            }
+            next.store_name = name.trim().to_string();
+        }
+        if let Some(mode) = update.tax_mode {
+            next.tax_mode = mode;
+        }
+        if let Some(rate) = update.default_tax_rate {
+            next.default_tax_rate = rate;
+        }
+        if let Some(allow) = update.allow_negative_stock {
+            next.allow_negative_stock = allow;
+        }
+        let tx = self.write_tx()?;
+        next.save(&tx)?;
+        tx.commit()?;
+        self.settings = next;
+        Ok(self.settings.clone())
+    }
+}

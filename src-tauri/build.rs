@@ -1,0 +1,32 @@
+//! Runs tauri-build with the capabilities kept under `src-tauri/` and an
+//! app manifest that lists every command, so the window may call only the
+//! commands its capability names.
+
+const COMMANDS: &[&str] = &[
+    "settings_get",
+    "cart_current",
+    "cart_new",
+    "cart_add",
+    "cart_set_qty",
+    "cart_remove",
+    "cart_line_discount",
+    "cart_order_discount",
+    "cart_void",
+    "cart_complete",
+    "products_list",
+    "product_add",
+    "product_update",
+    "stock_adjust",
+    "orders_list",
+    "order_get",
+    "order_refund",
+];
+
+fn main() {
+    tauri_build::try_build(
+        tauri_build::Attributes::new()
+            .capabilities_path_pattern("./src-tauri/capabilities/**/*")
+            .app_manifest(tauri_build::AppManifest::new().commands(COMMANDS)),
+    )
+    .expect("failed to run tauri-build");
+}

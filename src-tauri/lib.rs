@@ -1,0 +1,72 @@
+//! The desktop shell: opens the store, registers the command handlers and
+//! the window. Every handler is a thin wrapper over `till_core::Store`; no
+//! business rule lives here (see ARCHITECTURE.md).
+
+mod commands;
+
+use std::path::PathBuf;
+use std::sync::Mutex;
+
+use till_core::settings::Settings;
+use till_core::Store;
+
+/// The one store connection of this window, shared by the command handlers.
+pub struct AppState {
+    pub store: Mutex<Store>,
+}
+
+/// Where the desktop app keeps its store: `TILL_DB`, else the OS data dir
+/// (the same default as the CLI, so `till` and the app see the same shop).
+fn store_path() -> PathBuf {
+    if let Some(p) = std::env::var_os("TILL_DB").filter(|p| !p.is_empty()) {
+        return PathBuf::from(p);
+    }
+    dirs::data_dir().unwrap_or_else(|| PathBuf::from(".")).join("till").join("till.db")
+}
+
+fn open_store() -> Result<Store, till_core::Error> {
+    let path = store_path();
+    let mut store = match Store::open(&path) {
+        Err(till_core::Error::NoStore(_)) => Store::create(&path, Settings::default())?,
+        other => other?,
+    };
+    store.set_user(std::env::var("TILL_USER").unwrap_or_else(|_| "counter".into()));
+    Ok(store)
+}
+
+pub fn run() {
+    tracing_subscriber::fmt().with_env_filter(tracing_subscriber::EnvFilter::from_default_env()).init();
+    let store = match open_store() {
+        Ok(s) => s,
+        Err(e) => {
+            // Without a store there is nothing to show; say why and stop
+            // rather than open a window that cannot sell.
+            eprintln!("till: {e}");
+            std::process::exit(2);
+        }
+    };
+    tracing::info!(path = %store.path().display(), "store opened");
+    tauri::Builder::default()
+        .manage(AppState { store: Mutex::new(store) })
+        .invoke_handler(tauri::generate_handler![
+            commands::settings_get,
+            commands::cart_current,
+            commands::cart_new,
+            commands::cart_add,
+            commands::cart_set_qty,
+            commands::cart_remove,
+            commands::cart_line_discount,
+            commands::cart_order_discount,
+            commands::cart_void,
+            commands::cart_complete,
+            commands::products_list,
+            commands::product_add,
+            commands::product_update,
+            commands::stock_adjust,
+            commands::orders_list,
+            commands::order_get,
+            commands::order_refund,
+        ])
+        .run(tauri::generate_context!())
+        .expect("error while running the Till window");
+}

@@ -1,0 +1,1 @@
+fn main() { till_desktop::run() }

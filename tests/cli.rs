@@ -1,0 +1,208 @@
+//! The `till` binary against real store files: the CLI contract (commands,
+//! JSON keys, money as strings, exit codes) and bad input.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+use serde_json::Value;
+
+struct Shop {
+    _dir: tempfile::TempDir,
+    db: PathBuf,
+}
+
+fn till(db: &Path, args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_till")).arg("--db").arg(db).args(args).env_remove("TILL_DB").output().unwrap()
+}
+
+fn ok_json(db: &Path, args: &[&str]) -> Value {
+    let mut a = args.to_vec();
+    a.push("--json");
+    let out = till(db, &a);
+    assert!(out.status.success(), "till {args:?} failed: {}", String::from_utf8_lossy(&out.stderr));
+    serde_json::from_slice(&out.stdout).unwrap_or_else(|e| panic!("not JSON ({e}): {}", String::from_utf8_lossy(&out.stdout)))
+}
+
+/// Runs a command that must fail with `code` (exit) and returns the JSON error.
+fn err_json(db: &Path, args: &[&str], exit: i32) -> Value {
+    let mut a = args.to_vec();
+    a.push("--json");
+    let out = till(db, &a);
+    assert_eq!(out.status.code(), Some(exit), "till {args:?}: {}", String::from_utf8_lossy(&out.stderr));
+    let v: Value = serde_json::from_slice(&out.stderr).unwrap_or_else(|e| panic!("stderr not JSON ({e}): {}", String::from_utf8_lossy(&out.stderr)));
+    assert!(v["error"]["code"].is_string() && v["error"]["message"].is_string(), "{v}");
+    v
+}
+
+fn shop() -> Shop {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("shop.db");
+    ok_json(&db, &["init"]);
+    Shop { _dir: dir, db }
+}
+
+fn count(db: &Path, table: &str) -> i64 {
+    rusqlite::Connection::open(db).unwrap().query_row(&format!("SELECT COUNT(*) FROM {table}"), [], |r| r.get(0)).unwrap()
+}
+
+#[test]
+fn three_line_cash_sale_with_change() {
+    let s = shop();
+    ok_json(&s.db, &["product", "add", "--sku", "COF", "--name", "Coffee", "--price", "3.40", "--stock", "10"]);
+    ok_json(&s.db, &["product", "add", "--sku", "MUF", "--name", "Muffin", "--price", "2.90", "--stock", "5", "--barcode", "2000000000091"]);
+    ok_json(&s.db, &["product", "add", "--sku", "WAT", "--name", "Water", "--price", "1.50", "--stock", "20", "--tax-rate", "10"]);
+    let r = ok_json(&s.db, &["sale", "--item", "COFx2", "--item", "2000000000091", "--item", "WATx3", "--pay", "cash:20"]);
+    for key in ["id", "number", "lines", "subtotal", "discount", "tax", "total", "paid", "change"] {
+        assert!(r.get(key).is_some(), "missing {key} in {r}");
+    }
+    assert_eq!(r["lines"][0]["sku"], "COF");
+    assert_eq!(r["lines"][0]["qty"], 2);
+    assert_eq!(r["lines"][0]["unit_price"], "3.40");
+    assert_eq!(r["lines"][0]["total"], "6.80");
+    assert_eq!(r["lines"][1]["sku"], "MUF");
+    assert_eq!(r["subtotal"], "14.20");
+    assert_eq!(r["discount"], "0.00");
+    assert_eq!(r["tax"], "0.45");
+    assert_eq!(r["total"], "14.65");
+    assert_eq!(r["paid"], "20.00");
+    assert_eq!(r["change"], "5.35");
+    assert_eq!(ok_json(&s.db, &["stock", "show", "COF"]), serde_json::json!({"sku": "COF", "on_hand": 8}));
+    assert_eq!(ok_json(&s.db, &["stock", "show", "WAT"])["on_hand"], 17);
+
+    let shown = ok_json(&s.db, &["order", "show", r["number"].as_str().unwrap()]);
+    assert_eq!(shown["id"], r["id"]);
+    let list = ok_json(&s.db, &["order", "list"]);
+    assert_eq!(list.as_array().unwrap().len(), 1);
+
+    // Human output names the change too.
+    let out = till(&s.db, &["order", "show", r["id"].as_str().unwrap()]);
+    assert!(String::from_utf8_lossy(&out.stdout).contains("5.35"));
+}
+
+#[test]
+fn refunds_through_the_cli() {
+    let s = shop();
+    ok_json(&s.db, &["product", "add", "--sku", "A", "--name", "A", "--price", "5.00", "--stock", "10"]);
+    let r = ok_json(&s.db, &["sale", "--item", "Ax4", "--pay", "card:20.00:T123"]);
+    let id = r["id"].as_str().unwrap();
+    let f = ok_json(&s.db, &["order", "refund", id, "--item", "Ax1"]);
+    assert_eq!(f["amount"], "5.00");
+    assert_eq!(f["method"], "card");
+    assert_eq!(ok_json(&s.db, &["stock", "show", "A"])["on_hand"], 7);
+    let e = err_json(&s.db, &["order", "refund", id, "--item", "Ax4"], 2);
+    assert!(e["error"]["message"].as_str().unwrap().contains("only 3"), "{e}");
+    ok_json(&s.db, &["order", "refund", id]);
+    assert_eq!(ok_json(&s.db, &["stock", "show", "A"])["on_hand"], 10);
+    assert_eq!(ok_json(&s.db, &["order", "show", id])["status"], "refunded");
+}
+
+#[test]
+fn bad_input_exits_2_and_writes_nothing() {
+    let s = shop();
+    ok_json(&s.db, &["product", "add", "--sku", "A", "--name", "A", "--price", "5.00", "--stock", "3"]);
+    let before = (count(&s.db, "orders"), count(&s.db, "stock_movements"), count(&s.db, "products"), count(&s.db, "outbox"));
+    let cases: &[(&[&str], &str, &str)] = &[
+        (&["sale", "--item", "NOPE", "--pay", "cash:10"], "unknown_product", "NOPE"),
+        (&["sale", "--item", "Ax0", "--pay", "cash:10"], "invalid_input", "at least 1"),
+        (&["sale", "--item", "Ax-2", "--pay", "cash:10"], "invalid_input", "at least 1"),
+        (&["sale", "--item", "Ax4", "--pay", "cash:100"], "insufficient_stock", "3 on hand"),
+        (&["sale", "--item", "A", "--pay", "cash:4.99"], "payment_short", "0.01 still due"),
+        (&["sale", "--item", "A", "--pay", "cash:abc"], "invalid_input", "not a number"),
+        (&["sale", "--item", "A", "--pay", "cash:5.001"], "invalid_input", "more decimals"),
+        (&["sale", "--item", "A", "--pay", "bitcoin:5"], "invalid_input", "neither cash nor card"),
+        (&["product", "add", "--sku", "B", "--name", "B", "--price", "1.999"], "invalid_input", "more decimals"),
+        (&["product", "add", "--sku", "B", "--name", "B", "--price", "ten"], "invalid_input", "not a number"),
+        (&["product", "add", "--sku", "A", "--name", "again", "--price", "1"], "conflict", "already exists"),
+        (&["stock", "adjust", "A", "--by", "-9", "--reason", "damage"], "insufficient_stock", "3 on hand"),
+        (&["stock", "adjust", "A", "--by", "x", "--reason", "restock"], "invalid_input", "whole number"),
+        (&["stock", "adjust", "A", "--by", "2", "--reason", "theft"], "invalid_input", "restock"),
+        (&["order", "show", "nope"], "not_found", "nope"),
+        (&["price", "show", "A", "--at", "yesterday"], "invalid_input", "RFC 3339"),
+        (&["order", "list", "--limit", "0"], "invalid_input", "at least 1"),
+    ];
+    for (args, code, words) in cases {
+        let e = err_json(&s.db, args, 2);
+        assert_eq!(e["error"]["code"], *code, "{args:?}: {e}");
+        assert!(e["error"]["message"].as_str().unwrap().contains(words), "{args:?}: {e}");
+    }
+    assert_eq!(before, (count(&s.db, "orders"), count(&s.db, "stock_movements"), count(&s.db, "products"), count(&s.db, "outbox")));
+
+    // Usage errors are exit 2 too, with a JSON error under --json.
+    let e = err_json(&s.db, &["sale", "--pay", "cash:1"], 2);
+    assert_eq!(e["error"]["code"], "usage");
+    // Plain-text errors go to stderr.
+    let out = till(&s.db, &["sale", "--item", "NOPE", "--pay", "cash:1"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("unknown product \"NOPE\""));
+    assert!(out.stdout.is_empty());
+}
+
+#[test]
+fn unusable_store_files_exit_2() {
+    let dir = tempfile::tempdir().unwrap();
+    let junk = dir.path().join("junk.db");
+    std::fs::write(&junk, vec![b'x'; 4096]).unwrap();
+    let e = err_json(&junk, &["product", "list"], 2);
+    assert_eq!(e["error"]["code"], "store_unusable");
+    assert_eq!(std::fs::read(&junk).unwrap(), vec![b'x'; 4096], "the corrupt file was changed");
+    let e = err_json(&dir.path().join("none.db"), &["product", "list"], 2);
+    assert_eq!(e["error"]["code"], "no_store");
+    // A folder that cannot hold a database.
+    let e = err_json(Path::new("/proc/till/shop.db"), &["init"], 2);
+    assert_eq!(e["error"]["code"], "store_unusable", "{e}");
+}
+
+#[test]
+fn tax_defaults_and_price_show() {
+    let s = shop();
+    let p = ok_json(&s.db, &["product", "add", "--sku", "A", "--name", "A", "--price", "4.5"]);
+    assert_eq!(p["tax_rate"], "0", "no tax unless asked for");
+    assert_eq!(p["price"], "4.50");
+    let q = ok_json(&s.db, &["price", "show", "A", "--at", "2026-11-25T12:00:00Z"]);
+    assert_eq!(q["sku"], "A");
+    assert_eq!(q["base_price"], "4.50");
+    assert_eq!(q["price"], "4.50");
+    assert_eq!(q["on_hand"], 0);
+    assert!(q["adjustments"].as_array().unwrap().is_empty());
+    ok_json(&s.db, &["settings", "set", "--default-tax-rate", "20"]);
+    let p = ok_json(&s.db, &["product", "add", "--sku", "B", "--name", "B", "--price", "1"]);
+    assert_eq!(p["tax_rate"], "20");
+}
+
+#[test]
+fn init_demo_and_demo_sales() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("demo.db");
+    let r = ok_json(&db, &["init", "--demo", "--currency", "GBP"]);
+    assert!(r["products"].as_u64().unwrap() >= 20);
+    let e = err_json(&db, &["init"], 2);
+    assert_eq!(e["error"]["code"], "conflict");
+    let d = ok_json(&db, &["demo", "sales", "--count", "200", "--seed", "7"]);
+    assert_eq!(d["orders"], 200);
+    assert_eq!(count(&db, "orders"), 200);
+    let list = ok_json(&db, &["order", "list", "--limit", "5"]);
+    assert_eq!(list.as_array().unwrap().len(), 5);
+    let doctor = ok_json(&db, &["doctor"]);
+    assert_eq!(doctor["integrity"], "ok");
+    assert!(doctor["stock_drift"].as_array().unwrap().is_empty());
+    let e = err_json(&db, &["init", "--currency", "XYZ"], 2);
+    assert!(e["error"]["message"].as_str().unwrap().contains("ISO 4217"));
+}
+
+#[test]
+fn order_list_filters_by_time_oldest_first() {
+    let s = shop();
+    ok_json(&s.db, &["product", "add", "--sku", "A", "--name", "A", "--price", "1.00", "--stock", "10"]);
+    for _ in 0..3 {
+        ok_json(&s.db, &["sale", "--item", "A", "--pay", "cash:1"]);
+    }
+    let all = ok_json(&s.db, &["order", "list"]);
+    let times: Vec<&str> = all.as_array().unwrap().iter().map(|o| o["created_at"].as_str().unwrap()).collect();
+    let mut sorted = times.clone();
+    sorted.sort();
+    assert_eq!(times, sorted);
+    let none = ok_json(&s.db, &["order", "list", "--to", "2000-01-01T00:00:00Z"]);
+    assert!(none.as_array().unwrap().is_empty());
+    let some = ok_json(&s.db, &["order", "list", "--from", times[1]]);
+    assert_eq!(some.as_array().unwrap().len(), 2);
+}

@@ -1,0 +1,193 @@
+//! End-to-end in a real window: the built desktop app under Xvfb, driven
+//! through `tauri-driver` and WebKitWebDriver.
+//!
+//! Needs a display (run under `xvfb-run`), `tauri-driver` on PATH and the
+//! app built with the embedded UI (`--features tauri/custom-protocol`).
+//! `scripts/test.sh` does all of that; a plain `cargo test` skips it.
+//! Screenshots go to `target/e2e/`.
+
+use std::net::TcpListener;
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+use fantoccini::{Client, ClientBuilder, Locator};
+use rust_decimal::Decimal;
+use till_core::catalog::NewProduct;
+use till_core::settings::Settings;
+use till_core::Store;
+
+fn root() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+fn app_binary() -> PathBuf {
+    std::env::var_os("TILL_E2E_APP").map(PathBuf::from).unwrap_or_else(|| root().join("target/debug/till-desktop"))
+}
+
+fn free_port() -> u16 {
+    TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port()
+}
+
+/// tauri-driver for one test; killed on drop so no session outlives the test.
+struct Driver {
+    child: Child,
+    port: u16,
+}
+
+impl Driver {
+    fn start(db: &Path) -> Driver {
+        let port = free_port();
+        let native = free_port();
+        let child = Command::new(std::env::var("TAURI_DRIVER").unwrap_or_else(|_| "tauri-driver".into()))
+            .args(["--port", &port.to_string(), "--native-port", &native.to_string()])
+            .env("TILL_DB", db)
+            .env("TILL_USER", "e2e")
+            .stdout(Stdio::null())
+            .stderr(Stdio::inherit())
+            .spawn()
+            .expect("tauri-driver not found: cargo install tauri-driver --locked");
+        let deadline = Instant::now() + Duration::from_secs(20);
+        while std::net::TcpStream::connect(("127.0.0.1", port)).is_err() {
+            assert!(Instant::now() < deadline, "tauri-driver did not start");
+            std::thread::sleep(Duration::from_millis(100));
+        }
+        Driver { child, port }
+    }
+}
+
+impl Drop for Driver {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+async fn connect(driver: &Driver) -> Client {
+    let app = app_binary();
+    assert!(app.exists(), "build the app first: {} is missing", app.display());
+    let mut caps = serde_json::Map::new();
+    caps.insert("browserName".into(), serde_json::json!("wry"));
+    caps.insert("tauri:options".into(), serde_json::json!({ "application": app }));
+    ClientBuilder::rustls()
+        .expect("rustls")
+        .capabilities(caps)
+        .connect(&format!("http://127.0.0.1:{}", driver.port))
+        .await
+        .expect("WebDriver session")
+}
+
+fn testid(id: &str) -> String {
+    format!("[data-testid=\"{id}\"]")
+}
+
+async fn find(c: &Client, id: &str) -> fantoccini::elements::Element {
+    c.wait().at_most(Duration::from_secs(15)).for_element(Locator::Css(&testid(id))).await.unwrap_or_else(|e| panic!("{id}: {e}"))
+}
+
+/// Waits until the element's text contains `want`, and returns the text.
+async fn wait_text(c: &Client, id: &str, want: &str) -> String {
+    let deadline = Instant::now() + Duration::from_secs(15);
+    loop {
+        let text = match c.find(Locator::Css(&testid(id))).await {
+            Ok(e) => e.text().await.unwrap_or_default(),
+            Err(_) => String::new(),
+        };
+        if text.contains(want) {
+            return text;
+        }
+        assert!(Instant::now() < deadline, "{id}: wanted {want:?}, saw {text:?}");
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+}
+
+/// Waits two animation frames (so the screenshot shows the current frame), then saves it.
+async fn screenshot(c: &Client, name: &str) -> PathBuf {
+    c.execute_async("const done = arguments[arguments.length - 1]; requestAnimationFrame(() => requestAnimationFrame(() => done()));", vec![])
+        .await
+        .unwrap();
+    let png = c.screenshot().await.unwrap();
+    let dir = root().join("target/e2e");
+    std::fs::create_dir_all(&dir).unwrap();
+    let path = dir.join(format!("{name}.png"));
+    std::fs::write(&path, png).unwrap();
+    path
+}
+
+fn shop(dir: &Path) -> PathBuf {
+    let db = dir.join("e2e.db");
+    let mut s = Store::create(&db, Settings { store_name: "E2E Café".into(), ..Settings::default() }).unwrap();
+    for (sku, name, price, tax, stock, barcode) in [
+        ("COF", "Coffee", "3.40", "10", 20, None),
+        ("MUF", "Blueberry muffin", "2.90", "10", 10, Some("2000000000091")),
+        ("WAT", "Still water", "1.50", "0", 30, None),
+    ] {
+        s.add_product(NewProduct {
+            sku: sku.into(),
+            name: name.into(),
+            price: price.parse::<Decimal>().unwrap(),
+            tax_rate: Some(tax.parse().unwrap()),
+            stock: Some(stock),
+            barcode: barcode.map(String::from),
+            ..Default::default()
+        })
+        .unwrap();
+    }
+    db
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+#[ignore = "needs a display, tauri-driver and a built app; run by scripts/test.sh"]
+async fn cashier_rings_up_a_three_line_cash_sale() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = shop(dir.path());
+    let driver = Driver::start(&db);
+    let c = connect(&driver).await;
+
+    let scan = find(&c, "scan").await;
+    // SKU with a quantity, a barcode, and a plain SKU then + on its line.
+    scan.send_keys("2*COF\n").await.unwrap();
+    wait_text(&c, "subtotal", "6.80").await;
+    find(&c, "scan").await.send_keys("2000000000091\n").await.unwrap();
+    wait_text(&c, "subtotal", "9.70").await;
+    find(&c, "scan").await.send_keys("WAT\n").await.unwrap();
+    wait_text(&c, "subtotal", "11.20").await;
+    let water = c.find(Locator::Css("[data-testid=\"cart-line\"][data-sku=\"WAT\"]")).await.unwrap();
+    water.find(Locator::Css(&testid("qty-plus"))).await.unwrap().click().await.unwrap();
+    water.find(Locator::Css(&testid("qty-plus"))).await.unwrap().click().await.unwrap();
+    // 6.80 + 2.90 @10% = 0.97 tax; 4.50 @0%
+    wait_text(&c, "subtotal", "14.20").await;
+    wait_text(&c, "total", "15.17").await;
+    assert_eq!(c.find_all(Locator::Css(&testid("cart-line"))).await.unwrap().len(), 3);
+    screenshot(&c, "checkout-cart").await;
+
+    find(&c, "pay").await.click().await.unwrap();
+    find(&c, "pay-dialog").await;
+    let cash = find(&c, "cash-amount").await;
+    cash.clear().await.unwrap();
+    cash.send_keys("20").await.unwrap();
+    find(&c, "complete-payment").await.click().await.unwrap();
+    let change = wait_text(&c, "change", "4.83").await;
+    assert!(change.contains("4.83"), "{change}");
+    let number = find(&c, "receipt-number").await.text().await.unwrap();
+    let shot = screenshot(&c, "checkout-receipt").await;
+    println!("receipt {number}, screenshot {}", shot.display());
+
+    // The sale is in the store, with its stock movements.
+    let s = Store::open(&db).unwrap();
+    assert_eq!(s.stock("COF").unwrap().on_hand, 18);
+    assert_eq!(s.stock("MUF").unwrap().on_hand, 9);
+    assert_eq!(s.stock("WAT").unwrap().on_hand, 27);
+    let orders = s.orders(None, None, None).unwrap();
+    assert_eq!(orders.len(), 1);
+    assert_eq!(orders[0].total.to_string(), "15.17");
+    assert!(number.contains(&orders[0].number), "{number} vs {}", orders[0].number);
+    let r = s.order(&orders[0].id).unwrap();
+    assert_eq!(r.change.to_string(), "4.83");
+
+    // A new sale starts empty.
+    find(&c, "new-sale").await.click().await.unwrap();
+    find(&c, "scan").await;
+    assert!(c.find_all(Locator::Css(&testid("cart-line"))).await.unwrap().is_empty());
+    c.close().await.unwrap();
+}

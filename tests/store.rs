@@ -1,0 +1,184 @@
+//! The store file: creation, pragmas, migrations, refusal of newer or
+//! corrupt files, and the stock ledger against its cache.
+
+#[path = "support/mod.rs"]
+mod support;
+
+use support::*;
+use till_core::inventory::MovementKind;
+use till_core::settings::Settings;
+use till_core::store::{schema_version, MIGRATIONS};
+use till_core::{Error, Store};
+
+#[test]
+fn pragmas_are_set_for_durability() {
+    let (_d, store) = new_store();
+    let c = store.connection();
+    let mode: String = c.query_row("PRAGMA journal_mode", [], |r| r.get(0)).unwrap();
+    let sync: i64 = c.query_row("PRAGMA synchronous", [], |r| r.get(0)).unwrap();
+    let fk: i64 = c.query_row("PRAGMA foreign_keys", [], |r| r.get(0)).unwrap();
+    let busy: i64 = c.query_row("PRAGMA busy_timeout", [], |r| r.get(0)).unwrap();
+    assert_eq!(mode, "wal");
+    assert_eq!(sync, 2, "synchronous must be FULL");
+    assert_eq!(fk, 1);
+    assert!(busy >= 1000);
+}
+
+#[test]
+fn migrations_apply_from_empty_and_from_every_earlier_version() {
+    // Every file in migrations/ is embedded, in order.
+    let mut files: Vec<String> = std::fs::read_dir(concat!(env!("CARGO_MANIFEST_DIR"), "/../../migrations"))
+        .unwrap()
+        .map(|e| e.unwrap().file_name().into_string().unwrap())
+        .filter(|n| n.ends_with(".sql"))
+        .collect();
+    files.sort();
+    let embedded: Vec<&str> = MIGRATIONS.iter().map(|(n, _)| *n).collect();
+    assert_eq!(files, embedded, "migrations/ and the embedded list differ");
+
+    // From an empty file.
+    let dir = tempfile::tempdir().unwrap();
+    let empty = dir.path().join("empty.db");
+    std::fs::write(&empty, b"").unwrap();
+    let s = Store::create(&empty, Settings::default()).unwrap();
+    assert_eq!(s.integrity_check().unwrap(), "ok");
+    drop(s);
+    assert_eq!(user_version(&empty), schema_version());
+
+    // From every earlier version: a store made at version v opens, is
+    // migrated to the newest version, and keeps its settings.
+    for v in 1..=schema_version() {
+        let path = dir.path().join(format!("v{v}.db"));
+        let settings = Settings { store_name: format!("shop at v{v}"), ..Settings::default() };
+        Store::create_with_schema(&path, settings.clone(), v).unwrap();
+        assert_eq!(user_version(&path), v);
+        let s = Store::open(&path).unwrap();
+        assert_eq!(s.settings(), &settings);
+        assert_eq!(s.integrity_check().unwrap(), "ok");
+        drop(s);
+        assert_eq!(user_version(&path), schema_version());
+    }
+}
+
+fn user_version(path: &std::path::Path) -> i64 {
+    rusqlite::Connection::open(path).unwrap().query_row("PRAGMA user_version", [], |r| r.get(0)).unwrap()
+}
+
+#[test]
+fn newer_store_is_refused_and_left_untouched() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("new.db");
+    {
+        let conn = rusqlite::Connection::open(&path).unwrap();
+        conn.execute_batch("CREATE TABLE future (x); ").unwrap();
+        conn.pragma_update(None, "user_version", schema_version() + 1).unwrap();
+    }
+    let before = std::fs::read(&path).unwrap();
+    let err = Store::open(&path).unwrap_err();
+    assert!(matches!(err, Error::StoreTooNew { .. }), "{err}");
+    assert!(err.to_string().contains("newer version of Till"));
+    assert!(err.is_user_error());
+    assert_eq!(std::fs::read(&path).unwrap(), before, "the file was modified");
+    assert!(!dir.path().join("new.db-wal").exists(), "a WAL file was created");
+}
+
+#[test]
+fn corrupt_and_missing_files_get_clear_errors() {
+    let dir = tempfile::tempdir().unwrap();
+    let junk = dir.path().join("junk.db");
+    std::fs::write(&junk, b"this is not a database, just text that is long enough to look like a header........").unwrap();
+    let err = Store::open(&junk).unwrap_err();
+    assert_eq!(err.code(), "store_unusable", "{err}");
+    assert!(err.to_string().contains("not a Till database"), "{err}");
+
+    let err = Store::open(dir.path().join("missing.db")).unwrap_err();
+    assert_eq!(err.code(), "no_store");
+    assert!(err.to_string().contains("till init"));
+
+    let err = Store::create(junk.clone(), Settings::default()).unwrap_err();
+    assert!(err.is_user_error(), "{err}");
+}
+
+#[test]
+fn read_only_store_is_refused() {
+    let (dir, store) = new_store();
+    let path = store.path().to_path_buf();
+    drop(store);
+    let mut perms = std::fs::metadata(&path).unwrap().permissions();
+    perms.set_readonly(true);
+    std::fs::set_permissions(&path, perms).unwrap();
+    // Root ignores file permissions; the check only means something for
+    // ordinary users, so only assert when the file really is unwritable.
+    if std::fs::OpenOptions::new().write(true).open(&path).is_err() {
+        let err = Store::open(&path).unwrap_err();
+        assert_eq!(err.code(), "store_unusable", "{err}");
+    }
+    drop(dir);
+}
+
+#[test]
+fn existing_store_is_not_overwritten_by_create() {
+    let (_d, store) = new_store();
+    let path = store.path().to_path_buf();
+    drop(store);
+    let err = Store::create(&path, Settings::default()).unwrap_err();
+    assert_eq!(err.code(), "conflict");
+}
+
+#[test]
+fn ledger_is_append_only_and_cache_matches_it() {
+    let (_d, mut store) = new_store();
+    add(&mut store, "A", "1.00", "0", 10);
+    store.adjust_stock("A", -3, MovementKind::Damage, Some("dropped")).unwrap();
+    store.adjust_stock("A", 5, MovementKind::Restock, None).unwrap();
+    assert_eq!(store.stock("A").unwrap().on_hand, 12);
+    assert!(store.stock_drift().unwrap().is_empty());
+    let c = store.connection();
+    assert!(c.execute("UPDATE stock_movements SET qty = 100", []).is_err());
+    assert!(c.execute("DELETE FROM stock_movements", []).is_err());
+    assert_eq!(store.movements("A").unwrap().len(), 3);
+}
+
+#[test]
+fn stock_adjustments_validate_and_write_outbox_events() {
+    let (_d, mut store) = new_store();
+    add(&mut store, "A", "1.00", "0", 2);
+    let before = count(&store, "outbox");
+    let err = store.adjust_stock("A", -5, MovementKind::Damage, None).unwrap_err();
+    assert_eq!(err.code(), "insufficient_stock");
+    assert!(store.adjust_stock("A", 0, MovementKind::Count, None).is_err());
+    assert!(store.adjust_stock("A", -1, MovementKind::Restock, None).is_err());
+    assert!(store.adjust_stock("NOPE", 1, MovementKind::Restock, None).is_err());
+    assert_eq!(count(&store, "outbox"), before, "a refused adjustment wrote an event");
+    store.adjust_stock("A", -2, MovementKind::Count, Some("shelf count")).unwrap();
+    assert_eq!(count(&store, "outbox"), before + 1);
+    let ev = store.pending_events(10).unwrap().pop().unwrap();
+    assert_eq!(ev.kind, "stock.adjusted");
+    assert_eq!(ev.payload["qty"], -2);
+}
+
+#[test]
+fn catalog_validates_input() {
+    let (_d, mut store) = new_store();
+    add(&mut store, "A", "1.00", "0", 0);
+    let base = till_core::catalog::NewProduct { sku: "B".into(), name: "B".into(), price: dec("1.00"), ..Default::default() };
+    let e = store.add_product(till_core::catalog::NewProduct { sku: "A".into(), ..base.clone() }).unwrap_err();
+    assert_eq!(e.code(), "conflict");
+    let e = store.add_product(till_core::catalog::NewProduct { price: dec("1.005"), ..base.clone() }).unwrap_err();
+    assert!(e.to_string().contains("more decimals"), "{e}");
+    let e = store.add_product(till_core::catalog::NewProduct { price: dec("-1"), ..base.clone() }).unwrap_err();
+    assert!(e.to_string().contains("negative"), "{e}");
+    let e = store.add_product(till_core::catalog::NewProduct { sku: "has space".into(), ..base.clone() }).unwrap_err();
+    assert_eq!(e.code(), "invalid_input");
+    let e = store.add_product(till_core::catalog::NewProduct { tax_rate: Some(dec("120")), ..base.clone() }).unwrap_err();
+    assert!(e.to_string().contains("tax rate"), "{e}");
+    assert_eq!(count(&store, "products"), 1);
+    // No tax unless asked for, or the store has a default.
+    let p = store.add_product(base.clone()).unwrap();
+    assert_eq!(p.tax_rate, dec("0"));
+    store
+        .update_settings(till_core::settings::SettingsUpdate { default_tax_rate: Some(Some(dec("20"))), ..Default::default() })
+        .unwrap();
+    let p = store.add_product(till_core::catalog::NewProduct { sku: "C".into(), ..base }).unwrap();
+    assert_eq!(p.tax_rate, dec("20"));
+}

@@ -1,0 +1,138 @@
+// The sale at the counter: the open cart, or the receipt of the sale just
+// completed. It lives outside the components so that a look at Products or
+// Orders (F2/F3) and back does not lose the receipt on screen.
+//
+// Cart changes go through one queue: a fast scanner can fire several adds
+// before the first answer arrives, and every answer is the whole cart, so
+// they must be applied in the order they were sent.
+
+import * as api from '../lib/api';
+import { readings } from '../lib/scan';
+import type { Cart, Receipt, TenderInput, UiError } from '../lib/types';
+
+export class CheckoutSession {
+  /** The open cart; null until `start` has loaded it. */
+  cart = $state<Cart | null>(null);
+  /** Set once a sale is completed, until "New sale". */
+  receipt = $state<Receipt | null>(null);
+  /** The last failed cart action, shown under the scan box. */
+  error = $state<UiError | null>(null);
+  /** Whether the pay dialog is open. */
+  paying = $state(false);
+
+  #queue: Promise<unknown> = Promise.resolve();
+
+  /**
+   * Runs cart changes one after another. Resolves true when `action` gave a
+   * new cart, false when it failed (the error is then in `error`).
+   */
+  #change(action: (cart: Cart) => Promise<Cart>): Promise<boolean> {
+    const run = async () => {
+      const cart = this.cart;
+      if (!cart) return false;
+      try {
+        this.cart = await action(cart);
+        this.error = null;
+        return true;
+      } catch (e) {
+        this.error = api.toUiError(e);
+        return false;
+      }
+    };
+    const next = this.#queue.then(run);
+    this.#queue = next;
+    return next;
+  }
+
+  /** Loads the open cart (restoring one left open by a crash) or starts one. */
+  async start(): Promise<void> {
+    try {
+      this.cart = await api.cartCurrent();
+      this.receipt = null;
+      this.error = null;
+    } catch (e) {
+      this.error = api.toUiError(e);
+    }
+  }
+
+  /** Adds what was typed or scanned: "SKU", a barcode, "3*SKU" or "SKUx3". */
+  add(text: string): Promise<boolean> {
+    return this.#change(async (cart) => {
+      const tries = readings(text);
+      if (tries.length === 0) throw { code: 'invalid_input', message: 'Type or scan a SKU or barcode.' };
+      let lastError: unknown;
+      for (const { code, qty } of tries) {
+        try {
+          return await api.cartAdd(cart.id, code, qty);
+        } catch (e) {
+          lastError = e;
+          // Only an unknown code is worth reading another way; "out of
+          // stock" for the literal SKU is the answer.
+          if (api.toUiError(e).code !== 'unknown_product') break;
+        }
+      }
+      throw lastError;
+    });
+  }
+
+  /** Adds a product picked from the suggestions, by its exact SKU. */
+  addSku(sku: string, qty: number): Promise<boolean> {
+    return this.#change((cart) => api.cartAdd(cart.id, sku, qty));
+  }
+
+  /**
+   * One more (+1) or one less (-1) of a line; below 1 removes it. Worked
+   * out against the cart as it is when the change runs, not as it was
+   * drawn: two quick clicks on + must make two more, even if the second
+   * comes before the first answer.
+   */
+  step(lineId: number, delta: number): Promise<boolean> {
+    return this.#change((cart) => {
+      const line = cart.lines.find((l) => l.id === lineId);
+      if (!line) throw { code: 'not_found', message: 'That line is no longer in the cart.' } satisfies UiError;
+      const qty = line.qty + delta;
+      return qty < 1 ? api.cartRemove(cart.id, lineId) : api.cartSetQty(cart.id, lineId, qty);
+    });
+  }
+
+  remove(lineId: number): Promise<boolean> {
+    return this.#change((cart) => api.cartRemove(cart.id, lineId));
+  }
+
+  /** "10%" or "2.00"; blank clears the discount. */
+  lineDiscount(lineId: number, text: string): Promise<boolean> {
+    return this.#change((cart) => api.cartLineDiscount(cart.id, lineId, text.trim() || null));
+  }
+
+  /** "10%" or "2.00"; blank clears the discount. */
+  orderDiscount(text: string): Promise<boolean> {
+    return this.#change((cart) => api.cartOrderDiscount(cart.id, text.trim() || null));
+  }
+
+  /** Voids the sale; the backend hands back a fresh cart. */
+  void(): Promise<boolean> {
+    return this.#change((cart) => api.cartVoid(cart.id));
+  }
+
+  /**
+   * Completes the sale. Errors are thrown for the pay dialog to show, not
+   * put in `error`. Waits for queued cart changes, so the sale charged is
+   * the one on screen.
+   */
+  async complete(tenders: TenderInput[]): Promise<Receipt> {
+    await this.#queue;
+    const cart = this.cart;
+    if (!cart) throw { code: 'internal', message: 'No open sale.' } satisfies UiError;
+    const receipt = await api.cartComplete(cart.id, tenders);
+    this.receipt = receipt;
+    this.paying = false;
+    return receipt;
+  }
+
+  /** After a receipt: the completed cart is closed, so this opens a new one. */
+  newSale(): Promise<void> {
+    return this.start();
+  }
+}
+
+export const session = new CheckoutSession();

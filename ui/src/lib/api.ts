@@ -1,0 +1,115 @@
+// Typed wrappers for the Tauri commands in src-tauri/commands.rs.
+//
+// Tauri maps the camelCase keys of the argument object to the snake_case
+// parameter names of the Rust handler (cartId -> cart_id). Fields inside a
+// struct argument (`input`, the tenders) are deserialized by serde as they
+// are, so they stay snake_case.
+//
+// Every wrapper rejects with a `UiError` ({code, message}), whatever went
+// wrong, so screens can always show `message` inline.
+
+import { invoke } from '@tauri-apps/api/core';
+import { listen, type UnlistenFn } from '@tauri-apps/api/event';
+import type {
+  Cart,
+  OrderSummary,
+  Product,
+  ProductInput,
+  Receipt,
+  Refund,
+  Settings,
+  StockLevel,
+  StockReason,
+  TenderInput,
+  UiError,
+} from './types';
+
+function isUiError(e: unknown): e is UiError {
+  return typeof e === 'object' && e !== null && typeof (e as UiError).message === 'string';
+}
+
+/** Turns anything a rejected invoke may carry into a `UiError`. */
+export function toUiError(e: unknown): UiError {
+  if (isUiError(e)) return { code: typeof e.code === 'string' ? e.code : 'internal', message: e.message };
+  if (typeof e === 'string') return { code: 'internal', message: e };
+  return { code: 'internal', message: String(e) };
+}
+
+async function call<T>(command: string, args?: Record<string, unknown>): Promise<T> {
+  try {
+    return await invoke<T>(command, args);
+  } catch (e) {
+    throw toUiError(e);
+  }
+}
+
+// Settings
+
+export const settingsGet = () => call<Settings>('settings_get');
+
+// Cart
+
+/** The newest open cart, or a new one: restores the sale after a crash. */
+export const cartCurrent = () => call<Cart>('cart_current');
+export const cartNew = () => call<Cart>('cart_new');
+export const cartAdd = (cartId: string, code: string, qty = 1) => call<Cart>('cart_add', { cartId, code, qty });
+export const cartSetQty = (cartId: string, lineId: number, qty: number) =>
+  call<Cart>('cart_set_qty', { cartId, lineId, qty });
+export const cartRemove = (cartId: string, lineId: number) => call<Cart>('cart_remove', { cartId, lineId });
+/** `discount` is "10%" or "2.00"; null (or blank) clears it. */
+export const cartLineDiscount = (cartId: string, lineId: number, discount: string | null) =>
+  call<Cart>('cart_line_discount', { cartId, lineId, discount });
+export const cartOrderDiscount = (cartId: string, discount: string | null) =>
+  call<Cart>('cart_order_discount', { cartId, discount });
+/** Voids the cart and returns a new, empty one. */
+export const cartVoid = (cartId: string) => call<Cart>('cart_void', { cartId });
+/** Idempotent per cart: completing the same cart twice returns the first receipt. */
+export const cartComplete = (cartId: string, tenders: TenderInput[]) =>
+  call<Receipt>('cart_complete', { cartId, tenders });
+
+// Catalog and stock
+
+export const productsList = (search?: string, includeInactive = false) =>
+  call<Product[]>('products_list', { search: search?.trim() || null, includeInactive });
+export const productAdd = (input: ProductInput) => call<Product>('product_add', { input });
+export const productUpdate = (sku: string, input: ProductInput) => call<Product>('product_update', { sku, input });
+/** `by` is a whole number as text, may be negative. */
+export const stockAdjust = (sku: string, by: string, reason: StockReason, note: string | null) =>
+  call<StockLevel>('stock_adjust', { sku, by, reason, note });
+
+// Orders
+
+/** Newest first. */
+export const ordersList = (limit?: number) => call<OrderSummary[]>('orders_list', { limit: limit ?? null });
+/** By id or receipt number. */
+export const orderGet = (id: string) => call<Receipt>('order_get', { id });
+/** `items` null refunds everything still refundable; else [SKU, qty] pairs. */
+export const orderRefund = (id: string, items: [string, number][] | null) =>
+  call<Refund>('order_refund', { id, items });
+
+// Events
+
+export type BackendEvent = 'orders-changed' | 'catalog-changed';
+
+/**
+ * Calls `handler` whenever the backend emits `event`; returns the function
+ * that stops listening. Safe to call from an $effect: stopping before the
+ * subscription has resolved still unsubscribes. Outside the Tauri window
+ * (plain `vite dev` in a browser) there are no events, and nothing happens.
+ */
+export function onBackendEvent(event: BackendEvent, handler: () => void): () => void {
+  let stopped = false;
+  let unlisten: UnlistenFn | undefined;
+  listen(event, () => handler())
+    .then((fn) => {
+      if (stopped) fn();
+      else unlisten = fn;
+    })
+    .catch(() => {
+      // No Tauri runtime: lists just will not refresh by themselves.
+    });
+  return () => {
+    stopped = true;
+    unlisten?.();
+  };
+}

@@ -1,0 +1,13 @@
+/** The screens of the top nav, with their function-key shortcuts. */
+export type Screen = 'checkout' | 'products' | 'orders';
+
+export const SCREENS: { id: Screen; label: string; key: string }[] = [
+  { id: 'checkout', label: 'Checkout', key: 'F1' },
+  { id: 'products', label: 'Products', key: 'F2' },
+  { id: 'orders', label: 'Orders', key: 'F3' },
+];
+
+/** The screen a function key opens, if any. */
+export function screenForKey(key: string): Screen | undefined {
+  return SCREENS.find((s) => s.key === key)?.id;
+}

@@ -77,6 +77,9 @@ async fn connect(driver: &Driver) -> Client {
         .expect("WebDriver session")
 }
 
+/// The WebDriver code of the Enter key ("\n" is not a key press in WebKitWebDriver).
+const ENTER: &str = "\u{E007}";
+
 fn testid(id: &str) -> String {
     format!("[data-testid=\"{id}\"]")
 }
@@ -96,7 +99,10 @@ async fn wait_text(c: &Client, id: &str, want: &str) -> String {
         if text.contains(want) {
             return text;
         }
-        assert!(Instant::now() < deadline, "{id}: wanted {want:?}, saw {text:?}");
+        if Instant::now() > deadline {
+            let shot = screenshot(c, &format!("failed-{id}")).await;
+            panic!("{id}: wanted {want:?}, saw {text:?} (screenshot {})", shot.display());
+        }
         tokio::time::sleep(Duration::from_millis(100)).await;
     }
 }
@@ -146,11 +152,11 @@ async fn cashier_rings_up_a_three_line_cash_sale() {
 
     let scan = find(&c, "scan").await;
     // SKU with a quantity, a barcode, and a plain SKU then + on its line.
-    scan.send_keys("2*COF\n").await.unwrap();
+    scan.send_keys(&format!("2*COF{ENTER}")).await.unwrap();
     wait_text(&c, "subtotal", "6.80").await;
-    find(&c, "scan").await.send_keys("2000000000091\n").await.unwrap();
+    find(&c, "scan").await.send_keys(&format!("2000000000091{ENTER}")).await.unwrap();
     wait_text(&c, "subtotal", "9.70").await;
-    find(&c, "scan").await.send_keys("WAT\n").await.unwrap();
+    find(&c, "scan").await.send_keys(&format!("WAT{ENTER}")).await.unwrap();
     wait_text(&c, "subtotal", "11.20").await;
     let water = c.find(Locator::Css("[data-testid=\"cart-line\"][data-sku=\"WAT\"]")).await.unwrap();
     water.find(Locator::Css(&testid("qty-plus"))).await.unwrap().click().await.unwrap();

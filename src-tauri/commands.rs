@@ -229,8 +229,14 @@ pub fn order_get(state: State<'_, AppState>, id: String) -> Res<Receipt> {
 }
 
 #[tauri::command]
-pub fn order_refund(app: AppHandle, state: State<'_, AppState>, id: String, items: Option<Vec<(String, i64)>>) -> Res<Refund> {
-    let r = with_store(&state, |s| s.refund(RefundRequest { order: id.clone(), items: items.clone(), key: None }))?;
+pub fn order_refund(
+    app: AppHandle,
+    state: State<'_, AppState>,
+    id: String,
+    items: Option<Vec<(String, i64)>>,
+    key: Option<String>,
+) -> Res<Refund> {
+    let r = with_store(&state, |s| s.refund(RefundRequest { order: id.clone(), items: items.clone(), key: key.clone() }))?;
     let _ = app.emit("orders-changed", &r.order_id);
     Ok(r)
 }

@@ -205,7 +205,8 @@ impl Store {
     /// A product by SKU.
     pub fn product(&self, sku: &str) -> Result<Product> {
         self.conn
-            .query_row(&format!("SELECT {PRODUCT_COLUMNS} FROM {PRODUCT_FROM} WHERE p.sku = ?1"), [sku.trim()], product_from_row)
+            .prepare_cached(&format!("SELECT {PRODUCT_COLUMNS} FROM {PRODUCT_FROM} WHERE p.sku = ?1"))?
+            .query_row([sku.trim()], product_from_row)
             .optional()?
             .ok_or_else(|| Error::UnknownProduct(sku.to_string()))
     }
@@ -217,11 +218,10 @@ impl Store {
             return Err(Error::invalid("SKU or barcode", "must not be empty"));
         }
         self.conn
-            .query_row(
-                &format!("SELECT {PRODUCT_COLUMNS} FROM {PRODUCT_FROM} WHERE p.sku = ?1 OR p.barcode = ?1 ORDER BY p.sku = ?1 DESC LIMIT 1"),
-                [code],
-                product_from_row,
-            )
+            .prepare_cached(&format!(
+                "SELECT {PRODUCT_COLUMNS} FROM {PRODUCT_FROM} WHERE p.sku = ?1 OR p.barcode = ?1 ORDER BY p.sku = ?1 DESC LIMIT 1"
+            ))?
+            .query_row([code], product_from_row)
             .optional()?
             .ok_or_else(|| Error::UnknownProduct(code.to_string()))
     }

@@ -284,7 +284,51 @@ pub(crate) fn commit_sale(
             at
         ])?;
     }
-    let receipt = load_receipt(conn, &id)?;
+    // Built from what was just written rather than read back: the same
+    // values, without five more queries inside the sale's transaction.
+    let receipt = crate::orders::Receipt {
+        id,
+        number,
+        status: "completed".into(),
+        created_at: at,
+        cashier: user.to_string(),
+        customer_id: sale.customer_id.map(String::from),
+        currency: currency.code.clone(),
+        tax_mode: settings.tax_mode.to_string(),
+        lines: sale
+            .lines
+            .iter()
+            .zip(&totals.lines)
+            .enumerate()
+            .map(|(i, (l, t))| crate::orders::ReceiptLine {
+                line_no: i as i64 + 1,
+                sku: l.product.sku.clone(),
+                name: l.product.name.clone(),
+                qty: l.qty,
+                unit_price: l.unit_price,
+                price_note: l.price_note.clone(),
+                total: t.gross,
+                discount: t.discount,
+                tax_rate: l.product.tax_rate,
+                tax: t.tax,
+                charged: t.total,
+                refunded_qty: 0,
+            })
+            .collect(),
+        subtotal: totals.subtotal,
+        discount: totals.discount,
+        tax: totals.tax,
+        taxes: totals.taxes.clone(),
+        total: totals.total,
+        payments: sale
+            .tenders
+            .iter()
+            .map(|t| crate::orders::Payment { method: t.method, amount: currency.round(t.amount), reference: t.reference.clone() })
+            .collect(),
+        paid: settlement.paid,
+        change: settlement.change,
+        refunds: Vec::new(),
+    };
     outbox::push(conn, "order.completed", now, receipt.event_payload())?;
     Ok(receipt)
 }

@@ -84,8 +84,9 @@ export const ordersList = (limit?: number) => call<OrderSummary[]>('orders_list'
 /** By id or receipt number. */
 export const orderGet = (id: string) => call<Receipt>('order_get', { id });
 /** `items` null refunds everything still refundable; else [SKU, qty] pairs. */
-export const orderRefund = (id: string, items: [string, number][] | null) =>
-  call<Refund>('order_refund', { id, items });
+/** `key` makes the refund idempotent: sending the same key twice refunds once. */
+export const orderRefund = (id: string, items: [string, number][] | null, key: string) =>
+  call<Refund>('order_refund', { id, items, key });
 
 // Events
 

@@ -21,37 +21,20 @@ use till_core::settings::Settings;
 use till_core::totals::{compute, LineInput};
 use till_core::{pricing, Store};
 
-const CATALOG: usize = 10_000;
-
-fn catalog_store(dir: &std::path::Path) -> Store {
-    let mut s = Store::create(dir.join("bench.db"), Settings::default()).unwrap();
-    let rates = ["0", "7", "10", "20"];
-    for i in 0..CATALOG {
-        s.add_product(NewProduct {
-            sku: format!("SKU{i:05}"),
-            name: format!("Product {i}"),
-            price: Decimal::new(50 + (i as i64 * 37) % 5000, 2),
-            cost: None,
-            barcode: Some(format!("{:013}", 2_000_000_000_000u64 + i as u64)),
-            tax_rate: Some(rates[i % 4].parse().unwrap()),
-            category: Some(format!("cat{}", i % 40)),
-            stock: Some(1_000_000),
-        })
-        .unwrap();
-    }
-    s
-}
+#[path = "common/mod.rs"]
+mod common;
+use common::{catalog_store, CATALOG};
 
 /// Prices a cart the way checkout does: quote each line's unit price, then
 /// compute discounts, tax per rate and totals.
-fn price_cart(catalog: &HashMap<String, Product>, cart: &[(String, i64)], store: &Store) -> Decimal {
+fn price_cart(catalog: &HashMap<String, Product>, cart: &[(String, i64)], store: &Store, ctx: &pricing::PricingContext) -> Decimal {
     let now = chrono::Utc::now();
     let currency = &store.settings().currency;
     let lines: Vec<LineInput> = cart
         .iter()
         .map(|(sku, qty)| {
             let p = &catalog[sku];
-            let q = pricing::quote(p, currency, now);
+            let q = pricing::quote(ctx, p, now);
             LineInput { qty: *qty, unit_price: q.price, tax_rate: p.tax_rate, discount: None }
         })
         .collect();
@@ -66,20 +49,21 @@ fn bench_pricing(c: &mut Criterion) {
     let dir = tempfile::tempdir().unwrap();
     let store = catalog_store(dir.path());
     let catalog: HashMap<String, Product> = store.products(None, true).unwrap().into_iter().map(|p| (p.sku.clone(), p)).collect();
+    let ctx = store.pricing_context().unwrap();
     let mut rng = rand::rngs::StdRng::seed_from_u64(1);
     let carts: Vec<_> = (0..256).map(|_| random_cart(&mut rng)).collect();
     let mut i = 0;
     c.bench_function("price_50_line_cart_10k_catalog", |b| {
         b.iter(|| {
             i = (i + 1) % carts.len();
-            price_cart(&catalog, &carts[i], &store)
+            price_cart(&catalog, &carts[i], &store, &ctx)
         })
     });
     // p99 from individually timed runs.
     let mut samples: Vec<Duration> = (0..20_000)
         .map(|k| {
             let t = Instant::now();
-            std::hint::black_box(price_cart(&catalog, &carts[k % carts.len()], &store));
+            std::hint::black_box(price_cart(&catalog, &carts[k % carts.len()], &store, &ctx));
             t.elapsed()
         })
         .collect();

@@ -20,6 +20,14 @@ const COMMANDS: &[&str] = &[
     "orders_list",
     "order_get",
     "order_refund",
+    "quotes_list",
+    "pricing_rules_list",
+    "pricing_rule_add",
+    "pricing_rule_remove",
+    "flash_list",
+    "flash_create",
+    "flash_update",
+    "flash_cancel",
 ];
 
 fn main() {

@@ -9,6 +9,8 @@ use till_core::catalog::{NewProduct, Product, ProductUpdate};
 use till_core::checkout::{Tender, TenderMethod};
 use till_core::inventory::StockLevel;
 use till_core::orders::{OrderSummary, Receipt, Refund, RefundRequest};
+use till_core::pricing::flash::FlashSaleView;
+use till_core::pricing::{Condition, Effect, FlashEffect, FlashSaleInput, Quote, Rule, RuleInput, Scope};
 use till_core::settings::Settings;
 use till_core::totals::Discount;
 use till_core::Store;
@@ -126,6 +128,8 @@ pub fn cart_complete(app: AppHandle, state: State<'_, AppState>, cart_id: String
         s.cart_complete(&cart_id, &tenders)
     })?;
     let _ = app.emit("orders-changed", &receipt.id);
+    // Stock moved: prices that follow stock may have changed.
+    let _ = app.emit("prices-changed", ());
     Ok(receipt)
 }
 
@@ -151,6 +155,28 @@ pub struct ProductInput {
     pub stock: Option<String>,
     #[serde(default)]
     pub active: Option<bool>,
+    /// YYYY-MM-DD.
+    #[serde(default)]
+    pub sell_by: Option<String>,
+    #[serde(default)]
+    pub price_floor: Option<String>,
+    #[serde(default)]
+    pub price_ceiling: Option<String>,
+}
+
+fn sell_by(input: &ProductInput) -> till_core::Result<Option<chrono::NaiveDate>> {
+    blank(&input.sell_by)
+        .map(|d| {
+            chrono::NaiveDate::parse_from_str(d, "%Y-%m-%d")
+                .map_err(|_| till_core::Error::invalid("sell-by date", format!("{d:?} is not a date like 2026-12-31")))
+        })
+        .transpose()
+}
+
+fn floor_and_ceiling(s: &Store, input: &ProductInput) -> till_core::Result<(Option<rust_decimal::Decimal>, Option<rust_decimal::Decimal>)> {
+    let floor = blank(&input.price_floor).map(|v| s.settings().currency.parse_non_negative("price floor", v)).transpose()?;
+    let ceiling = blank(&input.price_ceiling).map(|v| till_core::money::parse_decimal("price ceiling", v)).transpose()?;
+    Ok((floor, ceiling))
 }
 
 fn blank(v: &Option<String>) -> Option<&str> {
@@ -173,6 +199,9 @@ pub fn product_add(app: AppHandle, state: State<'_, AppState>, input: ProductInp
             tax_rate: blank(&input.tax_rate).map(till_core::tax::parse_rate).transpose()?,
             category: blank(&input.category).map(String::from),
             stock,
+            sell_by: sell_by(&input)?,
+            price_floor: floor_and_ceiling(s, &input)?.0,
+            price_ceiling: floor_and_ceiling(s, &input)?.1,
         })
     })?;
     let _ = app.emit("catalog-changed", &p.sku);
@@ -193,6 +222,9 @@ pub fn product_update(app: AppHandle, state: State<'_, AppState>, sku: String, i
                 tax_rate: blank(&input.tax_rate).map(till_core::tax::parse_rate).transpose()?,
                 category: Some(blank(&input.category).map(String::from)),
                 active: input.active,
+                sell_by: Some(sell_by(&input)?),
+                price_floor: Some(floor_and_ceiling(s, &input)?.0),
+                price_ceiling: Some(floor_and_ceiling(s, &input)?.1),
             },
         )
     })?;
@@ -210,6 +242,7 @@ pub fn stock_adjust(app: AppHandle, state: State<'_, AppState>, sku: String, by:
         s.adjust_stock(&sku, by, reason.parse()?, note.as_deref())
     })?;
     let _ = app.emit("catalog-changed", &level.sku);
+    let _ = app.emit("prices-changed", ());
     Ok(level)
 }
 
@@ -238,5 +271,154 @@ pub fn order_refund(
 ) -> Res<Refund> {
     let r = with_store(&state, |s| s.refund(RefundRequest { order: id.clone(), items: items.clone(), key: key.clone() }))?;
     let _ = app.emit("orders-changed", &r.order_id);
+    let _ = app.emit("prices-changed", ());
     Ok(r)
+}
+
+/// Current prices of the products matching `search` (all when empty), with
+/// their adjustments and sale badges.
+#[tauri::command]
+pub fn quotes_list(state: State<'_, AppState>, search: Option<String>) -> Res<Vec<Quote>> {
+    with_store(&state, |s| {
+        let now = s.now();
+        let ctx = s.pricing_context()?;
+        let products = s.products(search.as_deref().filter(|q| !q.trim().is_empty()), false)?;
+        Ok(products.iter().map(|p| till_core::pricing::quote(&ctx, p, now)).collect())
+    })
+}
+
+#[tauri::command]
+pub fn pricing_rules_list(state: State<'_, AppState>) -> Res<Vec<Rule>> {
+    with_store(&state, |s| s.pricing_rules())
+}
+
+#[derive(Debug, Deserialize)]
+pub struct RuleForm {
+    /// stock_below | stock_above | within_days_of_sell_by
+    pub condition: String,
+    pub threshold: String,
+    /// multiplier | amount
+    pub effect: String,
+    pub value: String,
+    /// all | category | sku
+    pub scope: String,
+    #[serde(default)]
+    pub scope_value: Option<String>,
+    #[serde(default)]
+    pub hysteresis: Option<String>,
+}
+
+fn whole(field: &str, text: &str) -> till_core::Result<i64> {
+    text.trim().parse().map_err(|_| till_core::Error::invalid(field, format!("{text:?} is not a whole number")))
+}
+
+#[tauri::command]
+pub fn pricing_rule_add(app: AppHandle, state: State<'_, AppState>, input: RuleForm) -> Res<Rule> {
+    let rule = with_store(&state, |s| {
+        let n = whole("threshold", &input.threshold)?;
+        let condition = match input.condition.as_str() {
+            "stock_below" => Condition::StockBelow(n),
+            "stock_above" => Condition::StockAbove(n),
+            "within_days_of_sell_by" => Condition::WithinDaysOfSellBy(n),
+            other => return Err(till_core::Error::invalid("condition", format!("{other:?} is not a rule condition"))),
+        };
+        let effect = match input.effect.as_str() {
+            "multiplier" => Effect::Multiplier(till_core::money::parse_decimal("multiplier", &input.value)?),
+            "amount" => Effect::Amount(s.settings().currency.parse_amount("amount", &input.value)?),
+            other => return Err(till_core::Error::invalid("effect", format!("{other:?} is not a rule effect"))),
+        };
+        let value = blank(&input.scope_value).map(String::from);
+        let scope = match (input.scope.as_str(), value) {
+            ("all", _) => Scope::All,
+            ("category", Some(v)) => Scope::Category(v),
+            ("sku", Some(v)) => Scope::Sku(v),
+            (kind, None) => return Err(till_core::Error::invalid("scope", format!("name the {kind}"))),
+            (other, _) => return Err(till_core::Error::invalid("scope", format!("{other:?} is not a rule scope"))),
+        };
+        let hysteresis = blank(&input.hysteresis).map(|h| whole("hysteresis", h)).transpose()?.unwrap_or(0);
+        s.add_pricing_rule(RuleInput { condition, effect, scope, hysteresis })
+    })?;
+    let _ = app.emit("prices-changed", ());
+    Ok(rule)
+}
+
+#[tauri::command]
+pub fn pricing_rule_remove(app: AppHandle, state: State<'_, AppState>, id: i64) -> Res<()> {
+    with_store(&state, |s| s.remove_pricing_rule(id))?;
+    let _ = app.emit("prices-changed", ());
+    Ok(())
+}
+
+#[tauri::command]
+pub fn flash_list(state: State<'_, AppState>) -> Res<Vec<FlashSaleView>> {
+    with_store(&state, |s| {
+        let now = s.now();
+        s.flash_sales(now)
+    })
+}
+
+#[derive(Debug, Deserialize)]
+pub struct FlashForm {
+    pub name: String,
+    #[serde(default)]
+    pub skus: Vec<String>,
+    #[serde(default)]
+    pub categories: Vec<String>,
+    /// multiplier | price
+    pub effect: String,
+    pub value: String,
+    /// RFC 3339.
+    pub starts_at: String,
+    pub ends_at: String,
+    #[serde(default)]
+    pub weekly: bool,
+}
+
+fn flash_input(s: &Store, f: &FlashForm) -> till_core::Result<FlashSaleInput> {
+    let effect = match f.effect.as_str() {
+        "multiplier" => FlashEffect::Multiplier(till_core::money::parse_decimal("multiplier", &f.value)?),
+        "price" => FlashEffect::Price(s.settings().currency.parse_non_negative("price", &f.value)?),
+        other => return Err(till_core::Error::invalid("effect", format!("{other:?} is neither multiplier nor price"))),
+    };
+    Ok(FlashSaleInput {
+        name: f.name.clone(),
+        skus: f.skus.iter().map(|x| x.trim().to_string()).filter(|x| !x.is_empty()).collect(),
+        categories: f.categories.iter().map(|x| x.trim().to_string()).filter(|x| !x.is_empty()).collect(),
+        effect,
+        starts_at: till_core::store::parse_ts("start", &f.starts_at)?,
+        ends_at: till_core::store::parse_ts("end", &f.ends_at)?,
+        weekly: f.weekly,
+    })
+}
+
+#[tauri::command]
+pub fn flash_create(app: AppHandle, state: State<'_, AppState>, input: FlashForm) -> Res<FlashSaleView> {
+    let v = with_store(&state, |s| {
+        let i = flash_input(s, &input)?;
+        let now = s.now();
+        Ok(s.create_flash_sale(i)?.view(now))
+    })?;
+    let _ = app.emit("prices-changed", ());
+    Ok(v)
+}
+
+#[tauri::command]
+pub fn flash_update(app: AppHandle, state: State<'_, AppState>, id: i64, input: FlashForm) -> Res<FlashSaleView> {
+    let v = with_store(&state, |s| {
+        let i = flash_input(s, &input)?;
+        let now = s.now();
+        Ok(s.update_flash_sale(id, i)?.view(now))
+    })?;
+    let _ = app.emit("prices-changed", ());
+    Ok(v)
+}
+
+#[tauri::command]
+pub fn flash_cancel(app: AppHandle, state: State<'_, AppState>, id: i64) -> Res<FlashSaleView> {
+    let v = with_store(&state, |s| {
+        let now = s.now();
+        Ok(s.cancel_flash_sale(id)?.view(now))
+    })?;
+    let _ = app.emit("prices-changed", ());
+    Ok(v)
 }

@@ -3,6 +3,7 @@
 //! business rule lives here (see ARCHITECTURE.md).
 
 mod commands;
+mod price_watch;
 
 use std::path::PathBuf;
 use std::sync::Mutex;
@@ -48,6 +49,10 @@ pub fn run() {
     tracing::info!(path = %store.path().display(), "store opened");
     tauri::Builder::default()
         .manage(AppState { store: Mutex::new(store) })
+        .setup(|app| {
+            price_watch::spawn(app.handle().clone());
+            Ok(())
+        })
         .invoke_handler(tauri::generate_handler![
             commands::settings_get,
             commands::cart_current,
@@ -66,6 +71,14 @@ pub fn run() {
             commands::orders_list,
             commands::order_get,
             commands::order_refund,
+            commands::quotes_list,
+            commands::pricing_rules_list,
+            commands::pricing_rule_add,
+            commands::pricing_rule_remove,
+            commands::flash_list,
+            commands::flash_create,
+            commands::flash_update,
+            commands::flash_cancel,
         ])
         .run(tauri::generate_context!())
         .expect("error while running the Till window");

@@ -31,6 +31,7 @@ pub fn add(store: &mut Store, sku: &str, price: &str, tax: &str, stock: i64) {
             tax_rate: Some(dec(tax)),
             category: None,
             stock: Some(stock),
+            ..Default::default()
         })
         .unwrap();
 }

@@ -48,8 +48,128 @@ pub enum Command {
     /// Store settings.
     #[command(subcommand)]
     Settings(SettingsCmd),
+    /// Dynamic pricing rules.
+    #[command(subcommand)]
+    Pricing(PricingCmd),
+    /// Flash sales: time-boxed prices, once or weekly.
+    #[command(subcommand)]
+    Flash(FlashCmd),
     /// Check the store: SQLite integrity and the stock ledger.
     Doctor,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum PricingCmd {
+    /// Stock and sell-by rules.
+    #[command(subcommand)]
+    Rule(RuleCmd),
+}
+
+#[derive(Debug, Subcommand)]
+pub enum RuleCmd {
+    /// Add a rule at the end of the list (the first listed wins a tie).
+    Add(RuleAddArgs),
+    /// List rules in order.
+    List,
+    /// Remove a rule.
+    Remove { id: String },
+}
+
+#[derive(Debug, Args)]
+pub struct RuleAddArgs {
+    #[command(flatten)]
+    pub when: RuleWhen,
+    #[command(flatten)]
+    pub effect: RuleEffect,
+    /// Only this SKU (default: all products).
+    #[arg(long, conflicts_with = "category")]
+    pub sku: Option<String>,
+    /// Only this category (default: all products).
+    #[arg(long)]
+    pub category: Option<String>,
+    /// Units of stock past the threshold before the rule lets go again, so a
+    /// price does not flip back and forth when stock hovers at it.
+    #[arg(long, default_value = "0")]
+    pub hysteresis: String,
+}
+
+#[derive(Debug, Args)]
+#[group(required = true, multiple = false)]
+pub struct RuleWhen {
+    /// When on-hand is below N.
+    #[arg(long, value_name = "N", allow_hyphen_values = true)]
+    pub when_stock_below: Option<String>,
+    /// When on-hand is above N.
+    #[arg(long, value_name = "N", allow_hyphen_values = true)]
+    pub when_stock_above: Option<String>,
+    /// When the product's sell-by date is N days away or less.
+    #[arg(long, value_name = "N", allow_hyphen_values = true)]
+    pub within_days_of_sell_by: Option<String>,
+}
+
+#[derive(Debug, Args)]
+#[group(required = true, multiple = false)]
+pub struct RuleEffect {
+    /// Multiply the price (1.15 = +15 %, 0.95 = -5 %).
+    #[arg(long, value_name = "M", allow_hyphen_values = true)]
+    pub multiplier: Option<String>,
+    /// Add an amount to the price (negative: off).
+    #[arg(long, value_name = "A", allow_hyphen_values = true)]
+    pub amount: Option<String>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum FlashCmd {
+    /// Create a flash sale.
+    Create(FlashArgs),
+    /// Change a flash sale (takes effect at once).
+    Edit {
+        id: String,
+        #[command(flatten)]
+        args: FlashArgs,
+    },
+    /// List flash sales with their status (upcoming, active, past, cancelled).
+    List {
+        /// RFC 3339; status as of this time (default: now).
+        #[arg(long)]
+        at: Option<String>,
+    },
+    /// Cancel a flash sale; it stops at once.
+    Cancel { id: String },
+}
+
+#[derive(Debug, Args)]
+pub struct FlashArgs {
+    #[arg(long)]
+    pub name: String,
+    /// A SKU on sale; repeatable.
+    #[arg(long = "sku", required_unless_present = "categories")]
+    pub skus: Vec<String>,
+    /// A category on sale; repeatable.
+    #[arg(long = "category")]
+    pub categories: Vec<String>,
+    #[command(flatten)]
+    pub effect: FlashEffectArgs,
+    /// RFC 3339, inclusive.
+    #[arg(long)]
+    pub start: String,
+    /// RFC 3339, exclusive.
+    #[arg(long)]
+    pub end: String,
+    /// Repeat the window every week at the same local time.
+    #[arg(long)]
+    pub weekly: bool,
+}
+
+#[derive(Debug, Args)]
+#[group(required = true, multiple = false)]
+pub struct FlashEffectArgs {
+    /// Multiply prices (0.75 = -25 %).
+    #[arg(long, value_name = "M", allow_hyphen_values = true)]
+    pub multiplier: Option<String>,
+    /// A fixed unit price.
+    #[arg(long, value_name = "P", allow_hyphen_values = true)]
+    pub price: Option<String>,
 }
 
 #[derive(Debug, Args)]
@@ -66,6 +186,9 @@ pub struct InitArgs {
     /// The shop's name, shown on receipts.
     #[arg(long)]
     pub name: Option<String>,
+    /// IANA time zone (default: this machine's).
+    #[arg(long)]
+    pub time_zone: Option<String>,
 }
 
 #[derive(Debug, Subcommand)]
@@ -108,6 +231,21 @@ pub struct ProductAddArgs {
     /// Opening stock (recorded as a restock).
     #[arg(long)]
     pub stock: Option<String>,
+    #[command(flatten)]
+    pub pricing: ProductPricingArgs,
+}
+
+#[derive(Debug, Args)]
+pub struct ProductPricingArgs {
+    /// Sell-by date, YYYY-MM-DD ("" clears it).
+    #[arg(long)]
+    pub sell_by: Option<String>,
+    /// Lowest price dynamic pricing may set ("" clears it: cost then applies).
+    #[arg(long)]
+    pub floor: Option<String>,
+    /// Highest price as a multiple of the base price ("" clears it).
+    #[arg(long)]
+    pub ceiling: Option<String>,
 }
 
 #[derive(Debug, Args)]
@@ -131,6 +269,8 @@ pub struct ProductEditArgs {
     /// true or false.
     #[arg(long)]
     pub active: Option<bool>,
+    #[command(flatten)]
+    pub pricing: ProductPricingArgs,
 }
 
 #[derive(Debug, Subcommand)]
@@ -239,5 +379,14 @@ pub enum SettingsCmd {
         /// Allow selling more than on hand (true/false).
         #[arg(long)]
         allow_negative_stock: Option<bool>,
+        /// IANA time zone, e.g. Europe/Paris.
+        #[arg(long)]
+        time_zone: Option<String>,
+        /// Keep dynamic prices at or above cost (true/false).
+        #[arg(long)]
+        floor_at_cost: Option<bool>,
+        /// Highest dynamic price as a multiple of the base price; "" for none.
+        #[arg(long)]
+        price_ceiling: Option<String>,
     },
 }

@@ -5,7 +5,9 @@ use std::fmt::Write;
 use till_core::catalog::Product;
 use till_core::inventory::Movement;
 use till_core::orders::{OrderSummary, Receipt, Refund};
-use till_core::pricing::Quote;
+use till_core::money::Currency;
+use till_core::pricing::flash::FlashSaleView;
+use till_core::pricing::{Quote, Rule, Scope};
 use till_core::settings::Settings;
 
 pub fn product(p: &Product) -> String {
@@ -148,5 +150,39 @@ pub fn settings(st: &Settings) -> String {
         st.device_prefix,
         st.device_id,
         st.store_id
+    )
+}
+
+pub fn rule(r: &Rule, c: &Currency) -> String {
+    let scope = match &r.scope {
+        Scope::All => "all products".to_string(),
+        Scope::Category(cat) => format!("category {cat}"),
+        Scope::Sku(s) => format!("SKU {s}"),
+    };
+    let h = if r.hysteresis > 0 { format!(" (hysteresis {})", r.hysteresis) } else { String::new() };
+    format!("{} for {scope}{h}", r.describe(c))
+}
+
+pub fn flash(v: &FlashSaleView) -> String {
+    let s = &v.sale;
+    let targets: Vec<String> =
+        s.skus.iter().map(|x| format!("SKU {x}")).chain(s.categories.iter().map(|x| format!("category {x}"))).collect();
+    let effect = match s.effect {
+        till_core::pricing::FlashEffect::Multiplier(m) => format!("x{}", m.normalize()),
+        till_core::pricing::FlashEffect::Price(p) => format!("at {p}"),
+    };
+    let window = match (&v.window_start, &v.window_end) {
+        (Some(a), Some(b)) => format!("{a} .. {b}"),
+        _ => format!("{} .. {}", s.starts_at.to_rfc3339(), s.ends_at.to_rfc3339()),
+    };
+    format!(
+        "{:>4}  {:<24} {:<9} {:<10} {}{}\n      {}\n",
+        s.id,
+        s.name,
+        format!("{:?}", v.status).to_lowercase(),
+        effect,
+        window,
+        if s.weekly { " weekly" } else { "" },
+        targets.join(", ")
     )
 }

@@ -7,7 +7,9 @@ use serde::Serialize;
 use till_core::catalog::{NewProduct, ProductUpdate};
 use till_core::checkout::{SaleLine, SaleRequest, Tender};
 use till_core::money::Currency;
+use till_core::money::parse_decimal;
 use till_core::orders::RefundRequest;
+use till_core::pricing::{Condition, Effect, FlashEffect, FlashSaleInput, RuleInput, Scope};
 use till_core::settings::{Settings, SettingsUpdate};
 use till_core::store::parse_ts;
 use till_core::tax::parse_rate;
@@ -81,7 +83,15 @@ pub fn run(cli: Cli) -> Result<()> {
             ctx.out(&summary, |s| format!("{} demo sales, {} items, revenue {} ({} restocks)", s.orders, s.items, s.revenue, s.restocks))
         }
         Command::Settings(SettingsCmd::Show) => ctx.out(store.settings(), print::settings),
-        Command::Settings(SettingsCmd::Set { name, tax_mode, default_tax_rate, allow_negative_stock }) => {
+        Command::Settings(SettingsCmd::Set {
+            name,
+            tax_mode,
+            default_tax_rate,
+            allow_negative_stock,
+            time_zone,
+            floor_at_cost,
+            price_ceiling,
+        }) => {
             let update = SettingsUpdate {
                 store_name: name,
                 tax_mode: tax_mode.map(|m| m.parse()).transpose()?,
@@ -89,10 +99,17 @@ pub fn run(cli: Cli) -> Result<()> {
                     .map(|r| if r.trim().is_empty() { Ok(None) } else { parse_rate(&r).map(Some) })
                     .transpose()?,
                 allow_negative_stock,
+                time_zone,
+                floor_at_cost,
+                price_ceiling: price_ceiling
+                    .map(|c| if c.trim().is_empty() { Ok(None) } else { parse_decimal("--price-ceiling", &c).map(Some) })
+                    .transpose()?,
             };
             let s = store.update_settings(update)?;
             ctx.out(&s, print::settings)
         }
+        Command::Pricing(PricingCmd::Rule(cmd)) => pricing_rule(&ctx, &mut store, cmd),
+        Command::Flash(cmd) => flash(&ctx, &mut store, cmd),
         Command::Doctor => {
             let integrity = store.integrity_check()?;
             let drift = store.stock_drift()?;
@@ -109,6 +126,9 @@ pub fn run(cli: Cli) -> Result<()> {
 fn init(ctx: &Ctx, path: &PathBuf, args: &InitArgs) -> Result<()> {
     let currency = Currency::from_code(&args.currency)?;
     let mut settings = Settings { currency, tax_mode: args.tax_mode.parse()?, ..Settings::default() };
+    if let Some(tz) = &args.time_zone {
+        settings.time_zone = till_core::settings::parse_time_zone(tz)?.name().to_string();
+    }
     if let Some(name) = &args.name {
         if name.trim().is_empty() {
             return Err(Error::invalid("--name", "must not be empty"));
@@ -165,6 +185,128 @@ pub fn parse_item(text: &str) -> Result<(String, i64)> {
     Ok((t.to_string(), 1))
 }
 
+fn product_sell_by(a: &ProductPricingArgs) -> Result<Option<Option<chrono::NaiveDate>>> {
+    clearable(a.sell_by.clone())
+        .map(|v| {
+            v.map(|d| {
+                chrono::NaiveDate::parse_from_str(d.trim(), "%Y-%m-%d")
+                    .map_err(|_| Error::invalid("--sell-by", format!("{d:?} is not a date like 2026-12-31")))
+            })
+            .transpose()
+        })
+        .transpose()
+}
+
+fn product_floor(c: &Currency, a: &ProductPricingArgs) -> Result<Option<Option<Decimal>>> {
+    clearable(a.floor.clone()).map(|v| v.map(|f| c.parse_non_negative("--floor", &f)).transpose()).transpose()
+}
+
+fn product_ceiling(a: &ProductPricingArgs) -> Result<Option<Option<Decimal>>> {
+    clearable(a.ceiling.clone()).map(|v| v.map(|x| parse_decimal("--ceiling", &x)).transpose()).transpose()
+}
+
+fn parse_int(field: &str, text: &str) -> Result<i64> {
+    text.trim().parse::<i64>().map_err(|_| Error::invalid(field, format!("{text:?} is not a whole number")))
+}
+
+fn parse_id(text: &str) -> Result<i64> {
+    parse_int("ID", text)
+}
+
+fn pricing_rule(ctx: &Ctx, store: &mut Store, cmd: RuleCmd) -> Result<()> {
+    match cmd {
+        RuleCmd::Add(a) => {
+            let condition = match (&a.when.when_stock_below, &a.when.when_stock_above, &a.when.within_days_of_sell_by) {
+                (Some(n), _, _) => Condition::StockBelow(parse_int("--when-stock-below", n)?),
+                (_, Some(n), _) => Condition::StockAbove(parse_int("--when-stock-above", n)?),
+                (_, _, Some(n)) => Condition::WithinDaysOfSellBy(parse_int("--within-days-of-sell-by", n)?),
+                _ => return Err(Error::invalid("rule", "give one of --when-stock-below, --when-stock-above, --within-days-of-sell-by")),
+            };
+            let effect = match (&a.effect.multiplier, &a.effect.amount) {
+                (Some(m), _) => Effect::Multiplier(parse_decimal("--multiplier", m)?),
+                (_, Some(x)) => Effect::Amount(store.settings().currency.parse_amount("--amount", x)?),
+                _ => return Err(Error::invalid("rule", "give --multiplier or --amount")),
+            };
+            let scope = match (a.sku, a.category) {
+                (Some(s), _) => Scope::Sku(s),
+                (_, Some(c)) => Scope::Category(c),
+                _ => Scope::All,
+            };
+            let hysteresis = parse_int("--hysteresis", &a.hysteresis)?;
+            let rule = store.add_pricing_rule(RuleInput { condition, effect, scope, hysteresis })?;
+            let c = store.settings().currency.clone();
+            ctx.out(&rule, |r| format!("rule {}: {}", r.id, print::rule(r, &c)))
+        }
+        RuleCmd::List => {
+            let rules = store.pricing_rules()?;
+            let c = store.settings().currency.clone();
+            ctx.out(&rules, |rs| {
+                if rs.is_empty() {
+                    "no pricing rules".into()
+                } else {
+                    rs.iter().map(|r| format!("{:>4}  {}", r.id, print::rule(r, &c))).collect::<Vec<_>>().join("\n")
+                }
+            })
+        }
+        RuleCmd::Remove { id } => {
+            let id = parse_id(&id)?;
+            store.remove_pricing_rule(id)?;
+            ctx.out(&serde_json::json!({ "removed": id }), |_| format!("rule {id} removed"))
+        }
+    }
+}
+
+fn flash_input(store: &Store, a: FlashArgs) -> Result<FlashSaleInput> {
+    let effect = match (&a.effect.multiplier, &a.effect.price) {
+        (Some(m), _) => FlashEffect::Multiplier(parse_decimal("--multiplier", m)?),
+        (_, Some(p)) => FlashEffect::Price(store.settings().currency.parse_non_negative("--price", p)?),
+        _ => return Err(Error::invalid("flash sale", "give --multiplier or --price")),
+    };
+    Ok(FlashSaleInput {
+        name: a.name,
+        skus: a.skus,
+        categories: a.categories,
+        effect,
+        starts_at: parse_ts("--start", &a.start)?,
+        ends_at: parse_ts("--end", &a.end)?,
+        weekly: a.weekly,
+    })
+}
+
+fn flash(ctx: &Ctx, store: &mut Store, cmd: FlashCmd) -> Result<()> {
+    let now = store.now();
+    match cmd {
+        FlashCmd::Create(a) => {
+            let input = flash_input(store, a)?;
+            let sale = store.create_flash_sale(input)?;
+            let view = sale.view(now);
+            ctx.out(&view, print::flash)
+        }
+        FlashCmd::Edit { id, args } => {
+            let id = parse_id(&id)?;
+            let input = flash_input(store, args)?;
+            let view = store.update_flash_sale(id, input)?.view(now);
+            ctx.out(&view, print::flash)
+        }
+        FlashCmd::List { at } => {
+            let at = at.map(|t| parse_ts("--at", &t)).transpose()?.unwrap_or(now);
+            let list = store.flash_sales(at)?;
+            ctx.out(&list, |l| {
+                if l.is_empty() {
+                    "no flash sales".into()
+                } else {
+                    l.iter().map(print::flash).collect::<Vec<_>>().join("")
+                }
+            })
+        }
+        FlashCmd::Cancel { id } => {
+            let id = parse_id(&id)?;
+            let view = store.cancel_flash_sale(id)?.view(now);
+            ctx.out(&view, print::flash)
+        }
+    }
+}
+
 fn opt_amount(c: &Currency, field: &str, v: &Option<String>) -> Result<Option<Decimal>> {
     v.as_deref().map(|s| c.parse_non_negative(field, s)).transpose()
 }
@@ -192,6 +334,9 @@ fn product(ctx: &Ctx, store: &mut Store, cmd: ProductCmd) -> Result<()> {
                 tax_rate: a.tax_rate.as_deref().map(parse_rate).transpose()?,
                 category: a.category,
                 stock,
+                sell_by: product_sell_by(&a.pricing)?.flatten(),
+                price_floor: product_floor(&c, &a.pricing)?.flatten(),
+                price_ceiling: product_ceiling(&a.pricing)?.flatten(),
             })?;
             ctx.out(&p, print::product)
         }
@@ -219,6 +364,9 @@ fn product(ctx: &Ctx, store: &mut Store, cmd: ProductCmd) -> Result<()> {
                     tax_rate: a.tax_rate.as_deref().map(parse_rate).transpose()?,
                     category: clearable(a.category),
                     active: a.active,
+                    sell_by: product_sell_by(&a.pricing)?,
+                    price_floor: product_floor(&c, &a.pricing)?,
+                    price_ceiling: product_ceiling(&a.pricing)?,
                 },
             )?;
             ctx.out(&p, print::product)

@@ -10,7 +10,7 @@ use rusqlite::{params, Connection, OptionalExtension};
 use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 
-use crate::catalog::{dec_col, Product, PRODUCT_COLUMNS};
+use crate::catalog::{dec_col, product_from_row_at, PRODUCT_COLUMNS};
 use crate::checkout::{check_stock, commit_sale, line_inputs, PricedLine, SaleInput, Tender};
 use crate::error::{Error, Result};
 use crate::orders::{load_receipt, Receipt};
@@ -73,19 +73,7 @@ fn load_lines(conn: &Connection, cart_id: &str) -> Result<Vec<(i64, PricedLine)>
         let unit_price = dec_col(r, 2)?;
         let price_note: Option<String> = r.get(3)?;
         let discount: Option<String> = r.get(4)?;
-        // Product columns start at index 5.
-        let product = Product {
-            id: r.get(5)?,
-            sku: r.get(6)?,
-            name: r.get(7)?,
-            barcode: r.get(8)?,
-            price: dec_col(r, 9)?,
-            cost: crate::catalog::opt_dec_col(r, 10)?,
-            tax_rate: dec_col(r, 11)?,
-            category: r.get(12)?,
-            active: r.get(13)?,
-            on_hand: r.get(14)?,
-        };
+        let product = product_from_row_at(r, 5)?;
         Ok((id, PricedLine { product, qty, unit_price, price_note, discount: parse_discount(discount) }))
     })?;
     Ok(rows.collect::<rusqlite::Result<Vec<_>>>()?)
@@ -190,7 +178,7 @@ impl Store {
             return Err(Error::InactiveProduct(product.sku));
         }
         let now = self.now();
-        let quote = pricing::quote(&product, &self.settings.currency, now);
+        let quote = pricing::quote(&self.pricing_context()?, &product, now);
         let settings = self.settings.clone();
         let tx = self.write_tx()?;
         let existing: Option<(i64, i64)> = tx

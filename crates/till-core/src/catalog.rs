@@ -1,6 +1,7 @@
 //! The catalog: products with SKU, optional barcode, prices, tax and category.
 
 use rusqlite::{params, OptionalExtension, Row};
+use chrono::NaiveDate;
 use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 use std::str::FromStr;
@@ -22,6 +23,14 @@ pub struct Product {
     pub category: Option<String>,
     pub active: bool,
     pub on_hand: i64,
+    /// Sell-by date (store time zone), for sell-by markdown rules.
+    pub sell_by: Option<NaiveDate>,
+    /// This product's lowest allowed price; without it, its cost (when the
+    /// store keeps prices at or above cost, the default).
+    pub price_floor: Option<Decimal>,
+    /// Highest allowed price as a multiple of the base price; without it,
+    /// the store's ceiling, if any.
+    pub price_ceiling: Option<Decimal>,
 }
 
 #[derive(Debug, Clone, Default, Deserialize)]
@@ -36,6 +45,12 @@ pub struct NewProduct {
     pub category: Option<String>,
     /// Opening stock, recorded as a restock movement.
     pub stock: Option<i64>,
+    #[serde(default)]
+    pub sell_by: Option<NaiveDate>,
+    #[serde(default)]
+    pub price_floor: Option<Decimal>,
+    #[serde(default)]
+    pub price_ceiling: Option<Decimal>,
 }
 
 /// Fields to change; `None` leaves a field as it is. For the optional
@@ -49,9 +64,13 @@ pub struct ProductUpdate {
     pub tax_rate: Option<Decimal>,
     pub category: Option<Option<String>>,
     pub active: Option<bool>,
+    pub sell_by: Option<Option<NaiveDate>>,
+    pub price_floor: Option<Option<Decimal>>,
+    pub price_ceiling: Option<Option<Decimal>>,
 }
 
-pub(crate) const PRODUCT_COLUMNS: &str = "p.id, p.sku, p.name, p.barcode, p.price, p.cost, p.tax_rate, p.category, p.active, COALESCE(s.on_hand, 0)";
+pub(crate) const PRODUCT_COLUMNS: &str =
+    "p.id, p.sku, p.name, p.barcode, p.price, p.cost, p.tax_rate, p.category, p.active, COALESCE(s.on_hand, 0), p.sell_by, p.price_floor, p.price_ceiling";
 pub(crate) const PRODUCT_FROM: &str = "products p LEFT JOIN stock_levels s ON s.product_id = p.id";
 
 pub(crate) fn dec_col(row: &Row, idx: usize) -> rusqlite::Result<Decimal> {
@@ -66,18 +85,35 @@ pub(crate) fn opt_dec_col(row: &Row, idx: usize) -> rusqlite::Result<Option<Deci
 }
 
 pub(crate) fn product_from_row(row: &Row) -> rusqlite::Result<Product> {
+    product_from_row_at(row, 0)
+}
+
+/// Reads the `PRODUCT_COLUMNS` that start at column `at`.
+pub(crate) fn product_from_row_at(row: &Row, at: usize) -> rusqlite::Result<Product> {
+    let sell_by: Option<String> = row.get(at + 10)?;
     Ok(Product {
-        id: row.get(0)?,
-        sku: row.get(1)?,
-        name: row.get(2)?,
-        barcode: row.get(3)?,
-        price: dec_col(row, 4)?,
-        cost: opt_dec_col(row, 5)?,
-        tax_rate: dec_col(row, 6)?,
-        category: row.get(7)?,
-        active: row.get(8)?,
-        on_hand: row.get(9)?,
+        id: row.get(at)?,
+        sku: row.get(at + 1)?,
+        name: row.get(at + 2)?,
+        barcode: row.get(at + 3)?,
+        price: dec_col(row, at + 4)?,
+        cost: opt_dec_col(row, at + 5)?,
+        tax_rate: dec_col(row, at + 6)?,
+        category: row.get(at + 7)?,
+        active: row.get(at + 8)?,
+        on_hand: row.get(at + 9)?,
+        sell_by: sell_by.and_then(|d| NaiveDate::parse_from_str(&d, "%Y-%m-%d").ok()),
+        price_floor: opt_dec_col(row, at + 11)?,
+        price_ceiling: opt_dec_col(row, at + 12)?,
     })
+}
+
+/// A ceiling is a multiple of the base price, at least 1.
+fn check_ceiling(value: Decimal) -> Result<Decimal> {
+    if value < Decimal::ONE {
+        return Err(Error::invalid("price ceiling", format!("{value} must be at least 1 (a multiple of the base price)")));
+    }
+    Ok(value.normalize())
 }
 
 fn validate_code(field: &str, value: &str) -> Result<String> {
@@ -126,6 +162,8 @@ impl Store {
             None => Decimal::ZERO,
         };
         let category = clean_opt(new.category);
+        let price_floor = new.price_floor.map(|f| self.check_amount("price floor", f)).transpose()?;
+        let price_ceiling = new.price_ceiling.map(check_ceiling).transpose()?;
         if let Some(q) = new.stock {
             if q < 0 {
                 return Err(Error::invalid("stock", format!("{q} must not be negative")));
@@ -149,9 +187,21 @@ impl Store {
             });
         }
         tx.execute(
-            "INSERT INTO products (sku, name, barcode, price, cost, tax_rate, category, active, created_at, updated_at)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, 1, ?8, ?8)",
-            params![sku, name, barcode, price.to_string(), cost.map(|c| c.to_string()), tax_rate.to_string(), category, now],
+            "INSERT INTO products (sku, name, barcode, price, cost, tax_rate, category, active, created_at, updated_at, sell_by, price_floor, price_ceiling)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, 1, ?8, ?8, ?9, ?10, ?11)",
+            params![
+                sku,
+                name,
+                barcode,
+                price.to_string(),
+                cost.map(|c| c.to_string()),
+                tax_rate.to_string(),
+                category,
+                now,
+                new.sell_by.map(|d| d.to_string()),
+                price_floor.map(|f| f.to_string()),
+                price_ceiling.map(|c| c.to_string())
+            ],
         )?;
         let id = tx.last_insert_rowid();
         if let Some(q) = new.stock.filter(|q| *q > 0) {
@@ -183,6 +233,15 @@ impl Store {
             None => current.category.clone(),
         };
         let active = update.active.unwrap_or(current.active);
+        let sell_by = update.sell_by.unwrap_or(current.sell_by);
+        let price_floor = match update.price_floor {
+            Some(f) => f.map(|f| self.check_amount("price floor", f)).transpose()?,
+            None => current.price_floor,
+        };
+        let price_ceiling = match update.price_ceiling {
+            Some(c) => c.map(check_ceiling).transpose()?,
+            None => current.price_ceiling,
+        };
         let now = ts(self.now());
         let tx = self.write_tx()?;
         if let Some(b) = &barcode {
@@ -194,9 +253,23 @@ impl Store {
             }
         }
         tx.execute(
-            "UPDATE products SET name = ?1, price = ?2, cost = ?3, barcode = ?4, tax_rate = ?5, category = ?6, active = ?7, updated_at = ?8
+            "UPDATE products SET name = ?1, price = ?2, cost = ?3, barcode = ?4, tax_rate = ?5, category = ?6, active = ?7, updated_at = ?8,
+                    sell_by = ?10, price_floor = ?11, price_ceiling = ?12
              WHERE id = ?9",
-            params![name, price.to_string(), cost.map(|c| c.to_string()), barcode, tax_rate.to_string(), category, active, now, current.id],
+            params![
+                name,
+                price.to_string(),
+                cost.map(|c| c.to_string()),
+                barcode,
+                tax_rate.to_string(),
+                category,
+                active,
+                now,
+                current.id,
+                sell_by.map(|d| d.to_string()),
+                price_floor.map(|f| f.to_string()),
+                price_ceiling.map(|c| c.to_string())
+            ],
         )?;
         tx.commit()?;
         self.product(&current.sku)

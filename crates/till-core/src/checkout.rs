@@ -342,6 +342,7 @@ impl Store {
             return Err(Error::invalid("items", "a sale needs at least one item"));
         }
         let mut lines = Vec::with_capacity(req.lines.len());
+        let ctx = self.pricing_context()?;
         for (i, l) in req.lines.iter().enumerate() {
             if l.qty <= 0 {
                 return Err(Error::invalid(format!("item {} quantity", i + 1), format!("{} must be at least 1", l.qty)));
@@ -350,7 +351,7 @@ impl Store {
                 d.validate(&format!("item {} discount", i + 1))?;
             }
             let product = self.find_product(&l.code)?;
-            let q = pricing::quote(&product, &self.settings.currency, now);
+            let q = pricing::quote(&ctx, &product, now);
             lines.push(PricedLine { product, qty: l.qty, unit_price: q.price, price_note: q.note, discount: l.discount.clone() });
         }
         if let Some(d) = &req.order_discount {

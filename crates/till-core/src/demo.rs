@@ -54,6 +54,7 @@ pub fn seed_catalog(store: &mut Store) -> Result<usize> {
             tax_rate: Some(dec(tax)?),
             category: Some((*category).into()),
             stock: Some(*stock),
+            ..Default::default()
         })?;
     }
     Ok(CATALOG.len())

@@ -97,6 +97,9 @@ pub(crate) fn insert_movement(
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
     )?
     .execute(params![product_id, kind.as_str(), qty, reason, user, at, order_id, refund_id])?;
+    // Pricing rules with hysteresis remember whether they hold; that memory
+    // changes with stock, so it is kept in the same transaction.
+    crate::pricing::rules::update_latches(conn, product_id)?;
     Ok(())
 }
 

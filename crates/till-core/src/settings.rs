@@ -24,6 +24,15 @@ pub struct Settings {
     pub default_tax_rate: Option<Decimal>,
     /// Selling more than on hand: refused unless this is set.
     pub allow_negative_stock: bool,
+    /// IANA time zone of the shop: flash-sale weeks, sell-by days and
+    /// receipts' local times are reckoned in it.
+    pub time_zone: String,
+    /// Guardrail: dynamic prices never go below a product's cost (unless
+    /// the product has a floor of its own).
+    pub floor_at_cost: bool,
+    /// Guardrail: the highest price as a multiple of the base price, for
+    /// products without a ceiling of their own. None: no ceiling.
+    pub price_ceiling: Option<Decimal>,
 }
 
 impl Default for Settings {
@@ -37,8 +46,23 @@ impl Default for Settings {
             tax_mode: TaxMode::Exclusive,
             default_tax_rate: None,
             allow_negative_stock: false,
+            time_zone: local_time_zone(),
+            floor_at_cost: true,
+            price_ceiling: None,
         }
     }
+}
+
+/// The machine's time zone, or UTC when it cannot be told.
+pub fn local_time_zone() -> String {
+    iana_time_zone::get_timezone().ok().filter(|tz| tz.parse::<chrono_tz::Tz>().is_ok()).unwrap_or_else(|| "UTC".into())
+}
+
+/// Checks an IANA time zone name ("Europe/Paris").
+pub fn parse_time_zone(name: &str) -> Result<chrono_tz::Tz> {
+    name.trim()
+        .parse::<chrono_tz::Tz>()
+        .map_err(|_| Error::invalid("time zone", format!("{name:?} is not an IANA time zone such as Europe/Paris")))
 }
 
 /// Four characters from an alphabet without look-alikes (no 0/O, 1/I/L).
@@ -68,6 +92,11 @@ impl Settings {
             tax_mode: need("tax_mode")?.parse()?,
             default_tax_rate: get("default_tax_rate")?.map(|r| parse_rate(&r)).transpose()?,
             allow_negative_stock: need("allow_negative_stock")? == "true",
+            // Settings added by later schema versions have defaults, so a
+            // store created before them opens as it was.
+            time_zone: get("time_zone")?.unwrap_or_else(|| "UTC".into()),
+            floor_at_cost: get("floor_at_cost")?.map(|v| v == "true").unwrap_or(true),
+            price_ceiling: get("price_ceiling")?.and_then(|v| v.parse().ok()),
         })
     }
 
@@ -91,6 +120,9 @@ impl Settings {
         put("tax_mode", Some(self.tax_mode.to_string()))?;
         put("default_tax_rate", self.default_tax_rate.map(|r| r.normalize().to_string()))?;
         put("allow_negative_stock", Some(self.allow_negative_stock.to_string()))?;
+        put("time_zone", Some(self.time_zone.clone()))?;
+        put("floor_at_cost", Some(self.floor_at_cost.to_string()))?;
+        put("price_ceiling", self.price_ceiling.map(|c| c.normalize().to_string()))?;
         Ok(())
     }
 }
@@ -103,6 +135,10 @@ pub struct SettingsUpdate {
     /// `Some(None)` clears the default rate.
     pub default_tax_rate: Option<Option<Decimal>>,
     pub allow_negative_stock: Option<bool>,
+    pub time_zone: Option<String>,
+    pub floor_at_cost: Option<bool>,
+    /// `Some(None)` removes the store ceiling.
+    pub price_ceiling: Option<Option<Decimal>>,
 }
 
 impl crate::Store {
@@ -124,6 +160,20 @@ impl crate::Store {
         }
         if let Some(allow) = update.allow_negative_stock {
             next.allow_negative_stock = allow;
+        }
+        if let Some(tz) = update.time_zone {
+            next.time_zone = parse_time_zone(&tz)?.name().to_string();
+        }
+        if let Some(f) = update.floor_at_cost {
+            next.floor_at_cost = f;
+        }
+        if let Some(c) = update.price_ceiling {
+            if let Some(v) = c {
+                if v < Decimal::ONE {
+                    return Err(Error::invalid("price ceiling", format!("{v} must be at least 1 (a multiple of the base price)")));
+                }
+            }
+            next.price_ceiling = c.map(|v| v.normalize());
         }
         let tx = self.write_tx()?;
         next.save(&tx)?;

@@ -15,7 +15,10 @@ use crate::settings::Settings;
 
 /// The schema migrations, in order, embedded in the binary. Index + 1 is the
 /// schema version stored in SQLite's `user_version`.
-pub const MIGRATIONS: &[(&str, &str)] = &[("0001_init.sql", include_str!("../../../migrations/0001_init.sql"))];
+pub const MIGRATIONS: &[(&str, &str)] = &[
+    ("0001_init.sql", include_str!("../../../migrations/0001_init.sql")),
+    ("0002_pricing.sql", include_str!("../../../migrations/0002_pricing.sql")),
+];
 
 /// Newest schema version this build knows.
 pub fn schema_version() -> i64 {

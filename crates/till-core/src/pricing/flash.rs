@@ -1,0 +1,422 @@
+//! Flash sales: time-boxed prices on SKUs and categories, once or every week.
+//!
+//! Whether a sale is on is computed from the time asked about; nothing is
+//! switched on or off by a job. A weekly sale repeats the first window's
+//! local wall-clock times in the store's time zone, so "Fridays 17:00-19:00"
+//! stays 17:00-19:00 across daylight-saving changes.
+
+use chrono::{DateTime, Duration, LocalResult, NaiveDateTime, TimeZone, Utc};
+use chrono_tz::Tz;
+use rusqlite::{params, Connection, OptionalExtension};
+use rust_decimal::Decimal;
+use serde::{Deserialize, Serialize};
+
+use crate::catalog::dec_col;
+use crate::error::{Error, Result};
+use crate::money::Currency;
+use crate::pricing::rules::describe_multiplier;
+use crate::store::{parse_ts, ts, Store};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "kind", content = "value", rename_all = "snake_case")]
+pub enum FlashEffect {
+    /// Price x M.
+    Multiplier(Decimal),
+    /// A fixed unit price.
+    Price(Decimal),
+}
+
+impl FlashEffect {
+    pub fn apply(&self, price: Decimal) -> Decimal {
+        match *self {
+            FlashEffect::Multiplier(m) => price * m,
+            FlashEffect::Price(p) => p,
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum FlashStatus {
+    Upcoming,
+    Active,
+    Past,
+    Cancelled,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct FlashSale {
+    pub id: i64,
+    pub name: String,
+    pub skus: Vec<String>,
+    pub categories: Vec<String>,
+    pub effect: FlashEffect,
+    /// First window, start inclusive, end exclusive.
+    pub starts_at: DateTime<Utc>,
+    pub ends_at: DateTime<Utc>,
+    pub weekly: bool,
+    pub time_zone: String,
+    pub cancelled_at: Option<String>,
+}
+
+/// A flash sale with where it stands at the time asked about.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct FlashSaleView {
+    #[serde(flatten)]
+    pub sale: FlashSale,
+    pub status: FlashStatus,
+    /// The current window when active, else the next one (none when past).
+    pub window_start: Option<String>,
+    pub window_end: Option<String>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+pub struct FlashSaleInput {
+    pub name: String,
+    #[serde(default)]
+    pub skus: Vec<String>,
+    #[serde(default)]
+    pub categories: Vec<String>,
+    pub effect: FlashEffect,
+    pub starts_at: DateTime<Utc>,
+    pub ends_at: DateTime<Utc>,
+    #[serde(default)]
+    pub weekly: bool,
+}
+
+/// Local wall-clock time -> UTC. In a DST gap the window starts when the
+/// clock jumps; in a repeated hour, at its first occurrence.
+fn to_utc(tz: Tz, local: NaiveDateTime) -> DateTime<Utc> {
+    match tz.from_local_datetime(&local) {
+        LocalResult::Single(t) => t.with_timezone(&Utc),
+        LocalResult::Ambiguous(a, _) => a.with_timezone(&Utc),
+        LocalResult::None => {
+            let mut probe = local;
+            for _ in 0..180 {
+                probe += Duration::minutes(1);
+                if let Some(t) = tz.from_local_datetime(&probe).earliest() {
+                    return t.with_timezone(&Utc);
+                }
+            }
+            tz.from_utc_datetime(&local).with_timezone(&Utc)
+        }
+    }
+}
+
+const WEEK_SECS: i64 = 7 * 24 * 3600;
+
+impl FlashSale {
+    fn tz(&self) -> Tz {
+        self.time_zone.parse().unwrap_or(Tz::UTC)
+    }
+
+    /// The k-th weekly window (k = 0 is the first).
+    fn occurrence(&self, k: i64) -> (DateTime<Utc>, DateTime<Utc>) {
+        if k == 0 || !self.weekly {
+            return (self.starts_at, self.ends_at);
+        }
+        let tz = self.tz();
+        let ls = self.starts_at.with_timezone(&tz).naive_local() + Duration::weeks(k);
+        let le = self.ends_at.with_timezone(&tz).naive_local() + Duration::weeks(k);
+        (to_utc(tz, ls), to_utc(tz, le))
+    }
+
+    /// The window containing `at`, if the sale is on then.
+    pub fn window_at(&self, at: DateTime<Utc>) -> Option<(DateTime<Utc>, DateTime<Utc>)> {
+        if self.cancelled_at.is_some() || at < self.starts_at {
+            return None;
+        }
+        if !self.weekly {
+            return (at < self.ends_at).then_some((self.starts_at, self.ends_at));
+        }
+        let k0 = (at - self.starts_at).num_seconds() / WEEK_SECS;
+        (k0 - 1..=k0 + 1).filter(|k| *k >= 0).map(|k| self.occurrence(k)).find(|(s, e)| *s <= at && at < *e)
+    }
+
+    /// The first window starting after `at`.
+    pub fn next_window(&self, at: DateTime<Utc>) -> Option<(DateTime<Utc>, DateTime<Utc>)> {
+        if self.cancelled_at.is_some() {
+            return None;
+        }
+        if at < self.starts_at {
+            return Some((self.starts_at, self.ends_at));
+        }
+        if !self.weekly {
+            return None;
+        }
+        let k0 = (at - self.starts_at).num_seconds() / WEEK_SECS;
+        (k0..=k0 + 2).map(|k| self.occurrence(k)).find(|(s, _)| *s > at)
+    }
+
+    pub fn status(&self, at: DateTime<Utc>) -> FlashStatus {
+        if self.cancelled_at.is_some() {
+            FlashStatus::Cancelled
+        } else if self.window_at(at).is_some() {
+            FlashStatus::Active
+        } else if self.next_window(at).is_some() {
+            FlashStatus::Upcoming
+        } else {
+            FlashStatus::Past
+        }
+    }
+
+    pub fn view(&self, at: DateTime<Utc>) -> FlashSaleView {
+        let status = self.status(at);
+        let window = self.window_at(at).or_else(|| self.next_window(at));
+        FlashSaleView {
+            sale: self.clone(),
+            status,
+            window_start: window.map(|w| ts(w.0)),
+            window_end: window.map(|w| ts(w.1)),
+        }
+    }
+
+    pub fn describe(&self, c: &Currency) -> String {
+        match self.effect {
+            FlashEffect::Multiplier(m) => format!("flash sale {} {}", self.name, describe_multiplier(m)),
+            FlashEffect::Price(p) => format!("flash sale {} at {}", self.name, c.round(p)),
+        }
+    }
+}
+
+/// "18:00" when `end` is on the same local day as `now`, else "Fri 27 Nov 18:00".
+pub fn local_time_label(end: DateTime<Utc>, now: DateTime<Utc>, tz: Tz) -> String {
+    let e = end.with_timezone(&tz);
+    if e.date_naive() == now.with_timezone(&tz).date_naive() {
+        e.format("%H:%M").to_string()
+    } else {
+        e.format("%a %d %b %H:%M").to_string()
+    }
+}
+
+fn load_sales(conn: &Connection, live_only: bool) -> Result<Vec<FlashSale>> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT id, name, effect, value, starts_at, ends_at, weekly, time_zone, cancelled_at FROM flash_sales
+         WHERE (?1 = 0 OR cancelled_at IS NULL) ORDER BY starts_at, id",
+    )?;
+    let heads = stmt
+        .query_map([live_only], |r| {
+            Ok((
+                r.get::<_, i64>(0)?,
+                r.get::<_, String>(1)?,
+                r.get::<_, String>(2)?,
+                dec_col(r, 3)?,
+                r.get::<_, String>(4)?,
+                r.get::<_, String>(5)?,
+                r.get::<_, bool>(6)?,
+                r.get::<_, String>(7)?,
+                r.get::<_, Option<String>>(8)?,
+            ))
+        })?
+        .collect::<rusqlite::Result<Vec<_>>>()?;
+    let mut targets = conn.prepare_cached("SELECT kind, value FROM flash_sale_targets WHERE flash_sale_id = ?1 ORDER BY kind, value")?;
+    let mut out = Vec::with_capacity(heads.len());
+    for (id, name, effect, value, starts, ends, weekly, time_zone, cancelled_at) in heads {
+        let mut skus = Vec::new();
+        let mut categories = Vec::new();
+        for t in targets.query_map([id], |r| Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?)))? {
+            let (kind, v) = t?;
+            if kind == "sku" {
+                skus.push(v)
+            } else {
+                categories.push(v)
+            }
+        }
+        out.push(FlashSale {
+            id,
+            name,
+            skus,
+            categories,
+            effect: if effect == "price" { FlashEffect::Price(value) } else { FlashEffect::Multiplier(value) },
+            starts_at: parse_ts("starts_at", &starts)?,
+            ends_at: parse_ts("ends_at", &ends)?,
+            weekly,
+            time_zone,
+            cancelled_at,
+        });
+    }
+    Ok(out)
+}
+
+/// Sales that can still set a price (not cancelled).
+pub(crate) fn load_live_sales(conn: &Connection) -> Result<Vec<FlashSale>> {
+    load_sales(conn, true)
+}
+
+impl Store {
+    fn check_flash(&self, input: &FlashSaleInput) -> Result<(String, Vec<String>, Vec<String>)> {
+        let name = input.name.trim().to_string();
+        if name.is_empty() {
+            return Err(Error::invalid("--name", "must not be empty"));
+        }
+        if input.skus.is_empty() && input.categories.is_empty() {
+            return Err(Error::invalid("flash sale", "name at least one --sku or --category"));
+        }
+        let mut skus = Vec::new();
+        for s in &input.skus {
+            skus.push(self.find_product(s)?.sku);
+        }
+        let mut categories = Vec::new();
+        for c in &input.categories {
+            let c = c.trim().to_string();
+            let exists: bool = self.conn.query_row("SELECT EXISTS (SELECT 1 FROM products WHERE category = ?1)", [&c], |r| r.get(0))?;
+            if !exists {
+                return Err(Error::invalid("--category", format!("no product is in category {c:?}")));
+            }
+            categories.push(c);
+        }
+        skus.sort();
+        skus.dedup();
+        categories.sort();
+        categories.dedup();
+        match input.effect {
+            FlashEffect::Multiplier(m) if m <= Decimal::ZERO => {
+                return Err(Error::invalid("--multiplier", format!("{m} must be greater than 0")))
+            }
+            FlashEffect::Multiplier(m) if m == Decimal::ONE => {
+                return Err(Error::invalid("--multiplier", "1 would leave prices unchanged"))
+            }
+            FlashEffect::Price(p) => {
+                self.check_amount("--price", p)?;
+            }
+            _ => {}
+        }
+        if input.ends_at <= input.starts_at {
+            return Err(Error::invalid("--end", format!("{} is not after the start {}", ts(input.ends_at), ts(input.starts_at))));
+        }
+        if input.weekly && input.ends_at - input.starts_at >= Duration::weeks(1) {
+            return Err(Error::invalid("--weekly", "a weekly sale's window must be shorter than a week"));
+        }
+        Ok((name, skus, categories))
+    }
+
+    fn write_targets(conn: &Connection, id: i64, skus: &[String], categories: &[String]) -> Result<()> {
+        conn.execute("DELETE FROM flash_sale_targets WHERE flash_sale_id = ?1", [id])?;
+        for s in skus {
+            conn.execute("INSERT INTO flash_sale_targets (flash_sale_id, kind, value) VALUES (?1, 'sku', ?2)", params![id, s])?;
+        }
+        for c in categories {
+            conn.execute("INSERT INTO flash_sale_targets (flash_sale_id, kind, value) VALUES (?1, 'category', ?2)", params![id, c])?;
+        }
+        Ok(())
+    }
+
+    fn effect_parts(&self, e: FlashEffect) -> (&'static str, String) {
+        match e {
+            FlashEffect::Multiplier(m) => ("multiplier", m.normalize().to_string()),
+            FlashEffect::Price(p) => ("price", self.settings.currency.round(p).to_string()),
+        }
+    }
+
+    pub fn create_flash_sale(&mut self, input: FlashSaleInput) -> Result<FlashSale> {
+        let (name, skus, categories) = self.check_flash(&input)?;
+        let (effect, value) = self.effect_parts(input.effect);
+        let now = ts(self.now());
+        let tz = self.settings.time_zone.clone();
+        let tx = self.write_tx()?;
+        tx.execute(
+            "INSERT INTO flash_sales (name, effect, value, starts_at, ends_at, weekly, time_zone, created_at, updated_at)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?8)",
+            params![name, effect, value, ts(input.starts_at), ts(input.ends_at), input.weekly, tz, now],
+        )?;
+        let id = tx.last_insert_rowid();
+        Self::write_targets(&tx, id, &skus, &categories)?;
+        tx.commit()?;
+        self.flash_sale(id)
+    }
+
+    /// Changes a sale that has not been cancelled; takes effect at once.
+    pub fn update_flash_sale(&mut self, id: i64, input: FlashSaleInput) -> Result<FlashSale> {
+        let current = self.flash_sale(id)?;
+        if current.cancelled_at.is_some() {
+            return Err(Error::Refused(format!("flash sale {id} was cancelled; create a new one")));
+        }
+        let (name, skus, categories) = self.check_flash(&input)?;
+        let (effect, value) = self.effect_parts(input.effect);
+        let now = ts(self.now());
+        let tx = self.write_tx()?;
+        tx.execute(
+            "UPDATE flash_sales SET name = ?1, effect = ?2, value = ?3, starts_at = ?4, ends_at = ?5, weekly = ?6, updated_at = ?7 WHERE id = ?8",
+            params![name, effect, value, ts(input.starts_at), ts(input.ends_at), input.weekly, now, id],
+        )?;
+        Self::write_targets(&tx, id, &skus, &categories)?;
+        tx.commit()?;
+        self.flash_sale(id)
+    }
+
+    /// Cancels a sale: it stops applying at once, and stays listed as cancelled.
+    pub fn cancel_flash_sale(&mut self, id: i64) -> Result<FlashSale> {
+        let current = self.flash_sale(id)?;
+        if current.cancelled_at.is_some() {
+            return Err(Error::Refused(format!("flash sale {id} is already cancelled")));
+        }
+        let now = ts(self.now());
+        let tx = self.write_tx()?;
+        tx.execute("UPDATE flash_sales SET cancelled_at = ?1, updated_at = ?1 WHERE id = ?2", params![now, id])?;
+        tx.commit()?;
+        self.flash_sale(id)
+    }
+
+    pub fn flash_sale(&self, id: i64) -> Result<FlashSale> {
+        let exists = self.conn.query_row("SELECT 1 FROM flash_sales WHERE id = ?1", [id], |_| Ok(())).optional()?;
+        if exists.is_none() {
+            return Err(Error::not_found("flash sale", id.to_string()));
+        }
+        load_sales(&self.conn, false)?.into_iter().find(|s| s.id == id).ok_or_else(|| Error::not_found("flash sale", id.to_string()))
+    }
+
+    /// Every flash sale, cancelled ones too, with its status at `at`.
+    pub fn flash_sales(&self, at: DateTime<Utc>) -> Result<Vec<FlashSaleView>> {
+        Ok(load_sales(&self.conn, false)?.iter().map(|s| s.view(at)).collect())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn sale(start: &str, end: &str, weekly: bool, tz: &str) -> FlashSale {
+        FlashSale {
+            id: 1,
+            name: "t".into(),
+            skus: vec!["A".into()],
+            categories: vec![],
+            effect: FlashEffect::Multiplier(Decimal::new(75, 2)),
+            starts_at: parse_ts("s", start).unwrap(),
+            ends_at: parse_ts("e", end).unwrap(),
+            weekly,
+            time_zone: tz.into(),
+            cancelled_at: None,
+        }
+    }
+
+    fn t(s: &str) -> DateTime<Utc> {
+        parse_ts("t", s).unwrap()
+    }
+
+    #[test]
+    fn start_inclusive_end_exclusive() {
+        let s = sale("2026-11-27T16:00:00Z", "2026-11-27T18:00:00Z", false, "UTC");
+        assert!(s.window_at(t("2026-11-27T15:59:59.999Z")).is_none());
+        assert!(s.window_at(t("2026-11-27T16:00:00Z")).is_some());
+        assert!(s.window_at(t("2026-11-27T17:59:59.999Z")).is_some());
+        assert!(s.window_at(t("2026-11-27T18:00:00Z")).is_none());
+        assert_eq!(s.status(t("2026-11-28T00:00:00Z")), FlashStatus::Past);
+    }
+
+    #[test]
+    fn weekly_keeps_local_time_across_dst() {
+        // Fridays 17:00-19:00 Europe/Berlin; CEST (UTC+2) on 23 Oct 2026, CET (UTC+1) after 25 Oct.
+        let s = sale("2026-10-23T15:00:00Z", "2026-10-23T17:00:00Z", true, "Europe/Berlin");
+        assert!(s.window_at(t("2026-10-23T15:30:00Z")).is_some());
+        // One week later the clocks went back: 17:00 local is 16:00 UTC.
+        assert!(s.window_at(t("2026-10-30T15:30:00Z")).is_none());
+        assert!(s.window_at(t("2026-10-30T16:00:00Z")).is_some());
+        assert!(s.window_at(t("2026-10-30T17:59:00Z")).is_some());
+        assert!(s.window_at(t("2026-10-30T18:00:00Z")).is_none());
+        // And in spring, back to UTC+2.
+        assert!(s.window_at(t("2027-04-02T15:00:00Z")).is_some());
+        assert!(s.window_at(t("2027-04-02T17:00:00Z")).is_none());
+        assert_eq!(s.next_window(t("2026-10-24T00:00:00Z")).unwrap().0, t("2026-10-30T16:00:00Z"));
+    }
+}

@@ -69,8 +69,7 @@ async fn connect(driver: &Driver) -> Client {
     let mut caps = serde_json::Map::new();
     caps.insert("browserName".into(), serde_json::json!("wry"));
     caps.insert("tauri:options".into(), serde_json::json!({ "application": app }));
-    ClientBuilder::rustls()
-        .expect("rustls")
+    ClientBuilder::new(hyper_util::client::legacy::connect::HttpConnector::new())
         .capabilities(caps)
         .connect(&format!("http://127.0.0.1:{}", driver.port))
         .await
@@ -195,5 +194,46 @@ async fn cashier_rings_up_a_three_line_cash_sale() {
     find(&c, "new-sale").await.click().await.unwrap();
     find(&c, "scan").await;
     assert!(c.find_all(Locator::Css(&testid("cart-line"))).await.unwrap().is_empty());
+    c.close().await.unwrap();
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+#[ignore = "needs a display, tauri-driver and a built app; run by scripts/test.sh"]
+async fn a_flash_sale_starting_while_the_checkout_is_open_shows_its_badge() {
+    use till_core::pricing::{FlashEffect, FlashSaleInput};
+    let dir = tempfile::tempdir().unwrap();
+    let db = shop(dir.path());
+    let driver = Driver::start(&db);
+    let c = connect(&driver).await;
+    find(&c, "scan").await;
+    assert!(c.find_all(Locator::Css(&testid("sale-badge"))).await.unwrap().is_empty());
+
+    // Another process (here: this test, as the CLI would) schedules a sale
+    // that starts a few seconds from now; the open window is not told.
+    let start = chrono::Utc::now() + chrono::Duration::seconds(4);
+    let mut s = Store::open(&db).unwrap();
+    let sale = s
+        .create_flash_sale(FlashSaleInput {
+            name: "Coffee rush".into(),
+            skus: vec!["COF".into()],
+            categories: vec![],
+            effect: FlashEffect::Multiplier("0.75".parse().unwrap()),
+            starts_at: start,
+            ends_at: start + chrono::Duration::hours(1),
+            weekly: false,
+        })
+        .unwrap();
+    drop(s);
+    let badge = wait_text(&c, "sale-badge", "Coffee rush").await;
+    assert!(chrono::Utc::now() >= start, "the badge showed before the sale started: {badge}");
+    let id = find(&c, "sale-badge").await.attr("data-sale-id").await.unwrap();
+    assert_eq!(id.as_deref(), Some(sale.id.to_string().as_str()));
+    wait_text(&c, "sale-countdown", "ends in").await;
+
+    // A line added now gets the sale price, with its reason.
+    find(&c, "scan").await.send_keys(&format!("COF{ENTER}")).await.unwrap();
+    wait_text(&c, "subtotal", "2.55").await;
+    wait_text(&c, "price-note", "Coffee rush").await;
+    screenshot(&c, "flash-sale-badge").await;
     c.close().await.unwrap();
 }

@@ -1,11 +1,13 @@
 //! The outbox: events for the upstream, written in the same transaction as
 //! the change they describe, so an event exists exactly when its change does.
+//! Delivery state (sent, dead letter, discarded) and the sync status shown
+//! to the owner live here too; the sending itself is `till-sync`'s.
 
 use chrono::{DateTime, Utc};
-use rusqlite::{params, Connection};
+use rusqlite::{params, Connection, OptionalExtension};
 use serde::{Deserialize, Serialize};
 
-use crate::error::Result;
+use crate::error::{Error, Result};
 use crate::store::{ts, Store};
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -18,6 +20,34 @@ pub struct OutboxEvent {
     pub payload: serde_json::Value,
 }
 
+/// An event the upstream refused, waiting for the owner.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct DeadLetter {
+    pub id: String,
+    pub seq: i64,
+    #[serde(rename = "type")]
+    pub kind: String,
+    pub occurred_at: String,
+    pub reason: String,
+    pub dead_at: String,
+    pub payload: serde_json::Value,
+}
+
+/// What the owner sees about syncing.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct SyncStatus {
+    pub endpoint: Option<String>,
+    pub pending: i64,
+    pub dead: i64,
+    pub last_success: Option<String>,
+    pub last_error: Option<String>,
+    pub last_attempt: Option<String>,
+    /// True while the last attempt reached the upstream.
+    pub connected: bool,
+    /// True when the upstream refused the token: syncing waits for a new login.
+    pub auth_failed: bool,
+}
+
 /// Appends an event inside the caller's transaction.
 pub(crate) fn push(conn: &Connection, kind: &str, at: DateTime<Utc>, payload: serde_json::Value) -> Result<()> {
     conn.prepare_cached("INSERT INTO outbox (id, type, occurred_at, payload) VALUES (?1, ?2, ?3, ?4)")?
@@ -25,26 +55,137 @@ pub(crate) fn push(conn: &Connection, kind: &str, at: DateTime<Utc>, payload: se
     Ok(())
 }
 
+fn event_from_row(r: &rusqlite::Row) -> rusqlite::Result<OutboxEvent> {
+    let payload: String = r.get(4)?;
+    Ok(OutboxEvent {
+        id: r.get(0)?,
+        seq: r.get(1)?,
+        kind: r.get(2)?,
+        occurred_at: r.get(3)?,
+        payload: serde_json::from_str(&payload).unwrap_or(serde_json::Value::Null),
+    })
+}
+
+const PENDING: &str = "sent_at IS NULL AND dead_at IS NULL AND discarded_at IS NULL";
+
 impl Store {
-    /// Events not yet delivered, oldest first.
+    /// Events not yet delivered (and not dead letters), oldest first.
     pub fn pending_events(&self, limit: usize) -> Result<Vec<OutboxEvent>> {
-        let mut stmt = self.conn.prepare_cached(
-            "SELECT id, seq, type, occurred_at, payload FROM outbox WHERE sent_at IS NULL ORDER BY seq LIMIT ?1",
+        let mut stmt = self.conn.prepare_cached(&format!(
+            "SELECT id, seq, type, occurred_at, payload FROM outbox WHERE {PENDING} ORDER BY seq LIMIT ?1"
+        ))?;
+        let rows = stmt.query_map([limit as i64], event_from_row)?;
+        Ok(rows.collect::<rusqlite::Result<Vec<_>>>()?)
+    }
+
+    pub fn pending_event_count(&self) -> Result<i64> {
+        Ok(self.conn.query_row(&format!("SELECT COUNT(*) FROM outbox WHERE {PENDING}"), [], |r| r.get(0))?)
+    }
+
+    /// Records the upstream's answer to one batch, in one transaction:
+    /// accepted events are sent, rejected ones become dead letters.
+    pub fn record_delivery(&mut self, accepted: &[String], rejected: &[(String, String)]) -> Result<()> {
+        let now = ts(self.now());
+        let tx = self.write_tx()?;
+        {
+            let mut sent = tx.prepare_cached("UPDATE outbox SET sent_at = ?1, attempts = attempts + 1 WHERE id = ?2 AND sent_at IS NULL")?;
+            for id in accepted {
+                sent.execute(params![now, id])?;
+            }
+            let mut dead = tx.prepare_cached(
+                "UPDATE outbox SET dead_at = ?1, dead_reason = ?2, attempts = attempts + 1 WHERE id = ?3 AND sent_at IS NULL",
+            )?;
+            for (id, reason) in rejected {
+                dead.execute(params![now, reason, id])?;
+            }
+        }
+        tx.commit()?;
+        Ok(())
+    }
+
+    pub fn dead_letters(&self) -> Result<Vec<DeadLetter>> {
+        let mut stmt = self.conn.prepare(
+            "SELECT id, seq, type, occurred_at, payload, dead_reason, dead_at FROM outbox
+             WHERE dead_at IS NOT NULL AND discarded_at IS NULL AND sent_at IS NULL ORDER BY seq",
         )?;
-        let rows = stmt.query_map([limit as i64], |r| {
-            let payload: String = r.get(4)?;
-            Ok(OutboxEvent {
-                id: r.get(0)?,
-                seq: r.get(1)?,
-                kind: r.get(2)?,
-                occurred_at: r.get(3)?,
-                payload: serde_json::from_str(&payload).unwrap_or(serde_json::Value::Null),
+        let rows = stmt.query_map([], |r| {
+            let e = event_from_row(r)?;
+            Ok(DeadLetter {
+                id: e.id,
+                seq: e.seq,
+                kind: e.kind,
+                occurred_at: e.occurred_at,
+                payload: e.payload,
+                reason: r.get::<_, Option<String>>(5)?.unwrap_or_default(),
+                dead_at: r.get(6)?,
             })
         })?;
         Ok(rows.collect::<rusqlite::Result<Vec<_>>>()?)
     }
 
-    pub fn pending_event_count(&self) -> Result<i64> {
-        Ok(self.conn.query_row("SELECT COUNT(*) FROM outbox WHERE sent_at IS NULL", [], |r| r.get(0))?)
+    fn dead_letter_exists(&self, id: &str) -> Result<()> {
+        let found = self
+            .conn
+            .query_row("SELECT 1 FROM outbox WHERE id = ?1 AND dead_at IS NOT NULL AND discarded_at IS NULL AND sent_at IS NULL", [id], |_| Ok(()))
+            .optional()?;
+        found.ok_or_else(|| Error::not_found("dead letter", id))
+    }
+
+    /// Puts a dead letter back in the queue (after the cause was fixed upstream).
+    pub fn retry_dead_letter(&mut self, id: &str) -> Result<()> {
+        self.dead_letter_exists(id)?;
+        let tx = self.write_tx()?;
+        tx.execute("UPDATE outbox SET dead_at = NULL, dead_reason = NULL WHERE id = ?1", [id])?;
+        tx.commit()?;
+        Ok(())
+    }
+
+    /// Gives up on a dead letter. The event stays in the outbox, marked
+    /// discarded, so the history of what was never delivered is kept.
+    pub fn discard_dead_letter(&mut self, id: &str) -> Result<()> {
+        self.dead_letter_exists(id)?;
+        let now = ts(self.now());
+        let tx = self.write_tx()?;
+        tx.execute("UPDATE outbox SET discarded_at = ?1 WHERE id = ?2", params![now, id])?;
+        tx.commit()?;
+        Ok(())
+    }
+
+    fn sync_get(&self, key: &str) -> Result<Option<String>> {
+        Ok(self.conn.query_row("SELECT value FROM sync_state WHERE key = ?1", [key], |r| r.get(0)).optional()?)
+    }
+
+    /// Sets (or with `None` clears) sync status fields in one transaction.
+    pub fn set_sync_state(&mut self, values: &[(&str, Option<&str>)]) -> Result<()> {
+        let tx = self.write_tx()?;
+        for (k, v) in values {
+            match v {
+                Some(v) => tx.execute(
+                    "INSERT INTO sync_state (key, value) VALUES (?1, ?2) ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+                    params![k, v],
+                )?,
+                None => tx.execute("DELETE FROM sync_state WHERE key = ?1", [k])?,
+            };
+        }
+        tx.commit()?;
+        Ok(())
+    }
+
+    pub fn sync_status(&self) -> Result<SyncStatus> {
+        let dead: i64 = self.conn.query_row(
+            "SELECT COUNT(*) FROM outbox WHERE dead_at IS NOT NULL AND discarded_at IS NULL AND sent_at IS NULL",
+            [],
+            |r| r.get(0),
+        )?;
+        Ok(SyncStatus {
+            endpoint: self.sync_get("endpoint")?,
+            pending: self.pending_event_count()?,
+            dead,
+            last_success: self.sync_get("last_success")?,
+            last_error: self.sync_get("last_error")?,
+            last_attempt: self.sync_get("last_attempt")?,
+            connected: self.sync_get("connected")?.as_deref() == Some("true"),
+            auth_failed: self.sync_get("auth_failed")?.as_deref() == Some("true"),
+        })
     }
 }

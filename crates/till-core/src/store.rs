@@ -18,6 +18,7 @@ use crate::settings::Settings;
 pub const MIGRATIONS: &[(&str, &str)] = &[
     ("0001_init.sql", include_str!("../../../migrations/0001_init.sql")),
     ("0002_pricing.sql", include_str!("../../../migrations/0002_pricing.sql")),
+    ("0003_sync.sql", include_str!("../../../migrations/0003_sync.sql")),
 ];
 
 /// Newest schema version this build knows.

@@ -12,11 +12,16 @@ import { invoke } from '@tauri-apps/api/core';
 import { listen, type UnlistenFn } from '@tauri-apps/api/event';
 import type {
   Cart,
+  FlashSaleInput,
+  FlashSaleView,
   OrderSummary,
   Product,
   ProductInput,
+  Quote,
   Receipt,
   Refund,
+  Rule,
+  RuleInput,
   Settings,
   StockLevel,
   StockReason,
@@ -88,9 +93,31 @@ export const orderGet = (id: string) => call<Receipt>('order_get', { id });
 export const orderRefund = (id: string, items: [string, number][] | null, key: string) =>
   call<Refund>('order_refund', { id, items, key });
 
+// Pricing
+
+/** Current effective prices of the active products matching `search` (all when blank). */
+export const quotesList = (search?: string) => call<Quote[]>('quotes_list', { search: search?.trim() || null });
+/** In listing order. */
+export const pricingRulesList = () => call<Rule[]>('pricing_rules_list');
+/** Adds a rule at the end of the list. */
+export const pricingRuleAdd = (input: RuleInput) => call<Rule>('pricing_rule_add', { input });
+export const pricingRuleRemove = (id: number) => call<null>('pricing_rule_remove', { id });
+
+/** Every flash sale, cancelled ones too, with its status now. */
+export const flashList = () => call<FlashSaleView[]>('flash_list');
+export const flashCreate = (input: FlashSaleInput) => call<FlashSaleView>('flash_create', { input });
+/** Changes a sale that was not cancelled; takes effect at once. */
+export const flashUpdate = (id: number, input: FlashSaleInput) => call<FlashSaleView>('flash_update', { id, input });
+/** Stops the sale at once; it stays listed as cancelled. */
+export const flashCancel = (id: number) => call<FlashSaleView>('flash_cancel', { id });
+
 // Events
 
-export type BackendEvent = 'orders-changed' | 'catalog-changed';
+/**
+ * `prices-changed` (no payload): a flash sale started or ended, stock moved,
+ * rules or sales changed, or another process changed the store.
+ */
+export type BackendEvent = 'orders-changed' | 'catalog-changed' | 'prices-changed';
 
 /**
  * Calls `handler` whenever the backend emits `event`; returns the function

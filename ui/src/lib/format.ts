@@ -55,3 +55,51 @@ export function statusLabel(status: OrderStatus | string): string {
 export function taxModeLabel(mode: TaxMode): string {
   return mode === 'inclusive' ? 'Prices include tax' : 'Tax added at till';
 }
+
+/**
+ * Time left as a countdown: "4:05", "1:02:03", "2d 3:04:05". Rounded up to
+ * the second, so it shows "0:00" only once the moment has come.
+ */
+export function countdown(ms: number): string {
+  const total = Math.max(0, Math.ceil(ms / 1000));
+  const s = total % 60;
+  const m = Math.floor(total / 60) % 60;
+  const h = Math.floor(total / 3600) % 24;
+  const d = Math.floor(total / 86400);
+  const ss = String(s).padStart(2, '0');
+  if (d > 0) return `${d}d ${h}:${String(m).padStart(2, '0')}:${ss}`;
+  if (h > 0) return `${h}:${String(m).padStart(2, '0')}:${ss}`;
+  return `${m}:${ss}`;
+}
+
+const windowFormat = new Intl.DateTimeFormat(undefined, {
+  weekday: 'short',
+  day: 'numeric',
+  month: 'short',
+  hour: '2-digit',
+  minute: '2-digit',
+});
+
+/** A time window in local time: "Fri 27 Nov, 16:00 – 18:00" (dates repeated only when they differ). */
+export function windowLabel(startRfc3339: string, endRfc3339: string): string {
+  const start = new Date(startRfc3339);
+  const end = new Date(endRfc3339);
+  if (Number.isNaN(start.getTime()) || Number.isNaN(end.getTime())) return `${startRfc3339} – ${endRfc3339}`;
+  return windowFormat.formatRange(start, end);
+}
+
+/** A stored RFC 3339 time as a `datetime-local` input value, in local time. */
+export function toLocalInput(rfc3339: string): string {
+  const d = new Date(rfc3339);
+  if (Number.isNaN(d.getTime())) return '';
+  const p = (n: number) => String(n).padStart(2, '0');
+  const base = `${d.getFullYear()}-${p(d.getMonth() + 1)}-${p(d.getDate())}T${p(d.getHours())}:${p(d.getMinutes())}`;
+  return d.getSeconds() === 0 ? base : `${base}:${p(d.getSeconds())}`;
+}
+
+/** A `datetime-local` value (local time) as RFC 3339 UTC; null when blank or not a time. */
+export function fromLocalInput(value: string): string | null {
+  if (value.trim() === '') return null;
+  const d = new Date(value);
+  return Number.isNaN(d.getTime()) ? null : d.toISOString();
+}

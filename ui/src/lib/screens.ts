@@ -1,10 +1,11 @@
 /** The screens of the top nav, with their function-key shortcuts. */
-export type Screen = 'checkout' | 'products' | 'orders';
+export type Screen = 'checkout' | 'products' | 'orders' | 'pricing';
 
 export const SCREENS: { id: Screen; label: string; key: string }[] = [
   { id: 'checkout', label: 'Checkout', key: 'F1' },
   { id: 'products', label: 'Products', key: 'F2' },
   { id: 'orders', label: 'Orders', key: 'F3' },
+  { id: 'pricing', label: 'Pricing', key: 'F4' },
 ];
 
 /** The screen a function key opens, if any. */

@@ -35,6 +35,12 @@ export interface Settings {
   tax_mode: TaxMode;
   default_tax_rate: Decimal | null;
   allow_negative_stock: boolean;
+  /** IANA time zone of the shop: weekly flash sales and sell-by days follow it. */
+  time_zone: string;
+  /** Guardrail: dynamic prices never go below cost (unless a product has a floor). */
+  floor_at_cost: boolean;
+  /** Guardrail: highest dynamic price as a multiple of the base price; null: none. */
+  price_ceiling: Decimal | null;
 }
 
 // totals.rs
@@ -189,6 +195,12 @@ export interface Product {
   category: string | null;
   active: boolean;
   on_hand: number;
+  /** "YYYY-MM-DD" (store time zone), for sell-by markdown rules. */
+  sell_by: string | null;
+  /** Lowest price dynamic pricing may set; null: its cost (store setting). */
+  price_floor: Money | null;
+  /** Highest price as a multiple of the base price ("1.5"); null: the store's. */
+  price_ceiling: Decimal | null;
 }
 
 /**
@@ -208,6 +220,12 @@ export interface ProductInput {
   stock?: string | null;
   /** Only read by `product_update`. */
   active?: boolean | null;
+  /** "YYYY-MM-DD"; blank or null: none (on update: cleared). */
+  sell_by?: string | null;
+  /** Money; blank or null: none (on update: cleared). */
+  price_floor?: string | null;
+  /** Multiple of the base price; blank or null: none (on update: cleared). */
+  price_ceiling?: string | null;
 }
 
 export interface StockLevel {
@@ -216,3 +234,121 @@ export interface StockLevel {
 }
 
 export type StockReason = 'restock' | 'count' | 'damage' | 'correction';
+
+// pricing/mod.rs
+
+/** One step of the pricing pipeline that changed a price. */
+export interface Adjustment {
+  /** "stock_rule", "sell_by_rule", "flash_sale" or "guardrail". */
+  source: string;
+  description: string;
+  /** Signed change to the unit price ("-12.50"); they add up to price - base_price. */
+  effect: Money;
+}
+
+/** The flash sale that set a price, for badges and countdowns. */
+export interface SaleBadge {
+  id: number;
+  name: string;
+  /** End of the current window, RFC 3339. */
+  ends_at: string;
+}
+
+/** A product's price right now, and why (`quotes_list`). */
+export interface Quote {
+  sku: string;
+  name: string;
+  base_price: Money;
+  price: Money;
+  on_hand: number;
+  adjustments: Adjustment[];
+  /** Short reason, as cart lines show it. */
+  note: string | null;
+  sale: SaleBadge | null;
+}
+
+// pricing/rules.rs
+
+export type RuleConditionKind = 'stock_below' | 'stock_above' | 'within_days_of_sell_by';
+export type RuleEffectKind = 'multiplier' | 'amount';
+export type RuleScopeKind = 'all' | 'category' | 'sku';
+
+/** serde: `#[serde(tag = "kind", content = "threshold")]` */
+export interface RuleCondition {
+  kind: RuleConditionKind;
+  threshold: number;
+}
+
+/** serde: `#[serde(tag = "kind", content = "value")]`; amount is signed (negative: off). */
+export interface RuleEffect {
+  kind: RuleEffectKind;
+  value: Decimal;
+}
+
+export type RuleScope = { kind: 'all' } | { kind: 'category' | 'sku'; value: string };
+
+export interface Rule {
+  id: number;
+  /** Listing order; ties between equally specific rules go to the lower one. */
+  position: number;
+  condition: RuleCondition;
+  effect: RuleEffect;
+  scope: RuleScope;
+  /** Units past the threshold stock must move before the rule lets go; 0: none. */
+  hysteresis: number;
+}
+
+/** What `pricing_rule_add` takes (commands.rs `RuleForm`): text as typed. */
+export interface RuleInput {
+  condition: RuleConditionKind;
+  threshold: string;
+  effect: RuleEffectKind;
+  value: string;
+  scope: RuleScopeKind;
+  scope_value?: string | null;
+  hysteresis?: string | null;
+}
+
+// pricing/flash.rs
+
+export type FlashEffectKind = 'multiplier' | 'price';
+
+/** serde: `#[serde(tag = "kind", content = "value")]` */
+export interface FlashEffect {
+  kind: FlashEffectKind;
+  value: Decimal;
+}
+
+export type FlashStatus = 'upcoming' | 'active' | 'past' | 'cancelled';
+
+export interface FlashSaleView {
+  id: number;
+  name: string;
+  skus: string[];
+  categories: string[];
+  effect: FlashEffect;
+  /** First window, RFC 3339; start inclusive, end exclusive. */
+  starts_at: string;
+  ends_at: string;
+  /** Repeats the first window every week, in the store's time zone. */
+  weekly: boolean;
+  time_zone: string;
+  cancelled_at: string | null;
+  status: FlashStatus;
+  /** The current window when active, else the next one; null when none is left. */
+  window_start: string | null;
+  window_end: string | null;
+}
+
+/** What `flash_create` / `flash_update` take (commands.rs `FlashForm`). */
+export interface FlashSaleInput {
+  name: string;
+  skus: string[];
+  categories: string[];
+  effect: FlashEffectKind;
+  value: string;
+  /** RFC 3339. */
+  starts_at: string;
+  ends_at: string;
+  weekly: boolean;
+}

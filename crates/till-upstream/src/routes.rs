@@ -1,0 +1,165 @@
+//! HTTP: the routes of protocol v1 and the naive baseline endpoint.
+//!
+//! Order of checks for a batch: token (401) before anything is read, then
+//! the body with the compressed-size limit (413), the encoding (415/400),
+//! the decompressed-size limit (413), the JSON (400), the store (403), the
+//! event count (413), then each event on its own (`rejected`).
+
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use axum::body::Bytes;
+use axum::extract::rejection::BytesRejection;
+use axum::extract::{DefaultBodyLimit, FromRequest, Request, State};
+use axum::http::{header, HeaderMap, StatusCode};
+use axum::response::{IntoResponse, Response};
+use axum::routing::{get, post};
+use axum::{Json, Router};
+use deadpool_postgres::Pool;
+use tokio::sync::Semaphore;
+
+use crate::auth;
+use crate::error::ApiError;
+use crate::ingest::{self, BatchResponse, Encoding, Limits, SingleIn};
+
+#[derive(Clone)]
+struct AppState {
+    pool: Pool,
+    limits: Limits,
+    /// Batches decoded and stored at once: bounds the memory of decoding
+    /// (up to `max_json_bytes` each) and matches the pool's connections.
+    permits: Arc<Semaphore>,
+}
+
+/// The upstream's routes with the protocol's limits.
+pub fn router(pool: Pool) -> Router {
+    router_with(pool, Limits::default())
+}
+
+/// The upstream's routes with other limits (e.g. small ones to make a
+/// client split its batches in a test).
+pub fn router_with(pool: Pool, limits: Limits) -> Router {
+    let permits = Arc::new(Semaphore::new(pool.status().max_size.max(1)));
+    let state = AppState { pool, limits, permits };
+    Router::new()
+        .route("/v1/batches", post(post_batch))
+        .route("/v1/events", post(post_event))
+        // The compressed-size limit, enforced while the body is read.
+        .layer(DefaultBodyLimit::max(limits.max_body_bytes))
+        .route("/v1/health", get(health))
+        .fallback(|| async { (StatusCode::NOT_FOUND, Json(serde_json::json!({"error": "not found"}))) })
+        .with_state(state)
+}
+
+fn content_encoding(headers: &HeaderMap) -> Result<Encoding, ApiError> {
+    let Some(value) = headers.get(header::CONTENT_ENCODING) else {
+        return Ok(Encoding::Identity);
+    };
+    let text = value.to_str().unwrap_or("?").trim().to_ascii_lowercase();
+    match text.as_str() {
+        "" | "identity" => Ok(Encoding::Identity),
+        "gzip" | "x-gzip" => Ok(Encoding::Gzip),
+        _ => Err(ApiError::UnsupportedEncoding(text.chars().take(40).collect())),
+    }
+}
+
+fn idempotency_key(headers: &HeaderMap) -> Result<Option<String>, ApiError> {
+    headers
+        .get("idempotency-key")
+        .map(|v| {
+            v.to_str()
+                .map(str::to_string)
+                .map_err(|_| ApiError::BadRequest("the Idempotency-Key header is not text".into()))
+        })
+        .transpose()
+}
+
+async fn read_body(req: Request, state: &AppState) -> Result<Bytes, ApiError> {
+    Bytes::from_request(req, state).await.map_err(|r: BytesRejection| {
+        if r.status() == StatusCode::PAYLOAD_TOO_LARGE {
+            ApiError::TooLarge(format!(
+                "the request body is over {} bytes; send fewer events per batch",
+                state.limits.max_body_bytes
+            ))
+        } else {
+            ApiError::BadRequest(format!("could not read the request body: {}", r.body_text()))
+        }
+    })
+}
+
+/// `POST /v1/batches`: the protocol.
+async fn post_batch(State(state): State<AppState>, req: Request) -> Result<Json<BatchResponse>, ApiError> {
+    let started = Instant::now();
+    let token_store = auth::authenticate(&state.pool, req.headers()).await?;
+    let encoding = content_encoding(req.headers())?;
+    let key = idempotency_key(req.headers())?;
+    let body = read_body(req, &state).await?;
+
+    let _permit = state.permits.clone().acquire_owned().await.map_err(|e| ApiError::Internal(e.to_string()))?;
+    let limits = state.limits;
+    // Decompressing and parsing up to 8 MiB is CPU work: off the async threads.
+    let batch = tokio::task::spawn_blocking(move || {
+        let json = ingest::decode_body(&body, encoding, limits.max_json_bytes)?;
+        ingest::parse_batch(&json, &token_store, key.as_deref(), &limits)
+    })
+    .await
+    .map_err(|e| ApiError::Internal(format!("batch decoding task failed: {e}")))??;
+
+    let mut client = state.pool.get().await?;
+    let stored = ingest::store_batch(&mut client, &batch.store_id, &batch.device_id, batch.batch_id, &batch.valid).await?;
+    drop(client);
+    let accepted = batch.accepted_ids();
+    tracing::info!(
+        store_id = %batch.store_id,
+        batch_id = %batch.batch_id,
+        events = batch.events,
+        accepted = accepted.len(),
+        rejected = batch.rejected.len(),
+        new_events = stored.events,
+        new_orders = stored.orders,
+        ms = started.elapsed().as_millis() as u64,
+        "batch stored"
+    );
+    Ok(Json(BatchResponse { accepted, rejected: batch.rejected }))
+}
+
+/// `POST /v1/events`: NOT part of the protocol. The benchmark's baseline,
+/// the "post each record on its own" style of a typical usage service: one
+/// event per request as plain JSON (`{"device_id", "store_id", "event"}`),
+/// same token check, one single-row INSERT per table. Answers like a batch
+/// of one.
+async fn post_event(State(state): State<AppState>, req: Request) -> Result<Json<BatchResponse>, ApiError> {
+    let token_store = auth::authenticate(&state.pool, req.headers()).await?;
+    let body = read_body(req, &state).await?;
+    let single: SingleIn =
+        serde_json::from_slice(&body).map_err(|e| ApiError::BadRequest(format!("not a valid event: {e}")))?;
+    ingest::check_sender(&single.device_id, &single.store_id, &token_store)?;
+    match ingest::validate_event(single.event) {
+        Err(rejected) => Ok(Json(BatchResponse { accepted: vec![], rejected: vec![rejected] })),
+        Ok(event) => {
+            let mut client = state.pool.get().await?;
+            ingest::store_one(&mut client, &single.store_id, &single.device_id, &event).await?;
+            Ok(Json(BatchResponse { accepted: vec![event.id_text], rejected: vec![] }))
+        }
+    }
+}
+
+/// `GET /v1/health`: 200 when `SELECT 1` answers within 3 s, else 503.
+async fn health(State(state): State<AppState>) -> Response {
+    let check = async {
+        let client = state.pool.get().await.ok()?;
+        client.simple_query("SELECT 1").await.ok()
+    };
+    match tokio::time::timeout(Duration::from_secs(3), check).await {
+        Ok(Some(_)) => Json(serde_json::json!({"status": "ok"})).into_response(),
+        _ => {
+            tracing::warn!("health check: database unreachable");
+            (
+                StatusCode::SERVICE_UNAVAILABLE,
+                [(header::RETRY_AFTER, "5")],
+                Json(serde_json::json!({"status": "unavailable", "error": "the database is unreachable"})),
+            )
+                .into_response()
+        }
+    }
+}

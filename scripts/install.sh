@@ -12,6 +12,7 @@ PACKAGES=(
   build-essential pkg-config curl file
   libwebkit2gtk-4.1-dev libssl-dev libayatana-appindicator3-dev librsvg2-dev libxdo-dev
   xvfb xauth webkit2gtk-driver
+  postgresql
 )
 missing=()
 for p in "${PACKAGES[@]}"; do

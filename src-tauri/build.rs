@@ -28,6 +28,12 @@ const COMMANDS: &[&str] = &[
     "flash_create",
     "flash_update",
     "flash_cancel",
+    "sync_status",
+    "sync_login",
+    "sync_now",
+    "sync_dead_letters",
+    "sync_retry",
+    "sync_discard",
 ];
 
 fn main() {

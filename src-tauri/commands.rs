@@ -422,3 +422,54 @@ pub fn flash_cancel(app: AppHandle, state: State<'_, AppState>, id: i64) -> Res<
     let _ = app.emit("prices-changed", ());
     Ok(v)
 }
+
+#[tauri::command]
+pub fn sync_status(state: State<'_, AppState>) -> Res<till_core::outbox::SyncStatus> {
+    with_store(&state, |s| s.sync_status())
+}
+
+/// Stores the token in the OS keyring, saves the endpoint and starts syncing.
+#[tauri::command]
+pub fn sync_login(state: State<'_, AppState>, endpoint: String, token: String) -> Res<till_core::outbox::SyncStatus> {
+    let endpoint = endpoint.trim().trim_end_matches('/').to_string();
+    if !(endpoint.starts_with("http://") || endpoint.starts_with("https://")) {
+        return Err(UiError { code: "invalid_input".into(), message: format!("{endpoint:?} must be an http:// or https:// URL") });
+    }
+    let token = token.trim().to_string();
+    if token.is_empty() {
+        return Err(UiError { code: "invalid_input".into(), message: "paste the device token".into() });
+    }
+    till_sync::token::store(&endpoint, &token).map_err(|e| UiError { code: e.code().into(), message: e.to_string() })?;
+    let db = with_store(&state, |s| {
+        s.set_sync_state(&[("endpoint", Some(&endpoint)), ("auth_failed", None), ("last_error", None)])?;
+        Ok(s.path().to_path_buf())
+    })?;
+    state.sync.ensure_started(db, Some(endpoint)).map_err(|m| UiError { code: "sync".into(), message: m })?;
+    with_store(&state, |s| s.sync_status())
+}
+
+/// "Sync now": clears a refused-token stop and makes sure the task runs.
+#[tauri::command]
+pub fn sync_now(state: State<'_, AppState>) -> Res<till_core::outbox::SyncStatus> {
+    let (db, endpoint) = with_store(&state, |s| {
+        s.set_sync_state(&[("auth_failed", None)])?;
+        Ok((s.path().to_path_buf(), s.sync_status()?.endpoint))
+    })?;
+    state.sync.ensure_started(db, endpoint).map_err(|m| UiError { code: "sync".into(), message: m })?;
+    with_store(&state, |s| s.sync_status())
+}
+
+#[tauri::command]
+pub fn sync_dead_letters(state: State<'_, AppState>) -> Res<Vec<till_core::outbox::DeadLetter>> {
+    with_store(&state, |s| s.dead_letters())
+}
+
+#[tauri::command]
+pub fn sync_retry(state: State<'_, AppState>, id: String) -> Res<()> {
+    with_store(&state, |s| s.retry_dead_letter(&id))
+}
+
+#[tauri::command]
+pub fn sync_discard(state: State<'_, AppState>, id: String) -> Res<()> {
+    with_store(&state, |s| s.discard_dead_letter(&id))
+}

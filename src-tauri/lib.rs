@@ -4,16 +4,20 @@
 
 mod commands;
 mod price_watch;
+mod sync_task;
 
 use std::path::PathBuf;
 use std::sync::Mutex;
 
 use till_core::settings::Settings;
+use tauri::Manager;
 use till_core::Store;
 
-/// The one store connection of this window, shared by the command handlers.
+/// The one store connection of this window, shared by the command handlers,
+/// and the background sync task (which has a connection of its own).
 pub struct AppState {
     pub store: Mutex<Store>,
+    pub sync: sync_task::SyncTask,
 }
 
 /// Where the desktop app keeps its store: `TILL_DB`, else the OS data dir
@@ -48,9 +52,19 @@ pub fn run() {
     };
     tracing::info!(path = %store.path().display(), "store opened");
     tauri::Builder::default()
-        .manage(AppState { store: Mutex::new(store) })
+        .manage(AppState { store: Mutex::new(store), sync: sync_task::SyncTask::default() })
         .setup(|app| {
             price_watch::spawn(app.handle().clone());
+            let state = app.state::<AppState>();
+            let (db, endpoint) = {
+                let store = state.store.lock().expect("store lock at start-up");
+                (store.path().to_path_buf(), store.sync_status().ok().and_then(|s| s.endpoint))
+            };
+            if endpoint.is_some() {
+                if let Err(why) = state.sync.ensure_started(db, endpoint) {
+                    tracing::warn!(%why, "background sync not started");
+                }
+            }
             Ok(())
         })
         .invoke_handler(tauri::generate_handler![
@@ -79,7 +93,18 @@ pub fn run() {
             commands::flash_create,
             commands::flash_update,
             commands::flash_cancel,
+            commands::sync_status,
+            commands::sync_login,
+            commands::sync_now,
+            commands::sync_dead_letters,
+            commands::sync_retry,
+            commands::sync_discard,
         ])
-        .run(tauri::generate_context!())
-        .expect("error while running the Till window");
+        .build(tauri::generate_context!())
+        .expect("error while building the Till window")
+        .run(|app, event| {
+            if let tauri::RunEvent::Exit = event {
+                app.state::<AppState>().sync.stop();
+            }
+        });
 }

@@ -54,8 +54,47 @@ pub enum Command {
     /// Flash sales: time-boxed prices, once or weekly.
     #[command(subcommand)]
     Flash(FlashCmd),
+    /// Sync with the upstream (protocol v1, docs/sync-protocol.md).
+    #[command(subcommand)]
+    Sync(SyncCmd),
     /// Check the store: SQLite integrity and the stock ledger.
     Doctor,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum SyncCmd {
+    /// Save the upstream endpoint; the device token is read from stdin and kept in the OS keyring.
+    Login {
+        #[arg(long)]
+        endpoint: String,
+    },
+    /// Send the backlog to the upstream.
+    Run {
+        /// Upstream URL (default: the one saved by `sync login`).
+        #[arg(long)]
+        endpoint: Option<String>,
+        /// Push until the backlog is empty or a non-retryable error, then exit
+        /// (0 only when empty). Without it, keep syncing until interrupted.
+        #[arg(long)]
+        once: bool,
+        /// With --once: give up retrying after this many seconds (default 300).
+        #[arg(long, value_name = "SECONDS")]
+        deadline: Option<String>,
+        /// Per-request timeout in seconds (default 15).
+        #[arg(long, value_name = "SECONDS")]
+        timeout: Option<String>,
+        /// Longest wait between retries in seconds (default 60).
+        #[arg(long, value_name = "SECONDS")]
+        max_backoff: Option<String>,
+    },
+    /// Connected or not, backlog, last success, last error, dead letters.
+    Status,
+    /// Events the upstream refused, with the reason.
+    DeadLetters,
+    /// Queue a dead letter again.
+    Retry { id: String },
+    /// Give up on a dead letter (it stays recorded as discarded).
+    Discard { id: String },
 }
 
 #[derive(Debug, Subcommand)]

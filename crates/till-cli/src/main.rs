@@ -7,6 +7,7 @@
 mod cli;
 mod print;
 mod run;
+mod sync;
 
 use std::io::Write;
 use std::process::ExitCode;

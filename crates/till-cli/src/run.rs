@@ -32,13 +32,17 @@ fn store_path(cli_db: &Option<PathBuf>) -> Result<PathBuf> {
         .ok_or_else(|| Error::invalid("--db", "no user data folder on this system; pass --db PATH or set TILL_DB"))
 }
 
-struct Ctx {
-    json: bool,
+pub(crate) struct Ctx {
+    pub(crate) json: bool,
+}
+
+fn ctx_json(ctx: &Ctx) -> Ctx {
+    Ctx { json: ctx.json }
 }
 
 impl Ctx {
     /// Prints `value` as JSON, or as text through `human`.
-    fn out<T: Serialize>(&self, value: &T, human: impl FnOnce(&T) -> String) -> Result<()> {
+    pub(crate) fn out<T: Serialize>(&self, value: &T, human: impl FnOnce(&T) -> String) -> Result<()> {
         if self.json {
             let text = serde_json::to_string_pretty(value).map_err(|e| Error::Internal(e.to_string()))?;
             println!("{text}");
@@ -110,6 +114,7 @@ pub fn run(cli: Cli) -> Result<()> {
         }
         Command::Pricing(PricingCmd::Rule(cmd)) => pricing_rule(&ctx, &mut store, cmd),
         Command::Flash(cmd) => flash(&ctx, &mut store, cmd),
+        Command::Sync(cmd) => crate::sync::run(&ctx_json(&ctx), &mut store, cmd),
         Command::Doctor => {
             let integrity = store.integrity_check()?;
             let drift = store.stock_drift()?;

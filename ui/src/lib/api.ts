@@ -12,6 +12,7 @@ import { invoke } from '@tauri-apps/api/core';
 import { listen, type UnlistenFn } from '@tauri-apps/api/event';
 import type {
   Cart,
+  DeadLetter,
   FlashSaleInput,
   FlashSaleView,
   OrderSummary,
@@ -25,6 +26,7 @@ import type {
   Settings,
   StockLevel,
   StockReason,
+  SyncStatus,
   TenderInput,
   UiError,
 } from './types';
@@ -110,6 +112,24 @@ export const flashCreate = (input: FlashSaleInput) => call<FlashSaleView>('flash
 export const flashUpdate = (id: number, input: FlashSaleInput) => call<FlashSaleView>('flash_update', { id, input });
 /** Stops the sale at once; it stays listed as cancelled. */
 export const flashCancel = (id: number) => call<FlashSaleView>('flash_cancel', { id });
+
+// Sync
+
+export const syncStatus = () => call<SyncStatus>('sync_status');
+/**
+ * Keeps `token` in the OS keyring, saves `endpoint` and starts the
+ * background sync. Code `keyring` when the OS has no keyring (the message
+ * names the TILL_SYNC_TOKEN alternative).
+ */
+export const syncLogin = (endpoint: string, token: string) => call<SyncStatus>('sync_login', { endpoint, token });
+/** Clears a "token refused" stop and makes sure the background sync runs; fails when not set up. */
+export const syncNow = () => call<SyncStatus>('sync_now');
+/** Events the upstream rejected, waiting for Retry or Discard. */
+export const syncDeadLetters = () => call<DeadLetter[]>('sync_dead_letters');
+/** Puts a rejected event back in the queue. */
+export const syncRetry = (id: string) => call<null>('sync_retry', { id });
+/** Drops a rejected event for good. */
+export const syncDiscard = (id: string) => call<null>('sync_discard', { id });
 
 // Events
 

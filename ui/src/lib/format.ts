@@ -103,3 +103,17 @@ export function fromLocalInput(value: string): string | null {
   const d = new Date(value);
   return Number.isNaN(d.getTime()) ? null : d.toISOString();
 }
+
+/** How long ago a stored RFC 3339 time was: "just now", "3 min ago", "2 h ago", "4 days ago". */
+export function timeAgo(rfc3339: string, now: number): string {
+  const t = Date.parse(rfc3339);
+  if (Number.isNaN(t)) return '';
+  const s = Math.floor((now - t) / 1000);
+  if (s < 60) return 'just now';
+  const m = Math.floor(s / 60);
+  if (m < 60) return `${m} min ago`;
+  const h = Math.floor(m / 60);
+  if (h < 24) return `${h} h ago`;
+  const d = Math.floor(h / 24);
+  return d === 1 ? '1 day ago' : `${d} days ago`;
+}

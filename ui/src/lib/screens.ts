@@ -1,11 +1,12 @@
 /** The screens of the top nav, with their function-key shortcuts. */
-export type Screen = 'checkout' | 'products' | 'orders' | 'pricing';
+export type Screen = 'checkout' | 'products' | 'orders' | 'pricing' | 'sync';
 
 export const SCREENS: { id: Screen; label: string; key: string }[] = [
   { id: 'checkout', label: 'Checkout', key: 'F1' },
   { id: 'products', label: 'Products', key: 'F2' },
   { id: 'orders', label: 'Orders', key: 'F3' },
   { id: 'pricing', label: 'Pricing', key: 'F4' },
+  { id: 'sync', label: 'Sync', key: 'F5' },
 ];
 
 /** The screen a function key opens, if any. */

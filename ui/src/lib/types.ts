@@ -352,3 +352,39 @@ export interface FlashSaleInput {
   ends_at: string;
   weekly: boolean;
 }
+
+// outbox.rs (syncing to the upstream)
+
+/** What `sync_status` (and `sync_login`, `sync_now`) return. */
+export interface SyncStatus {
+  /** The upstream URL; null: syncing is not set up. */
+  endpoint: string | null;
+  /** Events waiting to be sent. */
+  pending: number;
+  /** Events the upstream rejected: they wait for Retry or Discard. */
+  dead: number;
+  /** RFC 3339. */
+  last_success: string | null;
+  /** Why the last attempt failed, in words; null after a success. */
+  last_error: string | null;
+  /** RFC 3339. */
+  last_attempt: string | null;
+  /** True while the last attempt reached the upstream. */
+  connected: boolean;
+  /** The upstream refused the token: syncing waits for a new login (or "Sync now"). */
+  auth_failed: boolean;
+}
+
+/** An event the upstream rejected (`sync_dead_letters`). */
+export interface DeadLetter {
+  id: string;
+  seq: number;
+  /** The event type, e.g. "order.completed". */
+  type: string;
+  /** RFC 3339. */
+  occurred_at: string;
+  reason: string;
+  /** RFC 3339. */
+  dead_at: string;
+  payload: unknown;
+}

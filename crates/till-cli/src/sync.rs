@@ -1,0 +1,142 @@
+//! `till sync …`: login, run, status and dead letters.
+
+use std::io::Read;
+use std::time::{Duration, Instant};
+
+use till_core::{Error, Result, Store};
+use till_sync::{RunEnd, SyncError, SyncOptions};
+
+use crate::cli::SyncCmd;
+use crate::run::Ctx;
+
+fn sync_err(e: SyncError) -> Error {
+    match e {
+        SyncError::Store(e) => e,
+        SyncError::Setup(m) => Error::Internal(m),
+        other => Error::Refused(other.to_string()),
+    }
+}
+
+fn seconds(field: &str, text: &Option<String>, default: u64) -> Result<Duration> {
+    match text {
+        None => Ok(Duration::from_secs(default)),
+        Some(t) => match t.trim().parse::<f64>() {
+            Ok(s) if s > 0.0 && s.is_finite() => Ok(Duration::from_secs_f64(s)),
+            _ => Err(Error::invalid(field, format!("{t:?} is not a positive number of seconds"))),
+        },
+    }
+}
+
+fn check_endpoint(endpoint: &str) -> Result<String> {
+    let e = endpoint.trim().trim_end_matches('/').to_string();
+    if !(e.starts_with("http://") || e.starts_with("https://")) || e.len() < 10 {
+        return Err(Error::invalid("--endpoint", format!("{endpoint:?} must be an http:// or https:// URL")));
+    }
+    Ok(e)
+}
+
+pub fn run(ctx: &Ctx, store: &mut Store, cmd: SyncCmd) -> Result<()> {
+    match cmd {
+        SyncCmd::Login { endpoint } => {
+            let endpoint = check_endpoint(&endpoint)?;
+            let mut token = String::new();
+            std::io::stdin()
+                .read_to_string(&mut token)
+                .map_err(|e| Error::invalid("token", format!("could not read the token from stdin: {e}")))?;
+            let token = token.trim();
+            if token.is_empty() || token.contains(char::is_whitespace) {
+                return Err(Error::invalid("token", "give the device token, alone, on standard input"));
+            }
+            till_sync::token::store(&endpoint, token).map_err(sync_err)?;
+            store.set_sync_state(&[("endpoint", Some(&endpoint)), ("auth_failed", None), ("last_error", None)])?;
+            ctx.out(&serde_json::json!({ "endpoint": endpoint, "stored": "keyring" }), |_| {
+                format!("token for {endpoint} stored in the OS keyring")
+            })
+        }
+        SyncCmd::Run { endpoint, once, deadline, timeout, max_backoff } => {
+            let endpoint = match endpoint {
+                Some(e) => {
+                    let e = check_endpoint(&e)?;
+                    store.set_sync_state(&[("endpoint", Some(&e))])?;
+                    e
+                }
+                None => store.sync_status()?.endpoint.ok_or_else(|| sync_err(SyncError::NoEndpoint))?,
+            };
+            let token = till_sync::token::load(&endpoint).map_err(sync_err)?;
+            let mut opts = SyncOptions::new(endpoint, token);
+            opts.timeout = seconds("--timeout", &timeout, 15)?;
+            opts.max_backoff = seconds("--max-backoff", &max_backoff, 60)?;
+            let deadline = seconds("--deadline", &deadline, 300)?;
+            // A store login clears a refused token; a manual run is a new try.
+            store.set_sync_state(&[("auth_failed", None)])?;
+            let rt = tokio::runtime::Builder::new_current_thread()
+                .enable_all()
+                .build()
+                .map_err(|e| Error::Internal(format!("cannot start the sync runtime: {e}")))?;
+            let end = rt.block_on(async {
+                let (tx, mut rx) = tokio::sync::watch::channel(false);
+                tokio::spawn(async move {
+                    let ctrl_c = tokio::signal::ctrl_c();
+                    #[cfg(unix)]
+                    {
+                        let mut term = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()).ok();
+                        tokio::select! {
+                            _ = ctrl_c => {}
+                            _ = async { match term.as_mut() { Some(t) => { t.recv().await; } None => std::future::pending::<()>().await } } => {}
+                        }
+                    }
+                    #[cfg(not(unix))]
+                    let _ = ctrl_c.await;
+                    let _ = tx.send(true);
+                });
+                if once {
+                    till_sync::push_until_empty(store, &opts, Some(Instant::now() + deadline), &mut rx).await.map(Some)
+                } else {
+                    till_sync::run_forever(store, &opts, &mut rx).await.map(|_| None)
+                }
+            });
+            let status = store.sync_status()?;
+            match end.map_err(sync_err)? {
+                Some(RunEnd::Empty) | None => ctx.out(&status, |s| format!("synced: {} pending, {} dead letters", s.pending, s.dead)),
+                Some(RunEnd::Refused(msg)) => Err(Error::Refused(msg)),
+                Some(RunEnd::Stopped) => Err(Error::Internal(format!("interrupted with {} events still pending", status.pending))),
+                Some(RunEnd::DeadlinePassed { pending, last_error }) => Err(Error::Internal(format!(
+                    "gave up after the deadline with {pending} events pending; last error: {}",
+                    last_error.unwrap_or_else(|| "none".into())
+                ))),
+            }
+        }
+        SyncCmd::Status => {
+            let s = store.sync_status()?;
+            ctx.out(&s, |s| {
+                format!(
+                    "endpoint     {}\nconnected    {}\npending      {}\ndead letters {}\nlast success {}\nlast error   {}",
+                    s.endpoint.as_deref().unwrap_or("(none)"),
+                    if s.auth_failed { "no: token refused" } else if s.connected { "yes" } else { "no" },
+                    s.pending,
+                    s.dead,
+                    s.last_success.as_deref().unwrap_or("never"),
+                    s.last_error.as_deref().unwrap_or("none")
+                )
+            })
+        }
+        SyncCmd::DeadLetters => {
+            let list = store.dead_letters()?;
+            ctx.out(&list, |l| {
+                if l.is_empty() {
+                    "no dead letters".into()
+                } else {
+                    l.iter().map(|d| format!("{}  #{} {}  {}", d.id, d.seq, d.kind, d.reason)).collect::<Vec<_>>().join("\n")
+                }
+            })
+        }
+        SyncCmd::Retry { id } => {
+            store.retry_dead_letter(id.trim())?;
+            ctx.out(&serde_json::json!({ "retried": id }), |_| format!("{id} queued again"))
+        }
+        SyncCmd::Discard { id } => {
+            store.discard_dead_letter(id.trim())?;
+            ctx.out(&serde_json::json!({ "discarded": id }), |_| format!("{id} discarded"))
+        }
+    }
+}

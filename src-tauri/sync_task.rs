@@ -1,0 +1,58 @@
+//! The background sync task: delivers the outbox while the window is open,
+//! on a store connection of its own, so the counter never waits for the
+//! network. Stops cleanly when the app exits; whatever was not confirmed by
+//! the upstream stays in the outbox for next time.
+
+use std::path::PathBuf;
+use std::sync::Mutex;
+
+use tauri::async_runtime::JoinHandle;
+use till_sync::SyncOptions;
+use tokio::sync::watch;
+
+#[derive(Default)]
+pub struct SyncTask {
+    running: Mutex<Option<(watch::Sender<bool>, JoinHandle<()>)>>,
+}
+
+impl SyncTask {
+    /// Starts the task if an endpoint and a token are set up and it is not
+    /// running yet. Returns why it cannot run, if it cannot.
+    pub fn ensure_started(&self, db: PathBuf, endpoint: Option<String>) -> Result<(), String> {
+        let mut running = self.running.lock().map_err(|_| "sync task state poisoned".to_string())?;
+        if let Some((_, handle)) = running.as_ref() {
+            if !handle.inner().is_finished() {
+                return Ok(());
+            }
+        }
+        let endpoint = endpoint.ok_or_else(|| "no upstream set up: log in on the Sync screen".to_string())?;
+        let token = till_sync::token::load(&endpoint).map_err(|e| e.to_string())?;
+        let (tx, mut rx) = watch::channel(false);
+        let handle = tauri::async_runtime::spawn(async move {
+            let mut store = match till_core::Store::open(&db) {
+                Ok(s) => s,
+                Err(e) => {
+                    tracing::error!(error = %e, "sync task cannot open the store");
+                    return;
+                }
+            };
+            let opts = SyncOptions::new(endpoint, token);
+            if let Err(e) = till_sync::run_forever(&mut store, &opts, &mut rx).await {
+                tracing::error!(error = %e, "sync task stopped");
+            }
+        });
+        *running = Some((tx, handle));
+        Ok(())
+    }
+
+    /// Asks the task to stop and waits for it (bounded), at app exit.
+    pub fn stop(&self) {
+        let taken = self.running.lock().ok().and_then(|mut r| r.take());
+        if let Some((tx, handle)) = taken {
+            let _ = tx.send(true);
+            let _ = tauri::async_runtime::block_on(async {
+                tokio::time::timeout(std::time::Duration::from_secs(5), handle).await
+            });
+        }
+    }
+}

@@ -237,3 +237,45 @@ async fn a_flash_sale_starting_while_the_checkout_is_open_shows_its_badge() {
     screenshot(&c, "flash-sale-badge").await;
     c.close().await.unwrap();
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+#[ignore = "needs a display, tauri-driver and a built app; run by scripts/test.sh"]
+async fn back_office_screens_render_and_take_input() {
+    use till_core::pricing::{Condition, Effect, RuleInput, Scope};
+    let dir = tempfile::tempdir().unwrap();
+    let db = shop(dir.path());
+    {
+        let mut s = Store::open(&db).unwrap();
+        s.add_pricing_rule(RuleInput { condition: Condition::StockBelow(15), effect: Effect::Multiplier("1.1".parse().unwrap()), scope: Scope::All, hysteresis: 0 })
+            .unwrap();
+        s.sell(till_core::checkout::SaleRequest {
+            lines: vec![till_core::checkout::SaleLine { code: "WAT".into(), qty: 2, discount: None }],
+            tenders: vec![till_core::checkout::Tender { method: till_core::checkout::TenderMethod::Cash, amount: "5".parse().unwrap(), reference: None }],
+            ..Default::default()
+        })
+        .unwrap();
+    }
+    let driver = Driver::start(&db);
+    let c = connect(&driver).await;
+
+    find(&c, "nav-products").await.click().await.unwrap();
+    wait_text(&c, "product-row", "COF").await;
+    assert_eq!(c.find_all(Locator::Css(&testid("product-row"))).await.unwrap().len(), 3);
+    screenshot(&c, "screen-products").await;
+
+    find(&c, "nav-orders").await.click().await.unwrap();
+    wait_text(&c, "order-row", "3.00").await;
+    screenshot(&c, "screen-orders").await;
+
+    find(&c, "nav-pricing").await.click().await.unwrap();
+    wait_text(&c, "rule-row", "15").await;
+    screenshot(&c, "screen-pricing").await;
+
+    find(&c, "nav-sync").await.click().await.unwrap();
+    find(&c, "sync-login-form").await;
+    wait_text(&c, "sync-pending", "1 event").await;
+    let state = find(&c, "sync-indicator").await.attr("data-state").await.unwrap();
+    assert_eq!(state.as_deref(), Some("off"), "no upstream is set up");
+    screenshot(&c, "screen-sync").await;
+    c.close().await.unwrap();
+}

@@ -38,7 +38,7 @@ use std::fs;
 use std::net::TcpListener;
 use std::os::unix::process::CommandExt;
 use std::path::{Path, PathBuf};
-use std::process::{ChildStdin, Command, Output, Stdio};
+use std::process::{Child, Command, Output, Stdio};
 use std::sync::atomic::{AtomicU32, Ordering};
 use std::sync::{Mutex, OnceLock};
 use std::thread::sleep;
@@ -55,8 +55,9 @@ pub struct PgServer {
 struct Owned {
     dir: PathBuf,
     port: u16,
-    /// Held until the process exits; closing it tells the watchdog to clean up.
-    _watchdog: Mutex<ChildStdin>,
+    /// Never waited for: it must outlive us. Its stdin pipe stays open until
+    /// this process exits, which tells it to clean up.
+    _watchdog: Mutex<Child>,
 }
 
 /// The shared server, started (or connected to) on first use.
@@ -145,6 +146,8 @@ impl PgServer {
         server
     }
 
+    // The watchdog is deliberately never waited for (see the module comment).
+    #[allow(clippy::zombie_processes)]
     fn start_own() -> PgServer {
         let initdb = pg_program("initdb").expect(
             "no PostgreSQL found (looked in TILL_TEST_PG_BIN, /usr/lib/postgresql/*/bin, PATH): \
@@ -238,7 +241,7 @@ impl PgServer {
 }
 
 /// See the module comment.
-fn spawn_watchdog(pg_ctl: &Path, dir: &Path, root: bool) -> ChildStdin {
+fn spawn_watchdog(pg_ctl: &Path, dir: &Path, root: bool) -> Child {
     const SCRIPT: &str = r#"
         trap '' INT TERM HUP PIPE
         cat >/dev/null 2>&1
@@ -249,7 +252,7 @@ fn spawn_watchdog(pg_ctl: &Path, dir: &Path, root: bool) -> ChildStdin {
         fi >/dev/null 2>&1
         rm -rf "$1"
     "#;
-    let mut child = Command::new("sh")
+    Command::new("sh")
         .arg("-c")
         .arg(SCRIPT)
         .arg("till-pg-watchdog")
@@ -262,8 +265,7 @@ fn spawn_watchdog(pg_ctl: &Path, dir: &Path, root: bool) -> ChildStdin {
         .stderr(Stdio::null())
         .process_group(0)
         .spawn()
-        .expect("cannot start the PostgreSQL watchdog (sh)");
-    child.stdin.take().unwrap()
+        .expect("cannot start the PostgreSQL watchdog (sh)")
 }
 
 /// `program`, run as the `postgres` user when we are root, in `dir`.
@@ -310,7 +312,7 @@ fn pg_program(name: &str) -> Option<PathBuf> {
                 .collect()
         })
         .unwrap_or_default();
-    versions.sort_by(|a, b| b.0.cmp(&a.0));
+    versions.sort_by_key(|v| std::cmp::Reverse(v.0));
     dirs.extend(versions.into_iter().map(|v| v.1));
     dirs.push(PathBuf::from("/usr/local/pgsql/bin"));
     if let Some(path) = std::env::var_os("PATH") {

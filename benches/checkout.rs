@@ -27,7 +27,12 @@ use common::{catalog_store, CATALOG};
 
 /// Prices a cart the way checkout does: quote each line's unit price, then
 /// compute discounts, tax per rate and totals.
-fn price_cart(catalog: &HashMap<String, Product>, cart: &[(String, i64)], store: &Store, ctx: &pricing::PricingContext) -> Decimal {
+fn price_cart(
+    catalog: &HashMap<String, Product>,
+    cart: &[(String, i64)],
+    store: &Store,
+    ctx: &pricing::PricingContext,
+) -> Decimal {
     let now = chrono::Utc::now();
     let currency = &store.settings().currency;
     let lines: Vec<LineInput> = cart
@@ -35,20 +40,39 @@ fn price_cart(catalog: &HashMap<String, Product>, cart: &[(String, i64)], store:
         .map(|(sku, qty)| {
             let p = &catalog[sku];
             let q = pricing::quote(ctx, p, now);
-            LineInput { qty: *qty, unit_price: q.price, tax_rate: p.tax_rate, discount: None }
+            LineInput {
+                qty: *qty,
+                unit_price: q.price,
+                tax_rate: p.tax_rate,
+                discount: None,
+            }
         })
         .collect();
-    compute(currency, store.settings().tax_mode, &lines, None).unwrap().total
+    compute(currency, store.settings().tax_mode, &lines, None)
+        .unwrap()
+        .total
 }
 
 fn random_cart(rng: &mut impl Rng) -> Vec<(String, i64)> {
-    (0..50).map(|_| (format!("SKU{:05}", rng.random_range(0..CATALOG)), rng.random_range(1..4))).collect()
+    (0..50)
+        .map(|_| {
+            (
+                format!("SKU{:05}", rng.random_range(0..CATALOG)),
+                rng.random_range(1..4),
+            )
+        })
+        .collect()
 }
 
 fn bench_pricing(c: &mut Criterion) {
     let dir = tempfile::tempdir().unwrap();
     let store = catalog_store(dir.path());
-    let catalog: HashMap<String, Product> = store.products(None, true).unwrap().into_iter().map(|p| (p.sku.clone(), p)).collect();
+    let catalog: HashMap<String, Product> = store
+        .products(None, true)
+        .unwrap()
+        .into_iter()
+        .map(|p| (p.sku.clone(), p))
+        .collect();
     let ctx = store.pricing_context().unwrap();
     let mut rng = rand::rngs::StdRng::seed_from_u64(1);
     let carts: Vec<_> = (0..256).map(|_| random_cart(&mut rng)).collect();
@@ -124,9 +148,17 @@ impl RawBaseline {
                 .unwrap()
                 .execute(params![pid, now, id])
                 .unwrap();
-            tx.prepare_cached("UPDATE stock_levels SET on_hand = on_hand - 2 WHERE product_id = ?1").unwrap().execute([pid]).unwrap();
+            tx.prepare_cached(
+                "UPDATE stock_levels SET on_hand = on_hand - 2 WHERE product_id = ?1",
+            )
+            .unwrap()
+            .execute([pid])
+            .unwrap();
         }
-        tx.prepare_cached("INSERT INTO order_taxes VALUES (?1, '10', '4.50', '0.45')").unwrap().execute([&id]).unwrap();
+        tx.prepare_cached("INSERT INTO order_taxes VALUES (?1, '10', '4.50', '0.45')")
+            .unwrap()
+            .execute([&id])
+            .unwrap();
         tx.prepare_cached("INSERT INTO payments VALUES (?1, ?2, 'cash', '20.00', ?3)")
             .unwrap()
             .execute(params![uuid::Uuid::now_v7().to_string(), id, now])
@@ -158,9 +190,20 @@ fn sale_store(dir: &std::path::Path) -> Store {
 fn till_sale(s: &mut Store) {
     s.sell(SaleRequest {
         key: None,
-        lines: ["A", "B", "C"].iter().map(|c| SaleLine { code: (*c).into(), qty: 2, discount: None }).collect(),
+        lines: ["A", "B", "C"]
+            .iter()
+            .map(|c| SaleLine {
+                code: (*c).into(),
+                qty: 2,
+                discount: None,
+            })
+            .collect(),
         order_discount: None,
-        tenders: vec![Tender { method: TenderMethod::Cash, amount: "20.00".parse().unwrap(), reference: None }],
+        tenders: vec![Tender {
+            method: TenderMethod::Cash,
+            amount: "20.00".parse().unwrap(),
+            reference: None,
+        }],
         customer_id: None,
     })
     .unwrap();

@@ -10,7 +10,9 @@ use till_core::checkout::{Tender, TenderMethod};
 use till_core::inventory::StockLevel;
 use till_core::orders::{OrderSummary, Receipt, Refund, RefundRequest};
 use till_core::pricing::flash::FlashSaleView;
-use till_core::pricing::{Condition, Effect, FlashEffect, FlashSaleInput, Quote, Rule, RuleInput, Scope};
+use till_core::pricing::{
+    Condition, Effect, FlashEffect, FlashSaleInput, Quote, Rule, RuleInput, Scope,
+};
 use till_core::settings::Settings;
 use till_core::totals::Discount;
 use till_core::Store;
@@ -29,22 +31,34 @@ impl From<till_core::Error> for UiError {
         if !e.is_user_error() {
             tracing::error!(error = %e, "command failed");
         }
-        UiError { code: e.code().into(), message: e.to_string() }
+        UiError {
+            code: e.code().into(),
+            message: e.to_string(),
+        }
     }
 }
 
 type Res<T> = Result<T, UiError>;
 
-fn with_store<T>(state: &State<'_, AppState>, f: impl FnOnce(&mut Store) -> till_core::Result<T>) -> Res<T> {
-    let mut store = state
-        .store
-        .lock()
-        .map_err(|_| UiError { code: "internal".into(), message: "the store is unavailable after an earlier failure; restart Till".into() })?;
+fn with_store<T>(
+    state: &State<'_, AppState>,
+    f: impl FnOnce(&mut Store) -> till_core::Result<T>,
+) -> Res<T> {
+    let mut store = state.store.lock().map_err(|_| UiError {
+        code: "internal".into(),
+        message: "the store is unavailable after an earlier failure; restart Till".into(),
+    })?;
     Ok(f(&mut store)?)
 }
 
-fn discount(store: &Store, text: Option<String>, field: &str) -> till_core::Result<Option<Discount>> {
-    text.filter(|t| !t.trim().is_empty()).map(|t| Discount::parse(field, &t, &store.settings().currency)).transpose()
+fn discount(
+    store: &Store,
+    text: Option<String>,
+    field: &str,
+) -> till_core::Result<Option<Discount>> {
+    text.filter(|t| !t.trim().is_empty())
+        .map(|t| Discount::parse(field, &t, &store.settings().currency))
+        .transpose()
 }
 
 #[tauri::command]
@@ -63,12 +77,22 @@ pub fn cart_new(state: State<'_, AppState>) -> Res<Cart> {
 }
 
 #[tauri::command]
-pub fn cart_add(state: State<'_, AppState>, cart_id: String, code: String, qty: Option<i64>) -> Res<Cart> {
+pub fn cart_add(
+    state: State<'_, AppState>,
+    cart_id: String,
+    code: String,
+    qty: Option<i64>,
+) -> Res<Cart> {
     with_store(&state, |s| s.cart_add(&cart_id, &code, qty.unwrap_or(1)))
 }
 
 #[tauri::command]
-pub fn cart_set_qty(state: State<'_, AppState>, cart_id: String, line_id: i64, qty: i64) -> Res<Cart> {
+pub fn cart_set_qty(
+    state: State<'_, AppState>,
+    cart_id: String,
+    line_id: i64,
+    qty: i64,
+) -> Res<Cart> {
     with_store(&state, |s| s.cart_set_qty(&cart_id, line_id, qty))
 }
 
@@ -78,7 +102,12 @@ pub fn cart_remove(state: State<'_, AppState>, cart_id: String, line_id: i64) ->
 }
 
 #[tauri::command]
-pub fn cart_line_discount(state: State<'_, AppState>, cart_id: String, line_id: i64, discount: Option<String>) -> Res<Cart> {
+pub fn cart_line_discount(
+    state: State<'_, AppState>,
+    cart_id: String,
+    line_id: i64,
+    discount: Option<String>,
+) -> Res<Cart> {
     with_store(&state, |s| {
         let d = self::discount(s, discount, "line discount")?;
         s.cart_line_discount(&cart_id, line_id, d)
@@ -86,7 +115,11 @@ pub fn cart_line_discount(state: State<'_, AppState>, cart_id: String, line_id: 
 }
 
 #[tauri::command]
-pub fn cart_order_discount(state: State<'_, AppState>, cart_id: String, discount: Option<String>) -> Res<Cart> {
+pub fn cart_order_discount(
+    state: State<'_, AppState>,
+    cart_id: String,
+    discount: Option<String>,
+) -> Res<Cart> {
     with_store(&state, |s| {
         let d = self::discount(s, discount, "order discount")?;
         s.cart_order_discount(&cart_id, d)
@@ -111,7 +144,12 @@ pub struct TenderInput {
 }
 
 #[tauri::command]
-pub fn cart_complete(app: AppHandle, state: State<'_, AppState>, cart_id: String, tenders: Vec<TenderInput>) -> Res<Receipt> {
+pub fn cart_complete(
+    app: AppHandle,
+    state: State<'_, AppState>,
+    cart_id: String,
+    tenders: Vec<TenderInput>,
+) -> Res<Receipt> {
     let receipt = with_store(&state, |s| {
         let currency = s.settings().currency.clone();
         let tenders = tenders
@@ -134,8 +172,17 @@ pub fn cart_complete(app: AppHandle, state: State<'_, AppState>, cart_id: String
 }
 
 #[tauri::command]
-pub fn products_list(state: State<'_, AppState>, search: Option<String>, include_inactive: Option<bool>) -> Res<Vec<Product>> {
-    with_store(&state, |s| s.products(search.as_deref().filter(|q| !q.trim().is_empty()), include_inactive.unwrap_or(false)))
+pub fn products_list(
+    state: State<'_, AppState>,
+    search: Option<String>,
+    include_inactive: Option<bool>,
+) -> Res<Vec<Product>> {
+    with_store(&state, |s| {
+        s.products(
+            search.as_deref().filter(|q| !q.trim().is_empty()),
+            include_inactive.unwrap_or(false),
+        )
+    })
 }
 
 #[derive(Debug, Deserialize)]
@@ -167,15 +214,26 @@ pub struct ProductInput {
 fn sell_by(input: &ProductInput) -> till_core::Result<Option<chrono::NaiveDate>> {
     blank(&input.sell_by)
         .map(|d| {
-            chrono::NaiveDate::parse_from_str(d, "%Y-%m-%d")
-                .map_err(|_| till_core::Error::invalid("sell-by date", format!("{d:?} is not a date like 2026-12-31")))
+            chrono::NaiveDate::parse_from_str(d, "%Y-%m-%d").map_err(|_| {
+                till_core::Error::invalid(
+                    "sell-by date",
+                    format!("{d:?} is not a date like 2026-12-31"),
+                )
+            })
         })
         .transpose()
 }
 
-fn floor_and_ceiling(s: &Store, input: &ProductInput) -> till_core::Result<(Option<rust_decimal::Decimal>, Option<rust_decimal::Decimal>)> {
-    let floor = blank(&input.price_floor).map(|v| s.settings().currency.parse_non_negative("price floor", v)).transpose()?;
-    let ceiling = blank(&input.price_ceiling).map(|v| till_core::money::parse_decimal("price ceiling", v)).transpose()?;
+fn floor_and_ceiling(
+    s: &Store,
+    input: &ProductInput,
+) -> till_core::Result<(Option<rust_decimal::Decimal>, Option<rust_decimal::Decimal>)> {
+    let floor = blank(&input.price_floor)
+        .map(|v| s.settings().currency.parse_non_negative("price floor", v))
+        .transpose()?;
+    let ceiling = blank(&input.price_ceiling)
+        .map(|v| till_core::money::parse_decimal("price ceiling", v))
+        .transpose()?;
     Ok((floor, ceiling))
 }
 
@@ -184,19 +242,31 @@ fn blank(v: &Option<String>) -> Option<&str> {
 }
 
 #[tauri::command]
-pub fn product_add(app: AppHandle, state: State<'_, AppState>, input: ProductInput) -> Res<Product> {
+pub fn product_add(
+    app: AppHandle,
+    state: State<'_, AppState>,
+    input: ProductInput,
+) -> Res<Product> {
     let p = with_store(&state, |s| {
         let c = s.settings().currency.clone();
         let stock = blank(&input.stock)
-            .map(|q| q.parse::<i64>().map_err(|_| till_core::Error::invalid("stock", format!("{q:?} is not a whole number"))))
+            .map(|q| {
+                q.parse::<i64>().map_err(|_| {
+                    till_core::Error::invalid("stock", format!("{q:?} is not a whole number"))
+                })
+            })
             .transpose()?;
         s.add_product(NewProduct {
             sku: input.sku.clone(),
             name: input.name.clone(),
             price: c.parse_non_negative("price", &input.price)?,
-            cost: blank(&input.cost).map(|v| c.parse_non_negative("cost", v)).transpose()?,
+            cost: blank(&input.cost)
+                .map(|v| c.parse_non_negative("cost", v))
+                .transpose()?,
             barcode: blank(&input.barcode).map(String::from),
-            tax_rate: blank(&input.tax_rate).map(till_core::tax::parse_rate).transpose()?,
+            tax_rate: blank(&input.tax_rate)
+                .map(till_core::tax::parse_rate)
+                .transpose()?,
             category: blank(&input.category).map(String::from),
             stock,
             sell_by: sell_by(&input)?,
@@ -209,7 +279,12 @@ pub fn product_add(app: AppHandle, state: State<'_, AppState>, input: ProductInp
 }
 
 #[tauri::command]
-pub fn product_update(app: AppHandle, state: State<'_, AppState>, sku: String, input: ProductInput) -> Res<Product> {
+pub fn product_update(
+    app: AppHandle,
+    state: State<'_, AppState>,
+    sku: String,
+    input: ProductInput,
+) -> Res<Product> {
     let p = with_store(&state, |s| {
         let c = s.settings().currency.clone();
         s.update_product(
@@ -217,9 +292,15 @@ pub fn product_update(app: AppHandle, state: State<'_, AppState>, sku: String, i
             ProductUpdate {
                 name: Some(input.name.clone()),
                 price: Some(c.parse_non_negative("price", &input.price)?),
-                cost: Some(blank(&input.cost).map(|v| c.parse_non_negative("cost", v)).transpose()?),
+                cost: Some(
+                    blank(&input.cost)
+                        .map(|v| c.parse_non_negative("cost", v))
+                        .transpose()?,
+                ),
                 barcode: Some(blank(&input.barcode).map(String::from)),
-                tax_rate: blank(&input.tax_rate).map(till_core::tax::parse_rate).transpose()?,
+                tax_rate: blank(&input.tax_rate)
+                    .map(till_core::tax::parse_rate)
+                    .transpose()?,
                 category: Some(blank(&input.category).map(String::from)),
                 active: input.active,
                 sell_by: Some(sell_by(&input)?),
@@ -233,12 +314,18 @@ pub fn product_update(app: AppHandle, state: State<'_, AppState>, sku: String, i
 }
 
 #[tauri::command]
-pub fn stock_adjust(app: AppHandle, state: State<'_, AppState>, sku: String, by: String, reason: String, note: Option<String>) -> Res<StockLevel> {
+pub fn stock_adjust(
+    app: AppHandle,
+    state: State<'_, AppState>,
+    sku: String,
+    by: String,
+    reason: String,
+    note: Option<String>,
+) -> Res<StockLevel> {
     let level = with_store(&state, |s| {
-        let by: i64 = by
-            .trim()
-            .parse()
-            .map_err(|_| till_core::Error::invalid("quantity", format!("{by:?} is not a whole number")))?;
+        let by: i64 = by.trim().parse().map_err(|_| {
+            till_core::Error::invalid("quantity", format!("{by:?} is not a whole number"))
+        })?;
         s.adjust_stock(&sku, by, reason.parse()?, note.as_deref())
     })?;
     let _ = app.emit("catalog-changed", &level.sku);
@@ -269,7 +356,13 @@ pub fn order_refund(
     items: Option<Vec<(String, i64)>>,
     key: Option<String>,
 ) -> Res<Refund> {
-    let r = with_store(&state, |s| s.refund(RefundRequest { order: id.clone(), items: items.clone(), key: key.clone() }))?;
+    let r = with_store(&state, |s| {
+        s.refund(RefundRequest {
+            order: id.clone(),
+            items: items.clone(),
+            key: key.clone(),
+        })
+    })?;
     let _ = app.emit("orders-changed", &r.order_id);
     let _ = app.emit("prices-changed", ());
     Ok(r)
@@ -283,7 +376,10 @@ pub fn quotes_list(state: State<'_, AppState>, search: Option<String>) -> Res<Ve
         let now = s.now();
         let ctx = s.pricing_context()?;
         let products = s.products(search.as_deref().filter(|q| !q.trim().is_empty()), false)?;
-        Ok(products.iter().map(|p| till_core::pricing::quote(&ctx, p, now)).collect())
+        Ok(products
+            .iter()
+            .map(|p| till_core::pricing::quote(&ctx, p, now))
+            .collect())
     })
 }
 
@@ -309,7 +405,9 @@ pub struct RuleForm {
 }
 
 fn whole(field: &str, text: &str) -> till_core::Result<i64> {
-    text.trim().parse().map_err(|_| till_core::Error::invalid(field, format!("{text:?} is not a whole number")))
+    text.trim()
+        .parse()
+        .map_err(|_| till_core::Error::invalid(field, format!("{text:?} is not a whole number")))
 }
 
 #[tauri::command]
@@ -320,23 +418,53 @@ pub fn pricing_rule_add(app: AppHandle, state: State<'_, AppState>, input: RuleF
             "stock_below" => Condition::StockBelow(n),
             "stock_above" => Condition::StockAbove(n),
             "within_days_of_sell_by" => Condition::WithinDaysOfSellBy(n),
-            other => return Err(till_core::Error::invalid("condition", format!("{other:?} is not a rule condition"))),
+            other => {
+                return Err(till_core::Error::invalid(
+                    "condition",
+                    format!("{other:?} is not a rule condition"),
+                ))
+            }
         };
         let effect = match input.effect.as_str() {
-            "multiplier" => Effect::Multiplier(till_core::money::parse_decimal("multiplier", &input.value)?),
+            "multiplier" => {
+                Effect::Multiplier(till_core::money::parse_decimal("multiplier", &input.value)?)
+            }
             "amount" => Effect::Amount(s.settings().currency.parse_amount("amount", &input.value)?),
-            other => return Err(till_core::Error::invalid("effect", format!("{other:?} is not a rule effect"))),
+            other => {
+                return Err(till_core::Error::invalid(
+                    "effect",
+                    format!("{other:?} is not a rule effect"),
+                ))
+            }
         };
         let value = blank(&input.scope_value).map(String::from);
         let scope = match (input.scope.as_str(), value) {
             ("all", _) => Scope::All,
             ("category", Some(v)) => Scope::Category(v),
             ("sku", Some(v)) => Scope::Sku(v),
-            (kind, None) => return Err(till_core::Error::invalid("scope", format!("name the {kind}"))),
-            (other, _) => return Err(till_core::Error::invalid("scope", format!("{other:?} is not a rule scope"))),
+            (kind, None) => {
+                return Err(till_core::Error::invalid(
+                    "scope",
+                    format!("name the {kind}"),
+                ))
+            }
+            (other, _) => {
+                return Err(till_core::Error::invalid(
+                    "scope",
+                    format!("{other:?} is not a rule scope"),
+                ))
+            }
         };
-        let hysteresis = blank(&input.hysteresis).map(|h| whole("hysteresis", h)).transpose()?.unwrap_or(0);
-        s.add_pricing_rule(RuleInput { condition, effect, scope, hysteresis })
+        let hysteresis = blank(&input.hysteresis)
+            .map(|h| whole("hysteresis", h))
+            .transpose()?
+            .unwrap_or(0);
+        s.add_pricing_rule(RuleInput {
+            condition,
+            effect,
+            scope,
+            hysteresis,
+        })
     })?;
     let _ = app.emit("prices-changed", ());
     Ok(rule)
@@ -376,14 +504,35 @@ pub struct FlashForm {
 
 fn flash_input(s: &Store, f: &FlashForm) -> till_core::Result<FlashSaleInput> {
     let effect = match f.effect.as_str() {
-        "multiplier" => FlashEffect::Multiplier(till_core::money::parse_decimal("multiplier", &f.value)?),
-        "price" => FlashEffect::Price(s.settings().currency.parse_non_negative("price", &f.value)?),
-        other => return Err(till_core::Error::invalid("effect", format!("{other:?} is neither multiplier nor price"))),
+        "multiplier" => {
+            FlashEffect::Multiplier(till_core::money::parse_decimal("multiplier", &f.value)?)
+        }
+        "price" => FlashEffect::Price(
+            s.settings()
+                .currency
+                .parse_non_negative("price", &f.value)?,
+        ),
+        other => {
+            return Err(till_core::Error::invalid(
+                "effect",
+                format!("{other:?} is neither multiplier nor price"),
+            ))
+        }
     };
     Ok(FlashSaleInput {
         name: f.name.clone(),
-        skus: f.skus.iter().map(|x| x.trim().to_string()).filter(|x| !x.is_empty()).collect(),
-        categories: f.categories.iter().map(|x| x.trim().to_string()).filter(|x| !x.is_empty()).collect(),
+        skus: f
+            .skus
+            .iter()
+            .map(|x| x.trim().to_string())
+            .filter(|x| !x.is_empty())
+            .collect(),
+        categories: f
+            .categories
+            .iter()
+            .map(|x| x.trim().to_string())
+            .filter(|x| !x.is_empty())
+            .collect(),
         effect,
         starts_at: till_core::store::parse_ts("start", &f.starts_at)?,
         ends_at: till_core::store::parse_ts("end", &f.ends_at)?,
@@ -392,7 +541,11 @@ fn flash_input(s: &Store, f: &FlashForm) -> till_core::Result<FlashSaleInput> {
 }
 
 #[tauri::command]
-pub fn flash_create(app: AppHandle, state: State<'_, AppState>, input: FlashForm) -> Res<FlashSaleView> {
+pub fn flash_create(
+    app: AppHandle,
+    state: State<'_, AppState>,
+    input: FlashForm,
+) -> Res<FlashSaleView> {
     let v = with_store(&state, |s| {
         let i = flash_input(s, &input)?;
         let now = s.now();
@@ -403,7 +556,12 @@ pub fn flash_create(app: AppHandle, state: State<'_, AppState>, input: FlashForm
 }
 
 #[tauri::command]
-pub fn flash_update(app: AppHandle, state: State<'_, AppState>, id: i64, input: FlashForm) -> Res<FlashSaleView> {
+pub fn flash_update(
+    app: AppHandle,
+    state: State<'_, AppState>,
+    id: i64,
+    input: FlashForm,
+) -> Res<FlashSaleView> {
     let v = with_store(&state, |s| {
         let i = flash_input(s, &input)?;
         let now = s.now();
@@ -430,21 +588,44 @@ pub fn sync_status(state: State<'_, AppState>) -> Res<till_core::outbox::SyncSta
 
 /// Stores the token in the OS keyring, saves the endpoint and starts syncing.
 #[tauri::command]
-pub fn sync_login(state: State<'_, AppState>, endpoint: String, token: String) -> Res<till_core::outbox::SyncStatus> {
+pub fn sync_login(
+    state: State<'_, AppState>,
+    endpoint: String,
+    token: String,
+) -> Res<till_core::outbox::SyncStatus> {
     let endpoint = endpoint.trim().trim_end_matches('/').to_string();
     if !(endpoint.starts_with("http://") || endpoint.starts_with("https://")) {
-        return Err(UiError { code: "invalid_input".into(), message: format!("{endpoint:?} must be an http:// or https:// URL") });
+        return Err(UiError {
+            code: "invalid_input".into(),
+            message: format!("{endpoint:?} must be an http:// or https:// URL"),
+        });
     }
     let token = token.trim().to_string();
     if token.is_empty() {
-        return Err(UiError { code: "invalid_input".into(), message: "paste the device token".into() });
+        return Err(UiError {
+            code: "invalid_input".into(),
+            message: "paste the device token".into(),
+        });
     }
-    till_sync::token::store(&endpoint, &token).map_err(|e| UiError { code: e.code().into(), message: e.to_string() })?;
+    till_sync::token::store(&endpoint, &token).map_err(|e| UiError {
+        code: e.code().into(),
+        message: e.to_string(),
+    })?;
     let db = with_store(&state, |s| {
-        s.set_sync_state(&[("endpoint", Some(&endpoint)), ("auth_failed", None), ("last_error", None)])?;
+        s.set_sync_state(&[
+            ("endpoint", Some(&endpoint)),
+            ("auth_failed", None),
+            ("last_error", None),
+        ])?;
         Ok(s.path().to_path_buf())
     })?;
-    state.sync.ensure_started(db, Some(endpoint)).map_err(|m| UiError { code: "sync".into(), message: m })?;
+    state
+        .sync
+        .ensure_started(db, Some(endpoint))
+        .map_err(|m| UiError {
+            code: "sync".into(),
+            message: m,
+        })?;
     with_store(&state, |s| s.sync_status())
 }
 
@@ -455,7 +636,13 @@ pub fn sync_now(state: State<'_, AppState>) -> Res<till_core::outbox::SyncStatus
         s.set_sync_state(&[("auth_failed", None)])?;
         Ok((s.path().to_path_buf(), s.sync_status()?.endpoint))
     })?;
-    state.sync.ensure_started(db, endpoint).map_err(|m| UiError { code: "sync".into(), message: m })?;
+    state
+        .sync
+        .ensure_started(db, endpoint)
+        .map_err(|m| UiError {
+            code: "sync".into(),
+            message: m,
+        })?;
     with_store(&state, |s| s.sync_status())
 }
 

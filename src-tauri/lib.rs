@@ -9,8 +9,8 @@ mod sync_task;
 use std::path::PathBuf;
 use std::sync::Mutex;
 
-use till_core::settings::Settings;
 use tauri::Manager;
+use till_core::settings::Settings;
 use till_core::Store;
 
 /// The one store connection of this window, shared by the command handlers,
@@ -26,7 +26,10 @@ fn store_path() -> PathBuf {
     if let Some(p) = std::env::var_os("TILL_DB").filter(|p| !p.is_empty()) {
         return PathBuf::from(p);
     }
-    dirs::data_dir().unwrap_or_else(|| PathBuf::from(".")).join("till").join("till.db")
+    dirs::data_dir()
+        .unwrap_or_else(|| PathBuf::from("."))
+        .join("till")
+        .join("till.db")
 }
 
 fn open_store() -> Result<Store, till_core::Error> {
@@ -40,7 +43,9 @@ fn open_store() -> Result<Store, till_core::Error> {
 }
 
 pub fn run() {
-    tracing_subscriber::fmt().with_env_filter(tracing_subscriber::EnvFilter::from_default_env()).init();
+    tracing_subscriber::fmt()
+        .with_env_filter(tracing_subscriber::EnvFilter::from_default_env())
+        .init();
     let store = match open_store() {
         Ok(s) => s,
         Err(e) => {
@@ -52,13 +57,19 @@ pub fn run() {
     };
     tracing::info!(path = %store.path().display(), "store opened");
     tauri::Builder::default()
-        .manage(AppState { store: Mutex::new(store), sync: sync_task::SyncTask::default() })
+        .manage(AppState {
+            store: Mutex::new(store),
+            sync: sync_task::SyncTask::default(),
+        })
         .setup(|app| {
             price_watch::spawn(app.handle().clone());
             let state = app.state::<AppState>();
             let (db, endpoint) = {
                 let store = state.store.lock().expect("store lock at start-up");
-                (store.path().to_path_buf(), store.sync_status().ok().and_then(|s| s.endpoint))
+                (
+                    store.path().to_path_buf(),
+                    store.sync_status().ok().and_then(|s| s.endpoint),
+                )
             };
             if endpoint.is_some() {
                 if let Err(why) = state.sync.ensure_started(db, endpoint) {

@@ -1,1 +1,3 @@
-fn main() { till_desktop::run() }
+fn main() {
+    till_desktop::run()
+}

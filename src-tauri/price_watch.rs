@@ -26,10 +26,21 @@ fn fingerprint(app: &AppHandle) -> Option<Fingerprint> {
     let store = state.store.lock().ok()?;
     let now = store.now();
     let ctx = store.pricing_context().ok()?;
-    let active_sales = ctx.sales().iter().filter(|s| s.window_at(now).is_some()).map(|s| s.id).collect();
+    let active_sales = ctx
+        .sales()
+        .iter()
+        .filter(|s| s.window_at(now).is_some())
+        .map(|s| s.id)
+        .collect();
     // Changes only when another connection commits to the file.
-    let data_version = store.connection().query_row("PRAGMA data_version", [], |r| r.get(0)).ok()?;
-    Some(Fingerprint { active_sales, data_version })
+    let data_version = store
+        .connection()
+        .query_row("PRAGMA data_version", [], |r| r.get(0))
+        .ok()?;
+    Some(Fingerprint {
+        active_sales,
+        data_version,
+    })
 }
 
 pub fn spawn(app: AppHandle) {

@@ -19,13 +19,17 @@ impl SyncTask {
     /// Starts the task if an endpoint and a token are set up and it is not
     /// running yet. Returns why it cannot run, if it cannot.
     pub fn ensure_started(&self, db: PathBuf, endpoint: Option<String>) -> Result<(), String> {
-        let mut running = self.running.lock().map_err(|_| "sync task state poisoned".to_string())?;
+        let mut running = self
+            .running
+            .lock()
+            .map_err(|_| "sync task state poisoned".to_string())?;
         if let Some((_, handle)) = running.as_ref() {
             if !handle.inner().is_finished() {
                 return Ok(());
             }
         }
-        let endpoint = endpoint.ok_or_else(|| "no upstream set up: log in on the Sync screen".to_string())?;
+        let endpoint =
+            endpoint.ok_or_else(|| "no upstream set up: log in on the Sync screen".to_string())?;
         let token = till_sync::token::load(&endpoint).map_err(|e| e.to_string())?;
         let (tx, mut rx) = watch::channel(false);
         let handle = tauri::async_runtime::spawn(async move {

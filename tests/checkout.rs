@@ -21,7 +21,12 @@ fn shop() -> (tempfile::TempDir, Store) {
 #[test]
 fn a_sale_writes_everything_in_one_go() {
     let (_d, mut s) = shop();
-    let r = s.sell(sale(&[("COF", 2), ("MUG", 1), ("WAT", 3)], vec![cash("50.00")])).unwrap();
+    let r = s
+        .sell(sale(
+            &[("COF", 2), ("MUG", 1), ("WAT", 3)],
+            vec![cash("50.00")],
+        ))
+        .unwrap();
     // 6.80 @10% -> 0.68; 12.00 @20% -> 2.40; 4.50 @0%
     assert_eq!(r.subtotal, dec("23.30"));
     assert_eq!(r.tax, dec("3.08"));
@@ -39,15 +44,24 @@ fn a_sale_writes_everything_in_one_go() {
     assert_eq!(ev.payload["order_id"], r.id);
     assert_eq!(ev.payload["lines"].as_array().unwrap().len(), 3);
     assert_eq!(ev.payload["payments"][0]["amount"], "50.00");
-    assert!(r.number.starts_with(&format!("{}-", s.settings().device_prefix)));
+    assert!(r
+        .number
+        .starts_with(&format!("{}-", s.settings().device_prefix)));
 }
 
 #[test]
 fn refused_sales_write_nothing() {
     let (_d, mut s) = shop();
-    let before = (count(&s, "orders"), count(&s, "stock_movements"), count(&s, "outbox"));
+    let before = (
+        count(&s, "orders"),
+        count(&s, "stock_movements"),
+        count(&s, "outbox"),
+    );
     let cases = vec![
-        (sale(&[("MUG", 6)], vec![cash("100.00")]), "insufficient_stock"),
+        (
+            sale(&[("MUG", 6)], vec![cash("100.00")]),
+            "insufficient_stock",
+        ),
         (sale(&[("COF", 1)], vec![cash("1.00")]), "payment_short"),
         (sale(&[("NOPE", 1)], vec![cash("10.00")]), "unknown_product"),
         (sale(&[("COF", 0)], vec![cash("10.00")]), "invalid_input"),
@@ -60,7 +74,14 @@ fn refused_sales_write_nothing() {
         assert_eq!(e.code(), code, "{e}");
         assert!(e.is_user_error());
     }
-    assert_eq!(before, (count(&s, "orders"), count(&s, "stock_movements"), count(&s, "outbox")));
+    assert_eq!(
+        before,
+        (
+            count(&s, "orders"),
+            count(&s, "stock_movements"),
+            count(&s, "outbox")
+        )
+    );
     let e = s.sell(sale(&[("COF", 1)], vec![cash("1.00")])).unwrap_err();
     assert!(e.to_string().contains("2.74 still due"), "{e}");
 }
@@ -68,7 +89,11 @@ fn refused_sales_write_nothing() {
 #[test]
 fn overselling_can_be_allowed_by_setting() {
     let (_d, mut s) = shop();
-    s.update_settings(till_core::settings::SettingsUpdate { allow_negative_stock: Some(true), ..Default::default() }).unwrap();
+    s.update_settings(till_core::settings::SettingsUpdate {
+        allow_negative_stock: Some(true),
+        ..Default::default()
+    })
+    .unwrap();
     s.sell(sale(&[("MUG", 7)], vec![card("100.80")])).unwrap();
     assert_eq!(s.stock("MUG").unwrap().on_hand, -2);
 }
@@ -76,7 +101,9 @@ fn overselling_can_be_allowed_by_setting() {
 #[test]
 fn split_payment_and_change_only_in_cash() {
     let (_d, mut s) = shop();
-    let r = s.sell(sale(&[("MUG", 1)], vec![card("10.00"), cash("5.00")])).unwrap();
+    let r = s
+        .sell(sale(&[("MUG", 1)], vec![card("10.00"), cash("5.00")]))
+        .unwrap();
     assert_eq!(r.total, dec("14.40"));
     assert_eq!(r.paid, dec("15.00"));
     assert_eq!(r.change, dec("0.60"));
@@ -133,7 +160,13 @@ fn receipt_numbers_never_repeat_across_windows() {
             let path = path.clone();
             std::thread::spawn(move || {
                 let mut s = Store::open(&path).unwrap();
-                (0..10).map(|_| s.sell(sale(&[("COF", 1)], vec![cash("5.00")])).unwrap().number).collect::<Vec<_>>()
+                (0..10)
+                    .map(|_| {
+                        s.sell(sale(&[("COF", 1)], vec![cash("5.00")]))
+                            .unwrap()
+                            .number
+                    })
+                    .collect::<Vec<_>>()
             })
         })
         .collect();
@@ -156,10 +189,16 @@ fn cart_lines_discounts_and_void() {
     let line = c.lines[0].id;
     let c = s.cart_set_qty(&cart.id, line, 4).unwrap();
     assert_eq!(c.subtotal, dec("13.60"));
-    let c = s.cart_line_discount(&cart.id, line, Some(Discount::Percent(dec("50")))).unwrap();
+    let c = s
+        .cart_line_discount(&cart.id, line, Some(Discount::Percent(dec("50"))))
+        .unwrap();
     assert_eq!(c.discount, dec("6.80"));
-    assert!(s.cart_line_discount(&cart.id, line, Some(Discount::Amount(dec("20.00")))).is_err());
-    let c = s.cart_order_discount(&cart.id, Some(Discount::Amount(dec("0.80")))).unwrap();
+    assert!(s
+        .cart_line_discount(&cart.id, line, Some(Discount::Amount(dec("20.00"))))
+        .is_err());
+    let c = s
+        .cart_order_discount(&cart.id, Some(Discount::Amount(dec("0.80"))))
+        .unwrap();
     assert_eq!(c.discount, dec("7.60"));
     assert_eq!(c.total, dec("6.60"));
     assert!(s.cart_set_qty(&cart.id, line, 0).is_err());
@@ -176,23 +215,67 @@ fn refunds_restore_stock_and_give_back_exactly_what_was_paid() {
     let mut req = sale(&[("COF", 3), ("MUG", 1)], vec![cash("30.00")]);
     req.order_discount = Some(Discount::Amount(dec("1.00")));
     let r = s.sell(req).unwrap();
-    let one = s.refund(RefundRequest { order: r.number.clone(), items: Some(vec![("COF".into(), 1)]), key: None }).unwrap();
+    let one = s
+        .refund(RefundRequest {
+            order: r.number.clone(),
+            items: Some(vec![("COF".into(), 1)]),
+            key: None,
+        })
+        .unwrap();
     assert_eq!(s.stock("COF").unwrap().on_hand, 98);
-    let e = s.refund(RefundRequest { order: r.id.clone(), items: Some(vec![("COF".into(), 3)]), key: None }).unwrap_err();
+    let e = s
+        .refund(RefundRequest {
+            order: r.id.clone(),
+            items: Some(vec![("COF".into(), 3)]),
+            key: None,
+        })
+        .unwrap_err();
     assert_eq!(e.code(), "refused", "{e}");
-    assert!(e.to_string().contains("only 2 can still be refunded"), "{e}");
-    let e = s.refund(RefundRequest { order: r.id.clone(), items: Some(vec![("WAT".into(), 1)]), key: None }).unwrap_err();
+    assert!(
+        e.to_string().contains("only 2 can still be refunded"),
+        "{e}"
+    );
+    let e = s
+        .refund(RefundRequest {
+            order: r.id.clone(),
+            items: Some(vec![("WAT".into(), 1)]),
+            key: None,
+        })
+        .unwrap_err();
     assert_eq!(e.code(), "invalid_input");
-    let rest = s.refund(RefundRequest { order: r.id.clone(), items: None, key: None }).unwrap();
-    assert_eq!(one.amount + rest.amount, r.total, "refunds add up to what was paid");
+    let rest = s
+        .refund(RefundRequest {
+            order: r.id.clone(),
+            items: None,
+            key: None,
+        })
+        .unwrap();
+    assert_eq!(
+        one.amount + rest.amount,
+        r.total,
+        "refunds add up to what was paid"
+    );
     assert_eq!(s.stock("COF").unwrap().on_hand, 100);
     assert_eq!(s.stock("MUG").unwrap().on_hand, 5);
-    let again = s.refund(RefundRequest { order: r.id.clone(), items: None, key: None }).unwrap_err();
+    let again = s
+        .refund(RefundRequest {
+            order: r.id.clone(),
+            items: None,
+            key: None,
+        })
+        .unwrap_err();
     assert!(again.to_string().contains("already fully refunded"));
     let shown = s.order(&r.id).unwrap();
     assert_eq!(shown.status, "refunded");
     assert_eq!(shown.refunds.len(), 2);
-    assert_eq!(s.pending_events(100).unwrap().iter().filter(|e| e.kind == "order.refunded").count(), 2);
+    assert_eq!(
+        s.pending_events(100)
+            .unwrap()
+            .iter()
+            .filter(|e| e.kind == "order.refunded")
+            .count(),
+        2
+    );
     assert!(s.stock_drift().unwrap().is_empty());
 }
 
@@ -206,7 +289,9 @@ fn tax_inclusive_store() {
     .unwrap();
     add(&mut s, "BREAD", "2.40", "7", 10);
     add(&mut s, "WINE", "11.90", "19", 10);
-    let r = s.sell(sale(&[("BREAD", 1), ("WINE", 1)], vec![cash("20.00")])).unwrap();
+    let r = s
+        .sell(sale(&[("BREAD", 1), ("WINE", 1)], vec![cash("20.00")]))
+        .unwrap();
     assert_eq!(r.total, dec("14.30"));
     // 2.40 * 7/107 = 0.157 -> 0.16; 11.90 * 19/119 = 1.90
     assert_eq!(r.tax, dec("2.06"));
@@ -216,17 +301,34 @@ fn tax_inclusive_store() {
 #[test]
 fn inactive_products_cannot_be_sold_and_barcodes_scan() {
     let (_d, mut s) = shop();
-    s.update_product("WAT", till_core::catalog::ProductUpdate { barcode: Some(Some("4006381333931".into())), ..Default::default() })
-        .unwrap();
+    s.update_product(
+        "WAT",
+        till_core::catalog::ProductUpdate {
+            barcode: Some(Some("4006381333931".into())),
+            ..Default::default()
+        },
+    )
+    .unwrap();
     let r = s
         .sell(SaleRequest {
-            lines: vec![SaleLine { code: "4006381333931".into(), qty: 2, discount: None }],
+            lines: vec![SaleLine {
+                code: "4006381333931".into(),
+                qty: 2,
+                discount: None,
+            }],
             tenders: vec![cash("3.00")],
             ..Default::default()
         })
         .unwrap();
     assert_eq!(r.lines[0].sku, "WAT");
-    s.update_product("WAT", till_core::catalog::ProductUpdate { active: Some(false), ..Default::default() }).unwrap();
+    s.update_product(
+        "WAT",
+        till_core::catalog::ProductUpdate {
+            active: Some(false),
+            ..Default::default()
+        },
+    )
+    .unwrap();
     let e = s.sell(sale(&[("WAT", 1)], vec![cash("2.00")])).unwrap_err();
     assert_eq!(e.code(), "inactive_product");
 }

@@ -12,15 +12,26 @@ struct Shop {
 }
 
 fn till(db: &Path, args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_till")).arg("--db").arg(db).args(args).env_remove("TILL_DB").output().unwrap()
+    Command::new(env!("CARGO_BIN_EXE_till"))
+        .arg("--db")
+        .arg(db)
+        .args(args)
+        .env_remove("TILL_DB")
+        .output()
+        .unwrap()
 }
 
 fn ok_json(db: &Path, args: &[&str]) -> Value {
     let mut a = args.to_vec();
     a.push("--json");
     let out = till(db, &a);
-    assert!(out.status.success(), "till {args:?} failed: {}", String::from_utf8_lossy(&out.stderr));
-    serde_json::from_slice(&out.stdout).unwrap_or_else(|e| panic!("not JSON ({e}): {}", String::from_utf8_lossy(&out.stdout)))
+    assert!(
+        out.status.success(),
+        "till {args:?} failed: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    serde_json::from_slice(&out.stdout)
+        .unwrap_or_else(|e| panic!("not JSON ({e}): {}", String::from_utf8_lossy(&out.stdout)))
 }
 
 /// Runs a command that must fail with `code` (exit) and returns the JSON error.
@@ -28,9 +39,22 @@ fn err_json(db: &Path, args: &[&str], exit: i32) -> Value {
     let mut a = args.to_vec();
     a.push("--json");
     let out = till(db, &a);
-    assert_eq!(out.status.code(), Some(exit), "till {args:?}: {}", String::from_utf8_lossy(&out.stderr));
-    let v: Value = serde_json::from_slice(&out.stderr).unwrap_or_else(|e| panic!("stderr not JSON ({e}): {}", String::from_utf8_lossy(&out.stderr)));
-    assert!(v["error"]["code"].is_string() && v["error"]["message"].is_string(), "{v}");
+    assert_eq!(
+        out.status.code(),
+        Some(exit),
+        "till {args:?}: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let v: Value = serde_json::from_slice(&out.stderr).unwrap_or_else(|e| {
+        panic!(
+            "stderr not JSON ({e}): {}",
+            String::from_utf8_lossy(&out.stderr)
+        )
+    });
+    assert!(
+        v["error"]["code"].is_string() && v["error"]["message"].is_string(),
+        "{v}"
+    );
     v
 }
 
@@ -42,17 +66,73 @@ fn shop() -> Shop {
 }
 
 fn count(db: &Path, table: &str) -> i64 {
-    rusqlite::Connection::open(db).unwrap().query_row(&format!("SELECT COUNT(*) FROM {table}"), [], |r| r.get(0)).unwrap()
+    rusqlite::Connection::open(db)
+        .unwrap()
+        .query_row(&format!("SELECT COUNT(*) FROM {table}"), [], |r| r.get(0))
+        .unwrap()
 }
 
 #[test]
 fn three_line_cash_sale_with_change() {
     let s = shop();
-    ok_json(&s.db, &["product", "add", "--sku", "COF", "--name", "Coffee", "--price", "3.40", "--stock", "10"]);
-    ok_json(&s.db, &["product", "add", "--sku", "MUF", "--name", "Muffin", "--price", "2.90", "--stock", "5", "--barcode", "2000000000091"]);
-    ok_json(&s.db, &["product", "add", "--sku", "WAT", "--name", "Water", "--price", "1.50", "--stock", "20", "--tax-rate", "10"]);
-    let r = ok_json(&s.db, &["sale", "--item", "COFx2", "--item", "2000000000091", "--item", "WATx3", "--pay", "cash:20"]);
-    for key in ["id", "number", "lines", "subtotal", "discount", "tax", "total", "paid", "change"] {
+    ok_json(
+        &s.db,
+        &[
+            "product", "add", "--sku", "COF", "--name", "Coffee", "--price", "3.40", "--stock",
+            "10",
+        ],
+    );
+    ok_json(
+        &s.db,
+        &[
+            "product",
+            "add",
+            "--sku",
+            "MUF",
+            "--name",
+            "Muffin",
+            "--price",
+            "2.90",
+            "--stock",
+            "5",
+            "--barcode",
+            "2000000000091",
+        ],
+    );
+    ok_json(
+        &s.db,
+        &[
+            "product",
+            "add",
+            "--sku",
+            "WAT",
+            "--name",
+            "Water",
+            "--price",
+            "1.50",
+            "--stock",
+            "20",
+            "--tax-rate",
+            "10",
+        ],
+    );
+    let r = ok_json(
+        &s.db,
+        &[
+            "sale",
+            "--item",
+            "COFx2",
+            "--item",
+            "2000000000091",
+            "--item",
+            "WATx3",
+            "--pay",
+            "cash:20",
+        ],
+    );
+    for key in [
+        "id", "number", "lines", "subtotal", "discount", "tax", "total", "paid", "change",
+    ] {
         assert!(r.get(key).is_some(), "missing {key} in {r}");
     }
     assert_eq!(r["lines"][0]["sku"], "COF");
@@ -66,7 +146,10 @@ fn three_line_cash_sale_with_change() {
     assert_eq!(r["total"], "14.65");
     assert_eq!(r["paid"], "20.00");
     assert_eq!(r["change"], "5.35");
-    assert_eq!(ok_json(&s.db, &["stock", "show", "COF"]), serde_json::json!({"sku": "COF", "on_hand": 8}));
+    assert_eq!(
+        ok_json(&s.db, &["stock", "show", "COF"]),
+        serde_json::json!({"sku": "COF", "on_hand": 8})
+    );
     assert_eq!(ok_json(&s.db, &["stock", "show", "WAT"])["on_hand"], 17);
 
     let shown = ok_json(&s.db, &["order", "show", r["number"].as_str().unwrap()]);
@@ -82,15 +165,26 @@ fn three_line_cash_sale_with_change() {
 #[test]
 fn refunds_through_the_cli() {
     let s = shop();
-    ok_json(&s.db, &["product", "add", "--sku", "A", "--name", "A", "--price", "5.00", "--stock", "10"]);
-    let r = ok_json(&s.db, &["sale", "--item", "Ax4", "--pay", "card:20.00:T123"]);
+    ok_json(
+        &s.db,
+        &[
+            "product", "add", "--sku", "A", "--name", "A", "--price", "5.00", "--stock", "10",
+        ],
+    );
+    let r = ok_json(
+        &s.db,
+        &["sale", "--item", "Ax4", "--pay", "card:20.00:T123"],
+    );
     let id = r["id"].as_str().unwrap();
     let f = ok_json(&s.db, &["order", "refund", id, "--item", "Ax1"]);
     assert_eq!(f["amount"], "5.00");
     assert_eq!(f["method"], "card");
     assert_eq!(ok_json(&s.db, &["stock", "show", "A"])["on_hand"], 7);
     let e = err_json(&s.db, &["order", "refund", id, "--item", "Ax4"], 2);
-    assert!(e["error"]["message"].as_str().unwrap().contains("only 3"), "{e}");
+    assert!(
+        e["error"]["message"].as_str().unwrap().contains("only 3"),
+        "{e}"
+    );
     ok_json(&s.db, &["order", "refund", id]);
     assert_eq!(ok_json(&s.db, &["stock", "show", "A"])["on_hand"], 10);
     assert_eq!(ok_json(&s.db, &["order", "show", id])["status"], "refunded");
@@ -99,33 +193,124 @@ fn refunds_through_the_cli() {
 #[test]
 fn bad_input_exits_2_and_writes_nothing() {
     let s = shop();
-    ok_json(&s.db, &["product", "add", "--sku", "A", "--name", "A", "--price", "5.00", "--stock", "3"]);
-    let before = (count(&s.db, "orders"), count(&s.db, "stock_movements"), count(&s.db, "products"), count(&s.db, "outbox"));
+    ok_json(
+        &s.db,
+        &[
+            "product", "add", "--sku", "A", "--name", "A", "--price", "5.00", "--stock", "3",
+        ],
+    );
+    let before = (
+        count(&s.db, "orders"),
+        count(&s.db, "stock_movements"),
+        count(&s.db, "products"),
+        count(&s.db, "outbox"),
+    );
     let cases: &[(&[&str], &str, &str)] = &[
-        (&["sale", "--item", "NOPE", "--pay", "cash:10"], "unknown_product", "NOPE"),
-        (&["sale", "--item", "Ax0", "--pay", "cash:10"], "invalid_input", "at least 1"),
-        (&["sale", "--item", "Ax-2", "--pay", "cash:10"], "invalid_input", "at least 1"),
-        (&["sale", "--item", "Ax4", "--pay", "cash:100"], "insufficient_stock", "3 on hand"),
-        (&["sale", "--item", "A", "--pay", "cash:4.99"], "payment_short", "0.01 still due"),
-        (&["sale", "--item", "A", "--pay", "cash:abc"], "invalid_input", "not a number"),
-        (&["sale", "--item", "A", "--pay", "cash:5.001"], "invalid_input", "more decimals"),
-        (&["sale", "--item", "A", "--pay", "bitcoin:5"], "invalid_input", "neither cash nor card"),
-        (&["product", "add", "--sku", "B", "--name", "B", "--price", "1.999"], "invalid_input", "more decimals"),
-        (&["product", "add", "--sku", "B", "--name", "B", "--price", "ten"], "invalid_input", "not a number"),
-        (&["product", "add", "--sku", "A", "--name", "again", "--price", "1"], "conflict", "already exists"),
-        (&["stock", "adjust", "A", "--by", "-9", "--reason", "damage"], "insufficient_stock", "3 on hand"),
-        (&["stock", "adjust", "A", "--by", "x", "--reason", "restock"], "invalid_input", "whole number"),
-        (&["stock", "adjust", "A", "--by", "2", "--reason", "theft"], "invalid_input", "restock"),
+        (
+            &["sale", "--item", "NOPE", "--pay", "cash:10"],
+            "unknown_product",
+            "NOPE",
+        ),
+        (
+            &["sale", "--item", "Ax0", "--pay", "cash:10"],
+            "invalid_input",
+            "at least 1",
+        ),
+        (
+            &["sale", "--item", "Ax-2", "--pay", "cash:10"],
+            "invalid_input",
+            "at least 1",
+        ),
+        (
+            &["sale", "--item", "Ax4", "--pay", "cash:100"],
+            "insufficient_stock",
+            "3 on hand",
+        ),
+        (
+            &["sale", "--item", "A", "--pay", "cash:4.99"],
+            "payment_short",
+            "0.01 still due",
+        ),
+        (
+            &["sale", "--item", "A", "--pay", "cash:abc"],
+            "invalid_input",
+            "not a number",
+        ),
+        (
+            &["sale", "--item", "A", "--pay", "cash:5.001"],
+            "invalid_input",
+            "more decimals",
+        ),
+        (
+            &["sale", "--item", "A", "--pay", "bitcoin:5"],
+            "invalid_input",
+            "neither cash nor card",
+        ),
+        (
+            &[
+                "product", "add", "--sku", "B", "--name", "B", "--price", "1.999",
+            ],
+            "invalid_input",
+            "more decimals",
+        ),
+        (
+            &[
+                "product", "add", "--sku", "B", "--name", "B", "--price", "ten",
+            ],
+            "invalid_input",
+            "not a number",
+        ),
+        (
+            &[
+                "product", "add", "--sku", "A", "--name", "again", "--price", "1",
+            ],
+            "conflict",
+            "already exists",
+        ),
+        (
+            &["stock", "adjust", "A", "--by", "-9", "--reason", "damage"],
+            "insufficient_stock",
+            "3 on hand",
+        ),
+        (
+            &["stock", "adjust", "A", "--by", "x", "--reason", "restock"],
+            "invalid_input",
+            "whole number",
+        ),
+        (
+            &["stock", "adjust", "A", "--by", "2", "--reason", "theft"],
+            "invalid_input",
+            "restock",
+        ),
         (&["order", "show", "nope"], "not_found", "nope"),
-        (&["price", "show", "A", "--at", "yesterday"], "invalid_input", "RFC 3339"),
-        (&["order", "list", "--limit", "0"], "invalid_input", "at least 1"),
+        (
+            &["price", "show", "A", "--at", "yesterday"],
+            "invalid_input",
+            "RFC 3339",
+        ),
+        (
+            &["order", "list", "--limit", "0"],
+            "invalid_input",
+            "at least 1",
+        ),
     ];
     for (args, code, words) in cases {
         let e = err_json(&s.db, args, 2);
         assert_eq!(e["error"]["code"], *code, "{args:?}: {e}");
-        assert!(e["error"]["message"].as_str().unwrap().contains(words), "{args:?}: {e}");
+        assert!(
+            e["error"]["message"].as_str().unwrap().contains(words),
+            "{args:?}: {e}"
+        );
     }
-    assert_eq!(before, (count(&s.db, "orders"), count(&s.db, "stock_movements"), count(&s.db, "products"), count(&s.db, "outbox")));
+    assert_eq!(
+        before,
+        (
+            count(&s.db, "orders"),
+            count(&s.db, "stock_movements"),
+            count(&s.db, "products"),
+            count(&s.db, "outbox")
+        )
+    );
 
     // Usage errors are exit 2 too, with a JSON error under --json.
     let e = err_json(&s.db, &["sale", "--pay", "cash:1"], 2);
@@ -144,7 +329,11 @@ fn unusable_store_files_exit_2() {
     std::fs::write(&junk, vec![b'x'; 4096]).unwrap();
     let e = err_json(&junk, &["product", "list"], 2);
     assert_eq!(e["error"]["code"], "store_unusable");
-    assert_eq!(std::fs::read(&junk).unwrap(), vec![b'x'; 4096], "the corrupt file was changed");
+    assert_eq!(
+        std::fs::read(&junk).unwrap(),
+        vec![b'x'; 4096],
+        "the corrupt file was changed"
+    );
     let e = err_json(&dir.path().join("none.db"), &["product", "list"], 2);
     assert_eq!(e["error"]["code"], "no_store");
     // A folder that cannot hold a database.
@@ -155,17 +344,30 @@ fn unusable_store_files_exit_2() {
 #[test]
 fn tax_defaults_and_price_show() {
     let s = shop();
-    let p = ok_json(&s.db, &["product", "add", "--sku", "A", "--name", "A", "--price", "4.5"]);
+    let p = ok_json(
+        &s.db,
+        &[
+            "product", "add", "--sku", "A", "--name", "A", "--price", "4.5",
+        ],
+    );
     assert_eq!(p["tax_rate"], "0", "no tax unless asked for");
     assert_eq!(p["price"], "4.50");
-    let q = ok_json(&s.db, &["price", "show", "A", "--at", "2026-11-25T12:00:00Z"]);
+    let q = ok_json(
+        &s.db,
+        &["price", "show", "A", "--at", "2026-11-25T12:00:00Z"],
+    );
     assert_eq!(q["sku"], "A");
     assert_eq!(q["base_price"], "4.50");
     assert_eq!(q["price"], "4.50");
     assert_eq!(q["on_hand"], 0);
     assert!(q["adjustments"].as_array().unwrap().is_empty());
     ok_json(&s.db, &["settings", "set", "--default-tax-rate", "20"]);
-    let p = ok_json(&s.db, &["product", "add", "--sku", "B", "--name", "B", "--price", "1"]);
+    let p = ok_json(
+        &s.db,
+        &[
+            "product", "add", "--sku", "B", "--name", "B", "--price", "1",
+        ],
+    );
     assert_eq!(p["tax_rate"], "20");
 }
 
@@ -192,12 +394,22 @@ fn init_demo_and_demo_sales() {
 #[test]
 fn order_list_filters_by_time_oldest_first() {
     let s = shop();
-    ok_json(&s.db, &["product", "add", "--sku", "A", "--name", "A", "--price", "1.00", "--stock", "10"]);
+    ok_json(
+        &s.db,
+        &[
+            "product", "add", "--sku", "A", "--name", "A", "--price", "1.00", "--stock", "10",
+        ],
+    );
     for _ in 0..3 {
         ok_json(&s.db, &["sale", "--item", "A", "--pay", "cash:1"]);
     }
     let all = ok_json(&s.db, &["order", "list"]);
-    let times: Vec<&str> = all.as_array().unwrap().iter().map(|o| o["created_at"].as_str().unwrap()).collect();
+    let times: Vec<&str> = all
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|o| o["created_at"].as_str().unwrap())
+        .collect();
     let mut sorted = times.clone();
     sorted.sort();
     assert_eq!(times, sorted);
@@ -210,26 +422,90 @@ fn order_list_filters_by_time_oldest_first() {
 #[test]
 fn pricing_scenario_through_the_cli() {
     let s = shop();
-    ok_json(&s.db, &["pricing", "rule", "add", "--when-stock-below", "10", "--multiplier", "1.15"]);
-    ok_json(&s.db, &["pricing", "rule", "add", "--when-stock-above", "100", "--multiplier", "0.95"]);
-    ok_json(&s.db, &["product", "add", "--sku", "prod_A", "--name", "A", "--price", "50.00", "--stock", "50"]);
-    ok_json(&s.db, &["product", "add", "--sku", "prod_B", "--name", "B", "--price", "120.00", "--stock", "150"]);
-    let price = |sku: &str| ok_json(&s.db, &["price", "show", sku])["price"].as_str().unwrap().to_string();
+    ok_json(
+        &s.db,
+        &[
+            "pricing",
+            "rule",
+            "add",
+            "--when-stock-below",
+            "10",
+            "--multiplier",
+            "1.15",
+        ],
+    );
+    ok_json(
+        &s.db,
+        &[
+            "pricing",
+            "rule",
+            "add",
+            "--when-stock-above",
+            "100",
+            "--multiplier",
+            "0.95",
+        ],
+    );
+    ok_json(
+        &s.db,
+        &[
+            "product", "add", "--sku", "prod_A", "--name", "A", "--price", "50.00", "--stock", "50",
+        ],
+    );
+    ok_json(
+        &s.db,
+        &[
+            "product", "add", "--sku", "prod_B", "--name", "B", "--price", "120.00", "--stock",
+            "150",
+        ],
+    );
+    let price = |sku: &str| {
+        ok_json(&s.db, &["price", "show", sku])["price"]
+            .as_str()
+            .unwrap()
+            .to_string()
+    };
     assert_eq!(price("prod_B"), "114.00");
-    ok_json(&s.db, &["sale", "--item", "prod_Ax45", "--pay", "card:2250.00"]);
+    ok_json(
+        &s.db,
+        &["sale", "--item", "prod_Ax45", "--pay", "card:2250.00"],
+    );
     assert_eq!(ok_json(&s.db, &["stock", "show", "prod_A"])["on_hand"], 5);
     assert_eq!(price("prod_A"), "57.50");
     let q = ok_json(&s.db, &["price", "show", "prod_A"]);
     assert_eq!(q["adjustments"][0]["source"], "stock_rule");
     assert_eq!(q["adjustments"][0]["effect"], "7.50");
-    ok_json(&s.db, &["sale", "--item", "prod_Bx60", "--pay", "card:6840.00"]);
+    ok_json(
+        &s.db,
+        &["sale", "--item", "prod_Bx60", "--pay", "card:6840.00"],
+    );
     assert_eq!(price("prod_B"), "120.00");
-    ok_json(&s.db, &["stock", "adjust", "prod_A", "--by", "20", "--reason", "restock"]);
+    ok_json(
+        &s.db,
+        &[
+            "stock", "adjust", "prod_A", "--by", "20", "--reason", "restock",
+        ],
+    );
     assert_eq!(price("prod_A"), "50.00");
-    let f = ok_json(&s.db, &[
-        "flash", "create", "--name", "Flash", "--sku", "prod_A", "--sku", "prod_B", "--multiplier", "0.75",
-        "--start", "2000-01-01T00:00:00Z", "--end", "2100-01-01T00:00:00Z",
-    ]);
+    let f = ok_json(
+        &s.db,
+        &[
+            "flash",
+            "create",
+            "--name",
+            "Flash",
+            "--sku",
+            "prod_A",
+            "--sku",
+            "prod_B",
+            "--multiplier",
+            "0.75",
+            "--start",
+            "2000-01-01T00:00:00Z",
+            "--end",
+            "2100-01-01T00:00:00Z",
+        ],
+    );
     assert_eq!(f["status"], "active");
     assert_eq!(price("prod_B"), "90.00");
     assert_eq!(price("prod_A"), "37.50");
@@ -240,30 +516,161 @@ fn pricing_scenario_through_the_cli() {
     assert_eq!(price("prod_B"), "120.00");
     let rules = ok_json(&s.db, &["pricing", "rule", "list"]);
     assert_eq!(rules.as_array().unwrap().len(), 2);
-    ok_json(&s.db, &["pricing", "rule", "remove", &rules[0]["id"].to_string()]);
-    assert_eq!(ok_json(&s.db, &["pricing", "rule", "list"]).as_array().unwrap().len(), 1);
+    ok_json(
+        &s.db,
+        &["pricing", "rule", "remove", &rules[0]["id"].to_string()],
+    );
+    assert_eq!(
+        ok_json(&s.db, &["pricing", "rule", "list"])
+            .as_array()
+            .unwrap()
+            .len(),
+        1
+    );
 
     // Bad input: a clear error, exit 2, nothing stored.
     let before = count(&s.db, "flash_sales");
     let bad: &[&[&str]] = &[
-        &["pricing", "rule", "add", "--when-stock-below", "5", "--multiplier", "0"],
-        &["pricing", "rule", "add", "--when-stock-below", "5", "--multiplier", "-2"],
-        &["pricing", "rule", "add", "--when-stock-below", "0", "--multiplier", "1.2"],
-        &["pricing", "rule", "add", "--when-stock-below", "5", "--multiplier", "1.2", "--sku", "NOPE"],
-        &["pricing", "rule", "add", "--when-stock-below", "5", "--multiplier", "1.2", "--category", "nope"],
-        &["pricing", "rule", "add", "--when-stock-below", "five", "--multiplier", "1.2"],
-        &["flash", "create", "--name", "X", "--sku", "prod_A", "--multiplier", "0.5", "--start", "2026-11-27T17:00:00Z", "--end", "2026-11-27T16:00:00Z"],
-        &["flash", "create", "--name", "X", "--sku", "prod_A", "--multiplier", "0.5", "--start", "tomorrow", "--end", "2026-11-27T16:00:00Z"],
-        &["flash", "create", "--name", "X", "--category", "nope", "--multiplier", "0.5", "--start", "2026-11-27T16:00:00Z", "--end", "2026-11-27T17:00:00Z"],
-        &["flash", "create", "--name", "X", "--sku", "prod_A", "--multiplier", "0", "--start", "2026-11-27T16:00:00Z", "--end", "2026-11-27T17:00:00Z"],
+        &[
+            "pricing",
+            "rule",
+            "add",
+            "--when-stock-below",
+            "5",
+            "--multiplier",
+            "0",
+        ],
+        &[
+            "pricing",
+            "rule",
+            "add",
+            "--when-stock-below",
+            "5",
+            "--multiplier",
+            "-2",
+        ],
+        &[
+            "pricing",
+            "rule",
+            "add",
+            "--when-stock-below",
+            "0",
+            "--multiplier",
+            "1.2",
+        ],
+        &[
+            "pricing",
+            "rule",
+            "add",
+            "--when-stock-below",
+            "5",
+            "--multiplier",
+            "1.2",
+            "--sku",
+            "NOPE",
+        ],
+        &[
+            "pricing",
+            "rule",
+            "add",
+            "--when-stock-below",
+            "5",
+            "--multiplier",
+            "1.2",
+            "--category",
+            "nope",
+        ],
+        &[
+            "pricing",
+            "rule",
+            "add",
+            "--when-stock-below",
+            "five",
+            "--multiplier",
+            "1.2",
+        ],
+        &[
+            "flash",
+            "create",
+            "--name",
+            "X",
+            "--sku",
+            "prod_A",
+            "--multiplier",
+            "0.5",
+            "--start",
+            "2026-11-27T17:00:00Z",
+            "--end",
+            "2026-11-27T16:00:00Z",
+        ],
+        &[
+            "flash",
+            "create",
+            "--name",
+            "X",
+            "--sku",
+            "prod_A",
+            "--multiplier",
+            "0.5",
+            "--start",
+            "tomorrow",
+            "--end",
+            "2026-11-27T16:00:00Z",
+        ],
+        &[
+            "flash",
+            "create",
+            "--name",
+            "X",
+            "--category",
+            "nope",
+            "--multiplier",
+            "0.5",
+            "--start",
+            "2026-11-27T16:00:00Z",
+            "--end",
+            "2026-11-27T17:00:00Z",
+        ],
+        &[
+            "flash",
+            "create",
+            "--name",
+            "X",
+            "--sku",
+            "prod_A",
+            "--multiplier",
+            "0",
+            "--start",
+            "2026-11-27T16:00:00Z",
+            "--end",
+            "2026-11-27T17:00:00Z",
+        ],
     ];
     for args in bad {
         let e = err_json(&s.db, args, 2);
         assert!(!e["error"]["message"].as_str().unwrap().is_empty());
     }
     // Usage errors (both or neither of a pair) are exit 2 as well.
-    err_json(&s.db, &["pricing", "rule", "add", "--when-stock-below", "5"], 2);
-    err_json(&s.db, &["pricing", "rule", "add", "--when-stock-below", "5", "--when-stock-above", "9", "--amount", "1"], 2);
+    err_json(
+        &s.db,
+        &["pricing", "rule", "add", "--when-stock-below", "5"],
+        2,
+    );
+    err_json(
+        &s.db,
+        &[
+            "pricing",
+            "rule",
+            "add",
+            "--when-stock-below",
+            "5",
+            "--when-stock-above",
+            "9",
+            "--amount",
+            "1",
+        ],
+        2,
+    );
     assert_eq!(count(&s.db, "flash_sales"), before);
     assert_eq!(count(&s.db, "pricing_rules"), 1);
 }

@@ -22,12 +22,23 @@ fn scalar(conn: &rusqlite::Connection, sql: &str) -> i64 {
 fn sigkill_during_sales_loses_nothing_and_leaves_nothing_half_written() {
     let dir = tempfile::tempdir().unwrap();
     let db = dir.path().join("crash.db");
-    assert!(till(&db).args(["init", "--demo"]).status().unwrap().success());
+    assert!(till(&db)
+        .args(["init", "--demo"])
+        .status()
+        .unwrap()
+        .success());
     let mut rng = rand::rngs::StdRng::seed_from_u64(0x7111);
     let mut last_orders = 0;
     for round in 0..50 {
         let mut child = till(&db)
-            .args(["demo", "sales", "--count", "1000000", "--seed", &round.to_string()])
+            .args([
+                "demo",
+                "sales",
+                "--count",
+                "1000000",
+                "--seed",
+                &round.to_string(),
+            ])
             .stdout(Stdio::null())
             .stderr(Stdio::null())
             .spawn()
@@ -37,11 +48,17 @@ fn sigkill_during_sales_loses_nothing_and_leaves_nothing_half_written() {
             libc::kill(child.id() as i32, libc::SIGKILL);
         }
         let status = child.wait().unwrap();
-        assert!(!status.success(), "round {round}: the child finished before it was killed");
+        assert!(
+            !status.success(),
+            "round {round}: the child finished before it was killed"
+        );
 
         let conn = rusqlite::Connection::open(&db).unwrap();
         let orders = scalar(&conn, "SELECT COUNT(*) FROM orders");
-        assert!(orders >= last_orders, "round {round}: committed orders disappeared");
+        assert!(
+            orders >= last_orders,
+            "round {round}: committed orders disappeared"
+        );
         last_orders = orders;
         // No order without lines or payments, and paid = sum of payments.
         assert_eq!(scalar(&conn, "SELECT COUNT(*) FROM orders o WHERE NOT EXISTS (SELECT 1 FROM order_lines l WHERE l.order_id = o.id)"), 0);
@@ -62,17 +79,32 @@ fn sigkill_during_sales_loses_nothing_and_leaves_nothing_half_written() {
         );
         assert_eq!(scalar(&conn, "SELECT COUNT(*) FROM stock_movements m WHERE m.kind = 'sale' AND NOT EXISTS (SELECT 1 FROM orders o WHERE o.id = m.order_id)"), 0);
         // One order.completed event per order.
-        assert_eq!(scalar(&conn, "SELECT COUNT(*) FROM outbox WHERE type = 'order.completed'"), orders);
+        assert_eq!(
+            scalar(
+                &conn,
+                "SELECT COUNT(*) FROM outbox WHERE type = 'order.completed'"
+            ),
+            orders
+        );
         // The on-hand cache matches the ledger.
         assert_eq!(
             scalar(&conn, "SELECT COUNT(*) FROM stock_levels s WHERE s.on_hand <> (SELECT SUM(qty) FROM stock_movements m WHERE m.product_id = s.product_id)"),
             0
         );
-        let integrity: String = conn.query_row("PRAGMA integrity_check", [], |r| r.get(0)).unwrap();
+        let integrity: String = conn
+            .query_row("PRAGMA integrity_check", [], |r| r.get(0))
+            .unwrap();
         assert_eq!(integrity, "ok", "round {round}");
     }
-    assert!(last_orders > 50, "too few sales were committed ({last_orders}) for the test to mean anything");
+    assert!(
+        last_orders > 50,
+        "too few sales were committed ({last_orders}) for the test to mean anything"
+    );
     // The store still works after all that.
     let out = till(&db).args(["doctor", "--json"]).output().unwrap();
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
 }

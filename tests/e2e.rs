@@ -22,11 +22,17 @@ fn root() -> PathBuf {
 }
 
 fn app_binary() -> PathBuf {
-    std::env::var_os("TILL_E2E_APP").map(PathBuf::from).unwrap_or_else(|| root().join("target/debug/till-desktop"))
+    std::env::var_os("TILL_E2E_APP")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| root().join("target/debug/till-desktop"))
 }
 
 fn free_port() -> u16 {
-    TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port()
+    TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port()
 }
 
 /// tauri-driver for one test; killed on drop so no session outlives the test.
@@ -39,14 +45,20 @@ impl Driver {
     fn start(db: &Path) -> Driver {
         let port = free_port();
         let native = free_port();
-        let child = Command::new(std::env::var("TAURI_DRIVER").unwrap_or_else(|_| "tauri-driver".into()))
-            .args(["--port", &port.to_string(), "--native-port", &native.to_string()])
-            .env("TILL_DB", db)
-            .env("TILL_USER", "e2e")
-            .stdout(Stdio::null())
-            .stderr(Stdio::inherit())
-            .spawn()
-            .expect("tauri-driver not found: cargo install tauri-driver --locked");
+        let child =
+            Command::new(std::env::var("TAURI_DRIVER").unwrap_or_else(|_| "tauri-driver".into()))
+                .args([
+                    "--port",
+                    &port.to_string(),
+                    "--native-port",
+                    &native.to_string(),
+                ])
+                .env("TILL_DB", db)
+                .env("TILL_USER", "e2e")
+                .stdout(Stdio::null())
+                .stderr(Stdio::inherit())
+                .spawn()
+                .expect("tauri-driver not found: cargo install tauri-driver --locked");
         let deadline = Instant::now() + Duration::from_secs(20);
         while std::net::TcpStream::connect(("127.0.0.1", port)).is_err() {
             assert!(Instant::now() < deadline, "tauri-driver did not start");
@@ -65,10 +77,17 @@ impl Drop for Driver {
 
 async fn connect(driver: &Driver) -> Client {
     let app = app_binary();
-    assert!(app.exists(), "build the app first: {} is missing", app.display());
+    assert!(
+        app.exists(),
+        "build the app first: {} is missing",
+        app.display()
+    );
     let mut caps = serde_json::Map::new();
     caps.insert("browserName".into(), serde_json::json!("wry"));
-    caps.insert("tauri:options".into(), serde_json::json!({ "application": app }));
+    caps.insert(
+        "tauri:options".into(),
+        serde_json::json!({ "application": app }),
+    );
     ClientBuilder::new(hyper_util::client::legacy::connect::HttpConnector::new())
         .capabilities(caps)
         .connect(&format!("http://127.0.0.1:{}", driver.port))
@@ -84,7 +103,11 @@ fn testid(id: &str) -> String {
 }
 
 async fn find(c: &Client, id: &str) -> fantoccini::elements::Element {
-    c.wait().at_most(Duration::from_secs(15)).for_element(Locator::Css(&testid(id))).await.unwrap_or_else(|e| panic!("{id}: {e}"))
+    c.wait()
+        .at_most(Duration::from_secs(15))
+        .for_element(Locator::Css(&testid(id)))
+        .await
+        .unwrap_or_else(|e| panic!("{id}: {e}"))
 }
 
 /// Waits until the element's text contains `want`, and returns the text.
@@ -100,7 +123,10 @@ async fn wait_text(c: &Client, id: &str, want: &str) -> String {
         }
         if Instant::now() > deadline {
             let shot = screenshot(c, &format!("failed-{id}")).await;
-            panic!("{id}: wanted {want:?}, saw {text:?} (screenshot {})", shot.display());
+            panic!(
+                "{id}: wanted {want:?}, saw {text:?} (screenshot {})",
+                shot.display()
+            );
         }
         tokio::time::sleep(Duration::from_millis(100)).await;
     }
@@ -121,10 +147,24 @@ async fn screenshot(c: &Client, name: &str) -> PathBuf {
 
 fn shop(dir: &Path) -> PathBuf {
     let db = dir.join("e2e.db");
-    let mut s = Store::create(&db, Settings { store_name: "E2E Café".into(), ..Settings::default() }).unwrap();
+    let mut s = Store::create(
+        &db,
+        Settings {
+            store_name: "E2E Café".into(),
+            ..Settings::default()
+        },
+    )
+    .unwrap();
     for (sku, name, price, tax, stock, barcode) in [
         ("COF", "Coffee", "3.40", "10", 20, None),
-        ("MUF", "Blueberry muffin", "2.90", "10", 10, Some("2000000000091")),
+        (
+            "MUF",
+            "Blueberry muffin",
+            "2.90",
+            "10",
+            10,
+            Some("2000000000091"),
+        ),
         ("WAT", "Still water", "1.50", "0", 30, None),
     ] {
         s.add_product(NewProduct {
@@ -153,17 +193,48 @@ async fn cashier_rings_up_a_three_line_cash_sale() {
     // SKU with a quantity, a barcode, and a plain SKU then + on its line.
     scan.send_keys(&format!("2*COF{ENTER}")).await.unwrap();
     wait_text(&c, "subtotal", "6.80").await;
-    find(&c, "scan").await.send_keys(&format!("2000000000091{ENTER}")).await.unwrap();
+    find(&c, "scan")
+        .await
+        .send_keys(&format!("2000000000091{ENTER}"))
+        .await
+        .unwrap();
     wait_text(&c, "subtotal", "9.70").await;
-    find(&c, "scan").await.send_keys(&format!("WAT{ENTER}")).await.unwrap();
+    find(&c, "scan")
+        .await
+        .send_keys(&format!("WAT{ENTER}"))
+        .await
+        .unwrap();
     wait_text(&c, "subtotal", "11.20").await;
-    let water = c.find(Locator::Css("[data-testid=\"cart-line\"][data-sku=\"WAT\"]")).await.unwrap();
-    water.find(Locator::Css(&testid("qty-plus"))).await.unwrap().click().await.unwrap();
-    water.find(Locator::Css(&testid("qty-plus"))).await.unwrap().click().await.unwrap();
+    let water = c
+        .find(Locator::Css(
+            "[data-testid=\"cart-line\"][data-sku=\"WAT\"]",
+        ))
+        .await
+        .unwrap();
+    water
+        .find(Locator::Css(&testid("qty-plus")))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    water
+        .find(Locator::Css(&testid("qty-plus")))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
     // 6.80 + 2.90 @10% = 0.97 tax; 4.50 @0%
     wait_text(&c, "subtotal", "14.20").await;
     wait_text(&c, "total", "15.17").await;
-    assert_eq!(c.find_all(Locator::Css(&testid("cart-line"))).await.unwrap().len(), 3);
+    assert_eq!(
+        c.find_all(Locator::Css(&testid("cart-line")))
+            .await
+            .unwrap()
+            .len(),
+        3
+    );
     screenshot(&c, "checkout-cart").await;
 
     find(&c, "pay").await.click().await.unwrap();
@@ -186,14 +257,22 @@ async fn cashier_rings_up_a_three_line_cash_sale() {
     let orders = s.orders(None, None, None).unwrap();
     assert_eq!(orders.len(), 1);
     assert_eq!(orders[0].total.to_string(), "15.17");
-    assert!(number.contains(&orders[0].number), "{number} vs {}", orders[0].number);
+    assert!(
+        number.contains(&orders[0].number),
+        "{number} vs {}",
+        orders[0].number
+    );
     let r = s.order(&orders[0].id).unwrap();
     assert_eq!(r.change.to_string(), "4.83");
 
     // A new sale starts empty.
     find(&c, "new-sale").await.click().await.unwrap();
     find(&c, "scan").await;
-    assert!(c.find_all(Locator::Css(&testid("cart-line"))).await.unwrap().is_empty());
+    assert!(c
+        .find_all(Locator::Css(&testid("cart-line")))
+        .await
+        .unwrap()
+        .is_empty());
     c.close().await.unwrap();
 }
 
@@ -206,7 +285,11 @@ async fn a_flash_sale_starting_while_the_checkout_is_open_shows_its_badge() {
     let driver = Driver::start(&db);
     let c = connect(&driver).await;
     find(&c, "scan").await;
-    assert!(c.find_all(Locator::Css(&testid("sale-badge"))).await.unwrap().is_empty());
+    assert!(c
+        .find_all(Locator::Css(&testid("sale-badge")))
+        .await
+        .unwrap()
+        .is_empty());
 
     // Another process (here: this test, as the CLI would) schedules a sale
     // that starts a few seconds from now; the open window is not told.
@@ -225,13 +308,24 @@ async fn a_flash_sale_starting_while_the_checkout_is_open_shows_its_badge() {
         .unwrap();
     drop(s);
     let badge = wait_text(&c, "sale-badge", "Coffee rush").await;
-    assert!(chrono::Utc::now() >= start, "the badge showed before the sale started: {badge}");
-    let id = find(&c, "sale-badge").await.attr("data-sale-id").await.unwrap();
+    assert!(
+        chrono::Utc::now() >= start,
+        "the badge showed before the sale started: {badge}"
+    );
+    let id = find(&c, "sale-badge")
+        .await
+        .attr("data-sale-id")
+        .await
+        .unwrap();
     assert_eq!(id.as_deref(), Some(sale.id.to_string().as_str()));
     wait_text(&c, "sale-countdown", "ends in").await;
 
     // A line added now gets the sale price, with its reason.
-    find(&c, "scan").await.send_keys(&format!("COF{ENTER}")).await.unwrap();
+    find(&c, "scan")
+        .await
+        .send_keys(&format!("COF{ENTER}"))
+        .await
+        .unwrap();
     wait_text(&c, "subtotal", "2.55").await;
     wait_text(&c, "price-note", "Coffee rush").await;
     screenshot(&c, "flash-sale-badge").await;
@@ -246,11 +340,24 @@ async fn back_office_screens_render_and_take_input() {
     let db = shop(dir.path());
     {
         let mut s = Store::open(&db).unwrap();
-        s.add_pricing_rule(RuleInput { condition: Condition::StockBelow(15), effect: Effect::Multiplier("1.1".parse().unwrap()), scope: Scope::All, hysteresis: 0 })
-            .unwrap();
+        s.add_pricing_rule(RuleInput {
+            condition: Condition::StockBelow(15),
+            effect: Effect::Multiplier("1.1".parse().unwrap()),
+            scope: Scope::All,
+            hysteresis: 0,
+        })
+        .unwrap();
         s.sell(till_core::checkout::SaleRequest {
-            lines: vec![till_core::checkout::SaleLine { code: "WAT".into(), qty: 2, discount: None }],
-            tenders: vec![till_core::checkout::Tender { method: till_core::checkout::TenderMethod::Cash, amount: "5".parse().unwrap(), reference: None }],
+            lines: vec![till_core::checkout::SaleLine {
+                code: "WAT".into(),
+                qty: 2,
+                discount: None,
+            }],
+            tenders: vec![till_core::checkout::Tender {
+                method: till_core::checkout::TenderMethod::Cash,
+                amount: "5".parse().unwrap(),
+                reference: None,
+            }],
             ..Default::default()
         })
         .unwrap();
@@ -260,7 +367,13 @@ async fn back_office_screens_render_and_take_input() {
 
     find(&c, "nav-products").await.click().await.unwrap();
     wait_text(&c, "product-row", "COF").await;
-    assert_eq!(c.find_all(Locator::Css(&testid("product-row"))).await.unwrap().len(), 3);
+    assert_eq!(
+        c.find_all(Locator::Css(&testid("product-row")))
+            .await
+            .unwrap()
+            .len(),
+        3
+    );
     screenshot(&c, "screen-products").await;
 
     find(&c, "nav-orders").await.click().await.unwrap();
@@ -274,7 +387,11 @@ async fn back_office_screens_render_and_take_input() {
     find(&c, "nav-sync").await.click().await.unwrap();
     find(&c, "sync-login-form").await;
     wait_text(&c, "sync-pending", "1 event").await;
-    let state = find(&c, "sync-indicator").await.attr("data-state").await.unwrap();
+    let state = find(&c, "sync-indicator")
+        .await
+        .attr("data-state")
+        .await
+        .unwrap();
     assert_eq!(state.as_deref(), Some("off"), "no upstream is set up");
     screenshot(&c, "screen-sync").await;
     c.close().await.unwrap();

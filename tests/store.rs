@@ -14,10 +14,16 @@ use till_core::{Error, Store};
 fn pragmas_are_set_for_durability() {
     let (_d, store) = new_store();
     let c = store.connection();
-    let mode: String = c.query_row("PRAGMA journal_mode", [], |r| r.get(0)).unwrap();
+    let mode: String = c
+        .query_row("PRAGMA journal_mode", [], |r| r.get(0))
+        .unwrap();
     let sync: i64 = c.query_row("PRAGMA synchronous", [], |r| r.get(0)).unwrap();
-    let fk: i64 = c.query_row("PRAGMA foreign_keys", [], |r| r.get(0)).unwrap();
-    let busy: i64 = c.query_row("PRAGMA busy_timeout", [], |r| r.get(0)).unwrap();
+    let fk: i64 = c
+        .query_row("PRAGMA foreign_keys", [], |r| r.get(0))
+        .unwrap();
+    let busy: i64 = c
+        .query_row("PRAGMA busy_timeout", [], |r| r.get(0))
+        .unwrap();
     assert_eq!(mode, "wal");
     assert_eq!(sync, 2, "synchronous must be FULL");
     assert_eq!(fk, 1);
@@ -27,11 +33,12 @@ fn pragmas_are_set_for_durability() {
 #[test]
 fn migrations_apply_from_empty_and_from_every_earlier_version() {
     // Every file in migrations/ is embedded, in order.
-    let mut files: Vec<String> = std::fs::read_dir(concat!(env!("CARGO_MANIFEST_DIR"), "/../../migrations"))
-        .unwrap()
-        .map(|e| e.unwrap().file_name().into_string().unwrap())
-        .filter(|n| n.ends_with(".sql"))
-        .collect();
+    let mut files: Vec<String> =
+        std::fs::read_dir(concat!(env!("CARGO_MANIFEST_DIR"), "/../../migrations"))
+            .unwrap()
+            .map(|e| e.unwrap().file_name().into_string().unwrap())
+            .filter(|n| n.ends_with(".sql"))
+            .collect();
     files.sort();
     let embedded: Vec<&str> = MIGRATIONS.iter().map(|(n, _)| *n).collect();
     assert_eq!(files, embedded, "migrations/ and the embedded list differ");
@@ -49,7 +56,10 @@ fn migrations_apply_from_empty_and_from_every_earlier_version() {
     // migrated to the newest version, and keeps its settings.
     for v in 1..=schema_version() {
         let path = dir.path().join(format!("v{v}.db"));
-        let settings = Settings { store_name: format!("shop at v{v}"), ..Settings::default() };
+        let settings = Settings {
+            store_name: format!("shop at v{v}"),
+            ..Settings::default()
+        };
         Store::create_with_schema(&path, settings.clone(), v).unwrap();
         assert_eq!(user_version(&path), v);
         let s = Store::open(&path).unwrap();
@@ -61,7 +71,10 @@ fn migrations_apply_from_empty_and_from_every_earlier_version() {
 }
 
 fn user_version(path: &std::path::Path) -> i64 {
-    rusqlite::Connection::open(path).unwrap().query_row("PRAGMA user_version", [], |r| r.get(0)).unwrap()
+    rusqlite::Connection::open(path)
+        .unwrap()
+        .query_row("PRAGMA user_version", [], |r| r.get(0))
+        .unwrap()
 }
 
 #[test]
@@ -71,22 +84,34 @@ fn newer_store_is_refused_and_left_untouched() {
     {
         let conn = rusqlite::Connection::open(&path).unwrap();
         conn.execute_batch("CREATE TABLE future (x); ").unwrap();
-        conn.pragma_update(None, "user_version", schema_version() + 1).unwrap();
+        conn.pragma_update(None, "user_version", schema_version() + 1)
+            .unwrap();
     }
     let before = std::fs::read(&path).unwrap();
     let err = Store::open(&path).unwrap_err();
     assert!(matches!(err, Error::StoreTooNew { .. }), "{err}");
     assert!(err.to_string().contains("newer version of Till"));
     assert!(err.is_user_error());
-    assert_eq!(std::fs::read(&path).unwrap(), before, "the file was modified");
-    assert!(!dir.path().join("new.db-wal").exists(), "a WAL file was created");
+    assert_eq!(
+        std::fs::read(&path).unwrap(),
+        before,
+        "the file was modified"
+    );
+    assert!(
+        !dir.path().join("new.db-wal").exists(),
+        "a WAL file was created"
+    );
 }
 
 #[test]
 fn corrupt_and_missing_files_get_clear_errors() {
     let dir = tempfile::tempdir().unwrap();
     let junk = dir.path().join("junk.db");
-    std::fs::write(&junk, b"this is not a database, just text that is long enough to look like a header........").unwrap();
+    std::fs::write(
+        &junk,
+        b"this is not a database, just text that is long enough to look like a header........",
+    )
+    .unwrap();
     let err = Store::open(&junk).unwrap_err();
     assert_eq!(err.code(), "store_unusable", "{err}");
     assert!(err.to_string().contains("not a Till database"), "{err}");
@@ -129,12 +154,18 @@ fn existing_store_is_not_overwritten_by_create() {
 fn ledger_is_append_only_and_cache_matches_it() {
     let (_d, mut store) = new_store();
     add(&mut store, "A", "1.00", "0", 10);
-    store.adjust_stock("A", -3, MovementKind::Damage, Some("dropped")).unwrap();
-    store.adjust_stock("A", 5, MovementKind::Restock, None).unwrap();
+    store
+        .adjust_stock("A", -3, MovementKind::Damage, Some("dropped"))
+        .unwrap();
+    store
+        .adjust_stock("A", 5, MovementKind::Restock, None)
+        .unwrap();
     assert_eq!(store.stock("A").unwrap().on_hand, 12);
     assert!(store.stock_drift().unwrap().is_empty());
     let c = store.connection();
-    assert!(c.execute("UPDATE stock_movements SET qty = 100", []).is_err());
+    assert!(c
+        .execute("UPDATE stock_movements SET qty = 100", [])
+        .is_err());
     assert!(c.execute("DELETE FROM stock_movements", []).is_err());
     assert_eq!(store.movements("A").unwrap().len(), 3);
 }
@@ -144,13 +175,27 @@ fn stock_adjustments_validate_and_write_outbox_events() {
     let (_d, mut store) = new_store();
     add(&mut store, "A", "1.00", "0", 2);
     let before = count(&store, "outbox");
-    let err = store.adjust_stock("A", -5, MovementKind::Damage, None).unwrap_err();
+    let err = store
+        .adjust_stock("A", -5, MovementKind::Damage, None)
+        .unwrap_err();
     assert_eq!(err.code(), "insufficient_stock");
-    assert!(store.adjust_stock("A", 0, MovementKind::Count, None).is_err());
-    assert!(store.adjust_stock("A", -1, MovementKind::Restock, None).is_err());
-    assert!(store.adjust_stock("NOPE", 1, MovementKind::Restock, None).is_err());
-    assert_eq!(count(&store, "outbox"), before, "a refused adjustment wrote an event");
-    store.adjust_stock("A", -2, MovementKind::Count, Some("shelf count")).unwrap();
+    assert!(store
+        .adjust_stock("A", 0, MovementKind::Count, None)
+        .is_err());
+    assert!(store
+        .adjust_stock("A", -1, MovementKind::Restock, None)
+        .is_err());
+    assert!(store
+        .adjust_stock("NOPE", 1, MovementKind::Restock, None)
+        .is_err());
+    assert_eq!(
+        count(&store, "outbox"),
+        before,
+        "a refused adjustment wrote an event"
+    );
+    store
+        .adjust_stock("A", -2, MovementKind::Count, Some("shelf count"))
+        .unwrap();
     assert_eq!(count(&store, "outbox"), before + 1);
     let ev = store.pending_events(10).unwrap().pop().unwrap();
     assert_eq!(ev.kind, "stock.adjusted");
@@ -161,24 +206,62 @@ fn stock_adjustments_validate_and_write_outbox_events() {
 fn catalog_validates_input() {
     let (_d, mut store) = new_store();
     add(&mut store, "A", "1.00", "0", 0);
-    let base = till_core::catalog::NewProduct { sku: "B".into(), name: "B".into(), price: dec("1.00"), ..Default::default() };
-    let e = store.add_product(till_core::catalog::NewProduct { sku: "A".into(), ..base.clone() }).unwrap_err();
+    let base = till_core::catalog::NewProduct {
+        sku: "B".into(),
+        name: "B".into(),
+        price: dec("1.00"),
+        ..Default::default()
+    };
+    let e = store
+        .add_product(till_core::catalog::NewProduct {
+            sku: "A".into(),
+            ..base.clone()
+        })
+        .unwrap_err();
     assert_eq!(e.code(), "conflict");
-    let e = store.add_product(till_core::catalog::NewProduct { price: dec("1.005"), ..base.clone() }).unwrap_err();
+    let e = store
+        .add_product(till_core::catalog::NewProduct {
+            price: dec("1.005"),
+            ..base.clone()
+        })
+        .unwrap_err();
     assert!(e.to_string().contains("more decimals"), "{e}");
-    let e = store.add_product(till_core::catalog::NewProduct { price: dec("-1"), ..base.clone() }).unwrap_err();
+    let e = store
+        .add_product(till_core::catalog::NewProduct {
+            price: dec("-1"),
+            ..base.clone()
+        })
+        .unwrap_err();
     assert!(e.to_string().contains("negative"), "{e}");
-    let e = store.add_product(till_core::catalog::NewProduct { sku: "has space".into(), ..base.clone() }).unwrap_err();
+    let e = store
+        .add_product(till_core::catalog::NewProduct {
+            sku: "has space".into(),
+            ..base.clone()
+        })
+        .unwrap_err();
     assert_eq!(e.code(), "invalid_input");
-    let e = store.add_product(till_core::catalog::NewProduct { tax_rate: Some(dec("120")), ..base.clone() }).unwrap_err();
+    let e = store
+        .add_product(till_core::catalog::NewProduct {
+            tax_rate: Some(dec("120")),
+            ..base.clone()
+        })
+        .unwrap_err();
     assert!(e.to_string().contains("tax rate"), "{e}");
     assert_eq!(count(&store, "products"), 1);
     // No tax unless asked for, or the store has a default.
     let p = store.add_product(base.clone()).unwrap();
     assert_eq!(p.tax_rate, dec("0"));
     store
-        .update_settings(till_core::settings::SettingsUpdate { default_tax_rate: Some(Some(dec("20"))), ..Default::default() })
+        .update_settings(till_core::settings::SettingsUpdate {
+            default_tax_rate: Some(Some(dec("20"))),
+            ..Default::default()
+        })
         .unwrap();
-    let p = store.add_product(till_core::catalog::NewProduct { sku: "C".into(), ..base }).unwrap();
+    let p = store
+        .add_product(till_core::catalog::NewProduct {
+            sku: "C".into(),
+            ..base
+        })
+        .unwrap();
     assert_eq!(p.tax_rate, dec("20"));
 }

@@ -19,12 +19,20 @@ use till_upstream::Server;
 
 fn till(db: &Path) -> Command {
     let mut c = Command::new(env!("CARGO_BIN_EXE_till"));
-    c.arg("--db").arg(db).env_remove("TILL_DB").env_remove("TILL_SYNC_TOKEN");
+    c.arg("--db")
+        .arg(db)
+        .env_remove("TILL_DB")
+        .env_remove("TILL_SYNC_TOKEN");
     c
 }
 
 fn ok(out: Output) -> Output {
-    assert!(out.status.success(), "failed: {}\n{}", String::from_utf8_lossy(&out.stderr), String::from_utf8_lossy(&out.stdout));
+    assert!(
+        out.status.success(),
+        "failed: {}\n{}",
+        String::from_utf8_lossy(&out.stderr),
+        String::from_utf8_lossy(&out.stdout)
+    );
     out
 }
 
@@ -32,21 +40,52 @@ fn ok(out: Output) -> Output {
 fn offline_shop(dir: &Path, sales: usize) -> (PathBuf, String) {
     let db = dir.join("till.db");
     ok(till(&db).args(["init", "--demo"]).output().unwrap());
-    ok(till(&db).args(["demo", "sales", "--count", &sales.to_string(), "--seed", "5"]).output().unwrap());
+    ok(till(&db)
+        .args([
+            "demo",
+            "sales",
+            "--count",
+            &sales.to_string(),
+            "--seed",
+            "5",
+        ])
+        .output()
+        .unwrap());
     let store_id = Store::open(&db).unwrap().settings().store_id.clone();
     (db, store_id)
 }
 
 fn outbox_count(db: &Path) -> i64 {
-    Store::open(db).unwrap().connection().query_row("SELECT COUNT(*) FROM outbox", [], |r| r.get(0)).unwrap()
+    Store::open(db)
+        .unwrap()
+        .connection()
+        .query_row("SELECT COUNT(*) FROM outbox", [], |r| r.get(0))
+        .unwrap()
 }
 
 async fn upstream_counts(server: &Server, store_id: &str) -> (i64, i64, i64) {
     let c = server.pool().get().await.unwrap();
-    let orders: i64 = c.query_one("SELECT COUNT(*) FROM orders WHERE store_id = $1", &[&store_id]).await.unwrap().get(0);
-    let events: i64 = c.query_one("SELECT COUNT(*) FROM events WHERE store_id = $1", &[&store_id]).await.unwrap().get(0);
+    let orders: i64 = c
+        .query_one(
+            "SELECT COUNT(*) FROM orders WHERE store_id = $1",
+            &[&store_id],
+        )
+        .await
+        .unwrap()
+        .get(0);
+    let events: i64 = c
+        .query_one(
+            "SELECT COUNT(*) FROM events WHERE store_id = $1",
+            &[&store_id],
+        )
+        .await
+        .unwrap()
+        .get(0);
     let order_events: i64 = c
-        .query_one("SELECT COUNT(*) FROM events WHERE store_id = $1 AND type = 'order.completed'", &[&store_id])
+        .query_one(
+            "SELECT COUNT(*) FROM events WHERE store_id = $1 AND type = 'order.completed'",
+            &[&store_id],
+        )
         .await
         .unwrap()
         .get(0);
@@ -55,22 +94,41 @@ async fn upstream_counts(server: &Server, store_id: &str) -> (i64, i64, i64) {
 
 fn sync_once(db: &Path, endpoint: &str, token: &str) -> Command {
     let mut c = till(db);
-    c.args(["sync", "run", "--once", "--endpoint", endpoint, "--timeout", "1", "--max-backoff", "0.3", "--deadline", "600"])
-        .env("TILL_SYNC_TOKEN", token);
+    c.args([
+        "sync",
+        "run",
+        "--once",
+        "--endpoint",
+        endpoint,
+        "--timeout",
+        "1",
+        "--max-backoff",
+        "0.3",
+        "--deadline",
+        "600",
+    ])
+    .env("TILL_SYNC_TOKEN", token);
     c
 }
 
 async fn status(db: &Path) -> serde_json::Value {
-    let out = ok(till(db).args(["sync", "status", "--json"]).output().unwrap());
+    let out = ok(till(db)
+        .args(["sync", "status", "--json"])
+        .output()
+        .unwrap());
     serde_json::from_slice(&out.stdout).unwrap()
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn five_thousand_offline_sales_arrive_exactly_once_through_faults() {
-    let server = Server::start_local(&pg::fresh_database("sync_faults")).await.unwrap();
+    let server = Server::start_local(&pg::fresh_database("sync_faults"))
+        .await
+        .unwrap();
     let dir = tempfile::tempdir().unwrap();
     let (db, store_id) = offline_shop(dir.path(), 5000);
-    let token = till_upstream::create_device(server.pool(), &store_id, Some("till 1")).await.unwrap();
+    let token = till_upstream::create_device(server.pool(), &store_id, Some("till 1"))
+        .await
+        .unwrap();
     // The first 36 requests cycle through every fault (one in six passes);
     // the rest pass. The delay outlasts the client's 1 s timeout.
     const CYCLE: [Fault; 6] = [
@@ -81,20 +139,43 @@ async fn five_thousand_offline_sales_arrive_exactly_once_through_faults() {
         Fault::Delay(Duration::from_millis(1500)),
         Fault::DropAfterCommit,
     ];
-    let proxy = fault_proxy::start(server.addr(), |i| if i < 36 { CYCLE[i % 6] } else { Fault::Pass }).await;
+    let proxy = fault_proxy::start(server.addr(), |i| {
+        if i < 36 {
+            CYCLE[i % 6]
+        } else {
+            Fault::Pass
+        }
+    })
+    .await;
     let db2 = db.clone();
     let endpoint = proxy.url();
     let t = token.clone();
-    let out = tokio::task::spawn_blocking(move || sync_once(&db2, &endpoint, &t).output().unwrap()).await.unwrap();
+    let out = tokio::task::spawn_blocking(move || sync_once(&db2, &endpoint, &t).output().unwrap())
+        .await
+        .unwrap();
     ok(out);
     let seen = proxy.seen();
-    for kind in ["drop_before", "500", "429", "delay", "drop_after_commit", "pass"] {
-        assert!(seen.get(kind).copied().unwrap_or(0) > 0, "fault {kind} never happened: {seen:?}");
+    for kind in [
+        "drop_before",
+        "500",
+        "429",
+        "delay",
+        "drop_after_commit",
+        "pass",
+    ] {
+        assert!(
+            seen.get(kind).copied().unwrap_or(0) > 0,
+            "fault {kind} never happened: {seen:?}"
+        );
     }
     let (orders, events, order_events) = upstream_counts(&server, &store_id).await;
     assert_eq!(orders, 5000, "each of the 5,000 orders once");
     assert_eq!(order_events, 5000);
-    assert_eq!(events, outbox_count(&db), "every outbox event once, nothing else");
+    assert_eq!(
+        events,
+        outbox_count(&db),
+        "every outbox event once, nothing else"
+    );
     let st = status(&db).await;
     assert_eq!(st["pending"], 0);
     assert_eq!(st["dead"], 0);
@@ -104,10 +185,14 @@ async fn five_thousand_offline_sales_arrive_exactly_once_through_faults() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn kill_9_mid_sync_then_finish_gives_the_exact_set() {
-    let server = Server::start_local(&pg::fresh_database("sync_kill")).await.unwrap();
+    let server = Server::start_local(&pg::fresh_database("sync_kill"))
+        .await
+        .unwrap();
     let dir = tempfile::tempdir().unwrap();
     let (db, store_id) = offline_shop(dir.path(), 2000);
-    let token = till_upstream::create_device(server.pool(), &store_id, None).await.unwrap();
+    let token = till_upstream::create_device(server.pool(), &store_id, None)
+        .await
+        .unwrap();
     // Every request is held before it is forwarded, so a kill can land
     // while the request waits, while the upstream commits, or after it
     // committed and before the client marked the events sent.
@@ -122,7 +207,11 @@ async fn kill_9_mid_sync_then_finish_gives_the_exact_set() {
     let mut rng = rand::rngs::StdRng::seed_from_u64(9);
     let mut seen_mid = Vec::new();
     for _ in 0..6 {
-        let mut child = sync_once(&db, &proxy.url(), &token).stdout(Stdio::null()).stderr(Stdio::null()).spawn().unwrap();
+        let mut child = sync_once(&db, &proxy.url(), &token)
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .unwrap();
         tokio::time::sleep(Duration::from_millis(rng.random_range(150..600))).await;
         unsafe {
             libc::kill(child.id() as i32, libc::SIGKILL);
@@ -132,10 +221,17 @@ async fn kill_9_mid_sync_then_finish_gives_the_exact_set() {
     }
     // Let requests the killed clients left in flight reach the upstream.
     tokio::time::sleep(Duration::from_millis(800)).await;
-    assert!(seen_mid.iter().any(|n| *n < 2000), "every kill came after the sync finished: {seen_mid:?}");
+    assert!(
+        seen_mid.iter().any(|n| *n < 2000),
+        "every kill came after the sync finished: {seen_mid:?}"
+    );
     let db2 = db.clone();
     let endpoint = proxy.url();
-    ok(tokio::task::spawn_blocking(move || sync_once(&db2, &endpoint, &token).output().unwrap()).await.unwrap());
+    ok(
+        tokio::task::spawn_blocking(move || sync_once(&db2, &endpoint, &token).output().unwrap())
+            .await
+            .unwrap(),
+    );
     let (orders, events, _) = upstream_counts(&server, &store_id).await;
     assert_eq!(orders, 2000);
     assert_eq!(events, outbox_count(&db));
@@ -145,25 +241,41 @@ async fn kill_9_mid_sync_then_finish_gives_the_exact_set() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_refused_token_stops_at_once_and_says_so() {
-    let server = Server::start_local(&pg::fresh_database("sync_refused")).await.unwrap();
+    let server = Server::start_local(&pg::fresh_database("sync_refused"))
+        .await
+        .unwrap();
     let dir = tempfile::tempdir().unwrap();
     let (db, store_id) = offline_shop(dir.path(), 20);
     // A token for another store: 403. A made-up token: 401.
-    let other = till_upstream::create_device(server.pool(), "another-store", None).await.unwrap();
-    for token in [other.as_str(), "till_0000000000000000000000000000000000000000000000000000000000000000"] {
+    let other = till_upstream::create_device(server.pool(), "another-store", None)
+        .await
+        .unwrap();
+    for token in [
+        other.as_str(),
+        "till_0000000000000000000000000000000000000000000000000000000000000000",
+    ] {
         let started = std::time::Instant::now();
         let db2 = db.clone();
         let endpoint = server.endpoint();
         let t = token.to_string();
         let out = tokio::task::spawn_blocking(move || {
             let mut c = till(&db2);
-            c.args(["sync", "run", "--once", "--endpoint", &endpoint, "--json"]).env("TILL_SYNC_TOKEN", t);
+            c.args(["sync", "run", "--once", "--endpoint", &endpoint, "--json"])
+                .env("TILL_SYNC_TOKEN", t);
             c.output().unwrap()
         })
         .await
         .unwrap();
-        assert_eq!(out.status.code(), Some(2), "{}", String::from_utf8_lossy(&out.stderr));
-        assert!(started.elapsed() < Duration::from_secs(10), "it retried instead of stopping");
+        assert_eq!(
+            out.status.code(),
+            Some(2),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        assert!(
+            started.elapsed() < Duration::from_secs(10),
+            "it retried instead of stopping"
+        );
         let err = String::from_utf8_lossy(&out.stderr);
         assert!(err.contains("refused this device's token"), "{err}");
         assert!(!err.contains(token), "the token leaked into the error");
@@ -177,7 +289,9 @@ async fn a_refused_token_stops_at_once_and_says_so() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn rejected_and_oversized_events_become_dead_letters_without_blocking_the_rest() {
-    let server = Server::start_local(&pg::fresh_database("sync_dead")).await.unwrap();
+    let server = Server::start_local(&pg::fresh_database("sync_dead"))
+        .await
+        .unwrap();
     let dir = tempfile::tempdir().unwrap();
     let (db, store_id) = offline_shop(dir.path(), 30);
     {
@@ -185,28 +299,63 @@ async fn rejected_and_oversized_events_become_dead_letters_without_blocking_the_
         // than it accepts (incompressible), among the ordinary ones.
         let s = Store::open(&db).unwrap();
         let mut rng = rand::rngs::StdRng::seed_from_u64(1);
-        let noise: String = (0..3_000_000).map(|_| char::from(rng.random_range(b'!'..=b'~'))).collect();
+        let noise: String = (0..3_000_000)
+            .map(|_| char::from(rng.random_range(b'!'..=b'~')))
+            .collect();
         let insert = "INSERT INTO outbox (id, type, occurred_at, payload) VALUES (?1, ?2, ?3, ?4)";
         s.connection()
-            .execute(insert, ["01900000-0000-7000-8000-000000000001", "loyalty.stamped", "2026-11-25T10:00:00.000Z", "{}"])
+            .execute(
+                insert,
+                [
+                    "01900000-0000-7000-8000-000000000001",
+                    "loyalty.stamped",
+                    "2026-11-25T10:00:00.000Z",
+                    "{}",
+                ],
+            )
             .unwrap();
         let payload = serde_json::json!({ "note": noise }).to_string();
         s.connection()
-            .execute(insert, ["01900000-0000-7000-8000-000000000002", "stock.adjusted", "2026-11-25T10:00:01.000Z", payload.as_str()])
+            .execute(
+                insert,
+                [
+                    "01900000-0000-7000-8000-000000000002",
+                    "stock.adjusted",
+                    "2026-11-25T10:00:01.000Z",
+                    payload.as_str(),
+                ],
+            )
             .unwrap();
     }
-    ok(till(&db).args(["sale", "--item", "ESP", "--pay", "cash:10"]).output().unwrap());
-    let token = till_upstream::create_device(server.pool(), &store_id, None).await.unwrap();
+    ok(till(&db)
+        .args(["sale", "--item", "ESP", "--pay", "cash:10"])
+        .output()
+        .unwrap());
+    let token = till_upstream::create_device(server.pool(), &store_id, None)
+        .await
+        .unwrap();
     let db2 = db.clone();
     let endpoint = server.endpoint();
     let t = token.clone();
-    ok(tokio::task::spawn_blocking(move || sync_once(&db2, &endpoint, &t).output().unwrap()).await.unwrap());
+    ok(
+        tokio::task::spawn_blocking(move || sync_once(&db2, &endpoint, &t).output().unwrap())
+            .await
+            .unwrap(),
+    );
     let st = status(&db).await;
     assert_eq!(st["pending"], 0);
     assert_eq!(st["dead"], 2);
-    let out = ok(till(&db).args(["sync", "dead-letters", "--json"]).output().unwrap());
+    let out = ok(till(&db)
+        .args(["sync", "dead-letters", "--json"])
+        .output()
+        .unwrap());
     let dead: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
-    let reasons: Vec<&str> = dead.as_array().unwrap().iter().map(|d| d["reason"].as_str().unwrap()).collect();
+    let reasons: Vec<&str> = dead
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| d["reason"].as_str().unwrap())
+        .collect();
     assert!(reasons.iter().any(|r| r.contains("larger")), "{reasons:?}");
     assert_eq!(dead.as_array().unwrap().len(), 2);
     let (orders, events, _) = upstream_counts(&server, &store_id).await;
@@ -220,10 +369,20 @@ async fn rejected_and_oversized_events_become_dead_letters_without_blocking_the_
     assert_eq!(status(&db).await["pending"], 1);
     let db2 = db.clone();
     let endpoint = server.endpoint();
-    ok(tokio::task::spawn_blocking(move || sync_once(&db2, &endpoint, &token).output().unwrap()).await.unwrap());
+    ok(
+        tokio::task::spawn_blocking(move || sync_once(&db2, &endpoint, &token).output().unwrap())
+            .await
+            .unwrap(),
+    );
     let st = status(&db).await;
-    assert_eq!((st["pending"].as_i64(), st["dead"].as_i64()), (Some(0), Some(1)));
-    let out = till(&db).args(["sync", "discard", "nope", "--json"]).output().unwrap();
+    assert_eq!(
+        (st["pending"].as_i64(), st["dead"].as_i64()),
+        (Some(0), Some(1))
+    );
+    let out = till(&db)
+        .args(["sync", "discard", "nope", "--json"])
+        .output()
+        .unwrap();
     assert_eq!(out.status.code(), Some(2));
     server.shutdown().await.unwrap();
 }

@@ -75,7 +75,11 @@ async fn read_request(s: &mut TcpStream) -> Option<(String, Vec<u8>)> {
     let head = String::from_utf8_lossy(&buf[..head_end]).to_string();
     let len: usize = head
         .lines()
-        .find_map(|l| l.to_ascii_lowercase().strip_prefix("content-length:").map(|v| v.trim().parse().unwrap_or(0)))
+        .find_map(|l| {
+            l.to_ascii_lowercase()
+                .strip_prefix("content-length:")
+                .map(|v| v.trim().parse().unwrap_or(0))
+        })
         .unwrap_or(0);
     let mut body = buf[head_end..].to_vec();
     while body.len() < len {
@@ -91,7 +95,11 @@ async fn read_request(s: &mut TcpStream) -> Option<(String, Vec<u8>)> {
 /// Sends the request upstream with `Connection: close` and returns the whole response.
 async fn forward(upstream: SocketAddr, head: &str, body: &[u8]) -> Option<Vec<u8>> {
     let mut up = TcpStream::connect(upstream).await.ok()?;
-    let mut lines: Vec<&str> = head.trim_end().split("\r\n").filter(|l| !l.to_ascii_lowercase().starts_with("connection:")).collect();
+    let mut lines: Vec<&str> = head
+        .trim_end()
+        .split("\r\n")
+        .filter(|l| !l.to_ascii_lowercase().starts_with("connection:"))
+        .collect();
     lines.push("Connection: close");
     let new_head = format!("{}\r\n\r\n", lines.join("\r\n"));
     up.write_all(new_head.as_bytes()).await.ok()?;
@@ -101,7 +109,10 @@ async fn forward(upstream: SocketAddr, head: &str, body: &[u8]) -> Option<Vec<u8
     Some(resp)
 }
 
-pub async fn start(upstream: SocketAddr, schedule: impl Fn(usize) -> Fault + Send + Sync + 'static) -> FaultProxy {
+pub async fn start(
+    upstream: SocketAddr,
+    schedule: impl Fn(usize) -> Fault + Send + Sync + 'static,
+) -> FaultProxy {
     let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
     let addr = listener.local_addr().unwrap();
     let seen: Arc<Mutex<HashMap<&'static str, usize>>> = Arc::default();
@@ -110,12 +121,20 @@ pub async fn start(upstream: SocketAddr, schedule: impl Fn(usize) -> Fault + Sen
     let seen2 = seen.clone();
     let task = tokio::spawn(async move {
         loop {
-            let Ok((mut client, _)) = listener.accept().await else { return };
+            let Ok((mut client, _)) = listener.accept().await else {
+                return;
+            };
             let (seen, counter, schedule) = (seen2.clone(), counter.clone(), schedule.clone());
             tokio::spawn(async move {
-                let Some((head, body)) = read_request(&mut client).await else { return };
+                let Some((head, body)) = read_request(&mut client).await else {
+                    return;
+                };
                 // Health checks and other GETs always pass.
-                let fault = if head.starts_with("POST") { schedule(counter.fetch_add(1, Ordering::SeqCst)) } else { Fault::Pass };
+                let fault = if head.starts_with("POST") {
+                    schedule(counter.fetch_add(1, Ordering::SeqCst))
+                } else {
+                    Fault::Pass
+                };
                 *seen.lock().unwrap().entry(name(fault)).or_default() += 1;
                 match fault {
                     Fault::DropBefore => drop(client),

@@ -37,17 +37,32 @@ pub fn add(store: &mut Store, sku: &str, price: &str, tax: &str, stock: i64) {
 }
 
 pub fn cash(amount: &str) -> Tender {
-    Tender { method: TenderMethod::Cash, amount: dec(amount), reference: None }
+    Tender {
+        method: TenderMethod::Cash,
+        amount: dec(amount),
+        reference: None,
+    }
 }
 
 pub fn card(amount: &str) -> Tender {
-    Tender { method: TenderMethod::Card, amount: dec(amount), reference: Some("T1".into()) }
+    Tender {
+        method: TenderMethod::Card,
+        amount: dec(amount),
+        reference: Some("T1".into()),
+    }
 }
 
 pub fn sale(lines: &[(&str, i64)], tenders: Vec<Tender>) -> SaleRequest {
     SaleRequest {
         key: None,
-        lines: lines.iter().map(|(c, q)| SaleLine { code: (*c).into(), qty: *q, discount: None }).collect(),
+        lines: lines
+            .iter()
+            .map(|(c, q)| SaleLine {
+                code: (*c).into(),
+                qty: *q,
+                discount: None,
+            })
+            .collect(),
         order_discount: None,
         tenders,
         customer_id: None,
@@ -56,5 +71,8 @@ pub fn sale(lines: &[(&str, i64)], tenders: Vec<Tender>) -> SaleRequest {
 
 /// Number of rows in a table.
 pub fn count(store: &Store, table: &str) -> i64 {
-    store.connection().query_row(&format!("SELECT COUNT(*) FROM {table}"), [], |r| r.get(0)).unwrap()
+    store
+        .connection()
+        .query_row(&format!("SELECT COUNT(*) FROM {table}"), [], |r| r.get(0))
+        .unwrap()
 }

@@ -93,13 +93,28 @@ impl PgServer {
     /// Runs `sql` with psql against `url`; returns stdout (unaligned, tuples only).
     pub fn psql(&self, url: &str, sql: &str) -> String {
         let out = self.try_psql(url, sql);
-        assert!(out.status.success(), "psql failed on {sql:?}: {}", String::from_utf8_lossy(&out.stderr));
+        assert!(
+            out.status.success(),
+            "psql failed on {sql:?}: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
         String::from_utf8_lossy(&out.stdout).trim().to_string()
     }
 
     fn try_psql(&self, url: &str, sql: &str) -> Output {
         Command::new(&self.psql)
-            .args(["-X", "-q", "-A", "-t", "-v", "ON_ERROR_STOP=1", "-d", url, "-c", sql])
+            .args([
+                "-X",
+                "-q",
+                "-A",
+                "-t",
+                "-v",
+                "ON_ERROR_STOP=1",
+                "-d",
+                url,
+                "-c",
+                sql,
+            ])
             .stdin(Stdio::null())
             .output()
             .unwrap_or_else(|e| panic!("cannot run {}: {e}", self.psql.display()))
@@ -110,7 +125,13 @@ impl PgServer {
         static COUNTER: AtomicU32 = AtomicU32::new(0);
         let mut prefix: String = name_prefix
             .chars()
-            .map(|c| if c.is_ascii_alphanumeric() { c.to_ascii_lowercase() } else { '_' })
+            .map(|c| {
+                if c.is_ascii_alphanumeric() {
+                    c.to_ascii_lowercase()
+                } else {
+                    '_'
+                }
+            })
             .take(28)
             .collect();
         if !prefix.starts_with(|c: char| c.is_ascii_lowercase()) {
@@ -140,8 +161,13 @@ impl PgServer {
     }
 
     fn external(url: String) -> PgServer {
-        let psql = pg_program("psql").expect("TILL_TEST_PG_URL is set but psql was not found (install postgresql-client)");
-        let server = PgServer { url, psql, own: None };
+        let psql = pg_program("psql")
+            .expect("TILL_TEST_PG_URL is set but psql was not found (install postgresql-client)");
+        let server = PgServer {
+            url,
+            psql,
+            own: None,
+        };
         server.wait_ready(Duration::from_secs(30));
         server
     }
@@ -158,7 +184,11 @@ impl PgServer {
         let dir = PathBuf::from(format!("/tmp/till-pg-{}-{}", std::process::id(), nanos()));
         fs::create_dir(&dir).unwrap_or_else(|e| panic!("cannot create {}: {e}", dir.display()));
         if root {
-            let out = Command::new("chown").arg("postgres:").arg(&dir).output().expect("cannot run chown");
+            let out = Command::new("chown")
+                .arg("postgres:")
+                .arg(&dir)
+                .output()
+                .expect("cannot run chown");
             assert!(
                 out.status.success(),
                 "running as root, but cannot give {} to the postgres user (does it exist?): {}",
@@ -173,7 +203,15 @@ impl PgServer {
         let out = as_postgres(root, &initdb, &dir)
             .arg("-D")
             .arg(&data)
-            .args(["-U", "postgres", "--auth=trust", "-E", "UTF8", "--locale=C", "-N"])
+            .args([
+                "-U",
+                "postgres",
+                "--auth=trust",
+                "-E",
+                "UTF8",
+                "--locale=C",
+                "-N",
+            ])
             .output()
             .expect("cannot run initdb");
         assert!(
@@ -205,13 +243,18 @@ impl PgServer {
                 let server = PgServer {
                     url: format!("postgres://postgres@127.0.0.1:{port}/postgres"),
                     psql,
-                    own: Some(Owned { dir, port, _watchdog: Mutex::new(watchdog) }),
+                    own: Some(Owned {
+                        dir,
+                        port,
+                        _watchdog: Mutex::new(watchdog),
+                    }),
                 };
                 server.wait_ready(Duration::from_secs(30));
                 return server;
             }
             let text = fs::read_to_string(&log).unwrap_or_default();
-            let port_taken = text.contains("could not bind") || text.contains("Address already in use");
+            let port_taken =
+                text.contains("could not bind") || text.contains("Address already in use");
             if !port_taken || attempt == 5 {
                 panic!(
                     "pg_ctl start failed: {}{}\n--- {} ---\n{text}",
@@ -233,7 +276,11 @@ impl PgServer {
                 return;
             }
             if start.elapsed() > timeout {
-                panic!("PostgreSQL at {} does not answer: {}", self.url, String::from_utf8_lossy(&out.stderr));
+                panic!(
+                    "PostgreSQL at {} does not answer: {}",
+                    self.url,
+                    String::from_utf8_lossy(&out.stderr)
+                );
             }
             sleep(Duration::from_millis(100));
         }
@@ -283,11 +330,16 @@ fn as_postgres(root: bool, program: &Path, dir: &Path) -> Command {
 }
 
 fn runuser() -> PathBuf {
-    ["/usr/sbin/runuser", "/sbin/runuser", "/usr/bin/runuser", "/bin/runuser"]
-        .iter()
-        .map(PathBuf::from)
-        .find(|p| p.exists())
-        .unwrap_or_else(|| PathBuf::from("runuser"))
+    [
+        "/usr/sbin/runuser",
+        "/sbin/runuser",
+        "/usr/bin/runuser",
+        "/bin/runuser",
+    ]
+    .iter()
+    .map(PathBuf::from)
+    .find(|p| p.exists())
+    .unwrap_or_else(|| PathBuf::from("runuser"))
 }
 
 fn is_root() -> bool {
@@ -308,7 +360,12 @@ fn pg_program(name: &str) -> Option<PathBuf> {
     let mut versions: Vec<(u32, PathBuf)> = fs::read_dir("/usr/lib/postgresql")
         .map(|rd| {
             rd.filter_map(Result::ok)
-                .map(|e| (e.file_name().to_string_lossy().parse::<u32>().unwrap_or(0), e.path().join("bin")))
+                .map(|e| {
+                    (
+                        e.file_name().to_string_lossy().parse::<u32>().unwrap_or(0),
+                        e.path().join("bin"),
+                    )
+                })
                 .collect()
         })
         .unwrap_or_default();
@@ -324,11 +381,17 @@ fn pg_program(name: &str) -> Option<PathBuf> {
 /// A loopback port free right now (PostgreSQL binds it a moment later; a
 /// lost race is retried by the caller).
 fn free_port() -> u16 {
-    TcpListener::bind("127.0.0.1:0").and_then(|l| l.local_addr()).map(|a| a.port()).expect("no free port")
+    TcpListener::bind("127.0.0.1:0")
+        .and_then(|l| l.local_addr())
+        .map(|a| a.port())
+        .expect("no free port")
 }
 
 fn nanos() -> u128 {
-    SystemTime::now().duration_since(UNIX_EPOCH).map(|d| d.as_nanos()).unwrap_or(0)
+    SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map(|d| d.as_nanos())
+        .unwrap_or(0)
 }
 
 /// `postgres://u@h:p/old?x=y` with another database name.
@@ -338,7 +401,9 @@ fn with_database(url: &str, database: &str) -> String {
         None => (url, None),
     };
     let authority = base.find("://").map_or(0, |i| i + 3);
-    let path = base[authority..].find('/').map_or(base.len(), |i| i + authority);
+    let path = base[authority..]
+        .find('/')
+        .map_or(base.len(), |i| i + authority);
     let mut out = format!("{}/{database}", &base[..path]);
     if let Some(q) = query {
         out.push('?');

@@ -6,7 +6,12 @@ use std::path::PathBuf;
 use clap::{Args, Parser, Subcommand};
 
 #[derive(Debug, Parser)]
-#[command(name = "till", version, about = "Till: offline-first point of sale for small shops", propagate_version = true)]
+#[command(
+    name = "till",
+    version,
+    about = "Till: offline-first point of sale for small shops",
+    propagate_version = true
+)]
 pub struct Cli {
     /// The store file (else $TILL_DB, else the OS user data folder).
     #[arg(long, global = true, value_name = "PATH")]
@@ -336,7 +341,12 @@ pub enum StockCmd {
 #[derive(Debug, Args)]
 pub struct SaleArgs {
     /// SKU or barcode, optionally with a quantity: COFFEE or COFFEEx3. Repeatable.
-    #[arg(long = "item", value_name = "SKU[xQ]", required = true, allow_hyphen_values = true)]
+    #[arg(
+        long = "item",
+        value_name = "SKU[xQ]",
+        required = true,
+        allow_hyphen_values = true
+    )]
     pub items: Vec<String>,
     /// cash:AMOUNT or card:AMOUNT[:REFERENCE]. Repeatable for split payments.
     #[arg(long = "pay", value_name = "METHOD:AMOUNT", allow_hyphen_values = true)]

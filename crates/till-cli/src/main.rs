@@ -26,7 +26,12 @@ fn main() -> ExitCode {
             }
             if wants_json {
                 let msg = e.render().to_string();
-                let first = msg.lines().next().unwrap_or("bad usage").trim_start_matches("error: ").to_string();
+                let first = msg
+                    .lines()
+                    .next()
+                    .unwrap_or("bad usage")
+                    .trim_start_matches("error: ")
+                    .to_string();
                 print_json_error("usage", &first);
             } else {
                 let _ = e.print();
@@ -35,7 +40,10 @@ fn main() -> ExitCode {
         }
     };
     tracing_subscriber::fmt()
-        .with_env_filter(tracing_subscriber::EnvFilter::try_from_env("TILL_LOG").unwrap_or_else(|_| "warn".into()))
+        .with_env_filter(
+            tracing_subscriber::EnvFilter::try_from_env("TILL_LOG")
+                .unwrap_or_else(|_| "warn".into()),
+        )
         .with_writer(std::io::stderr)
         .init();
     let json = cli.json;

@@ -4,8 +4,8 @@ use std::fmt::Write;
 
 use till_core::catalog::Product;
 use till_core::inventory::Movement;
-use till_core::orders::{OrderSummary, Receipt, Refund};
 use till_core::money::Currency;
+use till_core::orders::{OrderSummary, Receipt, Refund};
 use till_core::pricing::flash::FlashSaleView;
 use till_core::pricing::{Quote, Rule, Scope};
 use till_core::settings::Settings;
@@ -35,7 +35,10 @@ pub fn products(list: &[Product]) -> String {
     if list.is_empty() {
         return "no products".into();
     }
-    let mut s = format!("{:<14} {:<32} {:>10} {:>6} {:>8}  {}\n", "SKU", "NAME", "PRICE", "TAX%", "ON HAND", "CATEGORY");
+    let mut s = format!(
+        "{:<14} {:<32} {:>10} {:>6} {:>8}  {}\n",
+        "SKU", "NAME", "PRICE", "TAX%", "ON HAND", "CATEGORY"
+    );
     for p in list {
         let _ = writeln!(
             s,
@@ -83,7 +86,14 @@ pub fn receipt(r: &Receipt) -> String {
     let mut s = String::new();
     let _ = writeln!(s, "Receipt {}   {}", r.number, r.created_at);
     for l in &r.lines {
-        let _ = writeln!(s, "  {:>3} x {:<28} {:>9} {:>10}", l.qty, truncate(&l.name, 28), l.unit_price, l.total);
+        let _ = writeln!(
+            s,
+            "  {:>3} x {:<28} {:>9} {:>10}",
+            l.qty,
+            truncate(&l.name, 28),
+            l.unit_price,
+            l.total
+        );
         if let Some(note) = &l.price_note {
             let _ = writeln!(s, "        {note}");
         }
@@ -96,23 +106,50 @@ pub fn receipt(r: &Receipt) -> String {
         let _ = writeln!(s, "  {:<40} {:>10}", "Discount", format!("-{}", r.discount));
     }
     for t in &r.taxes {
-        let label = if r.tax_mode == "inclusive" { format!("incl. tax {}% on {}", t.rate, t.base) } else { format!("Tax {}% on {}", t.rate, t.base) };
+        let label = if r.tax_mode == "inclusive" {
+            format!("incl. tax {}% on {}", t.rate, t.base)
+        } else {
+            format!("Tax {}% on {}", t.rate, t.base)
+        };
         let _ = writeln!(s, "  {:<40} {:>10}", label, t.tax);
     }
     let _ = writeln!(s, "  {:<40} {:>10} {}", "TOTAL", r.total, r.currency);
     for p in &r.payments {
-        let _ = writeln!(s, "  {:<40} {:>10}", format!("Paid {}{}", p.method.as_str(), p.reference.as_ref().map(|x| format!(" ({x})")).unwrap_or_default()), p.amount);
+        let _ = writeln!(
+            s,
+            "  {:<40} {:>10}",
+            format!(
+                "Paid {}{}",
+                p.method.as_str(),
+                p.reference
+                    .as_ref()
+                    .map(|x| format!(" ({x})"))
+                    .unwrap_or_default()
+            ),
+            p.amount
+        );
     }
     let _ = writeln!(s, "  {:<40} {:>10}", "Change", r.change);
     for f in &r.refunds {
-        let _ = writeln!(s, "  Refund {} {}: {}", f.created_at, f.method.as_str(), f.amount);
+        let _ = writeln!(
+            s,
+            "  Refund {} {}: {}",
+            f.created_at,
+            f.method.as_str(),
+            f.amount
+        );
     }
     let _ = writeln!(s, "  order id {}", r.id);
     s
 }
 
 pub fn refund(r: &Refund) -> String {
-    let mut s = format!("Refund for {}: {} back in {}\n", r.number, r.amount, r.method.as_str());
+    let mut s = format!(
+        "Refund for {}: {} back in {}\n",
+        r.number,
+        r.amount,
+        r.method.as_str()
+    );
     for l in &r.lines {
         let _ = writeln!(s, "  {} x {}  {}", l.qty, l.sku, l.amount);
     }
@@ -125,15 +162,26 @@ pub fn orders(list: &[OrderSummary]) -> String {
     }
     let mut s = String::new();
     for o in list {
-        let _ = writeln!(s, "{}  {}  {:>3} items  {:>10}  {}", o.number, o.created_at, o.items, o.total, o.status);
+        let _ = writeln!(
+            s,
+            "{}  {}  {:>3} items  {:>10}  {}",
+            o.number, o.created_at, o.items, o.total, o.status
+        );
     }
     s
 }
 
 pub fn quote(q: &Quote) -> String {
-    let mut s = format!("{}  {}: {} (base {}, {} on hand)\n", q.sku, q.name, q.price, q.base_price, q.on_hand);
+    let mut s = format!(
+        "{}  {}: {} (base {}, {} on hand)\n",
+        q.sku, q.name, q.price, q.base_price, q.on_hand
+    );
     for a in &q.adjustments {
-        let _ = writeln!(s, "  {:<12} {:<40} {:>+10}", a.source, a.description, a.effect);
+        let _ = writeln!(
+            s,
+            "  {:<12} {:<40} {:>+10}",
+            a.source, a.description, a.effect
+        );
     }
     s
 }
@@ -159,14 +207,22 @@ pub fn rule(r: &Rule, c: &Currency) -> String {
         Scope::Category(cat) => format!("category {cat}"),
         Scope::Sku(s) => format!("SKU {s}"),
     };
-    let h = if r.hysteresis > 0 { format!(" (hysteresis {})", r.hysteresis) } else { String::new() };
+    let h = if r.hysteresis > 0 {
+        format!(" (hysteresis {})", r.hysteresis)
+    } else {
+        String::new()
+    };
     format!("{} for {scope}{h}", r.describe(c))
 }
 
 pub fn flash(v: &FlashSaleView) -> String {
     let s = &v.sale;
-    let targets: Vec<String> =
-        s.skus.iter().map(|x| format!("SKU {x}")).chain(s.categories.iter().map(|x| format!("category {x}"))).collect();
+    let targets: Vec<String> = s
+        .skus
+        .iter()
+        .map(|x| format!("SKU {x}"))
+        .chain(s.categories.iter().map(|x| format!("category {x}")))
+        .collect();
     let effect = match s.effect {
         till_core::pricing::FlashEffect::Multiplier(m) => format!("x{}", m.normalize()),
         till_core::pricing::FlashEffect::Price(p) => format!("at {p}"),

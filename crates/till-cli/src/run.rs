@@ -6,8 +6,8 @@ use rust_decimal::Decimal;
 use serde::Serialize;
 use till_core::catalog::{NewProduct, ProductUpdate};
 use till_core::checkout::{SaleLine, SaleRequest, Tender};
-use till_core::money::Currency;
 use till_core::money::parse_decimal;
+use till_core::money::Currency;
 use till_core::orders::RefundRequest;
 use till_core::pricing::{Condition, Effect, FlashEffect, FlashSaleInput, RuleInput, Scope};
 use till_core::settings::{Settings, SettingsUpdate};
@@ -29,7 +29,12 @@ fn store_path(cli_db: &Option<PathBuf>) -> Result<PathBuf> {
     }
     dirs::data_dir()
         .map(|d| d.join("till").join("till.db"))
-        .ok_or_else(|| Error::invalid("--db", "no user data folder on this system; pass --db PATH or set TILL_DB"))
+        .ok_or_else(|| {
+            Error::invalid(
+                "--db",
+                "no user data folder on this system; pass --db PATH or set TILL_DB",
+            )
+        })
 }
 
 pub(crate) struct Ctx {
@@ -42,9 +47,14 @@ fn ctx_json(ctx: &Ctx) -> Ctx {
 
 impl Ctx {
     /// Prints `value` as JSON, or as text through `human`.
-    pub(crate) fn out<T: Serialize>(&self, value: &T, human: impl FnOnce(&T) -> String) -> Result<()> {
+    pub(crate) fn out<T: Serialize>(
+        &self,
+        value: &T,
+        human: impl FnOnce(&T) -> String,
+    ) -> Result<()> {
         if self.json {
-            let text = serde_json::to_string_pretty(value).map_err(|e| Error::Internal(e.to_string()))?;
+            let text =
+                serde_json::to_string_pretty(value).map_err(|e| Error::Internal(e.to_string()))?;
             println!("{text}");
         } else {
             let text = human(value);
@@ -82,9 +92,17 @@ pub fn run(cli: Cli) -> Result<()> {
         }
         Command::Demo(DemoCmd::Sales { count, seed }) => {
             let count = parse_count("--count", &count)?;
-            let seed: u64 = seed.trim().parse().map_err(|_| Error::invalid("--seed", format!("{seed:?} is not a whole number")))?;
+            let seed: u64 = seed
+                .trim()
+                .parse()
+                .map_err(|_| Error::invalid("--seed", format!("{seed:?} is not a whole number")))?;
             let summary = till_core::demo::run_sales(&mut store, count as usize, seed)?;
-            ctx.out(&summary, |s| format!("{} demo sales, {} items, revenue {} ({} restocks)", s.orders, s.items, s.revenue, s.restocks))
+            ctx.out(&summary, |s| {
+                format!(
+                    "{} demo sales, {} items, revenue {} ({} restocks)",
+                    s.orders, s.items, s.revenue, s.restocks
+                )
+            })
         }
         Command::Settings(SettingsCmd::Show) => ctx.out(store.settings(), print::settings),
         Command::Settings(SettingsCmd::Set {
@@ -100,13 +118,25 @@ pub fn run(cli: Cli) -> Result<()> {
                 store_name: name,
                 tax_mode: tax_mode.map(|m| m.parse()).transpose()?,
                 default_tax_rate: default_tax_rate
-                    .map(|r| if r.trim().is_empty() { Ok(None) } else { parse_rate(&r).map(Some) })
+                    .map(|r| {
+                        if r.trim().is_empty() {
+                            Ok(None)
+                        } else {
+                            parse_rate(&r).map(Some)
+                        }
+                    })
                     .transpose()?,
                 allow_negative_stock,
                 time_zone,
                 floor_at_cost,
                 price_ceiling: price_ceiling
-                    .map(|c| if c.trim().is_empty() { Ok(None) } else { parse_decimal("--price-ceiling", &c).map(Some) })
+                    .map(|c| {
+                        if c.trim().is_empty() {
+                            Ok(None)
+                        } else {
+                            parse_decimal("--price-ceiling", &c).map(Some)
+                        }
+                    })
                     .transpose()?,
             };
             let s = store.update_settings(update)?;
@@ -119,7 +149,16 @@ pub fn run(cli: Cli) -> Result<()> {
             let integrity = store.integrity_check()?;
             let drift = store.stock_drift()?;
             let report = serde_json::json!({ "integrity": integrity, "stock_drift": drift.iter().map(|(sku, cached, ledger)| serde_json::json!({"sku": sku, "cached": cached, "ledger": ledger})).collect::<Vec<_>>() });
-            ctx.out(&report, |_| format!("integrity: {integrity}\nstock ledger: {}", if drift.is_empty() { "consistent".to_string() } else { format!("{} products drifted", drift.len()) }))?;
+            ctx.out(&report, |_| {
+                format!(
+                    "integrity: {integrity}\nstock ledger: {}",
+                    if drift.is_empty() {
+                        "consistent".to_string()
+                    } else {
+                        format!("{} products drifted", drift.len())
+                    }
+                )
+            })?;
             if integrity != "ok" || !drift.is_empty() {
                 return Err(Error::Refused("the store failed its checks".into()));
             }
@@ -130,7 +169,11 @@ pub fn run(cli: Cli) -> Result<()> {
 
 fn init(ctx: &Ctx, path: &PathBuf, args: &InitArgs) -> Result<()> {
     let currency = Currency::from_code(&args.currency)?;
-    let mut settings = Settings { currency, tax_mode: args.tax_mode.parse()?, ..Settings::default() };
+    let mut settings = Settings {
+        currency,
+        tax_mode: args.tax_mode.parse()?,
+        ..Settings::default()
+    };
     if let Some(tz) = &args.time_zone {
         settings.time_zone = till_core::settings::parse_time_zone(tz)?.name().to_string();
     }
@@ -143,7 +186,11 @@ fn init(ctx: &Ctx, path: &PathBuf, args: &InitArgs) -> Result<()> {
         settings.store_name = "Till Demo Café".into();
     }
     let mut store = Store::create(path, settings)?;
-    let products = if args.demo { till_core::demo::seed_catalog(&mut store)? } else { 0 };
+    let products = if args.demo {
+        till_core::demo::seed_catalog(&mut store)?
+    } else {
+        0
+    };
     let report = serde_json::json!({
         "path": store.path().display().to_string(),
         "store_id": store.settings().store_id,
@@ -156,7 +203,11 @@ fn init(ctx: &Ctx, path: &PathBuf, args: &InitArgs) -> Result<()> {
             "created store {} ({}){}",
             store.path().display(),
             store.settings().currency.code,
-            if products > 0 { format!(" with {products} demo products") } else { String::new() }
+            if products > 0 {
+                format!(" with {products} demo products")
+            } else {
+                String::new()
+            }
         )
     })
 }
@@ -165,7 +216,10 @@ fn parse_count(field: &str, text: &str) -> Result<i64> {
     match text.trim().parse::<i64>() {
         Ok(n) if n >= 1 => Ok(n),
         Ok(n) => Err(Error::invalid(field, format!("{n} must be at least 1"))),
-        Err(_) => Err(Error::invalid(field, format!("{text:?} is not a whole number"))),
+        Err(_) => Err(Error::invalid(
+            field,
+            format!("{text:?} is not a whole number"),
+        )),
     }
 }
 
@@ -178,12 +232,22 @@ pub fn parse_item(text: &str) -> Result<(String, i64)> {
     }
     if let Some(pos) = t.rfind('x') {
         let (code, qty) = (&t[..pos], &t[pos + 1..]);
-        let numeric = !qty.is_empty() && qty.trim_start_matches(['-', '+']).chars().all(|c| c.is_ascii_digit() || c == '.');
+        let numeric = !qty.is_empty()
+            && qty
+                .trim_start_matches(['-', '+'])
+                .chars()
+                .all(|c| c.is_ascii_digit() || c == '.');
         if !code.is_empty() && numeric {
             return match qty.parse::<i64>() {
                 Ok(q) if q >= 1 => Ok((code.to_string(), q)),
-                Ok(q) => Err(Error::invalid(format!("--item {t}"), format!("quantity {q} must be at least 1"))),
-                Err(_) => Err(Error::invalid(format!("--item {t}"), format!("quantity {qty:?} must be a whole number"))),
+                Ok(q) => Err(Error::invalid(
+                    format!("--item {t}"),
+                    format!("quantity {q} must be at least 1"),
+                )),
+                Err(_) => Err(Error::invalid(
+                    format!("--item {t}"),
+                    format!("quantity {qty:?} must be a whole number"),
+                )),
             };
         }
     }
@@ -194,8 +258,9 @@ fn product_sell_by(a: &ProductPricingArgs) -> Result<Option<Option<chrono::Naive
     clearable(a.sell_by.clone())
         .map(|v| {
             v.map(|d| {
-                chrono::NaiveDate::parse_from_str(d.trim(), "%Y-%m-%d")
-                    .map_err(|_| Error::invalid("--sell-by", format!("{d:?} is not a date like 2026-12-31")))
+                chrono::NaiveDate::parse_from_str(d.trim(), "%Y-%m-%d").map_err(|_| {
+                    Error::invalid("--sell-by", format!("{d:?} is not a date like 2026-12-31"))
+                })
             })
             .transpose()
         })
@@ -203,15 +268,21 @@ fn product_sell_by(a: &ProductPricingArgs) -> Result<Option<Option<chrono::Naive
 }
 
 fn product_floor(c: &Currency, a: &ProductPricingArgs) -> Result<Option<Option<Decimal>>> {
-    clearable(a.floor.clone()).map(|v| v.map(|f| c.parse_non_negative("--floor", &f)).transpose()).transpose()
+    clearable(a.floor.clone())
+        .map(|v| v.map(|f| c.parse_non_negative("--floor", &f)).transpose())
+        .transpose()
 }
 
 fn product_ceiling(a: &ProductPricingArgs) -> Result<Option<Option<Decimal>>> {
-    clearable(a.ceiling.clone()).map(|v| v.map(|x| parse_decimal("--ceiling", &x)).transpose()).transpose()
+    clearable(a.ceiling.clone())
+        .map(|v| v.map(|x| parse_decimal("--ceiling", &x)).transpose())
+        .transpose()
 }
 
 fn parse_int(field: &str, text: &str) -> Result<i64> {
-    text.trim().parse::<i64>().map_err(|_| Error::invalid(field, format!("{text:?} is not a whole number")))
+    text.trim()
+        .parse::<i64>()
+        .map_err(|_| Error::invalid(field, format!("{text:?} is not a whole number")))
 }
 
 fn parse_id(text: &str) -> Result<i64> {
@@ -221,15 +292,26 @@ fn parse_id(text: &str) -> Result<i64> {
 fn pricing_rule(ctx: &Ctx, store: &mut Store, cmd: RuleCmd) -> Result<()> {
     match cmd {
         RuleCmd::Add(a) => {
-            let condition = match (&a.when.when_stock_below, &a.when.when_stock_above, &a.when.within_days_of_sell_by) {
+            let condition = match (
+                &a.when.when_stock_below,
+                &a.when.when_stock_above,
+                &a.when.within_days_of_sell_by,
+            ) {
                 (Some(n), _, _) => Condition::StockBelow(parse_int("--when-stock-below", n)?),
                 (_, Some(n), _) => Condition::StockAbove(parse_int("--when-stock-above", n)?),
-                (_, _, Some(n)) => Condition::WithinDaysOfSellBy(parse_int("--within-days-of-sell-by", n)?),
-                _ => return Err(Error::invalid("rule", "give one of --when-stock-below, --when-stock-above, --within-days-of-sell-by")),
+                (_, _, Some(n)) => {
+                    Condition::WithinDaysOfSellBy(parse_int("--within-days-of-sell-by", n)?)
+                }
+                _ => return Err(Error::invalid(
+                    "rule",
+                    "give one of --when-stock-below, --when-stock-above, --within-days-of-sell-by",
+                )),
             };
             let effect = match (&a.effect.multiplier, &a.effect.amount) {
                 (Some(m), _) => Effect::Multiplier(parse_decimal("--multiplier", m)?),
-                (_, Some(x)) => Effect::Amount(store.settings().currency.parse_amount("--amount", x)?),
+                (_, Some(x)) => {
+                    Effect::Amount(store.settings().currency.parse_amount("--amount", x)?)
+                }
                 _ => return Err(Error::invalid("rule", "give --multiplier or --amount")),
             };
             let scope = match (a.sku, a.category) {
@@ -238,7 +320,12 @@ fn pricing_rule(ctx: &Ctx, store: &mut Store, cmd: RuleCmd) -> Result<()> {
                 _ => Scope::All,
             };
             let hysteresis = parse_int("--hysteresis", &a.hysteresis)?;
-            let rule = store.add_pricing_rule(RuleInput { condition, effect, scope, hysteresis })?;
+            let rule = store.add_pricing_rule(RuleInput {
+                condition,
+                effect,
+                scope,
+                hysteresis,
+            })?;
             let c = store.settings().currency.clone();
             ctx.out(&rule, |r| format!("rule {}: {}", r.id, print::rule(r, &c)))
         }
@@ -249,14 +336,19 @@ fn pricing_rule(ctx: &Ctx, store: &mut Store, cmd: RuleCmd) -> Result<()> {
                 if rs.is_empty() {
                     "no pricing rules".into()
                 } else {
-                    rs.iter().map(|r| format!("{:>4}  {}", r.id, print::rule(r, &c))).collect::<Vec<_>>().join("\n")
+                    rs.iter()
+                        .map(|r| format!("{:>4}  {}", r.id, print::rule(r, &c)))
+                        .collect::<Vec<_>>()
+                        .join("\n")
                 }
             })
         }
         RuleCmd::Remove { id } => {
             let id = parse_id(&id)?;
             store.remove_pricing_rule(id)?;
-            ctx.out(&serde_json::json!({ "removed": id }), |_| format!("rule {id} removed"))
+            ctx.out(&serde_json::json!({ "removed": id }), |_| {
+                format!("rule {id} removed")
+            })
         }
     }
 }
@@ -264,7 +356,9 @@ fn pricing_rule(ctx: &Ctx, store: &mut Store, cmd: RuleCmd) -> Result<()> {
 fn flash_input(store: &Store, a: FlashArgs) -> Result<FlashSaleInput> {
     let effect = match (&a.effect.multiplier, &a.effect.price) {
         (Some(m), _) => FlashEffect::Multiplier(parse_decimal("--multiplier", m)?),
-        (_, Some(p)) => FlashEffect::Price(store.settings().currency.parse_non_negative("--price", p)?),
+        (_, Some(p)) => {
+            FlashEffect::Price(store.settings().currency.parse_non_negative("--price", p)?)
+        }
         _ => return Err(Error::invalid("flash sale", "give --multiplier or --price")),
     };
     Ok(FlashSaleInput {
@@ -313,7 +407,9 @@ fn flash(ctx: &Ctx, store: &mut Store, cmd: FlashCmd) -> Result<()> {
 }
 
 fn opt_amount(c: &Currency, field: &str, v: &Option<String>) -> Result<Option<Decimal>> {
-    v.as_deref().map(|s| c.parse_non_negative(field, s)).transpose()
+    v.as_deref()
+        .map(|s| c.parse_non_negative(field, s))
+        .transpose()
 }
 
 /// "" clears an optional field; anything else sets it.
@@ -328,7 +424,11 @@ fn product(ctx: &Ctx, store: &mut Store, cmd: ProductCmd) -> Result<()> {
             let stock = a
                 .stock
                 .as_deref()
-                .map(|s| s.trim().parse::<i64>().map_err(|_| Error::invalid("--stock", format!("{s:?} is not a whole number"))))
+                .map(|s| {
+                    s.trim().parse::<i64>().map_err(|_| {
+                        Error::invalid("--stock", format!("{s:?} is not a whole number"))
+                    })
+                })
                 .transpose()?;
             let p = store.add_product(NewProduct {
                 sku: a.sku,
@@ -381,8 +481,16 @@ fn product(ctx: &Ctx, store: &mut Store, cmd: ProductCmd) -> Result<()> {
 
 fn stock(ctx: &Ctx, store: &mut Store, cmd: StockCmd) -> Result<()> {
     match cmd {
-        StockCmd::Adjust { sku, by, reason, note } => {
-            let by: i64 = by.trim().parse().map_err(|_| Error::invalid("--by", format!("{by:?} is not a whole number")))?;
+        StockCmd::Adjust {
+            sku,
+            by,
+            reason,
+            note,
+        } => {
+            let by: i64 = by
+                .trim()
+                .parse()
+                .map_err(|_| Error::invalid("--by", format!("{by:?} is not a whole number")))?;
             let level = store.adjust_stock(&sku, by, reason.parse()?, note.as_deref())?;
             ctx.out(&level, |l| format!("{}: {} on hand", l.sku, l.on_hand))
         }
@@ -402,11 +510,31 @@ fn sale(ctx: &Ctx, store: &mut Store, a: SaleArgs) -> Result<()> {
     let lines = a
         .items
         .iter()
-        .map(|i| parse_item(i).map(|(code, qty)| SaleLine { code, qty, discount: None }))
+        .map(|i| {
+            parse_item(i).map(|(code, qty)| SaleLine {
+                code,
+                qty,
+                discount: None,
+            })
+        })
         .collect::<Result<Vec<_>>>()?;
-    let tenders = a.pays.iter().map(|p| Tender::parse(p, &c)).collect::<Result<Vec<_>>>()?;
-    let order_discount = a.discount.as_deref().map(|d| Discount::parse("--discount", d, &c)).transpose()?;
-    let receipt = store.sell(SaleRequest { key: a.key, lines, order_discount, tenders, customer_id: a.customer })?;
+    let tenders = a
+        .pays
+        .iter()
+        .map(|p| Tender::parse(p, &c))
+        .collect::<Result<Vec<_>>>()?;
+    let order_discount = a
+        .discount
+        .as_deref()
+        .map(|d| Discount::parse("--discount", d, &c))
+        .transpose()?;
+    let receipt = store.sell(SaleRequest {
+        key: a.key,
+        lines,
+        order_discount,
+        tenders,
+        customer_id: a.customer,
+    })?;
     ctx.out(&receipt, print::receipt)
 }
 
@@ -424,8 +552,21 @@ fn order(ctx: &Ctx, store: &mut Store, cmd: OrderCmd) -> Result<()> {
             ctx.out(&list, |l| print::orders(l))
         }
         OrderCmd::Refund { id, items, key } => {
-            let items = if items.is_empty() { None } else { Some(items.iter().map(|i| parse_item(i)).collect::<Result<Vec<_>>>()?) };
-            let r = store.refund(RefundRequest { order: id, items, key })?;
+            let items = if items.is_empty() {
+                None
+            } else {
+                Some(
+                    items
+                        .iter()
+                        .map(|i| parse_item(i))
+                        .collect::<Result<Vec<_>>>()?,
+                )
+            };
+            let r = store.refund(RefundRequest {
+                order: id,
+                items,
+                key,
+            })?;
             ctx.out(&r, print::refund)
         }
     }

@@ -22,7 +22,10 @@ fn seconds(field: &str, text: &Option<String>, default: u64) -> Result<Duration>
         None => Ok(Duration::from_secs(default)),
         Some(t) => match t.trim().parse::<f64>() {
             Ok(s) if s > 0.0 && s.is_finite() => Ok(Duration::from_secs_f64(s)),
-            _ => Err(Error::invalid(field, format!("{t:?} is not a positive number of seconds"))),
+            _ => Err(Error::invalid(
+                field,
+                format!("{t:?} is not a positive number of seconds"),
+            )),
         },
     }
 }
@@ -30,7 +33,10 @@ fn seconds(field: &str, text: &Option<String>, default: u64) -> Result<Duration>
 fn check_endpoint(endpoint: &str) -> Result<String> {
     let e = endpoint.trim().trim_end_matches('/').to_string();
     if !(e.starts_with("http://") || e.starts_with("https://")) || e.len() < 10 {
-        return Err(Error::invalid("--endpoint", format!("{endpoint:?} must be an http:// or https:// URL")));
+        return Err(Error::invalid(
+            "--endpoint",
+            format!("{endpoint:?} must be an http:// or https:// URL"),
+        ));
     }
     Ok(e)
 }
@@ -40,27 +46,44 @@ pub fn run(ctx: &Ctx, store: &mut Store, cmd: SyncCmd) -> Result<()> {
         SyncCmd::Login { endpoint } => {
             let endpoint = check_endpoint(&endpoint)?;
             let mut token = String::new();
-            std::io::stdin()
-                .read_to_string(&mut token)
-                .map_err(|e| Error::invalid("token", format!("could not read the token from stdin: {e}")))?;
+            std::io::stdin().read_to_string(&mut token).map_err(|e| {
+                Error::invalid("token", format!("could not read the token from stdin: {e}"))
+            })?;
             let token = token.trim();
             if token.is_empty() || token.contains(char::is_whitespace) {
-                return Err(Error::invalid("token", "give the device token, alone, on standard input"));
+                return Err(Error::invalid(
+                    "token",
+                    "give the device token, alone, on standard input",
+                ));
             }
             till_sync::token::store(&endpoint, token).map_err(sync_err)?;
-            store.set_sync_state(&[("endpoint", Some(&endpoint)), ("auth_failed", None), ("last_error", None)])?;
-            ctx.out(&serde_json::json!({ "endpoint": endpoint, "stored": "keyring" }), |_| {
-                format!("token for {endpoint} stored in the OS keyring")
-            })
+            store.set_sync_state(&[
+                ("endpoint", Some(&endpoint)),
+                ("auth_failed", None),
+                ("last_error", None),
+            ])?;
+            ctx.out(
+                &serde_json::json!({ "endpoint": endpoint, "stored": "keyring" }),
+                |_| format!("token for {endpoint} stored in the OS keyring"),
+            )
         }
-        SyncCmd::Run { endpoint, once, deadline, timeout, max_backoff } => {
+        SyncCmd::Run {
+            endpoint,
+            once,
+            deadline,
+            timeout,
+            max_backoff,
+        } => {
             let endpoint = match endpoint {
                 Some(e) => {
                     let e = check_endpoint(&e)?;
                     store.set_sync_state(&[("endpoint", Some(&e))])?;
                     e
                 }
-                None => store.sync_status()?.endpoint.ok_or_else(|| sync_err(SyncError::NoEndpoint))?,
+                None => store
+                    .sync_status()?
+                    .endpoint
+                    .ok_or_else(|| sync_err(SyncError::NoEndpoint))?,
             };
             let token = till_sync::token::load(&endpoint).map_err(sync_err)?;
             let mut opts = SyncOptions::new(endpoint, token);
@@ -97,10 +120,18 @@ pub fn run(ctx: &Ctx, store: &mut Store, cmd: SyncCmd) -> Result<()> {
             });
             let status = store.sync_status()?;
             match end.map_err(sync_err)? {
-                Some(RunEnd::Empty) | None => ctx.out(&status, |s| format!("synced: {} pending, {} dead letters", s.pending, s.dead)),
+                Some(RunEnd::Empty) | None => ctx.out(&status, |s| {
+                    format!("synced: {} pending, {} dead letters", s.pending, s.dead)
+                }),
                 Some(RunEnd::Refused(msg)) => Err(Error::Refused(msg)),
-                Some(RunEnd::Stopped) => Err(Error::Internal(format!("interrupted with {} events still pending", status.pending))),
-                Some(RunEnd::DeadlinePassed { pending, last_error }) => Err(Error::Internal(format!(
+                Some(RunEnd::Stopped) => Err(Error::Internal(format!(
+                    "interrupted with {} events still pending",
+                    status.pending
+                ))),
+                Some(RunEnd::DeadlinePassed {
+                    pending,
+                    last_error,
+                }) => Err(Error::Internal(format!(
                     "gave up after the deadline with {pending} events pending; last error: {}",
                     last_error.unwrap_or_else(|| "none".into())
                 ))),
@@ -126,17 +157,24 @@ pub fn run(ctx: &Ctx, store: &mut Store, cmd: SyncCmd) -> Result<()> {
                 if l.is_empty() {
                     "no dead letters".into()
                 } else {
-                    l.iter().map(|d| format!("{}  #{} {}  {}", d.id, d.seq, d.kind, d.reason)).collect::<Vec<_>>().join("\n")
+                    l.iter()
+                        .map(|d| format!("{}  #{} {}  {}", d.id, d.seq, d.kind, d.reason))
+                        .collect::<Vec<_>>()
+                        .join("\n")
                 }
             })
         }
         SyncCmd::Retry { id } => {
             store.retry_dead_letter(id.trim())?;
-            ctx.out(&serde_json::json!({ "retried": id }), |_| format!("{id} queued again"))
+            ctx.out(&serde_json::json!({ "retried": id }), |_| {
+                format!("{id} queued again")
+            })
         }
         SyncCmd::Discard { id } => {
             store.discard_dead_letter(id.trim())?;
-            ctx.out(&serde_json::json!({ "discarded": id }), |_| format!("{id} discarded"))
+            ctx.out(&serde_json::json!({ "discarded": id }), |_| {
+                format!("{id} discarded")
+            })
         }
     }
 }

@@ -74,7 +74,16 @@ fn load_lines(conn: &Connection, cart_id: &str) -> Result<Vec<(i64, PricedLine)>
         let price_note: Option<String> = r.get(3)?;
         let discount: Option<String> = r.get(4)?;
         let product = product_from_row_at(r, 5)?;
-        Ok((id, PricedLine { product, qty, unit_price, price_note, discount: parse_discount(discount) }))
+        Ok((
+            id,
+            PricedLine {
+                product,
+                qty,
+                unit_price,
+                price_note,
+                discount: parse_discount(discount),
+            },
+        ))
     })?;
     Ok(rows.collect::<rusqlite::Result<Vec<_>>>()?)
 }
@@ -82,9 +91,11 @@ fn load_lines(conn: &Connection, cart_id: &str) -> Result<Vec<(i64, PricedLine)>
 impl Store {
     fn cart_row(&self, cart_id: &str) -> Result<(String, Option<String>, Option<String>)> {
         self.conn
-            .query_row("SELECT status, order_discount, order_id FROM carts WHERE id = ?1", [cart_id], |r| {
-                Ok((r.get(0)?, r.get(1)?, r.get(2)?))
-            })
+            .query_row(
+                "SELECT status, order_discount, order_id FROM carts WHERE id = ?1",
+                [cart_id],
+                |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+            )
             .optional()?
             .ok_or_else(|| Error::not_found("cart", cart_id))
     }
@@ -96,13 +107,30 @@ impl Store {
         let lines = load_lines(&self.conn, cart_id)?;
         let priced: Vec<PricedLine> = lines.iter().map(|(_, l)| l.clone()).collect();
         let currency = &self.settings.currency;
-        let totals = match compute(currency, self.settings.tax_mode, &line_inputs(&priced), order_discount.as_ref()) {
+        let totals = match compute(
+            currency,
+            self.settings.tax_mode,
+            &line_inputs(&priced),
+            order_discount.as_ref(),
+        ) {
             Ok(t) => t,
             // A discount that no longer fits (lines removed) is shown as none
             // until the cashier changes it; completing would refuse it.
-            Err(_) => compute(currency, self.settings.tax_mode, &line_inputs(&priced), None)?,
+            Err(_) => compute(
+                currency,
+                self.settings.tax_mode,
+                &line_inputs(&priced),
+                None,
+            )?,
         };
-        let Totals { lines: line_totals, subtotal, discount, tax, taxes, total } = totals;
+        let Totals {
+            lines: line_totals,
+            subtotal,
+            discount,
+            tax,
+            taxes,
+            total,
+        } = totals;
         Ok(Cart {
             id: cart_id.to_string(),
             status,
@@ -152,7 +180,10 @@ impl Store {
         let id = uuid::Uuid::now_v7().to_string();
         let now = ts(self.now());
         let tx = self.write_tx()?;
-        tx.execute("INSERT INTO carts (id, status, created_at, updated_at) VALUES (?1, 'open', ?2, ?2)", params![id, now])?;
+        tx.execute(
+            "INSERT INTO carts (id, status, created_at, updated_at) VALUES (?1, 'open', ?2, ?2)",
+            params![id, now],
+        )?;
         tx.commit()?;
         self.cart(&id)
     }
@@ -161,7 +192,9 @@ impl Store {
         let (status, _, _) = self.cart_row(cart_id)?;
         match status.as_str() {
             "open" => Ok(()),
-            s => Err(Error::Refused(format!("this cart is {s}; start a new sale"))),
+            s => Err(Error::Refused(format!(
+                "this cart is {s}; start a new sale"
+            ))),
         }
     }
 
@@ -170,7 +203,10 @@ impl Store {
     /// line discount raises that line's quantity instead.
     pub fn cart_add(&mut self, cart_id: &str, code: &str, qty: i64) -> Result<Cart> {
         if qty <= 0 {
-            return Err(Error::invalid("quantity", format!("{qty} must be at least 1")));
+            return Err(Error::invalid(
+                "quantity",
+                format!("{qty} must be at least 1"),
+            ));
         }
         self.require_open(cart_id)?;
         let product = self.find_product(code)?;
@@ -189,12 +225,24 @@ impl Store {
                 |r| Ok((r.get(0)?, r.get(1)?)),
             )
             .optional()?;
-        let mut lines: Vec<PricedLine> = load_lines(&tx, cart_id)?.into_iter().map(|(_, l)| l).collect();
-        lines.push(PricedLine { product: product.clone(), qty, unit_price: quote.price, price_note: quote.note.clone(), discount: None });
+        let mut lines: Vec<PricedLine> = load_lines(&tx, cart_id)?
+            .into_iter()
+            .map(|(_, l)| l)
+            .collect();
+        lines.push(PricedLine {
+            product: product.clone(),
+            qty,
+            unit_price: quote.price,
+            price_note: quote.note.clone(),
+            discount: None,
+        });
         check_stock(&tx, &settings, &lines)?;
         match existing {
             Some((line_id, old)) => {
-                tx.execute("UPDATE cart_lines SET qty = ?1 WHERE id = ?2", params![old + qty, line_id])?;
+                tx.execute(
+                    "UPDATE cart_lines SET qty = ?1 WHERE id = ?2",
+                    params![old + qty, line_id],
+                )?;
             }
             None => {
                 tx.execute(
@@ -203,27 +251,39 @@ impl Store {
                 )?;
             }
         }
-        tx.execute("UPDATE carts SET updated_at = ?1 WHERE id = ?2", params![ts(now), cart_id])?;
+        tx.execute(
+            "UPDATE carts SET updated_at = ?1 WHERE id = ?2",
+            params![ts(now), cart_id],
+        )?;
         tx.commit()?;
         self.cart(cart_id)
     }
 
     pub fn cart_set_qty(&mut self, cart_id: &str, line_id: i64, qty: i64) -> Result<Cart> {
         if qty <= 0 {
-            return Err(Error::invalid("quantity", format!("{qty} must be at least 1; remove the line instead")));
+            return Err(Error::invalid(
+                "quantity",
+                format!("{qty} must be at least 1; remove the line instead"),
+            ));
         }
         self.require_open(cart_id)?;
         let settings = self.settings.clone();
         let tx = self.write_tx()?;
         let mut lines = load_lines(&tx, cart_id)?;
-        let line = lines.iter_mut().find(|(id, _)| *id == line_id).ok_or_else(|| Error::not_found("cart line", line_id.to_string()))?;
+        let line = lines
+            .iter_mut()
+            .find(|(id, _)| *id == line_id)
+            .ok_or_else(|| Error::not_found("cart line", line_id.to_string()))?;
         let grows = qty > line.1.qty;
         line.1.qty = qty;
         if grows {
             let priced: Vec<PricedLine> = lines.into_iter().map(|(_, l)| l).collect();
             check_stock(&tx, &settings, &priced)?;
         }
-        tx.execute("UPDATE cart_lines SET qty = ?1 WHERE id = ?2 AND cart_id = ?3", params![qty, line_id, cart_id])?;
+        tx.execute(
+            "UPDATE cart_lines SET qty = ?1 WHERE id = ?2 AND cart_id = ?3",
+            params![qty, line_id, cart_id],
+        )?;
         tx.commit()?;
         self.cart(cart_id)
     }
@@ -231,7 +291,10 @@ impl Store {
     pub fn cart_remove(&mut self, cart_id: &str, line_id: i64) -> Result<Cart> {
         self.require_open(cart_id)?;
         let tx = self.write_tx()?;
-        let n = tx.execute("DELETE FROM cart_lines WHERE id = ?1 AND cart_id = ?2", params![line_id, cart_id])?;
+        let n = tx.execute(
+            "DELETE FROM cart_lines WHERE id = ?1 AND cart_id = ?2",
+            params![line_id, cart_id],
+        )?;
         if n == 0 {
             return Err(Error::not_found("cart line", line_id.to_string()));
         }
@@ -240,16 +303,27 @@ impl Store {
     }
 
     /// Sets or clears (`None`) a line's discount.
-    pub fn cart_line_discount(&mut self, cart_id: &str, line_id: i64, discount: Option<Discount>) -> Result<Cart> {
+    pub fn cart_line_discount(
+        &mut self,
+        cart_id: &str,
+        line_id: i64,
+        discount: Option<Discount>,
+    ) -> Result<Cart> {
         self.require_open(cart_id)?;
         if let Some(d) = &discount {
             d.validate("line discount")?;
             let cart = self.cart(cart_id)?;
-            let line =
-                cart.lines.iter().find(|l| l.id == line_id).ok_or_else(|| Error::not_found("cart line", line_id.to_string()))?;
+            let line = cart
+                .lines
+                .iter()
+                .find(|l| l.id == line_id)
+                .ok_or_else(|| Error::not_found("cart line", line_id.to_string()))?;
             if let Discount::Amount(a) = d {
                 if *a > line.total {
-                    return Err(Error::invalid("line discount", format!("{a} off is more than the line's {}", line.total)));
+                    return Err(Error::invalid(
+                        "line discount",
+                        format!("{a} off is more than the line's {}", line.total),
+                    ));
                 }
             }
             self.check_amount_scale("line discount", d)?;
@@ -267,16 +341,31 @@ impl Store {
     }
 
     /// Sets or clears (`None`) the discount on the whole order.
-    pub fn cart_order_discount(&mut self, cart_id: &str, discount: Option<Discount>) -> Result<Cart> {
+    pub fn cart_order_discount(
+        &mut self,
+        cart_id: &str,
+        discount: Option<Discount>,
+    ) -> Result<Cart> {
         self.require_open(cart_id)?;
         if let Some(d) = &discount {
             d.validate("order discount")?;
             self.check_amount_scale("order discount", d)?;
-            let lines: Vec<PricedLine> = load_lines(&self.conn, cart_id)?.into_iter().map(|(_, l)| l).collect();
-            compute(&self.settings.currency, self.settings.tax_mode, &line_inputs(&lines), Some(d))?;
+            let lines: Vec<PricedLine> = load_lines(&self.conn, cart_id)?
+                .into_iter()
+                .map(|(_, l)| l)
+                .collect();
+            compute(
+                &self.settings.currency,
+                self.settings.tax_mode,
+                &line_inputs(&lines),
+                Some(d),
+            )?;
         }
         let tx = self.write_tx()?;
-        tx.execute("UPDATE carts SET order_discount = ?1 WHERE id = ?2", params![discount.map(|d| d.to_text()), cart_id])?;
+        tx.execute(
+            "UPDATE carts SET order_discount = ?1 WHERE id = ?2",
+            params![discount.map(|d| d.to_text()), cart_id],
+        )?;
         tx.commit()?;
         self.cart(cart_id)
     }
@@ -293,7 +382,10 @@ impl Store {
         self.require_open(cart_id)?;
         let now = ts(self.now());
         let tx = self.write_tx()?;
-        tx.execute("UPDATE carts SET status = 'voided', updated_at = ?1 WHERE id = ?2 AND status = 'open'", params![now, cart_id])?;
+        tx.execute(
+            "UPDATE carts SET status = 'voided', updated_at = ?1 WHERE id = ?2 AND status = 'open'",
+            params![now, cart_id],
+        )?;
         tx.commit()?;
         Ok(())
     }
@@ -306,24 +398,39 @@ impl Store {
         let user = self.user().to_string();
         let tx = self.write_tx()?;
         let (status, order_discount, order_id): (String, Option<String>, Option<String>) = tx
-            .query_row("SELECT status, order_discount, order_id FROM carts WHERE id = ?1", [cart_id], |r| {
-                Ok((r.get(0)?, r.get(1)?, r.get(2)?))
-            })
+            .query_row(
+                "SELECT status, order_discount, order_id FROM carts WHERE id = ?1",
+                [cart_id],
+                |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+            )
             .optional()?
             .ok_or_else(|| Error::not_found("cart", cart_id))?;
         match (status.as_str(), order_id) {
             ("completed", Some(order_id)) => return load_receipt(&tx, &order_id),
-            ("voided", _) => return Err(Error::Refused("this cart was voided; start a new sale".into())),
+            ("voided", _) => {
+                return Err(Error::Refused(
+                    "this cart was voided; start a new sale".into(),
+                ))
+            }
             _ => {}
         }
-        let lines: Vec<PricedLine> = load_lines(&tx, cart_id)?.into_iter().map(|(_, l)| l).collect();
+        let lines: Vec<PricedLine> = load_lines(&tx, cart_id)?
+            .into_iter()
+            .map(|(_, l)| l)
+            .collect();
         let order_discount = parse_discount(order_discount);
         let receipt = commit_sale(
             &tx,
             &settings,
             &user,
             now,
-            SaleInput { key: cart_id, lines: &lines, order_discount: order_discount.as_ref(), tenders, customer_id: None },
+            SaleInput {
+                key: cart_id,
+                lines: &lines,
+                order_discount: order_discount.as_ref(),
+                tenders,
+                customer_id: None,
+            },
         )?;
         tx.execute(
             "UPDATE carts SET status = 'completed', order_id = ?1, updated_at = ?2 WHERE id = ?3",

@@ -1,7 +1,7 @@
 //! The catalog: products with SKU, optional barcode, prices, tax and category.
 
-use rusqlite::{params, OptionalExtension, Row};
 use chrono::NaiveDate;
+use rusqlite::{params, OptionalExtension, Row};
 use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 use std::str::FromStr;
@@ -75,13 +75,19 @@ pub(crate) const PRODUCT_FROM: &str = "products p LEFT JOIN stock_levels s ON s.
 
 pub(crate) fn dec_col(row: &Row, idx: usize) -> rusqlite::Result<Decimal> {
     let s: String = row.get(idx)?;
-    Decimal::from_str(&s).map_err(|e| rusqlite::Error::FromSqlConversionFailure(idx, rusqlite::types::Type::Text, Box::new(e)))
+    Decimal::from_str(&s).map_err(|e| {
+        rusqlite::Error::FromSqlConversionFailure(idx, rusqlite::types::Type::Text, Box::new(e))
+    })
 }
 
 pub(crate) fn opt_dec_col(row: &Row, idx: usize) -> rusqlite::Result<Option<Decimal>> {
     let s: Option<String> = row.get(idx)?;
-    s.map(|s| Decimal::from_str(&s).map_err(|e| rusqlite::Error::FromSqlConversionFailure(idx, rusqlite::types::Type::Text, Box::new(e))))
-        .transpose()
+    s.map(|s| {
+        Decimal::from_str(&s).map_err(|e| {
+            rusqlite::Error::FromSqlConversionFailure(idx, rusqlite::types::Type::Text, Box::new(e))
+        })
+    })
+    .transpose()
 }
 
 pub(crate) fn product_from_row(row: &Row) -> rusqlite::Result<Product> {
@@ -111,7 +117,10 @@ pub(crate) fn product_from_row_at(row: &Row, at: usize) -> rusqlite::Result<Prod
 /// A ceiling is a multiple of the base price, at least 1.
 fn check_ceiling(value: Decimal) -> Result<Decimal> {
     if value < Decimal::ONE {
-        return Err(Error::invalid("price ceiling", format!("{value} must be at least 1 (a multiple of the base price)")));
+        return Err(Error::invalid(
+            "price ceiling",
+            format!("{value} must be at least 1 (a multiple of the base price)"),
+        ));
     }
     Ok(value.normalize())
 }
@@ -122,13 +131,18 @@ fn validate_code(field: &str, value: &str) -> Result<String> {
         return Err(Error::invalid(field, "must not be empty"));
     }
     if v.len() > 64 || v.chars().any(|c| c.is_whitespace() || c.is_control()) {
-        return Err(Error::invalid(field, format!("{value:?} must be at most 64 characters with no spaces")));
+        return Err(Error::invalid(
+            field,
+            format!("{value:?} must be at most 64 characters with no spaces"),
+        ));
     }
     Ok(v.to_string())
 }
 
 fn clean_opt(value: Option<String>) -> Option<String> {
-    value.map(|v| v.trim().to_string()).filter(|v| !v.is_empty())
+    value
+        .map(|v| v.trim().to_string())
+        .filter(|v| !v.is_empty())
 }
 
 impl Store {
@@ -136,10 +150,19 @@ impl Store {
     pub(crate) fn check_amount(&self, field: &str, value: Decimal) -> Result<Decimal> {
         let c = &self.settings.currency;
         if value.normalize().scale() > c.minor_units {
-            return Err(Error::invalid(field, format!("{value} has more decimals than {} allows ({})", c.code, c.minor_units)));
+            return Err(Error::invalid(
+                field,
+                format!(
+                    "{value} has more decimals than {} allows ({})",
+                    c.code, c.minor_units
+                ),
+            ));
         }
         if value < Decimal::ZERO {
-            return Err(Error::invalid(field, format!("{value} must not be negative")));
+            return Err(Error::invalid(
+                field,
+                format!("{value} must not be negative"),
+            ));
         }
         Ok(c.round(value))
     }
@@ -156,13 +179,18 @@ impl Store {
         }
         let price = self.check_amount("price", new.price)?;
         let cost = new.cost.map(|c| self.check_amount("cost", c)).transpose()?;
-        let barcode = clean_opt(new.barcode).map(|b| validate_code("barcode", &b)).transpose()?;
+        let barcode = clean_opt(new.barcode)
+            .map(|b| validate_code("barcode", &b))
+            .transpose()?;
         let tax_rate = match new.tax_rate.or(self.settings.default_tax_rate) {
             Some(r) => self.check_rate(r)?,
             None => Decimal::ZERO,
         };
         let category = clean_opt(new.category);
-        let price_floor = new.price_floor.map(|f| self.check_amount("price floor", f)).transpose()?;
+        let price_floor = new
+            .price_floor
+            .map(|f| self.check_amount("price floor", f))
+            .transpose()?;
         let price_ceiling = new.price_ceiling.map(check_ceiling).transpose()?;
         if let Some(q) = new.stock {
             if q < 0 {
@@ -183,7 +211,10 @@ impl Store {
             return Err(if other == sku {
                 Error::Conflict(format!("SKU {sku} already exists"))
             } else {
-                Error::Conflict(format!("barcode {} already belongs to {other}", barcode.unwrap_or_default()))
+                Error::Conflict(format!(
+                    "barcode {} already belongs to {other}",
+                    barcode.unwrap_or_default()
+                ))
             });
         }
         tx.execute(
@@ -205,7 +236,17 @@ impl Store {
         )?;
         let id = tx.last_insert_rowid();
         if let Some(q) = new.stock.filter(|q| *q > 0) {
-            crate::inventory::insert_movement(&tx, id, MovementKind::Restock, q, Some("opening stock"), &user, &now, None, None)?;
+            crate::inventory::insert_movement(
+                &tx,
+                id,
+                MovementKind::Restock,
+                q,
+                Some("opening stock"),
+                &user,
+                &now,
+                None,
+                None,
+            )?;
         }
         tx.commit()?;
         self.product(&sku)
@@ -214,20 +255,32 @@ impl Store {
     pub fn update_product(&mut self, sku: &str, update: ProductUpdate) -> Result<Product> {
         let current = self.product(sku)?;
         let name = match update.name {
-            Some(n) if n.trim().is_empty() => return Err(Error::invalid("name", "must not be empty")),
+            Some(n) if n.trim().is_empty() => {
+                return Err(Error::invalid("name", "must not be empty"))
+            }
             Some(n) => n.trim().to_string(),
             None => current.name.clone(),
         };
-        let price = update.price.map(|p| self.check_amount("price", p)).transpose()?.unwrap_or(current.price);
+        let price = update
+            .price
+            .map(|p| self.check_amount("price", p))
+            .transpose()?
+            .unwrap_or(current.price);
         let cost = match update.cost {
             Some(c) => c.map(|c| self.check_amount("cost", c)).transpose()?,
             None => current.cost,
         };
         let barcode = match update.barcode {
-            Some(b) => clean_opt(b).map(|b| validate_code("barcode", &b)).transpose()?,
+            Some(b) => clean_opt(b)
+                .map(|b| validate_code("barcode", &b))
+                .transpose()?,
             None => current.barcode.clone(),
         };
-        let tax_rate = update.tax_rate.map(|r| self.check_rate(r)).transpose()?.unwrap_or(current.tax_rate);
+        let tax_rate = update
+            .tax_rate
+            .map(|r| self.check_rate(r))
+            .transpose()?
+            .unwrap_or(current.tax_rate);
         let category = match update.category {
             Some(c) => clean_opt(c),
             None => current.category.clone(),
@@ -246,10 +299,16 @@ impl Store {
         let tx = self.write_tx()?;
         if let Some(b) = &barcode {
             let other: Option<String> = tx
-                .query_row("SELECT sku FROM products WHERE barcode = ?1 AND id <> ?2", params![b, current.id], |r| r.get(0))
+                .query_row(
+                    "SELECT sku FROM products WHERE barcode = ?1 AND id <> ?2",
+                    params![b, current.id],
+                    |r| r.get(0),
+                )
                 .optional()?;
             if let Some(other) = other {
-                return Err(Error::Conflict(format!("barcode {b} already belongs to {other}")));
+                return Err(Error::Conflict(format!(
+                    "barcode {b} already belongs to {other}"
+                )));
             }
         }
         tx.execute(
@@ -278,7 +337,9 @@ impl Store {
     /// A product by SKU.
     pub fn product(&self, sku: &str) -> Result<Product> {
         self.conn
-            .prepare_cached(&format!("SELECT {PRODUCT_COLUMNS} FROM {PRODUCT_FROM} WHERE p.sku = ?1"))?
+            .prepare_cached(&format!(
+                "SELECT {PRODUCT_COLUMNS} FROM {PRODUCT_FROM} WHERE p.sku = ?1"
+            ))?
             .query_row([sku.trim()], product_from_row)
             .optional()?
             .ok_or_else(|| Error::UnknownProduct(sku.to_string()))
@@ -301,7 +362,15 @@ impl Store {
 
     /// Products, by SKU; `search` matches SKU, barcode, name or category.
     pub fn products(&self, search: Option<&str>, include_inactive: bool) -> Result<Vec<Product>> {
-        let pattern = search.map(|s| format!("%{}%", s.trim().replace('\\', "\\\\").replace('%', "\\%").replace('_', "\\_")));
+        let pattern = search.map(|s| {
+            format!(
+                "%{}%",
+                s.trim()
+                    .replace('\\', "\\\\")
+                    .replace('%', "\\%")
+                    .replace('_', "\\_")
+            )
+        });
         let mut stmt = self.conn.prepare_cached(&format!(
             "SELECT {PRODUCT_COLUMNS} FROM {PRODUCT_FROM}
              WHERE (?1 OR p.active = 1)

@@ -46,7 +46,10 @@ impl FromStr for TenderMethod {
         match s.trim().to_ascii_lowercase().as_str() {
             "cash" => Ok(TenderMethod::Cash),
             "card" => Ok(TenderMethod::Card),
-            _ => Err(Error::invalid("payment method", format!("{s:?} is neither cash nor card"))),
+            _ => Err(Error::invalid(
+                "payment method",
+                format!("{s:?} is neither cash nor card"),
+            )),
         }
     }
 }
@@ -65,12 +68,22 @@ impl Tender {
     pub fn parse(text: &str, currency: &Currency) -> Result<Tender> {
         let mut parts = text.splitn(3, ':');
         let method: TenderMethod = parts.next().unwrap_or_default().parse()?;
-        let amount = parts
-            .next()
-            .ok_or_else(|| Error::invalid("payment", format!("{text:?} needs an amount, e.g. cash:20.00")))?;
+        let amount = parts.next().ok_or_else(|| {
+            Error::invalid(
+                "payment",
+                format!("{text:?} needs an amount, e.g. cash:20.00"),
+            )
+        })?;
         let amount = currency.parse_positive("payment amount", amount)?;
-        let reference = parts.next().map(|r| r.trim().to_string()).filter(|r| !r.is_empty());
-        Ok(Tender { method, amount, reference })
+        let reference = parts
+            .next()
+            .map(|r| r.trim().to_string())
+            .filter(|r| !r.is_empty());
+        Ok(Tender {
+            method,
+            amount,
+            reference,
+        })
     }
 }
 
@@ -86,12 +99,18 @@ pub struct Settlement {
 pub fn settle(currency: &Currency, total: Decimal, tenders: &[Tender]) -> Result<Settlement> {
     for (i, t) in tenders.iter().enumerate() {
         if t.amount <= Decimal::ZERO {
-            return Err(Error::invalid(format!("payment {}", i + 1), format!("{} must be greater than zero", t.amount)));
+            return Err(Error::invalid(
+                format!("payment {}", i + 1),
+                format!("{} must be greater than zero", t.amount),
+            ));
         }
         if t.amount.normalize().scale() > currency.minor_units {
             return Err(Error::invalid(
                 format!("payment {}", i + 1),
-                format!("{} has more decimals than {} allows", t.amount, currency.code),
+                format!(
+                    "{} has more decimals than {} allows",
+                    t.amount, currency.code
+                ),
             ));
         }
     }
@@ -103,7 +122,11 @@ pub fn settle(currency: &Currency, total: Decimal, tenders: &[Tender]) -> Result
             due: currency.round(total - paid).to_string(),
         });
     }
-    let non_cash: Decimal = tenders.iter().filter(|t| t.method != TenderMethod::Cash).map(|t| t.amount).sum();
+    let non_cash: Decimal = tenders
+        .iter()
+        .filter(|t| t.method != TenderMethod::Cash)
+        .map(|t| t.amount)
+        .sum();
     if non_cash > total {
         return Err(Error::Refused(format!(
             "card payments of {} exceed the total of {}; change can only be given in cash",
@@ -111,7 +134,10 @@ pub fn settle(currency: &Currency, total: Decimal, tenders: &[Tender]) -> Result
             total
         )));
     }
-    Ok(Settlement { paid, change: currency.round(paid - total) })
+    Ok(Settlement {
+        paid,
+        change: currency.round(paid - total),
+    })
 }
 
 /// One line of a sale as the customer asked for it.
@@ -159,25 +185,40 @@ pub(crate) struct SaleInput<'a> {
 pub(crate) fn line_inputs(lines: &[PricedLine]) -> Vec<LineInput> {
     lines
         .iter()
-        .map(|l| LineInput { qty: l.qty, unit_price: l.unit_price, tax_rate: l.product.tax_rate, discount: l.discount.clone() })
+        .map(|l| LineInput {
+            qty: l.qty,
+            unit_price: l.unit_price,
+            tax_rate: l.product.tax_rate,
+            discount: l.discount.clone(),
+        })
         .collect()
 }
 
 /// Refuses lines that would take stock below zero (unless the store allows
 /// it). Quantities of the same product on several lines are added up.
-pub(crate) fn check_stock(conn: &Connection, settings: &Settings, lines: &[PricedLine]) -> Result<()> {
+pub(crate) fn check_stock(
+    conn: &Connection,
+    settings: &Settings,
+    lines: &[PricedLine],
+) -> Result<()> {
     if settings.allow_negative_stock {
         return Ok(());
     }
     let mut wanted: HashMap<i64, (i64, &str)> = HashMap::new();
     for l in lines {
-        let e = wanted.entry(l.product.id).or_insert((0, l.product.sku.as_str()));
+        let e = wanted
+            .entry(l.product.id)
+            .or_insert((0, l.product.sku.as_str()));
         e.0 += l.qty;
     }
     for (pid, (qty, sku)) in wanted {
         let have = on_hand(conn, pid)?;
         if have < qty {
-            return Err(Error::InsufficientStock { sku: sku.to_string(), on_hand: have, requested: qty });
+            return Err(Error::InsufficientStock {
+                sku: sku.to_string(),
+                on_hand: have,
+                requested: qty,
+            });
         }
     }
     Ok(())
@@ -217,7 +258,12 @@ pub(crate) fn commit_sale(
         }
     }
     let currency = &settings.currency;
-    let totals: Totals = compute(currency, settings.tax_mode, &line_inputs(sale.lines), sale.order_discount)?;
+    let totals: Totals = compute(
+        currency,
+        settings.tax_mode,
+        &line_inputs(sale.lines),
+        sale.order_discount,
+    )?;
     let settlement = settle(currency, totals.total, sale.tenders)?;
     check_stock(conn, settings, sale.lines)?;
 
@@ -265,11 +311,28 @@ pub(crate) fn commit_sale(
             t.tax.to_string(),
             t.total.to_string()
         ])?;
-        insert_movement(conn, l.product.id, MovementKind::Sale, -l.qty, None, user, &at, Some(&id), None)?;
+        insert_movement(
+            conn,
+            l.product.id,
+            MovementKind::Sale,
+            -l.qty,
+            None,
+            user,
+            &at,
+            Some(&id),
+            None,
+        )?;
     }
-    let mut tax_stmt = conn.prepare_cached("INSERT INTO order_taxes (order_id, rate, base, tax) VALUES (?1, ?2, ?3, ?4)")?;
+    let mut tax_stmt = conn.prepare_cached(
+        "INSERT INTO order_taxes (order_id, rate, base, tax) VALUES (?1, ?2, ?3, ?4)",
+    )?;
     for t in &totals.taxes {
-        tax_stmt.execute(params![id, t.rate.to_string(), t.base.to_string(), t.tax.to_string()])?;
+        tax_stmt.execute(params![
+            id,
+            t.rate.to_string(),
+            t.base.to_string(),
+            t.tax.to_string()
+        ])?;
     }
     let mut pay_stmt = conn.prepare_cached(
         "INSERT INTO payments (id, order_id, method, amount, reference, created_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
@@ -323,7 +386,11 @@ pub(crate) fn commit_sale(
         payments: sale
             .tenders
             .iter()
-            .map(|t| crate::orders::Payment { method: t.method, amount: currency.round(t.amount), reference: t.reference.clone() })
+            .map(|t| crate::orders::Payment {
+                method: t.method,
+                amount: currency.round(t.amount),
+                reference: t.reference.clone(),
+            })
             .collect(),
         paid: settlement.paid,
         change: settlement.change,
@@ -337,7 +404,10 @@ impl Store {
     /// Prices and completes a whole sale in one transaction (the CLI path).
     pub fn sell(&mut self, req: SaleRequest) -> Result<crate::orders::Receipt> {
         let now = self.now();
-        let key = req.key.clone().unwrap_or_else(|| uuid::Uuid::now_v7().to_string());
+        let key = req
+            .key
+            .clone()
+            .unwrap_or_else(|| uuid::Uuid::now_v7().to_string());
         if req.lines.is_empty() {
             return Err(Error::invalid("items", "a sale needs at least one item"));
         }
@@ -345,14 +415,23 @@ impl Store {
         let ctx = self.pricing_context()?;
         for (i, l) in req.lines.iter().enumerate() {
             if l.qty <= 0 {
-                return Err(Error::invalid(format!("item {} quantity", i + 1), format!("{} must be at least 1", l.qty)));
+                return Err(Error::invalid(
+                    format!("item {} quantity", i + 1),
+                    format!("{} must be at least 1", l.qty),
+                ));
             }
             if let Some(d) = &l.discount {
                 d.validate(&format!("item {} discount", i + 1))?;
             }
             let product = self.find_product(&l.code)?;
             let q = pricing::quote(&ctx, &product, now);
-            lines.push(PricedLine { product, qty: l.qty, unit_price: q.price, price_note: q.note, discount: l.discount.clone() });
+            lines.push(PricedLine {
+                product,
+                qty: l.qty,
+                unit_price: q.price,
+                price_note: q.note,
+                discount: l.discount.clone(),
+            });
         }
         if let Some(d) = &req.order_discount {
             d.validate("order discount")?;

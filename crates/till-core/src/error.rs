@@ -25,10 +25,18 @@ pub enum Error {
     Conflict(String),
 
     #[error("not enough stock for {sku}: {on_hand} on hand, {requested} requested")]
-    InsufficientStock { sku: String, on_hand: i64, requested: i64 },
+    InsufficientStock {
+        sku: String,
+        on_hand: i64,
+        requested: i64,
+    },
 
     #[error("payment short: total is {total}, tendered {paid}; {due} still due")]
-    PaymentShort { total: String, paid: String, due: String },
+    PaymentShort {
+        total: String,
+        paid: String,
+        due: String,
+    },
 
     #[error("{0}")]
     Refused(String),
@@ -39,7 +47,11 @@ pub enum Error {
     #[error(
         "the store {path} was written by a newer version of Till (schema version {found}, this version knows up to {known}); it was left untouched: update Till to open it"
     )]
-    StoreTooNew { path: PathBuf, found: i64, known: i64 },
+    StoreTooNew {
+        path: PathBuf,
+        found: i64,
+        known: i64,
+    },
 
     #[error("cannot use the store {path}: {reason}")]
     StoreUnusable { path: PathBuf, reason: String },
@@ -53,11 +65,17 @@ pub enum Error {
 
 impl Error {
     pub fn invalid(field: impl Into<String>, message: impl Into<String>) -> Error {
-        Error::Invalid { field: field.into(), message: message.into() }
+        Error::Invalid {
+            field: field.into(),
+            message: message.into(),
+        }
     }
 
     pub fn not_found(what: &'static str, id: impl Into<String>) -> Error {
-        Error::NotFound { what, id: id.into() }
+        Error::NotFound {
+            what,
+            id: id.into(),
+        }
     }
 
     /// A stable, machine-readable code for scripts and the UI.

@@ -105,27 +105,47 @@ pub(crate) fn insert_movement(
 
 pub(crate) fn on_hand(conn: &Connection, product_id: i64) -> Result<i64> {
     Ok(conn
-        .prepare_cached("SELECT COALESCE((SELECT on_hand FROM stock_levels WHERE product_id = ?1), 0)")?
+        .prepare_cached(
+            "SELECT COALESCE((SELECT on_hand FROM stock_levels WHERE product_id = ?1), 0)",
+        )?
         .query_row([product_id], |r| r.get(0))?)
 }
 
 impl Store {
     pub fn stock(&self, sku: &str) -> Result<StockLevel> {
         let p = self.product(sku)?;
-        Ok(StockLevel { sku: p.sku, on_hand: p.on_hand })
+        Ok(StockLevel {
+            sku: p.sku,
+            on_hand: p.on_hand,
+        })
     }
 
     /// A manual stock change (restock, count, damage, correction) of `by`
     /// units, which may be negative. Sales and refunds move stock themselves.
-    pub fn adjust_stock(&mut self, sku: &str, by: i64, kind: MovementKind, reason: Option<&str>) -> Result<StockLevel> {
+    pub fn adjust_stock(
+        &mut self,
+        sku: &str,
+        by: i64,
+        kind: MovementKind,
+        reason: Option<&str>,
+    ) -> Result<StockLevel> {
         if matches!(kind, MovementKind::Sale | MovementKind::Refund) {
-            return Err(Error::invalid("reason", "sales and refunds move stock through checkout, not by adjustment"));
+            return Err(Error::invalid(
+                "reason",
+                "sales and refunds move stock through checkout, not by adjustment",
+            ));
         }
         if by == 0 {
-            return Err(Error::invalid("quantity", "an adjustment of 0 changes nothing"));
+            return Err(Error::invalid(
+                "quantity",
+                "an adjustment of 0 changes nothing",
+            ));
         }
         if kind == MovementKind::Restock && by < 0 {
-            return Err(Error::invalid("quantity", "a restock adds stock; use damage or correction to remove it"));
+            return Err(Error::invalid(
+                "quantity",
+                "a restock adds stock; use damage or correction to remove it",
+            ));
         }
         let product = self.product(sku)?;
         let allow_negative = self.settings.allow_negative_stock;
@@ -133,12 +153,28 @@ impl Store {
         let user = self.user().to_string();
         let tx = self.write_tx()?;
         let before = on_hand(&tx, product.id)?;
-        let after = before.checked_add(by).ok_or_else(|| Error::invalid("quantity", format!("{by} is out of range")))?;
+        let after = before
+            .checked_add(by)
+            .ok_or_else(|| Error::invalid("quantity", format!("{by} is out of range")))?;
         if after < 0 && !allow_negative {
-            return Err(Error::InsufficientStock { sku: product.sku, on_hand: before, requested: -by });
+            return Err(Error::InsufficientStock {
+                sku: product.sku,
+                on_hand: before,
+                requested: -by,
+            });
         }
         let reason = reason.map(str::trim).filter(|r| !r.is_empty());
-        insert_movement(&tx, product.id, kind, by, reason, &user, &ts(now), None, None)?;
+        insert_movement(
+            &tx,
+            product.id,
+            kind,
+            by,
+            reason,
+            &user,
+            &ts(now),
+            None,
+            None,
+        )?;
         outbox::push(
             &tx,
             "stock.adjusted",
@@ -149,7 +185,10 @@ impl Store {
             }),
         )?;
         tx.commit()?;
-        Ok(StockLevel { sku: product.sku, on_hand: after })
+        Ok(StockLevel {
+            sku: product.sku,
+            on_hand: after,
+        })
     }
 
     /// A product's ledger, oldest first.

@@ -22,19 +22,29 @@ impl Currency {
     pub fn from_code(code: &str) -> Result<Currency> {
         let upper = code.trim().to_ascii_uppercase();
         let iso = iso_currency::Currency::from_code(&upper).ok_or_else(|| {
-            Error::invalid("currency", format!("{code:?} is not an ISO 4217 currency code"))
+            Error::invalid(
+                "currency",
+                format!("{code:?} is not an ISO 4217 currency code"),
+            )
         })?;
         // Funds and precious metals have no minor unit; a shop does not sell in them.
         let minor = iso.exponent().ok_or_else(|| {
-            Error::invalid("currency", format!("{upper} has no minor unit and cannot be used for sales"))
+            Error::invalid(
+                "currency",
+                format!("{upper} has no minor unit and cannot be used for sales"),
+            )
         })?;
-        Ok(Currency { code: upper, minor_units: u32::from(minor) })
+        Ok(Currency {
+            code: upper,
+            minor_units: u32::from(minor),
+        })
     }
 
     /// Rounds half away from zero to the minor unit and fixes the scale, so
     /// that `57.5` prints as `57.50` in EUR.
     pub fn round(&self, amount: Decimal) -> Decimal {
-        let mut r = amount.round_dp_with_strategy(self.minor_units, RoundingStrategy::MidpointAwayFromZero);
+        let mut r =
+            amount.round_dp_with_strategy(self.minor_units, RoundingStrategy::MidpointAwayFromZero);
         r.rescale(self.minor_units);
         r
     }
@@ -46,7 +56,10 @@ impl Currency {
         if value.scale() > self.minor_units && value.normalize().scale() > self.minor_units {
             return Err(Error::invalid(
                 field,
-                format!("{text:?} has more decimals than {} allows ({})", self.code, self.minor_units),
+                format!(
+                    "{text:?} has more decimals than {} allows ({})",
+                    self.code, self.minor_units
+                ),
             ));
         }
         Ok(self.round(value))
@@ -56,7 +69,10 @@ impl Currency {
     pub fn parse_non_negative(&self, field: &str, text: &str) -> Result<Decimal> {
         let v = self.parse_amount(field, text)?;
         if v.is_sign_negative() && !v.is_zero() {
-            return Err(Error::invalid(field, format!("{text:?} must not be negative")));
+            return Err(Error::invalid(
+                field,
+                format!("{text:?} must not be negative"),
+            ));
         }
         Ok(v)
     }
@@ -65,7 +81,10 @@ impl Currency {
     pub fn parse_positive(&self, field: &str, text: &str) -> Result<Decimal> {
         let v = self.parse_amount(field, text)?;
         if v <= Decimal::ZERO {
-            return Err(Error::invalid(field, format!("{text:?} must be greater than zero")));
+            return Err(Error::invalid(
+                field,
+                format!("{text:?} must be greater than zero"),
+            ));
         }
         Ok(v)
     }
@@ -89,7 +108,10 @@ impl Currency {
 /// parser would accept but a till should not.
 pub fn parse_decimal(field: &str, text: &str) -> Result<Decimal> {
     let t = text.trim();
-    let body = t.strip_prefix('-').or_else(|| t.strip_prefix('+')).unwrap_or(t);
+    let body = t
+        .strip_prefix('-')
+        .or_else(|| t.strip_prefix('+'))
+        .unwrap_or(t);
     let plain = !body.is_empty()
         && body.chars().all(|c| c.is_ascii_digit() || c == '.')
         && body.chars().filter(|&c| c == '.').count() <= 1
@@ -97,7 +119,8 @@ pub fn parse_decimal(field: &str, text: &str) -> Result<Decimal> {
     if !plain {
         return Err(Error::invalid(field, format!("{text:?} is not a number")));
     }
-    Decimal::from_str(t).map_err(|_| Error::invalid(field, format!("{text:?} is not a number Till can hold")))
+    Decimal::from_str(t)
+        .map_err(|_| Error::invalid(field, format!("{text:?} is not a number Till can hold")))
 }
 
 /// Splits `total` into parts proportional to `weights`, exactly: the parts
@@ -106,7 +129,10 @@ pub fn parse_decimal(field: &str, text: &str) -> Result<Decimal> {
 /// and a per-rate tax over the lines that carry that rate.
 pub fn allocate(currency: &Currency, total: Decimal, weights: &[Decimal]) -> Vec<Decimal> {
     let total_minor = currency.to_minor(total);
-    let w: Vec<i128> = weights.iter().map(|w| currency.to_minor(*w).max(0)).collect();
+    let w: Vec<i128> = weights
+        .iter()
+        .map(|w| currency.to_minor(*w).max(0))
+        .collect();
     let sum: i128 = w.iter().sum();
     if weights.is_empty() {
         return Vec::new();
@@ -118,8 +144,11 @@ pub fn allocate(currency: &Currency, total: Decimal, weights: &[Decimal]) -> Vec
         return parts.into_iter().map(|p| currency.round(p)).collect();
     }
     let mut parts: Vec<i128> = w.iter().map(|wi| total_minor * wi / sum).collect();
-    let mut remainders: Vec<(i128, usize)> =
-        w.iter().enumerate().map(|(i, wi)| ((total_minor * wi % sum).abs(), i)).collect();
+    let mut remainders: Vec<(i128, usize)> = w
+        .iter()
+        .enumerate()
+        .map(|(i, wi)| ((total_minor * wi % sum).abs(), i))
+        .collect();
     let mut left = total_minor - parts.iter().sum::<i128>();
     remainders.sort_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(&b.1)));
     let step = if left >= 0 { 1 } else { -1 };
@@ -153,8 +182,14 @@ mod tests {
 
     #[test]
     fn parses_amounts_strictly() {
-        assert_eq!(eur().parse_amount("price", "4.5").unwrap().to_string(), "4.50");
-        assert_eq!(eur().parse_amount("price", "4.500").unwrap().to_string(), "4.50");
+        assert_eq!(
+            eur().parse_amount("price", "4.5").unwrap().to_string(),
+            "4.50"
+        );
+        assert_eq!(
+            eur().parse_amount("price", "4.500").unwrap().to_string(),
+            "4.50"
+        );
         assert!(eur().parse_amount("price", "4.555").is_err());
         assert!(eur().parse_amount("price", "1e3").is_err());
         assert!(eur().parse_amount("price", "abc").is_err());

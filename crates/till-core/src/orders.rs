@@ -174,16 +174,28 @@ pub(crate) fn load_receipt(conn: &Connection, id: &str) -> Result<Receipt> {
         .collect::<rusqlite::Result<Vec<_>>>()?;
     let taxes = conn
         .prepare_cached("SELECT rate, base, tax FROM order_taxes WHERE order_id = ?1")?
-        .query_map([id], |r| Ok(TaxLine { rate: dec_col(r, 0)?, base: dec_col(r, 1)?, tax: dec_col(r, 2)? }))?
+        .query_map([id], |r| {
+            Ok(TaxLine {
+                rate: dec_col(r, 0)?,
+                base: dec_col(r, 1)?,
+                tax: dec_col(r, 2)?,
+            })
+        })?
         .collect::<rusqlite::Result<Vec<_>>>()?;
     let mut taxes = taxes;
     taxes.sort_by(|a, b| a.rate.cmp(&b.rate));
     let payments = conn
-        .prepare_cached("SELECT method, amount, reference FROM payments WHERE order_id = ?1 ORDER BY rowid")?
+        .prepare_cached(
+            "SELECT method, amount, reference FROM payments WHERE order_id = ?1 ORDER BY rowid",
+        )?
         .query_map([id], |r| {
             let m: String = r.get(0)?;
             Ok(Payment {
-                method: if m == "card" { TenderMethod::Card } else { TenderMethod::Cash },
+                method: if m == "card" {
+                    TenderMethod::Card
+                } else {
+                    TenderMethod::Cash
+                },
                 amount: dec_col(r, 1)?,
                 reference: r.get(2)?,
             })
@@ -193,7 +205,10 @@ pub(crate) fn load_receipt(conn: &Connection, id: &str) -> Result<Receipt> {
         .prepare_cached("SELECT id FROM refunds WHERE order_id = ?1 ORDER BY created_at, id")?
         .query_map([id], |r| r.get::<_, String>(0))?
         .collect::<rusqlite::Result<Vec<_>>>()?;
-    let refunds = refund_ids.iter().map(|rid| load_refund(conn, rid)).collect::<Result<Vec<_>>>()?;
+    let refunds = refund_ids
+        .iter()
+        .map(|rid| load_refund(conn, rid))
+        .collect::<Result<Vec<_>>>()?;
     let (id, number, created_at, cashier, customer_id, currency, tax_mode, m) = head;
     Ok(Receipt {
         status: status_of(&lines).to_string(),
@@ -234,7 +249,13 @@ fn load_refund(conn: &Connection, id: &str) -> Result<Refund> {
              WHERE rl.refund_id = ?1 ORDER BY rl.line_no",
         )?
         .query_map(params![id, order_id], |r| {
-            Ok(RefundLine { line_no: r.get(0)?, sku: r.get(1)?, qty: r.get(2)?, amount: dec_col(r, 3)?, tax: dec_col(r, 4)? })
+            Ok(RefundLine {
+                line_no: r.get(0)?,
+                sku: r.get(1)?,
+                qty: r.get(2)?,
+                amount: dec_col(r, 3)?,
+                tax: dec_col(r, 4)?,
+            })
         })?
         .collect::<rusqlite::Result<Vec<_>>>()?;
     Ok(Refund {
@@ -244,7 +265,11 @@ fn load_refund(conn: &Connection, id: &str) -> Result<Refund> {
         lines,
         amount,
         tax,
-        method: if method == "card" { TenderMethod::Card } else { TenderMethod::Cash },
+        method: if method == "card" {
+            TenderMethod::Card
+        } else {
+            TenderMethod::Cash
+        },
         created_at,
     })
 }
@@ -274,7 +299,11 @@ impl Store {
         let key = id_or_number.trim();
         let id: Option<String> = self
             .conn
-            .query_row("SELECT id FROM orders WHERE id = ?1 OR number = ?1", [key], |r| r.get(0))
+            .query_row(
+                "SELECT id FROM orders WHERE id = ?1 OR number = ?1",
+                [key],
+                |r| r.get(0),
+            )
             .optional()?;
         match id {
             Some(id) => load_receipt(&self.conn, &id),
@@ -283,7 +312,12 @@ impl Store {
     }
 
     /// Orders created in [from, to), oldest first.
-    pub fn orders(&self, from: Option<DateTime<Utc>>, to: Option<DateTime<Utc>>, limit: Option<i64>) -> Result<Vec<OrderSummary>> {
+    pub fn orders(
+        &self,
+        from: Option<DateTime<Utc>>,
+        to: Option<DateTime<Utc>>,
+        limit: Option<i64>,
+    ) -> Result<Vec<OrderSummary>> {
         if let Some(l) = limit {
             if l <= 0 {
                 return Err(Error::invalid("limit", format!("{l} must be at least 1")));
@@ -299,30 +333,33 @@ impl Store {
              ORDER BY o.created_at, o.rowid LIMIT ?3",
         )?;
         let currency = self.settings.currency.clone();
-        let rows = stmt.query_map(params![from.map(ts), to.map(ts), limit.unwrap_or(-1)], |r| {
-            let items: i64 = r.get(4)?;
-            let left: i64 = r.get(5)?;
-            let refunds: Option<String> = r.get(6)?;
-            let refunded: Decimal = refunds
-                .unwrap_or_default()
-                .split_whitespace()
-                .filter_map(|a| a.parse::<Decimal>().ok())
-                .sum();
-            Ok(OrderSummary {
-                id: r.get(0)?,
-                number: r.get(1)?,
-                created_at: r.get(2)?,
-                total: dec_col(r, 3)?,
-                items,
-                refunded: currency.round(refunded),
-                status: match left {
-                    l if l == items => "completed",
-                    0 => "refunded",
-                    _ => "partially_refunded",
-                }
-                .to_string(),
-            })
-        })?;
+        let rows = stmt.query_map(
+            params![from.map(ts), to.map(ts), limit.unwrap_or(-1)],
+            |r| {
+                let items: i64 = r.get(4)?;
+                let left: i64 = r.get(5)?;
+                let refunds: Option<String> = r.get(6)?;
+                let refunded: Decimal = refunds
+                    .unwrap_or_default()
+                    .split_whitespace()
+                    .filter_map(|a| a.parse::<Decimal>().ok())
+                    .sum();
+                Ok(OrderSummary {
+                    id: r.get(0)?,
+                    number: r.get(1)?,
+                    created_at: r.get(2)?,
+                    total: dec_col(r, 3)?,
+                    items,
+                    refunded: currency.round(refunded),
+                    status: match left {
+                        l if l == items => "completed",
+                        0 => "refunded",
+                        _ => "partially_refunded",
+                    }
+                    .to_string(),
+                })
+            },
+        )?;
         Ok(rows.collect::<rusqlite::Result<Vec<_>>>()?)
     }
 
@@ -331,7 +368,10 @@ impl Store {
     /// the order was paid by card only, else in cash.
     pub fn refund(&mut self, req: RefundRequest) -> Result<Refund> {
         let order = self.order(&req.order)?;
-        let key = req.key.clone().unwrap_or_else(|| uuid::Uuid::now_v7().to_string());
+        let key = req
+            .key
+            .clone()
+            .unwrap_or_else(|| uuid::Uuid::now_v7().to_string());
         let currency = self.settings.currency.clone();
         // Work out what each line gives back.
         let mut remaining: Vec<i64> = order.lines.iter().map(|l| l.qty - l.refunded_qty).collect();
@@ -339,7 +379,10 @@ impl Store {
         match &req.items {
             None => {
                 if remaining.iter().all(|r| *r == 0) {
-                    return Err(Error::Refused(format!("order {} is already fully refunded", order.number)));
+                    return Err(Error::Refused(format!(
+                        "order {} is already fully refunded",
+                        order.number
+                    )));
                 }
                 take.clone_from(&remaining);
             }
@@ -349,12 +392,23 @@ impl Store {
                 }
                 for (code, qty) in items {
                     if *qty <= 0 {
-                        return Err(Error::invalid(format!("refund quantity for {code}"), format!("{qty} must be at least 1")));
+                        return Err(Error::invalid(
+                            format!("refund quantity for {code}"),
+                            format!("{qty} must be at least 1"),
+                        ));
                     }
                     let product = self.find_product(code)?;
-                    let sold: i64 = order.lines.iter().filter(|l| l.sku == product.sku).map(|l| l.qty).sum();
+                    let sold: i64 = order
+                        .lines
+                        .iter()
+                        .filter(|l| l.sku == product.sku)
+                        .map(|l| l.qty)
+                        .sum();
                     if sold == 0 {
-                        return Err(Error::invalid("items", format!("order {} has no {}", order.number, product.sku)));
+                        return Err(Error::invalid(
+                            "items",
+                            format!("order {} has no {}", order.number, product.sku),
+                        ));
                     }
                     let available: i64 = order
                         .lines
@@ -381,14 +435,26 @@ impl Store {
                 }
             }
         }
-        let method =
-            if order.payments.iter().all(|p| p.method == TenderMethod::Card) { TenderMethod::Card } else { TenderMethod::Cash };
+        let method = if order
+            .payments
+            .iter()
+            .all(|p| p.method == TenderMethod::Card)
+        {
+            TenderMethod::Card
+        } else {
+            TenderMethod::Cash
+        };
         let now = self.now();
         let at = ts(now);
         let user = self.user().to_string();
         let tx = self.write_tx()?;
-        if let Some(existing) =
-            tx.query_row("SELECT id FROM refunds WHERE idempotency_key = ?1", [&key], |r| r.get::<_, String>(0)).optional()?
+        if let Some(existing) = tx
+            .query_row(
+                "SELECT id FROM refunds WHERE idempotency_key = ?1",
+                [&key],
+                |r| r.get::<_, String>(0),
+            )
+            .optional()?
         {
             drop(tx);
             return load_refund(&self.conn, &existing);
@@ -418,7 +484,13 @@ impl Store {
             }
             let amount = share(&currency, l.charged, l.qty, refunded, k);
             let tax = share(&currency, l.tax, l.qty, refunded, k);
-            lines.push(RefundLine { line_no: l.line_no, sku: l.sku.clone(), qty: k, amount, tax });
+            lines.push(RefundLine {
+                line_no: l.line_no,
+                sku: l.sku.clone(),
+                qty: k,
+                amount,
+                tax,
+            });
             products.push(product_id);
         }
         let amount = currency.round(lines.iter().map(|l| l.amount).sum());
@@ -429,12 +501,28 @@ impl Store {
         )?;
         let mut stmt = tx.prepare_cached("INSERT INTO refund_lines (refund_id, line_no, qty, amount, tax) VALUES (?1, ?2, ?3, ?4, ?5)")?;
         for (l, product_id) in lines.iter().zip(&products) {
-            stmt.execute(params![refund_id, l.line_no, l.qty, l.amount.to_string(), l.tax.to_string()])?;
+            stmt.execute(params![
+                refund_id,
+                l.line_no,
+                l.qty,
+                l.amount.to_string(),
+                l.tax.to_string()
+            ])?;
             tx.execute(
                 "UPDATE order_lines SET refunded_qty = refunded_qty + ?1 WHERE order_id = ?2 AND line_no = ?3",
                 params![l.qty, order.id, l.line_no],
             )?;
-            insert_movement(&tx, *product_id, MovementKind::Refund, l.qty, None, &user, &at, Some(&order.id), Some(&refund_id))?;
+            insert_movement(
+                &tx,
+                *product_id,
+                MovementKind::Refund,
+                l.qty,
+                None,
+                &user,
+                &at,
+                Some(&order.id),
+                Some(&refund_id),
+            )?;
         }
         drop(stmt);
         let refund = load_refund(&tx, &refund_id)?;

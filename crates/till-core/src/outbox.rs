@@ -49,9 +49,21 @@ pub struct SyncStatus {
 }
 
 /// Appends an event inside the caller's transaction.
-pub(crate) fn push(conn: &Connection, kind: &str, at: DateTime<Utc>, payload: serde_json::Value) -> Result<()> {
-    conn.prepare_cached("INSERT INTO outbox (id, type, occurred_at, payload) VALUES (?1, ?2, ?3, ?4)")?
-        .execute(params![uuid::Uuid::now_v7().to_string(), kind, ts(at), payload.to_string()])?;
+pub(crate) fn push(
+    conn: &Connection,
+    kind: &str,
+    at: DateTime<Utc>,
+    payload: serde_json::Value,
+) -> Result<()> {
+    conn.prepare_cached(
+        "INSERT INTO outbox (id, type, occurred_at, payload) VALUES (?1, ?2, ?3, ?4)",
+    )?
+    .execute(params![
+        uuid::Uuid::now_v7().to_string(),
+        kind,
+        ts(at),
+        payload.to_string()
+    ])?;
     Ok(())
 }
 
@@ -79,12 +91,20 @@ impl Store {
     }
 
     pub fn pending_event_count(&self) -> Result<i64> {
-        Ok(self.conn.query_row(&format!("SELECT COUNT(*) FROM outbox WHERE {PENDING}"), [], |r| r.get(0))?)
+        Ok(self.conn.query_row(
+            &format!("SELECT COUNT(*) FROM outbox WHERE {PENDING}"),
+            [],
+            |r| r.get(0),
+        )?)
     }
 
     /// Records the upstream's answer to one batch, in one transaction:
     /// accepted events are sent, rejected ones become dead letters.
-    pub fn record_delivery(&mut self, accepted: &[String], rejected: &[(String, String)]) -> Result<()> {
+    pub fn record_delivery(
+        &mut self,
+        accepted: &[String],
+        rejected: &[(String, String)],
+    ) -> Result<()> {
         let now = ts(self.now());
         let tx = self.write_tx()?;
         {
@@ -135,7 +155,10 @@ impl Store {
     pub fn retry_dead_letter(&mut self, id: &str) -> Result<()> {
         self.dead_letter_exists(id)?;
         let tx = self.write_tx()?;
-        tx.execute("UPDATE outbox SET dead_at = NULL, dead_reason = NULL WHERE id = ?1", [id])?;
+        tx.execute(
+            "UPDATE outbox SET dead_at = NULL, dead_reason = NULL WHERE id = ?1",
+            [id],
+        )?;
         tx.commit()?;
         Ok(())
     }
@@ -146,13 +169,21 @@ impl Store {
         self.dead_letter_exists(id)?;
         let now = ts(self.now());
         let tx = self.write_tx()?;
-        tx.execute("UPDATE outbox SET discarded_at = ?1 WHERE id = ?2", params![now, id])?;
+        tx.execute(
+            "UPDATE outbox SET discarded_at = ?1 WHERE id = ?2",
+            params![now, id],
+        )?;
         tx.commit()?;
         Ok(())
     }
 
     fn sync_get(&self, key: &str) -> Result<Option<String>> {
-        Ok(self.conn.query_row("SELECT value FROM sync_state WHERE key = ?1", [key], |r| r.get(0)).optional()?)
+        Ok(self
+            .conn
+            .query_row("SELECT value FROM sync_state WHERE key = ?1", [key], |r| {
+                r.get(0)
+            })
+            .optional()?)
     }
 
     /// Sets (or with `None` clears) sync status fields in one transaction.

@@ -42,7 +42,10 @@ impl Default for Settings {
             store_id: uuid::Uuid::now_v7().to_string(),
             device_id: uuid::Uuid::now_v7().to_string(),
             device_prefix: random_prefix(),
-            currency: Currency { code: "EUR".into(), minor_units: 2 },
+            currency: Currency {
+                code: "EUR".into(),
+                minor_units: 2,
+            },
             tax_mode: TaxMode::Exclusive,
             default_tax_rate: None,
             allow_negative_stock: false,
@@ -55,42 +58,59 @@ impl Default for Settings {
 
 /// The machine's time zone, or UTC when it cannot be told.
 pub fn local_time_zone() -> String {
-    iana_time_zone::get_timezone().ok().filter(|tz| tz.parse::<chrono_tz::Tz>().is_ok()).unwrap_or_else(|| "UTC".into())
+    iana_time_zone::get_timezone()
+        .ok()
+        .filter(|tz| tz.parse::<chrono_tz::Tz>().is_ok())
+        .unwrap_or_else(|| "UTC".into())
 }
 
 /// Checks an IANA time zone name ("Europe/Paris").
 pub fn parse_time_zone(name: &str) -> Result<chrono_tz::Tz> {
-    name.trim()
-        .parse::<chrono_tz::Tz>()
-        .map_err(|_| Error::invalid("time zone", format!("{name:?} is not an IANA time zone such as Europe/Paris")))
+    name.trim().parse::<chrono_tz::Tz>().map_err(|_| {
+        Error::invalid(
+            "time zone",
+            format!("{name:?} is not an IANA time zone such as Europe/Paris"),
+        )
+    })
 }
 
 /// Four characters from an alphabet without look-alikes (no 0/O, 1/I/L).
 fn random_prefix() -> String {
     const ALPHABET: &[u8] = b"ABCDEFGHJKMNPQRSTUVWXYZ23456789";
     let mut rng = rand::rng();
-    (0..4).map(|_| ALPHABET[rng.random_range(0..ALPHABET.len())] as char).collect()
+    (0..4)
+        .map(|_| ALPHABET[rng.random_range(0..ALPHABET.len())] as char)
+        .collect()
 }
 
 impl Settings {
     pub(crate) fn load(conn: &Connection) -> Result<Settings> {
         let get = |key: &str| -> Result<Option<String>> {
-            Ok(conn.query_row("SELECT value FROM settings WHERE key = ?1", [key], |r| r.get(0)).optional()?)
+            Ok(conn
+                .query_row("SELECT value FROM settings WHERE key = ?1", [key], |r| {
+                    r.get(0)
+                })
+                .optional()?)
         };
         let need = |key: &str| -> Result<String> {
             get(key)?.ok_or_else(|| Error::Internal(format!("store setting {key} is missing")))
         };
-        let minor: u32 = need("currency_minor_units")?
-            .parse()
-            .map_err(|_| Error::Internal("store setting currency_minor_units is not a number".into()))?;
+        let minor: u32 = need("currency_minor_units")?.parse().map_err(|_| {
+            Error::Internal("store setting currency_minor_units is not a number".into())
+        })?;
         Ok(Settings {
             store_name: need("store_name")?,
             store_id: need("store_id")?,
             device_id: need("device_id")?,
             device_prefix: need("device_prefix")?,
-            currency: Currency { code: need("currency_code")?, minor_units: minor },
+            currency: Currency {
+                code: need("currency_code")?,
+                minor_units: minor,
+            },
             tax_mode: need("tax_mode")?.parse()?,
-            default_tax_rate: get("default_tax_rate")?.map(|r| parse_rate(&r)).transpose()?,
+            default_tax_rate: get("default_tax_rate")?
+                .map(|r| parse_rate(&r))
+                .transpose()?,
             allow_negative_stock: need("allow_negative_stock")? == "true",
             // Settings added by later schema versions have defaults, so a
             // store created before them opens as it was.
@@ -116,13 +136,25 @@ impl Settings {
         put("device_id", Some(self.device_id.clone()))?;
         put("device_prefix", Some(self.device_prefix.clone()))?;
         put("currency_code", Some(self.currency.code.clone()))?;
-        put("currency_minor_units", Some(self.currency.minor_units.to_string()))?;
+        put(
+            "currency_minor_units",
+            Some(self.currency.minor_units.to_string()),
+        )?;
         put("tax_mode", Some(self.tax_mode.to_string()))?;
-        put("default_tax_rate", self.default_tax_rate.map(|r| r.normalize().to_string()))?;
-        put("allow_negative_stock", Some(self.allow_negative_stock.to_string()))?;
+        put(
+            "default_tax_rate",
+            self.default_tax_rate.map(|r| r.normalize().to_string()),
+        )?;
+        put(
+            "allow_negative_stock",
+            Some(self.allow_negative_stock.to_string()),
+        )?;
         put("time_zone", Some(self.time_zone.clone()))?;
         put("floor_at_cost", Some(self.floor_at_cost.to_string()))?;
-        put("price_ceiling", self.price_ceiling.map(|c| c.normalize().to_string()))?;
+        put(
+            "price_ceiling",
+            self.price_ceiling.map(|c| c.normalize().to_string()),
+        )?;
         Ok(())
     }
 }
@@ -170,7 +202,10 @@ impl crate::Store {
         if let Some(c) = update.price_ceiling {
             if let Some(v) = c {
                 if v < Decimal::ONE {
-                    return Err(Error::invalid("price ceiling", format!("{v} must be at least 1 (a multiple of the base price)")));
+                    return Err(Error::invalid(
+                        "price ceiling",
+                        format!("{v} must be at least 1 (a multiple of the base price)"),
+                    ));
                 }
             }
             next.price_ceiling = c.map(|v| v.normalize());

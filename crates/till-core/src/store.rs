@@ -16,9 +16,18 @@ use crate::settings::Settings;
 /// The schema migrations, in order, embedded in the binary. Index + 1 is the
 /// schema version stored in SQLite's `user_version`.
 pub const MIGRATIONS: &[(&str, &str)] = &[
-    ("0001_init.sql", include_str!("../../../migrations/0001_init.sql")),
-    ("0002_pricing.sql", include_str!("../../../migrations/0002_pricing.sql")),
-    ("0003_sync.sql", include_str!("../../../migrations/0003_sync.sql")),
+    (
+        "0001_init.sql",
+        include_str!("../../../migrations/0001_init.sql"),
+    ),
+    (
+        "0002_pricing.sql",
+        include_str!("../../../migrations/0002_pricing.sql"),
+    ),
+    (
+        "0003_sync.sql",
+        include_str!("../../../migrations/0003_sync.sql"),
+    ),
 ];
 
 /// Newest schema version this build knows.
@@ -47,6 +56,11 @@ impl Clock {
     }
 }
 
+/// A new id: UUID v7, time-ordered, unique without coordination.
+pub fn new_id() -> String {
+    uuid::Uuid::now_v7().to_string()
+}
+
 /// Formats a time the way the store keeps it: RFC 3339, UTC, milliseconds.
 pub fn ts(t: DateTime<Utc>) -> String {
     t.to_rfc3339_opts(SecondsFormat::Millis, true)
@@ -56,7 +70,12 @@ pub fn ts(t: DateTime<Utc>) -> String {
 pub fn parse_ts(field: &str, text: &str) -> Result<DateTime<Utc>> {
     DateTime::parse_from_rfc3339(text.trim())
         .map(|t| t.with_timezone(&Utc))
-        .map_err(|e| Error::invalid(field, format!("{text:?} is not an RFC 3339 time ({e}); example: 2026-11-25T17:00:00Z")))
+        .map_err(|e| {
+            Error::invalid(
+                field,
+                format!("{text:?} is not an RFC 3339 time ({e}); example: 2026-11-25T17:00:00Z"),
+            )
+        })
 }
 
 /// An open shop store.
@@ -70,7 +89,9 @@ pub struct Store {
 
 impl std::fmt::Debug for Store {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("Store").field("path", &self.path).finish_non_exhaustive()
+        f.debug_struct("Store")
+            .field("path", &self.path)
+            .finish_non_exhaustive()
     }
 }
 
@@ -83,13 +104,23 @@ impl Store {
         }
         let found = read_schema_version(&path)?;
         if found > schema_version() {
-            return Err(Error::StoreTooNew { path, found, known: schema_version() });
+            return Err(Error::StoreTooNew {
+                path,
+                found,
+                known: schema_version(),
+            });
         }
         if found == 0 {
             return Err(Error::NoStore(path));
         }
         let conn = connect(&path)?;
-        let mut store = Store { conn, path, clock: Clock::System, user: default_user(), settings: Settings::default() };
+        let mut store = Store {
+            conn,
+            path,
+            clock: Clock::System,
+            user: default_user(),
+            settings: Settings::default(),
+        };
         store.migrate()?;
         store.settings = Settings::load(&store.conn)?;
         Ok(store)
@@ -98,10 +129,17 @@ impl Store {
     /// Creates a new, empty store. Refuses to touch an existing store.
     pub fn create(path: impl AsRef<Path>, settings: Settings) -> Result<Store> {
         let path = path.as_ref().to_path_buf();
-        if path.exists() && std::fs::metadata(&path).map(|m| m.len() > 0).unwrap_or(false) {
+        if path.exists()
+            && std::fs::metadata(&path)
+                .map(|m| m.len() > 0)
+                .unwrap_or(false)
+        {
             let version = read_schema_version(&path)?;
             if version > 0 {
-                return Err(Error::Conflict(format!("a Till store already exists at {}", path.display())));
+                return Err(Error::Conflict(format!(
+                    "a Till store already exists at {}",
+                    path.display()
+                )));
             }
         }
         if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
@@ -111,9 +149,17 @@ impl Store {
             })?;
         }
         let conn = connect(&path)?;
-        let mut store = Store { conn, path, clock: Clock::System, user: default_user(), settings: settings.clone() };
+        let mut store = Store {
+            conn,
+            path,
+            clock: Clock::System,
+            user: default_user(),
+            settings: settings.clone(),
+        };
         store.migrate()?;
-        let tx = store.conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+        let tx = store
+            .conn
+            .transaction_with_behavior(TransactionBehavior::Immediate)?;
         settings.save(&tx)?;
         tx.commit()?;
         store.settings = Settings::load(&store.conn)?;
@@ -123,7 +169,11 @@ impl Store {
     /// Creates a store at an older schema version. Only for the migration
     /// tests, which must start from every earlier version.
     #[doc(hidden)]
-    pub fn create_with_schema(path: impl AsRef<Path>, settings: Settings, version: i64) -> Result<()> {
+    pub fn create_with_schema(
+        path: impl AsRef<Path>,
+        settings: Settings,
+        version: i64,
+    ) -> Result<()> {
         let path = path.as_ref().to_path_buf();
         let mut conn = connect(&path)?;
         migrations()
@@ -136,7 +186,10 @@ impl Store {
     fn migrate(&mut self) -> Result<()> {
         migrations().to_latest(&mut self.conn).map_err(|e| match e {
             rusqlite_migration::Error::RusqliteError { err, .. } => Error::Database(err),
-            other => Error::StoreUnusable { path: self.path.clone(), reason: format!("migration failed: {other}") },
+            other => Error::StoreUnusable {
+                path: self.path.clone(),
+                reason: format!("migration failed: {other}"),
+            },
         })
     }
 
@@ -168,7 +221,9 @@ impl Store {
     /// Starts a write transaction that takes the write lock at once, so two
     /// windows or processes queue up (busy timeout) instead of deadlocking.
     pub(crate) fn write_tx(&mut self) -> Result<Transaction<'_>> {
-        Ok(self.conn.transaction_with_behavior(TransactionBehavior::Immediate)?)
+        Ok(self
+            .conn
+            .transaction_with_behavior(TransactionBehavior::Immediate)?)
     }
 
     /// Direct read access for reports, tests and benchmarks.
@@ -178,20 +233,29 @@ impl Store {
 
     /// Runs SQLite's own consistency check; "ok" when the file is sound.
     pub fn integrity_check(&self) -> Result<String> {
-        Ok(self.conn.query_row("PRAGMA integrity_check", [], |r| r.get(0))?)
+        Ok(self
+            .conn
+            .query_row("PRAGMA integrity_check", [], |r| r.get(0))?)
     }
 }
 
 fn default_user() -> String {
-    std::env::var("TILL_USER").or_else(|_| std::env::var("USER")).unwrap_or_else(|_| "owner".into())
+    std::env::var("TILL_USER")
+        .or_else(|_| std::env::var("USER"))
+        .unwrap_or_else(|_| "owner".into())
 }
 
 /// Opens a connection with the pragmas every Till connection uses.
 fn connect(path: &Path) -> Result<Connection> {
-    let unusable = |reason: String| Error::StoreUnusable { path: path.to_path_buf(), reason };
+    let unusable = |reason: String| Error::StoreUnusable {
+        path: path.to_path_buf(),
+        reason,
+    };
     let conn = Connection::open_with_flags(
         path,
-        OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_CREATE | OpenFlags::SQLITE_OPEN_NO_MUTEX,
+        OpenFlags::SQLITE_OPEN_READ_WRITE
+            | OpenFlags::SQLITE_OPEN_CREATE
+            | OpenFlags::SQLITE_OPEN_NO_MUTEX,
     )
     .map_err(|e| unusable(describe_open_error(&e)))?;
     if conn.is_readonly(rusqlite::MAIN_DB).unwrap_or(true) {
@@ -204,7 +268,9 @@ fn connect(path: &Path) -> Result<Connection> {
         .query_row("PRAGMA journal_mode = WAL", [], |r| r.get(0))
         .map_err(|e| unusable(describe_open_error(&e)))?;
     if !mode.eq_ignore_ascii_case("wal") {
-        return Err(unusable(format!("could not switch to WAL journal (got {mode})")));
+        return Err(unusable(format!(
+            "could not switch to WAL journal (got {mode})"
+        )));
     }
     conn.execute_batch("PRAGMA synchronous = FULL; PRAGMA foreign_keys = ON;")
         .map_err(|e| unusable(describe_open_error(&e)))?;
@@ -214,17 +280,28 @@ fn connect(path: &Path) -> Result<Connection> {
 /// Reads `user_version` through a read-only connection, so a file from a
 /// newer Till, or one that is not a database at all, is never modified.
 fn read_schema_version(path: &Path) -> Result<i64> {
-    let unusable = |reason: String| Error::StoreUnusable { path: path.to_path_buf(), reason };
-    let conn = Connection::open_with_flags(path, OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX)
-        .map_err(|e| unusable(describe_open_error(&e)))?;
-    conn.query_row("PRAGMA user_version", [], |r| r.get(0)).map_err(|e| unusable(describe_open_error(&e)))
+    let unusable = |reason: String| Error::StoreUnusable {
+        path: path.to_path_buf(),
+        reason,
+    };
+    let conn = Connection::open_with_flags(
+        path,
+        OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX,
+    )
+    .map_err(|e| unusable(describe_open_error(&e)))?;
+    conn.query_row("PRAGMA user_version", [], |r| r.get(0))
+        .map_err(|e| unusable(describe_open_error(&e)))
 }
 
 fn describe_open_error(e: &rusqlite::Error) -> String {
     match e.sqlite_error_code() {
-        Some(rusqlite::ErrorCode::NotADatabase) => "the file is not a Till database (or it is corrupt)".into(),
+        Some(rusqlite::ErrorCode::NotADatabase) => {
+            "the file is not a Till database (or it is corrupt)".into()
+        }
         Some(rusqlite::ErrorCode::DatabaseCorrupt) => "the database file is corrupt".into(),
-        Some(rusqlite::ErrorCode::CannotOpen) => "the file or its folder cannot be opened for writing".into(),
+        Some(rusqlite::ErrorCode::CannotOpen) => {
+            "the file or its folder cannot be opened for writing".into()
+        }
         Some(rusqlite::ErrorCode::ReadOnly) => "the file or its folder is read-only".into(),
         Some(rusqlite::ErrorCode::PermissionDenied) => "permission denied".into(),
         _ => e.to_string(),

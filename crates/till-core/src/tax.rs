@@ -32,7 +32,10 @@ impl FromStr for TaxMode {
         match s.trim().to_ascii_lowercase().as_str() {
             "exclusive" => Ok(TaxMode::Exclusive),
             "inclusive" => Ok(TaxMode::Inclusive),
-            _ => Err(Error::invalid("tax mode", format!("{s:?} is neither \"exclusive\" nor \"inclusive\""))),
+            _ => Err(Error::invalid(
+                "tax mode",
+                format!("{s:?} is neither \"exclusive\" nor \"inclusive\""),
+            )),
         }
     }
 }
@@ -43,10 +46,16 @@ pub fn parse_rate(text: &str) -> Result<Decimal> {
     let t = text.trim().trim_end_matches('%');
     let rate = parse_decimal("tax rate", t)?;
     if rate < Decimal::ZERO || rate > Decimal::ONE_HUNDRED {
-        return Err(Error::invalid("tax rate", format!("{text:?} must be a percentage between 0 and 100")));
+        return Err(Error::invalid(
+            "tax rate",
+            format!("{text:?} must be a percentage between 0 and 100"),
+        ));
     }
     if rate.normalize().scale() > 4 {
-        return Err(Error::invalid("tax rate", format!("{text:?} has more than 4 decimals")));
+        return Err(Error::invalid(
+            "tax rate",
+            format!("{text:?} has more than 4 decimals"),
+        ));
     }
     Ok(rate.normalize())
 }

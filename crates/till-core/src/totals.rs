@@ -43,12 +43,13 @@ impl Discount {
 
     pub fn validate(&self, field: &str) -> Result<()> {
         match self {
-            Discount::Percent(p) if *p <= Decimal::ZERO || *p > Decimal::ONE_HUNDRED => {
-                Err(Error::invalid(field, format!("{p}% must be more than 0 and at most 100")))
-            }
-            Discount::Amount(a) if *a <= Decimal::ZERO => {
-                Err(Error::invalid(field, format!("{a} must be greater than zero")))
-            }
+            Discount::Percent(p) if *p <= Decimal::ZERO || *p > Decimal::ONE_HUNDRED => Err(
+                Error::invalid(field, format!("{p}% must be more than 0 and at most 100")),
+            ),
+            Discount::Amount(a) if *a <= Decimal::ZERO => Err(Error::invalid(
+                field,
+                format!("{a} must be greater than zero"),
+            )),
             _ => Ok(()),
         }
     }
@@ -58,9 +59,10 @@ impl Discount {
     fn apply(&self, field: &str, base: Decimal, currency: &Currency) -> Result<Decimal> {
         match self {
             Discount::Percent(p) => Ok(currency.round(base * *p / Decimal::ONE_HUNDRED)),
-            Discount::Amount(a) if *a > base => {
-                Err(Error::invalid(field, format!("{a} off is more than the {base} it applies to")))
-            }
+            Discount::Amount(a) if *a > base => Err(Error::invalid(
+                field,
+                format!("{a} off is more than the {base} it applies to"),
+            )),
             Discount::Amount(a) => Ok(currency.round(*a)),
         }
     }
@@ -134,7 +136,10 @@ pub fn compute(
     let mut line_disc = Vec::with_capacity(lines.len());
     for (i, l) in lines.iter().enumerate() {
         if l.qty <= 0 {
-            return Err(Error::invalid(format!("line {} quantity", i + 1), format!("{} must be at least 1", l.qty)));
+            return Err(Error::invalid(
+                format!("line {} quantity", i + 1),
+                format!("{} must be at least 1", l.qty),
+            ));
         }
         let g = currency.round(l.unit_price * Decimal::from(l.qty));
         let d = match &l.discount {
@@ -151,7 +156,11 @@ pub fn compute(
         None => zero,
     };
     let order_parts = allocate(currency, order_disc, &after_line);
-    let net: Vec<Decimal> = after_line.iter().zip(&order_parts).map(|(a, o)| currency.round(a - o)).collect();
+    let net: Vec<Decimal> = after_line
+        .iter()
+        .zip(&order_parts)
+        .map(|(a, o)| currency.round(a - o))
+        .collect();
 
     // Tax per rate, then spread over the lines of that rate.
     let mut by_rate: BTreeMap<Decimal, Vec<usize>> = BTreeMap::new();
@@ -176,7 +185,11 @@ pub fn compute(
             TaxMode::Inclusive => rate_net - tax,
         };
         if !rate.is_zero() {
-            taxes.push(TaxLine { rate, base: currency.round(taxable), tax });
+            taxes.push(TaxLine {
+                rate,
+                base: currency.round(taxable),
+                tax,
+            });
         }
     }
 
@@ -199,7 +212,14 @@ pub fn compute(
         TaxMode::Exclusive => currency.round(subtotal - discount + tax),
         TaxMode::Inclusive => currency.round(subtotal - discount),
     };
-    Ok(Totals { lines: line_totals, subtotal, discount, tax, taxes, total })
+    Ok(Totals {
+        lines: line_totals,
+        subtotal,
+        discount,
+        tax,
+        taxes,
+        total,
+    })
 }
 
 #[cfg(test)]
@@ -212,7 +232,12 @@ mod tests {
     }
 
     fn line(qty: i64, price: Decimal, rate: Decimal) -> LineInput {
-        LineInput { qty, unit_price: price, tax_rate: rate, discount: None }
+        LineInput {
+            qty,
+            unit_price: price,
+            tax_rate: rate,
+            discount: None,
+        }
     }
 
     #[test]
@@ -220,7 +245,11 @@ mod tests {
         let t = compute(
             &eur(),
             TaxMode::Exclusive,
-            &[line(3, dec!(1.99), dec!(20)), line(1, dec!(0.99), dec!(20)), line(2, dec!(4.50), dec!(5.5))],
+            &[
+                line(3, dec!(1.99), dec!(20)),
+                line(1, dec!(0.99), dec!(20)),
+                line(2, dec!(4.50), dec!(5.5)),
+            ],
             None,
         )
         .unwrap();
@@ -233,7 +262,13 @@ mod tests {
 
     #[test]
     fn inclusive_tax_is_part_of_total() {
-        let t = compute(&eur(), TaxMode::Inclusive, &[line(1, dec!(12.00), dec!(20))], None).unwrap();
+        let t = compute(
+            &eur(),
+            TaxMode::Inclusive,
+            &[line(1, dec!(12.00), dec!(20))],
+            None,
+        )
+        .unwrap();
         assert_eq!(t.total, dec!(12.00));
         assert_eq!(t.tax, dec!(2.00));
         assert_eq!(t.taxes[0].base, dec!(10.00));
@@ -244,12 +279,19 @@ mod tests {
         let t = compute(
             &eur(),
             TaxMode::Exclusive,
-            &[line(1, dec!(10.00), dec!(0)), line(1, dec!(10.00), dec!(0)), line(1, dec!(10.00), dec!(0))],
+            &[
+                line(1, dec!(10.00), dec!(0)),
+                line(1, dec!(10.00), dec!(0)),
+                line(1, dec!(10.00), dec!(0)),
+            ],
             Some(&Discount::Amount(dec!(1.00))),
         )
         .unwrap();
         assert_eq!(t.discount, dec!(1.00));
-        assert_eq!(t.lines.iter().map(|l| l.discount).sum::<Decimal>(), dec!(1.00));
+        assert_eq!(
+            t.lines.iter().map(|l| l.discount).sum::<Decimal>(),
+            dec!(1.00)
+        );
         assert_eq!(t.total, dec!(29.00));
     }
 

@@ -35,7 +35,10 @@ struct Rejected {
 #[derive(Debug, Clone, PartialEq)]
 pub enum Outcome {
     /// 200: what the upstream stored and what it will never take.
-    Delivered { accepted: Vec<String>, rejected: Vec<(String, String)> },
+    Delivered {
+        accepted: Vec<String>,
+        rejected: Vec<(String, String)>,
+    },
     /// 401/403: stop until the owner logs in again.
     Refused { status: u16, message: String },
     /// 413: split the batch.
@@ -43,19 +46,34 @@ pub enum Outcome {
     /// 400: the upstream could not read the batch; split to find the event.
     BadRequest(String),
     /// 408, 429, 5xx, timeouts, resets: try again later.
-    Retry { reason: String, retry_after: Option<Duration>, reached: bool },
+    Retry {
+        reason: String,
+        retry_after: Option<Duration>,
+        reached: bool,
+    },
+}
+
+/// Counters of what went over the wire (for the status screen and benchmarks).
+#[derive(Debug, Default)]
+pub struct WireStats {
+    pub requests: std::sync::atomic::AtomicU64,
+    /// Compressed request body bytes.
+    pub body_bytes: std::sync::atomic::AtomicU64,
 }
 
 pub struct Upstream {
     http: reqwest::Client,
     endpoint: String,
     token: String,
+    stats: Option<std::sync::Arc<WireStats>>,
 }
 
 impl Upstream {
     pub fn new(endpoint: &str, token: &str, timeout: Duration) -> Result<Upstream, SyncError> {
         let endpoint = endpoint.trim().trim_end_matches('/').to_string();
-        if !(endpoint.starts_with("http://") || endpoint.starts_with("https://")) || reqwest::Url::parse(&endpoint).is_err() {
+        if !(endpoint.starts_with("http://") || endpoint.starts_with("https://"))
+            || reqwest::Url::parse(&endpoint).is_err()
+        {
             return Err(SyncError::BadEndpoint(endpoint));
         }
         let http = reqwest::Client::builder()
@@ -64,7 +82,18 @@ impl Upstream {
             .user_agent(concat!("till-sync/", env!("CARGO_PKG_VERSION")))
             .build()
             .map_err(|e| SyncError::Setup(e.to_string()))?;
-        Ok(Upstream { http, endpoint, token: token.to_string() })
+        Ok(Upstream {
+            http,
+            endpoint,
+            token: token.to_string(),
+            stats: None,
+        })
+    }
+
+    /// Counts requests and bytes into `stats`.
+    pub fn with_stats(mut self, stats: Option<std::sync::Arc<WireStats>>) -> Upstream {
+        self.stats = stats;
+        self
     }
 
     pub fn endpoint(&self) -> &str {
@@ -77,6 +106,11 @@ impl Upstream {
             Ok(b) => b,
             Err(e) => return Outcome::BadRequest(format!("could not encode the batch: {e}")),
         };
+        if let Some(st) = &self.stats {
+            use std::sync::atomic::Ordering::Relaxed;
+            st.requests.fetch_add(1, Relaxed);
+            st.body_bytes.fetch_add(body.len() as u64, Relaxed);
+        }
         let sent = self
             .http
             .post(format!("{}/v1/batches", self.endpoint))
@@ -89,7 +123,13 @@ impl Upstream {
             .await;
         let resp = match sent {
             Ok(r) => r,
-            Err(e) => return Outcome::Retry { reason: describe_transport(&e), retry_after: None, reached: false },
+            Err(e) => {
+                return Outcome::Retry {
+                    reason: describe_transport(&e),
+                    retry_after: None,
+                    reached: false,
+                }
+            }
         };
         let status = resp.status().as_u16();
         let retry_after = resp
@@ -100,26 +140,57 @@ impl Upstream {
             .map(Duration::from_secs);
         let text = match resp.text().await {
             Ok(t) => t,
-            Err(e) => return Outcome::Retry { reason: describe_transport(&e), retry_after: None, reached: true },
+            Err(e) => {
+                return Outcome::Retry {
+                    reason: describe_transport(&e),
+                    retry_after: None,
+                    reached: true,
+                }
+            }
         };
         match status {
             200 => match serde_json::from_str::<Answer>(&text) {
-                Ok(a) => Outcome::Delivered { accepted: a.accepted, rejected: a.rejected.into_iter().map(|r| (r.id, r.reason)).collect() },
-                Err(e) => Outcome::Retry { reason: format!("the upstream's answer could not be read ({e})"), retry_after: None, reached: true },
+                Ok(a) => Outcome::Delivered {
+                    accepted: a.accepted,
+                    rejected: a.rejected.into_iter().map(|r| (r.id, r.reason)).collect(),
+                },
+                Err(e) => Outcome::Retry {
+                    reason: format!("the upstream's answer could not be read ({e})"),
+                    retry_after: None,
+                    reached: true,
+                },
             },
-            401 | 403 => Outcome::Refused { status, message: short(&text) },
+            401 | 403 => Outcome::Refused {
+                status,
+                message: short(&text),
+            },
             413 => Outcome::TooLarge,
             400 => Outcome::BadRequest(short(&text)),
-            408 | 429 => Outcome::Retry { reason: format!("the upstream asked to slow down ({status})"), retry_after, reached: true },
-            s if s >= 500 => Outcome::Retry { reason: format!("the upstream had an error ({status})"), retry_after, reached: true },
-            s => Outcome::Retry { reason: format!("unexpected answer {s} from the upstream"), retry_after, reached: true },
+            408 | 429 => Outcome::Retry {
+                reason: format!("the upstream asked to slow down ({status})"),
+                retry_after,
+                reached: true,
+            },
+            s if s >= 500 => Outcome::Retry {
+                reason: format!("the upstream had an error ({status})"),
+                retry_after,
+                reached: true,
+            },
+            s => Outcome::Retry {
+                reason: format!("unexpected answer {s} from the upstream"),
+                retry_after,
+                reached: true,
+            },
         }
     }
 }
 
 fn gzip_json<T: Serialize>(value: &T) -> std::io::Result<Vec<u8>> {
     let json = serde_json::to_vec(value)?;
-    let mut enc = flate2::write::GzEncoder::new(Vec::with_capacity(json.len() / 4), flate2::Compression::fast());
+    let mut enc = flate2::write::GzEncoder::new(
+        Vec::with_capacity(json.len() / 4),
+        flate2::Compression::fast(),
+    );
     enc.write_all(&json)?;
     enc.finish()
 }

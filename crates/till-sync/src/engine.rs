@@ -23,6 +23,8 @@ pub struct SyncOptions {
     pub max_backoff: Duration,
     /// How often an idle loop looks for new events.
     pub poll: Duration,
+    /// Where to count requests and bytes, if anywhere.
+    pub stats: Option<std::sync::Arc<crate::client::WireStats>>,
 }
 
 impl SyncOptions {
@@ -33,6 +35,7 @@ impl SyncOptions {
             timeout: Duration::from_secs(15),
             max_backoff: Duration::from_secs(60),
             poll: Duration::from_secs(2),
+            stats: None,
         }
     }
 }
@@ -45,7 +48,10 @@ pub enum RunEnd {
     /// Asked to stop (app exit, Ctrl-C).
     Stopped,
     /// The deadline passed while retrying; `pending` events remain.
-    DeadlinePassed { pending: i64, last_error: Option<String> },
+    DeadlinePassed {
+        pending: i64,
+        last_error: Option<String>,
+    },
     /// The upstream refused the token (401/403).
     Refused(String),
 }
@@ -69,7 +75,7 @@ pub async fn push_until_empty(
     deadline: Option<Instant>,
     stop: &mut watch::Receiver<bool>,
 ) -> Result<RunEnd, SyncError> {
-    let upstream = Upstream::new(&opts.endpoint, &opts.token, opts.timeout)?;
+    let upstream = Upstream::new(&opts.endpoint, &opts.token, opts.timeout)?.with_stats(opts.stats.clone());
     let device_id = store.settings().device_id.clone();
     let store_id = store.settings().store_id.clone();
     let mut attempt: u32 = 0;
@@ -92,7 +98,12 @@ pub async fn push_until_empty(
             _ => uuid::Uuid::now_v7().to_string(),
         };
         last_batch = Some((batch_id.clone(), ids));
-        let batch = Batch { device_id: &device_id, store_id: &store_id, batch_id, events };
+        let batch = Batch {
+            device_id: &device_id,
+            store_id: &store_id,
+            batch_id,
+            events,
+        };
         let outcome = tokio::select! {
             o = upstream.send(&batch) => o,
             // Abandoning a request is safe: its events stay in the outbox.
@@ -105,7 +116,18 @@ pub async fn push_until_empty(
                     // An upstream that answers without naming any event
                     // took nothing; treat it as a failure to avoid spinning.
                     let reason = "the upstream answered without accepting anything".to_string();
-                    if let Some(end) = retry_wait(store, &reason, None, true, &mut attempt, opts, deadline, stop).await? {
+                    if let Some(end) = retry_wait(
+                        store,
+                        &reason,
+                        None,
+                        true,
+                        &mut attempt,
+                        opts,
+                        deadline,
+                        stop,
+                    )
+                    .await?
+                    {
                         return Ok(end);
                     }
                     continue;
@@ -118,7 +140,11 @@ pub async fn push_until_empty(
                     ("last_error", None),
                     ("auth_failed", None),
                 ])?;
-                tracing::info!(accepted = accepted.len(), rejected = rejected.len(), "batch delivered");
+                tracing::info!(
+                    accepted = accepted.len(),
+                    rejected = rejected.len(),
+                    "batch delivered"
+                );
                 attempt = 0;
                 cap = (cap * 2).min(MAX_EVENTS);
             }
@@ -141,17 +167,37 @@ pub async fn push_until_empty(
             }
             Outcome::TooLarge | Outcome::BadRequest(_) => {
                 let reason = match outcome {
-                    Outcome::BadRequest(m) => format!("the upstream could not read this event: {m}"),
+                    Outcome::BadRequest(m) => {
+                        format!("the upstream could not read this event: {m}")
+                    }
                     _ => "the event is larger than the upstream accepts".to_string(),
                 };
                 store.record_delivery(&[], &[(events[0].id.clone(), reason)])?;
                 cap = MAX_EVENTS;
             }
-            Outcome::Retry { reason, retry_after, reached } => {
+            Outcome::Retry {
+                reason,
+                retry_after,
+                reached,
+            } => {
                 tracing::warn!(%reason, attempt, "batch not delivered; will retry");
-                if let Some(end) = retry_wait(store, &reason, retry_after, reached, &mut attempt, opts, deadline, stop).await? {
+                if let Some(end) = retry_wait(
+                    store,
+                    &reason,
+                    retry_after,
+                    reached,
+                    &mut attempt,
+                    opts,
+                    deadline,
+                    stop,
+                )
+                .await?
+                {
                     return Ok(match end {
-                        RunEnd::DeadlinePassed { pending, .. } => RunEnd::DeadlinePassed { pending, last_error: Some(reason) },
+                        RunEnd::DeadlinePassed { pending, .. } => RunEnd::DeadlinePassed {
+                            pending,
+                            last_error: Some(reason),
+                        },
                         other => other,
                     });
                 }
@@ -178,11 +224,19 @@ async fn retry_wait(
         ("last_attempt", Some(&now)),
         ("connected", Some(if reached { "true" } else { "false" })),
     ])?;
-    let wait = plan::backoff(*attempt, retry_after, opts.max_backoff, rand::rng().random_range(0.0..1.0));
+    let wait = plan::backoff(
+        *attempt,
+        retry_after,
+        opts.max_backoff,
+        rand::rng().random_range(0.0..1.0),
+    );
     *attempt = attempt.saturating_add(1);
     if let Some(d) = deadline {
         if Instant::now() + wait >= d {
-            return Ok(Some(RunEnd::DeadlinePassed { pending: store.pending_event_count()?, last_error: Some(reason.into()) }));
+            return Ok(Some(RunEnd::DeadlinePassed {
+                pending: store.pending_event_count()?,
+                last_error: Some(reason.into()),
+            }));
         }
     }
     if pause(wait, stop).await {
@@ -194,7 +248,11 @@ async fn retry_wait(
 /// Syncs until asked to stop: pushes whenever there is a backlog, waits
 /// quietly when there is none, and after a refused token waits for a new
 /// login (the `auth_failed` flag cleared) instead of retrying.
-pub async fn run_forever(store: &mut Store, opts: &SyncOptions, stop: &mut watch::Receiver<bool>) -> Result<(), SyncError> {
+pub async fn run_forever(
+    store: &mut Store,
+    opts: &SyncOptions,
+    stop: &mut watch::Receiver<bool>,
+) -> Result<(), SyncError> {
     loop {
         if store.sync_status()?.auth_failed {
             if pause(opts.poll, stop).await {

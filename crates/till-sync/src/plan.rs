@@ -39,8 +39,15 @@ pub fn event_size(e: &OutboxEvent) -> usize {
 /// Exponential backoff with full jitter: a random wait between 0 and
 /// min(max, 1 s x 2^attempt), but never less than the server's Retry-After.
 /// `jitter` is a number in [0, 1).
-pub fn backoff(attempt: u32, retry_after: Option<Duration>, max: Duration, jitter: f64) -> Duration {
-    let cap = Duration::from_secs(1).saturating_mul(1u32 << attempt.min(16)).min(max);
+pub fn backoff(
+    attempt: u32,
+    retry_after: Option<Duration>,
+    max: Duration,
+    jitter: f64,
+) -> Duration {
+    let cap = Duration::from_secs(1)
+        .saturating_mul(1u32 << attempt.min(16))
+        .min(max);
     let wait = cap.mul_f64(jitter.clamp(0.0, 1.0));
     match retry_after {
         Some(r) => wait.max(r.min(Duration::from_secs(3600))),
@@ -69,7 +76,11 @@ mod tests {
         let big: Vec<_> = (0..10).map(|_| ev(300_000)).collect();
         assert_eq!(batch_len(&big, MAX_EVENTS, MAX_BYTES), 3);
         let huge = vec![ev(2_000_000), ev(10)];
-        assert_eq!(batch_len(&huge, MAX_EVENTS, MAX_BYTES), 1, "an oversized event goes alone");
+        assert_eq!(
+            batch_len(&huge, MAX_EVENTS, MAX_BYTES),
+            1,
+            "an oversized event goes alone"
+        );
         assert_eq!(batch_len(&[], MAX_EVENTS, MAX_BYTES), 0);
         assert_eq!(batch_len(&small, 7, MAX_BYTES), 7);
     }
@@ -77,11 +88,17 @@ mod tests {
     #[test]
     fn backoff_grows_caps_and_honours_retry_after() {
         let max = Duration::from_secs(60);
-        assert_eq!(backoff(0, None, max, 0.999), Duration::from_secs(1).mul_f64(0.999));
+        assert_eq!(
+            backoff(0, None, max, 0.999),
+            Duration::from_secs(1).mul_f64(0.999)
+        );
         assert!(backoff(3, None, max, 0.999) < Duration::from_secs(8));
         assert!(backoff(3, None, max, 0.999) > Duration::from_secs(7));
         assert!(backoff(30, None, max, 0.999) <= max);
         assert_eq!(backoff(5, None, max, 0.0), Duration::ZERO);
-        assert_eq!(backoff(0, Some(Duration::from_secs(5)), max, 0.5), Duration::from_secs(5));
+        assert_eq!(
+            backoff(0, Some(Duration::from_secs(5)), max, 0.5),
+            Duration::from_secs(5)
+        );
     }
 }

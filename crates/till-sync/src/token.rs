@@ -12,19 +12,29 @@ pub fn load(endpoint: &str) -> Result<String, SyncError> {
             return Ok(t.trim().to_string());
         }
     }
-    let entry = keyring::Entry::new(SERVICE, endpoint)
-        .map_err(|e| SyncError::NoToken { endpoint: endpoint.into(), why: describe(&e) })?;
-    entry.get_password().map_err(|e| SyncError::NoToken { endpoint: endpoint.into(), why: describe(&e) })
+    let entry = keyring::Entry::new(SERVICE, endpoint).map_err(|e| SyncError::NoToken {
+        endpoint: endpoint.into(),
+        why: describe(&e),
+    })?;
+    entry.get_password().map_err(|e| SyncError::NoToken {
+        endpoint: endpoint.into(),
+        why: describe(&e),
+    })
 }
 
 /// Stores the token for `endpoint` in the OS keyring.
 pub fn store(endpoint: &str, token: &str) -> Result<(), SyncError> {
-    let entry = keyring::Entry::new(SERVICE, endpoint).map_err(|e| SyncError::Keyring(describe(&e)))?;
-    entry.set_password(token).map_err(|e| SyncError::Keyring(describe(&e)))?;
+    let entry =
+        keyring::Entry::new(SERVICE, endpoint).map_err(|e| SyncError::Keyring(describe(&e)))?;
+    entry
+        .set_password(token)
+        .map_err(|e| SyncError::Keyring(describe(&e)))?;
     // Read it back: some headless backends accept a write they cannot keep.
     match entry.get_password() {
         Ok(t) if t == token => Ok(()),
-        Ok(_) => Err(SyncError::Keyring("the keyring returned a different token".into())),
+        Ok(_) => Err(SyncError::Keyring(
+            "the keyring returned a different token".into(),
+        )),
         Err(e) => Err(SyncError::Keyring(describe(&e))),
     }
 }

@@ -15,7 +15,7 @@ CREATE TABLE events (
     seq          BIGINT NOT NULL,
     type         TEXT NOT NULL,
     occurred_at  TIMESTAMPTZ NOT NULL,
-    payload      JSONB NOT NULL,
+    payload      JSON NOT NULL,           -- kept as sent (validated JSON text); no need to index into it here
     batch_id     UUID NOT NULL,
     received_at  TIMESTAMPTZ NOT NULL DEFAULT now(),
     PRIMARY KEY (store_id, event_id)

@@ -22,7 +22,9 @@ pub const MAX_STORE_ID_LEN: usize = 200;
 /// A new random token. Never logged; shown once by `device add`.
 pub fn generate_token() -> String {
     let mut bytes = [0u8; TOKEN_BYTES];
-    OsRng.try_fill_bytes(&mut bytes).expect("the operating system's random source failed");
+    OsRng
+        .try_fill_bytes(&mut bytes)
+        .expect("the operating system's random source failed");
     format!("{TOKEN_PREFIX}{}", hex::encode(bytes))
 }
 
@@ -40,7 +42,11 @@ pub fn is_well_formed(token: &str) -> bool {
 
 /// Registers a device for `store_id` and returns its token: the only time
 /// the token exists in clear outside the device.
-pub async fn create_device(pool: &Pool, store_id: &str, name: Option<&str>) -> Result<String, Error> {
+pub async fn create_device(
+    pool: &Pool,
+    store_id: &str,
+    name: Option<&str>,
+) -> Result<String, Error> {
     let store_id = store_id.trim();
     if store_id.is_empty() || store_id.len() > MAX_STORE_ID_LEN || store_id.contains('\0') {
         return Err(Error::Invalid(format!(
@@ -48,7 +54,9 @@ pub async fn create_device(pool: &Pool, store_id: &str, name: Option<&str>) -> R
         )));
     }
     if name.is_some_and(|n| n.contains('\0')) {
-        return Err(Error::Invalid("the device name must not contain NUL characters".into()));
+        return Err(Error::Invalid(
+            "the device name must not contain NUL characters".into(),
+        ));
     }
     let token = generate_token();
     let client = pool.get().await?;
@@ -66,11 +74,20 @@ pub async fn create_device(pool: &Pool, store_id: &str, name: Option<&str>) -> R
 pub fn bearer_token(headers: &HeaderMap) -> Result<&str, ApiError> {
     let value = headers
         .get(header::AUTHORIZATION)
-        .ok_or(ApiError::Unauthorized("missing Authorization: Bearer <device token>"))?;
-    let value = value.to_str().map_err(|_| ApiError::Unauthorized("malformed Authorization header"))?;
-    let (scheme, token) = value.trim().split_once(' ').ok_or(ApiError::Unauthorized("malformed Authorization header"))?;
+        .ok_or(ApiError::Unauthorized(
+            "missing Authorization: Bearer <device token>",
+        ))?;
+    let value = value
+        .to_str()
+        .map_err(|_| ApiError::Unauthorized("malformed Authorization header"))?;
+    let (scheme, token) = value
+        .trim()
+        .split_once(' ')
+        .ok_or(ApiError::Unauthorized("malformed Authorization header"))?;
     if !scheme.eq_ignore_ascii_case("bearer") {
-        return Err(ApiError::Unauthorized("the Authorization scheme must be Bearer"));
+        return Err(ApiError::Unauthorized(
+            "the Authorization scheme must be Bearer",
+        ));
     }
     let token = token.trim();
     if !is_well_formed(token) {
@@ -84,9 +101,12 @@ pub fn bearer_token(headers: &HeaderMap) -> Result<&str, ApiError> {
 pub async fn authenticate(pool: &Pool, headers: &HeaderMap) -> Result<String, ApiError> {
     let token = bearer_token(headers)?;
     let client = pool.get().await?;
-    let stmt = client.prepare_cached("SELECT store_id FROM devices WHERE token_hash = $1").await?;
+    let stmt = client
+        .prepare_cached("SELECT store_id FROM devices WHERE token_hash = $1")
+        .await?;
     let row = client.query_opt(&stmt, &[&hash_token(token)]).await?;
-    row.map(|r| r.get(0)).ok_or(ApiError::Unauthorized("unknown device token"))
+    row.map(|r| r.get(0))
+        .ok_or(ApiError::Unauthorized("unknown device token"))
 }
 
 #[cfg(test)]
@@ -109,11 +129,20 @@ mod tests {
         let token = generate_token();
         let mut h = HeaderMap::new();
         assert!(matches!(bearer_token(&h), Err(ApiError::Unauthorized(_))));
-        h.insert(header::AUTHORIZATION, format!("Bearer {token}").parse().unwrap());
+        h.insert(
+            header::AUTHORIZATION,
+            format!("Bearer {token}").parse().unwrap(),
+        );
         assert_eq!(bearer_token(&h).unwrap(), token);
-        h.insert(header::AUTHORIZATION, format!("bearer  {token} ").parse().unwrap());
+        h.insert(
+            header::AUTHORIZATION,
+            format!("bearer  {token} ").parse().unwrap(),
+        );
         assert_eq!(bearer_token(&h).unwrap(), token);
-        h.insert(header::AUTHORIZATION, format!("Basic {token}").parse().unwrap());
+        h.insert(
+            header::AUTHORIZATION,
+            format!("Basic {token}").parse().unwrap(),
+        );
         assert!(bearer_token(&h).is_err());
         h.insert(header::AUTHORIZATION, "Bearer till_abc".parse().unwrap());
         assert!(bearer_token(&h).is_err());

@@ -13,7 +13,11 @@ use crate::ingest::Limits;
 use crate::server::{serve, shutdown_signal};
 
 #[derive(Debug, Parser)]
-#[command(name = "till-upstream", version, about = "Till's reference upstream: receives sync batches into PostgreSQL")]
+#[command(
+    name = "till-upstream",
+    version,
+    about = "Till's reference upstream: receives sync batches into PostgreSQL"
+)]
 pub struct Cli {
     #[command(subcommand)]
     pub command: Command,
@@ -91,23 +95,34 @@ pub async fn run(cli: Cli) -> Result<(), Error> {
         Command::Device(DeviceCommand::Add(args)) => {
             let pool = db::pool(&args.db.database_url, PoolOptions::default())?;
             db::migrate(&pool).await?;
-            let token = crate::auth::create_device(&pool, &args.store, args.name.as_deref()).await?;
+            let token =
+                crate::auth::create_device(&pool, &args.store, args.name.as_deref()).await?;
             // The only line on stdout; the token is not stored anywhere in clear.
             println!("{token}");
-            eprintln!("Device token created for store {:?}. It is shown only this once.", args.store.trim());
+            eprintln!(
+                "Device token created for store {:?}. It is shown only this once.",
+                args.store.trim()
+            );
             Ok(())
         }
     }
 }
 
 async fn run_serve(args: ServeArgs) -> Result<(), Error> {
-    let limits = Limits { max_body_bytes: args.max_body_bytes, max_json_bytes: args.max_json_bytes, max_events: args.max_events };
+    let limits = Limits {
+        max_body_bytes: args.max_body_bytes,
+        max_json_bytes: args.max_json_bytes,
+        max_events: args.max_events,
+    };
     if limits.max_body_bytes == 0 || limits.max_json_bytes == 0 || limits.max_events == 0 {
         return Err(Error::Invalid("limits must be above zero".into()));
     }
     let pool = db::pool(
         &args.db.database_url,
-        PoolOptions { max_connections: args.max_connections, ..PoolOptions::default() },
+        PoolOptions {
+            max_connections: args.max_connections,
+            ..PoolOptions::default()
+        },
     )?;
     db::migrate(&pool).await?;
     let listener = TcpListener::bind(args.listen).await?;
@@ -129,7 +144,12 @@ async fn run_serve(args: ServeArgs) -> Result<(), Error> {
     let _ = stop.send(());
     match tokio::time::timeout(Duration::from_secs(args.shutdown_grace), &mut task).await {
         Ok(ended) => ended.map_err(std::io::Error::other)??,
-        Err(_) => tracing::warn!(seconds = args.shutdown_grace, "requests still in flight after the grace period; exiting"),
+        Err(_) => {
+            tracing::warn!(
+                seconds = args.shutdown_grace,
+                "requests still in flight after the grace period; exiting"
+            )
+        }
     }
     pool.close();
     tracing::info!("stopped");

@@ -13,7 +13,8 @@ use tokio_postgres::NoTls;
 use crate::error::Error;
 
 /// `(version, name, sql)`, in order. Never edit a released entry; add one.
-const MIGRATIONS: &[(i32, &str, &str)] = &[(1, "init", include_str!("../migrations/0001_init.sql"))];
+const MIGRATIONS: &[(i32, &str, &str)] =
+    &[(1, "init", include_str!("../migrations/0001_init.sql"))];
 
 /// Arbitrary constant for `pg_advisory_xact_lock`: "till" in ASCII.
 const MIGRATION_LOCK: i64 = 0x7469_6c6c;
@@ -30,7 +31,10 @@ pub struct PoolOptions {
 
 impl Default for PoolOptions {
     fn default() -> Self {
-        PoolOptions { max_connections: 16, timeout: Duration::from_secs(5) }
+        PoolOptions {
+            max_connections: 16,
+            timeout: Duration::from_secs(5),
+        }
     }
 }
 
@@ -46,7 +50,13 @@ pub fn pool(database_url: &str, opts: PoolOptions) -> Result<Pool, Error> {
     if config.get_connect_timeout().is_none() {
         config.connect_timeout(opts.timeout);
     }
-    let manager = Manager::from_config(config, NoTls, ManagerConfig { recycling_method: RecyclingMethod::Fast });
+    let manager = Manager::from_config(
+        config,
+        NoTls,
+        ManagerConfig {
+            recycling_method: RecyclingMethod::Fast,
+        },
+    );
     Ok(Pool::builder(manager)
         .max_size(opts.max_connections.max(1))
         .runtime(Runtime::Tokio1)
@@ -60,7 +70,11 @@ pub fn pool(database_url: &str, opts: PoolOptions) -> Result<Pool, Error> {
 pub async fn migrate(pool: &Pool) -> Result<Vec<i32>, Error> {
     let mut client = pool.get().await?;
     let tx = client.transaction().await?;
-    tx.execute("SELECT pg_advisory_xact_lock($1)", &[&MIGRATION_LOCK]).await?;
+    // No "relation already exists, skipping" notice in the log at each start.
+    tx.batch_execute("SET LOCAL client_min_messages TO warning")
+        .await?;
+    tx.execute("SELECT pg_advisory_xact_lock($1)", &[&MIGRATION_LOCK])
+        .await?;
     tx.batch_execute(
         "CREATE TABLE IF NOT EXISTS schema_migrations (
              version     INTEGER PRIMARY KEY,
@@ -69,15 +83,34 @@ pub async fn migrate(pool: &Pool) -> Result<Vec<i32>, Error> {
          )",
     )
     .await?;
-    let current: i32 = tx.query_one("SELECT COALESCE(MAX(version), 0) FROM schema_migrations", &[]).await?.get(0);
+    let current: i32 = tx
+        .query_one(
+            "SELECT COALESCE(MAX(version), 0) FROM schema_migrations",
+            &[],
+        )
+        .await?
+        .get(0);
     let known = MIGRATIONS.last().map_or(0, |m| m.0);
     if current > known {
-        return Err(Error::SchemaTooNew { found: current, known });
+        return Err(Error::SchemaTooNew {
+            found: current,
+            known,
+        });
     }
     let mut applied = Vec::new();
     for &(version, name, sql) in MIGRATIONS.iter().filter(|m| m.0 > current) {
-        tx.batch_execute(sql).await.map_err(|source| Error::Migration { version, name, source })?;
-        tx.execute("INSERT INTO schema_migrations (version, name) VALUES ($1, $2)", &[&version, &name]).await?;
+        tx.batch_execute(sql)
+            .await
+            .map_err(|source| Error::Migration {
+                version,
+                name,
+                source,
+            })?;
+        tx.execute(
+            "INSERT INTO schema_migrations (version, name) VALUES ($1, $2)",
+            &[&version, &name],
+        )
+        .await?;
         tracing::info!(version, name, "applied migration");
         applied.push(version);
     }
@@ -99,6 +132,9 @@ mod tests {
 
     #[test]
     fn a_bad_url_is_refused_without_connecting() {
-        assert!(matches!(pool("postgres://host:notaport/db", PoolOptions::default()), Err(Error::DatabaseUrl(_))));
+        assert!(matches!(
+            pool("postgres://host:notaport/db", PoolOptions::default()),
+            Err(Error::DatabaseUrl(_))
+        ));
     }
 }

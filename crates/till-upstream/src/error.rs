@@ -132,9 +132,17 @@ impl IntoResponse for ApiError {
         // Messages of 4xx may quote the request (serde's errors do), so only
         // the kind is logged; 5xx details are ours and go to the log only.
         match &self {
-            ApiError::Unavailable(detail) => tracing::warn!(status = status.as_u16(), %detail, "database unavailable"),
-            ApiError::Internal(detail) => tracing::error!(status = status.as_u16(), %detail, "internal error"),
-            other => tracing::info!(status = status.as_u16(), kind = other.kind(), "request refused"),
+            ApiError::Unavailable(detail) => {
+                tracing::warn!(status = status.as_u16(), %detail, "database unavailable")
+            }
+            ApiError::Internal(detail) => {
+                tracing::error!(status = status.as_u16(), %detail, "internal error")
+            }
+            other => tracing::info!(
+                status = status.as_u16(),
+                kind = other.kind(),
+                "request refused"
+            ),
         }
         let body = Json(serde_json::json!({ "error": self.to_string() }));
         if status == StatusCode::SERVICE_UNAVAILABLE {

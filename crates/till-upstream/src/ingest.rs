@@ -52,7 +52,11 @@ pub struct Limits {
 
 impl Default for Limits {
     fn default() -> Self {
-        Limits { max_body_bytes: 2 * 1024 * 1024, max_json_bytes: 8 * 1024 * 1024, max_events: 1000 }
+        Limits {
+            max_body_bytes: 2 * 1024 * 1024,
+            max_json_bytes: 8 * 1024 * 1024,
+            max_events: 1000,
+        }
     }
 }
 
@@ -119,7 +123,11 @@ impl Batch {
     /// text once, in batch order.
     pub fn accepted_ids(&self) -> Vec<String> {
         let mut seen = HashSet::with_capacity(self.valid.len());
-        self.valid.iter().filter(|e| seen.insert(e.id_text.as_str())).map(|e| e.id_text.clone()).collect()
+        self.valid
+            .iter()
+            .filter(|e| seen.insert(e.id_text.as_str()))
+            .map(|e| e.id_text.clone())
+            .collect()
     }
 }
 
@@ -141,7 +149,11 @@ pub struct SingleIn {
 
 /// The body as JSON bytes: gunzipped with a hard limit (a gzip bomb is cut
 /// off after `limit` bytes and answered 413), or as is.
-pub fn decode_body(body: &[u8], encoding: Encoding, limit: usize) -> Result<Cow<'_, [u8]>, ApiError> {
+pub fn decode_body(
+    body: &[u8],
+    encoding: Encoding,
+    limit: usize,
+) -> Result<Cow<'_, [u8]>, ApiError> {
     match encoding {
         Encoding::Identity if body.len() > limit => Err(too_large_json(limit)),
         Encoding::Identity => Ok(Cow::Borrowed(body)),
@@ -150,7 +162,9 @@ pub fn decode_body(body: &[u8], encoding: Encoding, limit: usize) -> Result<Cow<
 }
 
 fn too_large_json(limit: usize) -> ApiError {
-    ApiError::TooLarge(format!("the decompressed batch is over {limit} bytes; send fewer events per batch"))
+    ApiError::TooLarge(format!(
+        "the decompressed batch is over {limit} bytes; send fewer events per batch"
+    ))
 }
 
 /// Decompresses at most `limit` bytes: reads one byte past the limit to
@@ -164,7 +178,9 @@ pub fn gunzip_limited(data: &[u8], limit: usize) -> Result<Vec<u8>, ApiError> {
         if out.len() > limit {
             return Err(too_large_json(limit));
         }
-        return Err(ApiError::BadRequest(format!("the body is not valid gzip: {e}")));
+        return Err(ApiError::BadRequest(format!(
+            "the body is not valid gzip: {e}"
+        )));
     }
     if out.len() > limit {
         return Err(too_large_json(limit));
@@ -179,7 +195,9 @@ pub fn check_sender(device_id: &str, store_id: &str, token_store: &str) -> Resul
     }
     if store_id.is_empty() || store_id.len() > MAX_STORE_ID_LEN {
         // Unreachable for a real device (its store was checked at `device add`).
-        return Err(ApiError::BadRequest("store_id: must be a non-empty string".into()));
+        return Err(ApiError::BadRequest(
+            "store_id: must be a non-empty string".into(),
+        ));
     }
     if device_id.is_empty() || device_id.len() > MAX_DEVICE_ID_LEN || device_id.contains('\0') {
         return Err(ApiError::BadRequest(format!(
@@ -192,15 +210,26 @@ pub fn check_sender(device_id: &str, store_id: &str, token_store: &str) -> Resul
 /// Parses and validates a batch (already decompressed) sent with a token
 /// for `token_store`. Errors are whole-batch answers (400, 403, 413); bad
 /// events are not errors but entries of `Batch::rejected`.
-pub fn parse_batch(json: &[u8], token_store: &str, idempotency_key: Option<&str>, limits: &Limits) -> Result<Batch, ApiError> {
-    let batch: BatchIn =
-        serde_json::from_slice(json).map_err(|e| ApiError::BadRequest(format!("not a valid batch: {e}")))?;
+pub fn parse_batch(
+    json: &[u8],
+    token_store: &str,
+    idempotency_key: Option<&str>,
+    limits: &Limits,
+) -> Result<Batch, ApiError> {
+    let batch: BatchIn = serde_json::from_slice(json)
+        .map_err(|e| ApiError::BadRequest(format!("not a valid batch: {e}")))?;
     check_sender(&batch.device_id, &batch.store_id, token_store)?;
-    let batch_id = Uuid::parse_str(&batch.batch_id)
-        .map_err(|_| ApiError::BadRequest(format!("batch_id: {} is not a UUID", quote(&batch.batch_id))))?;
+    let batch_id = Uuid::parse_str(&batch.batch_id).map_err(|_| {
+        ApiError::BadRequest(format!(
+            "batch_id: {} is not a UUID",
+            quote(&batch.batch_id)
+        ))
+    })?;
     if let Some(key) = idempotency_key {
         if Uuid::parse_str(key.trim()).ok() != Some(batch_id) {
-            return Err(ApiError::BadRequest("the Idempotency-Key header must be the batch_id of the body".into()));
+            return Err(ApiError::BadRequest(
+                "the Idempotency-Key header must be the batch_id of the body".into(),
+            ));
         }
     }
     if batch.events.len() > limits.max_events {
@@ -219,20 +248,33 @@ pub fn parse_batch(json: &[u8], token_store: &str, idempotency_key: Option<&str>
             Err(r) => rejected.push(r),
         }
     }
-    Ok(Batch { device_id: batch.device_id, store_id: batch.store_id, batch_id, events, valid, rejected })
+    Ok(Batch {
+        device_id: batch.device_id,
+        store_id: batch.store_id,
+        batch_id,
+        events,
+        valid,
+        rejected,
+    })
 }
 
 /// Validates one event on its own: any problem rejects this event only.
 pub fn validate_event(event: Value) -> Result<ValidEvent, Rejected> {
     let Value::Object(mut map) = event else {
-        return Err(Rejected { id: String::new(), reason: "the event is not a JSON object".into() });
+        return Err(Rejected {
+            id: String::new(),
+            reason: "the event is not a JSON object".into(),
+        });
     };
     let id_text = match map.get("id") {
         Some(Value::String(s)) => s.clone(),
         Some(other) => other.to_string(),
         None => String::new(),
     };
-    let reject = |reason: String| Rejected { id: id_text.clone(), reason };
+    let reject = |reason: String| Rejected {
+        id: id_text.clone(),
+        reason,
+    };
 
     let id = match map.get("id") {
         Some(Value::String(s)) => {
@@ -247,33 +289,69 @@ pub fn validate_event(event: Value) -> Result<ValidEvent, Rejected> {
     }
     .ok_or_else(|| reject("seq: must be an integer >= 1".into()))?;
     let kind = match map.get("type") {
-        Some(Value::String(t)) => EVENT_TYPES.iter().copied().find(|k| k == t).ok_or_else(|| {
-            reject(format!("type: unknown event type {} (known: {})", quote(t), EVENT_TYPES.join(", ")))
-        })?,
+        Some(Value::String(t)) => {
+            EVENT_TYPES
+                .iter()
+                .copied()
+                .find(|k| k == t)
+                .ok_or_else(|| {
+                    reject(format!(
+                        "type: unknown event type {} (known: {})",
+                        quote(t),
+                        EVENT_TYPES.join(", ")
+                    ))
+                })?
+        }
         _ => return Err(reject("type: missing or not a string".into())),
     };
     let occurred_at = match map.get("occurred_at") {
-        Some(Value::String(s)) => DateTime::parse_from_rfc3339(s).map(|t| t.with_timezone(&Utc)).map_err(|_| {
-            reject(format!("occurred_at: {} is not an RFC 3339 time (e.g. 2026-11-25T17:03:12.123Z)", quote(s)))
-        })?,
-        _ => return Err(reject("occurred_at: missing or not a string (RFC 3339)".into())),
+        Some(Value::String(s)) => DateTime::parse_from_rfc3339(s)
+            .map(|t| t.with_timezone(&Utc))
+            .map_err(|_| {
+                reject(format!(
+                    "occurred_at: {} is not an RFC 3339 time (e.g. 2026-11-25T17:03:12.123Z)",
+                    quote(s)
+                ))
+            })?,
+        _ => {
+            return Err(reject(
+                "occurred_at: missing or not a string (RFC 3339)".into(),
+            ))
+        }
     };
     let payload = match map.remove("payload") {
         Some(p @ Value::Object(_)) => p,
         _ => return Err(reject("payload: missing or not a JSON object".into())),
     };
     if has_nul(&payload) {
-        return Err(reject("payload: contains a NUL character (\\u0000), which cannot be stored".into()));
+        return Err(reject(
+            "payload: contains a NUL character (\\u0000), which cannot be stored".into(),
+        ));
     }
-    let order = if kind == "order.completed" { Some(order_row(&payload).map_err(&reject)?) } else { None };
-    Ok(ValidEvent { id_text, id, seq, kind, occurred_at, payload, order })
+    let order = if kind == "order.completed" {
+        Some(order_row(&payload).map_err(&reject)?)
+    } else {
+        None
+    };
+    Ok(ValidEvent {
+        id_text,
+        id,
+        seq,
+        kind,
+        occurred_at,
+        payload,
+        order,
+    })
 }
 
 fn order_row(payload: &Value) -> Result<OrderRow, String> {
-    let order_id = match payload.get("order_id") {
-        Some(Value::String(s)) if !s.is_empty() && s.len() <= MAX_ORDER_ID_LEN => s.clone(),
-        _ => return Err(format!("payload.order_id: must be a non-empty string of at most {MAX_ORDER_ID_LEN} bytes")),
-    };
+    let order_id =
+        match payload.get("order_id") {
+            Some(Value::String(s)) if !s.is_empty() && s.len() <= MAX_ORDER_ID_LEN => s.clone(),
+            _ => return Err(format!(
+                "payload.order_id: must be a non-empty string of at most {MAX_ORDER_ID_LEN} bytes"
+            )),
+        };
     let total = match payload.get("total") {
         Some(Value::String(s)) if is_decimal(s) => s.clone(),
         _ => return Err("payload.total: must be a decimal string such as \"57.50\"".into()),
@@ -283,8 +361,16 @@ fn order_row(payload: &Value) -> Result<OrderRow, String> {
         Some(Value::Number(n)) => Some(n.to_string()),
         _ => None,
     };
-    let currency = payload.get("currency").and_then(Value::as_str).map(str::to_string);
-    Ok(OrderRow { order_id, number, total, currency })
+    let currency = payload
+        .get("currency")
+        .and_then(Value::as_str)
+        .map(str::to_string);
+    Ok(OrderRow {
+        order_id,
+        number,
+        total,
+        currency,
+    })
 }
 
 /// `-?digits(.digits)?`: what PostgreSQL's NUMERIC takes and money is sent as.
@@ -330,7 +416,7 @@ pub struct Stored {
 const INSERT_EVENTS: &str = "
     INSERT INTO events (store_id, event_id, device_id, seq, type, occurred_at, payload, batch_id, received_at)
     SELECT $1::text, e.event_id, $2::text, e.seq, e.type, e.occurred_at, e.payload, $3::uuid, now()
-    FROM UNNEST($4::uuid[], $5::bigint[], $6::text[], $7::timestamptz[], $8::jsonb[])
+    FROM UNNEST($4::uuid[], $5::bigint[], $6::text[], $7::timestamptz[], $8::json[])
          AS e(event_id, seq, type, occurred_at, payload)
     ON CONFLICT (store_id, event_id) DO NOTHING
     RETURNING event_id";
@@ -370,7 +456,12 @@ pub async fn store_batch(
     let tx = client.transaction().await?;
     let stmt = tx.prepare_cached(INSERT_EVENTS).await?;
     let inserted: HashSet<Uuid> = tx
-        .query(&stmt, &[&store_id, &device_id, &batch_id, &ids, &seqs, &kinds, &times, &payloads])
+        .query(
+            &stmt,
+            &[
+                &store_id, &device_id, &batch_id, &ids, &seqs, &kinds, &times, &payloads,
+            ],
+        )
         .await?
         .iter()
         .map(|r| r.get(0))
@@ -387,17 +478,36 @@ pub async fn store_batch(
         .collect();
     orders.sort_by(|a, b| a.1.order_id.cmp(&b.1.order_id).then(a.0.cmp(&b.0)));
     orders.dedup_by(|a, b| a.1.order_id == b.1.order_id);
-    let mut stored = Stored { events: inserted.len() as u64, orders: 0 };
+    let mut stored = Stored {
+        events: inserted.len() as u64,
+        orders: 0,
+    };
     if !orders.is_empty() {
         let order_ids: Vec<&str> = orders.iter().map(|(_, o, _)| o.order_id.as_str()).collect();
-        let numbers: Vec<Option<&str>> = orders.iter().map(|(_, o, _)| o.number.as_deref()).collect();
+        let numbers: Vec<Option<&str>> =
+            orders.iter().map(|(_, o, _)| o.number.as_deref()).collect();
         let totals: Vec<&str> = orders.iter().map(|(_, o, _)| o.total.as_str()).collect();
-        let currencies: Vec<Option<&str>> = orders.iter().map(|(_, o, _)| o.currency.as_deref()).collect();
+        let currencies: Vec<Option<&str>> = orders
+            .iter()
+            .map(|(_, o, _)| o.currency.as_deref())
+            .collect();
         let times: Vec<DateTime<Utc>> = orders.iter().map(|(_, _, e)| e.occurred_at).collect();
         let event_ids: Vec<Uuid> = orders.iter().map(|(_, _, e)| e.id).collect();
         let stmt = tx.prepare_cached(INSERT_ORDERS).await?;
         stored.orders = tx
-            .execute(&stmt, &[&store_id, &device_id, &order_ids, &numbers, &totals, &currencies, &times, &event_ids])
+            .execute(
+                &stmt,
+                &[
+                    &store_id,
+                    &device_id,
+                    &order_ids,
+                    &numbers,
+                    &totals,
+                    &currencies,
+                    &times,
+                    &event_ids,
+                ],
+            )
             .await?;
     }
     tx.commit().await?;
@@ -422,11 +532,22 @@ pub async fn store_one(
         ON CONFLICT (store_id, order_id) DO NOTHING";
     // Each request is its own "batch" for the batch_id column.
     let batch_id = Uuid::now_v7();
-    let params_event: [&(dyn tokio_postgres::types::ToSql + Sync); 8] =
-        [&store_id, &event.id, &device_id, &event.seq, &event.kind, &event.occurred_at, &event.payload, &batch_id];
+    let params_event: [&(dyn tokio_postgres::types::ToSql + Sync); 8] = [
+        &store_id,
+        &event.id,
+        &device_id,
+        &event.seq,
+        &event.kind,
+        &event.occurred_at,
+        &event.payload,
+        &batch_id,
+    ];
     let Some(order) = &event.order else {
         let stmt = client.prepare_cached(ONE_EVENT).await?;
-        return Ok(Stored { events: client.execute(&stmt, &params_event).await?, orders: 0 });
+        return Ok(Stored {
+            events: client.execute(&stmt, &params_event).await?,
+            orders: 0,
+        });
     };
     let tx = client.transaction().await?;
     let stmt = tx.prepare_cached(ONE_EVENT).await?;
@@ -437,7 +558,16 @@ pub async fn store_one(
         orders = tx
             .execute(
                 &stmt,
-                &[&store_id, &order.order_id, &device_id, &order.number, &order.total, &order.currency, &event.occurred_at, &event.id],
+                &[
+                    &store_id,
+                    &order.order_id,
+                    &device_id,
+                    &order.number,
+                    &order.total,
+                    &order.currency,
+                    &event.occurred_at,
+                    &event.id,
+                ],
             )
             .await?;
     }
@@ -468,18 +598,35 @@ mod tests {
         for ok in ["0", "57.50", "-3.2", "1000000", "0.000001"] {
             assert!(is_decimal(ok), "{ok}");
         }
-        for bad in ["", "-", ".5", "5.", "1e5", "+1", "NaN", "1,5", " 1", "1.2.3", "١٢"] {
+        for bad in [
+            "", "-", ".5", "5.", "1e5", "+1", "NaN", "1,5", " 1", "1.2.3", "١٢",
+        ] {
             assert!(!is_decimal(bad), "{bad}");
         }
     }
 
     #[test]
     fn a_valid_order_completed_projects_an_order_row() {
-        let e = validate_event(event("order.completed", json!({"order_id": "o1", "number": "A-1", "total": "57.50", "currency": "EUR", "extra": [1]}))).unwrap();
+        let e = validate_event(event(
+            "order.completed",
+            json!({"order_id": "o1", "number": "A-1", "total": "57.50", "currency": "EUR", "extra": [1]}),
+        ))
+        .unwrap();
         assert_eq!(e.kind, "order.completed");
         let o = e.order.unwrap();
-        assert_eq!((o.order_id.as_str(), o.number.as_deref(), o.total.as_str(), o.currency.as_deref()), ("o1", Some("A-1"), "57.50", Some("EUR")));
-        assert!(validate_event(event("stock.adjusted", json!({"sku": "X"}))).unwrap().order.is_none());
+        assert_eq!(
+            (
+                o.order_id.as_str(),
+                o.number.as_deref(),
+                o.total.as_str(),
+                o.currency.as_deref()
+            ),
+            ("o1", Some("A-1"), "57.50", Some("EUR"))
+        );
+        assert!(validate_event(event("stock.adjusted", json!({"sku": "X"})))
+            .unwrap()
+            .order
+            .is_none());
     }
 
     #[test]
@@ -489,20 +636,51 @@ mod tests {
             (json!({"seq": 1}), "id: missing"),
             (json!({"id": "nope", "seq": 1}), "id:"),
             (json!({"id": 7}), "id:"),
-            (json!({"id": Uuid::now_v7().to_string(), "seq": "1"}), "seq:"),
+            (
+                json!({"id": Uuid::now_v7().to_string(), "seq": "1"}),
+                "seq:",
+            ),
             (json!({"id": Uuid::now_v7().to_string(), "seq": 0}), "seq:"),
-            (json!({"id": Uuid::now_v7().to_string(), "seq": 1.5}), "seq:"),
-            (json!({"id": Uuid::now_v7().to_string(), "seq": 1, "type": "order.eaten"}), "type:"),
-            (json!({"id": Uuid::now_v7().to_string(), "seq": 1, "type": "usage.recorded", "occurred_at": "yesterday"}), "occurred_at:"),
-            (json!({"id": Uuid::now_v7().to_string(), "seq": 1, "type": "usage.recorded", "occurred_at": "2026-11-25T17:03:12Z", "payload": []}), "payload:"),
+            (
+                json!({"id": Uuid::now_v7().to_string(), "seq": 1.5}),
+                "seq:",
+            ),
+            (
+                json!({"id": Uuid::now_v7().to_string(), "seq": 1, "type": "order.eaten"}),
+                "type:",
+            ),
+            (
+                json!({"id": Uuid::now_v7().to_string(), "seq": 1, "type": "usage.recorded", "occurred_at": "yesterday"}),
+                "occurred_at:",
+            ),
+            (
+                json!({"id": Uuid::now_v7().to_string(), "seq": 1, "type": "usage.recorded", "occurred_at": "2026-11-25T17:03:12Z", "payload": []}),
+                "payload:",
+            ),
             (event("usage.recorded", json!({"metric": "a\u{0}b"})), "NUL"),
-            (event("order.completed", json!({"total": "1.00"})), "payload.order_id"),
-            (event("order.completed", json!({"order_id": "o", "total": 1.0})), "payload.total"),
-            (event("order.completed", json!({"order_id": "x".repeat(MAX_ORDER_ID_LEN + 1), "total": "1"})), "payload.order_id"),
+            (
+                event("order.completed", json!({"total": "1.00"})),
+                "payload.order_id",
+            ),
+            (
+                event("order.completed", json!({"order_id": "o", "total": 1.0})),
+                "payload.total",
+            ),
+            (
+                event(
+                    "order.completed",
+                    json!({"order_id": "x".repeat(MAX_ORDER_ID_LEN + 1), "total": "1"}),
+                ),
+                "payload.order_id",
+            ),
         ];
         for (value, needle) in cases {
             let r = validate_event(value.clone()).unwrap_err();
-            assert!(r.reason.contains(needle), "{value}: {:?} should mention {needle:?}", r.reason);
+            assert!(
+                r.reason.contains(needle),
+                "{value}: {:?} should mention {needle:?}",
+                r.reason
+            );
         }
         let r = validate_event(json!({"id": "abc", "seq": 0})).unwrap_err();
         assert_eq!(r.id, "abc");
@@ -512,28 +690,69 @@ mod tests {
     fn batch_level_errors() {
         let limits = Limits::default();
         let id = Uuid::now_v7();
-        let body = |store: &str, events: Value| serde_json::to_vec(&json!({"device_id": "d", "store_id": store, "batch_id": id.to_string(), "events": events})).unwrap();
-        assert!(matches!(parse_batch(b"{", "s", None, &limits), Err(ApiError::BadRequest(_))));
-        assert!(matches!(parse_batch(&body("s", json!({})), "s", None, &limits), Err(ApiError::BadRequest(_))));
-        assert!(matches!(parse_batch(&body("other", json!([])), "s", None, &limits), Err(ApiError::Forbidden(_))));
-        assert!(matches!(parse_batch(&body("s", json!([])), "s", Some("0193"), &limits), Err(ApiError::BadRequest(_))));
+        let body = |store: &str, events: Value| {
+            serde_json::to_vec(
+                &json!({"device_id": "d", "store_id": store, "batch_id": id.to_string(), "events": events}),
+            )
+            .unwrap()
+        };
+        assert!(matches!(
+            parse_batch(b"{", "s", None, &limits),
+            Err(ApiError::BadRequest(_))
+        ));
+        assert!(matches!(
+            parse_batch(&body("s", json!({})), "s", None, &limits),
+            Err(ApiError::BadRequest(_))
+        ));
+        assert!(matches!(
+            parse_batch(&body("other", json!([])), "s", None, &limits),
+            Err(ApiError::Forbidden(_))
+        ));
+        assert!(matches!(
+            parse_batch(&body("s", json!([])), "s", Some("0193"), &limits),
+            Err(ApiError::BadRequest(_))
+        ));
         assert!(parse_batch(&body("s", json!([])), "s", Some(&id.to_string()), &limits).is_ok());
         let many: Vec<Value> = (0..3).map(|_| event("usage.recorded", json!({}))).collect();
-        let small = Limits { max_events: 2, ..limits };
-        assert!(matches!(parse_batch(&body("s", json!(many)), "s", None, &small), Err(ApiError::TooLarge(_))));
-        let b = parse_batch(&body("s", json!([many[0], many[0], {"id": "x"}])), "s", None, &limits).unwrap();
-        assert_eq!((b.valid.len(), b.rejected.len(), b.accepted_ids().len()), (2, 1, 1));
+        let small = Limits {
+            max_events: 2,
+            ..limits
+        };
+        assert!(matches!(
+            parse_batch(&body("s", json!(many)), "s", None, &small),
+            Err(ApiError::TooLarge(_))
+        ));
+        let b = parse_batch(
+            &body("s", json!([many[0], many[0], {"id": "x"}])),
+            "s",
+            None,
+            &limits,
+        )
+        .unwrap();
+        assert_eq!(
+            (b.valid.len(), b.rejected.len(), b.accepted_ids().len()),
+            (2, 1, 1)
+        );
     }
 
     #[test]
     fn gunzip_stops_at_the_limit() {
         let data = vec![b'a'; 10_000];
         assert_eq!(gunzip_limited(&gzip(&data), 10_000).unwrap(), data);
-        assert!(matches!(gunzip_limited(&gzip(&data), 9_999), Err(ApiError::TooLarge(_))));
-        assert!(matches!(gunzip_limited(b"not gzip at all", 100), Err(ApiError::BadRequest(_))));
+        assert!(matches!(
+            gunzip_limited(&gzip(&data), 9_999),
+            Err(ApiError::TooLarge(_))
+        ));
+        assert!(matches!(
+            gunzip_limited(b"not gzip at all", 100),
+            Err(ApiError::BadRequest(_))
+        ));
         let mut two = gzip(b"[1,");
         two.extend(gzip(b"2]"));
         assert_eq!(gunzip_limited(&two, 100).unwrap(), b"[1,2]");
-        assert!(matches!(decode_body(&data, Encoding::Identity, 100), Err(ApiError::TooLarge(_))));
+        assert!(matches!(
+            decode_body(&data, Encoding::Identity, 100),
+            Err(ApiError::TooLarge(_))
+        ));
     }
 }

@@ -15,6 +15,7 @@
 //! ```
 
 pub mod auth;
+pub mod body;
 pub mod cli;
 pub mod db;
 pub mod error;

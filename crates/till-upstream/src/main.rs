@@ -10,7 +10,9 @@ async fn main() -> ExitCode {
     // Logs go to stderr: stdout carries only command output (the token of
     // `device add`). RUST_LOG overrides the level.
     tracing_subscriber::fmt()
-        .with_env_filter(EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("info")))
+        .with_env_filter(
+            EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("info")),
+        )
         .with_writer(std::io::stderr)
         .with_ansi(std::io::stderr().is_terminal())
         .init();

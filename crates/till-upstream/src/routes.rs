@@ -1,24 +1,28 @@
 //! HTTP: the routes of protocol v1 and the naive baseline endpoint.
 //!
-//! Order of checks for a batch: token (401) before anything is read, then
-//! the body with the compressed-size limit (413), the encoding (415/400),
-//! the decompressed-size limit (413), the JSON (400), the store (403), the
-//! event count (413), then each event on its own (`rejected`).
+//! Order of checks for a batch: the token (401), `Content-Encoding` (415)
+//! and `Idempotency-Key` (400) before the body is read; then the body with
+//! the compressed-size limit (413), gunzip with the decompressed-size limit
+//! (400 bad gzip, 413), the JSON (400), the store (403), the event count
+//! (413), then each event on its own (`rejected`). An answer decided before
+//! the whole body was read drains the rest first (see `body.rs`).
 
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use axum::body::Bytes;
-use axum::extract::rejection::BytesRejection;
-use axum::extract::{DefaultBodyLimit, FromRequest, Request, State};
+use axum::body::Body;
+use axum::extract::{Request, State};
 use axum::http::{header, HeaderMap, StatusCode};
+use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use axum::{Json, Router};
 use deadpool_postgres::Pool;
 use tokio::sync::Semaphore;
+use tracing::Instrument;
 
 use crate::auth;
+use crate::body::{discard_unread, read_limited};
 use crate::error::ApiError;
 use crate::ingest::{self, BatchResponse, Encoding, Limits, SingleIn};
 
@@ -40,15 +44,30 @@ pub fn router(pool: Pool) -> Router {
 /// client split its batches in a test).
 pub fn router_with(pool: Pool, limits: Limits) -> Router {
     let permits = Arc::new(Semaphore::new(pool.status().max_size.max(1)));
-    let state = AppState { pool, limits, permits };
+    let state = AppState {
+        pool,
+        limits,
+        permits,
+    };
     Router::new()
         .route("/v1/batches", post(post_batch))
         .route("/v1/events", post(post_event))
-        // The compressed-size limit, enforced while the body is read.
-        .layer(DefaultBodyLimit::max(limits.max_body_bytes))
         .route("/v1/health", get(health))
-        .fallback(|| async { (StatusCode::NOT_FOUND, Json(serde_json::json!({"error": "not found"}))) })
+        .fallback(|| async {
+            (
+                StatusCode::NOT_FOUND,
+                Json(serde_json::json!({"error": "not found"})),
+            )
+        })
+        .layer(middleware::from_fn(request_span))
         .with_state(state)
+}
+
+/// Every log line of a request carries its method and path (never its
+/// headers or body: the token and the events stay out of the logs).
+async fn request_span(req: Request, next: Next) -> Response {
+    let span = tracing::info_span!("request", method = %req.method(), path = %req.uri().path());
+    next.run(req).instrument(span).await
 }
 
 fn content_encoding(headers: &HeaderMap) -> Result<Encoding, ApiError> {
@@ -59,7 +78,9 @@ fn content_encoding(headers: &HeaderMap) -> Result<Encoding, ApiError> {
     match text.as_str() {
         "" | "identity" => Ok(Encoding::Identity),
         "gzip" | "x-gzip" => Ok(Encoding::Gzip),
-        _ => Err(ApiError::UnsupportedEncoding(text.chars().take(40).collect())),
+        _ => Err(ApiError::UnsupportedEncoding(
+            text.chars().take(40).collect(),
+        )),
     }
 }
 
@@ -74,28 +95,49 @@ fn idempotency_key(headers: &HeaderMap) -> Result<Option<String>, ApiError> {
         .transpose()
 }
 
-async fn read_body(req: Request, state: &AppState) -> Result<Bytes, ApiError> {
-    Bytes::from_request(req, state).await.map_err(|r: BytesRejection| {
-        if r.status() == StatusCode::PAYLOAD_TOO_LARGE {
-            ApiError::TooLarge(format!(
-                "the request body is over {} bytes; send fewer events per batch",
-                state.limits.max_body_bytes
-            ))
-        } else {
-            ApiError::BadRequest(format!("could not read the request body: {}", r.body_text()))
+/// The checks made before reading the body (token, then headers). On a
+/// refusal the unread body is drained so that the client gets the answer.
+async fn check_before_body<T>(
+    state: &AppState,
+    headers: &HeaderMap,
+    body: Body,
+    checks: impl std::future::Future<Output = Result<T, ApiError>>,
+) -> Result<(T, Body), ApiError> {
+    match checks.await {
+        Ok(v) => Ok((v, body)),
+        Err(e) => {
+            discard_unread(headers, body, state.limits.max_body_bytes).await;
+            Err(e)
         }
-    })
+    }
 }
 
 /// `POST /v1/batches`: the protocol.
-async fn post_batch(State(state): State<AppState>, req: Request) -> Result<Json<BatchResponse>, ApiError> {
+async fn post_batch(
+    State(state): State<AppState>,
+    req: Request,
+) -> Result<Json<BatchResponse>, ApiError> {
     let started = Instant::now();
-    let token_store = auth::authenticate(&state.pool, req.headers()).await?;
-    let encoding = content_encoding(req.headers())?;
-    let key = idempotency_key(req.headers())?;
-    let body = read_body(req, &state).await?;
+    let (parts, body) = req.into_parts();
+    let headers = &parts.headers;
+    let checks = async {
+        let token_store = auth::authenticate(&state.pool, headers).await?;
+        Ok((
+            token_store,
+            content_encoding(headers)?,
+            idempotency_key(headers)?,
+        ))
+    };
+    let ((token_store, encoding, key), body) =
+        check_before_body(&state, headers, body, checks).await?;
+    let body = read_limited(body, state.limits.max_body_bytes).await?;
 
-    let _permit = state.permits.clone().acquire_owned().await.map_err(|e| ApiError::Internal(e.to_string()))?;
+    let _permit = state
+        .permits
+        .clone()
+        .acquire_owned()
+        .await
+        .map_err(|e| ApiError::Internal(e.to_string()))?;
     let limits = state.limits;
     // Decompressing and parsing up to 8 MiB is CPU work: off the async threads.
     let batch = tokio::task::spawn_blocking(move || {
@@ -106,7 +148,14 @@ async fn post_batch(State(state): State<AppState>, req: Request) -> Result<Json<
     .map_err(|e| ApiError::Internal(format!("batch decoding task failed: {e}")))??;
 
     let mut client = state.pool.get().await?;
-    let stored = ingest::store_batch(&mut client, &batch.store_id, &batch.device_id, batch.batch_id, &batch.valid).await?;
+    let stored = ingest::store_batch(
+        &mut client,
+        &batch.store_id,
+        &batch.device_id,
+        batch.batch_id,
+        &batch.valid,
+    )
+    .await?;
     drop(client);
     let accepted = batch.accepted_ids();
     tracing::info!(
@@ -120,7 +169,10 @@ async fn post_batch(State(state): State<AppState>, req: Request) -> Result<Json<
         ms = started.elapsed().as_millis() as u64,
         "batch stored"
     );
-    Ok(Json(BatchResponse { accepted, rejected: batch.rejected }))
+    Ok(Json(BatchResponse {
+        accepted,
+        rejected: batch.rejected,
+    }))
 }
 
 /// `POST /v1/events`: NOT part of the protocol. The benchmark's baseline,
@@ -128,18 +180,29 @@ async fn post_batch(State(state): State<AppState>, req: Request) -> Result<Json<
 /// event per request as plain JSON (`{"device_id", "store_id", "event"}`),
 /// same token check, one single-row INSERT per table. Answers like a batch
 /// of one.
-async fn post_event(State(state): State<AppState>, req: Request) -> Result<Json<BatchResponse>, ApiError> {
-    let token_store = auth::authenticate(&state.pool, req.headers()).await?;
-    let body = read_body(req, &state).await?;
-    let single: SingleIn =
-        serde_json::from_slice(&body).map_err(|e| ApiError::BadRequest(format!("not a valid event: {e}")))?;
+async fn post_event(
+    State(state): State<AppState>,
+    req: Request,
+) -> Result<Json<BatchResponse>, ApiError> {
+    let (parts, body) = req.into_parts();
+    let checks = auth::authenticate(&state.pool, &parts.headers);
+    let (token_store, body) = check_before_body(&state, &parts.headers, body, checks).await?;
+    let body = read_limited(body, state.limits.max_body_bytes).await?;
+    let single: SingleIn = serde_json::from_slice(&body)
+        .map_err(|e| ApiError::BadRequest(format!("not a valid event: {e}")))?;
     ingest::check_sender(&single.device_id, &single.store_id, &token_store)?;
     match ingest::validate_event(single.event) {
-        Err(rejected) => Ok(Json(BatchResponse { accepted: vec![], rejected: vec![rejected] })),
+        Err(rejected) => Ok(Json(BatchResponse {
+            accepted: vec![],
+            rejected: vec![rejected],
+        })),
         Ok(event) => {
             let mut client = state.pool.get().await?;
             ingest::store_one(&mut client, &single.store_id, &single.device_id, &event).await?;
-            Ok(Json(BatchResponse { accepted: vec![event.id_text], rejected: vec![] }))
+            Ok(Json(BatchResponse {
+                accepted: vec![event.id_text],
+                rejected: vec![],
+            }))
         }
     }
 }

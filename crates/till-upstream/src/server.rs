@@ -27,7 +27,9 @@ pub async fn serve(
     let listener = listener.tap_io(|tcp| {
         let _ = tcp.set_nodelay(true);
     });
-    axum::serve(listener, router).with_graceful_shutdown(shutdown).await
+    axum::serve(listener, router)
+        .with_graceful_shutdown(shutdown)
+        .await
 }
 
 /// Completes on SIGINT (Ctrl-C) or SIGTERM.
@@ -78,7 +80,12 @@ impl Server {
         let task = tokio::spawn(serve(listener, router, async move {
             let _ = stopped.await;
         }));
-        Ok(Server { addr, pool, stop: Some(stop), task: Some(task) })
+        Ok(Server {
+            addr,
+            pool,
+            stop: Some(stop),
+            task: Some(task),
+        })
     }
 
     /// Connects to `database_url`, migrates, and serves on a free loopback

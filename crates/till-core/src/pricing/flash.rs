@@ -130,7 +130,10 @@ impl FlashSale {
             return (at < self.ends_at).then_some((self.starts_at, self.ends_at));
         }
         let k0 = (at - self.starts_at).num_seconds() / WEEK_SECS;
-        (k0 - 1..=k0 + 1).filter(|k| *k >= 0).map(|k| self.occurrence(k)).find(|(s, e)| *s <= at && at < *e)
+        (k0 - 1..=k0 + 1)
+            .filter(|k| *k >= 0)
+            .map(|k| self.occurrence(k))
+            .find(|(s, e)| *s <= at && at < *e)
     }
 
     /// The first window starting after `at`.
@@ -145,7 +148,9 @@ impl FlashSale {
             return None;
         }
         let k0 = (at - self.starts_at).num_seconds() / WEEK_SECS;
-        (k0..=k0 + 2).map(|k| self.occurrence(k)).find(|(s, _)| *s > at)
+        (k0..=k0 + 2)
+            .map(|k| self.occurrence(k))
+            .find(|(s, _)| *s > at)
     }
 
     pub fn status(&self, at: DateTime<Utc>) -> FlashStatus {
@@ -173,7 +178,9 @@ impl FlashSale {
 
     pub fn describe(&self, c: &Currency) -> String {
         match self.effect {
-            FlashEffect::Multiplier(m) => format!("flash sale {} {}", self.name, describe_multiplier(m)),
+            FlashEffect::Multiplier(m) => {
+                format!("flash sale {} {}", self.name, describe_multiplier(m))
+            }
             FlashEffect::Price(p) => format!("flash sale {} at {}", self.name, c.round(p)),
         }
     }
@@ -209,12 +216,16 @@ fn load_sales(conn: &Connection, live_only: bool) -> Result<Vec<FlashSale>> {
             ))
         })?
         .collect::<rusqlite::Result<Vec<_>>>()?;
-    let mut targets = conn.prepare_cached("SELECT kind, value FROM flash_sale_targets WHERE flash_sale_id = ?1 ORDER BY kind, value")?;
+    let mut targets = conn.prepare_cached(
+        "SELECT kind, value FROM flash_sale_targets WHERE flash_sale_id = ?1 ORDER BY kind, value",
+    )?;
     let mut out = Vec::with_capacity(heads.len());
     for (id, name, effect, value, starts, ends, weekly, time_zone, cancelled_at) in heads {
         let mut skus = Vec::new();
         let mut categories = Vec::new();
-        for t in targets.query_map([id], |r| Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?)))? {
+        for t in targets.query_map([id], |r| {
+            Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?))
+        })? {
             let (kind, v) = t?;
             if kind == "sku" {
                 skus.push(v)
@@ -227,7 +238,11 @@ fn load_sales(conn: &Connection, live_only: bool) -> Result<Vec<FlashSale>> {
             name,
             skus,
             categories,
-            effect: if effect == "price" { FlashEffect::Price(value) } else { FlashEffect::Multiplier(value) },
+            effect: if effect == "price" {
+                FlashEffect::Price(value)
+            } else {
+                FlashEffect::Multiplier(value)
+            },
             starts_at: parse_ts("starts_at", &starts)?,
             ends_at: parse_ts("ends_at", &ends)?,
             weekly,
@@ -250,7 +265,10 @@ impl Store {
             return Err(Error::invalid("--name", "must not be empty"));
         }
         if input.skus.is_empty() && input.categories.is_empty() {
-            return Err(Error::invalid("flash sale", "name at least one --sku or --category"));
+            return Err(Error::invalid(
+                "flash sale",
+                "name at least one --sku or --category",
+            ));
         }
         let mut skus = Vec::new();
         for s in &input.skus {
@@ -259,9 +277,16 @@ impl Store {
         let mut categories = Vec::new();
         for c in &input.categories {
             let c = c.trim().to_string();
-            let exists: bool = self.conn.query_row("SELECT EXISTS (SELECT 1 FROM products WHERE category = ?1)", [&c], |r| r.get(0))?;
+            let exists: bool = self.conn.query_row(
+                "SELECT EXISTS (SELECT 1 FROM products WHERE category = ?1)",
+                [&c],
+                |r| r.get(0),
+            )?;
             if !exists {
-                return Err(Error::invalid("--category", format!("no product is in category {c:?}")));
+                return Err(Error::invalid(
+                    "--category",
+                    format!("no product is in category {c:?}"),
+                ));
             }
             categories.push(c);
         }
@@ -271,10 +296,16 @@ impl Store {
         categories.dedup();
         match input.effect {
             FlashEffect::Multiplier(m) if m <= Decimal::ZERO => {
-                return Err(Error::invalid("--multiplier", format!("{m} must be greater than 0")))
+                return Err(Error::invalid(
+                    "--multiplier",
+                    format!("{m} must be greater than 0"),
+                ))
             }
             FlashEffect::Multiplier(m) if m == Decimal::ONE => {
-                return Err(Error::invalid("--multiplier", "1 would leave prices unchanged"))
+                return Err(Error::invalid(
+                    "--multiplier",
+                    "1 would leave prices unchanged",
+                ))
             }
             FlashEffect::Price(p) => {
                 self.check_amount("--price", p)?;
@@ -282,16 +313,34 @@ impl Store {
             _ => {}
         }
         if input.ends_at <= input.starts_at {
-            return Err(Error::invalid("--end", format!("{} is not after the start {}", ts(input.ends_at), ts(input.starts_at))));
+            return Err(Error::invalid(
+                "--end",
+                format!(
+                    "{} is not after the start {}",
+                    ts(input.ends_at),
+                    ts(input.starts_at)
+                ),
+            ));
         }
         if input.weekly && input.ends_at - input.starts_at >= Duration::weeks(1) {
-            return Err(Error::invalid("--weekly", "a weekly sale's window must be shorter than a week"));
+            return Err(Error::invalid(
+                "--weekly",
+                "a weekly sale's window must be shorter than a week",
+            ));
         }
         Ok((name, skus, categories))
     }
 
-    fn write_targets(conn: &Connection, id: i64, skus: &[String], categories: &[String]) -> Result<()> {
-        conn.execute("DELETE FROM flash_sale_targets WHERE flash_sale_id = ?1", [id])?;
+    fn write_targets(
+        conn: &Connection,
+        id: i64,
+        skus: &[String],
+        categories: &[String],
+    ) -> Result<()> {
+        conn.execute(
+            "DELETE FROM flash_sale_targets WHERE flash_sale_id = ?1",
+            [id],
+        )?;
         for s in skus {
             conn.execute("INSERT INTO flash_sale_targets (flash_sale_id, kind, value) VALUES (?1, 'sku', ?2)", params![id, s])?;
         }
@@ -329,7 +378,9 @@ impl Store {
     pub fn update_flash_sale(&mut self, id: i64, input: FlashSaleInput) -> Result<FlashSale> {
         let current = self.flash_sale(id)?;
         if current.cancelled_at.is_some() {
-            return Err(Error::Refused(format!("flash sale {id} was cancelled; create a new one")));
+            return Err(Error::Refused(format!(
+                "flash sale {id} was cancelled; create a new one"
+            )));
         }
         let (name, skus, categories) = self.check_flash(&input)?;
         let (effect, value) = self.effect_parts(input.effect);
@@ -348,26 +399,40 @@ impl Store {
     pub fn cancel_flash_sale(&mut self, id: i64) -> Result<FlashSale> {
         let current = self.flash_sale(id)?;
         if current.cancelled_at.is_some() {
-            return Err(Error::Refused(format!("flash sale {id} is already cancelled")));
+            return Err(Error::Refused(format!(
+                "flash sale {id} is already cancelled"
+            )));
         }
         let now = ts(self.now());
         let tx = self.write_tx()?;
-        tx.execute("UPDATE flash_sales SET cancelled_at = ?1, updated_at = ?1 WHERE id = ?2", params![now, id])?;
+        tx.execute(
+            "UPDATE flash_sales SET cancelled_at = ?1, updated_at = ?1 WHERE id = ?2",
+            params![now, id],
+        )?;
         tx.commit()?;
         self.flash_sale(id)
     }
 
     pub fn flash_sale(&self, id: i64) -> Result<FlashSale> {
-        let exists = self.conn.query_row("SELECT 1 FROM flash_sales WHERE id = ?1", [id], |_| Ok(())).optional()?;
+        let exists = self
+            .conn
+            .query_row("SELECT 1 FROM flash_sales WHERE id = ?1", [id], |_| Ok(()))
+            .optional()?;
         if exists.is_none() {
             return Err(Error::not_found("flash sale", id.to_string()));
         }
-        load_sales(&self.conn, false)?.into_iter().find(|s| s.id == id).ok_or_else(|| Error::not_found("flash sale", id.to_string()))
+        load_sales(&self.conn, false)?
+            .into_iter()
+            .find(|s| s.id == id)
+            .ok_or_else(|| Error::not_found("flash sale", id.to_string()))
     }
 
     /// Every flash sale, cancelled ones too, with its status at `at`.
     pub fn flash_sales(&self, at: DateTime<Utc>) -> Result<Vec<FlashSaleView>> {
-        Ok(load_sales(&self.conn, false)?.iter().map(|s| s.view(at)).collect())
+        Ok(load_sales(&self.conn, false)?
+            .iter()
+            .map(|s| s.view(at))
+            .collect())
     }
 }
 
@@ -407,7 +472,12 @@ mod tests {
     #[test]
     fn weekly_keeps_local_time_across_dst() {
         // Fridays 17:00-19:00 Europe/Berlin; CEST (UTC+2) on 23 Oct 2026, CET (UTC+1) after 25 Oct.
-        let s = sale("2026-10-23T15:00:00Z", "2026-10-23T17:00:00Z", true, "Europe/Berlin");
+        let s = sale(
+            "2026-10-23T15:00:00Z",
+            "2026-10-23T17:00:00Z",
+            true,
+            "Europe/Berlin",
+        );
         assert!(s.window_at(t("2026-10-23T15:30:00Z")).is_some());
         // One week later the clocks went back: 17:00 local is 16:00 UTC.
         assert!(s.window_at(t("2026-10-30T15:30:00Z")).is_none());
@@ -417,6 +487,9 @@ mod tests {
         // And in spring, back to UTC+2.
         assert!(s.window_at(t("2027-04-02T15:00:00Z")).is_some());
         assert!(s.window_at(t("2027-04-02T17:00:00Z")).is_none());
-        assert_eq!(s.next_window(t("2026-10-24T00:00:00Z")).unwrap().0, t("2026-10-30T16:00:00Z"));
+        assert_eq!(
+            s.next_window(t("2026-10-24T00:00:00Z")).unwrap().0,
+            t("2026-10-30T16:00:00Z")
+        );
     }
 }

@@ -132,14 +132,23 @@ impl PricingContext {
     /// (SKU, then category, then all products), then the rule listed first.
     fn winning_rule(&self, p: &Product, sell_by: bool, at: DateTime<Utc>) -> Option<&Rule> {
         let tiers: [&[usize]; 3] = [
-            self.rules_by_sku.get(&p.sku).map(Vec::as_slice).unwrap_or(&[]),
-            p.category.as_ref().and_then(|c| self.rules_by_category.get(c)).map(Vec::as_slice).unwrap_or(&[]),
+            self.rules_by_sku
+                .get(&p.sku)
+                .map(Vec::as_slice)
+                .unwrap_or(&[]),
+            p.category
+                .as_ref()
+                .and_then(|c| self.rules_by_category.get(c))
+                .map(Vec::as_slice)
+                .unwrap_or(&[]),
             &self.rules_for_all,
         ];
         for tier in tiers {
             for &i in tier {
                 let r = &self.rules[i];
-                if r.condition.is_sell_by() == sell_by && r.matches(p, at, self.time_zone, self.latches.contains(&(r.id, p.id))) {
+                if r.condition.is_sell_by() == sell_by
+                    && r.matches(p, at, self.time_zone, self.latches.contains(&(r.id, p.id)))
+                {
                     return Some(r);
                 }
             }
@@ -148,9 +157,22 @@ impl PricingContext {
     }
 
     /// Flash sales on this product active at `at`, with their window.
-    fn active_sales(&self, p: &Product, at: DateTime<Utc>) -> impl Iterator<Item = (&FlashSale, DateTime<Utc>)> {
-        let by_sku = self.sales_by_sku.get(&p.sku).map(Vec::as_slice).unwrap_or(&[]);
-        let by_cat = p.category.as_ref().and_then(|c| self.sales_by_category.get(c)).map(Vec::as_slice).unwrap_or(&[]);
+    fn active_sales(
+        &self,
+        p: &Product,
+        at: DateTime<Utc>,
+    ) -> impl Iterator<Item = (&FlashSale, DateTime<Utc>)> {
+        let by_sku = self
+            .sales_by_sku
+            .get(&p.sku)
+            .map(Vec::as_slice)
+            .unwrap_or(&[]);
+        let by_cat = p
+            .category
+            .as_ref()
+            .and_then(|c| self.sales_by_category.get(c))
+            .map(Vec::as_slice)
+            .unwrap_or(&[]);
         let mut seen: Vec<usize> = Vec::with_capacity(by_sku.len() + by_cat.len());
         for &i in by_sku.iter().chain(by_cat) {
             if !seen.contains(&i) {
@@ -172,27 +194,72 @@ impl PricingContext {
     }
 }
 
-/// Prices one unit of `p` at time `at`.
-pub fn quote(ctx: &PricingContext, p: &Product, at: DateTime<Utc>) -> Quote {
+/// Records the pipeline's steps when an explanation is wanted; otherwise
+/// only the price moves (bulk re-pricing needs no words).
+struct Trace<'a> {
+    explain: bool,
+    currency: &'a Currency,
+    /// The rounded price after the last step, so effects add up exactly.
+    shown: Decimal,
+    adjustments: Vec<Adjustment>,
+    notes: Vec<String>,
+}
+
+impl Trace<'_> {
+    fn step(
+        &mut self,
+        source: &str,
+        describe: impl FnOnce() -> String,
+        next: Decimal,
+        price: &mut Decimal,
+    ) {
+        if self.explain {
+            let rounded = self.currency.round(next);
+            let description = describe();
+            self.adjustments.push(Adjustment {
+                source: source.into(),
+                description: description.clone(),
+                effect: self.currency.round(rounded - self.shown),
+            });
+            self.shown = rounded;
+            self.notes.push(description);
+        }
+        *price = next;
+    }
+}
+
+/// The pipeline, once, for both `quote` and `price_only`.
+fn run<'a>(
+    ctx: &'a PricingContext,
+    p: &Product,
+    at: DateTime<Utc>,
+    explain: bool,
+) -> (Decimal, Trace<'a>, Option<SaleBadge>) {
     let c = &ctx.currency;
     let base = c.round(p.price);
     let mut price = base;
-    let mut shown = base; // the rounded price after the last step, for exact effects
-    let mut adjustments = Vec::new();
-    let mut notes: Vec<String> = Vec::new();
-    let mut push = |source: &str, description: String, new_price: Decimal, price: &mut Decimal, notes: &mut Vec<String>| {
-        let rounded = c.round(new_price);
-        adjustments.push(Adjustment { source: source.into(), description: description.clone(), effect: c.round(rounded - shown) });
-        shown = rounded;
-        *price = new_price;
-        notes.push(description);
+    let mut t = Trace {
+        explain,
+        currency: c,
+        shown: base,
+        adjustments: Vec::new(),
+        notes: Vec::new(),
     };
 
     // Stock rule, then sell-by rule.
     for sell_by in [false, true] {
         if let Some(rule) = ctx.winning_rule(p, sell_by, at) {
             let next = rule.effect.apply(price).max(Decimal::ZERO);
-            push(if sell_by { "sell_by_rule" } else { "stock_rule" }, rule.describe(c), next, &mut price, &mut notes);
+            t.step(
+                if sell_by {
+                    "sell_by_rule"
+                } else {
+                    "stock_rule"
+                },
+                || rule.describe(c),
+                next,
+                &mut price,
+            );
         }
     }
 
@@ -207,10 +274,22 @@ pub fn quote(ctx: &PricingContext, p: &Product, at: DateTime<Utc>) -> Quote {
     let mut badge = None;
     if let Some((candidate, sale, end)) = best {
         if candidate != price {
-            let text = format!("{}, ends {}", sale.describe(c), flash::local_time_label(end, at, ctx.time_zone));
-            push("flash_sale", text, candidate, &mut price, &mut notes);
+            let describe = || {
+                format!(
+                    "{}, ends {}",
+                    sale.describe(c),
+                    flash::local_time_label(end, at, ctx.time_zone)
+                )
+            };
+            t.step("flash_sale", describe, candidate, &mut price);
         }
-        badge = Some(SaleBadge { id: sale.id, name: sale.name.clone(), ends_at: crate::store::ts(end) });
+        if explain {
+            badge = Some(SaleBadge {
+                id: sale.id,
+                name: sale.name.clone(),
+                ends_at: crate::store::ts(end),
+            });
+        }
     }
 
     // Guardrails: a ceiling over the base price, a floor (own, else cost).
@@ -218,31 +297,62 @@ pub fn quote(ctx: &PricingContext, p: &Product, at: DateTime<Utc>) -> Quote {
         if let Some(ceiling) = p.price_ceiling.or(ctx.price_ceiling) {
             let max = base * ceiling;
             if price > max {
-                push("guardrail", format!("capped at {}x the base price", ceiling.normalize()), max, &mut price, &mut notes);
+                t.step(
+                    "guardrail",
+                    || format!("capped at {}x the base price", ceiling.normalize()),
+                    max,
+                    &mut price,
+                );
             }
         }
         // A base price the owner set below cost is their call: the floor
         // then stops markdowns at the base price rather than raising it.
-        let floor = p.price_floor.or(if ctx.floor_at_cost { p.cost } else { None }).map(|f| f.min(base));
+        let floor = p
+            .price_floor
+            .or(if ctx.floor_at_cost { p.cost } else { None })
+            .map(|f| f.min(base));
         if let Some(floor) = floor {
             if price < floor {
-                let why = if p.price_floor.is_some() { "floor" } else { "cost" };
-                push("guardrail", format!("held at {why} {}", c.round(floor)), floor, &mut price, &mut notes);
+                let why = if p.price_floor.is_some() {
+                    "floor"
+                } else {
+                    "cost"
+                };
+                t.step(
+                    "guardrail",
+                    || format!("held at {why} {}", c.round(floor)),
+                    floor,
+                    &mut price,
+                );
             }
         }
     }
+    (c.round(price), t, badge)
+}
 
-    let price = c.round(price);
+/// Prices one unit of `p` at time `at`, with every step that changed it.
+pub fn quote(ctx: &PricingContext, p: &Product, at: DateTime<Utc>) -> Quote {
+    let (price, t, sale) = run(ctx, p, at, true);
     Quote {
         sku: p.sku.clone(),
         name: p.name.clone(),
-        base_price: base,
+        base_price: ctx.currency.round(p.price),
         price,
         on_hand: p.on_hand,
-        adjustments,
-        note: if notes.is_empty() { None } else { Some(notes.join("; ")) },
-        sale: badge,
+        note: if t.notes.is_empty() {
+            None
+        } else {
+            Some(t.notes.join("; "))
+        },
+        adjustments: t.adjustments,
+        sale,
     }
+}
+
+/// The same price as `quote`, without the explanation: for re-pricing many
+/// products at once.
+pub fn price_only(ctx: &PricingContext, p: &Product, at: DateTime<Utc>) -> Decimal {
+    run(ctx, p, at, false).0
 }
 
 impl Store {
@@ -267,9 +377,27 @@ impl Store {
         Ok(quote(&self.pricing_context()?, &product, at))
     }
 
-    /// Quotes for every active product (the product screen, bulk re-pricing).
+    /// Quotes, with explanations, for every active product.
     pub fn quote_all(&self, at: DateTime<Utc>) -> Result<Vec<Quote>> {
         let ctx = self.pricing_context()?;
-        Ok(self.products(None, false)?.iter().map(|p| quote(&ctx, p, at)).collect())
+        Ok(self
+            .products(None, false)?
+            .iter()
+            .map(|p| quote(&ctx, p, at))
+            .collect())
+    }
+
+    /// Current prices of every active product, read fresh from the store
+    /// (stock, rules, sales): what re-pricing after a bulk stock change costs.
+    pub fn reprice_all(&self, at: DateTime<Utc>) -> Result<Vec<(String, Decimal)>> {
+        let ctx = self.pricing_context()?;
+        Ok(self
+            .products(None, false)?
+            .into_iter()
+            .map(|p| {
+                let price = price_only(&ctx, &p, at);
+                (p.sku, price)
+            })
+            .collect())
     }
 }

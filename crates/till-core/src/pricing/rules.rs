@@ -113,7 +113,13 @@ impl Rule {
     /// Whether the rule holds for `p` at `at`. A latched rule with
     /// hysteresis keeps holding until stock moves `hysteresis` units past
     /// its threshold.
-    pub fn matches(&self, p: &Product, at: DateTime<Utc>, tz: chrono_tz::Tz, latched: bool) -> bool {
+    pub fn matches(
+        &self,
+        p: &Product,
+        at: DateTime<Utc>,
+        tz: chrono_tz::Tz,
+        latched: bool,
+    ) -> bool {
         if !self.scope.covers(p) {
             return false;
         }
@@ -161,7 +167,17 @@ pub(crate) fn load_rules(conn: &Connection) -> Result<Vec<Rule>> {
         let value = dec_col(r, 5)?;
         let scope: String = r.get(6)?;
         let scope_value: Option<String> = r.get(7)?;
-        Ok((r.get::<_, i64>(0)?, r.get::<_, i64>(1)?, cond, r.get::<_, i64>(3)?, effect, value, scope, scope_value, r.get::<_, i64>(8)?))
+        Ok((
+            r.get::<_, i64>(0)?,
+            r.get::<_, i64>(1)?,
+            cond,
+            r.get::<_, i64>(3)?,
+            effect,
+            value,
+            scope,
+            scope_value,
+            r.get::<_, i64>(8)?,
+        ))
     })?;
     let mut out = Vec::new();
     for row in rows {
@@ -206,7 +222,14 @@ pub(crate) fn update_latches(conn: &Connection, product_id: i64) -> Result<()> {
     )?;
     let rows = stmt
         .query_map([product_id], |r| {
-            Ok((r.get::<_, i64>(0)?, r.get::<_, String>(1)?, r.get::<_, i64>(2)?, r.get::<_, i64>(3)?, r.get::<_, i64>(4)?, r.get::<_, bool>(5)?))
+            Ok((
+                r.get::<_, i64>(0)?,
+                r.get::<_, String>(1)?,
+                r.get::<_, i64>(2)?,
+                r.get::<_, i64>(3)?,
+                r.get::<_, i64>(4)?,
+                r.get::<_, bool>(5)?,
+            ))
         })?
         .collect::<rusqlite::Result<Vec<_>>>()?;
     for (rule_id, cond, n, h, on_hand, latched) in rows {
@@ -215,9 +238,11 @@ pub(crate) fn update_latches(conn: &Connection, product_id: i64) -> Result<()> {
             _ => on_hand > n || (latched && on_hand > n - h),
         };
         if holds && !latched {
-            conn.prepare_cached("INSERT INTO rule_latches (rule_id, product_id) VALUES (?1, ?2)")?.execute(params![rule_id, product_id])?;
+            conn.prepare_cached("INSERT INTO rule_latches (rule_id, product_id) VALUES (?1, ?2)")?
+                .execute(params![rule_id, product_id])?;
         } else if !holds && latched {
-            conn.prepare_cached("DELETE FROM rule_latches WHERE rule_id = ?1 AND product_id = ?2")?.execute(params![rule_id, product_id])?;
+            conn.prepare_cached("DELETE FROM rule_latches WHERE rule_id = ?1 AND product_id = ?2")?
+                .execute(params![rule_id, product_id])?;
         }
     }
     Ok(())
@@ -229,22 +254,42 @@ impl Store {
         let c = self.settings.currency.clone();
         match input.effect {
             Effect::Multiplier(m) if m <= Decimal::ZERO => {
-                return Err(Error::invalid("multiplier", format!("{m} must be greater than 0")))
+                return Err(Error::invalid(
+                    "multiplier",
+                    format!("{m} must be greater than 0"),
+                ))
             }
             Effect::Multiplier(m) if m == Decimal::ONE => {
-                return Err(Error::invalid("multiplier", "1 would leave the price unchanged"))
+                return Err(Error::invalid(
+                    "multiplier",
+                    "1 would leave the price unchanged",
+                ))
             }
             Effect::Multiplier(m) if m.normalize().scale() > 6 => {
-                return Err(Error::invalid("multiplier", format!("{m} has more than 6 decimals")))
+                return Err(Error::invalid(
+                    "multiplier",
+                    format!("{m} has more than 6 decimals"),
+                ))
             }
-            Effect::Amount(a) if a.is_zero() => return Err(Error::invalid("amount", "0 would leave the price unchanged")),
+            Effect::Amount(a) if a.is_zero() => {
+                return Err(Error::invalid(
+                    "amount",
+                    "0 would leave the price unchanged",
+                ))
+            }
             Effect::Amount(a) if a.normalize().scale() > c.minor_units => {
-                return Err(Error::invalid("amount", format!("{a} has more decimals than {} allows", c.code)))
+                return Err(Error::invalid(
+                    "amount",
+                    format!("{a} has more decimals than {} allows", c.code),
+                ))
             }
             _ => {}
         }
         if input.hysteresis < 0 {
-            return Err(Error::invalid("hysteresis", format!("{} must not be negative", input.hysteresis)));
+            return Err(Error::invalid(
+                "hysteresis",
+                format!("{} must not be negative", input.hysteresis),
+            ));
         }
         match input.condition {
             Condition::StockBelow(n) if n <= 0 && !self.settings.allow_negative_stock => {
@@ -254,10 +299,16 @@ impl Store {
                 ))
             }
             Condition::StockAbove(n) if n < 0 => {
-                return Err(Error::invalid("--when-stock-above", format!("{n} must be 0 or more")))
+                return Err(Error::invalid(
+                    "--when-stock-above",
+                    format!("{n} must be 0 or more"),
+                ))
             }
             Condition::WithinDaysOfSellBy(n) if n < 0 => {
-                return Err(Error::invalid("--within-days-of-sell-by", format!("{n} must be 0 or more")))
+                return Err(Error::invalid(
+                    "--within-days-of-sell-by",
+                    format!("{n} must be 0 or more"),
+                ))
             }
             Condition::WithinDaysOfSellBy(_) if input.hysteresis > 0 => {
                 return Err(Error::invalid("hysteresis", "applies to stock rules only"))
@@ -269,10 +320,16 @@ impl Store {
                 self.product(s)?;
             }
             Scope::Category(cat) => {
-                let exists: bool =
-                    self.conn.query_row("SELECT EXISTS (SELECT 1 FROM products WHERE category = ?1)", [cat], |r| r.get(0))?;
+                let exists: bool = self.conn.query_row(
+                    "SELECT EXISTS (SELECT 1 FROM products WHERE category = ?1)",
+                    [cat],
+                    |r| r.get(0),
+                )?;
                 if !exists {
-                    return Err(Error::invalid("--category", format!("no product is in category {cat:?}")));
+                    return Err(Error::invalid(
+                        "--category",
+                        format!("no product is in category {cat:?}"),
+                    ));
                 }
             }
             Scope::All => {}
@@ -289,7 +346,11 @@ impl Store {
         };
         let now = ts(self.now());
         let tx = self.write_tx()?;
-        let position: i64 = tx.query_row("SELECT COALESCE(MAX(position), 0) + 1 FROM pricing_rules", [], |r| r.get(0))?;
+        let position: i64 = tx.query_row(
+            "SELECT COALESCE(MAX(position), 0) + 1 FROM pricing_rules",
+            [],
+            |r| r.get(0),
+        )?;
         tx.execute(
             "INSERT INTO pricing_rules (position, condition, threshold, effect, value, scope, scope_value, hysteresis, created_at)
              VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
@@ -298,14 +359,19 @@ impl Store {
         let id = tx.last_insert_rowid();
         if input.hysteresis > 0 {
             // Start latched wherever the plain condition holds now.
-            let ids: Vec<i64> =
-                tx.prepare("SELECT id FROM products")?.query_map([], |r| r.get(0))?.collect::<rusqlite::Result<Vec<_>>>()?;
+            let ids: Vec<i64> = tx
+                .prepare("SELECT id FROM products")?
+                .query_map([], |r| r.get(0))?
+                .collect::<rusqlite::Result<Vec<_>>>()?;
             for pid in ids {
                 update_latches(&tx, pid)?;
             }
         }
         tx.commit()?;
-        self.pricing_rules()?.into_iter().find(|r| r.id == id).ok_or_else(|| Error::Internal("rule vanished".into()))
+        self.pricing_rules()?
+            .into_iter()
+            .find(|r| r.id == id)
+            .ok_or_else(|| Error::Internal("rule vanished".into()))
     }
 
     /// Rules in the order they are listed (the order ties are broken in).
@@ -315,7 +381,13 @@ impl Store {
 
     pub fn remove_pricing_rule(&mut self, id: i64) -> Result<()> {
         let tx = self.write_tx()?;
-        let exists = tx.query_row("SELECT 1 FROM pricing_rules WHERE id = ?1", [id], |_| Ok(())).optional()?;
+        let exists = tx
+            .query_row(
+                "SELECT 1 FROM pricing_rules WHERE id = ?1",
+                [id],
+                |_| Ok(()),
+            )
+            .optional()?;
         if exists.is_none() {
             return Err(Error::not_found("pricing rule", id.to_string()));
         }

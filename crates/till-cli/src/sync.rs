@@ -124,14 +124,14 @@ pub fn run(ctx: &Ctx, store: &mut Store, cmd: SyncCmd) -> Result<()> {
                     format!("synced: {} pending, {} dead letters", s.pending, s.dead)
                 }),
                 Some(RunEnd::Refused(msg)) => Err(Error::Refused(msg)),
-                Some(RunEnd::Stopped) => Err(Error::Internal(format!(
+                Some(RunEnd::Stopped) => Err(Error::Unavailable(format!(
                     "interrupted with {} events still pending",
                     status.pending
                 ))),
                 Some(RunEnd::DeadlinePassed {
                     pending,
                     last_error,
-                }) => Err(Error::Internal(format!(
+                }) => Err(Error::Unavailable(format!(
                     "gave up after the deadline with {pending} events pending; last error: {}",
                     last_error.unwrap_or_else(|| "none".into())
                 ))),

@@ -56,6 +56,10 @@ pub enum Error {
     #[error("cannot use the store {path}: {reason}")]
     StoreUnusable { path: PathBuf, reason: String },
 
+    /// Something outside Till (the network, the upstream) did not answer in time.
+    #[error("{0}")]
+    Unavailable(String),
+
     #[error("database error: {0}")]
     Database(#[from] rusqlite::Error),
 
@@ -92,6 +96,7 @@ impl Error {
             Error::NoStore(_) => "no_store",
             Error::StoreTooNew { .. } => "store_too_new",
             Error::StoreUnusable { .. } => "store_unusable",
+            Error::Unavailable(_) => "unavailable",
             Error::Database(_) => "database",
             Error::Internal(_) => "internal",
         }
@@ -101,6 +106,6 @@ impl Error {
     /// pointed at) caused the error rather than a fault in Till itself.
     /// The CLI maps this to exit code 2, everything else to 1.
     pub fn is_user_error(&self) -> bool {
-        !matches!(self, Error::Database(_) | Error::Internal(_))
+        !matches!(self, Error::Database(_) | Error::Internal(_) | Error::Unavailable(_))
     }
 }

@@ -180,7 +180,7 @@ pub async fn push_until_empty(
                 retry_after,
                 reached,
             } => {
-                tracing::warn!(%reason, attempt, "batch not delivered; will retry");
+                tracing::info!(%reason, attempt, "batch not delivered; will retry");
                 if let Some(end) = retry_wait(
                     store,
                     &reason,

@@ -335,12 +335,7 @@ pub fn stock_adjust(
 
 #[tauri::command]
 pub fn orders_list(state: State<'_, AppState>, limit: Option<i64>) -> Res<Vec<OrderSummary>> {
-    with_store(&state, |s| {
-        let mut all = s.orders(None, None, None)?;
-        all.reverse(); // newest first on screen
-        all.truncate(limit.unwrap_or(100).max(1) as usize);
-        Ok(all)
-    })
+    with_store(&state, |s| s.recent_orders(limit.unwrap_or(100).clamp(1, 10_000)))
 }
 
 #[tauri::command]

@@ -332,3 +332,17 @@ fn inactive_products_cannot_be_sold_and_barcodes_scan() {
     let e = s.sell(sale(&[("WAT", 1)], vec![cash("2.00")])).unwrap_err();
     assert_eq!(e.code(), "inactive_product");
 }
+
+#[test]
+fn recent_orders_are_newest_first() {
+    let (_d, mut s) = shop();
+    for t in ["2026-11-25T10:00:00Z", "2026-11-25T11:00:00Z", "2026-11-25T12:00:00Z"] {
+        s.set_clock(till_core::Clock::Fixed(till_core::store::parse_ts("t", t).unwrap()));
+        s.sell(sale(&[("WAT", 1)], vec![cash("2.00")])).unwrap();
+    }
+    let recent = s.recent_orders(2).unwrap();
+    assert_eq!(recent.len(), 2);
+    assert!(recent[0].created_at.starts_with("2026-11-25T12"));
+    assert!(recent[1].created_at.starts_with("2026-11-25T11"));
+    assert!(s.recent_orders(0).is_err());
+}

@@ -318,20 +318,36 @@ impl Store {
         to: Option<DateTime<Utc>>,
         limit: Option<i64>,
     ) -> Result<Vec<OrderSummary>> {
+        self.list_orders(from, to, limit, false)
+    }
+
+    /// The newest `limit` orders, newest first (the Orders screen).
+    pub fn recent_orders(&self, limit: i64) -> Result<Vec<OrderSummary>> {
+        self.list_orders(None, None, Some(limit), true)
+    }
+
+    fn list_orders(
+        &self,
+        from: Option<DateTime<Utc>>,
+        to: Option<DateTime<Utc>>,
+        limit: Option<i64>,
+        newest_first: bool,
+    ) -> Result<Vec<OrderSummary>> {
         if let Some(l) = limit {
             if l <= 0 {
                 return Err(Error::invalid("limit", format!("{l} must be at least 1")));
             }
         }
-        let mut stmt = self.conn.prepare(
+        let order = if newest_first { "o.created_at DESC, o.rowid DESC" } else { "o.created_at, o.rowid" };
+        let mut stmt = self.conn.prepare(&format!(
             "SELECT o.id, o.number, o.created_at, o.total,
                     (SELECT SUM(qty) FROM order_lines l WHERE l.order_id = o.id),
                     (SELECT SUM(qty - refunded_qty) FROM order_lines l WHERE l.order_id = o.id),
                     (SELECT GROUP_CONCAT(amount, ' ') FROM refunds r WHERE r.order_id = o.id)
              FROM orders o
              WHERE (?1 IS NULL OR o.created_at >= ?1) AND (?2 IS NULL OR o.created_at < ?2)
-             ORDER BY o.created_at, o.rowid LIMIT ?3",
-        )?;
+             ORDER BY {order} LIMIT ?3"
+        ))?;
         let currency = self.settings.currency.clone();
         let rows = stmt.query_map(
             params![from.map(ts), to.map(ts), limit.unwrap_or(-1)],

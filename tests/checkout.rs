@@ -346,3 +346,14 @@ fn recent_orders_are_newest_first() {
     assert!(recent[1].created_at.starts_with("2026-11-25T11"));
     assert!(s.recent_orders(0).is_err());
 }
+
+#[test]
+fn baskets_for_the_miner_leave_out_refunded_lines() {
+    let (_d, mut s) = shop();
+    s.sell(sale(&[("COF", 1), ("WAT", 2)], vec![cash("10.00")])).unwrap();
+    let r = s.sell(sale(&[("COF", 1), ("MUG", 1), ("WAT", 1)], vec![cash("30.00")])).unwrap();
+    s.refund(RefundRequest { order: r.id.clone(), items: Some(vec![("MUG".into(), 1)]), key: None }).unwrap();
+    let mut baskets = s.basket_transactions().unwrap();
+    baskets.sort();
+    assert_eq!(baskets, vec![vec!["COF".to_string(), "WAT".to_string()], vec!["COF".to_string(), "WAT".to_string()]]);
+}

@@ -12,7 +12,7 @@ PACKAGES=(
   build-essential pkg-config curl file
   libwebkit2gtk-4.1-dev libssl-dev libayatana-appindicator3-dev librsvg2-dev libxdo-dev
   xvfb xauth webkit2gtk-driver
-  postgresql
+  postgresql python3 python3-venv python3-pip
 )
 missing=()
 for p in "${PACKAGES[@]}"; do
@@ -40,6 +40,13 @@ fi
 
 echo "==> installing npm packages"
 npm ci --no-audit --no-fund --loglevel=error
+
+echo "==> installing the tests' Python reference packages (target/pyvenv)"
+if [ ! -x target/pyvenv/bin/python ]; then
+  mkdir -p target
+  python3 -m venv target/pyvenv
+fi
+target/pyvenv/bin/python -m pip install --quiet --disable-pip-version-check -r tests/requirements.txt
 
 export PATH="$HOME/.cargo/bin:$PATH"
 if ! command -v tauri-driver >/dev/null 2>&1; then

@@ -59,6 +59,9 @@ pub enum Command {
     /// Flash sales: time-boxed prices, once or weekly.
     #[command(subcommand)]
     Flash(FlashCmd),
+    /// Bundles learned from baskets.
+    #[command(subcommand)]
+    Bundles(BundlesCmd),
     /// Sync with the upstream (protocol v1, docs/sync-protocol.md).
     #[command(subcommand)]
     Sync(SyncCmd),
@@ -437,5 +440,29 @@ pub enum SettingsCmd {
         /// Highest dynamic price as a multiple of the base price; "" for none.
         #[arg(long)]
         price_ceiling: Option<String>,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum BundlesCmd {
+    /// Find items bought together (exact FP-Growth + association rules), in
+    /// the store's order history or in a basket file.
+    Mine {
+        /// A basket file instead of the store's orders.
+        #[arg(long, value_name = "FILE")]
+        input: Option<PathBuf>,
+        /// fimi (space-separated item ids per line) or csv (comma-separated
+        /// item names per line); default: by the file's extension.
+        #[arg(long, requires = "input")]
+        format: Option<String>,
+        /// Smallest share of transactions an itemset must appear in, in (0, 1].
+        #[arg(long)]
+        min_support: String,
+        /// Smallest confidence of a rule, in [0, 1].
+        #[arg(long)]
+        min_confidence: String,
+        /// Largest itemset size.
+        #[arg(long)]
+        max_len: Option<String>,
     },
 }

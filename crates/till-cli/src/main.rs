@@ -4,6 +4,7 @@
 //! other failure. Errors go to stderr, as `{"error":{"code","message"}}`
 //! with `--json`.
 
+mod bundles;
 mod cli;
 mod print;
 mod run;

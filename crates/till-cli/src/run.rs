@@ -52,17 +52,23 @@ impl Ctx {
         value: &T,
         human: impl FnOnce(&T) -> String,
     ) -> Result<()> {
-        if self.json {
-            let text =
-                serde_json::to_string_pretty(value).map_err(|e| Error::Internal(e.to_string()))?;
-            println!("{text}");
+        let text = if self.json {
+            serde_json::to_string_pretty(value).map_err(|e| Error::Internal(e.to_string()))?
         } else {
-            let text = human(value);
-            if !text.is_empty() {
-                println!("{}", text.trim_end());
-            }
+            human(value).trim_end().to_string()
+        };
+        if text.is_empty() {
+            return Ok(());
         }
-        Ok(())
+        use std::io::Write;
+        let mut out = std::io::stdout().lock();
+        match writeln!(out, "{text}").and_then(|_| out.flush()) {
+            // The reader went away (`till … | head`): the work is done, so
+            // is the output; not an error, and never a panic.
+            Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
+            Err(e) => Err(Error::Internal(format!("cannot write the output: {e}"))),
+            Ok(()) => Ok(()),
+        }
     }
 }
 
@@ -71,6 +77,11 @@ pub fn run(cli: Cli) -> Result<()> {
     let path = store_path(&cli.db)?;
     if let Command::Init(args) = &cli.command {
         return init(&ctx, &path, args);
+    }
+    // Mining a basket file needs no store.
+    if let Command::Bundles(BundlesCmd::Mine { input: Some(_), .. }) = &cli.command {
+        let Command::Bundles(cmd) = cli.command else { unreachable!() };
+        return crate::bundles::run(&ctx, None, cmd);
     }
     let mut store = Store::open(&path)?;
     if let Some(u) = &cli.user {
@@ -144,6 +155,7 @@ pub fn run(cli: Cli) -> Result<()> {
         }
         Command::Pricing(PricingCmd::Rule(cmd)) => pricing_rule(&ctx, &mut store, cmd),
         Command::Flash(cmd) => flash(&ctx, &mut store, cmd),
+        Command::Bundles(cmd) => crate::bundles::run(&ctx, Some(&mut store), cmd),
         Command::Sync(cmd) => crate::sync::run(&ctx_json(&ctx), &mut store, cmd),
         Command::Doctor => {
             let integrity = store.integrity_check()?;

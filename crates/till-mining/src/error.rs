@@ -1,0 +1,36 @@
+use std::path::PathBuf;
+
+/// Everything that can go wrong. Line numbers are 1-based.
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    /// The input has no transaction at all (an empty file or list).
+    #[error("no transactions")]
+    NoTransactions,
+    /// A line holds no item (FIMI: blank or only whitespace; CSV: empty).
+    #[error("line {line}: empty transaction")]
+    EmptyLine { line: usize },
+    /// A CSV line has an empty item name (`a,,b`, a leading or trailing comma).
+    #[error("line {line}: empty item name")]
+    EmptyItem { line: usize },
+    /// A line is not valid UTF-8.
+    #[error("line {line}: not valid UTF-8")]
+    InvalidUtf8 { line: usize },
+    /// A file could not be opened or read.
+    #[error("cannot read {}: {source}", path.display())]
+    Io {
+        path: PathBuf,
+        source: std::io::Error,
+    },
+    /// Reading from a stream failed at this line.
+    #[error("line {line}: read error: {source}")]
+    Read { line: usize, source: std::io::Error },
+    #[error("invalid min_support {value:?}: must be a decimal in (0, 1]")]
+    InvalidMinSupport { value: String },
+    #[error("invalid min_confidence {value:?}: must be a decimal in [0, 1]")]
+    InvalidMinConfidence { value: String },
+    #[error("invalid max_len 0: must be at least 1")]
+    InvalidMaxLen,
+    /// The progress callback asked to stop.
+    #[error("mining cancelled")]
+    Cancelled,
+}

@@ -1,0 +1,305 @@
+use std::fmt;
+use std::fs::File;
+use std::io::{BufRead, BufReader};
+use std::path::Path;
+use std::str::FromStr;
+
+use crate::hash::FastMap;
+use crate::Error;
+
+/// A list of transactions (baskets), each a set of distinct items, stored
+/// once: item names are interned to dense `u32` ids (in order of first
+/// appearance) and all baskets share one flat id array.
+#[derive(Debug, Clone, Default)]
+pub struct Transactions {
+    names: Vec<String>,
+    index: FastMap<Box<str>, u32>,
+    /// Fast path for names that are canonical decimal numbers below
+    /// `NUMERIC_LIMIT` (FIMI ids): `numeric[value]` is `id + 1`, or 0.
+    /// Such names never enter `index`.
+    numeric: Vec<u32>,
+    items: Vec<u32>,
+    /// `ends[t]` is one past the last item of transaction `t` in `items`.
+    ends: Vec<usize>,
+}
+
+impl Transactions {
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Builds from in-memory baskets. An item repeated within a basket counts
+    /// once; an empty basket is a transaction with no items (it counts in the
+    /// number of transactions, so it lowers every support).
+    pub fn from_baskets<B, I, S>(baskets: B) -> Self
+    where
+        B: IntoIterator<Item = I>,
+        I: IntoIterator<Item = S>,
+        S: AsRef<str>,
+    {
+        let mut transactions = Self::new();
+        for basket in baskets {
+            transactions.push(basket);
+        }
+        transactions
+    }
+
+    /// Appends one basket (duplicates within it count once).
+    ///
+    /// # Panics
+    /// At 2^32 - 1 transactions or 2^32 - 1 distinct items.
+    pub fn push<I, S>(&mut self, basket: I)
+    where
+        I: IntoIterator<Item = S>,
+        S: AsRef<str>,
+    {
+        assert!(
+            self.ends.len() < u32::MAX as usize,
+            "fewer than 2^32 - 1 transactions"
+        );
+        let start = self.items.len();
+        for name in basket {
+            let id = self.intern(name.as_ref());
+            self.items.push(id);
+        }
+        let tail = &mut self.items[start..];
+        if tail.len() > 1 {
+            tail.sort_unstable();
+            let mut kept = 1;
+            for i in 1..tail.len() {
+                if tail[i] != tail[kept - 1] {
+                    tail[kept] = tail[i];
+                    kept += 1;
+                }
+            }
+            self.items.truncate(start + kept);
+        }
+        self.ends.push(self.items.len());
+    }
+
+    fn intern(&mut self, name: &str) -> u32 {
+        if let Some(value) = numeric_value(name) {
+            if let Some(&slot) = self.numeric.get(value) {
+                if slot != 0 {
+                    return slot - 1;
+                }
+            }
+            let id = self.new_id(name);
+            if self.numeric.len() <= value {
+                let len = (value + 1).max(self.numeric.len() * 2).min(NUMERIC_LIMIT);
+                self.numeric.resize(len, 0);
+            }
+            self.numeric[value] = id + 1;
+            return id;
+        }
+        if let Some(&id) = self.index.get(name) {
+            return id;
+        }
+        let id = self.new_id(name);
+        self.index.insert(name.into(), id);
+        id
+    }
+
+    fn new_id(&mut self, name: &str) -> u32 {
+        let id = u32::try_from(self.names.len())
+            .ok()
+            .filter(|&id| id < u32::MAX)
+            .expect("fewer than 2^32 - 1 distinct items");
+        self.names.push(name.to_owned());
+        id
+    }
+
+    /// Number of transactions.
+    pub fn len(&self) -> usize {
+        self.ends.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.ends.is_empty()
+    }
+
+    /// Distinct item names, indexed by item id.
+    pub fn item_names(&self) -> &[String] {
+        &self.names
+    }
+
+    /// The id of an item name, if it occurs.
+    pub fn item_id(&self, name: &str) -> Option<u32> {
+        match numeric_value(name) {
+            Some(value) => self
+                .numeric
+                .get(value)
+                .filter(|&&slot| slot != 0)
+                .map(|slot| slot - 1),
+            None => self.index.get(name).copied(),
+        }
+    }
+
+    /// Each transaction's distinct item ids (sorted by id).
+    pub fn iter(&self) -> impl ExactSizeIterator<Item = &[u32]> + '_ {
+        (0..self.ends.len()).map(move |t| {
+            let start = if t == 0 { 0 } else { self.ends[t - 1] };
+            &self.items[start..self.ends[t]]
+        })
+    }
+
+    /// Total item occurrences (after de-duplication within baskets).
+    pub fn occurrences(&self) -> usize {
+        self.items.len()
+    }
+
+    pub(crate) fn flat_items(&self) -> &[u32] {
+        &self.items
+    }
+}
+
+const NUMERIC_LIMIT: usize = 1 << 22;
+
+/// The value of a canonical decimal name (`"0"`, `"17"`; not `"017"`, `"+1"`)
+/// below `NUMERIC_LIMIT`: such names and values correspond one to one.
+#[inline]
+fn numeric_value(name: &str) -> Option<usize> {
+    let bytes = name.as_bytes();
+    if bytes.is_empty() || bytes.len() > 7 || (bytes[0] == b'0' && bytes.len() > 1) {
+        return None;
+    }
+    let mut value = 0usize;
+    for &b in bytes {
+        if !b.is_ascii_digit() {
+            return None;
+        }
+        value = value * 10 + usize::from(b - b'0');
+    }
+    (value < NUMERIC_LIMIT).then_some(value)
+}
+
+/// The two input formats.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Format {
+    /// FIMI: one transaction per line, items separated by whitespace.
+    Fimi,
+    /// Basket CSV: one transaction per line, item names separated by commas,
+    /// no quoting; names are kept verbatim (spaces included).
+    Csv,
+}
+
+impl FromStr for Format {
+    type Err = String;
+
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        match s {
+            "fimi" | "dat" => Ok(Self::Fimi),
+            "csv" | "basket" => Ok(Self::Csv),
+            other => Err(format!(
+                "unknown format {other:?} (expected \"fimi\" or \"csv\")"
+            )),
+        }
+    }
+}
+
+impl fmt::Display for Format {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            Self::Fimi => "fimi",
+            Self::Csv => "csv",
+        })
+    }
+}
+
+/// Reads a file in the given format.
+pub fn read_file(path: impl AsRef<Path>, format: Format) -> Result<Transactions, Error> {
+    let path = path.as_ref();
+    let io = |source| Error::Io {
+        path: path.to_owned(),
+        source,
+    };
+    let file = File::open(path).map_err(io)?;
+    let reader = BufReader::with_capacity(1 << 16, file);
+    let parsed = match format {
+        Format::Fimi => parse_fimi(reader),
+        Format::Csv => parse_csv(reader),
+    };
+    parsed.map_err(|e| match e {
+        Error::Read { source, .. } => io(source),
+        other => other,
+    })
+}
+
+/// Reads a FIMI file (see [`parse_fimi`]).
+pub fn read_fimi(path: impl AsRef<Path>) -> Result<Transactions, Error> {
+    read_file(path, Format::Fimi)
+}
+
+/// Reads a basket CSV file (see [`parse_csv`]).
+pub fn read_csv(path: impl AsRef<Path>) -> Result<Transactions, Error> {
+    read_file(path, Format::Csv)
+}
+
+/// Parses FIMI: one transaction per line, items separated by ASCII
+/// whitespace (a trailing space is fine). A line with no item is an error
+/// ([`Error::EmptyLine`]), as is an input with no line
+/// ([`Error::NoTransactions`]).
+pub fn parse_fimi(reader: impl BufRead) -> Result<Transactions, Error> {
+    parse_lines(reader, |line, number, transactions| {
+        let mut items = line.split_ascii_whitespace().peekable();
+        if items.peek().is_none() {
+            return Err(Error::EmptyLine { line: number });
+        }
+        transactions.push(items);
+        Ok(())
+    })
+}
+
+/// Parses basket CSV: one transaction per line, item names separated by
+/// commas, no quoting, no header. Names are kept verbatim, spaces included
+/// (`"cream cheese "` keeps its trailing space); only the line ending
+/// (`\n` or `\r\n`) is removed. An empty line ([`Error::EmptyLine`]) or an
+/// empty name ([`Error::EmptyItem`]: `a,,b`, `,a`, `a,`) is an error.
+pub fn parse_csv(reader: impl BufRead) -> Result<Transactions, Error> {
+    parse_lines(reader, |line, number, transactions| {
+        if line.is_empty() {
+            return Err(Error::EmptyLine { line: number });
+        }
+        if line.split(',').any(str::is_empty) {
+            return Err(Error::EmptyItem { line: number });
+        }
+        transactions.push(line.split(','));
+        Ok(())
+    })
+}
+
+/// Feeds each line (without its `\n` / `\r\n` and, on line 1, without a
+/// UTF-8 byte-order mark) to `on_line` with its 1-based number.
+fn parse_lines(
+    mut reader: impl BufRead,
+    mut on_line: impl FnMut(&str, usize, &mut Transactions) -> Result<(), Error>,
+) -> Result<Transactions, Error> {
+    let mut transactions = Transactions::new();
+    let mut buf = Vec::with_capacity(256);
+    let mut number = 0;
+    loop {
+        buf.clear();
+        let read = reader
+            .read_until(b'\n', &mut buf)
+            .map_err(|source| Error::Read {
+                line: number + 1,
+                source,
+            })?;
+        if read == 0 {
+            break;
+        }
+        number += 1;
+        let mut bytes = buf.as_slice();
+        bytes = bytes.strip_suffix(b"\n").unwrap_or(bytes);
+        bytes = bytes.strip_suffix(b"\r").unwrap_or(bytes);
+        if number == 1 {
+            bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
+        }
+        let line = std::str::from_utf8(bytes).map_err(|_| Error::InvalidUtf8 { line: number })?;
+        on_line(line, number, &mut transactions)?;
+    }
+    if transactions.is_empty() {
+        return Err(Error::NoTransactions);
+    }
+    Ok(transactions)
+}

@@ -728,3 +728,24 @@ fn bundles_mine_from_files_and_from_the_store() {
     assert_eq!(pair["count"], 3);
     assert!(r["rules"].as_array().unwrap().iter().any(|x| x["antecedent"] == serde_json::json!(["CRO"]) && x["consequent"] == serde_json::json!(["COF"])));
 }
+
+#[test]
+fn absurd_numbers_are_refused_not_overflowed() {
+    let s = shop();
+    ok_json(&s.db, &["product", "add", "--sku", "A", "--name", "A", "--price", "1000000", "--stock", "1000000"]);
+    ok_json(&s.db, &["product", "add", "--sku", "BIG", "--name", "Big", "--price", "1000000000000"]);
+    // The largest sale Till takes: a million units at a million each, exact.
+    let r = ok_json(&s.db, &["sale", "--item", "Ax1000000", "--pay", "card:1000000000000"]);
+    assert_eq!(r["total"], "1000000000000.00");
+    // ...but beyond the limits Till says so instead of overflowing.
+    for args in [
+        &["product", "add", "--sku", "B", "--name", "B", "--price", "79228162514264337593543950335"][..],
+        &["sale", "--item", "Ax1000001", "--pay", "cash:1"],
+        &["sale", "--item", "Ax99999999999999999999", "--pay", "cash:1"],
+        &["stock", "adjust", "A", "--by", "9223372036854775807", "--reason", "restock"],
+        &["pricing", "rule", "add", "--when-stock-above", "1", "--multiplier", "1000000000000000000000"],
+        &["product", "add", "--sku", "C", "--name", "C", "--price", "1", "--stock", "99999999999"],
+    ] {
+        err_json(&s.db, args, 2);
+    }
+}

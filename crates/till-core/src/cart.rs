@@ -202,6 +202,7 @@ impl Store {
     /// Adding a product already in the cart at the same price and with no
     /// line discount raises that line's quantity instead.
     pub fn cart_add(&mut self, cart_id: &str, code: &str, qty: i64) -> Result<Cart> {
+        crate::money::check_qty("quantity", qty)?;
         if qty <= 0 {
             return Err(Error::invalid(
                 "quantity",
@@ -260,6 +261,7 @@ impl Store {
     }
 
     pub fn cart_set_qty(&mut self, cart_id: &str, line_id: i64, qty: i64) -> Result<Cart> {
+        crate::money::check_qty("quantity", qty)?;
         if qty <= 0 {
             return Err(Error::invalid(
                 "quantity",

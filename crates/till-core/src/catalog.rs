@@ -115,11 +115,11 @@ pub(crate) fn product_from_row_at(row: &Row, at: usize) -> rusqlite::Result<Prod
 }
 
 /// A ceiling is a multiple of the base price, at least 1.
-fn check_ceiling(value: Decimal) -> Result<Decimal> {
-    if value < Decimal::ONE {
+pub(crate) fn check_ceiling(value: Decimal) -> Result<Decimal> {
+    if value < Decimal::ONE || value > Decimal::ONE_HUNDRED {
         return Err(Error::invalid(
             "price ceiling",
-            format!("{value} must be at least 1 (a multiple of the base price)"),
+            format!("{value} must be between 1 and 100 (a multiple of the base price)"),
         ));
     }
     Ok(value.normalize())
@@ -149,6 +149,7 @@ impl Store {
     /// Checks an amount fits the store currency (no extra decimals, not negative).
     pub(crate) fn check_amount(&self, field: &str, value: Decimal) -> Result<Decimal> {
         let c = &self.settings.currency;
+        crate::money::check_magnitude(field, value)?;
         if value.normalize().scale() > c.minor_units {
             return Err(Error::invalid(
                 field,
@@ -193,6 +194,7 @@ impl Store {
             .transpose()?;
         let price_ceiling = new.price_ceiling.map(check_ceiling).transpose()?;
         if let Some(q) = new.stock {
+            crate::money::check_qty("stock", q)?;
             if q < 0 {
                 return Err(Error::invalid("stock", format!("{q} must not be negative")));
             }

@@ -98,6 +98,7 @@ pub struct Settlement {
 /// only ever given in cash, so card tenders may not exceed the total.
 pub fn settle(currency: &Currency, total: Decimal, tenders: &[Tender]) -> Result<Settlement> {
     for (i, t) in tenders.iter().enumerate() {
+        crate::money::check_magnitude(&format!("payment {}", i + 1), t.amount)?;
         if t.amount <= Decimal::ZERO {
             return Err(Error::invalid(
                 format!("payment {}", i + 1),
@@ -420,6 +421,7 @@ impl Store {
                     format!("{} must be at least 1", l.qty),
                 ));
             }
+            crate::money::check_qty(&format!("item {} quantity", i + 1), l.qty)?;
             if let Some(d) = &l.discount {
                 d.validate(&format!("item {} discount", i + 1))?;
             }

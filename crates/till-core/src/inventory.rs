@@ -135,6 +135,7 @@ impl Store {
                 "sales and refunds move stock through checkout, not by adjustment",
             ));
         }
+        crate::money::check_qty("quantity", by)?;
         if by == 0 {
             return Err(Error::invalid(
                 "quantity",

@@ -53,6 +53,7 @@ impl Currency {
     /// currency's minor-unit digits. `field` names the input in the error.
     pub fn parse_amount(&self, field: &str, text: &str) -> Result<Decimal> {
         let value = parse_decimal(field, text)?;
+        check_magnitude(field, value)?;
         if value.scale() > self.minor_units && value.normalize().scale() > self.minor_units {
             return Err(Error::invalid(
                 field,
@@ -101,6 +102,29 @@ impl Currency {
         d.rescale(self.minor_units);
         d
     }
+}
+
+/// The largest amount Till accepts anywhere (a trillion): far beyond any
+/// shop's till, and small enough that no total of any cart can overflow.
+pub const MAX_AMOUNT: Decimal = Decimal::from_parts(3_567_587_328, 232, 0, false, 0); // 1e12
+
+/// The largest quantity on one line or one stock adjustment.
+pub const MAX_QTY: i64 = 1_000_000;
+
+/// Refuses amounts beyond [`MAX_AMOUNT`] (either sign).
+pub fn check_magnitude(field: &str, value: Decimal) -> Result<()> {
+    if value.abs() > MAX_AMOUNT {
+        return Err(Error::invalid(field, format!("{value} is larger than Till handles (at most {MAX_AMOUNT})")));
+    }
+    Ok(())
+}
+
+/// Refuses quantities beyond [`MAX_QTY`] (either sign).
+pub fn check_qty(field: &str, qty: i64) -> Result<()> {
+    if qty.unsigned_abs() > MAX_QTY as u64 {
+        return Err(Error::invalid(field, format!("{qty} is more than Till handles on one line (at most {MAX_QTY})")));
+    }
+    Ok(())
 }
 
 /// Parses a decimal number written the plain way ("12", "12.5", "-3.25").
@@ -197,6 +221,17 @@ mod tests {
         assert!(eur().parse_amount("price", "").is_err());
         assert!(eur().parse_positive("price", "0").is_err());
         assert!(Currency::from_code("XXY").is_err());
+    }
+
+    #[test]
+    fn huge_amounts_and_quantities_are_refused() {
+        assert_eq!(MAX_AMOUNT, dec!(1000000000000));
+        assert!(eur().parse_amount("price", "1000000000000").is_ok());
+        assert!(eur().parse_amount("price", "1000000000000.01").is_err());
+        assert!(eur().parse_amount("price", "79228162514264337593543950335").is_err());
+        assert!(check_qty("qty", 1_000_000).is_ok());
+        assert!(check_qty("qty", 1_000_001).is_err());
+        assert!(check_qty("qty", -1_000_001).is_err());
     }
 
     #[test]

@@ -201,12 +201,7 @@ impl crate::Store {
         }
         if let Some(c) = update.price_ceiling {
             if let Some(v) = c {
-                if v < Decimal::ONE {
-                    return Err(Error::invalid(
-                        "price ceiling",
-                        format!("{v} must be at least 1 (a multiple of the base price)"),
-                    ));
-                }
+                crate::catalog::check_ceiling(v)?;
             }
             next.price_ceiling = c.map(|v| v.normalize());
         }

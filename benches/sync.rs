@@ -45,7 +45,9 @@ fn server_cpu(server: u32) -> f64 {
     let mut total = cpu_of(server);
     for entry in std::fs::read_dir("/proc").unwrap().flatten() {
         let name = entry.file_name();
-        let Some(pid) = name.to_str().and_then(|n| n.parse::<u32>().ok()) else { continue };
+        let Some(pid) = name.to_str().and_then(|n| n.parse::<u32>().ok()) else {
+            continue;
+        };
         let comm = std::fs::read_to_string(format!("/proc/{pid}/comm")).unwrap_or_default();
         if comm.trim() == "postgres" {
             total += cpu_of(pid);
@@ -63,8 +65,15 @@ impl Drop for ServerProc {
 }
 
 fn upstream(args: &[&str]) -> String {
-    let out = Command::new(env!("CARGO_BIN_EXE_till-upstream")).args(args).output().unwrap();
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let out = Command::new(env!("CARGO_BIN_EXE_till-upstream"))
+        .args(args)
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     String::from_utf8(out.stdout).unwrap().trim().to_string()
 }
 
@@ -74,7 +83,12 @@ fn store_with_events(dir: &std::path::Path, n: usize) -> Store {
     let mut s = Store::create(dir.join("till.db"), Settings::default()).unwrap();
     till_core::demo::seed_catalog(&mut s).unwrap();
     till_core::demo::run_sales(&mut s, 1, 1).unwrap();
-    let template = s.pending_events(10).unwrap().into_iter().find(|e| e.kind == "order.completed").unwrap();
+    let template = s
+        .pending_events(10)
+        .unwrap()
+        .into_iter()
+        .find(|e| e.kind == "order.completed")
+        .unwrap();
     let c = s.connection();
     c.execute_batch("BEGIN").unwrap();
     {
@@ -83,7 +97,12 @@ fn store_with_events(dir: &std::path::Path, n: usize) -> Store {
             let mut p = template.payload.clone();
             p["order_id"] = serde_json::json!(uuid_v7());
             p["number"] = serde_json::json!(format!("BNCH-{i:06}"));
-            stmt.execute(rusqlite_params(&uuid_v7(), &template.occurred_at, &p.to_string())).unwrap();
+            stmt.execute(rusqlite_params(
+                &uuid_v7(),
+                &template.occurred_at,
+                &p.to_string(),
+            ))
+            .unwrap();
         }
     }
     c.execute_batch("COMMIT").unwrap();
@@ -102,7 +121,11 @@ fn rusqlite_params<'a>(a: &'a str, b: &'a str, c: &'a str) -> [&'a str; 3] {
 fn main() {
     let db_url = pg::fresh_database("bench_sync");
     upstream(&["migrate", "--database-url", &db_url]);
-    let port = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
     let listen = format!("127.0.0.1:{port}");
     let server = ServerProc(
         Command::new(env!("CARGO_BIN_EXE_till-upstream"))
@@ -118,7 +141,13 @@ fn main() {
     let http = reqwest::Client::new();
     rt.block_on(async {
         for _ in 0..100 {
-            if http.get(format!("{endpoint}/v1/health")).send().await.map(|r| r.status().is_success()).unwrap_or(false) {
+            if http
+                .get(format!("{endpoint}/v1/health"))
+                .send()
+                .await
+                .map(|r| r.status().is_success())
+                .unwrap_or(false)
+            {
                 return;
             }
             tokio::time::sleep(Duration::from_millis(100)).await;
@@ -130,7 +159,14 @@ fn main() {
     let dir = tempfile::tempdir().unwrap();
     let mut store = store_with_events(dir.path(), TILL_EVENTS);
     let n_till = store.pending_event_count().unwrap() as f64;
-    let token = upstream(&["device", "add", "--store", &store.settings().store_id, "--database-url", &db_url]);
+    let token = upstream(&[
+        "device",
+        "add",
+        "--store",
+        &store.settings().store_id,
+        "--database-url",
+        &db_url,
+    ]);
     let stats = Arc::new(WireStats::default());
     let mut opts = SyncOptions::new(endpoint.clone(), token);
     opts.stats = Some(stats.clone());
@@ -139,7 +175,9 @@ fn main() {
     let t0 = Instant::now();
     let end = rt.block_on(async {
         let (_tx, mut rx) = tokio::sync::watch::channel(false);
-        till_sync::push_until_empty(&mut store, &opts, None, &mut rx).await.unwrap()
+        till_sync::push_until_empty(&mut store, &opts, None, &mut rx)
+            .await
+            .unwrap()
     });
     let till_wall = t0.elapsed();
     let till_cpu = server_cpu(server.0.id()) - cpu0;
@@ -151,7 +189,14 @@ fn main() {
     // Baseline: one request per event, plain JSON, same kind of events.
     let events = store_with_events(tempfile::tempdir().unwrap().path(), BASELINE_EVENTS);
     let base_store_id = events.settings().store_id.clone();
-    let base_token = upstream(&["device", "add", "--store", &base_store_id, "--database-url", &db_url]);
+    let base_token = upstream(&[
+        "device",
+        "add",
+        "--store",
+        &base_store_id,
+        "--database-url",
+        &db_url,
+    ]);
     let all = events.pending_events(BASELINE_EVENTS).unwrap();
     let n_base = all.len() as f64;
     let cpu0 = server_cpu(server.0.id());
@@ -172,7 +217,11 @@ fn main() {
                 .send()
                 .await
                 .unwrap();
-            assert!(r.status().is_success(), "baseline request failed: {}", r.status());
+            assert!(
+                r.status().is_success(),
+                "baseline request failed: {}",
+                r.status()
+            );
         }
         bytes as f64
     });
@@ -180,7 +229,10 @@ fn main() {
     let base_cpu = server_cpu(server.0.id()) - cpu0;
 
     let per = |x: f64, n: f64| x / n;
-    println!("(server CPU split, Till run: till-upstream {:.1} us/event)", per(till_up_cpu, n_till) * 1e6);
+    println!(
+        "(server CPU split, Till run: till-upstream {:.1} us/event)",
+        per(till_up_cpu, n_till) * 1e6
+    );
     println!("RESULT sync_till: {n_till} events, {till_requests} requests ({:.0} events/request), {:.1} MB bodies ({:.0} B/event), server CPU {:.1} us/event, wall {:.2} s",
         n_till / till_requests, till_bytes / 1e6, per(till_bytes, n_till), per(till_cpu, n_till) * 1e6, till_wall.as_secs_f64());
     println!("RESULT sync_baseline: {n_base} events, {n_base} requests (1 event/request), {:.1} MB bodies ({:.0} B/event), server CPU {:.1} us/event, wall {:.2} s ({:.1} s per 100,000)",

@@ -335,7 +335,9 @@ pub fn stock_adjust(
 
 #[tauri::command]
 pub fn orders_list(state: State<'_, AppState>, limit: Option<i64>) -> Res<Vec<OrderSummary>> {
-    with_store(&state, |s| s.recent_orders(limit.unwrap_or(100).clamp(1, 10_000)))
+    with_store(&state, |s| {
+        s.recent_orders(limit.unwrap_or(100).clamp(1, 10_000))
+    })
 }
 
 #[tauri::command]

@@ -336,8 +336,14 @@ fn inactive_products_cannot_be_sold_and_barcodes_scan() {
 #[test]
 fn recent_orders_are_newest_first() {
     let (_d, mut s) = shop();
-    for t in ["2026-11-25T10:00:00Z", "2026-11-25T11:00:00Z", "2026-11-25T12:00:00Z"] {
-        s.set_clock(till_core::Clock::Fixed(till_core::store::parse_ts("t", t).unwrap()));
+    for t in [
+        "2026-11-25T10:00:00Z",
+        "2026-11-25T11:00:00Z",
+        "2026-11-25T12:00:00Z",
+    ] {
+        s.set_clock(till_core::Clock::Fixed(
+            till_core::store::parse_ts("t", t).unwrap(),
+        ));
         s.sell(sale(&[("WAT", 1)], vec![cash("2.00")])).unwrap();
     }
     let recent = s.recent_orders(2).unwrap();
@@ -350,10 +356,27 @@ fn recent_orders_are_newest_first() {
 #[test]
 fn baskets_for_the_miner_leave_out_refunded_lines() {
     let (_d, mut s) = shop();
-    s.sell(sale(&[("COF", 1), ("WAT", 2)], vec![cash("10.00")])).unwrap();
-    let r = s.sell(sale(&[("COF", 1), ("MUG", 1), ("WAT", 1)], vec![cash("30.00")])).unwrap();
-    s.refund(RefundRequest { order: r.id.clone(), items: Some(vec![("MUG".into(), 1)]), key: None }).unwrap();
+    s.sell(sale(&[("COF", 1), ("WAT", 2)], vec![cash("10.00")]))
+        .unwrap();
+    let r = s
+        .sell(sale(
+            &[("COF", 1), ("MUG", 1), ("WAT", 1)],
+            vec![cash("30.00")],
+        ))
+        .unwrap();
+    s.refund(RefundRequest {
+        order: r.id.clone(),
+        items: Some(vec![("MUG".into(), 1)]),
+        key: None,
+    })
+    .unwrap();
     let mut baskets = s.basket_transactions().unwrap();
     baskets.sort();
-    assert_eq!(baskets, vec![vec!["COF".to_string(), "WAT".to_string()], vec!["COF".to_string(), "WAT".to_string()]]);
+    assert_eq!(
+        baskets,
+        vec![
+            vec!["COF".to_string(), "WAT".to_string()],
+            vec!["COF".to_string(), "WAT".to_string()]
+        ]
+    );
 }

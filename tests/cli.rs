@@ -678,16 +678,42 @@ fn pricing_scenario_through_the_cli() {
 #[test]
 fn bundles_mine_from_files_and_from_the_store() {
     let dir = tempfile::tempdir().unwrap();
-    let groceries = concat!(env!("CARGO_MANIFEST_DIR"), "/../../../shared/data/groceries.csv");
-    assert!(Path::new(groceries).exists(), "missing {groceries}: the tests need ../shared/data beside the repository");
+    let groceries = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../../../shared/data/groceries.csv"
+    );
+    assert!(
+        Path::new(groceries).exists(),
+        "missing {groceries}: the tests need ../shared/data beside the repository"
+    );
     // No store needed to mine a file.
     let none = dir.path().join("none.db");
-    let r = ok_json(&none, &["bundles", "mine", "--input", groceries, "--format", "csv", "--min-support", "0.005", "--min-confidence", "0.2"]);
+    let r = ok_json(
+        &none,
+        &[
+            "bundles",
+            "mine",
+            "--input",
+            groceries,
+            "--format",
+            "csv",
+            "--min-support",
+            "0.005",
+            "--min-confidence",
+            "0.2",
+        ],
+    );
     assert_eq!(r["transactions"], 9835);
     assert_eq!(r["itemsets"].as_array().unwrap().len(), 1001);
     assert_eq!(r["rules"].as_array().unwrap().len(), 893);
     let rule = &r["rules"][0];
-    for key in ["antecedent", "consequent", "support_count", "confidence", "lift"] {
+    for key in [
+        "antecedent",
+        "consequent",
+        "support_count",
+        "confidence",
+        "lift",
+    ] {
         assert!(rule.get(key).is_some(), "missing {key}");
     }
     assert!(!none.exists(), "mining a file created a store");
@@ -695,25 +721,133 @@ fn bundles_mine_from_files_and_from_the_store() {
     // Bad input: a clear error with the line number, exit 2.
     let bad = dir.path().join("bad.csv");
     std::fs::write(&bad, "bread,milk\nbread,,butter\n").unwrap();
-    let e = err_json(&none, &["bundles", "mine", "--input", bad.to_str().unwrap(), "--min-support", "0.5", "--min-confidence", "0.5"], 2);
-    assert!(e["error"]["message"].as_str().unwrap().contains("line 2"), "{e}");
+    let e = err_json(
+        &none,
+        &[
+            "bundles",
+            "mine",
+            "--input",
+            bad.to_str().unwrap(),
+            "--min-support",
+            "0.5",
+            "--min-confidence",
+            "0.5",
+        ],
+        2,
+    );
+    assert!(
+        e["error"]["message"].as_str().unwrap().contains("line 2"),
+        "{e}"
+    );
     let empty = dir.path().join("empty.dat");
     std::fs::write(&empty, "").unwrap();
-    let e = err_json(&none, &["bundles", "mine", "--input", empty.to_str().unwrap(), "--min-support", "0.5", "--min-confidence", "0.5"], 2);
-    assert!(e["error"]["message"].as_str().unwrap().contains("no transactions"), "{e}");
+    let e = err_json(
+        &none,
+        &[
+            "bundles",
+            "mine",
+            "--input",
+            empty.to_str().unwrap(),
+            "--min-support",
+            "0.5",
+            "--min-confidence",
+            "0.5",
+        ],
+        2,
+    );
+    assert!(
+        e["error"]["message"]
+            .as_str()
+            .unwrap()
+            .contains("no transactions"),
+        "{e}"
+    );
     for s in ["0", "1.5", "-0.1", "abc"] {
-        err_json(&none, &["bundles", "mine", "--input", groceries, "--format", "csv", "--min-support", s, "--min-confidence", "0.5"], 2);
+        err_json(
+            &none,
+            &[
+                "bundles",
+                "mine",
+                "--input",
+                groceries,
+                "--format",
+                "csv",
+                "--min-support",
+                s,
+                "--min-confidence",
+                "0.5",
+            ],
+            2,
+        );
     }
-    err_json(&none, &["bundles", "mine", "--input", "/nope.csv", "--min-support", "0.5", "--min-confidence", "0.5"], 2);
+    err_json(
+        &none,
+        &[
+            "bundles",
+            "mine",
+            "--input",
+            "/nope.csv",
+            "--min-support",
+            "0.5",
+            "--min-confidence",
+            "0.5",
+        ],
+        2,
+    );
 
     // The store's own order history: one basket per order.
     let s = shop();
-    ok_json(&s.db, &["product", "add", "--sku", "COF", "--name", "Coffee", "--price", "3.00", "--stock", "100"]);
-    ok_json(&s.db, &["product", "add", "--sku", "CRO", "--name", "Croissant", "--price", "2.00", "--stock", "100"]);
-    ok_json(&s.db, &["product", "add", "--sku", "WAT", "--name", "Water", "--price", "1.00", "--stock", "100"]);
-    let e = err_json(&s.db, &["bundles", "mine", "--min-support", "0.5", "--min-confidence", "0.5"], 2);
-    assert!(e["error"]["message"].as_str().unwrap().contains("no completed orders"));
-    for items in [&["COF", "CRO"][..], &["COF", "CRO"], &["COF", "CRO", "WAT"], &["WAT"]] {
+    ok_json(
+        &s.db,
+        &[
+            "product", "add", "--sku", "COF", "--name", "Coffee", "--price", "3.00", "--stock",
+            "100",
+        ],
+    );
+    ok_json(
+        &s.db,
+        &[
+            "product",
+            "add",
+            "--sku",
+            "CRO",
+            "--name",
+            "Croissant",
+            "--price",
+            "2.00",
+            "--stock",
+            "100",
+        ],
+    );
+    ok_json(
+        &s.db,
+        &[
+            "product", "add", "--sku", "WAT", "--name", "Water", "--price", "1.00", "--stock",
+            "100",
+        ],
+    );
+    let e = err_json(
+        &s.db,
+        &[
+            "bundles",
+            "mine",
+            "--min-support",
+            "0.5",
+            "--min-confidence",
+            "0.5",
+        ],
+        2,
+    );
+    assert!(e["error"]["message"]
+        .as_str()
+        .unwrap()
+        .contains("no completed orders"));
+    for items in [
+        &["COF", "CRO"][..],
+        &["COF", "CRO"],
+        &["COF", "CRO", "WAT"],
+        &["WAT"],
+    ] {
         let mut args = vec!["sale"];
         for i in items {
             args.push("--item");
@@ -722,29 +856,112 @@ fn bundles_mine_from_files_and_from_the_store() {
         args.extend(["--pay", "cash:20"]);
         ok_json(&s.db, &args);
     }
-    let r = ok_json(&s.db, &["bundles", "mine", "--min-support", "0.5", "--min-confidence", "0.9"]);
+    let r = ok_json(
+        &s.db,
+        &[
+            "bundles",
+            "mine",
+            "--min-support",
+            "0.5",
+            "--min-confidence",
+            "0.9",
+        ],
+    );
     assert_eq!(r["transactions"], 4);
-    let pair = r["itemsets"].as_array().unwrap().iter().find(|i| i["items"] == serde_json::json!(["COF", "CRO"])).unwrap();
+    let pair = r["itemsets"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|i| i["items"] == serde_json::json!(["COF", "CRO"]))
+        .unwrap();
     assert_eq!(pair["count"], 3);
-    assert!(r["rules"].as_array().unwrap().iter().any(|x| x["antecedent"] == serde_json::json!(["CRO"]) && x["consequent"] == serde_json::json!(["COF"])));
+    assert!(r["rules"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .any(|x| x["antecedent"] == serde_json::json!(["CRO"])
+            && x["consequent"] == serde_json::json!(["COF"])));
 }
 
 #[test]
 fn absurd_numbers_are_refused_not_overflowed() {
     let s = shop();
-    ok_json(&s.db, &["product", "add", "--sku", "A", "--name", "A", "--price", "1000000", "--stock", "1000000"]);
-    ok_json(&s.db, &["product", "add", "--sku", "BIG", "--name", "Big", "--price", "1000000000000"]);
+    ok_json(
+        &s.db,
+        &[
+            "product", "add", "--sku", "A", "--name", "A", "--price", "1000000", "--stock",
+            "1000000",
+        ],
+    );
+    ok_json(
+        &s.db,
+        &[
+            "product",
+            "add",
+            "--sku",
+            "BIG",
+            "--name",
+            "Big",
+            "--price",
+            "1000000000000",
+        ],
+    );
     // The largest sale Till takes: a million units at a million each, exact.
-    let r = ok_json(&s.db, &["sale", "--item", "Ax1000000", "--pay", "card:1000000000000"]);
+    let r = ok_json(
+        &s.db,
+        &["sale", "--item", "Ax1000000", "--pay", "card:1000000000000"],
+    );
     assert_eq!(r["total"], "1000000000000.00");
     // ...but beyond the limits Till says so instead of overflowing.
     for args in [
-        &["product", "add", "--sku", "B", "--name", "B", "--price", "79228162514264337593543950335"][..],
+        &[
+            "product",
+            "add",
+            "--sku",
+            "B",
+            "--name",
+            "B",
+            "--price",
+            "79228162514264337593543950335",
+        ][..],
         &["sale", "--item", "Ax1000001", "--pay", "cash:1"],
-        &["sale", "--item", "Ax99999999999999999999", "--pay", "cash:1"],
-        &["stock", "adjust", "A", "--by", "9223372036854775807", "--reason", "restock"],
-        &["pricing", "rule", "add", "--when-stock-above", "1", "--multiplier", "1000000000000000000000"],
-        &["product", "add", "--sku", "C", "--name", "C", "--price", "1", "--stock", "99999999999"],
+        &[
+            "sale",
+            "--item",
+            "Ax99999999999999999999",
+            "--pay",
+            "cash:1",
+        ],
+        &[
+            "stock",
+            "adjust",
+            "A",
+            "--by",
+            "9223372036854775807",
+            "--reason",
+            "restock",
+        ],
+        &[
+            "pricing",
+            "rule",
+            "add",
+            "--when-stock-above",
+            "1",
+            "--multiplier",
+            "1000000000000000000000",
+        ],
+        &[
+            "product",
+            "add",
+            "--sku",
+            "C",
+            "--name",
+            "C",
+            "--price",
+            "1",
+            "--stock",
+            "99999999999",
+        ],
     ] {
         err_json(&s.db, args, 2);
     }

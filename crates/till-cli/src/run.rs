@@ -80,7 +80,9 @@ pub fn run(cli: Cli) -> Result<()> {
     }
     // Mining a basket file needs no store.
     if let Command::Bundles(BundlesCmd::Mine { input: Some(_), .. }) = &cli.command {
-        let Command::Bundles(cmd) = cli.command else { unreachable!() };
+        let Command::Bundles(cmd) = cli.command else {
+            unreachable!()
+        };
         return crate::bundles::run(&ctx, None, cmd);
     }
     let mut store = Store::open(&path)?;

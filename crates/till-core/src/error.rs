@@ -106,6 +106,9 @@ impl Error {
     /// pointed at) caused the error rather than a fault in Till itself.
     /// The CLI maps this to exit code 2, everything else to 1.
     pub fn is_user_error(&self) -> bool {
-        !matches!(self, Error::Database(_) | Error::Internal(_) | Error::Unavailable(_))
+        !matches!(
+            self,
+            Error::Database(_) | Error::Internal(_) | Error::Unavailable(_)
+        )
     }
 }

@@ -114,7 +114,10 @@ pub const MAX_QTY: i64 = 1_000_000;
 /// Refuses amounts beyond [`MAX_AMOUNT`] (either sign).
 pub fn check_magnitude(field: &str, value: Decimal) -> Result<()> {
     if value.abs() > MAX_AMOUNT {
-        return Err(Error::invalid(field, format!("{value} is larger than Till handles (at most {MAX_AMOUNT})")));
+        return Err(Error::invalid(
+            field,
+            format!("{value} is larger than Till handles (at most {MAX_AMOUNT})"),
+        ));
     }
     Ok(())
 }
@@ -122,7 +125,10 @@ pub fn check_magnitude(field: &str, value: Decimal) -> Result<()> {
 /// Refuses quantities beyond [`MAX_QTY`] (either sign).
 pub fn check_qty(field: &str, qty: i64) -> Result<()> {
     if qty.unsigned_abs() > MAX_QTY as u64 {
-        return Err(Error::invalid(field, format!("{qty} is more than Till handles on one line (at most {MAX_QTY})")));
+        return Err(Error::invalid(
+            field,
+            format!("{qty} is more than Till handles on one line (at most {MAX_QTY})"),
+        ));
     }
     Ok(())
 }
@@ -228,7 +234,9 @@ mod tests {
         assert_eq!(MAX_AMOUNT, dec!(1000000000000));
         assert!(eur().parse_amount("price", "1000000000000").is_ok());
         assert!(eur().parse_amount("price", "1000000000000.01").is_err());
-        assert!(eur().parse_amount("price", "79228162514264337593543950335").is_err());
+        assert!(eur()
+            .parse_amount("price", "79228162514264337593543950335")
+            .is_err());
         assert!(check_qty("qty", 1_000_000).is_ok());
         assert!(check_qty("qty", 1_000_001).is_err());
         assert!(check_qty("qty", -1_000_001).is_err());

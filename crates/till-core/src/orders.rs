@@ -338,7 +338,11 @@ impl Store {
                 return Err(Error::invalid("limit", format!("{l} must be at least 1")));
             }
         }
-        let order = if newest_first { "o.created_at DESC, o.rowid DESC" } else { "o.created_at, o.rowid" };
+        let order = if newest_first {
+            "o.created_at DESC, o.rowid DESC"
+        } else {
+            "o.created_at, o.rowid"
+        };
         let mut stmt = self.conn.prepare(&format!(
             "SELECT o.id, o.number, o.created_at, o.total,
                     (SELECT SUM(qty) FROM order_lines l WHERE l.order_id = o.id),

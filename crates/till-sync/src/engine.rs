@@ -75,7 +75,8 @@ pub async fn push_until_empty(
     deadline: Option<Instant>,
     stop: &mut watch::Receiver<bool>,
 ) -> Result<RunEnd, SyncError> {
-    let upstream = Upstream::new(&opts.endpoint, &opts.token, opts.timeout)?.with_stats(opts.stats.clone());
+    let upstream =
+        Upstream::new(&opts.endpoint, &opts.token, opts.timeout)?.with_stats(opts.stats.clone());
     let device_id = store.settings().device_id.clone();
     let store_id = store.settings().store_id.clone();
     let mut attempt: u32 = 0;

@@ -345,13 +345,14 @@ pub fn validate_event(event: Value) -> Result<ValidEvent, Rejected> {
 }
 
 fn order_row(payload: &Value) -> Result<OrderRow, String> {
-    let order_id =
-        match payload.get("order_id") {
-            Some(Value::String(s)) if !s.is_empty() && s.len() <= MAX_ORDER_ID_LEN => s.clone(),
-            _ => return Err(format!(
+    let order_id = match payload.get("order_id") {
+        Some(Value::String(s)) if !s.is_empty() && s.len() <= MAX_ORDER_ID_LEN => s.clone(),
+        _ => {
+            return Err(format!(
                 "payload.order_id: must be a non-empty string of at most {MAX_ORDER_ID_LEN} bytes"
-            )),
-        };
+            ))
+        }
+    };
     let total = match payload.get("total") {
         Some(Value::String(s)) if is_decimal(s) => s.clone(),
         _ => return Err("payload.total: must be a decimal string such as \"57.50\"".into()),

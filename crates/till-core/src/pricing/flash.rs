@@ -296,7 +296,10 @@ impl Store {
         categories.dedup();
         match input.effect {
             FlashEffect::Multiplier(m) if m > Decimal::ONE_HUNDRED => {
-                return Err(Error::invalid("--multiplier", format!("{m} is more than 100 times the price")))
+                return Err(Error::invalid(
+                    "--multiplier",
+                    format!("{m} is more than 100 times the price"),
+                ))
             }
             FlashEffect::Multiplier(m) if m <= Decimal::ZERO => {
                 return Err(Error::invalid(

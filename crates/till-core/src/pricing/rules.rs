@@ -254,10 +254,16 @@ impl Store {
         let c = self.settings.currency.clone();
         match input.effect {
             Effect::Multiplier(m) if m > Decimal::ONE_HUNDRED => {
-                return Err(Error::invalid("multiplier", format!("{m} is more than 100 times the price")))
+                return Err(Error::invalid(
+                    "multiplier",
+                    format!("{m} is more than 100 times the price"),
+                ))
             }
             Effect::Amount(a) if a.abs() > crate::money::MAX_AMOUNT => {
-                return Err(Error::invalid("amount", format!("{a} is larger than Till handles")))
+                return Err(Error::invalid(
+                    "amount",
+                    format!("{a} is larger than Till handles"),
+                ))
             }
             Effect::Multiplier(m) if m <= Decimal::ZERO => {
                 return Err(Error::invalid(

@@ -213,14 +213,7 @@ pub struct ProductInput {
 
 fn sell_by(input: &ProductInput) -> till_core::Result<Option<chrono::NaiveDate>> {
     blank(&input.sell_by)
-        .map(|d| {
-            chrono::NaiveDate::parse_from_str(d, "%Y-%m-%d").map_err(|_| {
-                till_core::Error::invalid(
-                    "sell-by date",
-                    format!("{d:?} is not a date like 2026-12-31"),
-                )
-            })
-        })
+        .map(|d| till_core::input::date("sell-by date", d))
         .transpose()
 }
 
@@ -249,13 +242,8 @@ pub fn product_add(
 ) -> Res<Product> {
     let p = with_store(&state, |s| {
         let c = s.settings().currency.clone();
-        let stock = blank(&input.stock)
-            .map(|q| {
-                q.parse::<i64>().map_err(|_| {
-                    till_core::Error::invalid("stock", format!("{q:?} is not a whole number"))
-                })
-            })
-            .transpose()?;
+        let stock = blank(&input.stock).map(|q| whole("stock", q)).transpose()?;
+        let (price_floor, price_ceiling) = floor_and_ceiling(s, &input)?;
         s.add_product(NewProduct {
             sku: input.sku.clone(),
             name: input.name.clone(),
@@ -270,8 +258,8 @@ pub fn product_add(
             category: blank(&input.category).map(String::from),
             stock,
             sell_by: sell_by(&input)?,
-            price_floor: floor_and_ceiling(s, &input)?.0,
-            price_ceiling: floor_and_ceiling(s, &input)?.1,
+            price_floor,
+            price_ceiling,
         })
     })?;
     let _ = app.emit("catalog-changed", &p.sku);
@@ -287,6 +275,7 @@ pub fn product_update(
 ) -> Res<Product> {
     let p = with_store(&state, |s| {
         let c = s.settings().currency.clone();
+        let (price_floor, price_ceiling) = floor_and_ceiling(s, &input)?;
         s.update_product(
             &sku,
             ProductUpdate {
@@ -304,8 +293,8 @@ pub fn product_update(
                 category: Some(blank(&input.category).map(String::from)),
                 active: input.active,
                 sell_by: Some(sell_by(&input)?),
-                price_floor: Some(floor_and_ceiling(s, &input)?.0),
-                price_ceiling: Some(floor_and_ceiling(s, &input)?.1),
+                price_floor: Some(price_floor),
+                price_ceiling: Some(price_ceiling),
             },
         )
     })?;
@@ -323,9 +312,7 @@ pub fn stock_adjust(
     note: Option<String>,
 ) -> Res<StockLevel> {
     let level = with_store(&state, |s| {
-        let by: i64 = by.trim().parse().map_err(|_| {
-            till_core::Error::invalid("quantity", format!("{by:?} is not a whole number"))
-        })?;
+        let by = whole("quantity", &by)?;
         s.adjust_stock(&sku, by, reason.parse()?, note.as_deref())
     })?;
     let _ = app.emit("catalog-changed", &level.sku);
@@ -401,11 +388,7 @@ pub struct RuleForm {
     pub hysteresis: Option<String>,
 }
 
-fn whole(field: &str, text: &str) -> till_core::Result<i64> {
-    text.trim()
-        .parse()
-        .map_err(|_| till_core::Error::invalid(field, format!("{text:?} is not a whole number")))
-}
+use till_core::input::whole;
 
 #[tauri::command]
 pub fn pricing_rule_add(app: AppHandle, state: State<'_, AppState>, input: RuleForm) -> Res<Rule> {
@@ -590,13 +573,10 @@ pub fn sync_login(
     endpoint: String,
     token: String,
 ) -> Res<till_core::outbox::SyncStatus> {
-    let endpoint = endpoint.trim().trim_end_matches('/').to_string();
-    if !(endpoint.starts_with("http://") || endpoint.starts_with("https://")) {
-        return Err(UiError {
-            code: "invalid_input".into(),
-            message: format!("{endpoint:?} must be an http:// or https:// URL"),
-        });
-    }
+    let endpoint = till_sync::client::normalize_endpoint(&endpoint).map_err(|e| UiError {
+        code: e.code().into(),
+        message: e.to_string(),
+    })?;
     let token = token.trim().to_string();
     if token.is_empty() {
         return Err(UiError {

@@ -227,13 +227,9 @@ fn init(ctx: &Ctx, path: &PathBuf, args: &InitArgs) -> Result<()> {
 }
 
 fn parse_count(field: &str, text: &str) -> Result<i64> {
-    match text.trim().parse::<i64>() {
-        Ok(n) if n >= 1 => Ok(n),
-        Ok(n) => Err(Error::invalid(field, format!("{n} must be at least 1"))),
-        Err(_) => Err(Error::invalid(
-            field,
-            format!("{text:?} is not a whole number"),
-        )),
+    match parse_int(field, text)? {
+        n if n >= 1 => Ok(n),
+        n => Err(Error::invalid(field, format!("{n} must be at least 1"))),
     }
 }
 
@@ -271,12 +267,8 @@ pub fn parse_item(text: &str) -> Result<(String, i64)> {
 fn product_sell_by(a: &ProductPricingArgs) -> Result<Option<Option<chrono::NaiveDate>>> {
     clearable(a.sell_by.clone())
         .map(|v| {
-            v.map(|d| {
-                chrono::NaiveDate::parse_from_str(d.trim(), "%Y-%m-%d").map_err(|_| {
-                    Error::invalid("--sell-by", format!("{d:?} is not a date like 2026-12-31"))
-                })
-            })
-            .transpose()
+            v.map(|d| till_core::input::date("--sell-by", &d))
+                .transpose()
         })
         .transpose()
 }
@@ -293,11 +285,7 @@ fn product_ceiling(a: &ProductPricingArgs) -> Result<Option<Option<Decimal>>> {
         .transpose()
 }
 
-fn parse_int(field: &str, text: &str) -> Result<i64> {
-    text.trim()
-        .parse::<i64>()
-        .map_err(|_| Error::invalid(field, format!("{text:?} is not a whole number")))
-}
+use till_core::input::whole as parse_int;
 
 fn parse_id(text: &str) -> Result<i64> {
     parse_int("ID", text)
@@ -438,11 +426,7 @@ fn product(ctx: &Ctx, store: &mut Store, cmd: ProductCmd) -> Result<()> {
             let stock = a
                 .stock
                 .as_deref()
-                .map(|s| {
-                    s.trim().parse::<i64>().map_err(|_| {
-                        Error::invalid("--stock", format!("{s:?} is not a whole number"))
-                    })
-                })
+                .map(|s| parse_int("--stock", s))
                 .transpose()?;
             let p = store.add_product(NewProduct {
                 sku: a.sku,
@@ -501,10 +485,7 @@ fn stock(ctx: &Ctx, store: &mut Store, cmd: StockCmd) -> Result<()> {
             reason,
             note,
         } => {
-            let by: i64 = by
-                .trim()
-                .parse()
-                .map_err(|_| Error::invalid("--by", format!("{by:?} is not a whole number")))?;
+            let by = parse_int("--by", &by)?;
             let level = store.adjust_stock(&sku, by, reason.parse()?, note.as_deref())?;
             ctx.out(&level, |l| format!("{}: {} on hand", l.sku, l.on_hand))
         }

@@ -31,14 +31,8 @@ fn seconds(field: &str, text: &Option<String>, default: u64) -> Result<Duration>
 }
 
 fn check_endpoint(endpoint: &str) -> Result<String> {
-    let e = endpoint.trim().trim_end_matches('/').to_string();
-    if !(e.starts_with("http://") || e.starts_with("https://")) || e.len() < 10 {
-        return Err(Error::invalid(
-            "--endpoint",
-            format!("{endpoint:?} must be an http:// or https:// URL"),
-        ));
-    }
-    Ok(e)
+    till_sync::client::normalize_endpoint(endpoint)
+        .map_err(|e| Error::invalid("--endpoint", e.to_string()))
 }
 
 pub fn run(ctx: &Ctx, store: &mut Store, cmd: SyncCmd) -> Result<()> {

@@ -8,6 +8,7 @@ pub mod catalog;
 pub mod checkout;
 pub mod demo;
 pub mod error;
+pub mod input;
 pub mod inventory;
 pub mod money;
 pub mod orders;

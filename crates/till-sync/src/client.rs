@@ -68,14 +68,24 @@ pub struct Upstream {
     stats: Option<std::sync::Arc<WireStats>>,
 }
 
+/// The one check of an upstream URL, for the CLI, the window and the
+/// engine: http(s), parseable, with a host; surrounding blanks and a
+/// trailing slash removed.
+pub fn normalize_endpoint(text: &str) -> Result<String, SyncError> {
+    let endpoint = text.trim().trim_end_matches('/').to_string();
+    let scheme_ok = endpoint.starts_with("http://") || endpoint.starts_with("https://");
+    let parses = reqwest::Url::parse(&endpoint)
+        .map(|u| u.host().is_some())
+        .unwrap_or(false);
+    if !scheme_ok || !parses || endpoint.len() < 10 {
+        return Err(SyncError::BadEndpoint(text.to_string()));
+    }
+    Ok(endpoint)
+}
+
 impl Upstream {
     pub fn new(endpoint: &str, token: &str, timeout: Duration) -> Result<Upstream, SyncError> {
-        let endpoint = endpoint.trim().trim_end_matches('/').to_string();
-        if !(endpoint.starts_with("http://") || endpoint.starts_with("https://"))
-            || reqwest::Url::parse(&endpoint).is_err()
-        {
-            return Err(SyncError::BadEndpoint(endpoint));
-        }
+        let endpoint = normalize_endpoint(endpoint)?;
         let http = reqwest::Client::builder()
             .timeout(timeout)
             .connect_timeout(timeout.min(Duration::from_secs(10)))

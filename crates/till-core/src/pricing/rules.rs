@@ -23,6 +23,18 @@ pub enum Condition {
 }
 
 impl Condition {
+    /// Whether a stock condition holds at `on_hand`. A rule that is latched
+    /// (held by hysteresis) keeps holding until stock is `hysteresis` units
+    /// past its threshold. Sell-by conditions never hold on stock.
+    pub fn holds_on_stock(&self, on_hand: i64, latched: bool, hysteresis: i64) -> bool {
+        let held = latched && hysteresis > 0;
+        match *self {
+            Condition::StockBelow(n) => on_hand < n || (held && on_hand < n + hysteresis),
+            Condition::StockAbove(n) => on_hand > n || (held && on_hand > n - hysteresis),
+            Condition::WithinDaysOfSellBy(_) => false,
+        }
+    }
+
     pub fn is_sell_by(&self) -> bool {
         matches!(self, Condition::WithinDaysOfSellBy(_))
     }
@@ -123,10 +135,11 @@ impl Rule {
         if !self.scope.covers(p) {
             return false;
         }
-        let h = self.hysteresis;
         match self.condition {
-            Condition::StockBelow(n) => p.on_hand < n || (latched && h > 0 && p.on_hand < n + h),
-            Condition::StockAbove(n) => p.on_hand > n || (latched && h > 0 && p.on_hand > n - h),
+            Condition::StockBelow(_) | Condition::StockAbove(_) => {
+                self.condition
+                    .holds_on_stock(p.on_hand, latched, self.hysteresis)
+            }
             Condition::WithinDaysOfSellBy(n) => match p.sell_by {
                 Some(date) => {
                     let today = at.with_timezone(&tz).date_naive();
@@ -233,10 +246,8 @@ pub(crate) fn update_latches(conn: &Connection, product_id: i64) -> Result<()> {
         })?
         .collect::<rusqlite::Result<Vec<_>>>()?;
     for (rule_id, cond, n, h, on_hand, latched) in rows {
-        let holds = match cond.as_str() {
-            "stock_below" => on_hand < n || (latched && on_hand < n + h),
-            _ => on_hand > n || (latched && on_hand > n - h),
-        };
+        let holds =
+            Condition::from_parts(&cond, n).is_some_and(|c| c.holds_on_stock(on_hand, latched, h));
         if holds && !latched {
             conn.prepare_cached("INSERT INTO rule_latches (rule_id, product_id) VALUES (?1, ?2)")?
                 .execute(params![rule_id, product_id])?;

@@ -34,6 +34,18 @@ const COMMANDS: &[&str] = &[
     "sync_dead_letters",
     "sync_retry",
     "sync_discard",
+    "bundles_list",
+    "bundle_create",
+    "bundle_update",
+    "bundle_set_active",
+    "bundle_suggestion_approve",
+    "bundle_suggestion_dismiss",
+    "cart_companions",
+    "kits_list",
+    "kit_set",
+    "kit_clear",
+    "bundles_mine",
+    "bundles_mine_cancel",
 ];
 
 fn main() {

@@ -38,9 +38,9 @@ impl From<till_core::Error> for UiError {
     }
 }
 
-type Res<T> = Result<T, UiError>;
+pub(crate) type Res<T> = Result<T, UiError>;
 
-fn with_store<T>(
+pub(crate) fn with_store<T>(
     state: &State<'_, AppState>,
     f: impl FnOnce(&mut Store) -> till_core::Result<T>,
 ) -> Res<T> {

@@ -2,6 +2,7 @@
 //! the window. Every handler is a thin wrapper over `till_core::Store`; no
 //! business rule lives here (see ARCHITECTURE.md).
 
+mod bundles;
 mod commands;
 mod price_watch;
 mod sync_task;
@@ -61,6 +62,7 @@ pub fn run() {
             store: Mutex::new(store),
             sync: sync_task::SyncTask::default(),
         })
+        .manage(bundles::Mining::default())
         .setup(|app| {
             price_watch::spawn(app.handle().clone());
             let state = app.state::<AppState>();
@@ -110,6 +112,18 @@ pub fn run() {
             commands::sync_dead_letters,
             commands::sync_retry,
             commands::sync_discard,
+            bundles::bundles_list,
+            bundles::bundle_create,
+            bundles::bundle_update,
+            bundles::bundle_set_active,
+            bundles::bundle_suggestion_approve,
+            bundles::bundle_suggestion_dismiss,
+            bundles::cart_companions,
+            bundles::kits_list,
+            bundles::kit_set,
+            bundles::kit_clear,
+            bundles::bundles_mine,
+            bundles::bundles_mine_cancel,
         ])
         .build(tauri::generate_context!())
         .expect("error while building the Till window")

@@ -966,3 +966,190 @@ fn absurd_numbers_are_refused_not_overflowed() {
         err_json(&s.db, args, 2);
     }
 }
+
+#[test]
+fn bundles_and_kits_through_the_cli() {
+    let s = shop();
+    for (sku, price, stock) in [
+        ("BREAD", "3.00", "20"),
+        ("BUTTER", "2.00", "20"),
+        ("MUG", "8.00", "5"),
+        ("TEA", "4.00", "9"),
+    ] {
+        ok_json(
+            &s.db,
+            &[
+                "product", "add", "--sku", sku, "--name", sku, "--price", price, "--stock", stock,
+            ],
+        );
+    }
+    // Default 10% off; JSON keys of the contract.
+    let b = ok_json(
+        &s.db,
+        &[
+            "bundle",
+            "create",
+            "--name",
+            "Breakfast",
+            "--item",
+            "BREAD",
+            "--item",
+            "BUTTER",
+        ],
+    );
+    assert_eq!(b["offer"]["kind"], "percent_off");
+    assert_eq!(b["offer"]["value"], "10");
+    assert_eq!(b["bundle_price"], "4.50");
+    let pair = ok_json(
+        &s.db,
+        &[
+            "bundle", "create", "--name", "Tea pair", "--item", "TEAx2", "--price", "7.00",
+        ],
+    );
+    assert_eq!(pair["items"][0]["qty"], 2);
+    let list = ok_json(&s.db, &["bundle", "list"]);
+    assert_eq!(list.as_array().unwrap().len(), 2);
+
+    // The sale gets both bundles automatically.
+    let r = ok_json(
+        &s.db,
+        &[
+            "sale", "--item", "BREAD", "--item", "BUTTER", "--item", "TEAx3", "--pay", "cash:50",
+        ],
+    );
+    let bundles = r["bundles"].as_array().unwrap();
+    assert_eq!(bundles.len(), 2);
+    assert_eq!(r["discount"], "1.50");
+    assert_eq!(r["total"], "15.50");
+    let text = till(&s.db, &["order", "show", r["number"].as_str().unwrap()]);
+    assert!(String::from_utf8_lossy(&text.stdout).contains("Bundle Breakfast"));
+
+    // Withdrawn: no longer applied.
+    ok_json(&s.db, &["bundle", "edit", "1", "--active", "false"]);
+    let r = ok_json(
+        &s.db,
+        &[
+            "sale", "--item", "BREAD", "--item", "BUTTER", "--pay", "cash:5",
+        ],
+    );
+    assert!(r["bundles"].as_array().unwrap().is_empty());
+
+    // Suggestions from the store's orders, approve and dismiss.
+    for _ in 0..3 {
+        ok_json(
+            &s.db,
+            &["sale", "--item", "MUG", "--item", "TEA", "--pay", "cash:20"],
+        );
+    }
+    let sug = ok_json(
+        &s.db,
+        &[
+            "bundles",
+            "suggest",
+            "--min-support",
+            "0.3",
+            "--min-confidence",
+            "0.5",
+        ],
+    );
+    let keys: Vec<&str> = sug["suggestions"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|x| x["key"].as_str().unwrap())
+        .collect();
+    assert!(keys.contains(&"MUG+TEA"), "{sug}");
+    let approved = ok_json(
+        &s.db,
+        &["bundles", "approve", "MUG+TEA", "--percent-off", "5"],
+    );
+    assert_eq!(approved["source"], "suggestion");
+    ok_json(&s.db, &["bundles", "dismiss", "BREAD+BUTTER"]);
+    let sug = ok_json(
+        &s.db,
+        &[
+            "bundles",
+            "suggest",
+            "--min-support",
+            "0.3",
+            "--min-confidence",
+            "0.5",
+        ],
+    );
+    assert!(sug["suggestions"].as_array().unwrap().is_empty(), "{sug}");
+    let comp = ok_json(&s.db, &["bundles", "companions", "MUG"]);
+    assert_eq!(comp[0]["sku"], "TEA");
+
+    // A kit sells its components.
+    ok_json(
+        &s.db,
+        &[
+            "product", "add", "--sku", "GIFT", "--name", "Gift", "--price", "15.00",
+        ],
+    );
+    let k = ok_json(
+        &s.db,
+        &["kit", "set", "GIFT", "--item", "MUG", "--item", "TEAx2"],
+    );
+    assert_eq!(k["available"], 1);
+    ok_json(&s.db, &["sale", "--item", "GIFT", "--pay", "cash:20"]);
+    assert_eq!(ok_json(&s.db, &["stock", "show", "TEA"])["on_hand"], 1);
+    let e = err_json(&s.db, &["sale", "--item", "GIFT", "--pay", "cash:20"], 2);
+    assert_eq!(e["error"]["code"], "insufficient_stock");
+
+    // Bad input: exit 2, a clear message, nothing stored.
+    let before = count(&s.db, "bundles");
+    for (args, needle) in [
+        (
+            vec![
+                "bundle", "create", "--name", "X", "--item", "NOPE", "--item", "BREAD",
+            ],
+            "NOPE",
+        ),
+        (
+            vec!["bundle", "create", "--name", "X", "--item", "BREAD"],
+            "two units",
+        ),
+        (
+            vec![
+                "bundle",
+                "create",
+                "--name",
+                "X",
+                "--item",
+                "BREAD",
+                "--item",
+                "MUG",
+                "--percent-off",
+                "-5",
+            ],
+            "percent",
+        ),
+        (
+            vec![
+                "bundle", "create", "--name", "X", "--item", "BREAD", "--item", "MUG", "--price",
+                "abc",
+            ],
+            "price",
+        ),
+        (
+            vec![
+                "bundle", "create", "--name", "X", "--item", "BREAD", "--item", "MUG", "--from",
+                "tomorrow",
+            ],
+            "RFC 3339",
+        ),
+        (vec!["bundle", "edit", "99", "--name", "Y"], "99"),
+        (vec!["bundles", "suggest", "--min-support", "2"], "support"),
+        (vec!["bundles", "approve", "BREAD"], "SKU1+SKU2"),
+        (vec!["kit", "set", "GIFT", "--item", "GIFT"], "itself"),
+    ] {
+        let e = err_json(&s.db, &args, 2);
+        let msg = e["error"]["message"].as_str().unwrap();
+        assert!(
+            msg.contains(needle),
+            "{args:?}: {msg} should mention {needle}"
+        );
+    }
+    assert_eq!(count(&s.db, "bundles"), before);
+}

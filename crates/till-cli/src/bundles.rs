@@ -1,37 +1,17 @@
 //! `till bundles …`: mining baskets for items bought together.
 
-use std::path::Path;
-
+use till_core::bundles::{BundleInput, BundleOffer, BundleUpdate, SuggestParams};
+use till_core::store::parse_ts;
 use till_core::{Error, Result, Store};
-use till_mining::{mine, no_progress, Format, MiningResult, Params, Transactions};
+use till_mining::{mine, no_progress, MiningResult, Params, Transactions};
 
-use crate::cli::BundlesCmd;
-use crate::run::Ctx;
+use crate::cli::{BundleCmd, BundleOfferArgs, BundleWindowArgs, BundlesCmd, KitCmd};
+use crate::print;
+use crate::run::{parse_item, Ctx};
 
 /// Mining errors are the user's input (a file, a threshold): exit 2.
 fn mining_err(field: &str, e: till_mining::Error) -> Error {
     Error::invalid(field, e.to_string())
-}
-
-fn format_of(path: &Path, given: Option<&str>) -> Result<Format> {
-    match given {
-        Some(f) => f
-            .parse::<Format>()
-            .map_err(|e| Error::invalid("--format", e)),
-        None => match path
-            .extension()
-            .and_then(|e| e.to_str())
-            .map(str::to_ascii_lowercase)
-            .as_deref()
-        {
-            Some("csv") => Ok(Format::Csv),
-            Some("dat") | Some("fimi") | Some("txt") => Ok(Format::Fimi),
-            _ => Err(Error::invalid(
-                "--format",
-                "give --format fimi or --format csv for this file",
-            )),
-        },
-    }
 }
 
 pub fn run(ctx: &Ctx, store: Option<&mut Store>, cmd: BundlesCmd) -> Result<()> {
@@ -54,7 +34,7 @@ pub fn run(ctx: &Ctx, store: Option<&mut Store>, cmd: BundlesCmd) -> Result<()> 
                 .map_err(|e| mining_err("thresholds", e))?;
             let transactions = match (&input, store) {
                 (Some(path), _) => {
-                    let fmt = format_of(path, format.as_deref())?;
+                    let fmt = till_core::bundles::basket_format(path, format.as_deref())?;
                     till_mining::read_file(path, fmt).map_err(|e| mining_err("--input", e))?
                 }
                 (None, Some(store)) => {
@@ -73,6 +53,171 @@ pub fn run(ctx: &Ctx, store: Option<&mut Store>, cmd: BundlesCmd) -> Result<()> 
             let result =
                 mine(&transactions, &params, &no_progress).map_err(|e| mining_err("mining", e))?;
             ctx.out(&result, human)
+        }
+        BundlesCmd::Suggest {
+            sku,
+            min_support,
+            min_confidence,
+            limit,
+        } => {
+            let store = need(store)?;
+            let r = store.bundle_suggestions(&SuggestParams {
+                min_support,
+                min_confidence,
+                sku,
+                limit: count("--limit", &limit)?,
+            })?;
+            ctx.out(&r, print::suggestions)
+        }
+        BundlesCmd::Approve {
+            key,
+            name,
+            offer,
+            window,
+        } => {
+            let store = need(store)?;
+            let o = offer_of(store, &offer)?;
+            let (from, until) = window_of(&window)?;
+            let b = store.approve_suggestion(&key, name, o, from.flatten(), until.flatten())?;
+            ctx.out(&b, print::bundle)
+        }
+        BundlesCmd::Dismiss { key } => {
+            let store = need(store)?;
+            let key = store.dismiss_suggestion(&key)?;
+            ctx.out(&serde_json::json!({ "dismissed": key }), |_| {
+                format!("{key} will not be suggested again")
+            })
+        }
+        BundlesCmd::Companions { sku, limit } => {
+            let store = need(store)?;
+            let list = store.companions(&sku, &[], count("--limit", &limit)?)?;
+            ctx.out(&list, |l| print::companions(l))
+        }
+    }
+}
+
+fn need(store: Option<&mut Store>) -> Result<&mut Store> {
+    store.ok_or_else(|| Error::invalid("--db", "this command needs a store"))
+}
+
+fn count(field: &str, text: &str) -> Result<usize> {
+    match till_core::input::whole(field, text)? {
+        n if n >= 1 => Ok(n as usize),
+        n => Err(Error::invalid(field, format!("{n} must be at least 1"))),
+    }
+}
+
+fn offer_of(store: &Store, a: &BundleOfferArgs) -> Result<Option<BundleOffer>> {
+    BundleOffer::parse(
+        &store.settings().currency,
+        a.percent_off.as_deref(),
+        a.price.as_deref(),
+    )
+}
+
+/// Each end: None = not given, Some(None) = "" (clear), Some(Some(t)).
+type WindowEnd = Option<Option<chrono::DateTime<chrono::Utc>>>;
+
+fn window_of(w: &BundleWindowArgs) -> Result<(WindowEnd, WindowEnd)> {
+    let end = |field: &str, v: &Option<String>| -> Result<WindowEnd> {
+        v.as_deref()
+            .map(|t| {
+                if t.trim().is_empty() {
+                    Ok(None)
+                } else {
+                    parse_ts(field, t).map(Some)
+                }
+            })
+            .transpose()
+    };
+    Ok((end("--from", &w.from)?, end("--until", &w.until)?))
+}
+
+fn items_of(items: &[String]) -> Result<Vec<(String, i64)>> {
+    items.iter().map(|i| parse_item(i)).collect()
+}
+
+pub fn bundle(ctx: &Ctx, store: &mut Store, cmd: BundleCmd) -> Result<()> {
+    match cmd {
+        BundleCmd::Create {
+            name,
+            items,
+            offer,
+            window,
+        } => {
+            let offer = offer_of(store, &offer)?;
+            let (from, until) = window_of(&window)?;
+            let b = store.create_bundle(BundleInput {
+                name,
+                items: items_of(&items)?,
+                offer,
+                valid_from: from.flatten(),
+                valid_until: until.flatten(),
+            })?;
+            ctx.out(&b, print::bundle)
+        }
+        BundleCmd::List { all } => {
+            let list = store.bundles(all)?;
+            ctx.out(&list, |l| print::bundles(l))
+        }
+        BundleCmd::Show { id } => {
+            let b = store.bundle(till_core::input::whole("ID", &id)?)?;
+            ctx.out(&b, print::bundle)
+        }
+        BundleCmd::Edit {
+            id,
+            name,
+            items,
+            offer,
+            window,
+            active,
+        } => {
+            let id = till_core::input::whole("ID", &id)?;
+            let offer = offer_of(store, &offer)?;
+            let (valid_from, valid_until) = window_of(&window)?;
+            let b = store.update_bundle(
+                id,
+                BundleUpdate {
+                    name,
+                    items: if items.is_empty() {
+                        None
+                    } else {
+                        Some(items_of(&items)?)
+                    },
+                    offer,
+                    valid_from,
+                    valid_until,
+                    active,
+                },
+            )?;
+            ctx.out(&b, print::bundle)
+        }
+    }
+}
+
+pub fn kit(ctx: &Ctx, store: &mut Store, cmd: KitCmd) -> Result<()> {
+    match cmd {
+        KitCmd::Set { sku, items } => {
+            let k = store.set_kit(&sku, &items_of(&items)?)?;
+            ctx.out(&k, print::kit)
+        }
+        KitCmd::Clear { sku } => {
+            let p = store.clear_kit(&sku)?;
+            ctx.out(&p, print::product)
+        }
+        KitCmd::Show { sku } => {
+            let k = store.kit(&sku)?;
+            ctx.out(&k, print::kit)
+        }
+        KitCmd::List => {
+            let list = store.kits()?;
+            ctx.out(&list, |l| {
+                if l.is_empty() {
+                    "no kits".into()
+                } else {
+                    l.iter().map(print::kit).collect::<Vec<_>>().join("")
+                }
+            })
         }
     }
 }

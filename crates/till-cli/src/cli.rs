@@ -59,9 +59,15 @@ pub enum Command {
     /// Flash sales: time-boxed prices, once or weekly.
     #[command(subcommand)]
     Flash(FlashCmd),
-    /// Bundles learned from baskets.
+    /// Bundles learned from baskets: mine, suggest, approve, dismiss.
     #[command(subcommand)]
     Bundles(BundlesCmd),
+    /// Bundle offers applied automatically at checkout.
+    #[command(subcommand)]
+    Bundle(BundleCmd),
+    /// Kits: one SKU sold as its components.
+    #[command(subcommand)]
+    Kit(KitCmd),
     /// Sync with the upstream (protocol v1, docs/sync-protocol.md).
     #[command(subcommand)]
     Sync(SyncCmd),
@@ -465,4 +471,127 @@ pub enum BundlesCmd {
         #[arg(long)]
         max_len: Option<String>,
     },
+    /// Bundles the shop's baskets suggest: pairs and triples by lift and
+    /// confidence, minus dismissed ones and existing bundles.
+    Suggest {
+        /// Only suggestions with this SKU.
+        #[arg(long)]
+        sku: Option<String>,
+        /// Smallest share of orders holding all the items, in (0, 1].
+        #[arg(long, default_value = "0.01")]
+        min_support: String,
+        /// Smallest confidence of a rule within the items, in [0, 1].
+        #[arg(long, default_value = "0.2")]
+        min_confidence: String,
+        /// At most this many suggestions.
+        #[arg(long, default_value = "20")]
+        limit: String,
+    },
+    /// Turn a suggestion (its KEY, e.g. BREAD+BUTTER) into a bundle.
+    Approve {
+        key: String,
+        /// Default: the items' names joined by " + ".
+        #[arg(long)]
+        name: Option<String>,
+        #[command(flatten)]
+        offer: BundleOfferArgs,
+        #[command(flatten)]
+        window: BundleWindowArgs,
+    },
+    /// Never suggest this set of items again.
+    Dismiss { key: String },
+    /// Products often bought with this one (what the checkout suggests).
+    Companions {
+        sku: String,
+        #[arg(long, default_value = "3")]
+        limit: String,
+    },
+}
+
+#[derive(Debug, Args)]
+pub struct BundleOfferArgs {
+    /// Percent off the items' unit prices (default 10).
+    #[arg(long, conflicts_with = "price", allow_hyphen_values = true)]
+    pub percent_off: Option<String>,
+    /// A fixed price for one set of the items.
+    #[arg(long, allow_hyphen_values = true)]
+    pub price: Option<String>,
+}
+
+#[derive(Debug, Args)]
+pub struct BundleWindowArgs {
+    /// RFC 3339; the bundle applies from then ("" clears it on edit).
+    #[arg(long)]
+    pub from: Option<String>,
+    /// RFC 3339; the bundle applies until then ("" clears it on edit).
+    #[arg(long)]
+    pub until: Option<String>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum BundleCmd {
+    /// Define a bundle.
+    Create {
+        #[arg(long)]
+        name: String,
+        /// SKU or barcode with units per set: BREAD or MUGx2. Repeatable.
+        #[arg(
+            long = "item",
+            value_name = "SKU[xQ]",
+            required = true,
+            allow_hyphen_values = true
+        )]
+        items: Vec<String>,
+        #[command(flatten)]
+        offer: BundleOfferArgs,
+        #[command(flatten)]
+        window: BundleWindowArgs,
+    },
+    /// Bundles on offer (inactive ones too with --all).
+    List {
+        #[arg(long)]
+        all: bool,
+    },
+    Show {
+        id: String,
+    },
+    /// Change a bundle; --active false withdraws it.
+    Edit {
+        id: String,
+        #[arg(long)]
+        name: Option<String>,
+        /// Replaces all items. Repeatable.
+        #[arg(long = "item", value_name = "SKU[xQ]", allow_hyphen_values = true)]
+        items: Vec<String>,
+        #[command(flatten)]
+        offer: BundleOfferArgs,
+        #[command(flatten)]
+        window: BundleWindowArgs,
+        #[arg(long)]
+        active: Option<bool>,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum KitCmd {
+    /// Make an existing product a kit of these components (replacing any).
+    Set {
+        sku: String,
+        /// Component SKU with units per kit: MUG or TEAx2. Repeatable.
+        #[arg(
+            long = "item",
+            value_name = "SKU[xQ]",
+            required = true,
+            allow_hyphen_values = true
+        )]
+        items: Vec<String>,
+    },
+    /// Turn a kit back into a plain product.
+    Clear {
+        sku: String,
+    },
+    Show {
+        sku: String,
+    },
+    List,
 }

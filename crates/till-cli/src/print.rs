@@ -2,8 +2,10 @@
 
 use std::fmt::Write;
 
+use till_core::bundles::{Bundle, BundleOffer, Companion, Suggestions};
 use till_core::catalog::Product;
 use till_core::inventory::Movement;
+use till_core::kits::Kit;
 use till_core::money::Currency;
 use till_core::orders::{OrderSummary, Receipt, Refund};
 use till_core::pricing::flash::FlashSaleView;
@@ -102,8 +104,26 @@ pub fn receipt(r: &Receipt) -> String {
         }
     }
     let _ = writeln!(s, "  {:<40} {:>10}", "Subtotal", r.subtotal);
+    for b in &r.bundles {
+        let label = if b.times > 1 {
+            format!("Bundle {} x{}", b.name, b.times)
+        } else {
+            format!("Bundle {}", b.name)
+        };
+        let _ = writeln!(
+            s,
+            "  {:<40} {:>10}",
+            truncate(&label, 40),
+            format!("-{}", b.discount)
+        );
+    }
     if !r.discount.is_zero() {
-        let _ = writeln!(s, "  {:<40} {:>10}", "Discount", format!("-{}", r.discount));
+        let label = if r.bundles.is_empty() {
+            "Discount"
+        } else {
+            "Discount (all)"
+        };
+        let _ = writeln!(s, "  {:<40} {:>10}", label, format!("-{}", r.discount));
     }
     for t in &r.taxes {
         let label = if r.tax_mode == "inclusive" {
@@ -241,4 +261,112 @@ pub fn flash(v: &FlashSaleView) -> String {
         if s.weekly { " weekly" } else { "" },
         targets.join(", ")
     )
+}
+
+pub fn bundle(b: &Bundle) -> String {
+    let mut s = String::new();
+    let offer = match &b.offer {
+        BundleOffer::PercentOff(p) => format!("{p}% off"),
+        BundleOffer::Price(p) => format!("{p} per set"),
+    };
+    let status = match (b.active, b.live) {
+        (false, _) => " (inactive)",
+        (true, false) => " (outside its window)",
+        _ => "",
+    };
+    let _ = writeln!(s, "bundle {}: {}  {offer}{status}", b.id, b.name);
+    for i in &b.items {
+        let _ = writeln!(
+            s,
+            "  {:>3} x {:<14} {:<28} {:>9}",
+            i.qty,
+            i.sku,
+            truncate(&i.name, 28),
+            i.unit_price
+        );
+    }
+    let _ = writeln!(
+        s,
+        "  regular {}  bundle {}",
+        b.regular_price, b.bundle_price
+    );
+    if b.valid_from.is_some() || b.valid_until.is_some() {
+        let _ = writeln!(
+            s,
+            "  valid {} .. {}",
+            b.valid_from.as_deref().unwrap_or("always"),
+            b.valid_until.as_deref().unwrap_or("open-ended")
+        );
+    }
+    s
+}
+
+pub fn bundles(list: &[Bundle]) -> String {
+    if list.is_empty() {
+        return "no bundles".into();
+    }
+    list.iter().map(bundle).collect::<Vec<_>>().join("")
+}
+
+pub fn suggestions(r: &Suggestions) -> String {
+    if r.suggestions.is_empty() {
+        return format!("no suggestions from {} baskets", r.transactions);
+    }
+    let mut s = format!(
+        "{} suggestions from {} baskets (approve with `till bundles approve KEY`):\n",
+        r.suggestions.len(),
+        r.transactions
+    );
+    for x in &r.suggestions {
+        let names: Vec<&str> = x.items.iter().map(|i| i.name.as_str()).collect();
+        let _ = writeln!(
+            s,
+            "  {:<24} {}\n      lift {:.2}, confidence {:.2}, {} baskets; {} -> {} at 10% off",
+            x.key,
+            names.join(" + "),
+            x.lift,
+            x.confidence,
+            x.support_count,
+            x.regular_price,
+            x.suggested_price
+        );
+    }
+    s
+}
+
+pub fn companions(list: &[Companion]) -> String {
+    if list.is_empty() {
+        return "nothing is often bought with it yet".into();
+    }
+    let mut s = String::from("often bought with:\n");
+    for c in list {
+        let _ = writeln!(
+            s,
+            "  {:<14} {:<28} {:>9}   {} orders ({:.0}%)",
+            c.sku,
+            truncate(&c.name, 28),
+            c.price,
+            c.together,
+            c.confidence * 100.0
+        );
+    }
+    s
+}
+
+pub fn kit(k: &Kit) -> String {
+    let mut s = format!(
+        "kit {}  {}  {}  ({} available)\n",
+        k.sku, k.name, k.price, k.available
+    );
+    for c in &k.components {
+        let _ = writeln!(
+            s,
+            "  {:>3} x {:<14} {:<28} {:>6} on hand",
+            c.qty,
+            c.sku,
+            truncate(&c.name, 28),
+            c.on_hand
+        );
+    }
+    s
 }

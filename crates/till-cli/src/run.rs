@@ -158,6 +158,8 @@ pub fn run(cli: Cli) -> Result<()> {
         Command::Pricing(PricingCmd::Rule(cmd)) => pricing_rule(&ctx, &mut store, cmd),
         Command::Flash(cmd) => flash(&ctx, &mut store, cmd),
         Command::Bundles(cmd) => crate::bundles::run(&ctx, Some(&mut store), cmd),
+        Command::Bundle(cmd) => crate::bundles::bundle(&ctx, &mut store, cmd),
+        Command::Kit(cmd) => crate::bundles::kit(&ctx, &mut store, cmd),
         Command::Sync(cmd) => crate::sync::run(&ctx_json(&ctx), &mut store, cmd),
         Command::Doctor => {
             let integrity = store.integrity_check()?;

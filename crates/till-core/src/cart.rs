@@ -10,13 +10,16 @@ use rusqlite::{params, Connection, OptionalExtension};
 use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 
+use crate::bundles::AppliedBundle;
 use crate::catalog::{dec_col, product_from_row_at, PRODUCT_COLUMNS};
-use crate::checkout::{check_stock, commit_sale, line_inputs, PricedLine, SaleInput, Tender};
+use crate::checkout::{
+    check_stock, commit_sale, price_lines, Priced, PricedLine, SaleInput, Tender,
+};
 use crate::error::{Error, Result};
 use crate::orders::{load_receipt, Receipt};
 use crate::pricing;
 use crate::store::{ts, Store};
-use crate::totals::{compute, Discount, Totals};
+use crate::totals::{Discount, Totals};
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct CartLine {
@@ -32,7 +35,10 @@ pub struct CartLine {
     pub total: Decimal,
     /// Line discount plus its share of the order discount.
     pub discount_amount: Decimal,
+    /// The part of `discount_amount` that comes from bundles.
+    pub bundle_discount: Decimal,
     pub on_hand: i64,
+    pub kit: bool,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -41,6 +47,9 @@ pub struct Cart {
     pub status: String,
     pub lines: Vec<CartLine>,
     pub order_discount: Option<Discount>,
+    /// Bundles the cart gets right now (recomputed on every change: take an
+    /// item out and its bundle goes with it).
+    pub bundles: Vec<AppliedBundle>,
     pub subtotal: Decimal,
     pub discount: Decimal,
     pub tax: Decimal,
@@ -107,21 +116,16 @@ impl Store {
         let lines = load_lines(&self.conn, cart_id)?;
         let priced: Vec<PricedLine> = lines.iter().map(|(_, l)| l.clone()).collect();
         let currency = &self.settings.currency;
-        let totals = match compute(
-            currency,
-            self.settings.tax_mode,
-            &line_inputs(&priced),
-            order_discount.as_ref(),
-        ) {
+        let defs = self.live_bundles(self.now())?;
+        let Priced {
+            totals,
+            bundles,
+            bundle_shares,
+        } = match price_lines(&self.settings, &defs, &priced, order_discount.as_ref()) {
             Ok(t) => t,
             // A discount that no longer fits (lines removed) is shown as none
             // until the cashier changes it; completing would refuse it.
-            Err(_) => compute(
-                currency,
-                self.settings.tax_mode,
-                &line_inputs(&priced),
-                None,
-            )?,
+            Err(_) => price_lines(&self.settings, &defs, &priced, None)?,
         };
         let Totals {
             lines: line_totals,
@@ -137,7 +141,8 @@ impl Store {
             lines: lines
                 .into_iter()
                 .zip(line_totals)
-                .map(|((id, l), t)| CartLine {
+                .zip(bundle_shares)
+                .map(|(((id, l), t), share)| CartLine {
                     id,
                     sku: l.product.sku,
                     name: l.product.name,
@@ -148,10 +153,13 @@ impl Store {
                     tax_rate: l.product.tax_rate,
                     total: t.gross,
                     discount_amount: t.discount,
+                    bundle_discount: share,
                     on_hand: l.product.on_hand,
+                    kit: l.product.kit,
                 })
                 .collect(),
             order_discount,
+            bundles,
             subtotal,
             discount,
             tax,
@@ -356,12 +364,8 @@ impl Store {
                 .into_iter()
                 .map(|(_, l)| l)
                 .collect();
-            compute(
-                &self.settings.currency,
-                self.settings.tax_mode,
-                &line_inputs(&lines),
-                Some(d),
-            )?;
+            let defs = self.live_bundles(self.now())?;
+            price_lines(&self.settings, &defs, &lines, Some(d))?;
         }
         let tx = self.write_tx()?;
         tx.execute(

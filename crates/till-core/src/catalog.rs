@@ -31,6 +31,9 @@ pub struct Product {
     /// Highest allowed price as a multiple of the base price; without it,
     /// the store's ceiling, if any.
     pub price_ceiling: Option<Decimal>,
+    /// Sold as its components (see `kits`): selling it takes them out of
+    /// stock, and `on_hand` is how many whole kits they make.
+    pub kit: bool,
 }
 
 #[derive(Debug, Clone, Default, Deserialize)]
@@ -69,8 +72,16 @@ pub struct ProductUpdate {
     pub price_ceiling: Option<Option<Decimal>>,
 }
 
+/// A kit holds no stock of its own: its on-hand is the number of whole kits
+/// its components make (a component below zero counts as none).
 pub(crate) const PRODUCT_COLUMNS: &str =
-    "p.id, p.sku, p.name, p.barcode, p.price, p.cost, p.tax_rate, p.category, p.active, COALESCE(s.on_hand, 0), p.sell_by, p.price_floor, p.price_ceiling";
+    "p.id, p.sku, p.name, p.barcode, p.price, p.cost, p.tax_rate, p.category, p.active,
+     CASE WHEN EXISTS (SELECT 1 FROM kit_components k WHERE k.kit_id = p.id)
+          THEN (SELECT MIN(MAX(COALESCE(ks.on_hand, 0), 0) / k.qty) FROM kit_components k
+                LEFT JOIN stock_levels ks ON ks.product_id = k.component_id WHERE k.kit_id = p.id)
+          ELSE COALESCE(s.on_hand, 0) END,
+     p.sell_by, p.price_floor, p.price_ceiling,
+     EXISTS (SELECT 1 FROM kit_components k WHERE k.kit_id = p.id)";
 pub(crate) const PRODUCT_FROM: &str = "products p LEFT JOIN stock_levels s ON s.product_id = p.id";
 
 pub(crate) fn dec_col(row: &Row, idx: usize) -> rusqlite::Result<Decimal> {
@@ -111,6 +122,7 @@ pub(crate) fn product_from_row_at(row: &Row, at: usize) -> rusqlite::Result<Prod
         sell_by: sell_by.and_then(|d| NaiveDate::parse_from_str(&d, "%Y-%m-%d").ok()),
         price_floor: opt_dec_col(row, at + 11)?,
         price_ceiling: opt_dec_col(row, at + 12)?,
+        kit: row.get(at + 13)?,
     })
 }
 

@@ -13,9 +13,11 @@ use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 use std::str::FromStr;
 
+use crate::bundles::{AppliedBundle, BundleDef, BundleLine};
 use crate::catalog::Product;
 use crate::error::{Error, Result};
 use crate::inventory::{insert_movement, on_hand, MovementKind};
+use crate::kits::stock_parts;
 use crate::money::Currency;
 use crate::orders::load_receipt;
 use crate::outbox;
@@ -183,16 +185,61 @@ pub(crate) struct SaleInput<'a> {
     pub customer_id: Option<&'a str>,
 }
 
-pub(crate) fn line_inputs(lines: &[PricedLine]) -> Vec<LineInput> {
+/// The lines as the arithmetic needs them; a line's bundle share (see
+/// `bundles::pricing`) becomes its discount. Bundles only take lines with
+/// no manual discount, so the two never meet on one line.
+fn line_inputs(lines: &[PricedLine], bundle_shares: &[Decimal]) -> Vec<LineInput> {
     lines
         .iter()
-        .map(|l| LineInput {
+        .enumerate()
+        .map(|(i, l)| LineInput {
             qty: l.qty,
             unit_price: l.unit_price,
             tax_rate: l.product.tax_rate,
-            discount: l.discount.clone(),
+            discount: match bundle_shares.get(i) {
+                Some(share) if *share > Decimal::ZERO => Some(Discount::Amount(*share)),
+                _ => l.discount.clone(),
+            },
         })
         .collect()
+}
+
+/// Totals of priced lines with the bundles on offer at `now`: the one
+/// computation behind the cart on screen and the sale that is stored.
+pub(crate) fn price_lines(
+    settings: &Settings,
+    defs: &[BundleDef],
+    lines: &[PricedLine],
+    order_discount: Option<&Discount>,
+) -> Result<Priced> {
+    let bundle_lines: Vec<BundleLine> = lines
+        .iter()
+        .map(|l| BundleLine {
+            product_id: l.product.id,
+            qty: l.qty,
+            unit_price: l.unit_price,
+            eligible: l.discount.is_none(),
+        })
+        .collect();
+    let bundles = crate::bundles::pricing::best(&settings.currency, &bundle_lines, defs);
+    let totals = compute(
+        &settings.currency,
+        settings.tax_mode,
+        &line_inputs(lines, &bundles.line_discounts),
+        order_discount,
+    )?;
+    Ok(Priced {
+        totals,
+        bundles: bundles.applied,
+        bundle_shares: bundles.line_discounts,
+    })
+}
+
+pub(crate) struct Priced {
+    pub totals: Totals,
+    pub bundles: Vec<AppliedBundle>,
+    /// Per line, its share of the bundle discounts.
+    pub bundle_shares: Vec<Decimal>,
 }
 
 /// Refuses lines that would take stock below zero (unless the store allows
@@ -205,18 +252,25 @@ pub(crate) fn check_stock(
     if settings.allow_negative_stock {
         return Ok(());
     }
-    let mut wanted: HashMap<i64, (i64, &str)> = HashMap::new();
+    // A kit asks for its components.
+    let mut wanted: HashMap<i64, (i64, String)> = HashMap::new();
     for l in lines {
-        let e = wanted
-            .entry(l.product.id)
-            .or_insert((0, l.product.sku.as_str()));
-        e.0 += l.qty;
+        if l.product.kit {
+            for (part, per, sku) in stock_parts(conn, l.product.id)? {
+                wanted.entry(part).or_insert((0, sku)).0 += l.qty * per;
+            }
+        } else {
+            wanted
+                .entry(l.product.id)
+                .or_insert((0, l.product.sku.clone()))
+                .0 += l.qty;
+        }
     }
     for (pid, (qty, sku)) in wanted {
         let have = on_hand(conn, pid)?;
         if have < qty {
             return Err(Error::InsufficientStock {
-                sku: sku.to_string(),
+                sku,
                 on_hand: have,
                 requested: qty,
             });
@@ -259,10 +313,12 @@ pub(crate) fn commit_sale(
         }
     }
     let currency = &settings.currency;
-    let totals: Totals = compute(
-        currency,
-        settings.tax_mode,
-        &line_inputs(sale.lines),
+    let Priced {
+        totals, bundles, ..
+    } = price_lines(
+        settings,
+        &crate::bundles::load_live(conn, now)?,
+        sale.lines,
         sale.order_discount,
     )?;
     let settlement = settle(currency, totals.total, sale.tenders)?;
@@ -312,18 +368,21 @@ pub(crate) fn commit_sale(
             t.tax.to_string(),
             t.total.to_string()
         ])?;
-        insert_movement(
-            conn,
-            l.product.id,
-            MovementKind::Sale,
-            -l.qty,
-            None,
-            user,
-            &at,
-            Some(&id),
-            None,
-        )?;
+        for (part, per, _) in stock_parts(conn, l.product.id)? {
+            insert_movement(
+                conn,
+                part,
+                MovementKind::Sale,
+                -l.qty * per,
+                None,
+                user,
+                &at,
+                Some(&id),
+                None,
+            )?;
+        }
     }
+    crate::bundles::record_on_order(conn, &id, &bundles)?;
     let mut tax_stmt = conn.prepare_cached(
         "INSERT INTO order_taxes (order_id, rate, base, tax) VALUES (?1, ?2, ?3, ?4)",
     )?;
@@ -379,6 +438,7 @@ pub(crate) fn commit_sale(
                 refunded_qty: 0,
             })
             .collect(),
+        bundles,
         subtotal: totals.subtotal,
         discount: totals.discount,
         tax: totals.tax,

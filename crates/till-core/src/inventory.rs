@@ -149,6 +149,12 @@ impl Store {
             ));
         }
         let product = self.product(sku)?;
+        if product.kit {
+            return Err(Error::Refused(format!(
+                "{} is a kit and holds no stock of its own; adjust its components (`till kit show {}`)",
+                product.sku, product.sku
+            )));
+        }
         let allow_negative = self.settings.allow_negative_stock;
         let now = self.now();
         let user = self.user().to_string();

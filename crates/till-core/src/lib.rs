@@ -3,6 +3,7 @@
 //! The desktop shell (`src-tauri/`), the `till` CLI and the benchmarks all
 //! call into [`Store`]. See ARCHITECTURE.md for the map.
 
+pub mod bundles;
 pub mod cart;
 pub mod catalog;
 pub mod checkout;
@@ -10,6 +11,7 @@ pub mod demo;
 pub mod error;
 pub mod input;
 pub mod inventory;
+pub mod kits;
 pub mod money;
 pub mod orders;
 pub mod outbox;

@@ -73,6 +73,9 @@ pub struct Receipt {
     pub currency: String,
     pub tax_mode: String,
     pub lines: Vec<ReceiptLine>,
+    /// Bundles the sale got; their discount is also in the lines' `discount`.
+    #[serde(default)]
+    pub bundles: Vec<crate::bundles::AppliedBundle>,
     pub subtotal: Decimal,
     pub discount: Decimal,
     pub tax: Decimal,
@@ -97,6 +100,7 @@ impl Receipt {
             "currency": self.currency,
             "tax_mode": self.tax_mode,
             "lines": self.lines,
+            "bundles": self.bundles,
             "subtotal": self.subtotal,
             "discount": self.discount,
             "tax": self.tax,
@@ -210,6 +214,7 @@ pub(crate) fn load_receipt(conn: &Connection, id: &str) -> Result<Receipt> {
         .map(|rid| load_refund(conn, rid))
         .collect::<Result<Vec<_>>>()?;
     let (id, number, created_at, cashier, customer_id, currency, tax_mode, m) = head;
+    let bundles = crate::bundles::load_for_order(conn, &id)?;
     Ok(Receipt {
         status: status_of(&lines).to_string(),
         id,
@@ -220,6 +225,7 @@ pub(crate) fn load_receipt(conn: &Connection, id: &str) -> Result<Receipt> {
         currency,
         tax_mode,
         lines,
+        bundles,
         subtotal: m[0],
         discount: m[1],
         tax: m[2],
@@ -532,17 +538,20 @@ impl Store {
                 "UPDATE order_lines SET refunded_qty = refunded_qty + ?1 WHERE order_id = ?2 AND line_no = ?3",
                 params![l.qty, order.id, l.line_no],
             )?;
-            insert_movement(
-                &tx,
-                *product_id,
-                MovementKind::Refund,
-                l.qty,
-                None,
-                &user,
-                &at,
-                Some(&order.id),
-                Some(&refund_id),
-            )?;
+            // A kit's components go back on the shelf, not the kit.
+            for (part, per, _) in crate::kits::stock_parts(&tx, *product_id)? {
+                insert_movement(
+                    &tx,
+                    part,
+                    MovementKind::Refund,
+                    l.qty * per,
+                    None,
+                    &user,
+                    &at,
+                    Some(&order.id),
+                    Some(&refund_id),
+                )?;
+            }
         }
         drop(stmt);
         let refund = load_refund(&tx, &refund_id)?;

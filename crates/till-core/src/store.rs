@@ -28,6 +28,10 @@ pub const MIGRATIONS: &[(&str, &str)] = &[
         "0003_sync.sql",
         include_str!("../../../migrations/0003_sync.sql"),
     ),
+    (
+        "0004_bundles.sql",
+        include_str!("../../../migrations/0004_bundles.sql"),
+    ),
 ];
 
 /// Newest schema version this build knows.
@@ -85,6 +89,9 @@ pub struct Store {
     clock: Clock,
     user: String,
     pub(crate) settings: Settings,
+    /// Active bundles with their windows, read once and kept until they
+    /// change (see `bundles::Store::live_bundles`).
+    pub(crate) bundle_cache: std::cell::RefCell<Option<crate::bundles::BundleCache>>,
 }
 
 impl std::fmt::Debug for Store {
@@ -120,6 +127,7 @@ impl Store {
             clock: Clock::System,
             user: default_user(),
             settings: Settings::default(),
+            bundle_cache: Default::default(),
         };
         store.migrate()?;
         store.settings = Settings::load(&store.conn)?;
@@ -155,6 +163,7 @@ impl Store {
             clock: Clock::System,
             user: default_user(),
             settings: settings.clone(),
+            bundle_cache: Default::default(),
         };
         store.migrate()?;
         let tx = store

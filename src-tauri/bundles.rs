@@ -1,0 +1,366 @@
+//! Bundle, kit and mining commands. Mining runs on a blocking worker thread
+//! (never the UI thread, never holding the store lock while it mines),
+//! reports progress as `mining-progress` events and stops when
+//! `bundles_mine_cancel` is called.
+
+use std::cell::Cell;
+use std::path::PathBuf;
+use std::sync::Mutex;
+use std::time::{Duration, Instant};
+
+use serde::{Deserialize, Serialize};
+use tauri::{AppHandle, Emitter, State};
+
+use till_core::bundles::{Bundle, BundleInput, BundleOffer, BundleUpdate, Companion, Suggestion};
+use till_core::catalog::Product;
+use till_core::kits::Kit;
+use till_core::store::parse_ts;
+use till_core::Store;
+use till_mining::{CancelToken, Params, Progress, Rule, Stage, Transactions};
+
+use crate::commands::{with_store, Res, UiError};
+use crate::AppState;
+
+/// The mining run in progress, if any: its number and its cancel flag.
+#[derive(Default)]
+pub struct Mining(Mutex<(u64, Option<CancelToken>)>);
+
+/// What to mine.
+enum Source {
+    File(PathBuf, till_mining::Format),
+    Baskets(Vec<Vec<String>>),
+}
+
+#[derive(Debug, Deserialize)]
+pub struct BundleItemForm {
+    pub code: String,
+    pub qty: i64,
+}
+
+#[derive(Debug, Deserialize)]
+pub struct BundleForm {
+    pub name: String,
+    pub items: Vec<BundleItemForm>,
+    pub percent_off: Option<String>,
+    pub price: Option<String>,
+    /// RFC 3339 or empty.
+    pub valid_from: Option<String>,
+    pub valid_until: Option<String>,
+}
+
+fn blank(v: &Option<String>) -> Option<&str> {
+    v.as_deref().map(str::trim).filter(|t| !t.is_empty())
+}
+
+fn offer(store: &Store, f: &BundleForm) -> till_core::Result<Option<BundleOffer>> {
+    BundleOffer::parse(
+        &store.settings().currency,
+        blank(&f.percent_off),
+        blank(&f.price),
+    )
+}
+
+fn window_end(
+    field: &str,
+    v: &Option<String>,
+) -> till_core::Result<Option<chrono::DateTime<chrono::Utc>>> {
+    blank(v).map(|t| parse_ts(field, t)).transpose()
+}
+
+fn items(f: &BundleForm) -> Vec<(String, i64)> {
+    f.items.iter().map(|i| (i.code.clone(), i.qty)).collect()
+}
+
+#[tauri::command]
+pub fn bundles_list(state: State<'_, AppState>, all: Option<bool>) -> Res<Vec<Bundle>> {
+    with_store(&state, |s| s.bundles(all.unwrap_or(true)))
+}
+
+#[tauri::command]
+pub fn bundle_create(app: AppHandle, state: State<'_, AppState>, input: BundleForm) -> Res<Bundle> {
+    let b = with_store(&state, |s| {
+        let offer = offer(s, &input)?;
+        s.create_bundle(BundleInput {
+            name: input.name.clone(),
+            items: items(&input),
+            offer,
+            valid_from: window_end("valid from", &input.valid_from)?,
+            valid_until: window_end("valid until", &input.valid_until)?,
+        })
+    })?;
+    let _ = app.emit("prices-changed", ());
+    Ok(b)
+}
+
+#[tauri::command]
+pub fn bundle_update(
+    app: AppHandle,
+    state: State<'_, AppState>,
+    id: i64,
+    input: BundleForm,
+    active: Option<bool>,
+) -> Res<Bundle> {
+    let b = with_store(&state, |s| {
+        let offer = offer(s, &input)?;
+        s.update_bundle(
+            id,
+            BundleUpdate {
+                name: Some(input.name.clone()),
+                items: Some(items(&input)),
+                offer,
+                valid_from: Some(window_end("valid from", &input.valid_from)?),
+                valid_until: Some(window_end("valid until", &input.valid_until)?),
+                active,
+            },
+        )
+    })?;
+    let _ = app.emit("prices-changed", ());
+    Ok(b)
+}
+
+#[tauri::command]
+pub fn bundle_set_active(
+    app: AppHandle,
+    state: State<'_, AppState>,
+    id: i64,
+    active: bool,
+) -> Res<Bundle> {
+    let b = with_store(&state, |s| {
+        s.update_bundle(
+            id,
+            BundleUpdate {
+                active: Some(active),
+                ..Default::default()
+            },
+        )
+    })?;
+    let _ = app.emit("prices-changed", ());
+    Ok(b)
+}
+
+#[tauri::command]
+pub fn bundle_suggestion_approve(
+    app: AppHandle,
+    state: State<'_, AppState>,
+    key: String,
+    name: Option<String>,
+    percent_off: Option<String>,
+    price: Option<String>,
+) -> Res<Bundle> {
+    let b = with_store(&state, |s| {
+        let offer = BundleOffer::parse(&s.settings().currency, blank(&percent_off), blank(&price))?;
+        s.approve_suggestion(&key, blank(&name).map(String::from), offer, None, None)
+    })?;
+    let _ = app.emit("prices-changed", ());
+    Ok(b)
+}
+
+#[tauri::command]
+pub fn bundle_suggestion_dismiss(state: State<'_, AppState>, key: String) -> Res<String> {
+    with_store(&state, |s| s.dismiss_suggestion(&key))
+}
+
+#[tauri::command]
+pub fn cart_companions(state: State<'_, AppState>, cart_id: String) -> Res<Vec<Companion>> {
+    with_store(&state, |s| s.cart_companions(&cart_id, 3))
+}
+
+#[tauri::command]
+pub fn kits_list(state: State<'_, AppState>) -> Res<Vec<Kit>> {
+    with_store(&state, |s| s.kits())
+}
+
+#[tauri::command]
+pub fn kit_set(
+    app: AppHandle,
+    state: State<'_, AppState>,
+    sku: String,
+    items: Vec<BundleItemForm>,
+) -> Res<Kit> {
+    let items: Vec<(String, i64)> = items.into_iter().map(|i| (i.code, i.qty)).collect();
+    let k = with_store(&state, |s| s.set_kit(&sku, &items))?;
+    let _ = app.emit("catalog-changed", &k.sku);
+    Ok(k)
+}
+
+#[tauri::command]
+pub fn kit_clear(app: AppHandle, state: State<'_, AppState>, sku: String) -> Res<Product> {
+    let p = with_store(&state, |s| s.clear_kit(&sku))?;
+    let _ = app.emit("catalog-changed", &p.sku);
+    Ok(p)
+}
+
+#[derive(Debug, Deserialize)]
+pub struct MineForm {
+    /// A basket file; empty: the store's own orders.
+    pub input: Option<String>,
+    pub format: Option<String>,
+    pub min_support: String,
+    pub min_confidence: String,
+    pub max_len: Option<String>,
+}
+
+/// What a mining run found, for the screen.
+#[derive(Debug, Serialize)]
+pub struct MineOutcome {
+    pub source: String,
+    pub transactions: u64,
+    pub itemsets: usize,
+    pub rules: usize,
+    /// The strongest rules by lift (at most 50).
+    pub top_rules: Vec<Rule>,
+    /// Bundle suggestions when the items are this shop's SKUs.
+    pub suggestions: Vec<Suggestion>,
+    pub seconds: f64,
+}
+
+/// Sent as `mining-progress`: the stage and the whole run's progress.
+#[derive(Debug, Clone, Serialize)]
+struct ProgressEvent {
+    stage: &'static str,
+    fraction: f64,
+}
+
+fn overall(p: Progress) -> ProgressEvent {
+    // Mining itemsets is by far the longest stage; weight it so.
+    let f = p.fraction().clamp(0.0, 1.0);
+    let (stage, fraction) = match p.stage {
+        Stage::Building => ("reading baskets", 0.1 * f),
+        Stage::Itemsets => ("finding itemsets", 0.1 + 0.8 * f),
+        Stage::Rules => ("building rules", 0.9 + 0.1 * f),
+    };
+    ProgressEvent { stage, fraction }
+}
+
+fn mining_unavailable() -> UiError {
+    UiError {
+        code: "internal".into(),
+        message: "mining state unavailable; restart Till".into(),
+    }
+}
+
+fn mine_err(field: &str, e: till_mining::Error) -> UiError {
+    let code = if matches!(e, till_mining::Error::Cancelled) {
+        "cancelled"
+    } else {
+        "invalid_input"
+    };
+    UiError {
+        code: code.into(),
+        message: format!("{field}: {e}"),
+    }
+}
+
+#[tauri::command]
+pub async fn bundles_mine(
+    app: AppHandle,
+    state: State<'_, AppState>,
+    mining: State<'_, Mining>,
+    input: MineForm,
+) -> Res<MineOutcome> {
+    let max_len = match blank(&input.max_len) {
+        Some(m) => Some(till_core::input::whole("max length", m)? as usize),
+        None => None,
+    };
+    let params = Params::parse(
+        input.min_support.trim(),
+        input.min_confidence.trim(),
+        max_len,
+    )
+    .map_err(|e| mine_err("thresholds", e))?;
+    let file = blank(&input.input).map(PathBuf::from);
+    let (source, label) = match file {
+        Some(path) => {
+            let format = till_core::bundles::basket_format(&path, blank(&input.format))?;
+            let label = path.display().to_string();
+            (Source::File(path, format), label)
+        }
+        // The store's baskets are read under the lock; the mining is not.
+        None => (
+            Source::Baskets(with_store(&state, |s| s.basket_transactions())?),
+            "this shop's orders".to_string(),
+        ),
+    };
+    let token = CancelToken::new();
+    let run = {
+        let mut slot = mining.0.lock().map_err(|_| mining_unavailable())?;
+        if let Some(previous) = slot.1.replace(token.clone()) {
+            previous.cancel();
+        }
+        slot.0 += 1;
+        slot.0
+    };
+    let worker_app = app.clone();
+    let started = Instant::now();
+    let result = tauri::async_runtime::spawn_blocking(move || {
+        let transactions = match source {
+            Source::File(path, fmt) => {
+                till_mining::read_file(&path, fmt).map_err(|e| mine_err("basket file", e))?
+            }
+            Source::Baskets(b) if b.is_empty() => {
+                return Err(UiError {
+                    code: "refused".into(),
+                    message: "the store has no completed orders to learn from yet".into(),
+                })
+            }
+            Source::Baskets(b) => Transactions::from_baskets(&b),
+        };
+        // Tell the window at most every 100 ms.
+        let last = Cell::new(Instant::now() - Duration::from_secs(1));
+        let progress = |p: Progress| {
+            if last.get().elapsed() >= Duration::from_millis(100) {
+                last.set(Instant::now());
+                let _ = worker_app.emit("mining-progress", overall(p));
+            }
+            !token.is_cancelled()
+        };
+        till_mining::mine(&transactions, &params, &progress).map_err(|e| mine_err("mining", e))
+    })
+    .await
+    .map_err(|e| UiError {
+        code: "internal".into(),
+        message: format!("the mining worker failed: {e}"),
+    })?;
+    if let Ok(mut slot) = mining.0.lock() {
+        if slot.0 == run {
+            slot.1 = None;
+        }
+    }
+    let result = result?;
+    let _ = app.emit(
+        "mining-progress",
+        ProgressEvent {
+            stage: "done",
+            fraction: 1.0,
+        },
+    );
+    let suggestions = with_store(&state, |s| s.suggestions_from(&result, None, 20))?.suggestions;
+    let mut top: Vec<Rule> = result.rules.clone();
+    top.sort_by(|a, b| {
+        b.lift
+            .total_cmp(&a.lift)
+            .then(b.confidence.total_cmp(&a.confidence))
+    });
+    top.truncate(50);
+    Ok(MineOutcome {
+        source: label,
+        transactions: result.transactions,
+        itemsets: result.itemsets.len(),
+        rules: result.rules.len(),
+        top_rules: top,
+        suggestions,
+        seconds: started.elapsed().as_secs_f64(),
+    })
+}
+
+#[tauri::command]
+pub fn bundles_mine_cancel(mining: State<'_, Mining>) -> Res<bool> {
+    let slot = mining.0.lock().map_err(|_| mining_unavailable())?;
+    Ok(match slot.1.as_ref() {
+        Some(t) => {
+            t.cancel();
+            true
+        }
+        None => false,
+    })
+}

@@ -45,8 +45,13 @@ impl Driver {
     fn start(db: &Path) -> Driver {
         let port = free_port();
         let native = free_port();
+        // Its own process group, so dropping the driver also ends the
+        // WebKitWebDriver it starts (which would otherwise outlive the test
+        // and hold the test's output open).
+        use std::os::unix::process::CommandExt;
         let child =
             Command::new(std::env::var("TAURI_DRIVER").unwrap_or_else(|_| "tauri-driver".into()))
+                .process_group(0)
                 .args([
                     "--port",
                     &port.to_string(),
@@ -70,6 +75,9 @@ impl Driver {
 
 impl Drop for Driver {
     fn drop(&mut self) {
+        let _ = Command::new("kill")
+            .args(["-s", "KILL", "--", &format!("-{}", self.child.id())])
+            .status();
         let _ = self.child.kill();
         let _ = self.child.wait();
     }
@@ -394,5 +402,184 @@ async fn back_office_screens_render_and_take_input() {
         .unwrap();
     assert_eq!(state.as_deref(), Some("off"), "no upstream is set up");
     screenshot(&c, "screen-sync").await;
+    c.close().await.unwrap();
+}
+
+fn sell_direct(s: &mut Store, items: &[(&str, i64)]) {
+    s.sell(till_core::checkout::SaleRequest {
+        lines: items
+            .iter()
+            .map(|(code, qty)| till_core::checkout::SaleLine {
+                code: (*code).into(),
+                qty: *qty,
+                discount: None,
+            })
+            .collect(),
+        tenders: vec![till_core::checkout::Tender {
+            method: till_core::checkout::TenderMethod::Cash,
+            amount: "100".parse().unwrap(),
+            reference: None,
+        }],
+        ..Default::default()
+    })
+    .unwrap();
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+#[ignore = "needs a display, tauri-driver and a built app; run by scripts/test.sh"]
+async fn a_cart_with_a_bundles_items_shows_the_bundle_discount() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = shop(dir.path());
+    {
+        let mut s = Store::open(&db).unwrap();
+        s.create_bundle(till_core::bundles::BundleInput {
+            name: "Coffee & muffin".into(),
+            items: vec![("COF".into(), 1), ("MUF".into(), 1)],
+            ..Default::default()
+        })
+        .unwrap();
+        // Coffee and water were bought together twice: "often bought with".
+        sell_direct(&mut s, &[("COF", 1), ("WAT", 1)]);
+        sell_direct(&mut s, &[("COF", 1), ("WAT", 1)]);
+    }
+    let driver = Driver::start(&db);
+    let c = connect(&driver).await;
+
+    find(&c, "scan")
+        .await
+        .send_keys(&format!("COF{ENTER}"))
+        .await
+        .unwrap();
+    wait_text(&c, "subtotal", "3.40").await;
+    // Water is suggested (its chip carries the SKU; the name is in the
+    // screenshot).
+    wait_text(&c, "companion", "1.50").await;
+    let chip = find(&c, "companion").await;
+    assert_eq!(chip.attr("data-sku").await.unwrap().as_deref(), Some("WAT"));
+    // One click adds the companion.
+    chip.click().await.unwrap();
+    wait_text(&c, "subtotal", "4.90").await;
+    assert!(c
+        .find_all(Locator::Css(&testid("bundle-line")))
+        .await
+        .unwrap()
+        .is_empty());
+    find(&c, "scan")
+        .await
+        .send_keys(&format!("MUF{ENTER}"))
+        .await
+        .unwrap();
+    // 3.40 + 2.90 = 6.30, 10 % off = 0.63; 5.67 + 10 % tax (0.57) + water 1.50.
+    wait_text(&c, "bundle-line", "Coffee & muffin").await;
+    wait_text(&c, "bundle-discount", "0.63").await;
+    wait_text(&c, "subtotal", "7.80").await;
+    wait_text(&c, "total", "7.74").await;
+    screenshot(&c, "checkout-bundle").await;
+
+    // Taking the muffin out takes the bundle with it.
+    let muffin = c
+        .find(Locator::Css("[data-testid=\"cart-line\"][data-sku=\"MUF\"]"))
+        .await
+        .unwrap();
+    muffin
+        .find(Locator::Css(&testid("line-remove")))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    wait_text(&c, "subtotal", "4.90").await;
+    let deadline = Instant::now() + Duration::from_secs(10);
+    while !c
+        .find_all(Locator::Css(&testid("bundle-line")))
+        .await
+        .unwrap()
+        .is_empty()
+    {
+        assert!(Instant::now() < deadline, "the bundle line stayed");
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+
+    // Back in, paid: the receipt shows the bundle and the store keeps it.
+    find(&c, "scan")
+        .await
+        .send_keys(&format!("MUF{ENTER}"))
+        .await
+        .unwrap();
+    wait_text(&c, "bundle-discount", "0.63").await;
+    find(&c, "pay").await.click().await.unwrap();
+    find(&c, "pay-dialog").await;
+    let cash = find(&c, "cash-amount").await;
+    cash.clear().await.unwrap();
+    cash.send_keys("20").await.unwrap();
+    find(&c, "complete-payment").await.click().await.unwrap();
+    wait_text(&c, "receipt-bundle-line", "0.63").await;
+    screenshot(&c, "checkout-bundle-receipt").await;
+    let s = Store::open(&db).unwrap();
+    let orders = s.orders(None, None, None).unwrap();
+    let last = s.order(&orders.last().unwrap().id).unwrap();
+    assert_eq!(last.bundles.len(), 1);
+    assert_eq!(last.bundles[0].discount.to_string(), "0.63");
+    c.close().await.unwrap();
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+#[ignore = "needs a display, tauri-driver and a built app; run by scripts/test.sh"]
+async fn bundles_screen_mines_with_progress_and_cancel_and_approves_a_suggestion() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = shop(dir.path());
+    {
+        let mut s = Store::open(&db).unwrap();
+        for _ in 0..4 {
+            sell_direct(&mut s, &[("COF", 1), ("MUF", 1)]);
+        }
+        sell_direct(&mut s, &[("WAT", 1)]);
+    }
+    let driver = Driver::start(&db);
+    let c = connect(&driver).await;
+    find(&c, "nav-bundles").await.click().await.unwrap();
+
+    // A large basket file at a low threshold: long enough to cancel.
+    let retail = root().join("../shared/data/retail.dat");
+    assert!(retail.exists(), "{} is missing", retail.display());
+    let file = c
+        .find(Locator::Css("[data-testid=\"mine-source-file\"]"))
+        .await
+        .unwrap();
+    file.click().await.unwrap();
+    let path = find(&c, "mine-path").await;
+    path.send_keys(&retail.display().to_string()).await.unwrap();
+    let support = find(&c, "mine-min-support").await;
+    support.clear().await.unwrap();
+    support.send_keys("0.0002").await.unwrap();
+    let max_len = find(&c, "mine-max-len").await;
+    max_len.clear().await.unwrap();
+    find(&c, "mine-start").await.click().await.unwrap();
+    find(&c, "mine-progress").await;
+    screenshot(&c, "bundles-mining").await;
+    find(&c, "mine-cancel").await.click().await.unwrap();
+    wait_text(&c, "mine-status", "Cancelled").await;
+
+    // The shop's own orders: coffee and muffin go together.
+    c.find(Locator::Css("[data-testid=\"mine-source-store\"]"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    let support = find(&c, "mine-min-support").await;
+    support.clear().await.unwrap();
+    support.send_keys("0.5").await.unwrap();
+    find(&c, "mine-start").await.click().await.unwrap();
+    wait_text(&c, "mine-summary", "5 baskets").await;
+    wait_text(&c, "suggestion-row", "Blueberry muffin").await;
+    find(&c, "suggestion-approve").await.click().await.unwrap();
+    find(&c, "suggestion-approve-confirm").await.click().await.unwrap();
+    wait_text(&c, "bundle-row", "Coffee").await;
+    screenshot(&c, "screen-bundles").await;
+    let s = Store::open(&db).unwrap();
+    let bundles = s.bundles(true).unwrap();
+    assert_eq!(bundles.len(), 1);
+    assert_eq!(bundles[0].source, "suggestion");
     c.close().await.unwrap();
 }

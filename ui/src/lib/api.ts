@@ -11,10 +11,18 @@
 import { invoke } from '@tauri-apps/api/core';
 import { listen, type UnlistenFn } from '@tauri-apps/api/event';
 import type {
+  Bundle,
+  BundleInput,
+  BundleItemInput,
   Cart,
+  Companion,
   DeadLetter,
   FlashSaleInput,
   FlashSaleView,
+  Kit,
+  MineInput,
+  MineOutcome,
+  MiningProgress,
   OrderSummary,
   Product,
   ProductInput,
@@ -113,6 +121,42 @@ export const flashUpdate = (id: number, input: FlashSaleInput) => call<FlashSale
 /** Stops the sale at once; it stays listed as cancelled. */
 export const flashCancel = (id: number) => call<FlashSaleView>('flash_cancel', { id });
 
+// Bundles and kits
+
+/** Every bundle, inactive ones too (`all` false: only the active ones). */
+export const bundlesList = (all = true) => call<Bundle[]>('bundles_list', { all });
+export const bundleCreate = (input: BundleInput) => call<Bundle>('bundle_create', { input });
+/** Replaces the name, items, offer and window; `active` undefined keeps it. */
+export const bundleUpdate = (id: number, input: BundleInput, active?: boolean) =>
+  call<Bundle>('bundle_update', { id, input, active: active ?? null });
+export const bundleSetActive = (id: number, active: boolean) => call<Bundle>('bundle_set_active', { id, active });
+/** Makes a bundle of a mined suggestion. Give `percentOff` or `price`; neither: 10% off. */
+export const bundleSuggestionApprove = (
+  key: string,
+  name: string | null,
+  percentOff: string | null,
+  price: string | null,
+) => call<Bundle>('bundle_suggestion_approve', { key, name, percentOff, price });
+/** The suggestion is not offered again; resolves with its key. */
+export const bundleSuggestionDismiss = (key: string) => call<string>('bundle_suggestion_dismiss', { key });
+/** "Often bought with" the cart's last added item, leaving out what the cart holds; at most 3. */
+export const cartCompanions = (cartId: string) => call<Companion[]>('cart_companions', { cartId });
+
+export const kitsList = () => call<Kit[]>('kits_list');
+/** Makes `sku` a kit of these components (replacing any it had). */
+export const kitSet = (sku: string, items: BundleItemInput[]) => call<Kit>('kit_set', { sku, items });
+/** `sku` is sold as itself again. */
+export const kitClear = (sku: string) => call<Product>('kit_clear', { sku });
+
+/**
+ * Mines the baskets for bundles, on a worker thread: may take seconds.
+ * Reports `mining-progress` (see `onMiningProgress`) while it runs; rejects
+ * with code `cancelled` when `bundlesMineCancel` stopped it.
+ */
+export const bundlesMine = (input: MineInput) => call<MineOutcome>('bundles_mine', { input });
+/** Stops the mining run, if any; false when none was running. */
+export const bundlesMineCancel = () => call<boolean>('bundles_mine_cancel');
+
 // Sync
 
 export const syncStatus = () => call<SyncStatus>('sync_status');
@@ -146,9 +190,18 @@ export type BackendEvent = 'orders-changed' | 'catalog-changed' | 'prices-change
  * (plain `vite dev` in a browser) there are no events, and nothing happens.
  */
 export function onBackendEvent(event: BackendEvent, handler: () => void): () => void {
+  return subscribe(event, () => handler());
+}
+
+/** Calls `handler` with each `mining-progress` event; returns the function that stops listening. */
+export function onMiningProgress(handler: (progress: MiningProgress) => void): () => void {
+  return subscribe<MiningProgress>('mining-progress', handler);
+}
+
+function subscribe<T>(event: string, handler: (payload: T) => void): () => void {
   let stopped = false;
   let unlisten: UnlistenFn | undefined;
-  listen(event, () => handler())
+  listen<T>(event, (e) => handler(e.payload))
     .then((fn) => {
       if (stopped) fn();
       else unlisten = fn;

@@ -1,5 +1,5 @@
 /** The screens of the top nav, with their function-key shortcuts. */
-export type Screen = 'checkout' | 'products' | 'orders' | 'pricing' | 'sync';
+export type Screen = 'checkout' | 'products' | 'orders' | 'pricing' | 'sync' | 'bundles';
 
 export const SCREENS: { id: Screen; label: string; key: string }[] = [
   { id: 'checkout', label: 'Checkout', key: 'F1' },
@@ -7,6 +7,7 @@ export const SCREENS: { id: Screen; label: string; key: string }[] = [
   { id: 'orders', label: 'Orders', key: 'F3' },
   { id: 'pricing', label: 'Pricing', key: 'F4' },
   { id: 'sync', label: 'Sync', key: 'F5' },
+  { id: 'bundles', label: 'Bundles', key: 'F6' },
 ];
 
 /** The screen a function key opens, if any. */

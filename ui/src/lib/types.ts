@@ -71,6 +71,10 @@ export interface CartLine {
   total: Money;
   /** Line discount plus its share of the order discount. */
   discount_amount: Money;
+  /** The part of `discount_amount` that comes from bundles. */
+  bundle_discount: Money;
+  /** Sold as its components (see `Kit`). */
+  kit: boolean;
   on_hand: number;
 }
 
@@ -88,6 +92,8 @@ export interface Cart {
   tax_mode: TaxMode;
   currency: string;
   order_id: string | null;
+  /** Bundles the cart gets now; recomputed on every change. */
+  bundles: AppliedBundle[];
 }
 
 // checkout.rs
@@ -169,6 +175,8 @@ export interface Receipt {
   paid: Money;
   change: Money;
   refunds: Refund[];
+  /** Bundles the sale got; their discount is also in the lines' `discount`. */
+  bundles: AppliedBundle[];
 }
 
 export interface OrderSummary {
@@ -201,6 +209,8 @@ export interface Product {
   price_floor: Money | null;
   /** Highest price as a multiple of the base price ("1.5"); null: the store's. */
   price_ceiling: Decimal | null;
+  /** Sold as its components: `on_hand` is how many whole kits they make. */
+  kit: boolean;
 }
 
 /**
@@ -351,6 +361,164 @@ export interface FlashSaleInput {
   starts_at: string;
   ends_at: string;
   weekly: boolean;
+}
+
+// bundles/ (bundles, suggestions, companions), kits.rs
+
+/** serde: `#[serde(tag = "kind", content = "value", rename_all = "snake_case")]` */
+export type BundleOffer = { kind: 'percent_off'; value: Decimal } | { kind: 'price'; value: Money };
+
+export interface BundleItem {
+  sku: string;
+  name: string;
+  /** Units per set. */
+  qty: number;
+  /** The product's base price. */
+  unit_price: Money;
+}
+
+export interface Bundle {
+  id: number;
+  name: string;
+  items: BundleItem[];
+  offer: BundleOffer;
+  /** RFC 3339; null: no start. */
+  valid_from: string | null;
+  /** RFC 3339; null: no end. */
+  valid_until: string | null;
+  active: boolean;
+  /** Made by hand, or approved from a suggestion. */
+  source: 'manual' | 'suggestion';
+  /** One set at the items' base prices. */
+  regular_price: Money;
+  /** One set with the bundle, at base prices. */
+  bundle_price: Money;
+  /** Active and inside its window now. */
+  live: boolean;
+  created_at: string;
+}
+
+/** One item of a bundle or kit form: a SKU or barcode and units per set. */
+export interface BundleItemInput {
+  code: string;
+  /** Whole number, 1 or more. */
+  qty: number;
+}
+
+/**
+ * What `bundle_create` / `bundle_update` take (bundles.rs `BundleForm`).
+ * Give `percent_off` or `price`; neither: 10% off.
+ */
+export interface BundleInput {
+  name: string;
+  items: BundleItemInput[];
+  percent_off?: string | null;
+  price?: string | null;
+  /** RFC 3339; blank or null: none. */
+  valid_from?: string | null;
+  valid_until?: string | null;
+}
+
+/** A bundle the cart (or the sale) got. */
+export interface AppliedBundle {
+  bundle_id: number;
+  name: string;
+  /** How many sets. */
+  times: number;
+  /** The whole discount of those sets. */
+  discount: Money;
+}
+
+export interface SuggestedItem {
+  sku: string;
+  name: string;
+  price: Money;
+}
+
+/** A bundle the baskets suggest. Support, confidence and lift are statistics, not money. */
+export interface Suggestion {
+  /** The SKUs joined by "+": what approve and dismiss take. */
+  key: string;
+  items: SuggestedItem[];
+  /** Baskets holding all the items. */
+  support_count: number;
+  support: number;
+  confidence: number;
+  lift: number;
+  regular_price: Money;
+  /** With the default 10% off. */
+  suggested_price: Money;
+}
+
+/** A product often bought with the cart's last item. */
+export interface Companion {
+  sku: string;
+  name: string;
+  /** Its price now. */
+  price: Money;
+  /** Orders that held both. */
+  together: number;
+  confidence: number;
+}
+
+export interface KitComponent {
+  sku: string;
+  name: string;
+  /** Units per kit. */
+  qty: number;
+  on_hand: number;
+}
+
+export interface Kit {
+  sku: string;
+  name: string;
+  price: Money;
+  /** Whole kits the components' stock makes. */
+  available: number;
+  components: KitComponent[];
+}
+
+/** What `bundles_mine` takes (bundles.rs `MineForm`): thresholds as typed. */
+export interface MineInput {
+  /** A basket file's path; blank or null: this shop's orders. */
+  input?: string | null;
+  /** 'fimi' or 'csv'; blank or null: by the file's extension. */
+  format?: string | null;
+  /** A fraction of the baskets, e.g. "0.01". */
+  min_support: string;
+  min_confidence: string;
+  /** Most items per itemset; blank or null: no limit. */
+  max_len?: string | null;
+}
+
+/** An association rule: baskets with the antecedent often hold the consequent. */
+export interface MineRule {
+  antecedent: string[];
+  consequent: string[];
+  support_count: number;
+  confidence: number;
+  lift: number;
+}
+
+export interface MineOutcome {
+  /** The file's path, or "this shop's orders". */
+  source: string;
+  transactions: number;
+  itemsets: number;
+  rules: number;
+  /** The strongest rules by lift (at most 50). */
+  top_rules: MineRule[];
+  /** Bundle suggestions, when the items are this shop's SKUs. */
+  suggestions: Suggestion[];
+  seconds: number;
+}
+
+/** The `mining-progress` event's payload. */
+export interface MiningProgress {
+  /** "reading baskets", "finding itemsets", "building rules" or "done". */
+  stage: string;
+  /** Of the whole run, 0 to 1. */
+  fraction: number;
 }
 
 // outbox.rs (syncing to the upstream)

@@ -205,6 +205,7 @@ fn till_sale(s: &mut Store) {
             reference: None,
         }],
         customer_id: None,
+        referral_code: None,
     })
     .unwrap();
 }

@@ -46,6 +46,19 @@ const COMMANDS: &[&str] = &[
     "kit_clear",
     "bundles_mine",
     "bundles_mine_cancel",
+    "customers_search",
+    "customer_add",
+    "affiliate_add",
+    "customer_update",
+    "cart_set_customer",
+    "cart_set_referral",
+    "referrers_list",
+    "referrer_get",
+    "referral_code_issue",
+    "payout_create",
+    "commissions_approve_due",
+    "program_get",
+    "program_set",
 ];
 
 fn main() {

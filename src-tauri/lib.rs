@@ -5,6 +5,7 @@
 mod bundles;
 mod commands;
 mod price_watch;
+mod referrals;
 mod sync_task;
 
 use std::path::PathBuf;
@@ -124,6 +125,19 @@ pub fn run() {
             bundles::kit_clear,
             bundles::bundles_mine,
             bundles::bundles_mine_cancel,
+            referrals::customers_search,
+            referrals::customer_add,
+            referrals::affiliate_add,
+            referrals::customer_update,
+            referrals::cart_set_customer,
+            referrals::cart_set_referral,
+            referrals::referrers_list,
+            referrals::referrer_get,
+            referrals::referral_code_issue,
+            referrals::payout_create,
+            referrals::commissions_approve_due,
+            referrals::program_get,
+            referrals::program_set,
         ])
         .build(tauri::generate_context!())
         .expect("error while building the Till window")

@@ -478,7 +478,9 @@ async fn a_cart_with_a_bundles_items_shows_the_bundle_discount() {
 
     // Taking the muffin out takes the bundle with it.
     let muffin = c
-        .find(Locator::Css("[data-testid=\"cart-line\"][data-sku=\"MUF\"]"))
+        .find(Locator::Css(
+            "[data-testid=\"cart-line\"][data-sku=\"MUF\"]",
+        ))
         .await
         .unwrap();
     muffin
@@ -574,7 +576,11 @@ async fn bundles_screen_mines_with_progress_and_cancel_and_approves_a_suggestion
     wait_text(&c, "mine-summary", "5 baskets").await;
     wait_text(&c, "suggestion-row", "Blueberry muffin").await;
     find(&c, "suggestion-approve").await.click().await.unwrap();
-    find(&c, "suggestion-approve-confirm").await.click().await.unwrap();
+    find(&c, "suggestion-approve-confirm")
+        .await
+        .click()
+        .await
+        .unwrap();
     wait_text(&c, "bundle-row", "Coffee").await;
     screenshot(&c, "screen-bundles").await;
     let s = Store::open(&db).unwrap();

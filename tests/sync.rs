@@ -386,3 +386,111 @@ async fn rejected_and_oversized_events_become_dead_letters_without_blocking_the_
     assert_eq!(out.status.code(), Some(2));
     server.shutdown().await.unwrap();
 }
+
+/// Prints stdout of a successful command, trimmed.
+fn run_text(cmd: &mut Command) -> String {
+    String::from_utf8(ok(cmd.output().unwrap()).stdout)
+        .unwrap()
+        .trim()
+        .to_string()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_referral_code_another_device_drew_first_is_reissued() {
+    let server = Server::start_local(&pg::fresh_database("sync_codes"))
+        .await
+        .unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    // Device A issues a code and syncs it.
+    let a = dir.path().join("a.db");
+    ok(till(&a).args(["init"]).output().unwrap());
+    let store_id = Store::open(&a).unwrap().settings().store_id.clone();
+    let ann = run_text(till(&a).args(["customer", "add", "--name", "Ann"]));
+    let code = run_text(till(&a).args(["referral", "code", &ann]));
+    let token_a = till_upstream::create_device(server.pool(), &store_id, Some("a"))
+        .await
+        .unwrap();
+    ok(sync_once(&a, &server.endpoint(), &token_a)
+        .output()
+        .unwrap());
+
+    // Device B of the same store draws the same code (50 random bits make
+    // this a once-in-a-lifetime event, so the test makes it happen).
+    let b = dir.path().join("b.db");
+    ok(till(&b).args(["init"]).output().unwrap());
+    let bob = run_text(till(&b).args(["customer", "add", "--name", "Bob"]));
+    let drawn = run_text(till(&b).args(["referral", "code", &bob]));
+    {
+        let s = Store::open(&b).unwrap();
+        let c = s.connection();
+        c.execute(
+            "UPDATE settings SET value = ?1 WHERE key = 'store_id'",
+            [&store_id],
+        )
+        .unwrap();
+        c.execute(
+            "UPDATE referral_codes SET code = ?1 WHERE code = ?2",
+            [&code, &drawn],
+        )
+        .unwrap();
+        c.execute(
+            "UPDATE outbox SET payload = replace(payload, ?2, ?1) WHERE type = 'referral.code_created'",
+            [&code, &drawn],
+        )
+        .unwrap();
+    }
+    let token_b = till_upstream::create_device(server.pool(), &store_id, Some("b"))
+        .await
+        .unwrap();
+    ok(sync_once(&b, &server.endpoint(), &token_b)
+        .output()
+        .unwrap());
+
+    // B retired the clashing code, issued Bob a new one and synced it; the
+    // owner has nothing to sort out.
+    let s = Store::open(&b).unwrap();
+    let codes = s.referral_codes(&bob).unwrap();
+    assert_eq!(codes.len(), 2, "{codes:?}");
+    assert_eq!(codes[0].code, code);
+    assert!(!codes[0].active);
+    assert!(codes[0]
+        .retired
+        .as_deref()
+        .is_some_and(|r| r.starts_with("duplicate referral code")));
+    assert!(codes[1].active && codes[1].code != code);
+    assert!(s.dead_letters().unwrap().is_empty());
+    assert!(s.pending_events(10).unwrap().is_empty());
+    let c = server.pool().get().await.unwrap();
+    let held: Vec<String> = c
+        .query(
+            "SELECT code FROM referral_codes WHERE store_id = $1 ORDER BY code",
+            &[&store_id],
+        )
+        .await
+        .unwrap()
+        .iter()
+        .map(|r| r.get(0))
+        .collect();
+    let mut want = vec![code.clone(), codes[1].code.clone()];
+    want.sort();
+    assert_eq!(held, want);
+    // Ann's code still works on A.
+    ok(till(&a)
+        .args([
+            "product", "add", "--sku", "T", "--name", "T", "--price", "2", "--stock", "5",
+        ])
+        .output()
+        .unwrap());
+    ok(till(&a)
+        .args([
+            "sale",
+            "--item",
+            "T",
+            "--referral",
+            &code,
+            "--pay",
+            "cash:2",
+        ])
+        .output()
+        .unwrap());
+}

@@ -917,3 +917,59 @@ async fn the_binary_serves_and_stops_on_sigterm() {
         "{rest}"
     );
 }
+
+fn code_event(seq: i64, code: &str) -> Value {
+    event(
+        seq,
+        "referral.code_created",
+        json!({"code": code, "referrer_id": "r1", "referrer_kind": "customer", "expires_at": null}),
+    )
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_referral_code_drawn_on_two_devices_is_kept_by_the_first() {
+    let ctx = setup("referral_codes").await;
+    let first = code_event(1, "REFAAAA2222BB");
+    let (status, answer) = send(&ctx, &batch(&ctx, std::slice::from_ref(&first))).await;
+    assert_eq!(status, 200, "{answer}");
+    assert_eq!(accepted(&answer), ids(std::slice::from_ref(&first)));
+    // The same event again (a resend) is accepted again.
+    let (_, answer) = send(&ctx, &batch(&ctx, std::slice::from_ref(&first))).await;
+    assert_eq!(accepted(&answer), ids(std::slice::from_ref(&first)));
+    // Another device of the same store drew the same code: refused, with
+    // the reason devices act on, and not stored; the rest of its batch is.
+    let other_device = Uuid::now_v7().to_string();
+    let dup = code_event(1, "REFAAAA2222BB");
+    let fresh = code_event(2, "REFCCCC3333DD");
+    let sale = order(3, "o-77", "9.90");
+    let events = vec![dup.clone(), fresh.clone(), sale.clone()];
+    let (status, answer) = send(&ctx, &batch_for(&ctx.store, &other_device, &events)).await;
+    assert_eq!(status, 200, "{answer}");
+    let refused = rejected(&answer);
+    assert_eq!(refused.len(), 1, "{answer}");
+    assert_eq!(refused[0].0, ids(std::slice::from_ref(&dup))[0]);
+    assert!(
+        refused[0]
+            .1
+            .starts_with("duplicate referral code REFAAAA2222BB"),
+        "{}",
+        refused[0].1
+    );
+    let mut acc = accepted(&answer);
+    acc.sort();
+    let mut want = ids(&[fresh, sale]);
+    want.sort();
+    assert_eq!(acc, want);
+    assert_eq!(count(&ctx, "SELECT count(*) FROM referral_codes").await, 2);
+    assert_eq!(events_stored(&ctx).await, 3);
+    // Two events with one code in a single batch: the first keeps it.
+    let a = code_event(4, "REFEEEE4444FF");
+    let b = code_event(5, "REFEEEE4444FF");
+    let (_, answer) = send(&ctx, &batch(&ctx, &[a.clone(), b.clone()])).await;
+    assert_eq!(rejected(&answer).len(), 1, "{answer}");
+    assert_eq!(accepted(&answer).len(), 1, "{answer}");
+    // A code event without a code is malformed.
+    let bad = event(6, "referral.code_created", json!({"referrer_id": "r1"}));
+    let (_, answer) = send(&ctx, &batch(&ctx, &[bad])).await;
+    assert!(rejected(&answer)[0].1.contains("payload.code"), "{answer}");
+}

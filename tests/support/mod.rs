@@ -66,6 +66,7 @@ pub fn sale(lines: &[(&str, i64)], tenders: Vec<Tender>) -> SaleRequest {
         order_discount: None,
         tenders,
         customer_id: None,
+        referral_code: None,
     }
 }
 

@@ -71,6 +71,24 @@ pub enum Command {
     /// Sync with the upstream (protocol v1, docs/sync-protocol.md).
     #[command(subcommand)]
     Sync(SyncCmd),
+    /// Customers: add, list, show, edit.
+    #[command(subcommand)]
+    Customer(CustomerCmd),
+    /// Affiliates: partners who refer customers.
+    #[command(subcommand)]
+    Affiliate(AffiliateCmd),
+    /// Referral codes and referrers' standing.
+    #[command(subcommand)]
+    Referral(ReferralCmd),
+    /// The referral program's terms.
+    #[command(subcommand)]
+    Program(ProgramCmd),
+    /// The commission ledger.
+    #[command(subcommand)]
+    Commission(CommissionCmd),
+    /// Paying referrers.
+    #[command(subcommand)]
+    Payout(PayoutCmd),
     /// Check the store: SQLite integrity and the stock ledger.
     Doctor,
 }
@@ -366,6 +384,9 @@ pub struct SaleArgs {
     /// The customer's id.
     #[arg(long)]
     pub customer: Option<String>,
+    /// A referral code given at the counter.
+    #[arg(long)]
+    pub referral: Option<String>,
     /// Idempotency key: repeating a sale with the same key returns the first receipt.
     #[arg(long)]
     pub key: Option<String>,
@@ -594,4 +615,130 @@ pub enum KitCmd {
         sku: String,
     },
     List,
+}
+
+#[derive(Debug, Args)]
+pub struct PersonArgs {
+    #[arg(long)]
+    pub name: String,
+    #[arg(long)]
+    pub email: Option<String>,
+    #[arg(long)]
+    pub phone: Option<String>,
+    #[arg(long)]
+    pub notes: Option<String>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum CustomerCmd {
+    /// Add a customer; prints the new id.
+    Add {
+        #[command(flatten)]
+        person: PersonArgs,
+        /// The referral code they came with: links them to its referrer now.
+        #[arg(long)]
+        referral: Option<String>,
+    },
+    /// Customers, by name; --search matches name, email or phone.
+    List {
+        #[arg(long)]
+        search: Option<String>,
+    },
+    Show {
+        id: String,
+    },
+    /// Change a customer or an affiliate ("" clears email, phone, notes).
+    Edit {
+        id: String,
+        #[arg(long)]
+        name: Option<String>,
+        #[arg(long)]
+        email: Option<String>,
+        #[arg(long)]
+        phone: Option<String>,
+        #[arg(long)]
+        notes: Option<String>,
+        #[arg(long)]
+        active: Option<bool>,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum AffiliateCmd {
+    /// Add an affiliate; prints the new id.
+    Add {
+        #[command(flatten)]
+        person: PersonArgs,
+    },
+    List {
+        #[arg(long)]
+        search: Option<String>,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum ReferralCmd {
+    /// Issue a new referral code for a customer or an affiliate; prints it.
+    Code {
+        referrer_id: String,
+        /// RFC 3339; the code stops working then.
+        #[arg(long)]
+        expires: Option<String>,
+    },
+    /// Referrers with pending, approved, paid and balance.
+    List,
+    /// One referrer: codes, ledger entries, payouts.
+    Show { referrer_id: String },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum ProgramCmd {
+    /// Change the terms (only what is given changes).
+    Set {
+        /// Percent of each order's net total (after discounts, before tax).
+        #[arg(long, conflicts_with = "amount", allow_hyphen_values = true)]
+        percent: Option<String>,
+        /// A fixed amount per order instead.
+        #[arg(long, allow_hyphen_values = true)]
+        amount: Option<String>,
+        /// Days from a referred customer's first order during which their orders earn.
+        #[arg(long, allow_hyphen_values = true)]
+        window_days: Option<String>,
+        /// Days after a sale before its commission is approved.
+        #[arg(long, allow_hyphen_values = true)]
+        return_days: Option<String>,
+    },
+    Show,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum CommissionCmd {
+    /// Ledger entries, oldest first; a reversal has a negative amount.
+    List {
+        /// pending, approved, paid or reversed.
+        #[arg(long)]
+        status: Option<String>,
+        #[arg(long)]
+        referrer: Option<String>,
+    },
+    /// Approve pending commissions whose return window has passed.
+    ApproveDue {
+        /// RFC 3339 (default: now).
+        #[arg(long)]
+        at: Option<String>,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum PayoutCmd {
+    /// Pay a referrer every approved commission, net of reversals.
+    Create {
+        #[arg(long)]
+        referrer: String,
+        /// How it was paid: cash, bank, voucher…
+        #[arg(long)]
+        method: String,
+        #[arg(long)]
+        reference: Option<String>,
+    },
 }

@@ -7,6 +7,7 @@
 mod bundles;
 mod cli;
 mod print;
+mod referrals;
 mod run;
 mod sync;
 

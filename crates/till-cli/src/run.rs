@@ -161,6 +161,12 @@ pub fn run(cli: Cli) -> Result<()> {
         Command::Bundle(cmd) => crate::bundles::bundle(&ctx, &mut store, cmd),
         Command::Kit(cmd) => crate::bundles::kit(&ctx, &mut store, cmd),
         Command::Sync(cmd) => crate::sync::run(&ctx_json(&ctx), &mut store, cmd),
+        Command::Customer(cmd) => crate::referrals::customer(&ctx, &mut store, cmd),
+        Command::Affiliate(cmd) => crate::referrals::affiliate(&ctx, &mut store, cmd),
+        Command::Referral(cmd) => crate::referrals::referral(&ctx, &mut store, cmd),
+        Command::Program(cmd) => crate::referrals::program(&ctx, &mut store, cmd),
+        Command::Commission(cmd) => crate::referrals::commission(&ctx, &mut store, cmd),
+        Command::Payout(cmd) => crate::referrals::payout(&ctx, &mut store, cmd),
         Command::Doctor => {
             let integrity = store.integrity_check()?;
             let drift = store.stock_drift()?;
@@ -531,6 +537,7 @@ fn sale(ctx: &Ctx, store: &mut Store, a: SaleArgs) -> Result<()> {
         order_discount,
         tenders,
         customer_id: a.customer,
+        referral_code: a.referral,
     })?;
     ctx.out(&receipt, print::receipt)
 }

@@ -15,6 +15,7 @@ use crate::catalog::{dec_col, product_from_row_at, PRODUCT_COLUMNS};
 use crate::checkout::{
     check_stock, commit_sale, price_lines, Priced, PricedLine, SaleInput, Tender,
 };
+use crate::customers::Customer;
 use crate::error::{Error, Result};
 use crate::orders::{load_receipt, Receipt};
 use crate::pricing;
@@ -58,6 +59,10 @@ pub struct Cart {
     pub tax_mode: String,
     pub currency: String,
     pub order_id: Option<String>,
+    /// The customer the sale is for.
+    pub customer: Option<Customer>,
+    /// The referral code the cashier was given.
+    pub referral_code: Option<String>,
 }
 
 fn parse_discount(text: Option<String>) -> Option<Discount> {
@@ -97,21 +102,101 @@ fn load_lines(conn: &Connection, cart_id: &str) -> Result<Vec<(i64, PricedLine)>
     Ok(rows.collect::<rusqlite::Result<Vec<_>>>()?)
 }
 
+struct CartRow {
+    status: String,
+    order_discount: Option<String>,
+    order_id: Option<String>,
+    customer_id: Option<String>,
+    referral_code: Option<String>,
+}
+
+fn cart_row(conn: &Connection, cart_id: &str) -> Result<CartRow> {
+    conn.prepare_cached(
+        "SELECT status, order_discount, order_id, customer_id, referral_code FROM carts WHERE id = ?1",
+    )?
+    .query_row([cart_id], |r| {
+        Ok(CartRow {
+            status: r.get(0)?,
+            order_discount: r.get(1)?,
+            order_id: r.get(2)?,
+            customer_id: r.get(3)?,
+            referral_code: r.get(4)?,
+        })
+    })
+    .optional()?
+    .ok_or_else(|| Error::not_found("cart", cart_id))
+}
+
 impl Store {
-    fn cart_row(&self, cart_id: &str) -> Result<(String, Option<String>, Option<String>)> {
-        self.conn
-            .query_row(
-                "SELECT status, order_discount, order_id FROM carts WHERE id = ?1",
-                [cart_id],
-                |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
-            )
-            .optional()?
-            .ok_or_else(|| Error::not_found("cart", cart_id))
+    /// Attaches a customer to the sale (`None` detaches). Checked against
+    /// the referral code already given, so the cashier hears of a problem
+    /// now rather than at payment.
+    pub fn cart_set_customer(&mut self, cart_id: &str, customer_id: Option<&str>) -> Result<Cart> {
+        self.require_open(cart_id)?;
+        let row = self.cart_row(cart_id)?;
+        let buyer = customer_id
+            .map(str::trim)
+            .filter(|c| !c.is_empty())
+            .map(|id| crate::customers::buyer(&self.conn, id))
+            .transpose()?;
+        crate::referrals::attribute(
+            &self.conn,
+            self.now(),
+            buyer.as_ref(),
+            row.referral_code.as_deref(),
+        )?;
+        let tx = self.write_tx()?;
+        tx.execute(
+            "UPDATE carts SET customer_id = ?1 WHERE id = ?2",
+            params![buyer.map(|b| b.id), cart_id],
+        )?;
+        tx.commit()?;
+        self.cart(cart_id)
+    }
+
+    /// Records the referral code given at the counter (`None` clears it),
+    /// after checking it can be used for this sale: an unknown, expired or
+    /// withdrawn code, a self-referral or another referrer's customer is
+    /// refused with a message, and the sale goes on without it.
+    pub fn cart_set_referral(&mut self, cart_id: &str, code: Option<&str>) -> Result<Cart> {
+        self.require_open(cart_id)?;
+        let row = self.cart_row(cart_id)?;
+        let code = code
+            .map(crate::referrals::normalize_code)
+            .filter(|c| !c.is_empty());
+        if let Some(code) = &code {
+            let buyer = row
+                .customer_id
+                .as_deref()
+                .map(|id| crate::customers::buyer(&self.conn, id))
+                .transpose()?;
+            crate::referrals::attribute(&self.conn, self.now(), buyer.as_ref(), Some(code))?;
+        }
+        let tx = self.write_tx()?;
+        tx.execute(
+            "UPDATE carts SET referral_code = ?1 WHERE id = ?2",
+            params![code, cart_id],
+        )?;
+        tx.commit()?;
+        self.cart(cart_id)
+    }
+
+    fn cart_row(&self, cart_id: &str) -> Result<CartRow> {
+        cart_row(&self.conn, cart_id)
     }
 
     /// The cart as the counter shows it, with live totals.
     pub fn cart(&self, cart_id: &str) -> Result<Cart> {
-        let (status, order_discount, order_id) = self.cart_row(cart_id)?;
+        let CartRow {
+            status,
+            order_discount,
+            order_id,
+            customer_id,
+            referral_code,
+        } = self.cart_row(cart_id)?;
+        let customer = customer_id
+            .map(|id| crate::customers::load(&self.conn, &id))
+            .transpose()?;
         let order_discount = parse_discount(order_discount);
         let lines = load_lines(&self.conn, cart_id)?;
         let priced: Vec<PricedLine> = lines.iter().map(|(_, l)| l.clone()).collect();
@@ -168,6 +253,8 @@ impl Store {
             tax_mode: self.settings.tax_mode.to_string(),
             currency: currency.code.clone(),
             order_id,
+            customer,
+            referral_code,
         })
     }
 
@@ -197,7 +284,7 @@ impl Store {
     }
 
     fn require_open(&self, cart_id: &str) -> Result<()> {
-        let (status, _, _) = self.cart_row(cart_id)?;
+        let status = self.cart_row(cart_id)?.status;
         match status.as_str() {
             "open" => Ok(()),
             s => Err(Error::Refused(format!(
@@ -403,14 +490,13 @@ impl Store {
         let settings = self.settings.clone();
         let user = self.user().to_string();
         let tx = self.write_tx()?;
-        let (status, order_discount, order_id): (String, Option<String>, Option<String>) = tx
-            .query_row(
-                "SELECT status, order_discount, order_id FROM carts WHERE id = ?1",
-                [cart_id],
-                |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
-            )
-            .optional()?
-            .ok_or_else(|| Error::not_found("cart", cart_id))?;
+        let CartRow {
+            status,
+            order_discount,
+            order_id,
+            customer_id,
+            referral_code,
+        } = cart_row(&tx, cart_id)?;
         match (status.as_str(), order_id) {
             ("completed", Some(order_id)) => return load_receipt(&tx, &order_id),
             ("voided", _) => {
@@ -435,7 +521,8 @@ impl Store {
                 lines: &lines,
                 order_discount: order_discount.as_ref(),
                 tenders,
-                customer_id: None,
+                customer_id: customer_id.as_deref(),
+                referral_code: referral_code.as_deref(),
             },
         )?;
         tx.execute(

@@ -165,6 +165,9 @@ pub struct SaleRequest {
     pub tenders: Vec<Tender>,
     #[serde(default)]
     pub customer_id: Option<String>,
+    /// A referral code given at the counter.
+    #[serde(default)]
+    pub referral_code: Option<String>,
 }
 
 /// A line whose unit price is fixed, ready to commit.
@@ -183,6 +186,7 @@ pub(crate) struct SaleInput<'a> {
     pub order_discount: Option<&'a Discount>,
     pub tenders: &'a [Tender],
     pub customer_id: Option<&'a str>,
+    pub referral_code: Option<&'a str>,
 }
 
 /// The lines as the arithmetic needs them; a line's bundle share (see
@@ -323,19 +327,33 @@ pub(crate) fn commit_sale(
     )?;
     let settlement = settle(currency, totals.total, sale.tenders)?;
     check_stock(conn, settings, sale.lines)?;
+    // Who the sale is for and who earns on it; a code that cannot be used
+    // stops the sale with a message, so it never completes silently
+    // without the referral the cashier typed.
+    let buyer = sale
+        .customer_id
+        .map(|id| crate::customers::buyer(conn, id))
+        .transpose()?;
+    let referral_code = sale
+        .referral_code
+        .map(crate::referrals::normalize_code)
+        .filter(|c| !c.is_empty());
+    let attribution =
+        crate::referrals::attribute(conn, now, buyer.as_ref(), referral_code.as_deref())?;
+    let customer_id = buyer.as_ref().map(|b| b.id.as_str());
 
     let id = uuid::Uuid::now_v7().to_string();
     let number = next_number(conn, &settings.device_prefix)?;
     let at = ts(now);
     conn.prepare_cached(
-        "INSERT INTO orders (id, number, idempotency_key, customer_id, currency, tax_mode, subtotal, discount, tax, total, paid, change, cashier, created_at)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14)",
+        "INSERT INTO orders (id, number, idempotency_key, customer_id, currency, tax_mode, subtotal, discount, tax, total, paid, change, cashier, created_at, referral_code)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15)",
     )?
     .execute(params![
         id,
         number,
         sale.key,
-        sale.customer_id,
+        customer_id,
         currency.code,
         settings.tax_mode.to_string(),
         totals.subtotal.to_string(),
@@ -345,7 +363,8 @@ pub(crate) fn commit_sale(
         settlement.paid.to_string(),
         settlement.change.to_string(),
         user,
-        at
+        at,
+        referral_code
     ])?;
     let mut line_stmt = conn.prepare_cached(
         "INSERT INTO order_lines (order_id, line_no, product_id, sku, name, qty, unit_price, price_note, gross, discount, net, tax_rate, tax, total)
@@ -415,7 +434,8 @@ pub(crate) fn commit_sale(
         status: "completed".into(),
         created_at: at,
         cashier: user.to_string(),
-        customer_id: sale.customer_id.map(String::from),
+        customer_id: customer_id.map(String::from),
+        referral_code: referral_code.clone(),
         currency: currency.code.clone(),
         tax_mode: settings.tax_mode.to_string(),
         lines: sale
@@ -458,6 +478,11 @@ pub(crate) fn commit_sale(
         refunds: Vec::new(),
     };
     outbox::push(conn, "order.completed", now, receipt.event_payload())?;
+    if let Some(a) = &attribution {
+        // The net total: after discounts, before tax.
+        let basis = currency.round(totals.total - totals.tax);
+        crate::referrals::accrue(conn, currency, now, &receipt.id, a, basis)?;
+    }
     Ok(receipt)
 }
 
@@ -512,6 +537,7 @@ impl Store {
                 order_discount: req.order_discount.as_ref(),
                 tenders: &req.tenders,
                 customer_id: req.customer_id.as_deref(),
+                referral_code: req.referral_code.as_deref(),
             },
         )?;
         tx.commit()?;

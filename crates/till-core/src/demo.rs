@@ -402,6 +402,7 @@ pub fn run_sales(store: &mut Store, count: usize, seed: u64) -> Result<DemoSumma
             order_discount: None,
             tenders,
             customer_id: None,
+            referral_code: None,
         })?;
         summary.orders += 1;
         summary.items += receipt.lines.iter().map(|l| l.qty).sum::<i64>();

@@ -70,6 +70,9 @@ pub struct Receipt {
     pub created_at: String,
     pub cashier: String,
     pub customer_id: Option<String>,
+    /// The referral code given at the counter, if any.
+    #[serde(default)]
+    pub referral_code: Option<String>,
     pub currency: String,
     pub tax_mode: String,
     pub lines: Vec<ReceiptLine>,
@@ -97,6 +100,7 @@ impl Receipt {
             "created_at": self.created_at,
             "cashier": self.cashier,
             "customer_id": self.customer_id,
+            "referral_code": self.referral_code,
             "currency": self.currency,
             "tax_mode": self.tax_mode,
             "lines": self.lines,
@@ -137,7 +141,7 @@ fn status_of(lines: &[ReceiptLine]) -> &'static str {
 pub(crate) fn load_receipt(conn: &Connection, id: &str) -> Result<Receipt> {
     let head = conn
         .prepare_cached(
-            "SELECT id, number, created_at, cashier, customer_id, currency, tax_mode, subtotal, discount, tax, total, paid, change
+            "SELECT id, number, created_at, cashier, customer_id, currency, tax_mode, subtotal, discount, tax, total, paid, change, referral_code
              FROM orders WHERE id = ?1",
         )?
         .query_row([id], |r| {
@@ -150,6 +154,7 @@ pub(crate) fn load_receipt(conn: &Connection, id: &str) -> Result<Receipt> {
                 r.get::<_, String>(5)?,
                 r.get::<_, String>(6)?,
                 [dec_col(r, 7)?, dec_col(r, 8)?, dec_col(r, 9)?, dec_col(r, 10)?, dec_col(r, 11)?, dec_col(r, 12)?],
+                r.get::<_, Option<String>>(13)?,
             ))
         })
         .optional()?
@@ -213,7 +218,7 @@ pub(crate) fn load_receipt(conn: &Connection, id: &str) -> Result<Receipt> {
         .iter()
         .map(|rid| load_refund(conn, rid))
         .collect::<Result<Vec<_>>>()?;
-    let (id, number, created_at, cashier, customer_id, currency, tax_mode, m) = head;
+    let (id, number, created_at, cashier, customer_id, currency, tax_mode, m, referral_code) = head;
     let bundles = crate::bundles::load_for_order(conn, &id)?;
     Ok(Receipt {
         status: status_of(&lines).to_string(),
@@ -222,6 +227,7 @@ pub(crate) fn load_receipt(conn: &Connection, id: &str) -> Result<Receipt> {
         created_at,
         cashier,
         customer_id,
+        referral_code,
         currency,
         tax_mode,
         lines,
@@ -554,6 +560,7 @@ impl Store {
             }
         }
         drop(stmt);
+        crate::referrals::reverse_for_refund(&tx, &currency, now, &order.id, &refund_id)?;
         let refund = load_refund(&tx, &refund_id)?;
         outbox::push(
             &tx,

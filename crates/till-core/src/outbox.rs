@@ -49,6 +49,10 @@ pub struct SyncStatus {
 }
 
 /// Appends an event inside the caller's transaction.
+/// How the upstream's reason for refusing a referral code that another
+/// device of the store already issued begins (the protocol's words).
+pub const DUPLICATE_CODE: &str = "duplicate referral code";
+
 pub(crate) fn push(
     conn: &Connection,
     kind: &str,
@@ -100,12 +104,15 @@ impl Store {
 
     /// Records the upstream's answer to one batch, in one transaction:
     /// accepted events are sent, rejected ones become dead letters.
+    /// Records an upstream's answer: accepted events are sent, rejected
+    /// ones dead letters (with the upstream's reason).
     pub fn record_delivery(
         &mut self,
         accepted: &[String],
         rejected: &[(String, String)],
     ) -> Result<()> {
-        let now = ts(self.now());
+        let at = self.now();
+        let now = ts(at);
         let tx = self.write_tx()?;
         {
             let mut sent = tx.prepare_cached("UPDATE outbox SET sent_at = ?1, attempts = attempts + 1 WHERE id = ?2 AND sent_at IS NULL")?;
@@ -117,6 +124,33 @@ impl Store {
             )?;
             for (id, reason) in rejected {
                 dead.execute(params![now, reason, id])?;
+            }
+        }
+        // A referral code another device of the store drew first: retire it,
+        // issue a new one, and file the refused event away (it is settled).
+        for (id, reason) in rejected {
+            if !reason.starts_with(DUPLICATE_CODE) {
+                continue;
+            }
+            let row: Option<(String, String)> = tx
+                .query_row(
+                    "SELECT type, payload FROM outbox WHERE id = ?1",
+                    [id],
+                    |r| Ok((r.get(0)?, r.get(1)?)),
+                )
+                .optional()?;
+            let Some((kind, payload)) = row else { continue };
+            if kind != "referral.code_created" {
+                continue;
+            }
+            let payload: serde_json::Value =
+                serde_json::from_str(&payload).unwrap_or(serde_json::Value::Null);
+            if let Some(code) = payload.get("code").and_then(|c| c.as_str()) {
+                crate::referrals::reissue(&tx, at, code, reason)?;
+                tx.execute(
+                    "UPDATE outbox SET discarded_at = ?1 WHERE id = ?2",
+                    params![now, id],
+                )?;
             }
         }
         tx.commit()?;

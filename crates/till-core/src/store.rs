@@ -32,6 +32,10 @@ pub const MIGRATIONS: &[(&str, &str)] = &[
         "0004_bundles.sql",
         include_str!("../../../migrations/0004_bundles.sql"),
     ),
+    (
+        "0005_referrals.sql",
+        include_str!("../../../migrations/0005_referrals.sql"),
+    ),
 ];
 
 /// Newest schema version this build knows.

@@ -13,8 +13,14 @@ use tokio_postgres::NoTls;
 use crate::error::Error;
 
 /// `(version, name, sql)`, in order. Never edit a released entry; add one.
-const MIGRATIONS: &[(i32, &str, &str)] =
-    &[(1, "init", include_str!("../migrations/0001_init.sql"))];
+const MIGRATIONS: &[(i32, &str, &str)] = &[
+    (1, "init", include_str!("../migrations/0001_init.sql")),
+    (
+        2,
+        "referral_codes",
+        include_str!("../migrations/0002_referral_codes.sql"),
+    ),
+];
 
 /// Arbitrary constant for `pg_advisory_xact_lock`: "till" in ASCII.
 const MIGRATION_LOCK: i64 = 0x7469_6c6c;

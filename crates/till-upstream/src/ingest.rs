@@ -20,14 +20,22 @@ use crate::auth::MAX_STORE_ID_LEN;
 use crate::error::ApiError;
 
 /// The event types of protocol v1.
-pub const EVENT_TYPES: [&str; 6] = [
+pub const EVENT_TYPES: [&str; 8] = [
     "order.completed",
     "order.refunded",
     "stock.adjusted",
     "usage.recorded",
     "commission.accrued",
     "commission.reversed",
+    "referral.code_created",
+    "payout.created",
 ];
+
+/// The start of the reason given for a referral code another device of the
+/// store already holds; devices match on it to issue a new code.
+pub const DUPLICATE_CODE: &str = "duplicate referral code";
+/// Longest referral code.
+const MAX_CODE_LEN: usize = 64;
 
 /// Longest `device_id` (stored as text on every event).
 pub const MAX_DEVICE_ID_LEN: usize = 200;
@@ -95,6 +103,8 @@ pub struct ValidEvent {
     pub payload: Value,
     /// For `order.completed`: the `orders` row it projects to.
     pub order: Option<OrderRow>,
+    /// For `referral.code_created`: the code it claims.
+    pub code: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -333,6 +343,20 @@ pub fn validate_event(event: Value) -> Result<ValidEvent, Rejected> {
     } else {
         None
     };
+    let code = if kind == "referral.code_created" {
+        match payload.get("code") {
+            Some(Value::String(c)) if !c.is_empty() && c.len() <= MAX_CODE_LEN => Some(c.clone()),
+            Some(Value::String(c)) => {
+                return Err(reject(format!(
+                    "payload.code: {} must be 1 to {MAX_CODE_LEN} characters",
+                    quote(c)
+                )))
+            }
+            _ => return Err(reject("payload.code: missing or not a string".into())),
+        }
+    } else {
+        None
+    };
     Ok(ValidEvent {
         id_text,
         id,
@@ -341,6 +365,7 @@ pub fn validate_event(event: Value) -> Result<ValidEvent, Rejected> {
         occurred_at,
         payload,
         order,
+        code,
     })
 }
 
@@ -407,12 +432,23 @@ fn quote(s: &str) -> String {
     }
 }
 
-/// Rows written by a batch.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+/// Rows written by a batch, and the events refused while storing it.
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct Stored {
     pub events: u64,
     pub orders: u64,
+    /// Referral codes another event of the store already holds.
+    pub rejected: Vec<Rejected>,
 }
+
+const CLAIM_CODES: &str = "
+    INSERT INTO referral_codes (store_id, code, event_id, device_id)
+    SELECT $1::text, c.code, c.event_id, $2::text
+    FROM UNNEST($3::text[], $4::uuid[]) AS c(code, event_id)
+    ON CONFLICT (store_id, code) DO NOTHING";
+
+const CODE_HOLDERS: &str = "
+    SELECT code, event_id FROM referral_codes WHERE store_id = $1 AND code = ANY($2::text[])";
 
 const INSERT_EVENTS: &str = "
     INSERT INTO events (store_id, event_id, device_id, seq, type, occurred_at, payload, batch_id, received_at)
@@ -448,13 +484,63 @@ pub async fn store_batch(
     let mut rows: Vec<&ValidEvent> = events.iter().collect();
     rows.sort_by_key(|e| e.id); // stable: equal ids keep batch order
     rows.dedup_by_key(|e| e.id);
+
+    let tx = client.transaction().await?;
+    // Referral codes first: an event whose code is held by another event of
+    // the store is refused and not stored (a resend of the holder is fine).
+    let mut refused: Vec<Rejected> = Vec::new();
+    let mut claims: Vec<(&str, Uuid)> = rows
+        .iter()
+        .filter_map(|e| e.code.as_deref().map(|c| (c, e.id)))
+        .collect();
+    if !claims.is_empty() {
+        claims.sort();
+        let codes: Vec<&str> = claims.iter().map(|c| c.0).collect();
+        let claim_ids: Vec<Uuid> = claims.iter().map(|c| c.1).collect();
+        let stmt = tx.prepare_cached(CLAIM_CODES).await?;
+        tx.execute(&stmt, &[&store_id, &device_id, &codes, &claim_ids])
+            .await?;
+        let stmt = tx.prepare_cached(CODE_HOLDERS).await?;
+        let holders: std::collections::HashMap<String, Uuid> = tx
+            .query(&stmt, &[&store_id, &codes])
+            .await?
+            .iter()
+            .map(|r| (r.get(0), r.get(1)))
+            .collect();
+        let mut lost: HashSet<Uuid> = HashSet::new();
+        for (code, id) in &claims {
+            if holders.get(*code).is_some_and(|holder| holder != id) {
+                lost.insert(*id);
+            }
+        }
+        rows.retain(|e| {
+            if lost.contains(&e.id) {
+                refused.push(Rejected {
+                    id: e.id_text.clone(),
+                    reason: format!(
+                        "{DUPLICATE_CODE} {}: another device of this store issued it first",
+                        e.code.as_deref().unwrap_or_default()
+                    ),
+                });
+                false
+            } else {
+                true
+            }
+        });
+        if rows.is_empty() {
+            tx.commit().await?;
+            return Ok(Stored {
+                rejected: refused,
+                ..Stored::default()
+            });
+        }
+    }
     let ids: Vec<Uuid> = rows.iter().map(|e| e.id).collect();
     let seqs: Vec<i64> = rows.iter().map(|e| e.seq).collect();
     let kinds: Vec<&str> = rows.iter().map(|e| e.kind).collect();
     let times: Vec<DateTime<Utc>> = rows.iter().map(|e| e.occurred_at).collect();
     let payloads: Vec<&Value> = rows.iter().map(|e| &e.payload).collect();
 
-    let tx = client.transaction().await?;
     let stmt = tx.prepare_cached(INSERT_EVENTS).await?;
     let inserted: HashSet<Uuid> = tx
         .query(
@@ -482,6 +568,7 @@ pub async fn store_batch(
     let mut stored = Stored {
         events: inserted.len() as u64,
         orders: 0,
+        rejected: refused,
     };
     if !orders.is_empty() {
         let order_ids: Vec<&str> = orders.iter().map(|(_, o, _)| o.order_id.as_str()).collect();
@@ -547,7 +634,7 @@ pub async fn store_one(
         let stmt = client.prepare_cached(ONE_EVENT).await?;
         return Ok(Stored {
             events: client.execute(&stmt, &params_event).await?,
-            orders: 0,
+            ..Stored::default()
         });
     };
     let tx = client.transaction().await?;
@@ -573,7 +660,11 @@ pub async fn store_one(
             .await?;
     }
     tx.commit().await?;
-    Ok(Stored { events, orders })
+    Ok(Stored {
+        events,
+        orders,
+        rejected: Vec::new(),
+    })
 }
 
 #[cfg(test)]

@@ -7,6 +7,7 @@
 //! (413), then each event on its own (`rejected`). An answer decided before
 //! the whole body was read drains the rest first (see `body.rs`).
 
+use std::collections::HashSet;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
@@ -157,22 +158,26 @@ async fn post_batch(
     )
     .await?;
     drop(client);
-    let accepted = batch.accepted_ids();
+    let refused: HashSet<&str> = stored.rejected.iter().map(|r| r.id.as_str()).collect();
+    let accepted: Vec<String> = batch
+        .accepted_ids()
+        .into_iter()
+        .filter(|id| !refused.contains(id.as_str()))
+        .collect();
     tracing::info!(
         store_id = %batch.store_id,
         batch_id = %batch.batch_id,
         events = batch.events,
         accepted = accepted.len(),
-        rejected = batch.rejected.len(),
+        rejected = batch.rejected.len() + stored.rejected.len(),
         new_events = stored.events,
         new_orders = stored.orders,
         ms = started.elapsed().as_millis() as u64,
         "batch stored"
     );
-    Ok(Json(BatchResponse {
-        accepted,
-        rejected: batch.rejected,
-    }))
+    let mut rejected = batch.rejected;
+    rejected.extend(stored.rejected);
+    Ok(Json(BatchResponse { accepted, rejected }))
 }
 
 /// `POST /v1/events`: NOT part of the protocol. The benchmark's baseline,

@@ -122,8 +122,21 @@ async fn find(c: &Client, id: &str) -> fantoccini::elements::Element {
 async fn wait_text(c: &Client, id: &str, want: &str) -> String {
     let deadline = Instant::now() + Duration::from_secs(15);
     loop {
+        // The rendered text, or else the DOM's: WebKitWebDriver leaves out
+        // text inside `overflow: hidden` ellipsis boxes that is on screen.
         let text = match c.find(Locator::Css(&testid(id))).await {
-            Ok(e) => e.text().await.unwrap_or_default(),
+            Ok(e) => {
+                let shown = e.text().await.unwrap_or_default();
+                if shown.contains(want) {
+                    shown
+                } else {
+                    e.prop("textContent")
+                        .await
+                        .ok()
+                        .flatten()
+                        .unwrap_or(shown)
+                }
+            }
             Err(_) => String::new(),
         };
         if text.contains(want) {
@@ -587,5 +600,98 @@ async fn bundles_screen_mines_with_progress_and_cancel_and_approves_a_suggestion
     let bundles = s.bundles(true).unwrap();
     assert_eq!(bundles.len(), 1);
     assert_eq!(bundles[0].source, "suggestion");
+    c.close().await.unwrap();
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+#[ignore = "needs a display, tauri-driver and a built app; run by scripts/test.sh"]
+async fn a_sale_with_a_referral_code_creates_the_pending_commission() {
+    use till_core::customers::{CustomerKind, NewCustomer};
+    let dir = tempfile::tempdir().unwrap();
+    let db = shop(dir.path());
+    let (ann, code) = {
+        let mut s = Store::open(&db).unwrap();
+        let ann = s
+            .add_customer(
+                CustomerKind::Customer,
+                NewCustomer {
+                    name: "Ann Referrer".into(),
+                    email: Some("ann@example.com".into()),
+                    ..Default::default()
+                },
+            )
+            .unwrap();
+        s.add_customer(
+            CustomerKind::Customer,
+            NewCustomer {
+                name: "Bob Buyer".into(),
+                phone: Some("0612345678".into()),
+                ..Default::default()
+            },
+        )
+        .unwrap();
+        let code = s.issue_referral_code(&ann.id, None).unwrap().code;
+        (ann.id, code)
+    };
+    let driver = Driver::start(&db);
+    let c = connect(&driver).await;
+
+    find(&c, "scan")
+        .await
+        .send_keys(&format!("2*COF{ENTER}"))
+        .await
+        .unwrap();
+    wait_text(&c, "subtotal", "6.80").await;
+    // The customer, found by part of the phone number.
+    find(&c, "customer-search")
+        .await
+        .send_keys("12345")
+        .await
+        .unwrap();
+    wait_text(&c, "customer-result", "Bob Buyer").await;
+    find(&c, "customer-result").await.click().await.unwrap();
+    wait_text(&c, "cart-customer", "Bob Buyer").await;
+    // A wrong code is refused with a message; the right one is taken.
+    let field = find(&c, "referral-code").await;
+    field.send_keys("REFWRONG").await.unwrap();
+    find(&c, "referral-apply").await.click().await.unwrap();
+    wait_text(&c, "referral-error", "not a referral code").await;
+    let field = find(&c, "referral-code").await;
+    field.clear().await.unwrap();
+    field.send_keys(&code.to_lowercase()).await.unwrap();
+    find(&c, "referral-apply").await.click().await.unwrap();
+    wait_text(&c, "cart-referral", &code).await;
+    screenshot(&c, "checkout-referral").await;
+
+    find(&c, "pay").await.click().await.unwrap();
+    find(&c, "pay-dialog").await;
+    let cash = find(&c, "cash-amount").await;
+    cash.clear().await.unwrap();
+    cash.send_keys("10").await.unwrap();
+    find(&c, "complete-payment").await.click().await.unwrap();
+    wait_text(&c, "receipt-referral", &code).await;
+
+    // 6.80 net at 10 %: one pending commission of 0.68 for Ann.
+    let s = Store::open(&db).unwrap();
+    let list = s.commissions(None, Some(&ann)).unwrap();
+    assert_eq!(list.len(), 1);
+    assert_eq!(list[0].amount.to_string(), "0.68");
+    assert_eq!(list[0].status.as_str(), "pending");
+    drop(s);
+
+    // The back office shows it.
+    find(&c, "nav-referrals").await.click().await.unwrap();
+    wait_text(&c, "referrer-row", "Ann Referrer").await;
+    wait_text(&c, "referrer-row", "0.68").await;
+    find(&c, "referrer-row")
+        .await
+        .find(Locator::Css("button.name"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    wait_text(&c, "commission-row", "0.68").await;
+    screenshot(&c, "screen-referrals").await;
     c.close().await.unwrap();
 }

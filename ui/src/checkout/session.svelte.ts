@@ -44,6 +44,27 @@ export class CheckoutSession {
     return next;
   }
 
+  /**
+   * Like `#change`, for the fields that show their own errors (customer,
+   * referral code): resolves with the refusal, or null when the cart took
+   * the change, and leaves `error` alone.
+   */
+  #attempt(action: (cart: Cart) => Promise<Cart>): Promise<UiError | null> {
+    const run = async (): Promise<UiError | null> => {
+      const cart = this.cart;
+      if (!cart) return { code: 'internal', message: 'No open sale.' };
+      try {
+        this.cart = await action(cart);
+        return null;
+      } catch (e) {
+        return api.toUiError(e);
+      }
+    };
+    const next = this.#queue.then(run);
+    this.#queue = next;
+    return next;
+  }
+
   /** Loads the open cart (restoring one left open by a crash) or starts one. */
   async start(): Promise<void> {
     try {
@@ -107,6 +128,20 @@ export class CheckoutSession {
   /** "10%" or "2.00"; blank clears the discount. */
   orderDiscount(text: string): Promise<boolean> {
     return this.#change((cart) => api.cartOrderDiscount(cart.id, text.trim() || null));
+  }
+
+  /** The customer the sale is for; null: nobody in particular. */
+  setCustomer(customerId: string | null): Promise<UiError | null> {
+    return this.#attempt((cart) => api.cartSetCustomer(cart.id, customerId));
+  }
+
+  /**
+   * The referral code the customer gave; null clears it. The core checks
+   * it at once and refuses an unusable one with a message for the cashier;
+   * the sale goes on without it.
+   */
+  setReferral(code: string | null): Promise<UiError | null> {
+    return this.#attempt((cart) => api.cartSetReferral(cart.id, code?.trim() || null));
   }
 
   /** Voids the sale; the backend hands back a fresh cart. */

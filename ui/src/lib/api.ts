@@ -15,7 +15,10 @@ import type {
   BundleInput,
   BundleItemInput,
   Cart,
+  Commission,
   Companion,
+  Customer,
+  CustomerKindFilter,
   DeadLetter,
   FlashSaleInput,
   FlashSaleView,
@@ -24,10 +27,17 @@ import type {
   MineOutcome,
   MiningProgress,
   OrderSummary,
+  Payout,
+  PersonForm,
   Product,
   ProductInput,
+  Program,
+  ProgramInput,
   Quote,
   Receipt,
+  ReferralCode,
+  ReferrerDetail,
+  ReferrerSummary,
   Refund,
   Rule,
   RuleInput,
@@ -157,6 +167,44 @@ export const bundlesMine = (input: MineInput) => call<MineOutcome>('bundles_mine
 /** Stops the mining run, if any; false when none was running. */
 export const bundlesMineCancel = () => call<boolean>('bundles_mine_cancel');
 
+// Customers and referrals
+
+/** Matches name, email or phone digits (all when blank); by name, at most 500. */
+export const customersSearch = (search?: string, kind: CustomerKindFilter = 'customer') =>
+  call<Customer[]>('customers_search', { search: search?.trim() || null, kind });
+export const customerAdd = (input: PersonForm) => call<Customer>('customer_add', { input });
+/** Someone who refers customers without being one; give them a code to appear as a referrer. */
+export const affiliateAdd = (input: PersonForm) => call<Customer>('affiliate_add', { input });
+/** Replaces name, email, phone and notes; `active` undefined keeps it. */
+export const customerUpdate = (id: string, input: PersonForm, active?: boolean) =>
+  call<Customer>('customer_update', { id, input, active: active ?? null });
+/** `customerId` null: the sale is for nobody in particular. */
+export const cartSetCustomer = (cartId: string, customerId: string | null) =>
+  call<Cart>('cart_set_customer', { cartId, customerId });
+/**
+ * Checks the code now: an unusable one is refused with a message for the
+ * cashier, and the cart keeps no code. `code` null clears it.
+ */
+export const cartSetReferral = (cartId: string, code: string | null) =>
+  call<Cart>('cart_set_referral', { cartId, code });
+
+/** Everyone who has a code or has earned, by name. */
+export const referrersList = () => call<ReferrerSummary[]>('referrers_list');
+export const referrerGet = (id: string) => call<ReferrerDetail>('referrer_get', { id });
+/** A new code for a customer or affiliate (who then counts as a referrer). */
+export const referralCodeIssue = (referrerId: string) => call<ReferralCode>('referral_code_issue', { referrerId });
+/**
+ * Pays every approved commission, net of unsettled reversals. Refused when
+ * nothing is approved or the reversals exceed it.
+ */
+export const payoutCreate = (referrerId: string, method: string, reference: string | null) =>
+  call<Payout>('payout_create', { referrerId, method, reference: reference?.trim() || null });
+/** Approves the pending commissions whose return window has passed; resolves with them. */
+export const commissionsApproveDue = () => call<Commission[]>('commissions_approve_due');
+export const programGet = () => call<Program>('program_get');
+/** Give percent OR amount; blank terms stay as they are. */
+export const programSet = (input: ProgramInput) => call<Program>('program_set', { input });
+
 // Sync
 
 export const syncStatus = () => call<SyncStatus>('sync_status');
@@ -180,8 +228,9 @@ export const syncDiscard = (id: string) => call<null>('sync_discard', { id });
 /**
  * `prices-changed` (no payload): a flash sale started or ended, stock moved,
  * rules or sales changed, or another process changed the store.
+ * `referrals-changed`: a payout was made or commissions were approved.
  */
-export type BackendEvent = 'orders-changed' | 'catalog-changed' | 'prices-changed';
+export type BackendEvent = 'orders-changed' | 'catalog-changed' | 'prices-changed' | 'referrals-changed';
 
 /**
  * Calls `handler` whenever the backend emits `event`; returns the function

@@ -1,5 +1,5 @@
 /** The screens of the top nav, with their function-key shortcuts. */
-export type Screen = 'checkout' | 'products' | 'orders' | 'pricing' | 'sync' | 'bundles';
+export type Screen = 'checkout' | 'products' | 'orders' | 'pricing' | 'sync' | 'bundles' | 'referrals';
 
 export const SCREENS: { id: Screen; label: string; key: string }[] = [
   { id: 'checkout', label: 'Checkout', key: 'F1' },
@@ -8,6 +8,7 @@ export const SCREENS: { id: Screen; label: string; key: string }[] = [
   { id: 'pricing', label: 'Pricing', key: 'F4' },
   { id: 'sync', label: 'Sync', key: 'F5' },
   { id: 'bundles', label: 'Bundles', key: 'F6' },
+  { id: 'referrals', label: 'Referrals', key: 'F7' },
 ];
 
 /** The screen a function key opens, if any. */

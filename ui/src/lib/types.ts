@@ -94,6 +94,10 @@ export interface Cart {
   order_id: string | null;
   /** Bundles the cart gets now; recomputed on every change. */
   bundles: AppliedBundle[];
+  /** The customer the sale is for; null: an anonymous sale. */
+  customer: Customer | null;
+  /** The referral code the cashier was given (already checked by the core). */
+  referral_code: string | null;
 }
 
 // checkout.rs
@@ -177,6 +181,8 @@ export interface Receipt {
   refunds: Refund[];
   /** Bundles the sale got; their discount is also in the lines' `discount`. */
   bundles: AppliedBundle[];
+  /** The referral code given at the till, if any. */
+  referral_code: string | null;
 }
 
 export interface OrderSummary {
@@ -555,4 +561,141 @@ export interface DeadLetter {
   /** RFC 3339. */
   dead_at: string;
   payload: unknown;
+}
+
+// customers.rs, referrals.rs
+
+export type CustomerKind = 'customer' | 'affiliate';
+
+/** Which people `customers_search` looks at (default: customers). */
+export type CustomerKindFilter = CustomerKind | 'all';
+
+/**
+ * What `customer_add`, `affiliate_add` and `customer_update` take
+ * (referrals.rs `PersonForm`): text as typed, blank optional fields mean none.
+ */
+export interface PersonForm {
+  name: string;
+  email?: string | null;
+  phone?: string | null;
+  notes?: string | null;
+  /** For a new customer: the code they came with (ignored for affiliates). */
+  referral_code?: string | null;
+}
+
+/** A customer, or an affiliate (someone who refers customers but is not one). */
+export interface Customer {
+  id: string;
+  kind: CustomerKind;
+  name: string;
+  email: string | null;
+  phone: string | null;
+  notes: string | null;
+  active: boolean;
+  /** The referrer this customer belongs to (first touch). */
+  referred_by: string | null;
+  /** The code they were referred with. */
+  referral_code: string | null;
+  /** Start of the attribution window: their first referred order. RFC 3339. */
+  window_starts_at: string | null;
+  created_at: string;
+}
+
+export interface ReferralCode {
+  /** "REF" and 10 characters. */
+  code: string;
+  referrer_id: string;
+  active: boolean;
+  /** RFC 3339; null: never expires. */
+  expires_at: string | null;
+  /** Why it was withdrawn, when it was. */
+  retired: string | null;
+  created_at: string;
+}
+
+export type CommissionKind = 'accrual' | 'reversal';
+export type CommissionStatus = 'pending' | 'approved' | 'paid' | 'reversed';
+
+/** One entry of the commission ledger. Reversals have negative amounts. */
+export interface Commission {
+  id: string;
+  kind: CommissionKind;
+  referrer_id: string;
+  order_id: string;
+  /** For a reversal: the refund that caused it. */
+  refund_id: string | null;
+  /** For a reversal: the accrual it reverses. */
+  reverses: string | null;
+  customer_id: string | null;
+  code: string | null;
+  /** The order's net total the commission was worked out on. */
+  basis: Money;
+  /** "10%" or a fixed amount, as the program said at the time. */
+  rate: string;
+  amount: Money;
+  status: CommissionStatus;
+  payout_id: string | null;
+  created_at: string;
+  approved_at: string | null;
+  paid_at: string | null;
+  /** The order's receipt number. */
+  order_number: string | null;
+}
+
+export interface Payout {
+  id: string;
+  referrer_id: string;
+  amount: Money;
+  method: string;
+  reference: string | null;
+  paid_at: string;
+  /** The ledger entries it settled. */
+  entries: string[];
+}
+
+/** A referrer's standing (`referrers_list`). */
+export interface ReferrerSummary {
+  id: string;
+  kind: CustomerKind;
+  name: string;
+  email: string | null;
+  active: boolean;
+  /** Active codes. */
+  codes: string[];
+  /** Referred customers. */
+  customers: number;
+  /** Orders that earned. */
+  orders: number;
+  pending: Money;
+  approved: Money;
+  /** Reversals not yet netted by a payout (negative). */
+  reversed: Money;
+  paid: Money;
+  /** Net commission not paid out yet; negative after a paid commission was refunded. */
+  balance: Money;
+}
+
+/** A referrer with its codes, ledger and payouts (`referrer_get`). */
+export interface ReferrerDetail extends ReferrerSummary {
+  code_list: ReferralCode[];
+  entries: Commission[];
+  payouts: Payout[];
+}
+
+/** The referral program's terms: a percent of the net order, or a fixed amount per order. */
+export interface Program {
+  percent: Decimal | null;
+  amount: Money | null;
+  /** Days a referred customer's orders earn, from their first referred order. */
+  window_days: number;
+  /** Days after a sale before its commission is approved. */
+  return_days: number;
+}
+
+/** What `program_set` takes: text as typed; give percent OR amount; blank keeps a term. */
+export interface ProgramInput {
+  percent?: string | null;
+  amount?: string | null;
+  window_days?: string | null;
+  return_days?: string | null;
 }

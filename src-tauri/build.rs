@@ -59,6 +59,16 @@ const COMMANDS: &[&str] = &[
     "commissions_approve_due",
     "program_get",
     "program_set",
+    "plan_get",
+    "plan_load_file",
+    "license_install_file",
+    "usage_report",
+    "usage_record",
+    "membership_tiers_list",
+    "membership_tier_add",
+    "membership_enroll",
+    "membership_get",
+    "report_products",
 ];
 
 fn main() {

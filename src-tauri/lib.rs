@@ -4,6 +4,7 @@
 
 mod bundles;
 mod commands;
+mod plans;
 mod price_watch;
 mod referrals;
 mod sync_task;
@@ -138,6 +139,16 @@ pub fn run() {
             referrals::commissions_approve_due,
             referrals::program_get,
             referrals::program_set,
+            plans::plan_get,
+            plans::plan_load_file,
+            plans::license_install_file,
+            plans::usage_report,
+            plans::usage_record,
+            plans::membership_tiers_list,
+            plans::membership_tier_add,
+            plans::membership_enroll,
+            plans::membership_get,
+            plans::report_products,
         ])
         .build(tauri::generate_context!())
         .expect("error while building the Till window")

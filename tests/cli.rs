@@ -1429,3 +1429,261 @@ fn referrals_through_the_cli() {
     // The cashier goes on without the code.
     ok_json(&s.db, &["sale", "--item", "BIG", "--pay", "cash:200"]);
 }
+
+#[test]
+fn plans_licenses_usage_and_memberships_through_the_cli() {
+    let s = shop();
+    let dir = s.db.parent().unwrap().to_path_buf();
+    // Free by default: exit 0 for what it has, 3 for what it lacks (the
+    // message names the tier), 2 for what no tier knows.
+    assert_eq!(ok_json(&s.db, &["plan", "show"])["tier"]["id"], "free");
+    ok_json(&s.db, &["feature", "check", "checkout"]);
+    let gated = err_json(&s.db, &["feature", "check", "advanced_reporting"], 3);
+    assert_eq!(gated["error"]["code"], "gated");
+    assert!(gated["error"]["message"].as_str().unwrap().contains("Pro"));
+    err_json(&s.db, &["feature", "check", "teleport"], 2);
+
+    // A tiers document of our own, with the exact boundary.
+    let tiers = dir.join("tiers.json");
+    std::fs::write(
+        &tiers,
+        r#"{"tiers":[{"id":"free","name":"Free","price_monthly":0,"features":["checkout"],"limits":{"api_calls":3,"storage_gb":"unlimited"}},
+                     {"id":"pro","name":"Pro","price_monthly":9.5,"features":["checkout","advanced_reporting","memberships"],"limits":{"api_calls":1000}}]}"#,
+    )
+    .unwrap();
+    ok_json(&s.db, &["plan", "load", tiers.to_str().unwrap()]);
+    ok_json(
+        &s.db,
+        &[
+            "usage",
+            "record",
+            "--metric",
+            "api_calls",
+            "--quantity",
+            "3",
+        ],
+    );
+    let within = ok_json(&s.db, &["limit", "check", "api_calls"]);
+    assert_eq!(within["used"], 3);
+    assert_eq!(within["limit"], 3);
+    ok_json(
+        &s.db,
+        &[
+            "usage",
+            "record",
+            "--metric",
+            "api_calls",
+            "--quantity",
+            "1",
+            "--at",
+            "2026-01-15T10:00:00Z",
+        ],
+    );
+    ok_json(
+        &s.db,
+        &[
+            "usage",
+            "record",
+            "--metric",
+            "storage_gb",
+            "--quantity",
+            "7.5",
+        ],
+    );
+    ok_json(&s.db, &["limit", "check", "storage_gb"]);
+    ok_json(
+        &s.db,
+        &[
+            "usage",
+            "record",
+            "--metric",
+            "api_calls",
+            "--quantity",
+            "1",
+        ],
+    );
+    let over = err_json(&s.db, &["limit", "check", "api_calls"], 3);
+    assert!(
+        over["error"]["message"]
+            .as_str()
+            .unwrap()
+            .contains("4 used of 3"),
+        "{over}"
+    );
+    // The report: the contract's keys, limits as numbers or "unlimited".
+    let r = ok_json(&s.db, &["usage", "report"]);
+    assert!(r["period"]["from"].is_string() && r["period"]["to"].is_string());
+    assert_eq!(r["metrics"]["api_calls"]["used"], 4);
+    assert_eq!(r["metrics"]["api_calls"]["limit"], 3);
+    assert_eq!(r["metrics"]["storage_gb"]["limit"], "unlimited");
+    assert_eq!(r["metrics"]["storage_gb"]["used"], 7.5);
+    let jan = ok_json(&s.db, &["usage", "report", "--period", "2026-01"]);
+    assert_eq!(jan["metrics"]["api_calls"]["used"], 1);
+    let range = ok_json(
+        &s.db,
+        &[
+            "usage",
+            "report",
+            "--from",
+            "2026-01-01T00:00:00Z",
+            "--to",
+            "2026-02-01T00:00:00Z",
+        ],
+    );
+    assert_eq!(range["metrics"]["api_calls"]["used"], 1);
+
+    // A license signed with the test key (the vendor tool's format).
+    let seed = std::fs::read_to_string(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../../tests/support/license-test-key"
+    ))
+    .unwrap();
+    let key = till_core::plans::license::signing_key(&seed).unwrap();
+    let payload = till_core::plans::license::LicensePayload {
+        license_id: "L-7".into(),
+        issued_to: "CLI test".into(),
+        store_id: None,
+        tier: "pro".into(),
+        unlocks: vec![],
+        issued_at: "2026-11-01T00:00:00Z".into(),
+        expires_at: None,
+        grace_days: 14,
+    };
+    let lic = dir.join("license.json");
+    std::fs::write(
+        &lic,
+        till_core::plans::license::sign(&payload, "test", &key),
+    )
+    .unwrap();
+    let bad = dir.join("bad.json");
+    std::fs::write(
+        &bad,
+        std::fs::read_to_string(&lic)
+            .unwrap()
+            .replace("\"signature\": \"", "\"signature\": \"AAAA"),
+    )
+    .unwrap();
+    let e = err_json(&s.db, &["license", "install", bad.to_str().unwrap()], 2);
+    assert!(
+        e["error"]["message"].as_str().unwrap().contains("license"),
+        "{e}"
+    );
+    assert_eq!(ok_json(&s.db, &["license", "show"])["state"], "none");
+    ok_json(&s.db, &["license", "install", lic.to_str().unwrap()]);
+    assert_eq!(ok_json(&s.db, &["license", "show"])["state"], "valid");
+    ok_json(&s.db, &["feature", "check", "advanced_reporting"]);
+    ok_json(&s.db, &["limit", "check", "api_calls"]);
+
+    // Memberships: the member price at the counter.
+    ok_json(
+        &s.db,
+        &[
+            "product", "add", "--sku", "LAT", "--name", "Latte", "--price", "4.00", "--stock", "9",
+        ],
+    );
+    let cust = text(&s.db, &["customer", "add", "--name", "Member"]);
+    ok_json(
+        &s.db,
+        &[
+            "membership",
+            "tier",
+            "add",
+            "--id",
+            "club",
+            "--name",
+            "Coffee club",
+            "--discount",
+            "10",
+            "--fee",
+            "5.00",
+        ],
+    );
+    let m = ok_json(
+        &s.db,
+        &[
+            "membership",
+            "enroll",
+            &cust,
+            "club",
+            "--until",
+            "2099-12-31",
+        ],
+    );
+    assert_eq!(m["active"], true);
+    let r = ok_json(
+        &s.db,
+        &[
+            "sale",
+            "--item",
+            "LAT",
+            "--customer",
+            &cust,
+            "--pay",
+            "cash:4",
+        ],
+    );
+    assert_eq!(r["lines"][0]["unit_price"], "3.60");
+    let rep = ok_json(&s.db, &["report", "products"]);
+    assert_eq!(rep[0]["sku"], "LAT");
+
+    // Bad input: exit 2, nothing stored.
+    let dup = dir.join("dup.json");
+    std::fs::write(&dup, r#"{"tiers":[{"id":"a"},{"id":"a"}]}"#).unwrap();
+    for (args, needle) in [
+        (vec!["plan", "load", dup.to_str().unwrap()], "tiers[1].id"),
+        (vec!["plan", "load", "/no/such/file.json"], "cannot read"),
+        (
+            vec![
+                "usage",
+                "record",
+                "--metric",
+                "api_calls",
+                "--quantity",
+                "-2",
+            ],
+            "more than 0",
+        ),
+        (
+            vec![
+                "usage",
+                "record",
+                "--metric",
+                "teleports",
+                "--quantity",
+                "1",
+            ],
+            "not a metered metric",
+        ),
+        (vec!["usage", "report", "--period", "November"], "2026-11"),
+        (vec!["membership", "enroll", &cust, "gold"], "not found"),
+        (
+            vec![
+                "membership",
+                "tier",
+                "add",
+                "--id",
+                "x",
+                "--name",
+                "X",
+                "--discount",
+                "120",
+            ],
+            "between 0 and 100",
+        ),
+        (vec!["limit", "check", "teleports"], "not a limit"),
+    ] {
+        let e = err_json(&s.db, &args, 2);
+        let msg = e["error"]["message"].as_str().unwrap();
+        assert!(
+            msg.contains(needle),
+            "{args:?}: {msg} should mention {needle}"
+        );
+    }
+    assert_eq!(
+        ok_json(&s.db, &["plan", "show"])["tiers"]
+            .as_array()
+            .unwrap()
+            .len(),
+        2
+    );
+}

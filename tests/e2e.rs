@@ -130,11 +130,7 @@ async fn wait_text(c: &Client, id: &str, want: &str) -> String {
                 if shown.contains(want) {
                     shown
                 } else {
-                    e.prop("textContent")
-                        .await
-                        .ok()
-                        .flatten()
-                        .unwrap_or(shown)
+                    e.prop("textContent").await.ok().flatten().unwrap_or(shown)
                 }
             }
             Err(_) => String::new(),

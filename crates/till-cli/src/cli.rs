@@ -89,6 +89,27 @@ pub enum Command {
     /// Paying referrers.
     #[command(subcommand)]
     Payout(PayoutCmd),
+    /// The plan: tiers, what this store's tier allows.
+    #[command(subcommand)]
+    Plan(PlanCmd),
+    /// The license: install and show.
+    #[command(subcommand)]
+    License(LicenseCmd),
+    /// Is a feature available? (exit 0 yes, 3 gated)
+    #[command(subcommand)]
+    Feature(FeatureCmd),
+    /// Is a limit respected? (exit 0 within, 3 over)
+    #[command(subcommand)]
+    Limit(LimitCmd),
+    /// Metered usage: record and report per billing period.
+    #[command(subcommand)]
+    Usage(UsageCmd),
+    /// The shop's memberships for its customers.
+    #[command(subcommand)]
+    Membership(MembershipCmd),
+    /// Reports on the shop's own data.
+    #[command(subcommand)]
+    Report(ReportCmd),
     /// Check the store: SQLite integrity and the stock ledger.
     Doctor,
 }
@@ -740,5 +761,114 @@ pub enum PayoutCmd {
         method: String,
         #[arg(long)]
         reference: Option<String>,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum PlanCmd {
+    /// Load a tiers document ({"tiers":[{"id","name","price_monthly","features","limits"}]}).
+    Load { file: PathBuf },
+    /// The tier in force, its features and limits, and the license.
+    Show,
+    /// Billing periods start on this day of the month (1-28; "" for calendar months).
+    Set {
+        #[arg(long)]
+        billing_day: String,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum LicenseCmd {
+    /// Verify and install a license file.
+    Install {
+        file: PathBuf,
+    },
+    Show,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum FeatureCmd {
+    Check { key: String },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum LimitCmd {
+    Check { key: String },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum UsageCmd {
+    /// Record usage of a metered service.
+    Record {
+        #[arg(long)]
+        metric: String,
+        #[arg(long, allow_hyphen_values = true)]
+        quantity: String,
+        /// RFC 3339 (default: now).
+        #[arg(long)]
+        at: Option<String>,
+    },
+    /// Totals per metric against the plan's limits.
+    Report {
+        /// A billing period by its month, e.g. 2026-11 (default: the current one).
+        #[arg(long, conflicts_with_all = ["from", "to"])]
+        period: Option<String>,
+        /// RFC 3339, with --to.
+        #[arg(long, requires = "to")]
+        from: Option<String>,
+        #[arg(long, requires = "from")]
+        to: Option<String>,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum MembershipCmd {
+    /// Membership tiers.
+    #[command(subcommand)]
+    Tier(MembershipTierCmd),
+    /// Enroll a customer in a tier (replacing any membership).
+    Enroll {
+        customer_id: String,
+        tier_id: String,
+        /// Last day it counts (YYYY-MM-DD, store time zone).
+        #[arg(long)]
+        until: Option<String>,
+    },
+    Show {
+        customer_id: String,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum MembershipTierCmd {
+    Add {
+        #[arg(long)]
+        id: String,
+        #[arg(long)]
+        name: String,
+        /// Member discount in percent.
+        #[arg(long, allow_hyphen_values = true)]
+        discount: String,
+        /// Monthly fee.
+        #[arg(long, default_value = "0", allow_hyphen_values = true)]
+        fee: String,
+    },
+    /// Load tiers in the tiers format, each with a "discount_percent".
+    Load {
+        file: PathBuf,
+    },
+    List,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum ReportCmd {
+    /// Sales per product (advanced reporting).
+    Products {
+        /// RFC 3339 (default: the start of the current billing period).
+        #[arg(long)]
+        from: Option<String>,
+        /// RFC 3339 (default: now).
+        #[arg(long)]
+        to: Option<String>,
     },
 }

@@ -1,11 +1,13 @@
 //! `till`: the headless command line over till-core.
 //!
-//! Exit codes: 0 ok; 2 bad input, bad usage or a refused operation; 1 any
-//! other failure. Errors go to stderr, as `{"error":{"code","message"}}`
+//! Exit codes: 0 ok; 2 bad input, bad usage or a refused operation; 3 a
+//! feature the plan does not include or a limit reached; 1 any other
+//! failure. Errors go to stderr, as `{"error":{"code","message"}}`
 //! with `--json`.
 
 mod bundles;
 mod cli;
+mod plans;
 mod print;
 mod referrals;
 mod run;
@@ -57,7 +59,11 @@ fn main() -> ExitCode {
             } else {
                 eprintln!("till: {e}");
             }
-            ExitCode::from(if e.is_user_error() { 2 } else { 1 })
+            ExitCode::from(match &e {
+                till_core::Error::Gated { .. } => 3,
+                e if e.is_user_error() => 2,
+                _ => 1,
+            })
         }
     }
 }

@@ -167,6 +167,13 @@ pub fn run(cli: Cli) -> Result<()> {
         Command::Program(cmd) => crate::referrals::program(&ctx, &mut store, cmd),
         Command::Commission(cmd) => crate::referrals::commission(&ctx, &mut store, cmd),
         Command::Payout(cmd) => crate::referrals::payout(&ctx, &mut store, cmd),
+        Command::Plan(cmd) => crate::plans::plan(&ctx, &mut store, cmd),
+        Command::License(cmd) => crate::plans::license(&ctx, &mut store, cmd),
+        Command::Feature(FeatureCmd::Check { key }) => crate::plans::feature(&ctx, &store, &key),
+        Command::Limit(LimitCmd::Check { key }) => crate::plans::limit(&ctx, &store, &key),
+        Command::Usage(cmd) => crate::plans::usage(&ctx, &mut store, cmd),
+        Command::Membership(cmd) => crate::plans::membership(&ctx, &mut store, cmd),
+        Command::Report(cmd) => crate::plans::report(&ctx, &store, cmd),
         Command::Doctor => {
             let integrity = store.integrity_check()?;
             let drift = store.stock_drift()?;

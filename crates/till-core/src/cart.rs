@@ -145,11 +145,31 @@ impl Store {
             buyer.as_ref(),
             row.referral_code.as_deref(),
         )?;
+        // A member pays member prices on the whole sale: the lines are
+        // priced again for (or without) this customer.
+        let now = self.now();
+        let member = crate::memberships::discount_for(
+            &self.conn,
+            &self.settings.time_zone,
+            buyer.as_ref().map(|b| b.id.as_str()),
+            now,
+        )?;
+        let ctx = self.pricing_context()?.for_member(member);
+        let repriced: Vec<(i64, pricing::Quote)> = load_lines(&self.conn, cart_id)?
+            .into_iter()
+            .map(|(id, l)| (id, pricing::quote(&ctx, &l.product, now)))
+            .collect();
         let tx = self.write_tx()?;
         tx.execute(
             "UPDATE carts SET customer_id = ?1 WHERE id = ?2",
             params![buyer.map(|b| b.id), cart_id],
         )?;
+        for (line_id, q) in repriced {
+            tx.execute(
+                "UPDATE cart_lines SET unit_price = ?1, price_note = ?2 WHERE id = ?3",
+                params![q.price.to_string(), q.note, line_id],
+            )?;
+        }
         tx.commit()?;
         self.cart(cart_id)
     }
@@ -310,7 +330,13 @@ impl Store {
             return Err(Error::InactiveProduct(product.sku));
         }
         let now = self.now();
-        let quote = pricing::quote(&self.pricing_context()?, &product, now);
+        let member = crate::memberships::discount_for(
+            &self.conn,
+            &self.settings.time_zone,
+            self.cart_row(cart_id)?.customer_id.as_deref(),
+            now,
+        )?;
+        let quote = pricing::quote(&self.pricing_context()?.for_member(member), &product, now);
         let settings = self.settings.clone();
         let tx = self.write_tx()?;
         let existing: Option<(i64, i64)> = tx

@@ -192,6 +192,7 @@ impl Store {
         }
         let price = self.check_amount("price", new.price)?;
         let cost = new.cost.map(|c| self.check_amount("cost", c)).transpose()?;
+        self.check_limit("products", rust_decimal::Decimal::ONE)?;
         let barcode = clean_opt(new.barcode)
             .map(|b| validate_code("barcode", &b))
             .transpose()?;

@@ -478,6 +478,7 @@ pub(crate) fn commit_sale(
         refunds: Vec::new(),
     };
     outbox::push(conn, "order.completed", now, receipt.event_payload())?;
+    crate::plans::usage::record(conn, "orders", Decimal::ONE, now, "till")?;
     if let Some(a) = &attribution {
         // The net total: after discounts, before tax.
         let basis = currency.round(totals.total - totals.tax);
@@ -498,7 +499,13 @@ impl Store {
             return Err(Error::invalid("items", "a sale needs at least one item"));
         }
         let mut lines = Vec::with_capacity(req.lines.len());
-        let ctx = self.pricing_context()?;
+        let member = crate::memberships::discount_for(
+            &self.conn,
+            &self.settings.time_zone,
+            req.customer_id.as_deref().map(str::trim),
+            now,
+        )?;
+        let ctx = self.pricing_context()?.for_member(member);
         for (i, l) in req.lines.iter().enumerate() {
             if l.qty <= 0 {
                 return Err(Error::invalid(

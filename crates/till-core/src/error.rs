@@ -41,6 +41,11 @@ pub enum Error {
     #[error("{0}")]
     Refused(String),
 
+    /// A feature the store's plan does not include, or a limit reached.
+    /// The CLI exits 3 for it.
+    #[error("{message}")]
+    Gated { key: String, message: String },
+
     #[error("no Till store at {0}: run `till init` to create one")]
     NoStore(PathBuf),
 
@@ -93,6 +98,7 @@ impl Error {
             Error::InsufficientStock { .. } => "insufficient_stock",
             Error::PaymentShort { .. } => "payment_short",
             Error::Refused(_) => "refused",
+            Error::Gated { .. } => "gated",
             Error::NoStore(_) => "no_store",
             Error::StoreTooNew { .. } => "store_too_new",
             Error::StoreUnusable { .. } => "store_unusable",

@@ -36,6 +36,10 @@ pub const MIGRATIONS: &[(&str, &str)] = &[
         "0005_referrals.sql",
         include_str!("../../../migrations/0005_referrals.sql"),
     ),
+    (
+        "0006_plans.sql",
+        include_str!("../../../migrations/0006_plans.sql"),
+    ),
 ];
 
 /// Newest schema version this build knows.

@@ -434,6 +434,7 @@ impl Store {
 
     fn insert_bundle(&mut self, input: BundleInput, source: &str) -> Result<Bundle> {
         let name = Self::check_name(&input.name)?;
+        self.check_limit("bundles", Decimal::ONE)?;
         let items = self.bundle_items(&input.items)?;
         let offer = input
             .offer

@@ -3,7 +3,7 @@
 //! One pipeline, in one order, for the checkout, `till price show` and the
 //! screens alike:
 //!
-//! base price -> stock rule -> sell-by rule -> flash sale -> guardrails -> rounding
+//! base price -> stock rule -> sell-by rule -> member discount -> flash sale -> guardrails -> rounding
 //!
 //! Multipliers compose by multiplication; nothing is rounded until the end
 //! (half away from zero, to the currency's minor unit, once). Activation of
@@ -31,7 +31,7 @@ pub use rules::{Condition, Effect, Rule, RuleInput, Scope};
 /// One step of the pipeline that changed the price.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Adjustment {
-    /// "stock_rule", "sell_by_rule", "flash_sale" or "guardrail".
+    /// "stock_rule", "sell_by_rule", "member", "flash_sale" or "guardrail".
     pub source: String,
     pub description: String,
     /// The change to the unit price, signed, in currency units ("-12.50").
@@ -80,9 +80,17 @@ pub struct PricingContext {
     sales: Vec<FlashSale>,
     sales_by_sku: HashMap<String, Vec<usize>>,
     sales_by_category: HashMap<String, Vec<usize>>,
+    /// The member discount of the customer being served, if any.
+    pub member: Option<crate::memberships::MemberDiscount>,
 }
 
 impl PricingContext {
+    /// The same context for a customer with this member discount.
+    pub fn for_member(mut self, member: Option<crate::memberships::MemberDiscount>) -> Self {
+        self.member = member;
+        self
+    }
+
     pub fn new(
         currency: Currency,
         time_zone: chrono_tz::Tz,
@@ -105,6 +113,7 @@ impl PricingContext {
             sales: Vec::new(),
             sales_by_sku: HashMap::new(),
             sales_by_category: HashMap::new(),
+            member: None,
         };
         let mut rules = rules;
         rules.sort_by_key(|r| (r.position, r.id));
@@ -261,6 +270,17 @@ fn run<'a>(
                 &mut price,
             );
         }
+    }
+
+    // A member's discount: after the rules, before flash sales.
+    if let Some(m) = &ctx.member {
+        let next = price * (Decimal::ONE_HUNDRED - m.percent) / Decimal::ONE_HUNDRED;
+        t.step(
+            "member",
+            || format!("{} member -{}%", m.tier_name, m.percent.normalize()),
+            next.max(Decimal::ZERO),
+            &mut price,
+        );
     }
 
     // Flash sales: of all active on this item, the lowest price wins.

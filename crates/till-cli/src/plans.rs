@@ -1,0 +1,324 @@
+//! `till plan|license|feature|limit|usage|membership|report …`.
+
+use std::fmt::Write;
+use std::path::Path;
+
+use till_core::plans::tiers::Limit;
+use till_core::plans::usage::UsageReport;
+use till_core::plans::{LicenseStatus, LimitStatus, PlanView};
+use till_core::store::parse_ts;
+use till_core::{Error, Result, Store};
+
+use crate::cli::*;
+use crate::run::Ctx;
+
+fn read(path: &Path, what: &str) -> Result<String> {
+    std::fs::read_to_string(path)
+        .map_err(|e| Error::invalid(what, format!("cannot read {}: {e}", path.display())))
+}
+
+fn limit_text(l: &Limit) -> String {
+    match l {
+        Limit::Unlimited => "unlimited".into(),
+        Limit::Max(m) => m.normalize().to_string(),
+    }
+}
+
+fn license_text(l: &LicenseStatus) -> String {
+    let mut s = format!("license: {:?}", l.state).to_lowercase();
+    if let Some(p) = &l.license {
+        let _ = write!(
+            s,
+            " ({}, issued to {}, tier {})",
+            p.license_id, p.issued_to, p.tier
+        );
+    }
+    if let Some(e) = &l.expires_at {
+        let _ = write!(s, "\n  expires {e}");
+    }
+    if let Some(g) = &l.grace_until {
+        let _ = write!(s, ", grace until {g}");
+    }
+    if !l.unlocked.is_empty() {
+        let _ = write!(s, "\n  unlocked: {}", l.unlocked.join(", "));
+    }
+    s
+}
+
+fn plan_text(p: &PlanView) -> String {
+    let mut s = format!(
+        "tier: {} ({}) {}/month\nfeatures: {}\nlimits:\n",
+        p.tier.name,
+        p.tier.id,
+        p.tier.price_monthly,
+        p.features.join(", ")
+    );
+    for (k, v) in &p.tier.limits {
+        let _ = writeln!(s, "  {k:<14} {}", limit_text(v));
+    }
+    s.push_str(&license_text(&p.license));
+    s
+}
+
+pub fn plan(ctx: &Ctx, store: &mut Store, cmd: PlanCmd) -> Result<()> {
+    match cmd {
+        PlanCmd::Load { file } => {
+            let doc = store.load_tiers(&read(&file, "tiers document")?)?;
+            ctx.out(&doc, |d| {
+                format!(
+                    "loaded {} tiers: {}",
+                    d.tiers.len(),
+                    d.tiers
+                        .iter()
+                        .map(|t| t.id.as_str())
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                )
+            })
+        }
+        PlanCmd::Show => {
+            let p = store.plan(store.now())?;
+            ctx.out(&p, plan_text)
+        }
+        PlanCmd::Set { billing_day } => {
+            let day =
+                if billing_day.trim().is_empty() {
+                    None
+                } else {
+                    let d = till_core::input::whole("--billing-day", &billing_day)?;
+                    Some(u32::try_from(d).map_err(|_| {
+                        Error::invalid("--billing-day", format!("{d} must be 1 to 28"))
+                    })?)
+                };
+            store.set_billing_day(day)?;
+            let p = store.plan(store.now())?;
+            ctx.out(&p, plan_text)
+        }
+    }
+}
+
+pub fn license(ctx: &Ctx, store: &mut Store, cmd: LicenseCmd) -> Result<()> {
+    match cmd {
+        LicenseCmd::Install { file } => {
+            let s = store.install_license(&read(&file, "license")?)?;
+            ctx.out(&s, license_text)
+        }
+        LicenseCmd::Show => {
+            let s = store.license_status(store.now())?;
+            ctx.out(&s, license_text)
+        }
+    }
+}
+
+/// Prints the answer, then exits 3 (through `Error::Gated`) when gated.
+pub fn feature(ctx: &Ctx, store: &Store, key: &str) -> Result<()> {
+    match store.require_feature(key) {
+        Ok(()) => ctx.out(
+            &serde_json::json!({"feature": key.trim(), "available": true}),
+            |_| format!("{} is available", key.trim()),
+        ),
+        Err(e @ Error::Gated { .. }) => {
+            ctx.out(
+                &serde_json::json!({"feature": key.trim(), "available": false, "message": e.to_string()}),
+                |_| String::new(),
+            )?;
+            Err(e)
+        }
+        Err(e) => Err(e),
+    }
+}
+
+pub fn limit(ctx: &Ctx, store: &Store, key: &str) -> Result<()> {
+    let s: LimitStatus = store.limit_status(key)?;
+    ctx.out(&s, |s| {
+        format!(
+            "{}: {} used of {}",
+            s.key,
+            s.used.normalize(),
+            limit_text(&s.limit)
+        )
+    })?;
+    if s.within {
+        return Ok(());
+    }
+    Err(Error::Gated {
+        key: s.key.clone(),
+        message: format!(
+            "{} is over its limit: {} used of {}",
+            s.key,
+            s.used.normalize(),
+            limit_text(&s.limit)
+        ),
+    })
+}
+
+fn usage_text(r: &UsageReport) -> String {
+    let mut s = format!(
+        "period {} ({} .. {}), tier {}\n",
+        r.period.label, r.period.from, r.period.to, r.tier
+    );
+    for (k, m) in &r.metrics {
+        let bar = match m.limit {
+            Limit::Max(max) if !max.is_zero() => {
+                let share = (m.used / max).min(rust_decimal::Decimal::ONE);
+                let n = (share * rust_decimal::Decimal::from(20))
+                    .round()
+                    .try_into()
+                    .unwrap_or(0usize);
+                format!("[{}{}]", "#".repeat(n), ".".repeat(20 - n))
+            }
+            _ => String::new(),
+        };
+        let _ = writeln!(
+            s,
+            "  {k:<14} {:>12} of {:<10} {bar}",
+            m.used.normalize().to_string(),
+            limit_text(&m.limit)
+        );
+    }
+    s
+}
+
+pub fn usage(ctx: &Ctx, store: &mut Store, cmd: UsageCmd) -> Result<()> {
+    match cmd {
+        UsageCmd::Record {
+            metric,
+            quantity,
+            at,
+        } => {
+            let q = till_core::money::parse_decimal("--quantity", &quantity)?;
+            let at = at.map(|t| parse_ts("--at", &t)).transpose()?;
+            let r = store.record_usage(&metric, q, at)?;
+            ctx.out(&r, |r| {
+                format!("recorded {} {} at {}", r.quantity, r.metric, r.occurred_at)
+            })
+        }
+        UsageCmd::Report { period, from, to } => {
+            let (from, to, label) = match (period, from, to) {
+                (Some(p), _, _) => store.billing_period_named(&p)?,
+                (None, Some(f), Some(t)) => {
+                    let (f, t) = (parse_ts("--from", &f)?, parse_ts("--to", &t)?);
+                    (
+                        f,
+                        t,
+                        format!("{}..{}", till_core::store::ts(f), till_core::store::ts(t)),
+                    )
+                }
+                _ => store.billing_period(store.now())?,
+            };
+            let r = store.usage_report(from, to, label)?;
+            ctx.out(&r, usage_text)
+        }
+    }
+}
+
+pub fn membership(ctx: &Ctx, store: &mut Store, cmd: MembershipCmd) -> Result<()> {
+    let tiers_text = |l: &Vec<till_core::memberships::MembershipTier>| {
+        if l.is_empty() {
+            return "no membership tiers".to_string();
+        }
+        l.iter()
+            .map(|t| {
+                format!(
+                    "{}  {}  {}% off, {}/month",
+                    t.id, t.name, t.discount_percent, t.fee_monthly
+                )
+            })
+            .collect::<Vec<_>>()
+            .join("\n")
+    };
+    match cmd {
+        MembershipCmd::Tier(MembershipTierCmd::Add {
+            id,
+            name,
+            discount,
+            fee,
+        }) => {
+            let c = store.settings().currency.clone();
+            let discount = till_core::money::parse_decimal(
+                "--discount",
+                discount.trim().trim_end_matches('%'),
+            )?;
+            let fee = if fee.trim().starts_with('-') {
+                return Err(Error::invalid(
+                    "--fee",
+                    format!("{fee} must not be negative"),
+                ));
+            } else {
+                c.parse_non_negative("--fee", &fee)?
+            };
+            let t = store.add_membership_tier(&id, &name, discount, fee)?;
+            ctx.out(&vec![t], tiers_text)
+        }
+        MembershipCmd::Tier(MembershipTierCmd::Load { file }) => {
+            let l = store.load_membership_tiers(&read(&file, "membership tiers")?)?;
+            ctx.out(&l, tiers_text)
+        }
+        MembershipCmd::Tier(MembershipTierCmd::List) => {
+            let l = store.membership_tiers()?;
+            ctx.out(&l, tiers_text)
+        }
+        MembershipCmd::Enroll {
+            customer_id,
+            tier_id,
+            until,
+        } => {
+            let until = until
+                .map(|u| till_core::input::date("--until", &u))
+                .transpose()?;
+            let m = store.enroll(&customer_id, &tier_id, until)?;
+            ctx.out(&m, membership_text)
+        }
+        MembershipCmd::Show { customer_id } => {
+            store.customer(&customer_id)?;
+            let m = store.membership(&customer_id)?;
+            ctx.out(&m, |m| match m {
+                Some(m) => membership_text(m),
+                None => "not a member".into(),
+            })
+        }
+    }
+}
+
+fn membership_text(m: &till_core::memberships::Membership) -> String {
+    format!(
+        "{} in {} ({}% off) since {}{}{}",
+        m.customer_id,
+        m.tier_name,
+        m.discount_percent,
+        m.since,
+        m.until.map(|u| format!(" until {u}")).unwrap_or_default(),
+        if m.active { "" } else { " (ended)" }
+    )
+}
+
+pub fn report(ctx: &Ctx, store: &Store, cmd: ReportCmd) -> Result<()> {
+    match cmd {
+        ReportCmd::Products { from, to } => {
+            let now = store.now();
+            let from = match from {
+                Some(f) => parse_ts("--from", &f)?,
+                None => store.billing_period(now)?.0,
+            };
+            let to = match to {
+                Some(t) => parse_ts("--to", &t)?,
+                None => now + chrono::Duration::milliseconds(1),
+            };
+            let rows = store.product_sales(from, to)?;
+            ctx.out(&rows, |rows| {
+                if rows.is_empty() {
+                    return "no sales in the period".into();
+                }
+                rows.iter()
+                    .map(|r| {
+                        format!(
+                            "{:<14} {:<28} {:>6} units {:>10}  {} orders",
+                            r.sku, r.name, r.units, r.net, r.orders
+                        )
+                    })
+                    .collect::<Vec<_>>()
+                    .join("\n")
+            })
+        }
+    }
+}

@@ -1,0 +1,391 @@
+//! Plans: which tier the store is on, what it may do, and how much it used.
+//!
+//! * `tiers`: the tiers document (Till's default, or one the owner loads).
+//! * `license`: signed licenses, verified offline.
+//! * `usage`: metered usage per billing period.
+//!
+//! Gates are enforced here, in the core: a gated action returns
+//! `Error::Gated` naming the feature and the tier that has it. Completing a
+//! sale, refunds, and viewing or exporting the shop's own data are never
+//! gated; a plan can never hold a shop's sales or data hostage.
+
+pub mod license;
+pub mod tiers;
+pub mod usage;
+
+use chrono::{DateTime, Duration, Utc};
+use rusqlite::{params, Connection, OptionalExtension};
+use rust_decimal::Decimal;
+use serde::{Deserialize, Serialize};
+
+use crate::error::{Error, Result};
+use crate::store::{parse_ts, ts, Store};
+use license::LicensePayload;
+use tiers::{Limit, Tier, TiersDoc};
+
+/// Where the license stands at a moment.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum LicenseState {
+    /// No license installed: the free tier.
+    None,
+    Valid,
+    /// Expired, still honoured for the grace period.
+    Grace,
+    /// Expired past its grace: back to the free tier.
+    Expired,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct LicenseStatus {
+    pub state: LicenseState,
+    pub license: Option<LicensePayload>,
+    pub expires_at: Option<String>,
+    pub grace_until: Option<String>,
+    /// The tier in force because of it.
+    pub tier: String,
+    /// Features unlocked one by one and in force now.
+    pub unlocked: Vec<String>,
+}
+
+/// The plan in force: the tier, every feature available (the tier's and the
+/// unlocked ones) and the document's other tiers for comparison.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct PlanView {
+    pub tier: Tier,
+    pub features: Vec<String>,
+    pub license: LicenseStatus,
+    pub tiers: Vec<Tier>,
+    /// Day of month billing periods start on; None: calendar months.
+    pub billing_day: Option<u32>,
+}
+
+/// What `limit check` answers.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct LimitStatus {
+    pub key: String,
+    #[serde(serialize_with = "tiers::serialize_quantity")]
+    pub used: Decimal,
+    pub limit: Limit,
+    pub within: bool,
+}
+
+/// Limits on how many of something the store holds (not per period).
+const COUNT_LIMITS: [&str; 4] = ["products", "bundles", "registers", "devices"];
+
+fn state_row(conn: &Connection) -> Result<(Option<String>, Option<String>, Option<u32>)> {
+    Ok(conn
+        .prepare_cached("SELECT tiers_doc, license, billing_day FROM plan_state WHERE id = 1")?
+        .query_row([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
+        .optional()?
+        .unwrap_or((None, None, None)))
+}
+
+pub(crate) fn tiers_doc(conn: &Connection) -> Result<TiersDoc> {
+    match state_row(conn)?.0 {
+        Some(doc) => tiers::parse(&doc),
+        None => tiers::parse(tiers::DEFAULT_TIERS),
+    }
+}
+
+/// The tier a store without a (valid) license is on.
+fn base_tier(doc: &TiersDoc) -> &Tier {
+    doc.tier("free").unwrap_or(&doc.tiers[0])
+}
+
+fn status_at(
+    doc: &TiersDoc,
+    lic: Option<LicensePayload>,
+    at: DateTime<Utc>,
+) -> Result<LicenseStatus> {
+    let free = base_tier(doc).id.clone();
+    let Some(p) = lic else {
+        return Ok(LicenseStatus {
+            state: LicenseState::None,
+            license: None,
+            expires_at: None,
+            grace_until: None,
+            tier: free,
+            unlocked: Vec::new(),
+        });
+    };
+    let expires = p
+        .expires_at
+        .as_deref()
+        .map(|t| parse_ts("expires_at", t))
+        .transpose()?;
+    let grace_until = expires.map(|e| e + Duration::days(p.grace_days));
+    let state = match (expires, grace_until) {
+        (Some(e), _) if at < e => LicenseState::Valid,
+        (None, _) => LicenseState::Valid,
+        (Some(_), Some(g)) if at < g => LicenseState::Grace,
+        _ => LicenseState::Expired,
+    };
+    let tier = if state == LicenseState::Expired || doc.tier(&p.tier).is_none() {
+        free
+    } else {
+        p.tier.clone()
+    };
+    // One-time unlocks are kept for good; monthly ones until their end
+    // (with the same grace).
+    let mut unlocked = Vec::new();
+    for u in &p.unlocks {
+        let live = match (&u.billing[..], &u.expires_at) {
+            ("one_time", _) | (_, None) => true,
+            (_, Some(t)) => at < parse_ts("unlock expires_at", t)? + Duration::days(p.grace_days),
+        };
+        if live && !unlocked.contains(&u.feature) {
+            unlocked.push(u.feature.clone());
+        }
+    }
+    Ok(LicenseStatus {
+        state,
+        expires_at: p.expires_at.clone(),
+        grace_until: grace_until.map(ts),
+        license: Some(p),
+        tier,
+        unlocked,
+    })
+}
+
+impl Store {
+    fn save_state(&mut self, column: &str, value: Option<String>) -> Result<()> {
+        let at = ts(self.now());
+        let tx = self.write_tx()?;
+        tx.execute(
+            "INSERT INTO plan_state (id, updated_at) VALUES (1, ?1) ON CONFLICT (id) DO NOTHING",
+            [&at],
+        )?;
+        tx.execute(
+            &format!("UPDATE plan_state SET {column} = ?1, updated_at = ?2 WHERE id = 1"),
+            params![value, at],
+        )?;
+        tx.commit()?;
+        Ok(())
+    }
+
+    pub fn tiers_document(&self) -> Result<TiersDoc> {
+        tiers_doc(&self.conn)
+    }
+
+    /// Loads a tiers document (checked whole first; nothing stored when it
+    /// has a mistake, or when it lacks the installed license's tier).
+    pub fn load_tiers(&mut self, text: &str) -> Result<TiersDoc> {
+        let doc = tiers::parse(text)?;
+        if let Some(p) = self.installed_license()? {
+            if doc.tier(&p.tier).is_none() {
+                return Err(Error::invalid(
+                    "tiers document",
+                    format!("the installed license is for the tier {:?}, which this document does not have", p.tier),
+                ));
+            }
+        }
+        self.save_state(
+            "tiers_doc",
+            Some(serde_json::to_string(&doc).map_err(|e| Error::Internal(e.to_string()))?),
+        )?;
+        Ok(doc)
+    }
+
+    fn installed_license(&self) -> Result<Option<LicensePayload>> {
+        match state_row(&self.conn)?.1 {
+            Some(text) => Ok(Some(license::verify(&text)?)),
+            None => Ok(None),
+        }
+    }
+
+    /// Verifies and installs a license file.
+    pub fn install_license(&mut self, text: &str) -> Result<LicenseStatus> {
+        let p = license::verify(text)?;
+        if let Some(store) = &p.store_id {
+            if *store != self.settings.store_id {
+                return Err(Error::invalid(
+                    "license",
+                    format!(
+                        "it was issued for the store {store}, not this one ({})",
+                        self.settings.store_id
+                    ),
+                ));
+            }
+        }
+        let doc = self.tiers_document()?;
+        if doc.tier(&p.tier).is_none() {
+            return Err(Error::invalid(
+                "license",
+                format!("its tier {:?} is not in this store's plan document", p.tier),
+            ));
+        }
+        self.save_state("license", Some(text.to_string()))?;
+        self.license_status(self.now())
+    }
+
+    pub fn license_status(&self, at: DateTime<Utc>) -> Result<LicenseStatus> {
+        let doc = self.tiers_document()?;
+        status_at(&doc, self.installed_license()?, at)
+    }
+
+    pub fn plan(&self, at: DateTime<Utc>) -> Result<PlanView> {
+        let doc = self.tiers_document()?;
+        let status = status_at(&doc, self.installed_license()?, at)?;
+        let tier = doc.tier(&status.tier).unwrap_or(base_tier(&doc)).clone();
+        let mut features = tier.features.clone();
+        for f in &status.unlocked {
+            if !features.contains(f) {
+                features.push(f.clone());
+            }
+        }
+        Ok(PlanView {
+            tier,
+            features,
+            license: status,
+            billing_day: state_row(&self.conn)?.2,
+            tiers: doc.tiers,
+        })
+    }
+
+    /// Sets the day of month billing periods start on (None: calendar months).
+    pub fn set_billing_day(&mut self, day: Option<u32>) -> Result<()> {
+        if let Some(d) = day {
+            if !(1..=28).contains(&d) {
+                return Err(Error::invalid(
+                    "--billing-day",
+                    format!("{d} must be 1 to 28"),
+                ));
+            }
+        }
+        self.save_state("billing_day", day.map(|d| d.to_string()))
+    }
+
+    /// Ok when `key` is available now; `Error::Gated` naming the tier that
+    /// has it otherwise; invalid input for a feature no tier knows.
+    pub fn require_feature(&self, key: &str) -> Result<()> {
+        let key = key.trim();
+        let plan = self.plan(self.now())?;
+        if plan.features.iter().any(|f| f == key) {
+            return Ok(());
+        }
+        let doc = self.tiers_document()?;
+        let Some(tier) = doc
+            .tiers
+            .iter()
+            .find(|t| t.features.iter().any(|f| f == key))
+        else {
+            let unlockable = plan
+                .license
+                .license
+                .iter()
+                .flat_map(|l| l.unlocks.iter())
+                .any(|u| u.feature == key);
+            if unlockable {
+                return Err(Error::Gated {
+                    key: key.into(),
+                    message: format!(
+                        "{key} was unlocked by the license, but that unlock has ended; renew it"
+                    ),
+                });
+            }
+            return Err(Error::invalid(
+                "feature",
+                format!("{key:?} is not a feature of any tier (known: {})", {
+                    let mut f: Vec<&str> = doc.features().into_iter().collect();
+                    f.sort_unstable();
+                    f.join(", ")
+                }),
+            ));
+        };
+        Err(Error::Gated {
+            key: key.into(),
+            message: format!(
+                "{key} is not in the {} plan this store is on; it comes with {} ({}/month) or as an unlock",
+                plan.tier.name, tier.name, tier.price_monthly
+            ),
+        })
+    }
+
+    /// How much of `key` is used (now, or in the current billing period)
+    /// against the tier's limit.
+    pub fn limit_status(&self, key: &str) -> Result<LimitStatus> {
+        let key = key.trim();
+        let now = self.now();
+        let plan = self.plan(now)?;
+        let doc = self.tiers_document()?;
+        let Some(limit) = plan.tier.limits.get(key).copied() else {
+            if doc.limit_keys().contains(key) {
+                // Another tier limits it; this one does not: no limit.
+                return Ok(LimitStatus {
+                    key: key.into(),
+                    used: self.used(key, now)?,
+                    limit: Limit::Unlimited,
+                    within: true,
+                });
+            }
+            let mut known: Vec<&str> = doc.limit_keys().into_iter().collect();
+            known.sort_unstable();
+            return Err(Error::invalid(
+                "limit",
+                format!(
+                    "{key:?} is not a limit of any tier (known: {})",
+                    known.join(", ")
+                ),
+            ));
+        };
+        let used = self.used(key, now)?;
+        Ok(LimitStatus {
+            key: key.into(),
+            used,
+            within: limit.allows(used),
+            limit,
+        })
+    }
+
+    fn used(&self, key: &str, now: DateTime<Utc>) -> Result<Decimal> {
+        Ok(match key {
+            "products" => Decimal::from(self.conn.query_row(
+                "SELECT COUNT(*) FROM products WHERE active = 1",
+                [],
+                |r| r.get::<_, i64>(0),
+            )?),
+            "bundles" => Decimal::from(self.conn.query_row(
+                "SELECT COUNT(*) FROM bundles WHERE active = 1",
+                [],
+                |r| r.get::<_, i64>(0),
+            )?),
+            // This device is one register and one device.
+            "registers" | "devices" => Decimal::ONE,
+            metric => {
+                let (from, to, _) = self.billing_period(now)?;
+                usage::total(&self.conn, metric, from, to)?
+            }
+        })
+    }
+
+    /// Refuses an action that would take `key` over the tier's limit:
+    /// `adding` more is allowed while used + adding <= limit.
+    pub(crate) fn check_limit(&self, key: &str, adding: Decimal) -> Result<()> {
+        if !self.tiers_document()?.limit_keys().contains(key) {
+            return Ok(());
+        }
+        let s = self.limit_status(key)?;
+        if s.limit.allows(s.used + adding) {
+            return Ok(());
+        }
+        let max = match s.limit {
+            Limit::Max(m) => m.normalize().to_string(),
+            Limit::Unlimited => "unlimited".into(),
+        };
+        let plan = self.plan(self.now())?;
+        Err(Error::Gated {
+            key: key.into(),
+            message: format!(
+                "the {} plan allows {max} {key}; this store has {}: upgrade, or make room first",
+                plan.tier.name,
+                s.used.normalize()
+            ),
+        })
+    }
+
+    /// Whether `key` is a limit on a count rather than per period.
+    pub fn is_count_limit(key: &str) -> bool {
+        COUNT_LIMITS.contains(&key)
+    }
+}

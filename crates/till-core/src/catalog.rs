@@ -361,6 +361,38 @@ impl Store {
     }
 
     /// A product by SKU or, failing that, by barcode: what a scan box needs.
+    /// Resolves a list of (SKU or barcode, quantity) — the items of a
+    /// bundle or the components of a kit — refusing quantities below one and
+    /// a product listed twice. Errors name the item by its place.
+    pub(crate) fn resolve_items(
+        &self,
+        items: &[(String, i64)],
+    ) -> Result<Vec<(Product, i64, String)>> {
+        let mut out: Vec<(Product, i64, String)> = Vec::with_capacity(items.len());
+        for (i, (code, qty)) in items.iter().enumerate() {
+            let field = format!("item {} ({code})", i + 1);
+            crate::money::check_qty(&field, *qty)?;
+            if *qty < 1 {
+                return Err(Error::invalid(
+                    field,
+                    format!("quantity {qty} must be at least 1"),
+                ));
+            }
+            let p = self.find_product(code)?;
+            if out.iter().any(|(q, _, _)| q.id == p.id) {
+                return Err(Error::invalid(
+                    field,
+                    format!(
+                        "{} is listed twice; give its quantity once, e.g. {}x2",
+                        p.sku, p.sku
+                    ),
+                ));
+            }
+            out.push((p, *qty, field));
+        }
+        Ok(out)
+    }
+
     pub fn find_product(&self, code: &str) -> Result<Product> {
         let code = code.trim();
         if code.is_empty() {

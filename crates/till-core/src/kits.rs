@@ -79,16 +79,7 @@ impl Store {
             ));
         }
         let mut components: Vec<(i64, i64, String)> = Vec::new();
-        for (i, (code, qty)) in items.iter().enumerate() {
-            let field = format!("item {} ({code})", i + 1);
-            crate::money::check_qty(&field, *qty)?;
-            if *qty < 1 {
-                return Err(Error::invalid(
-                    field,
-                    format!("quantity {qty} must be at least 1"),
-                ));
-            }
-            let p = self.find_product(code)?;
+        for (p, qty, field) in self.resolve_items(items)? {
             if p.id == kit.id {
                 return Err(Error::invalid(field, "a kit cannot contain itself"));
             }
@@ -98,16 +89,7 @@ impl Store {
                     format!("{} is itself a kit; kits do not nest", p.sku),
                 ));
             }
-            if components.iter().any(|c| c.0 == p.id) {
-                return Err(Error::invalid(
-                    field,
-                    format!(
-                        "{} is listed twice; give its quantity once, e.g. {}x2",
-                        p.sku, p.sku
-                    ),
-                ));
-            }
-            components.push((p.id, *qty, p.sku));
+            components.push((p.id, qty, p.sku));
         }
         let now = ts(self.now());
         let tx = self.write_tx()?;

@@ -377,28 +377,11 @@ impl Store {
         if items.is_empty() {
             return Err(Error::invalid("--item", "a bundle needs at least one item"));
         }
-        let mut out: Vec<(i64, i64)> = Vec::with_capacity(items.len());
-        for (i, (code, qty)) in items.iter().enumerate() {
-            let field = format!("item {} ({code})", i + 1);
-            crate::money::check_qty(&field, *qty)?;
-            if *qty < 1 {
-                return Err(Error::invalid(
-                    field,
-                    format!("quantity {qty} must be at least 1"),
-                ));
-            }
-            let p = self.find_product(code)?;
-            if out.iter().any(|(id, _)| *id == p.id) {
-                return Err(Error::invalid(
-                    field,
-                    format!(
-                        "{} is listed twice; give its quantity once, e.g. {}x2",
-                        p.sku, p.sku
-                    ),
-                ));
-            }
-            out.push((p.id, *qty));
-        }
+        let out: Vec<(i64, i64)> = self
+            .resolve_items(items)?
+            .into_iter()
+            .map(|(p, qty, _)| (p.id, qty))
+            .collect();
         if out.iter().map(|(_, q)| q).sum::<i64>() < 2 {
             return Err(Error::invalid(
                 "--item",

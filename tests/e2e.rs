@@ -691,3 +691,113 @@ async fn a_sale_with_a_referral_code_creates_the_pending_commission() {
     screenshot(&c, "screen-referrals").await;
     c.close().await.unwrap();
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+#[ignore = "needs a display, tauri-driver and a built app; run by scripts/test.sh"]
+async fn the_plan_screen_gates_upgrades_and_the_member_price_reaches_the_checkout() {
+    use till_core::customers::{CustomerKind, NewCustomer};
+    use till_core::plans::license::{self, LicensePayload};
+    let dir = tempfile::tempdir().unwrap();
+    let db = shop(dir.path());
+    {
+        let mut s = Store::open(&db).unwrap();
+        s.add_customer(
+            CustomerKind::Customer,
+            NewCustomer {
+                name: "Mia Member".into(),
+                email: Some("mia@example.com".into()),
+                ..Default::default()
+            },
+        )
+        .unwrap();
+        sell_direct(&mut s, &[("WAT", 1)]);
+    }
+    // A pro license signed with the test key (trusted by debug builds).
+    let seed = std::fs::read_to_string(root().join("tests/support/license-test-key")).unwrap();
+    let lic = dir.path().join("pro-license.json");
+    std::fs::write(
+        &lic,
+        license::sign(
+            &LicensePayload {
+                license_id: "E2E-1".into(),
+                issued_to: "E2E Café".into(),
+                store_id: None,
+                tier: "pro".into(),
+                unlocks: vec![],
+                issued_at: "2026-11-01T00:00:00Z".into(),
+                expires_at: None,
+                grace_days: 14,
+            },
+            "test",
+            &license::signing_key(&seed).unwrap(),
+        ),
+    )
+    .unwrap();
+    let driver = Driver::start(&db);
+    let c = connect(&driver).await;
+
+    find(&c, "nav-plan").await.click().await.unwrap();
+    wait_text(&c, "plan-tier", "Free").await;
+    wait_text(&c, "usage-panel", "1").await;
+    // Memberships are not in Free: the owner is told which tier has them.
+    let name = find(&c, "membership-tier-name").await;
+    name.send_keys("Coffee club").await.unwrap();
+    let discount = find(&c, "membership-tier-discount").await;
+    discount.clear().await.unwrap();
+    discount.send_keys("10").await.unwrap();
+    find(&c, "membership-tier-save")
+        .await
+        .click()
+        .await
+        .unwrap();
+    wait_text(&c, "gated-notice", "Pro").await;
+    screenshot(&c, "screen-plan-free").await;
+
+    // Install the license: the tier changes and the gate opens.
+    find(&c, "license-path")
+        .await
+        .send_keys(&lic.display().to_string())
+        .await
+        .unwrap();
+    find(&c, "license-install").await.click().await.unwrap();
+    wait_text(&c, "plan-tier", "Pro").await;
+    find(&c, "membership-tier-save")
+        .await
+        .click()
+        .await
+        .unwrap();
+    wait_text(&c, "membership-tier-row", "Coffee club").await;
+    let search = c
+        .find(Locator::Css(
+            "[data-testid=\"membership-panel\"] [data-testid=\"customer-search\"]",
+        ))
+        .await
+        .unwrap();
+    search.send_keys("Mia").await.unwrap();
+    wait_text(&c, "customer-result", "Mia Member").await;
+    find(&c, "customer-result").await.click().await.unwrap();
+    find(&c, "membership-enroll").await.click().await.unwrap();
+    wait_text(&c, "customer-membership", "Coffee club").await;
+    screenshot(&c, "screen-plan").await;
+
+    // At the counter the member pays the member price.
+    find(&c, "nav-checkout").await.click().await.unwrap();
+    find(&c, "customer-search")
+        .await
+        .send_keys("mia@")
+        .await
+        .unwrap();
+    wait_text(&c, "customer-result", "Mia Member").await;
+    find(&c, "customer-result").await.click().await.unwrap();
+    wait_text(&c, "member-badge", "Coffee club").await;
+    find(&c, "scan")
+        .await
+        .send_keys(&format!("COF{ENTER}"))
+        .await
+        .unwrap();
+    // 3.40 less 10 % = 3.06.
+    wait_text(&c, "subtotal", "3.06").await;
+    wait_text(&c, "price-note", "Coffee club member").await;
+    screenshot(&c, "checkout-member").await;
+    c.close().await.unwrap();
+}

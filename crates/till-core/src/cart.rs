@@ -515,6 +515,7 @@ impl Store {
         let now = self.now();
         let settings = self.settings.clone();
         let user = self.user().to_string();
+        let bundles = self.live_bundles(now)?;
         let tx = self.write_tx()?;
         let CartRow {
             status,
@@ -549,6 +550,7 @@ impl Store {
                 tenders,
                 customer_id: customer_id.as_deref(),
                 referral_code: referral_code.as_deref(),
+                bundles: &bundles,
             },
         )?;
         tx.execute(

@@ -187,6 +187,9 @@ pub(crate) struct SaleInput<'a> {
     pub tenders: &'a [Tender],
     pub customer_id: Option<&'a str>,
     pub referral_code: Option<&'a str>,
+    /// The bundles on offer (`Store::live_bundles`, read just before the
+    /// sale's transaction from the cache the cart uses too).
+    pub bundles: &'a [BundleDef],
 }
 
 /// The lines as the arithmetic needs them; a line's bundle share (see
@@ -319,12 +322,7 @@ pub(crate) fn commit_sale(
     let currency = &settings.currency;
     let Priced {
         totals, bundles, ..
-    } = price_lines(
-        settings,
-        &crate::bundles::load_live(conn, now)?,
-        sale.lines,
-        sale.order_discount,
-    )?;
+    } = price_lines(settings, sale.bundles, sale.lines, sale.order_discount)?;
     let settlement = settle(currency, totals.total, sale.tenders)?;
     check_stock(conn, settings, sale.lines)?;
     // Who the sale is for and who earns on it; a code that cannot be used
@@ -387,7 +385,13 @@ pub(crate) fn commit_sale(
             t.tax.to_string(),
             t.total.to_string()
         ])?;
-        for (part, per, _) in stock_parts(conn, l.product.id)? {
+        // A kit moves its components; anything else, itself.
+        let parts = if l.product.kit {
+            stock_parts(conn, l.product.id)?
+        } else {
+            vec![(l.product.id, 1, String::new())]
+        };
+        for (part, per, _) in parts {
             insert_movement(
                 conn,
                 part,
@@ -532,6 +536,7 @@ impl Store {
         }
         let settings = self.settings.clone();
         let user = self.user().to_string();
+        let bundles = self.live_bundles(now)?;
         let tx = self.write_tx()?;
         let receipt = commit_sale(
             &tx,
@@ -545,6 +550,7 @@ impl Store {
                 tenders: &req.tenders,
                 customer_id: req.customer_id.as_deref(),
                 referral_code: req.referral_code.as_deref(),
+                bundles: &bundles,
             },
         )?;
         tx.commit()?;

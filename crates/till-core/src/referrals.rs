@@ -406,6 +406,11 @@ pub(crate) fn attribute(
     buyer: Option<&Customer>,
     code: Option<&str>,
 ) -> Result<Option<Attribution>> {
+    let code = code.map(str::trim).filter(|c| !c.is_empty());
+    // Most sales have neither: no query at all for them.
+    if code.is_none() && buyer.is_none_or(|b| b.referred_by.is_none()) {
+        return Ok(None);
+    }
     let program = load_program(conn)?;
     let in_window = |start: &Option<String>| -> Result<bool> {
         match start {
@@ -413,7 +418,7 @@ pub(crate) fn attribute(
             Some(s) => Ok(now < window_end(s, program.window_days)?),
         }
     };
-    match (code.map(str::trim).filter(|c| !c.is_empty()), buyer) {
+    match (code, buyer) {
         (None, None) => Ok(None),
         (None, Some(b)) => match &b.referred_by {
             Some(r) if in_window(&b.window_starts_at)? => Ok(Some(Attribution {

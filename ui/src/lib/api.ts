@@ -23,14 +23,19 @@ import type {
   FlashSaleInput,
   FlashSaleView,
   Kit,
+  LicenseStatus,
+  Membership,
+  MembershipTier,
   MineInput,
   MineOutcome,
   MiningProgress,
   OrderSummary,
   Payout,
   PersonForm,
+  PlanView,
   Product,
   ProductInput,
+  ProductSales,
   Program,
   ProgramInput,
   Quote,
@@ -46,7 +51,10 @@ import type {
   StockReason,
   SyncStatus,
   TenderInput,
+  TiersDoc,
   UiError,
+  UsageRecord,
+  UsageReport,
 } from './types';
 
 function isUiError(e: unknown): e is UiError {
@@ -204,6 +212,37 @@ export const commissionsApproveDue = () => call<Commission[]>('commissions_appro
 export const programGet = () => call<Program>('program_get');
 /** Give percent OR amount; blank terms stay as they are. */
 export const programSet = (input: ProgramInput) => call<Program>('program_set', { input });
+
+// Plan, license, usage, memberships and reports
+//
+// A feature the plan does not include is refused with code `gated`; its
+// message names the tier that has it (see `isGated` in plans.ts).
+
+/** The tier in force, its features, the license and every tier to compare. */
+export const planGet = () => call<PlanView>('plan_get');
+/** Loads a tiers document (JSON) from a file on this computer; nothing changes when it has a mistake. */
+export const planLoadFile = (path: string) => call<TiersDoc>('plan_load_file', { path });
+/** Verifies and installs a license file; a tampered or another store's license is refused. */
+export const licenseInstallFile = (path: string) => call<LicenseStatus>('license_install_file', { path });
+/** `period` "YYYY-MM"; null or blank: the current billing period. */
+export const usageReport = (period?: string | null) =>
+  call<UsageReport>('usage_report', { period: period?.trim() || null });
+/** Records usage of a metered service now (or `at`, RFC 3339); `quantity` as typed. */
+export const usageRecord = (metric: string, quantity: string, at?: string | null) =>
+  call<UsageRecord>('usage_record', { metric, quantity, at: at ?? null });
+
+export const membershipTiersList = () => call<MembershipTier[]>('membership_tiers_list');
+/** Adds (or replaces) a membership tier; `discount` in percent, `fee` per month (blank: free). Gated. */
+export const membershipTierAdd = (id: string, name: string, discount: string, fee?: string | null) =>
+  call<MembershipTier>('membership_tier_add', { id, name, discount, fee: fee?.trim() || null });
+/** Replaces any membership the customer had; `until` "YYYY-MM-DD" (blank: no end). Gated. */
+export const membershipEnroll = (customerId: string, tierId: string, until?: string | null) =>
+  call<Membership>('membership_enroll', { customerId, tierId, until: until?.trim() || null });
+/** The customer's membership, in force or not; null: none. */
+export const membershipGet = (customerId: string) => call<Membership | null>('membership_get', { customerId });
+/** Sales per product in [from, to) (RFC 3339); by default the current billing period. Gated. */
+export const reportProducts = (from?: string | null, to?: string | null) =>
+  call<ProductSales[]>('report_products', { from: from ?? null, to: to ?? null });
 
 // Sync
 

@@ -1,5 +1,5 @@
 /** The screens of the top nav, with their function-key shortcuts. */
-export type Screen = 'checkout' | 'products' | 'orders' | 'pricing' | 'sync' | 'bundles' | 'referrals';
+export type Screen = 'checkout' | 'products' | 'orders' | 'pricing' | 'sync' | 'bundles' | 'referrals' | 'plan';
 
 export const SCREENS: { id: Screen; label: string; key: string }[] = [
   { id: 'checkout', label: 'Checkout', key: 'F1' },
@@ -9,6 +9,7 @@ export const SCREENS: { id: Screen; label: string; key: string }[] = [
   { id: 'sync', label: 'Sync', key: 'F5' },
   { id: 'bundles', label: 'Bundles', key: 'F6' },
   { id: 'referrals', label: 'Referrals', key: 'F7' },
+  { id: 'plan', label: 'Plan', key: 'F8' },
 ];
 
 /** The screen a function key opens, if any. */

@@ -699,3 +699,138 @@ export interface ProgramInput {
   window_days?: string | null;
   return_days?: string | null;
 }
+
+// plans/ (tiers, license, usage), memberships.rs, orders.rs (reports)
+
+/**
+ * A limit of a plan tier: a number, or none at all. Limits and usage are
+ * counts and sizes (JSON numbers), not money.
+ */
+export type Limit = number | 'unlimited';
+
+/** A tier of Till's plans document (`plan_get`, `plan_load_file`). */
+export interface Tier {
+  id: string;
+  name: string;
+  /** Till's price for the tier, per month. */
+  price_monthly: Money;
+  /** Feature keys, e.g. "memberships", "advanced_reporting". */
+  features: string[];
+  limits: Record<string, Limit>;
+  /** The document may give a tier keys of its own; they are kept as they are. */
+  [extra: string]: unknown;
+}
+
+export interface TiersDoc {
+  tiers: Tier[];
+}
+
+export interface LicenseUnlock {
+  feature: string;
+  billing: 'one_time' | 'monthly';
+  /** RFC 3339; null: no end. */
+  expires_at: string | null;
+}
+
+/** What a signed license says (verified by the core, offline). */
+export interface LicensePayload {
+  license_id: string;
+  issued_to: string;
+  /** The store it was issued for; null: any store. */
+  store_id: string | null;
+  tier: string;
+  unlocks: LicenseUnlock[];
+  issued_at: string;
+  expires_at: string | null;
+  grace_days: number;
+}
+
+/** none: no license (the free tier); grace: expired but still honoured; expired: back to free. */
+export type LicenseState = 'none' | 'valid' | 'grace' | 'expired';
+
+export interface LicenseStatus {
+  state: LicenseState;
+  license: LicensePayload | null;
+  /** RFC 3339. */
+  expires_at: string | null;
+  /** RFC 3339: end of the grace period, when the license expires. */
+  grace_until: string | null;
+  /** The id of the tier in force because of it. */
+  tier: string;
+  /** Features unlocked one by one and in force now. */
+  unlocked: string[];
+}
+
+/** The plan in force (`plan_get`). */
+export interface PlanView {
+  tier: Tier;
+  /** Every feature available now: the tier's and the unlocked ones. */
+  features: string[];
+  license: LicenseStatus;
+  /** Every tier of the document, for comparison. */
+  tiers: Tier[];
+  /** Day of the month billing periods start on; null: calendar months. */
+  billing_day: number | null;
+}
+
+export interface UsagePeriod {
+  /** RFC 3339; from inclusive, to exclusive. */
+  from: string;
+  to: string;
+  /** "2026-11", or "2026-11-15..2026-12-15" on a billing day. */
+  label: string;
+}
+
+export interface MetricUsage {
+  used: number;
+  limit: Limit;
+}
+
+/** Usage per metric in a billing period, against the tier's limits (`usage_report`). */
+export interface UsageReport {
+  period: UsagePeriod;
+  /** The tier's id. */
+  tier: string;
+  /** Counts (products, bundles, registers, devices) are as they are now, not per period. */
+  metrics: Record<string, MetricUsage>;
+}
+
+export interface UsageRecord {
+  id: string;
+  metric: string;
+  quantity: number;
+  occurred_at: string;
+}
+
+/** A membership the shop offers its customers ("Coffee club": 10% off). */
+export interface MembershipTier {
+  id: string;
+  name: string;
+  fee_monthly: Money;
+  /** Percent off for members, e.g. "10". */
+  discount_percent: Decimal;
+}
+
+export interface Membership {
+  customer_id: string;
+  tier_id: string;
+  tier_name: string;
+  discount_percent: Decimal;
+  /** RFC 3339. */
+  since: string;
+  /** "YYYY-MM-DD", the last day it counts (store time zone); null: no end. */
+  until: string | null;
+  /** In force today. */
+  active: boolean;
+}
+
+/** One product's sales in a period (`report_products`), best sellers first. */
+export interface ProductSales {
+  sku: string;
+  name: string;
+  /** Units sold, less units refunded. */
+  units: number;
+  /** Net revenue (after discounts, before tax), less refunds. */
+  net: Money;
+  orders: number;
+}

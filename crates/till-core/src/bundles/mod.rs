@@ -324,17 +324,6 @@ fn load_active(conn: &Connection) -> Result<Vec<WindowedBundle>> {
     Ok(out)
 }
 
-/// Bundles on offer at `now`, read from the store (inside a sale's
-/// transaction, where the cache is not used).
-pub(crate) fn load_live(conn: &Connection, now: DateTime<Utc>) -> Result<Vec<BundleDef>> {
-    let at = ts(now);
-    Ok(load_active(conn)?
-        .into_iter()
-        .filter(|b| b.live_at(&at))
-        .map(|b| b.def)
-        .collect())
-}
-
 /// Records the bundles a sale got, inside the sale's transaction.
 pub(crate) fn record_on_order(
     conn: &Connection,

@@ -482,7 +482,6 @@ pub(crate) fn commit_sale(
         refunds: Vec::new(),
     };
     outbox::push(conn, "order.completed", now, receipt.event_payload())?;
-    crate::plans::usage::record(conn, "orders", Decimal::ONE, now, "till")?;
     if let Some(a) = &attribution {
         // The net total: after discounts, before tax.
         let basis = currency.round(totals.total - totals.tax);

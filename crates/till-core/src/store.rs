@@ -40,6 +40,10 @@ pub const MIGRATIONS: &[(&str, &str)] = &[
         "0006_plans.sql",
         include_str!("../../../migrations/0006_plans.sql"),
     ),
+    (
+        "0007_lean_indexes.sql",
+        include_str!("../../../migrations/0007_lean_indexes.sql"),
+    ),
 ];
 
 /// Newest schema version this build knows.

@@ -1,10 +1,14 @@
-//! Metered usage: records `{metric, quantity, occurred_at, id}` written in
-//! the same transaction as what they measure (Till records `orders` with
-//! each sale and `api_calls` with each sync request; the owner records the
-//! shop's own metered services), and totals per billing period: calendar
-//! months in the store's time zone, or months starting on a billing day.
-//! Totals are summed as decimals, exactly. Each record also goes to the
-//! outbox as `usage.recorded`.
+//! Metered usage: records `{metric, quantity, occurred_at, id}` of the
+//! shop's own metered services, each with a `usage.recorded` outbox event
+//! in the same transaction, and totals per billing period: calendar months
+//! in the store's time zone, or months starting on a billing day. Totals
+//! are summed as decimals, exactly.
+//!
+//! Completed orders are metered too (`orders`), but their record is the
+//! order row itself, written in the sale's transaction with its id and
+//! time, and sent upstream as `order.completed`: a second row per sale
+//! would only repeat it, and cost checkout a third of its durable commit
+//! rate (more B-tree pages to sync per sale; see BENCHMARKS.md).
 
 use std::collections::BTreeMap;
 use std::str::FromStr;
@@ -19,8 +23,9 @@ use crate::error::{Error, Result};
 use crate::outbox;
 use crate::store::{ts, Store};
 
-/// Metrics Till records by itself.
-pub const BUILT_IN: [&str; 2] = ["orders", "api_calls"];
+/// Metrics every store can record usage of (besides those the plan
+/// limits). `orders` is counted from the orders themselves.
+pub const BUILT_IN: [&str; 1] = ["api_calls"];
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct UsageRecord {
@@ -90,6 +95,14 @@ pub(crate) fn total(
     from: DateTime<Utc>,
     to: DateTime<Utc>,
 ) -> Result<Decimal> {
+    if metric == "orders" {
+        let n: i64 = conn
+            .prepare_cached(
+                "SELECT COUNT(*) FROM orders WHERE created_at >= ?1 AND created_at < ?2",
+            )?
+            .query_row(params![ts(from), ts(to)], |r| r.get(0))?;
+        return Ok(Decimal::from(n));
+    }
     let mut stmt = conn.prepare_cached(
         "SELECT quantity FROM usage_records WHERE metric = ?1 AND occurred_at >= ?2 AND occurred_at < ?3",
     )?;
@@ -188,6 +201,12 @@ impl Store {
     ) -> Result<UsageRecord> {
         let metric = metric.trim();
         let doc = self.tiers_document()?;
+        if metric == "orders" {
+            return Err(Error::invalid(
+                "--metric",
+                "orders are counted from the sales themselves; they cannot be recorded by hand",
+            ));
+        }
         let known = BUILT_IN.contains(&metric)
             || (doc.limit_keys().contains(metric) && !Store::is_count_limit(metric));
         if !known {
@@ -244,6 +263,7 @@ impl Store {
             .query_map(params![ts(from), ts(to)], |r| r.get(0))?
             .collect::<rusqlite::Result<_>>()?;
         names.extend(recorded);
+        names.push("orders".into());
         names.sort();
         names.dedup();
         let mut metrics = BTreeMap::new();

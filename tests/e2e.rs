@@ -689,6 +689,11 @@ async fn a_sale_with_a_referral_code_creates_the_pending_commission() {
         .unwrap();
     wait_text(&c, "commission-row", "0.68").await;
     screenshot(&c, "screen-referrals").await;
+    // The printable card for the code.
+    find(&c, "code-card-print").await.click().await.unwrap();
+    wait_text(&c, "code-card", &code).await;
+    wait_text(&c, "code-card", "Ann Referrer").await;
+    screenshot(&c, "referral-code-card").await;
     c.close().await.unwrap();
 }
 

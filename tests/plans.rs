@@ -426,3 +426,40 @@ fn memberships_are_a_gated_feature() {
         .unwrap();
     assert!(s.enroll("nobody", "club", None).is_err());
 }
+
+#[test]
+fn attaching_a_member_reprices_lines_but_not_hand_discounted_ones() {
+    let (_d, mut s) = shop();
+    add(&mut s, "MUG", "8.00", "0", 10);
+    s.install_license(&signed(&payload("pro", None))).unwrap();
+    let ann = s
+        .add_customer(
+            CustomerKind::Customer,
+            NewCustomer {
+                name: "Ann".into(),
+                ..Default::default()
+            },
+        )
+        .unwrap()
+        .id;
+    s.add_membership_tier("club", "Club", dec("25"), dec("0"))
+        .unwrap();
+    s.enroll(&ann, "club", None).unwrap();
+    let cart = s.new_cart().unwrap();
+    s.cart_add(&cart.id, "TEA", 1).unwrap();
+    let c = s.cart_add(&cart.id, "MUG", 1).unwrap();
+    let mug = c.lines[1].id;
+    s.cart_line_discount(
+        &cart.id,
+        mug,
+        Some(till_core::totals::Discount::Amount(dec("7.00"))),
+    )
+    .unwrap();
+    let c = s.cart_set_customer(&cart.id, Some(&ann)).unwrap();
+    assert_eq!(c.lines[0].unit_price, dec("7.50"), "member price");
+    assert_eq!(c.lines[1].unit_price, dec("8.00"), "kept with its discount");
+    // Detaching the member gives the regular price back.
+    let c = s.cart_set_customer(&cart.id, None).unwrap();
+    assert_eq!(c.lines[0].unit_price, dec("10.00"));
+    assert_eq!(c.total, dec("11.00"));
+}

@@ -155,8 +155,11 @@ impl Store {
             now,
         )?;
         let ctx = self.pricing_context()?.for_member(member);
+        // Lines the cashier discounted by hand keep their price: the
+        // discount was given against it.
         let repriced: Vec<(i64, pricing::Quote)> = load_lines(&self.conn, cart_id)?
             .into_iter()
+            .filter(|(_, l)| l.discount.is_none())
             .map(|(id, l)| (id, pricing::quote(&ctx, &l.product, now)))
             .collect();
         let tx = self.write_tx()?;

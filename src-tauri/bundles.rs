@@ -18,7 +18,7 @@ use till_core::store::parse_ts;
 use till_core::Store;
 use till_mining::{CancelToken, Params, Progress, Rule, Stage, Transactions};
 
-use crate::commands::{with_store, Res, UiError};
+use crate::commands::{blank, with_store, Res, UiError};
 use crate::AppState;
 
 /// The mining run in progress, if any: its number and its cancel flag.
@@ -46,10 +46,6 @@ pub struct BundleForm {
     /// RFC 3339 or empty.
     pub valid_from: Option<String>,
     pub valid_until: Option<String>,
-}
-
-fn blank(v: &Option<String>) -> Option<&str> {
-    v.as_deref().map(str::trim).filter(|t| !t.is_empty())
 }
 
 fn offer(store: &Store, f: &BundleForm) -> till_core::Result<Option<BundleOffer>> {

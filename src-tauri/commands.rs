@@ -230,8 +230,14 @@ fn floor_and_ceiling(
     Ok((floor, ceiling))
 }
 
-fn blank(v: &Option<String>) -> Option<&str> {
+/// A form field: trimmed, and `None` when left empty.
+pub(crate) fn blank(v: &Option<String>) -> Option<&str> {
     v.as_deref().map(str::trim).filter(|v| !v.is_empty())
+}
+
+/// The same, owned.
+pub(crate) fn filled(v: Option<String>) -> Option<String> {
+    blank(&v).map(String::from)
 }
 
 #[tauri::command]

@@ -10,16 +10,12 @@ use till_core::plans::{LicenseStatus, PlanView};
 use till_core::store::parse_ts;
 use till_core::Error;
 
-use crate::commands::{with_store, Res};
+use crate::commands::{filled, with_store, Res};
 use crate::AppState;
 
 fn read(path: &str, what: &str) -> till_core::Result<String> {
     std::fs::read_to_string(path.trim())
         .map_err(|e| Error::invalid(what, format!("cannot read {}: {e}", path.trim())))
-}
-
-fn blank(v: Option<String>) -> Option<String> {
-    v.map(|s| s.trim().to_string()).filter(|s| !s.is_empty())
 }
 
 #[tauri::command]
@@ -40,7 +36,7 @@ pub fn license_install_file(state: State<'_, AppState>, path: String) -> Res<Lic
 #[tauri::command]
 pub fn usage_report(state: State<'_, AppState>, period: Option<String>) -> Res<UsageReport> {
     with_store(&state, |s| {
-        let (from, to, label) = match blank(period) {
+        let (from, to, label) = match filled(period) {
             Some(p) => s.billing_period_named(&p)?,
             None => s.billing_period(s.now())?,
         };
@@ -57,7 +53,7 @@ pub fn usage_record(
 ) -> Res<UsageRecord> {
     with_store(&state, |s| {
         let q = till_core::money::parse_decimal("quantity", &quantity)?;
-        let at = blank(at).map(|t| parse_ts("time", &t)).transpose()?;
+        let at = filled(at).map(|t| parse_ts("time", &t)).transpose()?;
         s.record_usage(&metric, q, at)
     })
 }
@@ -78,7 +74,7 @@ pub fn membership_tier_add(
     with_store(&state, |s| {
         let discount =
             till_core::money::parse_decimal("discount", discount.trim().trim_end_matches('%'))?;
-        let fee = match blank(fee) {
+        let fee = match filled(fee) {
             Some(f) if f.starts_with('-') => {
                 return Err(Error::invalid("fee", format!("{f} must not be negative")))
             }
@@ -97,7 +93,7 @@ pub fn membership_enroll(
     until: Option<String>,
 ) -> Res<Membership> {
     with_store(&state, |s| {
-        let until = blank(until)
+        let until = filled(until)
             .map(|u| till_core::input::date("until", &u))
             .transpose()?;
         s.enroll(&customer_id, &tier_id, until)
@@ -117,11 +113,11 @@ pub fn report_products(
 ) -> Res<Vec<ProductSales>> {
     with_store(&state, |s| {
         let now = s.now();
-        let from = match blank(from) {
+        let from = match filled(from) {
             Some(f) => parse_ts("from", &f)?,
             None => s.billing_period(now)?.0,
         };
-        let to = match blank(to) {
+        let to = match filled(to) {
             Some(t) => parse_ts("to", &t)?,
             None => now + chrono::Duration::milliseconds(1),
         };

@@ -9,7 +9,7 @@ use till_core::referrals::{
     Commission, Payout, Program, ProgramUpdate, ReferralCode, ReferrerDetail, ReferrerSummary,
 };
 
-use crate::commands::{with_store, Res};
+use crate::commands::{filled, with_store, Res};
 use crate::AppState;
 
 #[derive(Debug, Deserialize)]
@@ -22,17 +22,13 @@ pub struct PersonForm {
     pub referral_code: Option<String>,
 }
 
-fn blank(v: Option<String>) -> Option<String> {
-    v.map(|s| s.trim().to_string()).filter(|s| !s.is_empty())
-}
-
 fn new_person(f: PersonForm) -> NewCustomer {
     NewCustomer {
         name: f.name,
-        email: blank(f.email),
-        phone: blank(f.phone),
-        notes: blank(f.notes),
-        referral_code: blank(f.referral_code),
+        email: filled(f.email),
+        phone: filled(f.phone),
+        notes: filled(f.notes),
+        referral_code: filled(f.referral_code),
     }
 }
 
@@ -82,9 +78,9 @@ pub fn customer_update(
             &id,
             CustomerUpdate {
                 name: Some(input.name),
-                email: Some(blank(input.email)),
-                phone: Some(blank(input.phone)),
-                notes: Some(blank(input.notes)),
+                email: Some(filled(input.email)),
+                phone: Some(filled(input.phone)),
+                notes: Some(filled(input.notes)),
                 active,
             },
         )
@@ -135,7 +131,7 @@ pub fn payout_create(
     reference: Option<String>,
 ) -> Res<Payout> {
     let p = with_store(&state, |s| {
-        s.create_payout(&referrer_id, &method, blank(reference).as_deref())
+        s.create_payout(&referrer_id, &method, filled(reference).as_deref())
     })?;
     let _ = app.emit("referrals-changed", &p.referrer_id);
     Ok(p)

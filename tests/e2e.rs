@@ -364,20 +364,7 @@ async fn back_office_screens_render_and_take_input() {
             hysteresis: 0,
         })
         .unwrap();
-        s.sell(till_core::checkout::SaleRequest {
-            lines: vec![till_core::checkout::SaleLine {
-                code: "WAT".into(),
-                qty: 2,
-                discount: None,
-            }],
-            tenders: vec![till_core::checkout::Tender {
-                method: till_core::checkout::TenderMethod::Cash,
-                amount: "5".parse().unwrap(),
-                reference: None,
-            }],
-            ..Default::default()
-        })
-        .unwrap();
+        sell_direct(&mut s, &[("WAT", 2)]);
     }
     let driver = Driver::start(&db);
     let c = connect(&driver).await;

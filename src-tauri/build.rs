@@ -28,6 +28,7 @@ const COMMANDS: &[&str] = &[
     "flash_create",
     "flash_update",
     "flash_cancel",
+    "flash_delete",
     "sync_status",
     "sync_login",
     "sync_now",

@@ -11,10 +11,12 @@ use std::time::{Duration, Instant};
 use serde::{Deserialize, Serialize};
 use tauri::{AppHandle, Emitter, State};
 
-use till_core::bundles::{Bundle, BundleInput, BundleOffer, BundleUpdate, Companion, Suggestion};
+use till_core::bundles::{
+    Bundle, BundleInput, BundleList, BundleOffer, BundleUpdate, Companion, Suggestion,
+};
 use till_core::catalog::Product;
+use till_core::input::time as parse_time;
 use till_core::kits::Kit;
-use till_core::store::parse_ts;
 use till_core::Store;
 use till_mining::{CancelToken, Params, Progress, Rule, Stage, Transactions};
 
@@ -60,7 +62,7 @@ fn window_end(
     field: &str,
     v: &Option<String>,
 ) -> till_core::Result<Option<chrono::DateTime<chrono::Utc>>> {
-    blank(v).map(|t| parse_ts(field, t)).transpose()
+    blank(v).map(|t| parse_time(field, t)).transpose()
 }
 
 fn items(f: &BundleForm) -> Vec<(String, i64)> {
@@ -68,8 +70,8 @@ fn items(f: &BundleForm) -> Vec<(String, i64)> {
 }
 
 #[tauri::command]
-pub fn bundles_list(state: State<'_, AppState>, all: Option<bool>) -> Res<Vec<Bundle>> {
-    with_store(&state, |s| s.bundles(all.unwrap_or(true)))
+pub fn bundles_list(state: State<'_, AppState>, all: Option<bool>) -> Res<BundleList> {
+    with_store(&state, |s| s.bundle_list(all.unwrap_or(true)))
 }
 
 #[tauri::command]
@@ -120,15 +122,16 @@ pub fn bundle_set_active(
     state: State<'_, AppState>,
     id: i64,
     active: bool,
-) -> Res<Bundle> {
+) -> Res<Option<Bundle>> {
+    // Reads nothing else first, so a bundle that cannot be read can still
+    // be switched off; `None` then.
     let b = with_store(&state, |s| {
-        s.update_bundle(
-            id,
-            BundleUpdate {
-                active: Some(active),
-                ..Default::default()
-            },
-        )
+        s.set_bundle_active(id, active)?;
+        match s.bundle(id) {
+            Ok(b) => Ok(Some(b)),
+            Err(till_core::Error::Damaged(_)) => Ok(None),
+            Err(e) => Err(e),
+        }
     })?;
     let _ = app.emit("prices-changed", ());
     Ok(b)

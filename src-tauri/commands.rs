@@ -9,9 +9,9 @@ use till_core::catalog::{NewProduct, Product, ProductUpdate};
 use till_core::checkout::{Tender, TenderMethod};
 use till_core::inventory::StockLevel;
 use till_core::orders::{OrderSummary, Receipt, Refund, RefundRequest};
-use till_core::pricing::flash::FlashSaleView;
+use till_core::pricing::flash::{FlashSaleList, FlashSaleView};
 use till_core::pricing::{
-    Condition, Effect, FlashEffect, FlashSaleInput, Quote, Rule, RuleInput, Scope,
+    Condition, Effect, FlashEffect, FlashSaleInput, Quote, Rule, RuleInput, RuleList, Scope,
 };
 use till_core::settings::Settings;
 use till_core::totals::Discount;
@@ -374,8 +374,8 @@ pub fn quotes_list(state: State<'_, AppState>, search: Option<String>) -> Res<Ve
 }
 
 #[tauri::command]
-pub fn pricing_rules_list(state: State<'_, AppState>) -> Res<Vec<Rule>> {
-    with_store(&state, |s| s.pricing_rules())
+pub fn pricing_rules_list(state: State<'_, AppState>) -> Res<RuleList> {
+    with_store(&state, |s| s.pricing_rule_list())
 }
 
 #[derive(Debug, Deserialize)]
@@ -464,7 +464,7 @@ pub fn pricing_rule_remove(app: AppHandle, state: State<'_, AppState>, id: i64) 
 }
 
 #[tauri::command]
-pub fn flash_list(state: State<'_, AppState>) -> Res<Vec<FlashSaleView>> {
+pub fn flash_list(state: State<'_, AppState>) -> Res<FlashSaleList> {
     with_store(&state, |s| {
         let now = s.now();
         s.flash_sales(now)
@@ -520,8 +520,8 @@ fn flash_input(s: &Store, f: &FlashForm) -> till_core::Result<FlashSaleInput> {
             .filter(|x| !x.is_empty())
             .collect(),
         effect,
-        starts_at: till_core::store::parse_ts("start", &f.starts_at)?,
-        ends_at: till_core::store::parse_ts("end", &f.ends_at)?,
+        starts_at: till_core::input::time("start", &f.starts_at)?,
+        ends_at: till_core::input::time("end", &f.ends_at)?,
         weekly: f.weekly,
     })
 }
@@ -558,13 +558,25 @@ pub fn flash_update(
 }
 
 #[tauri::command]
-pub fn flash_cancel(app: AppHandle, state: State<'_, AppState>, id: i64) -> Res<FlashSaleView> {
+/// Cancels a sale; `None` when the sale cannot be read (it is cancelled all the same).
+pub fn flash_cancel(
+    app: AppHandle,
+    state: State<'_, AppState>,
+    id: i64,
+) -> Res<Option<FlashSaleView>> {
     let v = with_store(&state, |s| {
         let now = s.now();
-        Ok(s.cancel_flash_sale(id)?.view(now))
+        Ok(s.cancel_flash_sale(id)?.map(|sale| sale.view(now)))
     })?;
     let _ = app.emit("prices-changed", ());
     Ok(v)
+}
+
+#[tauri::command]
+pub fn flash_delete(app: AppHandle, state: State<'_, AppState>, id: i64) -> Res<()> {
+    with_store(&state, |s| s.delete_flash_sale(id))?;
+    let _ = app.emit("prices-changed", ());
+    Ok(())
 }
 
 #[tauri::command]

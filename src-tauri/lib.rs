@@ -41,7 +41,7 @@ fn open_store() -> Result<Store, till_core::Error> {
         Err(till_core::Error::NoStore(_)) => Store::create(&path, Settings::default())?,
         other => other?,
     };
-    store.set_user(std::env::var("TILL_USER").unwrap_or_else(|_| "counter".into()));
+    store.set_user(&std::env::var("TILL_USER").unwrap_or_else(|_| "counter".into()))?;
     Ok(store)
 }
 
@@ -108,6 +108,7 @@ pub fn run() {
             commands::flash_create,
             commands::flash_update,
             commands::flash_cancel,
+            commands::flash_delete,
             commands::sync_status,
             commands::sync_login,
             commands::sync_now,

@@ -2,12 +2,12 @@
 
 use tauri::State;
 
+use till_core::input::time as parse_time;
 use till_core::memberships::{Membership, MembershipTier};
 use till_core::orders::ProductSales;
 use till_core::plans::tiers::TiersDoc;
 use till_core::plans::usage::{UsageRecord, UsageReport};
 use till_core::plans::{LicenseStatus, PlanView};
-use till_core::store::parse_ts;
 use till_core::Error;
 
 use crate::commands::{filled, with_store, Res};
@@ -53,7 +53,7 @@ pub fn usage_record(
 ) -> Res<UsageRecord> {
     with_store(&state, |s| {
         let q = till_core::money::parse_decimal("quantity", &quantity)?;
-        let at = filled(at).map(|t| parse_ts("time", &t)).transpose()?;
+        let at = filled(at).map(|t| parse_time("time", &t)).transpose()?;
         s.record_usage(&metric, q, at)
     })
 }
@@ -114,11 +114,11 @@ pub fn report_products(
     with_store(&state, |s| {
         let now = s.now();
         let from = match filled(from) {
-            Some(f) => parse_ts("from", &f)?,
+            Some(f) => parse_time("from", &f)?,
             None => s.billing_period(now)?.0,
         };
         let to = match filled(to) {
-            Some(t) => parse_ts("to", &t)?,
+            Some(t) => parse_time("to", &t)?,
             None => now + chrono::Duration::milliseconds(1),
         };
         s.product_sales(from, to)

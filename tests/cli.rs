@@ -1,76 +1,11 @@
 //! The `till` binary against real store files: the CLI contract (commands,
 //! JSON keys, money as strings, exit codes) and bad input.
 
-use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+use std::path::Path;
 
-use serde_json::Value;
-
-struct Shop {
-    _dir: tempfile::TempDir,
-    db: PathBuf,
-}
-
-fn till(db: &Path, args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_till"))
-        .arg("--db")
-        .arg(db)
-        .args(args)
-        .env_remove("TILL_DB")
-        .output()
-        .unwrap()
-}
-
-fn ok_json(db: &Path, args: &[&str]) -> Value {
-    let mut a = args.to_vec();
-    a.push("--json");
-    let out = till(db, &a);
-    assert!(
-        out.status.success(),
-        "till {args:?} failed: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    serde_json::from_slice(&out.stdout)
-        .unwrap_or_else(|e| panic!("not JSON ({e}): {}", String::from_utf8_lossy(&out.stdout)))
-}
-
-/// Runs a command that must fail with `code` (exit) and returns the JSON error.
-fn err_json(db: &Path, args: &[&str], exit: i32) -> Value {
-    let mut a = args.to_vec();
-    a.push("--json");
-    let out = till(db, &a);
-    assert_eq!(
-        out.status.code(),
-        Some(exit),
-        "till {args:?}: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    let v: Value = serde_json::from_slice(&out.stderr).unwrap_or_else(|e| {
-        panic!(
-            "stderr not JSON ({e}): {}",
-            String::from_utf8_lossy(&out.stderr)
-        )
-    });
-    assert!(
-        v["error"]["code"].is_string() && v["error"]["message"].is_string(),
-        "{v}"
-    );
-    v
-}
-
-fn shop() -> Shop {
-    let dir = tempfile::tempdir().unwrap();
-    let db = dir.path().join("shop.db");
-    ok_json(&db, &["init"]);
-    Shop { _dir: dir, db }
-}
-
-fn count(db: &Path, table: &str) -> i64 {
-    rusqlite::Connection::open(db)
-        .unwrap()
-        .query_row(&format!("SELECT COUNT(*) FROM {table}"), [], |r| r.get(0))
-        .unwrap()
-}
+#[path = "support/cli.rs"]
+mod cli_support;
+use cli_support::{count, err_json, ok_json, shop, till};
 
 #[test]
 fn three_line_cash_sale_with_change() {

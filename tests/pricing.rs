@@ -322,19 +322,23 @@ fn flash_windows_overlaps_cancel_and_restart() {
     );
     assert!(s.cancel_flash_sale(b).is_err());
     let list = s.flash_sales(t("2026-11-27T17:30:00Z")).unwrap();
-    let status: Vec<String> = list.iter().map(|v| format!("{:?}", v.status)).collect();
+    let status: Vec<String> = list
+        .sales
+        .iter()
+        .map(|v| format!("{:?}", v.status))
+        .collect();
     assert_eq!(status, ["Active", "Cancelled"]);
     assert_eq!(
         format!(
             "{:?}",
-            s.flash_sales(t("2026-11-28T00:00:00Z")).unwrap()[0].status
+            s.flash_sales(t("2026-11-28T00:00:00Z")).unwrap().sales[0].status
         ),
         "Past"
     );
     assert_eq!(
         format!(
             "{:?}",
-            s.flash_sales(t("2026-11-01T00:00:00Z")).unwrap()[0].status
+            s.flash_sales(t("2026-11-01T00:00:00Z")).unwrap().sales[0].status
         ),
         "Upcoming"
     );
@@ -516,7 +520,7 @@ fn bad_rules_and_sales_are_refused_and_store_nothing() {
         let e = s.create_flash_sale(f).unwrap_err();
         assert!(e.is_user_error(), "{e}");
     }
-    assert!(s.flash_sales(t(NOW)).unwrap().is_empty());
+    assert!(s.flash_sales(t(NOW)).unwrap().sales.is_empty());
 }
 
 proptest! {

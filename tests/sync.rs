@@ -337,10 +337,16 @@ async fn rejected_and_oversized_events_become_dead_letters_without_blocking_the_
     let db2 = db.clone();
     let endpoint = server.endpoint();
     let t = token.clone();
-    ok(
-        tokio::task::spawn_blocking(move || sync_once(&db2, &endpoint, &t).output().unwrap())
-            .await
-            .unwrap(),
+    // The run delivers everything else, and says (exit 1) that two events
+    // were not delivered.
+    let out = tokio::task::spawn_blocking(move || sync_once(&db2, &endpoint, &t).output().unwrap())
+        .await
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{stderr}");
+    assert!(
+        stderr.contains("2 events were refused by the upstream") && stderr.contains("dead-letters"),
+        "{stderr}"
     );
     let st = status(&db).await;
     assert_eq!(st["pending"], 0);
@@ -369,15 +375,24 @@ async fn rejected_and_oversized_events_become_dead_letters_without_blocking_the_
     assert_eq!(status(&db).await["pending"], 1);
     let db2 = db.clone();
     let endpoint = server.endpoint();
-    ok(
-        tokio::task::spawn_blocking(move || sync_once(&db2, &endpoint, &token).output().unwrap())
-            .await
-            .unwrap(),
-    );
+    let t = token.clone();
+    let out = tokio::task::spawn_blocking(move || sync_once(&db2, &endpoint, &t).output().unwrap())
+        .await
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("1 event was refused"));
     let st = status(&db).await;
     assert_eq!(
         (st["pending"].as_i64(), st["dead"].as_i64()),
         (Some(0), Some(1))
+    );
+    // A run that leaves no new dead letter succeeds, old ones notwithstanding.
+    let db2 = db.clone();
+    let endpoint = server.endpoint();
+    ok(
+        tokio::task::spawn_blocking(move || sync_once(&db2, &endpoint, &token).output().unwrap())
+            .await
+            .unwrap(),
     );
     let out = till(&db)
         .args(["sync", "discard", "nope", "--json"])

@@ -1,7 +1,7 @@
 //! `till bundles …`: mining baskets for items bought together.
 
 use till_core::bundles::{BundleInput, BundleOffer, BundleUpdate, SuggestParams};
-use till_core::store::parse_ts;
+use till_core::input::time as parse_time;
 use till_core::{Error, Result, Store};
 use till_mining::{mine, no_progress, MiningResult, Params, Transactions};
 
@@ -125,7 +125,7 @@ fn window_of(w: &BundleWindowArgs) -> Result<(WindowEnd, WindowEnd)> {
                 if t.trim().is_empty() {
                     Ok(None)
                 } else {
-                    parse_ts(field, t).map(Some)
+                    parse_time(field, t).map(Some)
                 }
             })
             .transpose()
@@ -157,7 +157,11 @@ pub fn bundle(ctx: &Ctx, store: &mut Store, cmd: BundleCmd) -> Result<()> {
             ctx.out(&b, print::bundle)
         }
         BundleCmd::List { all } => {
-            let list = store.bundles(all)?;
+            let list = store.bundle_list(all)?;
+            ctx.warn_damaged(&list.damaged, |id| {
+                format!("it is left out of checkout; `till bundle edit {id} --active false` takes it off")
+            });
+            let list = list.bundles;
             ctx.out(&list, |l| print::bundles(l))
         }
         BundleCmd::Show { id } => {
@@ -173,6 +177,30 @@ pub fn bundle(ctx: &Ctx, store: &mut Store, cmd: BundleCmd) -> Result<()> {
             active,
         } => {
             let id = till_core::input::whole("ID", &id)?;
+            let only_active = name.is_none()
+                && items.is_empty()
+                && offer.percent_off.is_none()
+                && offer.price.is_none()
+                && window.from.is_none()
+                && window.until.is_none();
+            if let (true, Some(active)) = (only_active, active) {
+                // Switching a bundle on or off reads nothing else, so it
+                // works on a bundle that cannot be read too.
+                store.set_bundle_active(id, active)?;
+                return match store.bundle(id) {
+                    Ok(b) => ctx.out(&b, print::bundle),
+                    Err(Error::Damaged(d)) => ctx.out(
+                        &serde_json::json!({ "id": id, "active": active, "damaged": true }),
+                        |_| {
+                            format!(
+                                "bundle {id} switched {} (it cannot be read: {d})",
+                                if active { "on" } else { "off" }
+                            )
+                        },
+                    ),
+                    Err(e) => Err(e),
+                };
+            }
             let offer = offer_of(store, &offer)?;
             let (valid_from, valid_until) = window_of(&window)?;
             let b = store.update_bundle(

@@ -110,7 +110,9 @@ pub enum Command {
     /// Reports on the shop's own data.
     #[command(subcommand)]
     Report(ReportCmd),
-    /// Check the store: SQLite integrity and the stock ledger.
+    /// Check the store: SQLite integrity, the stock ledger, every stored
+    /// value read the way Till reads it, and scan codes naming two products.
+    /// Exits 2 when it finds anything.
     Doctor,
 }
 
@@ -228,6 +230,9 @@ pub enum FlashCmd {
     },
     /// Cancel a flash sale; it stops at once.
     Cancel { id: String },
+    /// Delete a flash sale for good (receipts keep the notes it gave);
+    /// the way to remove one that cannot be read.
+    Delete { id: String },
 }
 
 #[derive(Debug, Args)]

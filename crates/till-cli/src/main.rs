@@ -58,6 +58,17 @@ fn main() -> ExitCode {
                 print_json_error(e.code(), &e.to_string());
             } else {
                 eprintln!("till: {e}");
+                match &e {
+                    till_core::Error::Damaged(_) => {
+                        eprintln!("till: `till doctor` lists every value Till cannot read")
+                    }
+                    till_core::Error::DeadLetters(_) => {
+                        eprintln!(
+                            "till: `till sync dead-letters` lists them with the upstream's reasons"
+                        )
+                    }
+                    _ => {}
+                }
             }
             ExitCode::from(match &e {
                 till_core::Error::Gated { .. } => 3,

@@ -3,10 +3,10 @@
 use std::fmt::Write;
 use std::path::Path;
 
+use till_core::input::time as parse_time;
 use till_core::plans::tiers::Limit;
 use till_core::plans::usage::UsageReport;
 use till_core::plans::{LicenseStatus, LimitStatus, PlanView};
-use till_core::store::parse_ts;
 use till_core::{Error, Result, Store};
 
 use crate::cli::*;
@@ -187,7 +187,7 @@ pub fn usage(ctx: &Ctx, store: &mut Store, cmd: UsageCmd) -> Result<()> {
             at,
         } => {
             let q = till_core::money::parse_decimal("--quantity", &quantity)?;
-            let at = at.map(|t| parse_ts("--at", &t)).transpose()?;
+            let at = at.map(|t| parse_time("--at", &t)).transpose()?;
             let r = store.record_usage(&metric, q, at)?;
             ctx.out(&r, |r| {
                 format!("recorded {} {} at {}", r.quantity, r.metric, r.occurred_at)
@@ -197,7 +197,7 @@ pub fn usage(ctx: &Ctx, store: &mut Store, cmd: UsageCmd) -> Result<()> {
             let (from, to, label) = match (period, from, to) {
                 (Some(p), _, _) => store.billing_period_named(&p)?,
                 (None, Some(f), Some(t)) => {
-                    let (f, t) = (parse_ts("--from", &f)?, parse_ts("--to", &t)?);
+                    let (f, t) = (parse_time("--from", &f)?, parse_time("--to", &t)?);
                     (
                         f,
                         t,
@@ -297,11 +297,11 @@ pub fn report(ctx: &Ctx, store: &Store, cmd: ReportCmd) -> Result<()> {
         ReportCmd::Products { from, to } => {
             let now = store.now();
             let from = match from {
-                Some(f) => parse_ts("--from", &f)?,
+                Some(f) => parse_time("--from", &f)?,
                 None => store.billing_period(now)?.0,
             };
             let to = match to {
-                Some(t) => parse_ts("--to", &t)?,
+                Some(t) => parse_time("--to", &t)?,
                 None => now + chrono::Duration::milliseconds(1),
             };
             let rows = store.product_sales(from, to)?;

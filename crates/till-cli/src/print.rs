@@ -370,3 +370,51 @@ pub fn kit(k: &Kit) -> String {
     }
     s
 }
+
+/// What a row of a table is, for messages ("flash sale 3").
+pub fn row_kind(table: &str) -> &str {
+    match table {
+        "flash_sales" => "flash sale",
+        "pricing_rules" => "pricing rule",
+        "bundles" => "bundle",
+        "products" => "product",
+        other => other,
+    }
+}
+
+pub fn doctor(r: &till_core::doctor::Report) -> String {
+    let mut s = String::new();
+    let _ = writeln!(s, "integrity: {}", r.integrity);
+    if r.stock_drift.is_empty() {
+        let _ = writeln!(s, "stock ledger: consistent");
+    } else {
+        let _ = writeln!(s, "stock ledger: {} products drifted", r.stock_drift.len());
+        for d in &r.stock_drift {
+            let _ = writeln!(
+                s,
+                "  {}: {} cached, {} in the ledger",
+                d.sku, d.cached, d.ledger
+            );
+        }
+    }
+    if r.damaged.is_empty() {
+        let _ = writeln!(s, "stored values: all readable");
+    } else {
+        let _ = writeln!(s, "stored values: {} cannot be read", r.damaged.len());
+        for d in &r.damaged {
+            let _ = writeln!(s, "  {d}");
+        }
+    }
+    if r.code_clashes.is_empty() {
+        let _ = writeln!(s, "scan codes: each names one product");
+    } else {
+        for c in &r.code_clashes {
+            let _ = writeln!(
+                s,
+                "scan codes: {} is the SKU of {} and the barcode of {}",
+                c.code, c.sku_of, c.barcode_of
+            );
+        }
+    }
+    s
+}

@@ -6,12 +6,12 @@ use rust_decimal::Decimal;
 use serde::Serialize;
 use till_core::catalog::{NewProduct, ProductUpdate};
 use till_core::checkout::{SaleLine, SaleRequest, Tender};
+use till_core::input::time as parse_time;
 use till_core::money::parse_decimal;
 use till_core::money::Currency;
 use till_core::orders::RefundRequest;
 use till_core::pricing::{Condition, Effect, FlashEffect, FlashSaleInput, RuleInput, Scope};
 use till_core::settings::{Settings, SettingsUpdate};
-use till_core::store::parse_ts;
 use till_core::tax::parse_rate;
 use till_core::totals::Discount;
 use till_core::{Error, Result, Store};
@@ -46,6 +46,31 @@ fn ctx_json(ctx: &Ctx) -> Ctx {
 }
 
 impl Ctx {
+    /// Says on stderr which rows of a list cannot be read (the store is
+    /// damaged there) and what to do about each; `then` gets the row id.
+    pub(crate) fn warn_damaged(
+        &self,
+        damaged: &[till_core::stored::Damage],
+        then: impl Fn(&str) -> String,
+    ) {
+        for d in damaged {
+            let id = d.row.as_deref().unwrap_or("?");
+            let message = format!(
+                "{} {id} cannot be read ({d}): {}",
+                print::row_kind(&d.table),
+                then(id)
+            );
+            if self.json {
+                eprintln!(
+                    "{}",
+                    serde_json::json!({ "warning": { "code": "store_damaged", "message": message, "damage": d } })
+                );
+            } else {
+                eprintln!("till: warning: {message}");
+            }
+        }
+    }
+
     /// Prints `value` as JSON, or as text through `human`.
     pub(crate) fn out<T: Serialize>(
         &self,
@@ -85,9 +110,16 @@ pub fn run(cli: Cli) -> Result<()> {
         };
         return crate::bundles::run(&ctx, None, cmd);
     }
-    let mut store = Store::open(&path)?;
+    let mut store = match (Store::open(&path), &cli.command) {
+        // A store whose settings cannot be read does not open; the doctor
+        // still examines it, read-only.
+        (Err(Error::Damaged(_)), Command::Doctor) => {
+            return doctor(&ctx, till_core::doctor::examine_file(&path)?)
+        }
+        (s, _) => s?,
+    };
     if let Some(u) = &cli.user {
-        store.set_user(u.clone());
+        store.set_user(u)?;
     }
     match cli.command {
         Command::Init(_) => unreachable!("handled above"),
@@ -97,7 +129,7 @@ pub fn run(cli: Cli) -> Result<()> {
         Command::Order(cmd) => order(&ctx, &mut store, cmd),
         Command::Price(PriceCmd::Show { sku, at }) => {
             let at = match at {
-                Some(t) => parse_ts("--at", &t)?,
+                Some(t) => parse_time("--at", &t)?,
                 None => store.now(),
             };
             let q = store.quote(&sku, at)?;
@@ -174,25 +206,16 @@ pub fn run(cli: Cli) -> Result<()> {
         Command::Usage(cmd) => crate::plans::usage(&ctx, &mut store, cmd),
         Command::Membership(cmd) => crate::plans::membership(&ctx, &mut store, cmd),
         Command::Report(cmd) => crate::plans::report(&ctx, &store, cmd),
-        Command::Doctor => {
-            let integrity = store.integrity_check()?;
-            let drift = store.stock_drift()?;
-            let report = serde_json::json!({ "integrity": integrity, "stock_drift": drift.iter().map(|(sku, cached, ledger)| serde_json::json!({"sku": sku, "cached": cached, "ledger": ledger})).collect::<Vec<_>>() });
-            ctx.out(&report, |_| {
-                format!(
-                    "integrity: {integrity}\nstock ledger: {}",
-                    if drift.is_empty() {
-                        "consistent".to_string()
-                    } else {
-                        format!("{} products drifted", drift.len())
-                    }
-                )
-            })?;
-            if integrity != "ok" || !drift.is_empty() {
-                return Err(Error::Refused("the store failed its checks".into()));
-            }
-            Ok(())
-        }
+        Command::Doctor => doctor(&ctx, store.doctor()?),
+    }
+}
+
+fn doctor(ctx: &Ctx, report: till_core::doctor::Report) -> Result<()> {
+    ctx.out(&report, print::doctor)?;
+    if report.is_healthy() {
+        Ok(())
+    } else {
+        Err(Error::Refused("the store failed its checks".into()))
     }
 }
 
@@ -347,7 +370,11 @@ fn pricing_rule(ctx: &Ctx, store: &mut Store, cmd: RuleCmd) -> Result<()> {
             ctx.out(&rule, |r| format!("rule {}: {}", r.id, print::rule(r, &c)))
         }
         RuleCmd::List => {
-            let rules = store.pricing_rules()?;
+            let list = store.pricing_rule_list()?;
+            ctx.warn_damaged(&list.damaged, |id| {
+                format!("it is left out of pricing; `till pricing rule remove {id}` removes it")
+            });
+            let rules = list.rules;
             let c = store.settings().currency.clone();
             ctx.out(&rules, |rs| {
                 if rs.is_empty() {
@@ -383,8 +410,8 @@ fn flash_input(store: &Store, a: FlashArgs) -> Result<FlashSaleInput> {
         skus: a.skus,
         categories: a.categories,
         effect,
-        starts_at: parse_ts("--start", &a.start)?,
-        ends_at: parse_ts("--end", &a.end)?,
+        starts_at: parse_time("--start", &a.start)?,
+        ends_at: parse_time("--end", &a.end)?,
         weekly: a.weekly,
     })
 }
@@ -405,8 +432,15 @@ fn flash(ctx: &Ctx, store: &mut Store, cmd: FlashCmd) -> Result<()> {
             ctx.out(&view, print::flash)
         }
         FlashCmd::List { at } => {
-            let at = at.map(|t| parse_ts("--at", &t)).transpose()?.unwrap_or(now);
+            let at = at
+                .map(|t| parse_time("--at", &t))
+                .transpose()?
+                .unwrap_or(now);
             let list = store.flash_sales(at)?;
+            ctx.warn_damaged(&list.damaged, |id| {
+                format!("it is left out of pricing; `till flash delete {id}` removes it, `till flash edit {id} …` rewrites it")
+            });
+            let list = list.sales;
             ctx.out(&list, |l| {
                 if l.is_empty() {
                     "no flash sales".into()
@@ -417,8 +451,20 @@ fn flash(ctx: &Ctx, store: &mut Store, cmd: FlashCmd) -> Result<()> {
         }
         FlashCmd::Cancel { id } => {
             let id = parse_id(&id)?;
-            let view = store.cancel_flash_sale(id)?.view(now);
-            ctx.out(&view, print::flash)
+            match store.cancel_flash_sale(id)? {
+                Some(sale) => ctx.out(&sale.view(now), print::flash),
+                None => ctx.out(
+                    &serde_json::json!({ "id": id, "status": "cancelled", "damaged": true }),
+                    |_| format!("flash sale {id} cancelled (it cannot be read; `till flash delete {id}` removes it)"),
+                ),
+            }
+        }
+        FlashCmd::Delete { id } => {
+            let id = parse_id(&id)?;
+            store.delete_flash_sale(id)?;
+            ctx.out(&serde_json::json!({ "deleted": id }), |_| {
+                format!("flash sale {id} deleted")
+            })
         }
     }
 }
@@ -556,8 +602,8 @@ fn order(ctx: &Ctx, store: &mut Store, cmd: OrderCmd) -> Result<()> {
             ctx.out(&r, print::receipt)
         }
         OrderCmd::List { from, to, limit } => {
-            let from = from.map(|t| parse_ts("--from", &t)).transpose()?;
-            let to = to.map(|t| parse_ts("--to", &t)).transpose()?;
+            let from = from.map(|t| parse_time("--from", &t)).transpose()?;
+            let to = to.map(|t| parse_time("--to", &t)).transpose()?;
             let limit = limit.map(|l| parse_count("--limit", &l)).transpose()?;
             let list = store.orders(from, to, limit)?;
             ctx.out(&list, |l| print::orders(l))

@@ -1,6 +1,6 @@
 //! `till sync …`: login, run, status and dead letters.
 
-use std::io::Read;
+use std::io::{IsTerminal, Read};
 use std::time::{Duration, Instant};
 
 use till_core::{Error, Result, Store};
@@ -39,26 +39,44 @@ pub fn run(ctx: &Ctx, store: &mut Store, cmd: SyncCmd) -> Result<()> {
     match cmd {
         SyncCmd::Login { endpoint } => {
             let endpoint = check_endpoint(&endpoint)?;
+            // With TILL_SYNC_TOKEN set (a headless till), the token comes
+            // from the environment: nothing need be typed, and a machine
+            // without a keyring still logs in.
+            let from_env = std::env::var("TILL_SYNC_TOKEN").is_ok_and(|t| !t.trim().is_empty());
             let mut token = String::new();
-            std::io::stdin().read_to_string(&mut token).map_err(|e| {
-                Error::invalid("token", format!("could not read the token from stdin: {e}"))
-            })?;
+            if !(from_env && std::io::stdin().is_terminal()) {
+                std::io::stdin().read_to_string(&mut token).map_err(|e| {
+                    Error::invalid("token", format!("could not read the token from stdin: {e}"))
+                })?;
+            }
             let token = token.trim();
-            if token.is_empty() || token.contains(char::is_whitespace) {
+            if token.contains(char::is_whitespace) || (token.is_empty() && !from_env) {
                 return Err(Error::invalid(
                     "token",
-                    "give the device token, alone, on standard input",
+                    "give the device token, alone, on standard input (or set TILL_SYNC_TOKEN)",
                 ));
             }
-            till_sync::token::store(&endpoint, token).map_err(sync_err)?;
+            let stored = match (token.is_empty(), from_env) {
+                (true, _) => "environment",
+                (false, _) => match till_sync::token::store(&endpoint, token) {
+                    Ok(()) => "keyring",
+                    Err(SyncError::Keyring(_)) if from_env => "environment",
+                    Err(e) => return Err(sync_err(e)),
+                },
+            };
             store.set_sync_state(&[
                 ("endpoint", Some(&endpoint)),
                 ("auth_failed", None),
                 ("last_error", None),
             ])?;
             ctx.out(
-                &serde_json::json!({ "endpoint": endpoint, "stored": "keyring" }),
-                |_| format!("token for {endpoint} stored in the OS keyring"),
+                &serde_json::json!({ "endpoint": endpoint, "stored": stored }),
+                |_| match stored {
+                    "keyring" => format!("token for {endpoint} stored in the OS keyring"),
+                    _ => format!(
+                        "endpoint {endpoint} saved; the token will come from TILL_SYNC_TOKEN (no OS keyring is used)"
+                    ),
+                },
             )
         }
         SyncCmd::Run {
@@ -86,6 +104,7 @@ pub fn run(ctx: &Ctx, store: &mut Store, cmd: SyncCmd) -> Result<()> {
             let deadline = seconds("--deadline", &deadline, 300)?;
             // A store login clears a refused token; a manual run is a new try.
             store.set_sync_state(&[("auth_failed", None)])?;
+            let dead_before = store.sync_status()?.dead;
             let rt = tokio::runtime::Builder::new_current_thread()
                 .enable_all()
                 .build()
@@ -114,9 +133,17 @@ pub fn run(ctx: &Ctx, store: &mut Store, cmd: SyncCmd) -> Result<()> {
             });
             let status = store.sync_status()?;
             match end.map_err(sync_err)? {
-                Some(RunEnd::Empty) | None => ctx.out(&status, |s| {
-                    format!("synced: {} pending, {} dead letters", s.pending, s.dead)
-                }),
+                Some(RunEnd::Empty) | None => {
+                    ctx.out(&status, |s| {
+                        format!("synced: {} pending, {} dead letters", s.pending, s.dead)
+                    })?;
+                    // Events the upstream refused were not delivered: the run
+                    // did not do all it was asked to.
+                    match status.dead - dead_before {
+                        n if n > 0 => Err(Error::DeadLetters(n)),
+                        _ => Ok(()),
+                    }
+                }
                 Some(RunEnd::Refused(msg)) => Err(Error::Refused(msg)),
                 Some(RunEnd::Stopped) => Err(Error::Unavailable(format!(
                     "interrupted with {} events still pending",

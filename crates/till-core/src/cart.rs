@@ -11,7 +11,7 @@ use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 
 use crate::bundles::AppliedBundle;
-use crate::catalog::{dec_col, product_from_row_at, PRODUCT_COLUMNS};
+use crate::catalog::{product_from_row_at, PRODUCT_COLUMNS};
 use crate::checkout::{
     check_stock, commit_sale, price_lines, Priced, PricedLine, SaleInput, Tender,
 };
@@ -20,6 +20,7 @@ use crate::error::{Error, Result};
 use crate::orders::{load_receipt, Receipt};
 use crate::pricing;
 use crate::store::{ts, Store};
+use crate::stored::decimal as dec_col;
 use crate::totals::{Discount, Totals};
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -65,15 +66,6 @@ pub struct Cart {
     pub referral_code: Option<String>,
 }
 
-fn parse_discount(text: Option<String>) -> Option<Discount> {
-    let t = text?;
-    if let Some(p) = t.strip_suffix('%') {
-        p.parse().ok().map(Discount::Percent)
-    } else {
-        t.parse().ok().map(Discount::Amount)
-    }
-}
-
 /// The cart's lines with their products, in the order they were added.
 fn load_lines(conn: &Connection, cart_id: &str) -> Result<Vec<(i64, PricedLine)>> {
     let mut stmt = conn.prepare_cached(&format!(
@@ -86,7 +78,7 @@ fn load_lines(conn: &Connection, cart_id: &str) -> Result<Vec<(i64, PricedLine)>
         let qty: i64 = r.get(1)?;
         let unit_price = dec_col(r, 2)?;
         let price_note: Option<String> = r.get(3)?;
-        let discount: Option<String> = r.get(4)?;
+        let discount = crate::stored::opt_parse_with(r, 4, Discount::from_text)?;
         let product = product_from_row_at(r, 5)?;
         Ok((
             id,
@@ -95,7 +87,7 @@ fn load_lines(conn: &Connection, cart_id: &str) -> Result<Vec<(i64, PricedLine)>
                 qty,
                 unit_price,
                 price_note,
-                discount: parse_discount(discount),
+                discount,
             },
         ))
     })?;
@@ -104,7 +96,7 @@ fn load_lines(conn: &Connection, cart_id: &str) -> Result<Vec<(i64, PricedLine)>
 
 struct CartRow {
     status: String,
-    order_discount: Option<String>,
+    order_discount: Option<Discount>,
     order_id: Option<String>,
     customer_id: Option<String>,
     referral_code: Option<String>,
@@ -117,7 +109,7 @@ fn cart_row(conn: &Connection, cart_id: &str) -> Result<CartRow> {
     .query_row([cart_id], |r| {
         Ok(CartRow {
             status: r.get(0)?,
-            order_discount: r.get(1)?,
+            order_discount: crate::stored::opt_parse_with(r, 1, Discount::from_text)?,
             order_id: r.get(2)?,
             customer_id: r.get(3)?,
             referral_code: r.get(4)?,
@@ -220,7 +212,7 @@ impl Store {
         let customer = customer_id
             .map(|id| crate::customers::load(&self.conn, &id))
             .transpose()?;
-        let order_discount = parse_discount(order_discount);
+
         let lines = load_lines(&self.conn, cart_id)?;
         let priced: Vec<PricedLine> = lines.iter().map(|(_, l)| l.clone()).collect();
         let currency = &self.settings.currency;
@@ -354,6 +346,12 @@ impl Store {
             .into_iter()
             .map(|(_, l)| l)
             .collect();
+        if existing.is_none() && lines.len() >= crate::input::MAX_SALE_LINES {
+            return Err(Error::Refused(format!(
+                "a sale holds at most {} lines; complete this one and start another",
+                crate::input::MAX_SALE_LINES
+            )));
+        }
         lines.push(PricedLine {
             product: product.clone(),
             qty,
@@ -540,7 +538,7 @@ impl Store {
             .into_iter()
             .map(|(_, l)| l)
             .collect();
-        let order_discount = parse_discount(order_discount);
+
         let receipt = commit_sale(
             &tx,
             &settings,
@@ -548,6 +546,7 @@ impl Store {
             now,
             SaleInput {
                 key: cart_id,
+                request: &serde_json::json!({ "cart": cart_id }).to_string(),
                 lines: &lines,
                 order_discount: order_discount.as_ref(),
                 tenders,

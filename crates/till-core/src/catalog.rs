@@ -4,11 +4,12 @@ use chrono::NaiveDate;
 use rusqlite::{params, OptionalExtension, Row};
 use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
-use std::str::FromStr;
 
 use crate::error::{Error, Result};
+use crate::input::{self, TextKind};
 use crate::inventory::MovementKind;
 use crate::store::{ts, Store};
+use crate::stored;
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Product {
@@ -84,44 +85,26 @@ pub(crate) const PRODUCT_COLUMNS: &str =
      EXISTS (SELECT 1 FROM kit_components k WHERE k.kit_id = p.id)";
 pub(crate) const PRODUCT_FROM: &str = "products p LEFT JOIN stock_levels s ON s.product_id = p.id";
 
-pub(crate) fn dec_col(row: &Row, idx: usize) -> rusqlite::Result<Decimal> {
-    let s: String = row.get(idx)?;
-    Decimal::from_str(&s).map_err(|e| {
-        rusqlite::Error::FromSqlConversionFailure(idx, rusqlite::types::Type::Text, Box::new(e))
-    })
-}
-
-pub(crate) fn opt_dec_col(row: &Row, idx: usize) -> rusqlite::Result<Option<Decimal>> {
-    let s: Option<String> = row.get(idx)?;
-    s.map(|s| {
-        Decimal::from_str(&s).map_err(|e| {
-            rusqlite::Error::FromSqlConversionFailure(idx, rusqlite::types::Type::Text, Box::new(e))
-        })
-    })
-    .transpose()
-}
-
 pub(crate) fn product_from_row(row: &Row) -> rusqlite::Result<Product> {
     product_from_row_at(row, 0)
 }
 
 /// Reads the `PRODUCT_COLUMNS` that start at column `at`.
 pub(crate) fn product_from_row_at(row: &Row, at: usize) -> rusqlite::Result<Product> {
-    let sell_by: Option<String> = row.get(at + 10)?;
     Ok(Product {
         id: row.get(at)?,
         sku: row.get(at + 1)?,
         name: row.get(at + 2)?,
         barcode: row.get(at + 3)?,
-        price: dec_col(row, at + 4)?,
-        cost: opt_dec_col(row, at + 5)?,
-        tax_rate: dec_col(row, at + 6)?,
+        price: stored::decimal(row, at + 4)?,
+        cost: stored::opt_decimal(row, at + 5)?,
+        tax_rate: stored::decimal(row, at + 6)?,
         category: row.get(at + 7)?,
         active: row.get(at + 8)?,
         on_hand: row.get(at + 9)?,
-        sell_by: sell_by.and_then(|d| NaiveDate::parse_from_str(&d, "%Y-%m-%d").ok()),
-        price_floor: opt_dec_col(row, at + 11)?,
-        price_ceiling: opt_dec_col(row, at + 12)?,
+        sell_by: stored::opt_date(row, at + 10)?,
+        price_floor: stored::opt_decimal(row, at + 11)?,
+        price_ceiling: stored::opt_decimal(row, at + 12)?,
         kit: row.get(at + 13)?,
     })
 }
@@ -149,6 +132,56 @@ fn validate_code(field: &str, value: &str) -> Result<String> {
         ));
     }
     Ok(v.to_string())
+}
+
+/// SKUs and barcodes share one namespace, because a scan looks a code up
+/// among both: a product's SKU and barcode may not be any other product's
+/// SKU or barcode. `except` is the product being edited; only its new
+/// barcode is checked then (SKUs do not change).
+fn codes_free(
+    conn: &rusqlite::Connection,
+    sku: &str,
+    barcode: Option<&str>,
+    except: Option<i64>,
+) -> Result<()> {
+    let owner = |code: &str| -> Result<Option<(String, bool)>> {
+        Ok(conn
+            .prepare_cached(
+                "SELECT sku, sku = ?1 FROM products WHERE (sku = ?1 OR barcode = ?1) AND (?2 IS NULL OR id <> ?2)
+                 ORDER BY sku = ?1 DESC LIMIT 1",
+            )?
+            .query_row(params![code, except], |r| Ok((r.get(0)?, r.get(1)?)))
+            .optional()?)
+    };
+    if except.is_none() {
+        match owner(sku)? {
+            Some((other, true)) if other == sku => {
+                return Err(Error::Conflict(format!("SKU {sku} already exists")))
+            }
+            Some((other, _)) => {
+                return Err(Error::Conflict(format!(
+                    "SKU {sku} is the barcode of {other}; a scan of it must find one product only"
+                )))
+            }
+            None => {}
+        }
+    }
+    if let Some(b) = barcode {
+        match owner(b)? {
+            Some((other, true)) => {
+                return Err(Error::Conflict(format!(
+                    "barcode {b} is the SKU of {other}; a scan of it must find one product only"
+                )))
+            }
+            Some((other, false)) => {
+                return Err(Error::Conflict(format!(
+                    "barcode {b} already belongs to {other}"
+                )))
+            }
+            None => {}
+        }
+    }
+    Ok(())
 }
 
 fn clean_opt(value: Option<String>) -> Option<String> {
@@ -186,10 +219,7 @@ impl Store {
 
     pub fn add_product(&mut self, new: NewProduct) -> Result<Product> {
         let sku = validate_code("SKU", &new.sku)?;
-        let name = new.name.trim().to_string();
-        if name.is_empty() {
-            return Err(Error::invalid("name", "must not be empty"));
-        }
+        let name = input::text("name", &new.name, TextKind::Name)?;
         let price = self.check_amount("price", new.price)?;
         let cost = new.cost.map(|c| self.check_amount("cost", c)).transpose()?;
         self.check_limit("products", rust_decimal::Decimal::ONE)?;
@@ -200,12 +230,15 @@ impl Store {
             Some(r) => self.check_rate(r)?,
             None => Decimal::ZERO,
         };
-        let category = clean_opt(new.category);
+        let category = input::opt_text("category", new.category.as_deref(), TextKind::Category)?;
         let price_floor = new
             .price_floor
             .map(|f| self.check_amount("price floor", f))
             .transpose()?;
         let price_ceiling = new.price_ceiling.map(check_ceiling).transpose()?;
+        if let Some(d) = new.sell_by {
+            crate::input::check_date("sell-by date", d)?;
+        }
         if let Some(q) = new.stock {
             crate::money::check_qty("stock", q)?;
             if q < 0 {
@@ -215,23 +248,7 @@ impl Store {
         let now = ts(self.now());
         let user = self.user().to_string();
         let tx = self.write_tx()?;
-        let taken: Option<String> = tx
-            .query_row(
-                "SELECT sku FROM products WHERE sku = ?1 OR (?2 IS NOT NULL AND barcode = ?2)",
-                params![sku, barcode],
-                |r| r.get(0),
-            )
-            .optional()?;
-        if let Some(other) = taken {
-            return Err(if other == sku {
-                Error::Conflict(format!("SKU {sku} already exists"))
-            } else {
-                Error::Conflict(format!(
-                    "barcode {} already belongs to {other}",
-                    barcode.unwrap_or_default()
-                ))
-            });
-        }
+        codes_free(&tx, &sku, barcode.as_deref(), None)?;
         tx.execute(
             "INSERT INTO products (sku, name, barcode, price, cost, tax_rate, category, active, created_at, updated_at, sell_by, price_floor, price_ceiling)
              VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, 1, ?8, ?8, ?9, ?10, ?11)",
@@ -270,10 +287,7 @@ impl Store {
     pub fn update_product(&mut self, sku: &str, update: ProductUpdate) -> Result<Product> {
         let current = self.product(sku)?;
         let name = match update.name {
-            Some(n) if n.trim().is_empty() => {
-                return Err(Error::invalid("name", "must not be empty"))
-            }
-            Some(n) => n.trim().to_string(),
+            Some(n) => input::text("name", &n, TextKind::Name)?,
             None => current.name.clone(),
         };
         let price = update
@@ -297,11 +311,14 @@ impl Store {
             .transpose()?
             .unwrap_or(current.tax_rate);
         let category = match update.category {
-            Some(c) => clean_opt(c),
+            Some(c) => input::opt_text("category", c.as_deref(), TextKind::Category)?,
             None => current.category.clone(),
         };
         let active = update.active.unwrap_or(current.active);
         let sell_by = update.sell_by.unwrap_or(current.sell_by);
+        if let Some(d) = sell_by {
+            crate::input::check_date("sell-by date", d)?;
+        }
         let price_floor = match update.price_floor {
             Some(f) => f.map(|f| self.check_amount("price floor", f)).transpose()?,
             None => current.price_floor,
@@ -312,18 +329,9 @@ impl Store {
         };
         let now = ts(self.now());
         let tx = self.write_tx()?;
-        if let Some(b) = &barcode {
-            let other: Option<String> = tx
-                .query_row(
-                    "SELECT sku FROM products WHERE barcode = ?1 AND id <> ?2",
-                    params![b, current.id],
-                    |r| r.get(0),
-                )
-                .optional()?;
-            if let Some(other) = other {
-                return Err(Error::Conflict(format!(
-                    "barcode {b} already belongs to {other}"
-                )));
+        if barcode != current.barcode {
+            if let Some(b) = &barcode {
+                codes_free(&tx, &current.sku, Some(b), Some(current.id))?;
             }
         }
         tx.execute(

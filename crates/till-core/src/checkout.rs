@@ -182,6 +182,9 @@ pub(crate) struct PricedLine {
 
 pub(crate) struct SaleInput<'a> {
     pub key: &'a str,
+    /// The request the key stands for (canonical JSON): the same key with
+    /// another request is refused rather than answered with another sale.
+    pub request: &'a str,
     pub lines: &'a [PricedLine],
     pub order_discount: Option<&'a Discount>,
     pub tenders: &'a [Tender],
@@ -304,11 +307,20 @@ pub(crate) fn commit_sale(
     now: DateTime<Utc>,
     sale: SaleInput<'_>,
 ) -> Result<crate::orders::Receipt> {
-    if let Some(existing) = conn
-        .prepare_cached("SELECT id FROM orders WHERE idempotency_key = ?1")?
-        .query_row([sale.key], |r| r.get::<_, String>(0))
+    if let Some((existing, request)) = conn
+        .prepare_cached("SELECT id, request FROM orders WHERE idempotency_key = ?1")?
+        .query_row([sale.key], |r| {
+            Ok((r.get::<_, String>(0)?, r.get::<_, Option<String>>(1)?))
+        })
         .optional()?
     {
+        // Orders from before requests were kept match on the key alone.
+        if request.is_some_and(|r| r != sale.request) {
+            return Err(Error::KeyReused(format!(
+                "the idempotency key {:?} was first used for a different sale; use a new key for a new sale",
+                sale.key
+            )));
+        }
         return load_receipt(conn, &existing);
     }
     if sale.lines.is_empty() {
@@ -344,8 +356,8 @@ pub(crate) fn commit_sale(
     let number = next_number(conn, &settings.device_prefix)?;
     let at = ts(now);
     conn.prepare_cached(
-        "INSERT INTO orders (id, number, idempotency_key, customer_id, currency, tax_mode, subtotal, discount, tax, total, paid, change, cashier, created_at, referral_code)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15)",
+        "INSERT INTO orders (id, number, idempotency_key, customer_id, currency, tax_mode, subtotal, discount, tax, total, paid, change, cashier, created_at, referral_code, request)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16)",
     )?
     .execute(params![
         id,
@@ -362,7 +374,8 @@ pub(crate) fn commit_sale(
         settlement.change.to_string(),
         user,
         at,
-        referral_code
+        referral_code,
+        sale.request
     ])?;
     let mut line_stmt = conn.prepare_cached(
         "INSERT INTO order_lines (order_id, line_no, product_id, sku, name, qty, unit_price, price_note, gross, discount, net, tax_rate, tax, total)
@@ -490,16 +503,45 @@ pub(crate) fn commit_sale(
     Ok(receipt)
 }
 
+/// A sale request as remembered with its idempotency key: the products
+/// (by SKU, however they were scanned), quantities, discounts, payments,
+/// customer and referral code. Prices are not part of it: a retry after a
+/// price change is still the same request.
+fn sale_request_text(req: &SaleRequest, lines: &[PricedLine], currency: &Currency) -> String {
+    serde_json::json!({
+        "lines": lines.iter().map(|l| serde_json::json!([
+            l.product.sku, l.qty, l.discount.as_ref().map(|d| d.to_text())
+        ])).collect::<Vec<_>>(),
+        "order_discount": req.order_discount.as_ref().map(|d| d.to_text()),
+        "payments": req.tenders.iter().map(|t| serde_json::json!([
+            t.method.as_str(), currency.round(t.amount).to_string(), t.reference.as_deref().map(str::trim)
+        ])).collect::<Vec<_>>(),
+        "customer": req.customer_id.as_deref().map(str::trim),
+        "referral_code": req.referral_code.as_deref().map(crate::referrals::normalize_code),
+    })
+    .to_string()
+}
+
 impl Store {
     /// Prices and completes a whole sale in one transaction (the CLI path).
     pub fn sell(&mut self, req: SaleRequest) -> Result<crate::orders::Receipt> {
         let now = self.now();
-        let key = req
-            .key
-            .clone()
-            .unwrap_or_else(|| uuid::Uuid::now_v7().to_string());
+        let key = match &req.key {
+            Some(k) => crate::input::text("key", k, crate::input::TextKind::Key)?,
+            None => uuid::Uuid::now_v7().to_string(),
+        };
         if req.lines.is_empty() {
             return Err(Error::invalid("items", "a sale needs at least one item"));
+        }
+        if req.lines.len() > crate::input::MAX_SALE_LINES {
+            return Err(Error::invalid(
+                "items",
+                format!(
+                    "{} lines are more than the {} one sale may hold",
+                    req.lines.len(),
+                    crate::input::MAX_SALE_LINES
+                ),
+            ));
         }
         let mut lines = Vec::with_capacity(req.lines.len());
         let member = crate::memberships::discount_for(
@@ -533,6 +575,14 @@ impl Store {
         if let Some(d) = &req.order_discount {
             d.validate("order discount")?;
         }
+        for (i, t) in req.tenders.iter().enumerate() {
+            crate::input::opt_text(
+                &format!("payment {} reference", i + 1),
+                t.reference.as_deref(),
+                crate::input::TextKind::Reference,
+            )?;
+        }
+        let request = sale_request_text(&req, &lines, &self.settings.currency);
         let settings = self.settings.clone();
         let user = self.user().to_string();
         let bundles = self.live_bundles(now)?;
@@ -544,6 +594,7 @@ impl Store {
             now,
             SaleInput {
                 key: &key,
+                request: &request,
                 lines: &lines,
                 order_discount: req.order_discount.as_ref(),
                 tenders: &req.tenders,

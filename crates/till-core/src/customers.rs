@@ -125,6 +125,7 @@ pub(crate) fn buyer(conn: &Connection, id: &str) -> Result<Customer> {
 /// "Ann@Shop.COM " -> "ann@shop.com"; refuses what cannot be an address.
 pub fn normalize_email(text: &str) -> Result<String> {
     let e = text.trim().to_lowercase();
+    crate::input::check_text("--email", &e, crate::input::TextKind::Email)?;
     let ok = match e.split_once('@') {
         Some((local, domain)) => {
             !local.is_empty()
@@ -181,14 +182,11 @@ fn clean(v: Option<String>) -> Option<String> {
 }
 
 fn check_name(name: &str) -> Result<String> {
-    let n = name.trim();
-    if n.is_empty() {
-        return Err(Error::invalid("--name", "must not be empty"));
-    }
-    if n.chars().count() > 200 {
-        return Err(Error::invalid("--name", "is longer than 200 characters"));
-    }
-    Ok(n.to_string())
+    crate::input::text("--name", name, crate::input::TextKind::Name)
+}
+
+fn check_notes(notes: Option<String>) -> Result<Option<String>> {
+    crate::input::opt_text("--notes", notes.as_deref(), crate::input::TextKind::Note)
 }
 
 /// Says which unique field a constraint failure was about.
@@ -215,7 +213,7 @@ impl Store {
         let name = check_name(&new.name)?;
         let email = clean(new.email).map(|e| normalize_email(&e)).transpose()?;
         let phone = clean(new.phone).map(|p| normalize_phone(&p)).transpose()?;
-        let notes = clean(new.notes);
+        let notes = check_notes(new.notes)?;
         let code = clean(new.referral_code);
         let id = uuid::Uuid::now_v7().to_string();
         let now = self.now();
@@ -294,7 +292,7 @@ impl Store {
             None => c.phone.clone(),
         };
         let notes = match u.notes {
-            Some(n) => clean(n),
+            Some(n) => check_notes(n)?,
             None => c.notes.clone(),
         };
         let active = u.active.unwrap_or(c.active);

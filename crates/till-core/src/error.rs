@@ -58,15 +58,33 @@ pub enum Error {
         known: i64,
     },
 
+    #[error("{path} is not a Till store ({reason}); it was left untouched")]
+    NotATillStore { path: PathBuf, reason: String },
+
     #[error("cannot use the store {path}: {reason}")]
     StoreUnusable { path: PathBuf, reason: String },
+
+    /// A sync run that ended with events the upstream refused: they are
+    /// kept as dead letters, not delivered.
+    #[error("{}", if *.0 == 1 { "1 event was refused by the upstream and set aside as a dead letter".to_string() } else { format!("{} events were refused by the upstream and set aside as dead letters", .0) })]
+    DeadLetters(i64),
 
     /// Something outside Till (the network, the upstream) did not answer in time.
     #[error("{0}")]
     Unavailable(String),
 
+    /// A stored value Till cannot read: the store was damaged (edited by
+    /// hand, written by a faulty build, a disk error). Never a default.
+    #[error("the store is damaged: {0}")]
+    Damaged(crate::stored::Damage),
+
+    /// A retried request whose idempotency key was first used for a
+    /// different request.
+    #[error("{0}")]
+    KeyReused(String),
+
     #[error("database error: {0}")]
-    Database(#[from] rusqlite::Error),
+    Database(rusqlite::Error),
 
     #[error("internal error: {0}")]
     Internal(String),
@@ -101,8 +119,12 @@ impl Error {
             Error::Gated { .. } => "gated",
             Error::NoStore(_) => "no_store",
             Error::StoreTooNew { .. } => "store_too_new",
+            Error::NotATillStore { .. } => "not_a_till_store",
             Error::StoreUnusable { .. } => "store_unusable",
             Error::Unavailable(_) => "unavailable",
+            Error::DeadLetters(_) => "dead_letters",
+            Error::Damaged(_) => "store_damaged",
+            Error::KeyReused(_) => "key_reused",
             Error::Database(_) => "database",
             Error::Internal(_) => "internal",
         }
@@ -114,7 +136,48 @@ impl Error {
     pub fn is_user_error(&self) -> bool {
         !matches!(
             self,
-            Error::Database(_) | Error::Internal(_) | Error::Unavailable(_)
+            Error::Database(_)
+                | Error::Internal(_)
+                | Error::Unavailable(_)
+                | Error::Damaged(_)
+                | Error::DeadLetters(_)
         )
+    }
+}
+
+impl From<rusqlite::Error> for Error {
+    /// A value the readers in `stored` could not read becomes `Damaged`
+    /// with its place; so does a value of the wrong SQLite type.
+    fn from(e: rusqlite::Error) -> Error {
+        use crate::stored::{damage_in, Damage};
+        if let Some(d) = damage_in(&e) {
+            return Error::Damaged(d.clone());
+        }
+        match e {
+            rusqlite::Error::InvalidColumnType(_, column, ty) => Error::Damaged(Damage::new(
+                "(query)",
+                None,
+                column,
+                &format!("a {ty} value"),
+                "where another type was expected",
+            )),
+            rusqlite::Error::FromSqlConversionFailure(idx, ty, inner) => {
+                Error::Damaged(Damage::new(
+                    "(query)",
+                    None,
+                    format!("column {idx}"),
+                    &format!("a {ty} value"),
+                    format!("which cannot be read: {inner}"),
+                ))
+            }
+            rusqlite::Error::IntegralValueOutOfRange(idx, v) => Error::Damaged(Damage::new(
+                "(query)",
+                None,
+                format!("column {idx}"),
+                &v.to_string(),
+                "which is out of range",
+            )),
+            e => Error::Database(e),
+        }
     }
 }

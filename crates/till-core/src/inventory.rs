@@ -148,6 +148,8 @@ impl Store {
                 "a restock adds stock; use damage or correction to remove it",
             ));
         }
+        let reason = crate::input::opt_text("note", reason, crate::input::TextKind::Note)?;
+        let reason = reason.as_deref();
         let product = self.product(sku)?;
         if product.kit {
             return Err(Error::Refused(format!(
@@ -205,10 +207,9 @@ impl Store {
             "SELECT id, kind, qty, reason, user, created_at, order_id, refund_id FROM stock_movements WHERE product_id = ?1 ORDER BY id",
         )?;
         let rows = stmt.query_map([product.id], |r| {
-            let kind: String = r.get(1)?;
             Ok(Movement {
                 id: r.get(0)?,
-                kind: kind.parse().unwrap_or(MovementKind::Correction),
+                kind: crate::stored::enum_col(r, 1)?,
                 qty: r.get(2)?,
                 reason: r.get(3)?,
                 user: r.get(4)?,

@@ -9,6 +9,7 @@ pub mod catalog;
 pub mod checkout;
 pub mod customers;
 pub mod demo;
+pub mod doctor;
 pub mod error;
 pub mod input;
 pub mod inventory;
@@ -22,6 +23,7 @@ pub mod pricing;
 pub mod referrals;
 pub mod settings;
 pub mod store;
+pub mod stored;
 pub mod tax;
 pub mod totals;
 

@@ -64,16 +64,15 @@ pub(crate) fn membership_of(
                 r.get::<_, String>(0)?,
                 r.get::<_, String>(1)?,
                 r.get::<_, String>(2)?,
-                crate::catalog::dec_col(r, 3)?,
-                r.get::<_, String>(4)?,
-                r.get::<_, Option<String>>(5)?,
+                crate::stored::decimal(r, 3)?,
+                crate::stored::time(r, 4).map(crate::store::ts)?,
+                crate::stored::opt_date(r, 5)?,
             ))
         })
         .optional()?;
     let Some((customer_id, tier_id, tier_name, discount_percent, since, until)) = row else {
         return Ok(None);
     };
-    let until = until.map(|u| crate::input::date("until", &u)).transpose()?;
     let active = until.is_none_or(|u| today(store_tz, at).map(|d| d <= u).unwrap_or(false));
     Ok(Some(Membership {
         customer_id,
@@ -185,8 +184,8 @@ impl Store {
             Ok(MembershipTier {
                 id: r.get(0)?,
                 name: r.get(1)?,
-                fee_monthly: crate::catalog::dec_col(r, 2)?,
-                discount_percent: crate::catalog::dec_col(r, 3)?,
+                fee_monthly: crate::stored::decimal(r, 2)?,
+                discount_percent: crate::stored::decimal(r, 3)?,
             })
         })?;
         Ok(rows.collect::<rusqlite::Result<Vec<_>>>()?)
@@ -217,6 +216,7 @@ impl Store {
         }
         let now = self.now();
         if let Some(u) = until {
+            crate::input::check_date("--until", u)?;
             if u < today(&self.settings.time_zone, now)? {
                 return Err(Error::invalid("--until", format!("{u} is already past")));
             }

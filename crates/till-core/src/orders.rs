@@ -5,13 +5,13 @@ use rusqlite::{params, Connection, OptionalExtension};
 use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 
-use crate::catalog::dec_col;
 use crate::checkout::TenderMethod;
 use crate::error::{Error, Result};
 use crate::inventory::{insert_movement, MovementKind};
 use crate::money::Currency;
 use crate::outbox;
 use crate::store::{ts, Store};
+use crate::stored::decimal as dec_col;
 use crate::totals::TaxLine;
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -198,13 +198,8 @@ pub(crate) fn load_receipt(conn: &Connection, id: &str) -> Result<Receipt> {
             "SELECT method, amount, reference FROM payments WHERE order_id = ?1 ORDER BY rowid",
         )?
         .query_map([id], |r| {
-            let m: String = r.get(0)?;
             Ok(Payment {
-                method: if m == "card" {
-                    TenderMethod::Card
-                } else {
-                    TenderMethod::Cash
-                },
+                method: crate::stored::enum_col(r, 0)?,
                 amount: dec_col(r, 1)?,
                 reference: r.get(2)?,
             })
@@ -250,7 +245,7 @@ fn load_refund(conn: &Connection, id: &str) -> Result<Refund> {
             "SELECT r.order_id, o.number, r.amount, r.tax, r.method, r.created_at FROM refunds r JOIN orders o ON o.id = r.order_id WHERE r.id = ?1",
         )?
         .query_row([id], |r| {
-            Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?, dec_col(r, 2)?, dec_col(r, 3)?, r.get::<_, String>(4)?, r.get::<_, String>(5)?))
+            Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?, dec_col(r, 2)?, dec_col(r, 3)?, crate::stored::enum_col::<TenderMethod>(r, 4)?, r.get::<_, String>(5)?))
         })
         .optional()?
         .ok_or_else(|| Error::not_found("refund", id))?;
@@ -277,11 +272,7 @@ fn load_refund(conn: &Connection, id: &str) -> Result<Refund> {
         lines,
         amount,
         tax,
-        method: if method == "card" {
-            TenderMethod::Card
-        } else {
-            TenderMethod::Cash
-        },
+        method,
         created_at,
     })
 }
@@ -297,6 +288,44 @@ pub struct RefundRequest {
     pub key: Option<String>,
 }
 
+/// The refund first made with `key`, when `request` is the one it was made
+/// for; `key_reused` when it was made for another. Refunds from before
+/// requests were kept match on the order alone.
+fn replay_refund(
+    conn: &Connection,
+    key: &str,
+    order_id: &str,
+    request: &str,
+) -> Result<Option<Refund>> {
+    let found = conn
+        .prepare_cached(
+            "SELECT r.id, r.order_id, r.request, o.number FROM refunds r JOIN orders o ON o.id = r.order_id
+             WHERE r.idempotency_key = ?1",
+        )?
+        .query_row([key], |r| {
+            Ok((
+                r.get::<_, String>(0)?,
+                r.get::<_, String>(1)?,
+                r.get::<_, Option<String>>(2)?,
+                r.get::<_, String>(3)?,
+            ))
+        })
+        .optional()?;
+    let Some((id, first_order, first_request, number)) = found else {
+        return Ok(None);
+    };
+    let same = match first_request {
+        Some(r) => r == request,
+        None => first_order == order_id,
+    };
+    if !same {
+        return Err(Error::KeyReused(format!(
+            "the idempotency key {key:?} was first used for a different refund (of order {number}); use a new key for a new refund"
+        )));
+    }
+    load_refund(conn, &id).map(Some)
+}
+
 /// The amount of `k` more units of a line, given `r` already refunded:
 /// alloc(r + k) - alloc(r), where alloc(n) = round(line amount x n / qty).
 /// Refunding a line in any number of steps gives back exactly its amount.
@@ -306,6 +335,28 @@ fn share(currency: &Currency, amount: Decimal, qty: i64, already: i64, more: i64
 }
 
 impl Store {
+    /// A refund request as remembered with its key: the order, and the
+    /// products (by SKU, however they were given) with their quantities
+    /// added up, or everything left.
+    fn refund_request_text(
+        &self,
+        order_id: &str,
+        items: Option<&[(String, i64)]>,
+    ) -> Result<String> {
+        let items = match items {
+            None => None,
+            Some(items) => {
+                let mut by_sku: std::collections::BTreeMap<String, i64> = Default::default();
+                for (code, qty) in items {
+                    let n = by_sku.entry(self.find_product(code)?.sku).or_default();
+                    *n = n.saturating_add(*qty);
+                }
+                Some(by_sku.into_iter().collect::<Vec<_>>())
+            }
+        };
+        Ok(serde_json::json!({ "order": order_id, "items": items }).to_string())
+    }
+
     /// An order by id or receipt number.
     pub fn order(&self, id_or_number: &str) -> Result<Receipt> {
         let key = id_or_number.trim();
@@ -370,12 +421,16 @@ impl Store {
             |r| {
                 let items: i64 = r.get(4)?;
                 let left: i64 = r.get(5)?;
-                let refunds: Option<String> = r.get(6)?;
-                let refunded: Decimal = refunds
-                    .unwrap_or_default()
-                    .split_whitespace()
-                    .filter_map(|a| a.parse::<Decimal>().ok())
-                    .sum();
+                let refunded = crate::stored::opt_parse_with(r, 6, |amounts| {
+                    amounts
+                        .split_whitespace()
+                        .map(crate::stored::parse_decimal)
+                        .sum::<std::result::Result<Decimal, String>>()
+                        .map_err(|_| {
+                            "which holds a refund amount that is not a decimal number".to_string()
+                        })
+                })?
+                .unwrap_or_default();
                 Ok(OrderSummary {
                     id: r.get(0)?,
                     number: r.get(1)?,
@@ -398,12 +453,21 @@ impl Store {
     /// Refunds an order fully (`items: None`) or by line, restoring stock,
     /// in one transaction. Money goes back the way it came: to the card when
     /// the order was paid by card only, else in cash.
+    ///
+    /// With a key already used: the same request returns the first refund
+    /// and changes nothing; another request is refused (`key_reused`).
     pub fn refund(&mut self, req: RefundRequest) -> Result<Refund> {
         let order = self.order(&req.order)?;
-        let key = req
-            .key
-            .clone()
-            .unwrap_or_else(|| uuid::Uuid::now_v7().to_string());
+        let key = match &req.key {
+            Some(k) => crate::input::text("key", k, crate::input::TextKind::Key)?,
+            None => uuid::Uuid::now_v7().to_string(),
+        };
+        let request = self.refund_request_text(&order.id, req.items.as_deref())?;
+        // A retry is answered before anything is checked against what is
+        // left to refund: the first refund took it.
+        if let Some(first) = replay_refund(&self.conn, &key, &order.id, &request)? {
+            return Ok(first);
+        }
         let currency = self.settings.currency.clone();
         // Work out what each line gives back.
         let mut remaining: Vec<i64> = order.lines.iter().map(|l| l.qty - l.refunded_qty).collect();
@@ -480,16 +544,10 @@ impl Store {
         let at = ts(now);
         let user = self.user().to_string();
         let tx = self.write_tx()?;
-        if let Some(existing) = tx
-            .query_row(
-                "SELECT id FROM refunds WHERE idempotency_key = ?1",
-                [&key],
-                |r| r.get::<_, String>(0),
-            )
-            .optional()?
-        {
-            drop(tx);
-            return load_refund(&self.conn, &existing);
+        // Again inside the transaction: another window may have used the
+        // key a moment ago.
+        if let Some(first) = replay_refund(&tx, &key, &order.id, &request)? {
+            return Ok(first);
         }
         let refund_id = uuid::Uuid::now_v7().to_string();
         let mut lines = Vec::new();
@@ -528,8 +586,8 @@ impl Store {
         let amount = currency.round(lines.iter().map(|l| l.amount).sum());
         let tax = currency.round(lines.iter().map(|l| l.tax).sum());
         tx.execute(
-            "INSERT INTO refunds (id, order_id, idempotency_key, amount, tax, method, cashier, created_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
-            params![refund_id, order.id, key, amount.to_string(), tax.to_string(), method.as_str(), user, at],
+            "INSERT INTO refunds (id, order_id, idempotency_key, amount, tax, method, cashier, created_at, request) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
+            params![refund_id, order.id, key, amount.to_string(), tax.to_string(), method.as_str(), user, at, request],
         )?;
         let mut stmt = tx.prepare_cached("INSERT INTO refund_lines (refund_id, line_no, qty, amount, tax) VALUES (?1, ?2, ?3, ?4, ?5)")?;
         for (l, product_id) in lines.iter().zip(&products) {

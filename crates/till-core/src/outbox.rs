@@ -72,14 +72,17 @@ pub(crate) fn push(
 }
 
 fn event_from_row(r: &rusqlite::Row) -> rusqlite::Result<OutboxEvent> {
-    let payload: String = r.get(4)?;
     Ok(OutboxEvent {
         id: r.get(0)?,
         seq: r.get(1)?,
         kind: r.get(2)?,
         occurred_at: r.get(3)?,
-        payload: serde_json::from_str(&payload).unwrap_or(serde_json::Value::Null),
+        payload: crate::stored::parse_with(r, 4, parse_payload)?,
     })
+}
+
+pub(crate) fn parse_payload(text: &str) -> std::result::Result<serde_json::Value, String> {
+    serde_json::from_str(text).map_err(|e| format!("which is not JSON ({e})"))
 }
 
 const PENDING: &str = "sent_at IS NULL AND dead_at IS NULL AND discarded_at IS NULL";
@@ -91,7 +94,25 @@ impl Store {
             "SELECT id, seq, type, occurred_at, payload FROM outbox WHERE {PENDING} ORDER BY seq LIMIT ?1"
         ))?;
         let rows = stmt.query_map([limit as i64], event_from_row)?;
-        Ok(rows.collect::<rusqlite::Result<Vec<_>>>()?)
+        let (events, damaged) = crate::stored::split_damaged(rows)?;
+        if !damaged.is_empty() {
+            // An event that cannot be read must neither be sent as something
+            // it is not nor hold back the events behind it: it becomes a
+            // dead letter, with the damage as its reason, in one statement.
+            let at = ts(self.now());
+            for d in &damaged {
+                let seq = d.row.as_deref().and_then(|r| r.parse::<i64>().ok());
+                let marked = self.conn.execute(
+                    "UPDATE outbox SET dead_at = ?1, dead_reason = ?2 WHERE seq = ?3 AND sent_at IS NULL",
+                    params![at, format!("the store is damaged: {d}"), seq],
+                )?;
+                if marked == 0 {
+                    return Err(Error::Damaged(d.clone()));
+                }
+            }
+            return self.pending_events(limit);
+        }
+        Ok(events)
     }
 
     pub fn pending_event_count(&self) -> Result<i64> {
@@ -163,13 +184,15 @@ impl Store {
              WHERE dead_at IS NOT NULL AND discarded_at IS NULL AND sent_at IS NULL ORDER BY seq",
         )?;
         let rows = stmt.query_map([], |r| {
-            let e = event_from_row(r)?;
+            // A dead letter is shown as it is, even when its payload cannot
+            // be read (that is why it is dead): then as the stored text.
+            let raw: String = r.get(4)?;
             Ok(DeadLetter {
-                id: e.id,
-                seq: e.seq,
-                kind: e.kind,
-                occurred_at: e.occurred_at,
-                payload: e.payload,
+                id: r.get(0)?,
+                seq: r.get(1)?,
+                kind: r.get(2)?,
+                occurred_at: r.get(3)?,
+                payload: parse_payload(&raw).unwrap_or(serde_json::Value::String(raw)),
                 reason: r.get::<_, Option<String>>(5)?.unwrap_or_default(),
                 dead_at: r.get(6)?,
             })

@@ -579,7 +579,6 @@ const COMMISSION_SELECT: &str = "SELECT c.id, c.kind, c.referrer_id, c.order_id,
      FROM commissions c LEFT JOIN orders o ON o.id = c.order_id";
 
 fn commission_from_row(r: &rusqlite::Row) -> rusqlite::Result<Commission> {
-    let status: String = r.get(11)?;
     Ok(Commission {
         id: r.get(0)?,
         kind: r.get(1)?,
@@ -589,10 +588,10 @@ fn commission_from_row(r: &rusqlite::Row) -> rusqlite::Result<Commission> {
         reverses: r.get(5)?,
         customer_id: r.get(6)?,
         code: r.get(7)?,
-        basis: crate::catalog::dec_col(r, 8)?,
+        basis: crate::stored::decimal(r, 8)?,
         rate: r.get(9)?,
-        amount: crate::catalog::dec_col(r, 10)?,
-        status: status.parse().unwrap_or(CommissionStatus::Pending),
+        amount: crate::stored::decimal(r, 10)?,
+        status: crate::stored::enum_col(r, 11)?,
         payout_id: r.get(12)?,
         created_at: r.get(13)?,
         approved_at: r.get(14)?,
@@ -623,7 +622,7 @@ pub(crate) fn reverse_for_refund(
     let refunded: Decimal = conn
         .prepare_cached("SELECT amount, tax FROM refunds WHERE order_id = ?1")?
         .query_map([order_id], |r| {
-            Ok(crate::catalog::dec_col(r, 0)? - crate::catalog::dec_col(r, 1)?)
+            Ok(crate::stored::decimal(r, 0)? - crate::stored::decimal(r, 1)?)
         })?
         .collect::<rusqlite::Result<Vec<Decimal>>>()?
         .into_iter()
@@ -636,7 +635,7 @@ pub(crate) fn reverse_for_refund(
         let target = currency.round(acc.amount * share);
         let already: Decimal = conn
             .prepare_cached("SELECT amount FROM commissions WHERE reverses = ?1")?
-            .query_map([&acc.id], |r| crate::catalog::dec_col(r, 0))?
+            .query_map([&acc.id], |r| crate::stored::decimal(r, 0))?
             .collect::<rusqlite::Result<Vec<Decimal>>>()?
             .into_iter()
             .sum();
@@ -772,6 +771,7 @@ impl Store {
         }
         let now = self.now();
         if let Some(e) = expires_at {
+            crate::input::check_time("--expires", e)?;
             if e <= now {
                 return Err(Error::invalid(
                     "--expires",
@@ -862,14 +862,17 @@ impl Store {
         reference: Option<&str>,
     ) -> Result<Payout> {
         let referrer = self.customer(referrer_id)?;
-        let method = method.trim();
-        if method.is_empty() {
+        if method.trim().is_empty() {
             return Err(Error::invalid(
                 "--method",
                 "must not be empty (e.g. cash, bank, voucher)",
             ));
         }
-        let reference = reference.map(str::trim).filter(|r| !r.is_empty());
+        let method = crate::input::text("--method", method, crate::input::TextKind::Reference)?;
+        let method = method.as_str();
+        let reference =
+            crate::input::opt_text("--reference", reference, crate::input::TextKind::Reference)?;
+        let reference = reference.as_deref();
         let now = self.now();
         let at = ts(now);
         let user = self.user().to_string();
@@ -969,7 +972,7 @@ impl Store {
                 Ok(Payout {
                     id: r.get(0)?,
                     referrer_id: r.get(1)?,
-                    amount: crate::catalog::dec_col(r, 2)?,
+                    amount: crate::stored::decimal(r, 2)?,
                     method: r.get(3)?,
                     reference: r.get(4)?,
                     paid_at: r.get(5)?,

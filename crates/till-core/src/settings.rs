@@ -7,6 +7,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::error::{Error, Result};
 use crate::money::Currency;
+use crate::stored::Damage;
 use crate::tax::{parse_rate, TaxMode};
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -84,6 +85,9 @@ fn random_prefix() -> String {
 }
 
 impl Settings {
+    /// Reads the settings. A value that is missing or cannot be read is
+    /// damage, named by its key; only settings that later schema versions
+    /// added have defaults, so a store created before them opens as it was.
     pub(crate) fn load(conn: &Connection) -> Result<Settings> {
         let get = |key: &str| -> Result<Option<String>> {
             Ok(conn
@@ -92,31 +96,86 @@ impl Settings {
                 })
                 .optional()?)
         };
-        let need = |key: &str| -> Result<String> {
-            get(key)?.ok_or_else(|| Error::Internal(format!("store setting {key} is missing")))
+        let damaged = |key: &str, value: &str, problem: &str| {
+            Error::Damaged(Damage::new(
+                "settings",
+                Some(key.to_string()),
+                "value",
+                value,
+                problem,
+            ))
         };
-        let minor: u32 = need("currency_minor_units")?.parse().map_err(|_| {
-            Error::Internal("store setting currency_minor_units is not a number".into())
-        })?;
+        let need = |key: &str| -> Result<String> {
+            get(key)?.ok_or_else(|| damaged(key, "", "because the setting is missing"))
+        };
+        // Parses setting `key` with `parse`; the parser's own message is
+        // replaced by what the value is not.
+        let read = |key: &str, value: String, what: &str, ok: bool| -> Result<String> {
+            if ok {
+                Ok(value)
+            } else {
+                Err(damaged(key, &value, &format!("which is not {what}")))
+            }
+        };
+        let flag = |key: &str, value: String| -> Result<bool> {
+            match value.as_str() {
+                "true" => Ok(true),
+                "false" => Ok(false),
+                _ => Err(damaged(key, &value, "which is neither true nor false")),
+            }
+        };
+        let minor = need("currency_minor_units")?;
+        let minor: u32 = minor
+            .parse()
+            .map_err(|_| damaged("currency_minor_units", &minor, "which is not a number"))?;
+        let code = need("currency_code")?;
+        let code_ok = Currency::from_code(&code).is_ok();
+        let tax_mode = need("tax_mode")?;
+        let default_tax_rate = match get("default_tax_rate")? {
+            None => None,
+            Some(r) => Some(
+                parse_rate(&r)
+                    .map_err(|_| damaged("default_tax_rate", &r, "which is not a tax rate"))?,
+            ),
+        };
+        let time_zone = match get("time_zone")? {
+            None => "UTC".to_string(),
+            Some(tz) => {
+                let ok = tz.parse::<chrono_tz::Tz>().is_ok();
+                read("time_zone", tz, "a time zone", ok)?
+            }
+        };
+        let price_ceiling = match get("price_ceiling")? {
+            None => None,
+            Some(c) => Some(
+                c.parse::<Decimal>()
+                    .map_err(|_| damaged("price_ceiling", &c, "which is not a decimal number"))?,
+            ),
+        };
         Ok(Settings {
             store_name: need("store_name")?,
             store_id: need("store_id")?,
             device_id: need("device_id")?,
             device_prefix: need("device_prefix")?,
             currency: Currency {
-                code: need("currency_code")?,
+                code: read("currency_code", code, "an ISO 4217 currency code", code_ok)?,
                 minor_units: minor,
             },
-            tax_mode: need("tax_mode")?.parse()?,
-            default_tax_rate: get("default_tax_rate")?
-                .map(|r| parse_rate(&r))
-                .transpose()?,
-            allow_negative_stock: need("allow_negative_stock")? == "true",
-            // Settings added by later schema versions have defaults, so a
-            // store created before them opens as it was.
-            time_zone: get("time_zone")?.unwrap_or_else(|| "UTC".into()),
-            floor_at_cost: get("floor_at_cost")?.map(|v| v == "true").unwrap_or(true),
-            price_ceiling: get("price_ceiling")?.and_then(|v| v.parse().ok()),
+            tax_mode: tax_mode.parse().map_err(|_| {
+                damaged(
+                    "tax_mode",
+                    &tax_mode,
+                    "which is neither exclusive nor inclusive",
+                )
+            })?,
+            default_tax_rate,
+            allow_negative_stock: flag("allow_negative_stock", need("allow_negative_stock")?)?,
+            time_zone,
+            floor_at_cost: match get("floor_at_cost")? {
+                None => true,
+                Some(v) => flag("floor_at_cost", v)?,
+            },
+            price_ceiling,
         })
     }
 
@@ -179,10 +238,8 @@ impl crate::Store {
     pub fn update_settings(&mut self, update: SettingsUpdate) -> Result<Settings> {
         let mut next = self.settings.clone();
         if let Some(name) = update.store_name {
-            if name.trim().is_empty() {
-                return Err(Error::invalid("store name", "must not be empty"));
-            }
-            next.store_name = name.trim().to_string();
+            next.store_name =
+                crate::input::text("store name", &name, crate::input::TextKind::Name)?;
         }
         if let Some(mode) = update.tax_mode {
             next.tax_mode = mode;

@@ -44,7 +44,15 @@ pub const MIGRATIONS: &[(&str, &str)] = &[
         "0007_lean_indexes.sql",
         include_str!("../../../migrations/0007_lean_indexes.sql"),
     ),
+    (
+        "0008_hardening.sql",
+        include_str!("../../../migrations/0008_hardening.sql"),
+    ),
 ];
+
+/// SQLite `application_id` of a Till store: "TILL" in ASCII. Set by
+/// migration 0008; stores made before it are recognised by their tables.
+pub const APPLICATION_ID: i32 = 0x5449_4C4C;
 
 /// Newest schema version this build knows.
 pub fn schema_version() -> i64 {
@@ -115,13 +123,16 @@ impl std::fmt::Debug for Store {
 }
 
 impl Store {
-    /// Opens an existing store, migrating it forward if it is older.
+    /// Opens an existing store, migrating it forward if it is older. A file
+    /// that is not a Till store, or is one from a newer Till, is refused
+    /// before anything is written to it.
     pub fn open(path: impl AsRef<Path>) -> Result<Store> {
         let path = path.as_ref().to_path_buf();
-        if !path.exists() {
-            return Err(Error::NoStore(path));
-        }
-        let found = read_schema_version(&path)?;
+        let found = match identify(&path)? {
+            Identity::Missing | Identity::Empty => return Err(Error::NoStore(path)),
+            Identity::Foreign(reason) => return Err(Error::NotATillStore { path, reason }),
+            Identity::Till(v) => v,
+        };
         if found > schema_version() {
             return Err(Error::StoreTooNew {
                 path,
@@ -129,15 +140,12 @@ impl Store {
                 known: schema_version(),
             });
         }
-        if found == 0 {
-            return Err(Error::NoStore(path));
-        }
         let conn = connect(&path)?;
         let mut store = Store {
             conn,
             path,
             clock: Clock::System,
-            user: default_user(),
+            user: default_user()?,
             settings: Settings::default(),
             bundle_cache: Default::default(),
         };
@@ -146,21 +154,19 @@ impl Store {
         Ok(store)
     }
 
-    /// Creates a new, empty store. Refuses to touch an existing store.
+    /// Creates a new, empty store. Refuses to touch an existing store or
+    /// any other file with something in it.
     pub fn create(path: impl AsRef<Path>, settings: Settings) -> Result<Store> {
         let path = path.as_ref().to_path_buf();
-        if path.exists()
-            && std::fs::metadata(&path)
-                .map(|m| m.len() > 0)
-                .unwrap_or(false)
-        {
-            let version = read_schema_version(&path)?;
-            if version > 0 {
+        match identify(&path)? {
+            Identity::Missing | Identity::Empty => {}
+            Identity::Till(_) => {
                 return Err(Error::Conflict(format!(
                     "a Till store already exists at {}",
                     path.display()
-                )));
+                )))
             }
+            Identity::Foreign(reason) => return Err(Error::NotATillStore { path, reason }),
         }
         if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
             std::fs::create_dir_all(dir).map_err(|e| Error::StoreUnusable {
@@ -173,7 +179,7 @@ impl Store {
             conn,
             path,
             clock: Clock::System,
-            user: default_user(),
+            user: default_user()?,
             settings: settings.clone(),
             bundle_cache: Default::default(),
         };
@@ -231,8 +237,9 @@ impl Store {
     }
 
     /// Who is working the till; recorded on stock movements and orders.
-    pub fn set_user(&mut self, user: impl Into<String>) {
-        self.user = user.into();
+    pub fn set_user(&mut self, user: &str) -> Result<()> {
+        self.user = crate::input::text("user", user, crate::input::TextKind::User)?;
+        Ok(())
     }
 
     pub fn user(&self) -> &str {
@@ -260,10 +267,14 @@ impl Store {
     }
 }
 
-fn default_user() -> String {
-    std::env::var("TILL_USER")
-        .or_else(|_| std::env::var("USER"))
-        .unwrap_or_else(|_| "owner".into())
+/// The cashier's name from `TILL_USER` (else the login name, else "owner").
+fn default_user() -> Result<String> {
+    match std::env::var("TILL_USER").or_else(|_| std::env::var("USER")) {
+        Ok(u) if !u.trim().is_empty() => {
+            crate::input::text("TILL_USER", &u, crate::input::TextKind::User)
+        }
+        _ => Ok("owner".into()),
+    }
 }
 
 /// Opens a connection with the pragmas every Till connection uses.
@@ -302,9 +313,37 @@ fn connect(path: &Path) -> Result<Connection> {
     Ok(conn)
 }
 
-/// Reads `user_version` through a read-only connection, so a file from a
-/// newer Till, or one that is not a database at all, is never modified.
-fn read_schema_version(path: &Path) -> Result<i64> {
+/// What a file at a store path is.
+enum Identity {
+    Missing,
+    /// No bytes, or a SQLite database with nothing in it.
+    Empty,
+    /// A Till store at this schema version.
+    Till(i64),
+    /// Anything else, and why it is not a Till store.
+    Foreign(String),
+}
+
+/// Tells what the file at `path` is through a read-only connection, so a
+/// file from a newer Till, somebody else's database or a file that is not a
+/// database at all is never modified (not even switched to WAL).
+fn identify(path: &Path) -> Result<Identity> {
+    let meta = match std::fs::metadata(path) {
+        Ok(m) => m,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(Identity::Missing),
+        Err(e) => {
+            return Err(Error::StoreUnusable {
+                path: path.to_path_buf(),
+                reason: e.to_string(),
+            })
+        }
+    };
+    if meta.is_dir() {
+        return Ok(Identity::Foreign("it is a folder".into()));
+    }
+    if meta.len() == 0 {
+        return Ok(Identity::Empty);
+    }
     let unusable = |reason: String| Error::StoreUnusable {
         path: path.to_path_buf(),
         reason,
@@ -314,9 +353,63 @@ fn read_schema_version(path: &Path) -> Result<i64> {
         OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX,
     )
     .map_err(|e| unusable(describe_open_error(&e)))?;
-    conn.query_row("PRAGMA user_version", [], |r| r.get(0))
-        .map_err(|e| unusable(describe_open_error(&e)))
+    let header = conn.query_row(
+        "SELECT * FROM pragma_application_id, pragma_user_version",
+        [],
+        |r| Ok((r.get::<_, i32>(0)?, r.get::<_, i64>(1)?)),
+    );
+    let (app_id, version) = match header {
+        Ok(h) => h,
+        // Not a database, or a damaged one: Till cannot tell which.
+        Err(e) => return Err(unusable(describe_open_error(&e))),
+    };
+    if app_id == APPLICATION_ID {
+        return Ok(Identity::Till(version));
+    }
+    let tables: Vec<String> = conn
+        .prepare("SELECT name FROM sqlite_master WHERE type = 'table'")?
+        .query_map([], |r| r.get(0))?
+        .collect::<rusqlite::Result<_>>()?;
+    if app_id != 0 {
+        return Ok(Identity::Foreign(format!(
+            "it is a SQLite database of another application (application id {app_id})"
+        )));
+    }
+    if tables.is_empty() && version == 0 {
+        return Ok(Identity::Empty);
+    }
+    // A store made before Till marked its files: Till's schema versions,
+    // Till's tables, and a store id among its settings.
+    let has = |t: &str| tables.iter().any(|n| n == t);
+    let till_tables = [
+        "settings",
+        "products",
+        "stock_movements",
+        "orders",
+        "outbox",
+    ]
+    .iter()
+    .all(|t| has(t));
+    let legacy = (1..APPLICATION_ID_SINCE).contains(&version)
+        && till_tables
+        && conn
+            .query_row(
+                "SELECT EXISTS (SELECT 1 FROM settings WHERE key = 'store_id')",
+                [],
+                |r| r.get::<_, bool>(0),
+            )
+            .unwrap_or(false);
+    if legacy {
+        Ok(Identity::Till(version))
+    } else {
+        Ok(Identity::Foreign(
+            "it is a SQLite database with other tables".into(),
+        ))
+    }
 }
+
+/// The schema version whose migration first set `application_id`.
+const APPLICATION_ID_SINCE: i64 = 8;
 
 fn describe_open_error(e: &rusqlite::Error) -> String {
     match e.sqlite_error_code() {

@@ -67,6 +67,15 @@ impl Discount {
         }
     }
 
+    /// Reads the storage form back ("10%" or "2.50").
+    pub(crate) fn from_text(text: &str) -> std::result::Result<Discount, String> {
+        let bad = |_| "which is not a discount like 10% or 2.50".to_string();
+        match text.strip_suffix('%') {
+            Some(p) => p.parse().map(Discount::Percent).map_err(bad),
+            None => text.parse().map(Discount::Amount).map_err(bad),
+        }
+    }
+
     /// Storage form: "10%" or "2.50".
     pub fn to_text(&self) -> String {
         match self {

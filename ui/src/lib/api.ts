@@ -13,6 +13,7 @@ import { listen, type UnlistenFn } from '@tauri-apps/api/event';
 import type {
   Bundle,
   BundleInput,
+  BundleList,
   BundleItemInput,
   Cart,
   Commission,
@@ -21,6 +22,7 @@ import type {
   CustomerKindFilter,
   DeadLetter,
   FlashSaleInput,
+  FlashSaleList,
   FlashSaleView,
   Kit,
   LicenseStatus,
@@ -46,6 +48,7 @@ import type {
   Refund,
   Rule,
   RuleInput,
+  RuleList,
   Settings,
   StockLevel,
   StockReason,
@@ -126,28 +129,32 @@ export const orderRefund = (id: string, items: [string, number][] | null, key: s
 /** Current effective prices of the active products matching `search` (all when blank). */
 export const quotesList = (search?: string) => call<Quote[]>('quotes_list', { search: search?.trim() || null });
 /** In listing order. */
-export const pricingRulesList = () => call<Rule[]>('pricing_rules_list');
+export const pricingRulesList = () => call<RuleList>('pricing_rules_list');
 /** Adds a rule at the end of the list. */
 export const pricingRuleAdd = (input: RuleInput) => call<Rule>('pricing_rule_add', { input });
 export const pricingRuleRemove = (id: number) => call<null>('pricing_rule_remove', { id });
 
 /** Every flash sale, cancelled ones too, with its status now. */
-export const flashList = () => call<FlashSaleView[]>('flash_list');
+export const flashList = () => call<FlashSaleList>('flash_list');
 export const flashCreate = (input: FlashSaleInput) => call<FlashSaleView>('flash_create', { input });
 /** Changes a sale that was not cancelled; takes effect at once. */
 export const flashUpdate = (id: number, input: FlashSaleInput) => call<FlashSaleView>('flash_update', { id, input });
 /** Stops the sale at once; it stays listed as cancelled. */
-export const flashCancel = (id: number) => call<FlashSaleView>('flash_cancel', { id });
+export const flashCancel = (id: number) => call<FlashSaleView | null>('flash_cancel', { id });
+/** Deletes a sale for good: the way to remove one that cannot be read. */
+export const flashDelete = (id: number) => call<null>('flash_delete', { id });
 
 // Bundles and kits
 
 /** Every bundle, inactive ones too (`all` false: only the active ones). */
-export const bundlesList = (all = true) => call<Bundle[]>('bundles_list', { all });
+export const bundlesList = (all = true) => call<BundleList>('bundles_list', { all });
 export const bundleCreate = (input: BundleInput) => call<Bundle>('bundle_create', { input });
 /** Replaces the name, items, offer and window; `active` undefined keeps it. */
 export const bundleUpdate = (id: number, input: BundleInput, active?: boolean) =>
   call<Bundle>('bundle_update', { id, input, active: active ?? null });
-export const bundleSetActive = (id: number, active: boolean) => call<Bundle>('bundle_set_active', { id, active });
+/** Null when the bundle cannot be read (it is switched all the same). */
+export const bundleSetActive = (id: number, active: boolean) =>
+  call<Bundle | null>('bundle_set_active', { id, active });
 /** Makes a bundle of a mined suggestion. Give `percentOff` or `price`; neither: 10% off. */
 export const bundleSuggestionApprove = (
   key: string,

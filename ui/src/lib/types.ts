@@ -314,6 +314,22 @@ export interface Rule {
   hysteresis: number;
 }
 
+/** A stored value Till cannot read (stored.rs `Damage`): where it is and what is wrong. */
+export interface Damage {
+  table: string;
+  /** The row's key; null when unknown. */
+  row: string | null;
+  column: string;
+  value: string;
+  problem: string;
+}
+
+/** The rules, and those that cannot be read (left out of pricing). */
+export interface RuleList {
+  rules: Rule[];
+  damaged: Damage[];
+}
+
 /** What `pricing_rule_add` takes (commands.rs `RuleForm`): text as typed. */
 export interface RuleInput {
   condition: RuleConditionKind;
@@ -354,6 +370,12 @@ export interface FlashSaleView {
   /** The current window when active, else the next one; null when none is left. */
   window_start: string | null;
   window_end: string | null;
+}
+
+/** The flash sales, and those that cannot be read (left out of pricing). */
+export interface FlashSaleList {
+  sales: FlashSaleView[];
+  damaged: Damage[];
 }
 
 /** What `flash_create` / `flash_update` take (commands.rs `FlashForm`). */
@@ -402,6 +424,12 @@ export interface Bundle {
   /** Active and inside its window now. */
   live: boolean;
   created_at: string;
+}
+
+/** The bundles, and those that cannot be read (left out of checkout). */
+export interface BundleList {
+  bundles: Bundle[];
+  damaged: Damage[];
 }
 
 /** One item of a bundle or kit form: a SKU or barcode and units per set. */

@@ -14,7 +14,6 @@
 pub mod pricing;
 
 use std::collections::{BTreeMap, HashMap, HashSet};
-use std::str::FromStr;
 
 use chrono::{DateTime, Utc};
 use rusqlite::{params, Connection, OptionalExtension};
@@ -27,6 +26,7 @@ use till_mining::{Format, MiningResult, Params, Transactions};
 use crate::error::{Error, Result};
 use crate::money::Currency;
 use crate::store::{ts, Store};
+use crate::stored::{self, Damage};
 
 pub use pricing::{AppliedBundle, BundleDef, BundleLine, BundleOffer, BundlePricing};
 
@@ -127,6 +127,13 @@ pub struct Bundle {
     /// Active and inside its window now.
     pub live: bool,
     pub created_at: String,
+}
+
+/// The bundles, and those that cannot be read.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct BundleList {
+    pub bundles: Vec<Bundle>,
+    pub damaged: Vec<Damage>,
 }
 
 /// A new bundle. Items are SKUs or barcodes with units per set.
@@ -231,22 +238,17 @@ pub fn items_key<S: AsRef<str>>(skus: &[S]) -> String {
     v.join("+")
 }
 
-fn parse_offer(percent: Option<String>, price: Option<String>) -> rusqlite::Result<BundleOffer> {
-    let bad = |s: &str| {
-        rusqlite::Error::FromSqlConversionFailure(
-            0,
-            rusqlite::types::Type::Text,
-            format!("bad bundle offer {s:?}").into(),
-        )
-    };
+/// The offer in columns `at` (percent_off) and `at + 1` (price): exactly
+/// one of them is set.
+fn offer_at(r: &rusqlite::Row, at: usize) -> rusqlite::Result<BundleOffer> {
+    let percent = stored::opt_decimal(r, at)?;
+    let price = stored::opt_decimal(r, at + 1)?;
     match (percent, price) {
-        (Some(p), _) => Decimal::from_str(&p)
-            .map(BundleOffer::PercentOff)
-            .map_err(|_| bad(&p)),
-        (None, Some(p)) => Decimal::from_str(&p)
-            .map(BundleOffer::Price)
-            .map_err(|_| bad(&p)),
-        (None, None) => Err(bad("")),
+        (Some(p), None) => Ok(BundleOffer::PercentOff(p)),
+        (None, Some(p)) => Ok(BundleOffer::Price(p)),
+        _ => stored::parse_with(r, at, |_| {
+            Err("and the price column too: a bundle has exactly one of them".to_string())
+        }),
     }
 }
 
@@ -257,23 +259,23 @@ fn offer_columns(offer: &BundleOffer) -> (Option<String>, Option<String>) {
     }
 }
 
-/// An active bundle with its window (RFC 3339 text, compared as text).
+/// An active bundle with its window.
 #[derive(Debug, Clone)]
 pub(crate) struct WindowedBundle {
     def: BundleDef,
-    from: Option<String>,
-    until: Option<String>,
+    from: Option<DateTime<Utc>>,
+    until: Option<DateTime<Utc>>,
 }
 
 impl WindowedBundle {
-    fn live_at(&self, at: &str) -> bool {
-        in_window(self.from.as_deref(), self.until.as_deref(), at)
+    fn live_at(&self, at: DateTime<Utc>) -> bool {
+        in_window(self.from, self.until, at)
     }
 }
 
-/// Whether `at` is inside a window whose ends (RFC 3339 UTC text, so they
-/// compare as text) are optional; the end is exclusive.
-fn in_window(from: Option<&str>, until: Option<&str>, at: &str) -> bool {
+/// Whether `at` is inside a window whose ends are optional; the end is
+/// exclusive.
+fn in_window(from: Option<DateTime<Utc>>, until: Option<DateTime<Utc>>, at: DateTime<Utc>) -> bool {
     from.is_none_or(|f| f <= at) && until.is_none_or(|u| u > at)
 }
 
@@ -286,27 +288,34 @@ pub(crate) struct BundleCache {
     bundles: Vec<WindowedBundle>,
 }
 
-fn load_active(conn: &Connection) -> Result<Vec<WindowedBundle>> {
+/// The active bundles Till can read, and the damage of those it cannot
+/// (left out of checkout, reported on the Bundles screen and by doctor).
+pub(crate) fn load_active(conn: &Connection) -> Result<(Vec<WindowedBundle>, Vec<Damage>)> {
     let mut stmt = conn.prepare_cached(
         "SELECT b.id, b.name, b.percent_off, b.price, b.valid_from, b.valid_until, bi.product_id, bi.qty
          FROM bundles b JOIN bundle_items bi ON bi.bundle_id = b.id
          WHERE b.active = 1
          ORDER BY b.id, bi.product_id",
     )?;
-    let mut out: Vec<WindowedBundle> = Vec::new();
     let rows = stmt.query_map([], |r| {
         Ok((
             r.get::<_, i64>(0)?,
             r.get::<_, String>(1)?,
-            parse_offer(r.get(2)?, r.get(3)?)?,
-            r.get::<_, Option<String>>(4)?,
-            r.get::<_, Option<String>>(5)?,
+            offer_at(r, 2)?,
+            stored::opt_time(r, 4)?,
+            stored::opt_time(r, 5)?,
             r.get::<_, i64>(6)?,
             r.get::<_, i64>(7)?,
         ))
     })?;
-    for row in rows {
-        let (id, name, offer, from, until, product, qty) = row?;
+    let (rows, damaged) = stored::split_damaged(rows)?;
+    let damaged = dedup_damage(damaged);
+    let bad: HashSet<String> = damaged.iter().filter_map(|d| d.row.clone()).collect();
+    let mut out: Vec<WindowedBundle> = Vec::new();
+    for (id, name, offer, from, until, product, qty) in rows {
+        if bad.contains(&id.to_string()) {
+            continue;
+        }
         match out.last_mut() {
             Some(b) if b.def.id == id => b.def.items.push((product, qty)),
             _ => out.push(WindowedBundle {
@@ -321,7 +330,14 @@ fn load_active(conn: &Connection) -> Result<Vec<WindowedBundle>> {
             }),
         }
     }
-    Ok(out)
+    Ok((out, damaged))
+}
+
+/// A bundle is read once per item; its damage is reported once.
+fn dedup_damage(mut damaged: Vec<Damage>) -> Vec<Damage> {
+    let mut seen = HashSet::new();
+    damaged.retain(|d| seen.insert((d.table.clone(), d.row.clone(), d.column.clone())));
+    damaged
 }
 
 /// Records the bundles a sale got, inside the sale's transaction.
@@ -354,7 +370,7 @@ pub(crate) fn load_for_order(conn: &Connection, order_id: &str) -> Result<Vec<Ap
             bundle_id: r.get(0)?,
             name: r.get(1)?,
             times: r.get(2)?,
-            discount: crate::catalog::dec_col(r, 3)?,
+            discount: crate::stored::decimal(r, 3)?,
         })
     })?;
     Ok(rows.collect::<rusqlite::Result<Vec<_>>>()?)
@@ -381,6 +397,11 @@ impl Store {
     }
 
     fn check_window(from: Option<DateTime<Utc>>, until: Option<DateTime<Utc>>) -> Result<()> {
+        from.map(|t| crate::input::check_time("--from", t))
+            .transpose()?;
+        until
+            .map(|t| crate::input::check_time("--until", t))
+            .transpose()?;
         if let (Some(f), Some(u)) = (from, until) {
             if u <= f {
                 return Err(Error::invalid(
@@ -393,11 +414,7 @@ impl Store {
     }
 
     fn check_name(name: &str) -> Result<String> {
-        let n = name.trim();
-        if n.is_empty() {
-            return Err(Error::invalid("--name", "must not be empty"));
-        }
-        Ok(n.to_string())
+        crate::input::text("--name", name, crate::input::TextKind::Name)
     }
 
     pub fn create_bundle(&mut self, input: BundleInput) -> Result<Bundle> {
@@ -480,18 +497,57 @@ impl Store {
         self.bundle(id)
     }
 
+    /// Switches a bundle on or off without reading the rest of it, so a
+    /// bundle that cannot be read can still be taken off the till.
+    pub fn set_bundle_active(&mut self, id: i64, active: bool) -> Result<()> {
+        let now = ts(self.now());
+        let tx = self.write_tx()?;
+        let n = tx.execute(
+            "UPDATE bundles SET active = ?1, updated_at = ?2 WHERE id = ?3",
+            params![active, now, id],
+        )?;
+        if n == 0 {
+            return Err(Error::not_found("bundle", id.to_string()));
+        }
+        tx.commit()?;
+        self.forget_bundles();
+        Ok(())
+    }
+
     pub fn bundle(&self, id: i64) -> Result<Bundle> {
-        self.load_bundles(Some(id), true)?
-            .pop()
-            .ok_or_else(|| Error::not_found("bundle", id.to_string()))
+        let (mut found, mut damaged) = self.load_bundles(Some(id), true)?;
+        match (found.pop(), damaged.pop()) {
+            (Some(b), _) => Ok(b),
+            (None, Some((d, _))) => Err(Error::Damaged(d)),
+            (None, None) => Err(Error::not_found("bundle", id.to_string())),
+        }
     }
 
-    /// Bundles by id; inactive ones only with `all`.
+    /// Bundles by id; inactive ones only with `all`. Bundles that cannot
+    /// be read are left out: `bundle_list` has them.
     pub fn bundles(&self, all: bool) -> Result<Vec<Bundle>> {
-        self.load_bundles(None, all)
+        Ok(self.load_bundles(None, all)?.0)
     }
 
-    fn load_bundles(&self, only: Option<i64>, all: bool) -> Result<Vec<Bundle>> {
+    /// The bundles screen: bundles by id (inactive ones only with `all`),
+    /// and the damage of switched-on bundles that cannot be read (left out
+    /// of checkout until they are switched off; `till doctor` lists all).
+    pub fn bundle_list(&self, all: bool) -> Result<BundleList> {
+        let (bundles, damaged) = self.load_bundles(None, all)?;
+        let damaged = damaged
+            .into_iter()
+            .filter_map(|(d, active)| active.then_some(d))
+            .collect();
+        Ok(BundleList { bundles, damaged })
+    }
+
+    /// Bundles Till can read, and the damage of those it cannot (with
+    /// whether that bundle is switched on).
+    fn load_bundles(
+        &self,
+        only: Option<i64>,
+        all: bool,
+    ) -> Result<(Vec<Bundle>, Vec<(Damage, bool)>)> {
         let now = self.now();
         let currency = &self.settings.currency;
         let mut stmt = self.conn.prepare_cached(
@@ -501,43 +557,60 @@ impl Store {
              WHERE (?1 IS NULL OR b.id = ?1) AND (?2 OR b.active = 1)
              ORDER BY b.id, p.sku",
         )?;
+        // Each row is one item of a bundle. A value that cannot be read
+        // (the bundle's own, or an item's price) leaves the whole bundle out,
+        // so no bundle is ever shown or priced without one of its items.
         let rows = stmt.query_map(params![only, all], |r| {
-            Ok((
-                Bundle {
-                    id: r.get(0)?,
+            let id: i64 = r.get(0)?;
+            let active: bool = r.get(6)?;
+            let read = || -> rusqlite::Result<_> {
+                let from = stored::opt_time(r, 4)?;
+                let until = stored::opt_time(r, 5)?;
+                let bundle = Bundle {
+                    id,
                     name: r.get(1)?,
                     items: Vec::new(),
-                    offer: parse_offer(r.get(2)?, r.get(3)?)?,
-                    valid_from: r.get(4)?,
-                    valid_until: r.get(5)?,
-                    active: r.get(6)?,
+                    offer: offer_at(r, 2)?,
+                    valid_from: from.map(ts),
+                    valid_until: until.map(ts),
+                    active,
                     source: r.get(7)?,
                     regular_price: Decimal::ZERO,
                     bundle_price: Decimal::ZERO,
-                    live: false,
+                    live: active && in_window(from, until, now),
                     created_at: r.get(8)?,
-                },
-                BundleItem {
+                };
+                let item = BundleItem {
                     sku: r.get(9)?,
                     name: r.get(10)?,
                     qty: r.get(11)?,
-                    unit_price: crate::catalog::dec_col(r, 12)?,
-                },
-            ))
+                    unit_price: stored::decimal(r, 12)?,
+                };
+                Ok((bundle, item))
+            };
+            Ok((id, active, read().map_err(Error::from)))
         })?;
         let mut out: Vec<Bundle> = Vec::new();
+        let mut damaged = Vec::new();
+        let mut bad: HashSet<i64> = HashSet::new();
         for row in rows {
-            let (b, item) = row?;
-            match out.last_mut() {
-                Some(last) if last.id == b.id => last.items.push(item),
-                _ => {
-                    let mut b = b;
-                    b.items.push(item);
-                    out.push(b);
+            match row? {
+                (id, active, Err(Error::Damaged(d))) => {
+                    bad.insert(id);
+                    damaged.push((d, active));
                 }
+                (_, _, Err(e)) => return Err(e),
+                (id, _, Ok((b, item))) => match out.last_mut() {
+                    Some(last) if last.id == id => last.items.push(item),
+                    _ => {
+                        let mut b = b;
+                        b.items.push(item);
+                        out.push(b);
+                    }
+                },
             }
         }
-        let now_text = ts(now);
+        out.retain(|b| !bad.contains(&b.id));
         for b in &mut out {
             b.regular_price = currency.round(
                 b.items
@@ -546,10 +619,10 @@ impl Store {
                     .sum(),
             );
             b.bundle_price = b.offer.set_price(currency, b.regular_price);
-            b.live =
-                b.active && in_window(b.valid_from.as_deref(), b.valid_until.as_deref(), &now_text);
         }
-        Ok(out)
+        let mut seen = HashSet::new();
+        damaged.retain(|(d, _)| seen.insert((d.table.clone(), d.row.clone(), d.column.clone())));
+        Ok((out, damaged))
     }
 
     /// Mines the shop's baskets and turns the rules into suggestions.
@@ -635,7 +708,7 @@ impl Store {
                                     Ok(SuggestedItem {
                                         sku: r.get(0)?,
                                         name: r.get(1)?,
-                                        price: crate::catalog::dec_col(r, 2)?,
+                                        price: crate::stored::decimal(r, 2)?,
                                     })
                                 },
                             )
@@ -813,16 +886,15 @@ impl Store {
         if cache.as_ref().is_none_or(|c| c.data_version != version) {
             *cache = Some(BundleCache {
                 data_version: version,
-                bundles: load_active(&self.conn)?,
+                bundles: load_active(&self.conn)?.0,
             });
         }
-        let at = ts(at);
         Ok(cache
             .as_ref()
             .map(|c| {
                 c.bundles
                     .iter()
-                    .filter(|b| b.live_at(&at))
+                    .filter(|b| b.live_at(at))
                     .map(|b| b.def.clone())
                     .collect()
             })

@@ -233,7 +233,10 @@ impl Store {
             ));
         }
         crate::money::check_magnitude("--quantity", quantity)?;
-        let at = at.unwrap_or_else(|| self.now());
+        let at = match at {
+            Some(t) => crate::input::check_time("--at", t)?,
+            None => self.now(),
+        };
         let tx = self.write_tx()?;
         let r = record(&tx, metric, quantity.normalize(), at, "owner")?;
         tx.commit()?;

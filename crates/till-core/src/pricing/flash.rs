@@ -11,11 +11,13 @@ use rusqlite::{params, Connection, OptionalExtension};
 use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 
-use crate::catalog::dec_col;
 use crate::error::{Error, Result};
 use crate::money::Currency;
 use crate::pricing::rules::describe_multiplier;
-use crate::store::{parse_ts, ts, Store};
+#[cfg(test)]
+use crate::store::parse_ts;
+use crate::store::{ts, Store};
+use crate::stored::{self, Damage};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(tag = "kind", content = "value", rename_all = "snake_case")]
@@ -107,6 +109,7 @@ const WEEK_SECS: i64 = 7 * 24 * 3600;
 
 impl FlashSale {
     fn tz(&self) -> Tz {
+        // Checked when the row was read (`load_sales`).
         self.time_zone.parse().unwrap_or(Tz::UTC)
     }
 
@@ -196,74 +199,74 @@ pub fn local_time_label(end: DateTime<Utc>, now: DateTime<Utc>, tz: Tz) -> Strin
     }
 }
 
-fn load_sales(conn: &Connection, live_only: bool) -> Result<Vec<FlashSale>> {
+/// The flash sales Till can read, and the damage of those it cannot: one
+/// unreadable row is left out of pricing and reported, never a reason to
+/// stop selling.
+fn load_sales(
+    conn: &Connection,
+    live_only: bool,
+    only: Option<i64>,
+) -> Result<(Vec<FlashSale>, Vec<Damage>)> {
     let mut stmt = conn.prepare_cached(
         "SELECT id, name, effect, value, starts_at, ends_at, weekly, time_zone, cancelled_at FROM flash_sales
-         WHERE (?1 = 0 OR cancelled_at IS NULL) ORDER BY starts_at, id",
+         WHERE (?1 = 0 OR cancelled_at IS NULL) AND (?2 IS NULL OR id = ?2) ORDER BY starts_at, id",
     )?;
-    let heads = stmt
-        .query_map([live_only], |r| {
-            Ok((
-                r.get::<_, i64>(0)?,
-                r.get::<_, String>(1)?,
-                r.get::<_, String>(2)?,
-                dec_col(r, 3)?,
-                r.get::<_, String>(4)?,
-                r.get::<_, String>(5)?,
-                r.get::<_, bool>(6)?,
-                r.get::<_, String>(7)?,
-                r.get::<_, Option<String>>(8)?,
-            ))
-        })?
-        .collect::<rusqlite::Result<Vec<_>>>()?;
+    let rows = stmt.query_map(params![live_only, only], |r| {
+        let effect = stored::parse_with(r, 2, |e| match e {
+            "price" => Ok(FlashEffect::Price as fn(Decimal) -> FlashEffect),
+            "multiplier" => Ok(FlashEffect::Multiplier),
+            _ => Err("which is neither price nor multiplier".into()),
+        })?;
+        Ok(FlashSale {
+            id: r.get(0)?,
+            name: r.get(1)?,
+            skus: Vec::new(),
+            categories: Vec::new(),
+            effect: effect(stored::decimal(r, 3)?),
+            starts_at: stored::time(r, 4)?,
+            ends_at: stored::time(r, 5)?,
+            weekly: r.get(6)?,
+            time_zone: stored::parse_with(r, 7, |t| {
+                t.parse::<Tz>()
+                    .map(|_| t.to_string())
+                    .map_err(|_| "which is not a time zone".to_string())
+            })?,
+            cancelled_at: r.get(8)?,
+        })
+    })?;
+    let (mut out, damaged) = stored::split_damaged(rows)?;
     let mut targets = conn.prepare_cached(
         "SELECT kind, value FROM flash_sale_targets WHERE flash_sale_id = ?1 ORDER BY kind, value",
     )?;
-    let mut out = Vec::with_capacity(heads.len());
-    for (id, name, effect, value, starts, ends, weekly, time_zone, cancelled_at) in heads {
-        let mut skus = Vec::new();
-        let mut categories = Vec::new();
-        for t in targets.query_map([id], |r| {
+    for sale in &mut out {
+        for t in targets.query_map([sale.id], |r| {
             Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?))
         })? {
             let (kind, v) = t?;
             if kind == "sku" {
-                skus.push(v)
+                sale.skus.push(v)
             } else {
-                categories.push(v)
+                sale.categories.push(v)
             }
         }
-        out.push(FlashSale {
-            id,
-            name,
-            skus,
-            categories,
-            effect: if effect == "price" {
-                FlashEffect::Price(value)
-            } else {
-                FlashEffect::Multiplier(value)
-            },
-            starts_at: parse_ts("starts_at", &starts)?,
-            ends_at: parse_ts("ends_at", &ends)?,
-            weekly,
-            time_zone,
-            cancelled_at,
-        });
     }
-    Ok(out)
+    Ok((out, damaged))
 }
 
-/// Sales that can still set a price (not cancelled).
-pub(crate) fn load_live_sales(conn: &Connection) -> Result<Vec<FlashSale>> {
-    load_sales(conn, true)
+/// Every sale, cancelled ones too, and the damage of those that cannot be read.
+pub(crate) fn load_all_sales(conn: &Connection) -> Result<(Vec<FlashSale>, Vec<Damage>)> {
+    load_sales(conn, false, None)
+}
+
+/// Sales that can still set a price (not cancelled), and the damage of
+/// those that cannot be read.
+pub(crate) fn load_live_sales(conn: &Connection) -> Result<(Vec<FlashSale>, Vec<Damage>)> {
+    load_sales(conn, true, None)
 }
 
 impl Store {
     fn check_flash(&self, input: &FlashSaleInput) -> Result<(String, Vec<String>, Vec<String>)> {
-        let name = input.name.trim().to_string();
-        if name.is_empty() {
-            return Err(Error::invalid("--name", "must not be empty"));
-        }
+        let name = crate::input::text("--name", &input.name, crate::input::TextKind::Name)?;
         if input.skus.is_empty() && input.categories.is_empty() {
             return Err(Error::invalid(
                 "flash sale",
@@ -318,6 +321,8 @@ impl Store {
             }
             _ => {}
         }
+        crate::input::check_time("--start", input.starts_at)?;
+        crate::input::check_time("--end", input.ends_at)?;
         if input.ends_at <= input.starts_at {
             return Err(Error::invalid(
                 "--end",
@@ -380,10 +385,25 @@ impl Store {
         self.flash_sale(id)
     }
 
+    /// Whether sale `id` exists and when it was cancelled; reads nothing
+    /// else, so a damaged sale can still be edited back into shape,
+    /// cancelled or deleted.
+    fn flash_cancelled_at(&self, id: i64) -> Result<Option<String>> {
+        self.conn
+            .query_row(
+                "SELECT cancelled_at FROM flash_sales WHERE id = ?1",
+                [id],
+                |r| r.get::<_, Option<String>>(0),
+            )
+            .optional()?
+            .ok_or_else(|| Error::not_found("flash sale", id.to_string()))
+    }
+
     /// Changes a sale that has not been cancelled; takes effect at once.
+    /// Every field but the time zone is given, so this also repairs a sale
+    /// whose times or price could not be read.
     pub fn update_flash_sale(&mut self, id: i64, input: FlashSaleInput) -> Result<FlashSale> {
-        let current = self.flash_sale(id)?;
-        if current.cancelled_at.is_some() {
+        if self.flash_cancelled_at(id)?.is_some() {
             return Err(Error::Refused(format!(
                 "flash sale {id} was cancelled; create a new one"
             )));
@@ -401,10 +421,11 @@ impl Store {
         self.flash_sale(id)
     }
 
-    /// Cancels a sale: it stops applying at once, and stays listed as cancelled.
-    pub fn cancel_flash_sale(&mut self, id: i64) -> Result<FlashSale> {
-        let current = self.flash_sale(id)?;
-        if current.cancelled_at.is_some() {
+    /// Cancels a sale: it stops applying at once, and stays listed as
+    /// cancelled. A sale that cannot be read can be cancelled too (the
+    /// answer is then `None`).
+    pub fn cancel_flash_sale(&mut self, id: i64) -> Result<Option<FlashSale>> {
+        if self.flash_cancelled_at(id)?.is_some() {
             return Err(Error::Refused(format!(
                 "flash sale {id} is already cancelled"
             )));
@@ -416,30 +437,49 @@ impl Store {
             params![now, id],
         )?;
         tx.commit()?;
-        self.flash_sale(id)
+        match self.flash_sale(id) {
+            Ok(s) => Ok(Some(s)),
+            Err(Error::Damaged(_)) => Ok(None),
+            Err(e) => Err(e),
+        }
+    }
+
+    /// Deletes a sale for good (receipts keep the price notes it gave).
+    /// The way to be rid of a sale that cannot be read.
+    pub fn delete_flash_sale(&mut self, id: i64) -> Result<()> {
+        self.flash_cancelled_at(id)?;
+        let tx = self.write_tx()?;
+        tx.execute("DELETE FROM flash_sales WHERE id = ?1", [id])?;
+        tx.commit()?;
+        Ok(())
     }
 
     pub fn flash_sale(&self, id: i64) -> Result<FlashSale> {
-        let exists = self
-            .conn
-            .query_row("SELECT 1 FROM flash_sales WHERE id = ?1", [id], |_| Ok(()))
-            .optional()?;
-        if exists.is_none() {
-            return Err(Error::not_found("flash sale", id.to_string()));
+        self.flash_cancelled_at(id)?;
+        let (mut sales, mut damaged) = load_sales(&self.conn, false, Some(id))?;
+        match (sales.pop(), damaged.pop()) {
+            (Some(s), _) => Ok(s),
+            (None, Some(d)) => Err(Error::Damaged(d)),
+            (None, None) => Err(Error::not_found("flash sale", id.to_string())),
         }
-        load_sales(&self.conn, false)?
-            .into_iter()
-            .find(|s| s.id == id)
-            .ok_or_else(|| Error::not_found("flash sale", id.to_string()))
     }
 
-    /// Every flash sale, cancelled ones too, with its status at `at`.
-    pub fn flash_sales(&self, at: DateTime<Utc>) -> Result<Vec<FlashSaleView>> {
-        Ok(load_sales(&self.conn, false)?
-            .iter()
-            .map(|s| s.view(at))
-            .collect())
+    /// Every flash sale Till can read, cancelled ones too, with its status
+    /// at `at`; and the damage of those it cannot read.
+    pub fn flash_sales(&self, at: DateTime<Utc>) -> Result<FlashSaleList> {
+        let (sales, damaged) = load_sales(&self.conn, false, None)?;
+        Ok(FlashSaleList {
+            sales: sales.iter().map(|s| s.view(at)).collect(),
+            damaged,
+        })
     }
+}
+
+/// The flash sales screen: what can be read, and what cannot.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct FlashSaleList {
+    pub sales: Vec<FlashSaleView>,
+    pub damaged: Vec<Damage>,
 }
 
 #[cfg(test)]

@@ -25,8 +25,8 @@ use crate::error::Result;
 use crate::money::Currency;
 use crate::store::Store;
 
-pub use flash::{FlashEffect, FlashSale, FlashSaleInput, FlashStatus};
-pub use rules::{Condition, Effect, Rule, RuleInput, Scope};
+pub use flash::{FlashEffect, FlashSale, FlashSaleInput, FlashSaleList, FlashStatus};
+pub use rules::{Condition, Effect, Rule, RuleInput, RuleList, Scope};
 
 /// One step of the pipeline that changed the price.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -385,10 +385,19 @@ impl Store {
             tz,
             s.floor_at_cost,
             s.price_ceiling,
-            rules::load_rules(&self.conn)?,
+            rules::load_rules(&self.conn)?.0,
             rules::load_latches(&self.conn)?,
-            flash::load_live_sales(&self.conn)?,
+            flash::load_live_sales(&self.conn)?.0,
         ))
+    }
+
+    /// Pricing rules, flash sales and bundles that cannot be read and are
+    /// therefore left out of every price: for banners and `till doctor`.
+    pub fn pricing_damage(&self) -> Result<Vec<crate::stored::Damage>> {
+        let mut out = rules::load_rules(&self.conn)?.1;
+        out.extend(flash::load_live_sales(&self.conn)?.1);
+        out.extend(crate::bundles::load_active(&self.conn)?.1);
+        Ok(out)
     }
 
     /// The price of one unit of `sku` (or barcode) at time `at`.

@@ -9,10 +9,11 @@ use rusqlite::{params, Connection, OptionalExtension};
 use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 
-use crate::catalog::{dec_col, Product};
+use crate::catalog::Product;
 use crate::error::{Error, Result};
 use crate::money::Currency;
 use crate::store::{ts, Store};
+use crate::stored::{self, Damage};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(tag = "kind", content = "threshold", rename_all = "snake_case")]
@@ -160,6 +161,13 @@ impl Rule {
     }
 }
 
+/// The pricing rules, and those that cannot be read.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct RuleList {
+    pub rules: Vec<Rule>,
+    pub damaged: Vec<Damage>,
+}
+
 /// A rule as the owner gives it.
 #[derive(Debug, Clone, Deserialize)]
 pub struct RuleInput {
@@ -170,51 +178,38 @@ pub struct RuleInput {
     pub hysteresis: i64,
 }
 
-pub(crate) fn load_rules(conn: &Connection) -> Result<Vec<Rule>> {
+/// The rules Till can read, in list order, and the damage of those it
+/// cannot: an unreadable rule is left out of pricing and reported.
+pub(crate) fn load_rules(conn: &Connection) -> Result<(Vec<Rule>, Vec<Damage>)> {
     let mut stmt = conn.prepare_cached(
         "SELECT id, position, condition, threshold, effect, value, scope, scope_value, hysteresis FROM pricing_rules ORDER BY position, id",
     )?;
     let rows = stmt.query_map([], |r| {
-        let cond: String = r.get(2)?;
-        let effect: String = r.get(4)?;
-        let value = dec_col(r, 5)?;
-        let scope: String = r.get(6)?;
+        let threshold: i64 = r.get(3)?;
+        let value = stored::decimal(r, 5)?;
         let scope_value: Option<String> = r.get(7)?;
-        Ok((
-            r.get::<_, i64>(0)?,
-            r.get::<_, i64>(1)?,
-            cond,
-            r.get::<_, i64>(3)?,
-            effect,
-            value,
-            scope,
-            scope_value,
-            r.get::<_, i64>(8)?,
-        ))
+        Ok(Rule {
+            id: r.get(0)?,
+            position: r.get(1)?,
+            condition: stored::parse_with(r, 2, |c| {
+                Condition::from_parts(c, threshold)
+                    .ok_or_else(|| "which is not a rule condition Till knows".to_string())
+            })?,
+            effect: stored::parse_with(r, 4, |e| match e {
+                "multiplier" => Ok(Effect::Multiplier(value)),
+                "amount" => Ok(Effect::Amount(value)),
+                _ => Err("which is neither multiplier nor amount".to_string()),
+            })?,
+            scope: stored::parse_with(r, 6, |s| match (s, scope_value) {
+                ("all", _) => Ok(Scope::All),
+                ("category", Some(v)) => Ok(Scope::Category(v)),
+                ("sku", Some(v)) => Ok(Scope::Sku(v)),
+                _ => Err("which is not a scope Till knows (or its value is missing)".to_string()),
+            })?,
+            hysteresis: r.get(8)?,
+        })
     })?;
-    let mut out = Vec::new();
-    for row in rows {
-        let (id, position, cond, threshold, effect, value, scope, scope_value, hysteresis) = row?;
-        let bad = || Error::Internal(format!("pricing rule {id} is malformed"));
-        out.push(Rule {
-            id,
-            position,
-            condition: Condition::from_parts(&cond, threshold).ok_or_else(bad)?,
-            effect: match effect.as_str() {
-                "multiplier" => Effect::Multiplier(value),
-                "amount" => Effect::Amount(value),
-                _ => return Err(bad()),
-            },
-            scope: match (scope.as_str(), scope_value) {
-                ("all", _) => Scope::All,
-                ("category", Some(v)) => Scope::Category(v),
-                ("sku", Some(v)) => Scope::Sku(v),
-                _ => return Err(bad()),
-            },
-            hysteresis,
-        });
-    }
-    Ok(out)
+    stored::split_damaged(rows)
 }
 
 pub(crate) fn load_latches(conn: &Connection) -> Result<HashSet<(i64, i64)>> {
@@ -398,8 +393,15 @@ impl Store {
     }
 
     /// Rules in the order they are listed (the order ties are broken in).
+    /// Rules that cannot be read are left out: `pricing_rule_list` has them.
     pub fn pricing_rules(&self) -> Result<Vec<Rule>> {
-        load_rules(&self.conn)
+        Ok(load_rules(&self.conn)?.0)
+    }
+
+    /// The rules screen: the rules, and the damage of any that cannot be read.
+    pub fn pricing_rule_list(&self) -> Result<RuleList> {
+        let (rules, damaged) = load_rules(&self.conn)?;
+        Ok(RuleList { rules, damaged })
     }
 
     pub fn remove_pricing_rule(&mut self, id: i64) -> Result<()> {

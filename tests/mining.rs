@@ -10,8 +10,9 @@ use std::time::{Duration, Instant};
 
 use proptest::prelude::*;
 use till_mining::{
-    mine, no_progress, parse_csv, parse_fimi, read_csv, read_fimi, CancelToken, Error, Itemset,
-    MiningResult, Params, Progress, Ratio, Rule, Stage, Transactions,
+    mine, no_progress, parse, parse_csv, parse_fimi, read_csv, read_file, read_fimi, CancelToken,
+    Error, Format, Itemset, Limits, MiningResult, Params, Progress, Ratio, Rule, Stage,
+    Transactions,
 };
 
 const GROCERIES: &str = concat!(
@@ -808,6 +809,185 @@ fn csv_parsing() {
         csv(b"a\nb,,c").unwrap_err().to_string(),
         "line 2: empty item name"
     );
+}
+
+/// A file in a fresh temporary directory.
+fn temp_file(name: &str, bytes: &[u8]) -> (tempfile::TempDir, std::path::PathBuf) {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join(name);
+    std::fs::write(&path, bytes).unwrap();
+    (dir, path)
+}
+
+#[test]
+fn endless_and_binary_input_fails_fast() {
+    const MIB: usize = 1 << 20;
+    // /dev/zero never ends and has no line break: refused at its first byte.
+    if cfg!(unix) {
+        for format in [Format::Fimi, Format::Csv] {
+            let e = read_file("/dev/zero", format).unwrap_err();
+            assert!(
+                matches!(e, Error::BinaryData { line: 1 }),
+                "{format}: {e:?}"
+            );
+            assert_eq!(
+                e.to_string(),
+                "line 1: a NUL byte: binary data, not a basket file"
+            );
+        }
+    }
+    // The same from a file: NUL bytes after good lines.
+    let mut zeros = b"1 2\n3\n".to_vec();
+    zeros.resize(3 * MIB, 0);
+    let (_dir, path) = temp_file("zeros.dat", &zeros);
+    assert!(matches!(
+        read_fimi(&path),
+        Err(Error::BinaryData { line: 3 })
+    ));
+    // A line without a break: refused once it passes 1 MiB.
+    let mut long = b"1 2\n".to_vec();
+    long.resize(4 + 3 * MIB, b'7');
+    let (_dir, path) = temp_file("long.dat", &long);
+    let e = read_fimi(&path).unwrap_err();
+    assert!(
+        matches!(
+            e,
+            Error::BasketTooLong {
+                line: 2,
+                limit: MIB
+            }
+        ),
+        "{e:?}"
+    );
+    assert_eq!(
+        e.to_string(),
+        "line 2: a basket longer than 1048576 bytes (the limit for one line or CSV record)"
+    );
+    let (_dir, path) = temp_file("long.csv", &long);
+    assert!(matches!(
+        read_csv(&path),
+        Err(Error::BasketTooLong {
+            line: 2,
+            limit: MIB
+        })
+    ));
+    // Exactly 1 MiB is a basket.
+    let mut limit = vec![b'7'; MIB];
+    limit.push(b'\n');
+    assert_eq!(fimi(std::str::from_utf8(&limit).unwrap()).unwrap().len(), 1);
+    // Binary data that is not UTF-8 names its line too.
+    let e = fimi_bytes(b"1 2\n3 \xfe\xff\x01\n").unwrap_err();
+    assert!(matches!(e, Error::InvalidUtf8 { line: 2 }), "{e:?}");
+}
+
+fn fimi_bytes(bytes: &[u8]) -> Result<Transactions, Error> {
+    parse_fimi(Cursor::new(bytes.to_vec()))
+}
+
+#[test]
+fn item_counts_are_capped() {
+    let limits = Limits::default();
+    assert_eq!(
+        (
+            limits.basket_bytes,
+            limits.basket_items,
+            limits.distinct_items,
+            limits.occurrences
+        ),
+        (1 << 20, 10_000, 1_000_000, 50_000_000)
+    );
+    // Over the default caps: 10,001 items in one basket, 1,000,001 items.
+    let wide: Vec<String> = (0..=10_000).map(|i| i.to_string()).collect();
+    let e = fimi(&format!("1 2\n{}\n", wide.join(" "))).unwrap_err();
+    assert!(
+        matches!(
+            e,
+            Error::TooManyBasketItems {
+                line: 2,
+                limit: 10_000
+            }
+        ),
+        "{e:?}"
+    );
+    assert_eq!(
+        e.to_string(),
+        "line 2: more than 10000 distinct items in one basket"
+    );
+    assert_eq!(fimi(&wide[..10_000].join(" ")).unwrap().len(), 1);
+    let many: String = (0..=1_000_000).map(|i| format!("{i}\n")).collect();
+    let e = fimi(&many).unwrap_err();
+    assert!(
+        matches!(
+            e,
+            Error::TooManyItems {
+                line: 1_000_001,
+                limit: 1_000_000
+            }
+        ),
+        "{e:?}"
+    );
+    assert_eq!(
+        e.to_string(),
+        "line 1000001: more than 1000000 distinct items in the file"
+    );
+
+    // Each cap, small, in both formats.
+    let small = |basket_bytes, basket_items, distinct_items, occurrences| Limits {
+        basket_bytes,
+        basket_items,
+        distinct_items,
+        occurrences,
+    };
+    let both = |text: &str, limits: &Limits| {
+        let f = parse(Cursor::new(text.as_bytes().to_vec()), Format::Fimi, limits);
+        let c = parse(
+            Cursor::new(text.replace(' ', ",").into_bytes()),
+            Format::Csv,
+            limits,
+        );
+        (f, c)
+    };
+    let at = small(8, 3, 4, 5);
+    let (f, c) = both("a b c\nd a a\n", &at);
+    assert_eq!(f.unwrap().occurrences(), 5);
+    assert_eq!(c.unwrap().occurrences(), 5);
+    // Duplicates in a basket count once.
+    let (f, c) = both("a a a a\n", &small(8, 1, 1, 1));
+    assert_eq!((f.unwrap().len(), c.unwrap().len()), (1, 1));
+    for (text, line) in [("a b\na b c d\n", 2), ("aaaaa\nb c d e\n", 2)] {
+        let (f, c) = both(text, &at);
+        for e in [f.unwrap_err(), c.unwrap_err()] {
+            assert!(
+                matches!(e, Error::TooManyBasketItems { line: l, limit: 3 } if l == line),
+                "{e:?}"
+            );
+        }
+    }
+    let (f, c) = both("a b\nc d\ne\n", &at);
+    for e in [f.unwrap_err(), c.unwrap_err()] {
+        assert!(
+            matches!(e, Error::TooManyItems { line: 3, limit: 4 }),
+            "{e:?}"
+        );
+    }
+    let (f, c) = both("a b\na b\na b\n", &at);
+    for e in [f.unwrap_err(), c.unwrap_err()] {
+        assert!(
+            matches!(e, Error::TooManyOccurrences { line: 3, limit: 5 }),
+            "{e:?}"
+        );
+        assert_eq!(
+            e.to_string(),
+            "line 3: more than 5 items in all baskets together"
+        );
+    }
+    let (f, c) = both("abc de\nabcd efgh\n", &at);
+    for e in [f.unwrap_err(), c.unwrap_err()] {
+        assert!(
+            matches!(e, Error::BasketTooLong { line: 2, limit: 8 }),
+            "{e:?}"
+        );
+    }
 }
 
 #[test]

@@ -1,11 +1,12 @@
 use std::fmt;
 use std::fs::File;
-use std::io::{BufRead, BufReader};
+use std::io::{BufRead, BufReader, Read};
 use std::path::Path;
 use std::str::FromStr;
 
+use crate::guard::Guard;
 use crate::hash::FastMap;
-use crate::Error;
+use crate::{Error, Limits};
 
 /// A list of transactions (baskets), each a set of distinct items, stored
 /// once: item names are interned to dense `u32` ids (in order of first
@@ -53,6 +54,16 @@ impl Transactions {
         I: IntoIterator<Item = S>,
         S: AsRef<str>,
     {
+        self.push_basket(basket);
+    }
+
+    /// [`Transactions::push`], returning the number of distinct items in the
+    /// basket.
+    pub(crate) fn push_basket<I, S>(&mut self, basket: I) -> usize
+    where
+        I: IntoIterator<Item = S>,
+        S: AsRef<str>,
+    {
         assert!(
             self.ends.len() < u32::MAX as usize,
             "fewer than 2^32 - 1 transactions"
@@ -75,6 +86,7 @@ impl Transactions {
             self.items.truncate(start + kept);
         }
         self.ends.push(self.items.len());
+        self.items.len() - start
     }
 
     fn intern(&mut self, name: &str) -> u32 {
@@ -206,7 +218,7 @@ impl fmt::Display for Format {
     }
 }
 
-/// Reads a file in the given format.
+/// Reads a file in the given format, within the default [`Limits`].
 pub fn read_file(path: impl AsRef<Path>, format: Format) -> Result<Transactions, Error> {
     let path = path.as_ref();
     let io = |source| Error::Io {
@@ -214,12 +226,7 @@ pub fn read_file(path: impl AsRef<Path>, format: Format) -> Result<Transactions,
         source,
     };
     let file = File::open(path).map_err(io)?;
-    let reader = BufReader::with_capacity(1 << 16, file);
-    let parsed = match format {
-        Format::Fimi => parse_fimi(reader),
-        Format::Csv => parse_csv(reader),
-    };
-    parsed.map_err(|e| match e {
+    parse(file, format, &Limits::default()).map_err(|e| match e {
         Error::Read { source, .. } => io(source),
         other => other,
     })
@@ -235,19 +242,26 @@ pub fn read_csv(path: impl AsRef<Path>) -> Result<Transactions, Error> {
     read_file(path, Format::Csv)
 }
 
+/// Parses `format` from a stream, within `limits` (see [`parse_fimi`] and
+/// [`parse_csv`]). Beyond the format's own errors: a NUL byte
+/// ([`Error::BinaryData`]) and a basket over a limit
+/// ([`Error::BasketTooLong`], [`Error::TooManyBasketItems`],
+/// [`Error::TooManyItems`], [`Error::TooManyOccurrences`]) stop the reading,
+/// so at most one basket beyond what is kept is ever held in memory.
+pub fn parse(reader: impl Read, format: Format, limits: &Limits) -> Result<Transactions, Error> {
+    match format {
+        Format::Fimi => fimi(reader, limits),
+        Format::Csv => csv(reader, limits),
+    }
+}
+
 /// Parses FIMI: one transaction per line, items separated by ASCII
 /// whitespace (a trailing space is fine). A line with no item is an error
 /// ([`Error::EmptyLine`]), as is an input with no line
-/// ([`Error::NoTransactions`]).
+/// ([`Error::NoTransactions`]). Within the default [`Limits`] (see
+/// [`parse`]).
 pub fn parse_fimi(reader: impl BufRead) -> Result<Transactions, Error> {
-    parse_lines(reader, |line, number, transactions| {
-        let mut items = line.split_ascii_whitespace().peekable();
-        if items.peek().is_none() {
-            return Err(Error::EmptyLine { line: number });
-        }
-        transactions.push(items);
-        Ok(())
-    })
+    parse(reader, Format::Fimi, &Limits::default())
 }
 
 /// Parses basket CSV: one transaction per line, item names separated by
@@ -255,36 +269,55 @@ pub fn parse_fimi(reader: impl BufRead) -> Result<Transactions, Error> {
 /// (`"cream cheese "` keeps its trailing space); only the line ending
 /// (`\n` or `\r\n`) is removed. An empty line ([`Error::EmptyLine`]) or an
 /// empty name ([`Error::EmptyItem`]: `a,,b`, `,a`, `a,`) is an error.
+/// Within the default [`Limits`] (see [`parse`]).
 pub fn parse_csv(reader: impl BufRead) -> Result<Transactions, Error> {
-    parse_lines(reader, |line, number, transactions| {
+    parse(reader, Format::Csv, &Limits::default())
+}
+
+fn fimi(reader: impl Read, limits: &Limits) -> Result<Transactions, Error> {
+    parse_lines(reader, limits, |line, number, baskets| {
+        let mut items = line.split_ascii_whitespace().peekable();
+        if items.peek().is_none() {
+            return Err(Error::EmptyLine { line: number });
+        }
+        baskets.push(items, number)
+    })
+}
+
+fn csv(reader: impl Read, limits: &Limits) -> Result<Transactions, Error> {
+    parse_lines(reader, limits, |line, number, baskets| {
         if line.is_empty() {
             return Err(Error::EmptyLine { line: number });
         }
         if line.split(',').any(str::is_empty) {
             return Err(Error::EmptyItem { line: number });
         }
-        transactions.push(line.split(','));
-        Ok(())
+        baskets.push(line.split(','), number)
     })
 }
 
 /// Feeds each line (without its `\n` / `\r\n` and, on line 1, without a
 /// UTF-8 byte-order mark) to `on_line` with its 1-based number.
 fn parse_lines(
-    mut reader: impl BufRead,
-    mut on_line: impl FnMut(&str, usize, &mut Transactions) -> Result<(), Error>,
+    reader: impl Read,
+    limits: &Limits,
+    mut on_line: impl FnMut(&str, usize, &mut Baskets) -> Result<(), Error>,
 ) -> Result<Transactions, Error> {
-    let mut transactions = Transactions::new();
+    let mut reader = BufReader::with_capacity(1 << 16, Guard::new(reader, limits.basket_bytes));
+    let mut baskets = Baskets::new(limits);
     let mut buf = Vec::with_capacity(256);
     let mut number = 0;
     loop {
         buf.clear();
-        let read = reader
-            .read_until(b'\n', &mut buf)
-            .map_err(|source| Error::Read {
-                line: number + 1,
-                source,
-            })?;
+        let read = match reader.read_until(b'\n', &mut buf) {
+            Ok(read) => read,
+            Err(source) => {
+                return Err(reader.get_mut().take_failure().unwrap_or(Error::Read {
+                    line: number + 1,
+                    source,
+                }))
+            }
+        };
         if read == 0 {
             break;
         }
@@ -296,10 +329,57 @@ fn parse_lines(
             bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
         }
         let line = std::str::from_utf8(bytes).map_err(|_| Error::InvalidUtf8 { line: number })?;
-        on_line(line, number, &mut transactions)?;
+        on_line(line, number, &mut baskets)?;
     }
-    if transactions.is_empty() {
-        return Err(Error::NoTransactions);
+    baskets.finish()
+}
+
+/// Transactions being read, checked against the limits after each basket.
+struct Baskets<'a> {
+    transactions: Transactions,
+    limits: &'a Limits,
+}
+
+impl<'a> Baskets<'a> {
+    fn new(limits: &'a Limits) -> Self {
+        Self {
+            transactions: Transactions::new(),
+            limits,
+        }
     }
-    Ok(transactions)
+
+    fn push<I, S>(&mut self, basket: I, line: usize) -> Result<(), Error>
+    where
+        I: IntoIterator<Item = S>,
+        S: AsRef<str>,
+    {
+        let size = self.transactions.push_basket(basket);
+        let limits = self.limits;
+        if size > limits.basket_items {
+            return Err(Error::TooManyBasketItems {
+                line,
+                limit: limits.basket_items,
+            });
+        }
+        if self.transactions.item_names().len() > limits.distinct_items {
+            return Err(Error::TooManyItems {
+                line,
+                limit: limits.distinct_items,
+            });
+        }
+        if self.transactions.occurrences() > limits.occurrences {
+            return Err(Error::TooManyOccurrences {
+                line,
+                limit: limits.occurrences,
+            });
+        }
+        Ok(())
+    }
+
+    fn finish(self) -> Result<Transactions, Error> {
+        if self.transactions.is_empty() {
+            return Err(Error::NoTransactions);
+        }
+        Ok(self.transactions)
+    }
 }

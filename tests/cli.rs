@@ -884,7 +884,7 @@ fn bundles_mine_from_files_and_from_the_store() {
 }
 
 #[test]
-fn bundles_mine_refuses_endless_input() {
+fn bundles_mine_reads_quoted_csv_and_refuses_endless_input() {
     let dir = tempfile::tempdir().unwrap();
     let none = dir.path().join("none.db");
     fn mine<'a>(input: &'a str, format: &'a str) -> [&'a str; 10] {
@@ -901,6 +901,34 @@ fn bundles_mine_refuses_endless_input() {
             "0.5",
         ]
     }
+
+    // A basket CSV as a spreadsheet writes it: quoted names keep their commas.
+    let baskets = dir.path().join("baskets.csv");
+    std::fs::write(
+        &baskets,
+        "bread,\"milk, whole\",butter\r\n\"milk, whole\",bread\r\n\"12\"\" pizza\"\r\n",
+    )
+    .unwrap();
+    let r = ok_json(&none, &mine(baskets.to_str().unwrap(), "csv"));
+    assert_eq!(r["transactions"], 3);
+    assert!(
+        r["itemsets"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|i| i["items"] == serde_json::json!(["bread", "milk, whole"]) && i["count"] == 2),
+        "{r}"
+    );
+    let bad = dir.path().join("bad.csv");
+    std::fs::write(&bad, "a,b\r\n\"c,d\r\ne\r\n").unwrap();
+    let e = err_json(&none, &mine(bad.to_str().unwrap(), "csv"), 2);
+    assert!(
+        e["error"]["message"]
+            .as_str()
+            .unwrap()
+            .contains("line 2: a quote opened here is never closed"),
+        "{e}"
+    );
 
     // An endless input without line breaks: a clear error, exit 2.
     if cfg!(unix) {

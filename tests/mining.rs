@@ -811,6 +811,131 @@ fn csv_parsing() {
     );
 }
 
+#[test]
+fn csv_quoting() {
+    // What a spreadsheet writes: quoted names with commas, doubled quotes,
+    // line breaks inside quotes.
+    let t = csv(b"bread,\"milk, whole\",butter\n\"12\"\" pizza\",\"two\nlines\"\n").unwrap();
+    assert_eq!(
+        names_of(&t),
+        [
+            vec!["bread", "butter", "milk, whole"],
+            vec!["12\" pizza", "two\nlines"]
+        ]
+    );
+    assert_eq!(t.item_names().len(), 5);
+    // A byte-order mark before a quoted name, CRLF endings; names verbatim.
+    let t = csv(b"\xEF\xBB\xBF\"a,b\",c \r\n\"a,b\"\r\n").unwrap();
+    assert_eq!(names_of(&t), [vec!["a,b", "c "], vec!["a,b"]]);
+    // A blank first line after the mark is still a blank line.
+    assert!(matches!(
+        csv(b"\xEF\xBB\xBF\r\na\r\n"),
+        Err(Error::EmptyLine { line: 1 })
+    ));
+    // Also when the input comes a byte at a time.
+    let bytes = b"\xEF\xBB\xBF\"a,b\",c \r\n\"a,b\"\r\n";
+    let one = Chunked { bytes, size: 1 };
+    let t = parse(one, Format::Csv, &Limits::default()).unwrap();
+    assert_eq!(names_of(&t), [vec!["a,b", "c "], vec!["a,b"]]);
+
+    // Line numbers count physical lines: a quoted line break moves later
+    // errors down, and CRLF files number like LF files.
+    assert!(matches!(
+        csv(b"\"a\nb\",c\nd,,e\n"),
+        Err(Error::EmptyItem { line: 3 })
+    ));
+    assert!(matches!(
+        csv(b"a\r\nb\r\nc,,d\r\n"),
+        Err(Error::EmptyItem { line: 3 })
+    ));
+    assert!(matches!(
+        csv(b"a\r\n\r\nb\r\n"),
+        Err(Error::EmptyLine { line: 2 })
+    ));
+    assert!(matches!(
+        csv(b"a\n\"x\ny\",z\n\nc\n"),
+        Err(Error::EmptyLine { line: 4 })
+    ));
+    // An error in a basket spanning lines names the line it starts on.
+    assert!(matches!(
+        csv(b"a\nb,\"c\nd\",\"\"\n"),
+        Err(Error::EmptyItem { line: 2 })
+    ));
+    assert!(matches!(
+        csv(b"a\n\"\xff\",b\n"),
+        Err(Error::InvalidUtf8 { line: 2 })
+    ));
+    // A quote never closed would swallow the rest of the file.
+    let e = csv(b"a\nb,\"c\nd\ne\n").unwrap_err();
+    assert!(matches!(e, Error::UnclosedQuote { line: 2 }), "{e:?}");
+    assert_eq!(e.to_string(), "line 2: a quote opened here is never closed");
+    // The first error in the file is the one reported.
+    assert!(matches!(
+        csv(b"a,,b\n\n\"c\n"),
+        Err(Error::EmptyItem { line: 1 })
+    ));
+}
+
+/// A reader that returns at most `size` bytes per read, as a pipe may.
+struct Chunked<'a> {
+    bytes: &'a [u8],
+    size: usize,
+}
+
+impl std::io::Read for Chunked<'_> {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        let n = self.size.min(buf.len()).min(self.bytes.len());
+        buf[..n].copy_from_slice(&self.bytes[..n]);
+        self.bytes = &self.bytes[n..];
+        Ok(n)
+    }
+}
+
+proptest! {
+    /// Whatever the CSV parser accepts, it reads exactly as the csv crate
+    /// alone does (its own checks only add errors: blank lines, empty
+    /// names, unclosed quotes), however the input arrives.
+    #[test]
+    fn csv_reads_what_the_csv_crate_reads(
+        bom in any::<bool>(),
+        body in "[ab,\"\r\n]{0,40}",
+        size in 1usize..8,
+    ) {
+        let input = format!("{}{body}", if bom { "\u{feff}" } else { "" });
+        let mut reader = ::csv::ReaderBuilder::new()
+            .has_headers(false)
+            .flexible(true)
+            .from_reader(input.as_bytes());
+        let records: Vec<Vec<String>> = reader
+            .records()
+            .map(|r| r.unwrap().iter().map(String::from).collect())
+            .collect();
+        let chunked = Chunked { bytes: input.as_bytes(), size };
+        let whole = csv(input.as_bytes());
+        match parse(chunked, Format::Csv, &Limits::default()) {
+            Ok(t) => {
+                let expected: Vec<Vec<String>> = records
+                    .iter()
+                    .map(|r| r.iter().cloned().collect::<BTreeSet<_>>().into_iter().collect())
+                    .collect();
+                prop_assert_eq!(names_of(&t), expected);
+                prop_assert_eq!(names_of(&whole.unwrap()), names_of(&t));
+            }
+            Err(e) => {
+                prop_assert_eq!(format!("{e:?}"), format!("{:?}", whole.unwrap_err()));
+                match e {
+                    Error::EmptyItem { .. } => {
+                        prop_assert!(records.iter().flatten().any(String::is_empty))
+                    }
+                    Error::EmptyLine { .. } | Error::UnclosedQuote { .. } => {}
+                    Error::NoTransactions => prop_assert!(records.is_empty()),
+                    e => prop_assert!(false, "{e:?}"),
+                }
+            }
+        }
+    }
+}
+
 /// A file in a fresh temporary directory.
 fn temp_file(name: &str, bytes: &[u8]) -> (tempfile::TempDir, std::path::PathBuf) {
     let dir = tempfile::tempdir().unwrap();
@@ -875,6 +1000,20 @@ fn endless_and_binary_input_fails_fast() {
     let mut limit = vec![b'7'; MIB];
     limit.push(b'\n');
     assert_eq!(fimi(std::str::from_utf8(&limit).unwrap()).unwrap().len(), 1);
+    // A quote opened and never closed, over many short lines: the CSV
+    // record is what is bounded.
+    let mut open = b"a\n\"".to_vec();
+    while open.len() < 3 * MIB {
+        open.extend_from_slice(b"x\n");
+    }
+    let (_dir, path) = temp_file("open.csv", &open);
+    assert!(matches!(
+        read_csv(&path),
+        Err(Error::BasketTooLong {
+            line: 2,
+            limit: MIB
+        })
+    ));
     // Binary data that is not UTF-8 names its line too.
     let e = fimi_bytes(b"1 2\n3 \xfe\xff\x01\n").unwrap_err();
     assert!(matches!(e, Error::InvalidUtf8 { line: 2 }), "{e:?}");
@@ -988,6 +1127,16 @@ fn item_counts_are_capped() {
             "{e:?}"
         );
     }
+    // A CSV record counts its quotes and its quoted line breaks.
+    let quoted = parse(
+        Cursor::new(b"\"ab\nc\",d\n\"ab\nc\",de\n".to_vec()),
+        Format::Csv,
+        &at,
+    );
+    assert!(
+        matches!(quoted, Err(Error::BasketTooLong { line: 3, limit: 8 })),
+        "{quoted:?}"
+    );
 }
 
 #[test]

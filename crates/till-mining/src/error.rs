@@ -6,10 +6,12 @@ pub enum Error {
     /// The input has no transaction at all (an empty file or list).
     #[error("no transactions")]
     NoTransactions,
-    /// A line holds no item (FIMI: blank or only whitespace; CSV: empty).
+    /// A line holds no item (FIMI: blank or only whitespace; CSV: empty,
+    /// outside a quoted field).
     #[error("line {line}: empty transaction")]
     EmptyLine { line: usize },
-    /// A CSV line has an empty item name (`a,,b`, a leading or trailing comma).
+    /// A CSV record has an empty item name (`a,,b`, a leading or trailing
+    /// comma, `""`).
     #[error("line {line}: empty item name")]
     EmptyItem { line: usize },
     /// A line is not valid UTF-8.
@@ -18,6 +20,10 @@ pub enum Error {
     /// A NUL byte: the input is binary data (or `/dev/zero`).
     #[error("line {line}: a NUL byte: binary data, not a basket file")]
     BinaryData { line: usize },
+    /// A CSV quote that is never closed (it would take the rest of the file
+    /// as one item name). `line` is where the quote opens.
+    #[error("line {line}: a quote opened here is never closed")]
+    UnclosedQuote { line: usize },
     /// A basket (a line, or a CSV record) longer than
     /// [`Limits::basket_bytes`](crate::Limits); `line` is where it starts.
     #[error(

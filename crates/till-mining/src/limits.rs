@@ -8,8 +8,8 @@
 /// up to 362 bytes; groceries.csv has 169 items and baskets of up to 32.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Limits {
-    /// Bytes in one basket, that is one line; the line ending is not
-    /// counted. Default 1 MiB:
+    /// Bytes in one basket: a line (FIMI), or a CSV record, quotes and quoted
+    /// line breaks included; the line ending is not counted. Default 1 MiB:
     /// ten thousand items with names of a hundred bytes still fit, and a
     /// reader holds at most this much of an unfinished line.
     pub basket_bytes: usize,

@@ -1,10 +1,10 @@
 use std::fmt;
 use std::fs::File;
-use std::io::{BufRead, BufReader, Read};
+use std::io::{self, BufRead, BufReader, Read};
 use std::path::Path;
 use std::str::FromStr;
 
-use crate::guard::Guard;
+use crate::guard::{Guard, Layout};
 use crate::hash::FastMap;
 use crate::{Error, Limits};
 
@@ -190,8 +190,9 @@ fn numeric_value(name: &str) -> Option<usize> {
 pub enum Format {
     /// FIMI: one transaction per line, items separated by whitespace.
     Fimi,
-    /// Basket CSV: one transaction per line, item names separated by commas,
-    /// no quoting; names are kept verbatim (spaces included).
+    /// Basket CSV: one transaction per record, item names separated by
+    /// commas, standard CSV quoting (`"milk, whole"`, `"12"" pizza"`, line
+    /// breaks inside quotes); names are kept verbatim (spaces included).
     Csv,
 }
 
@@ -264,46 +265,23 @@ pub fn parse_fimi(reader: impl BufRead) -> Result<Transactions, Error> {
     parse(reader, Format::Fimi, &Limits::default())
 }
 
-/// Parses basket CSV: one transaction per line, item names separated by
-/// commas, no quoting, no header. Names are kept verbatim, spaces included
-/// (`"cream cheese "` keeps its trailing space); only the line ending
-/// (`\n` or `\r\n`) is removed. An empty line ([`Error::EmptyLine`]) or an
-/// empty name ([`Error::EmptyItem`]: `a,,b`, `,a`, `a,`) is an error.
-/// Within the default [`Limits`] (see [`parse`]).
+/// Parses basket CSV: one transaction per record, no header. Fields follow
+/// standard CSV: a field in double quotes may hold commas, line breaks and
+/// doubled quotes (`"12"" pizza"` is `12" pizza`); a UTF-8 byte-order mark
+/// at the start is dropped. Names are otherwise kept verbatim, spaces
+/// included (`cream cheese ,` keeps its trailing space), and records end at
+/// `\n`, `\r\n` or `\r`. An empty line ([`Error::EmptyLine`]), an empty name
+/// ([`Error::EmptyItem`]: `a,,b`, `,a`, `a,`, `""`) and a quote never closed
+/// ([`Error::UnclosedQuote`]) are errors. Line numbers are physical lines:
+/// a record's errors name the line it starts on. Within the default
+/// [`Limits`] (see [`parse`]).
 pub fn parse_csv(reader: impl BufRead) -> Result<Transactions, Error> {
     parse(reader, Format::Csv, &Limits::default())
 }
 
 fn fimi(reader: impl Read, limits: &Limits) -> Result<Transactions, Error> {
-    parse_lines(reader, limits, |line, number, baskets| {
-        let mut items = line.split_ascii_whitespace().peekable();
-        if items.peek().is_none() {
-            return Err(Error::EmptyLine { line: number });
-        }
-        baskets.push(items, number)
-    })
-}
-
-fn csv(reader: impl Read, limits: &Limits) -> Result<Transactions, Error> {
-    parse_lines(reader, limits, |line, number, baskets| {
-        if line.is_empty() {
-            return Err(Error::EmptyLine { line: number });
-        }
-        if line.split(',').any(str::is_empty) {
-            return Err(Error::EmptyItem { line: number });
-        }
-        baskets.push(line.split(','), number)
-    })
-}
-
-/// Feeds each line (without its `\n` / `\r\n` and, on line 1, without a
-/// UTF-8 byte-order mark) to `on_line` with its 1-based number.
-fn parse_lines(
-    reader: impl Read,
-    limits: &Limits,
-    mut on_line: impl FnMut(&str, usize, &mut Baskets) -> Result<(), Error>,
-) -> Result<Transactions, Error> {
-    let mut reader = BufReader::with_capacity(1 << 16, Guard::new(reader, limits.basket_bytes));
+    let guard = Guard::new(reader, Layout::Lines, limits.basket_bytes);
+    let mut reader = BufReader::with_capacity(1 << 16, guard);
     let mut baskets = Baskets::new(limits);
     let mut buf = Vec::with_capacity(256);
     let mut number = 0;
@@ -329,9 +307,60 @@ fn parse_lines(
             bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
         }
         let line = std::str::from_utf8(bytes).map_err(|_| Error::InvalidUtf8 { line: number })?;
-        on_line(line, number, &mut baskets)?;
+        let mut items = line.split_ascii_whitespace().peekable();
+        if items.peek().is_none() {
+            return Err(Error::EmptyLine { line: number });
+        }
+        baskets.push(items, number)?;
     }
     baskets.finish()
+}
+
+fn csv(reader: impl Read, limits: &Limits) -> Result<Transactions, Error> {
+    let guard = Guard::new(reader, Layout::Csv, limits.basket_bytes);
+    // The csv crate's defaults otherwise: `,` and `"`, doubled quotes,
+    // no trimming, no comments.
+    let mut reader = csv::ReaderBuilder::new()
+        .has_headers(false) // every record is a basket
+        .flexible(true) // baskets differ in size
+        .buffer_capacity(1 << 16)
+        .from_reader(guard);
+    let mut baskets = Baskets::new(limits);
+    let mut record = csv::ByteRecord::new();
+    loop {
+        match reader.read_byte_record(&mut record) {
+            Ok(true) => {}
+            Ok(false) => break,
+            Err(e) => return Err(csv_error(reader.get_mut(), e)),
+        }
+        let line = reader.get_mut().next_record_line();
+        let items = record
+            .iter()
+            .map(|field| match std::str::from_utf8(field) {
+                Ok("") => Err(Error::EmptyItem { line }),
+                Ok(name) => Ok(name),
+                Err(_) => Err(Error::InvalidUtf8 { line }),
+            })
+            .collect::<Result<Vec<&str>, Error>>()?;
+        baskets.push(items, line)?;
+    }
+    baskets.finish()
+}
+
+/// What stopped the csv reader: the guard, or the source.
+fn csv_error<R: Read>(guard: &mut Guard<R>, e: csv::Error) -> Error {
+    if let Some(why) = guard.take_failure() {
+        return why;
+    }
+    let line = guard.line();
+    match e.into_kind() {
+        csv::ErrorKind::Io(source) => Error::Read { line, source },
+        // Reading byte records of any length can fail only on I/O.
+        other => Error::Read {
+            line,
+            source: io::Error::other(format!("{other:?}")),
+        },
+    }
 }
 
 /// Transactions being read, checked against the limits after each basket.

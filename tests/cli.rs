@@ -819,6 +819,81 @@ fn bundles_mine_from_files_and_from_the_store() {
 }
 
 #[test]
+fn bundles_mine_reads_quoted_csv_and_refuses_endless_input() {
+    let dir = tempfile::tempdir().unwrap();
+    let none = dir.path().join("none.db");
+    fn mine<'a>(input: &'a str, format: &'a str) -> [&'a str; 10] {
+        [
+            "bundles",
+            "mine",
+            "--input",
+            input,
+            "--format",
+            format,
+            "--min-support",
+            "0.5",
+            "--min-confidence",
+            "0.5",
+        ]
+    }
+
+    // A basket CSV as a spreadsheet writes it: quoted names keep their commas.
+    let baskets = dir.path().join("baskets.csv");
+    std::fs::write(
+        &baskets,
+        "bread,\"milk, whole\",butter\r\n\"milk, whole\",bread\r\n\"12\"\" pizza\"\r\n",
+    )
+    .unwrap();
+    let r = ok_json(&none, &mine(baskets.to_str().unwrap(), "csv"));
+    assert_eq!(r["transactions"], 3);
+    assert!(
+        r["itemsets"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|i| i["items"] == serde_json::json!(["bread", "milk, whole"]) && i["count"] == 2),
+        "{r}"
+    );
+    let bad = dir.path().join("bad.csv");
+    std::fs::write(&bad, "a,b\r\n\"c,d\r\ne\r\n").unwrap();
+    let e = err_json(&none, &mine(bad.to_str().unwrap(), "csv"), 2);
+    assert!(
+        e["error"]["message"]
+            .as_str()
+            .unwrap()
+            .contains("line 2: a quote opened here is never closed"),
+        "{e}"
+    );
+
+    // An endless input without line breaks: a clear error, exit 2.
+    if cfg!(unix) {
+        for format in ["fimi", "csv"] {
+            let e = err_json(&none, &mine("/dev/zero", format), 2);
+            assert!(
+                e["error"]["message"]
+                    .as_str()
+                    .unwrap()
+                    .contains("line 1: a NUL byte: binary data"),
+                "{e}"
+            );
+        }
+    }
+    let long = dir.path().join("long.dat");
+    let mut text = b"1 2\n".to_vec();
+    text.resize(2 << 20, b'7');
+    std::fs::write(&long, text).unwrap();
+    let e = err_json(&none, &mine(long.to_str().unwrap(), "fimi"), 2);
+    assert!(
+        e["error"]["message"]
+            .as_str()
+            .unwrap()
+            .contains("line 2: a basket longer than 1048576 bytes"),
+        "{e}"
+    );
+    assert!(!none.exists(), "mining a file created a store");
+}
+
+#[test]
 fn absurd_numbers_are_refused_not_overflowed() {
     let s = shop();
     ok_json(

@@ -10,8 +10,9 @@ use std::time::{Duration, Instant};
 
 use proptest::prelude::*;
 use till_mining::{
-    mine, no_progress, parse_csv, parse_fimi, read_csv, read_fimi, CancelToken, Error, Itemset,
-    MiningResult, Params, Progress, Ratio, Rule, Stage, Transactions,
+    mine, no_progress, parse, parse_csv, parse_fimi, read_csv, read_file, read_fimi, CancelToken,
+    Error, Format, Itemset, Limits, MiningResult, Params, Progress, Ratio, Rule, Stage,
+    Transactions,
 };
 
 const GROCERIES: &str = concat!(
@@ -807,6 +808,334 @@ fn csv_parsing() {
     assert_eq!(
         csv(b"a\nb,,c").unwrap_err().to_string(),
         "line 2: empty item name"
+    );
+}
+
+#[test]
+fn csv_quoting() {
+    // What a spreadsheet writes: quoted names with commas, doubled quotes,
+    // line breaks inside quotes.
+    let t = csv(b"bread,\"milk, whole\",butter\n\"12\"\" pizza\",\"two\nlines\"\n").unwrap();
+    assert_eq!(
+        names_of(&t),
+        [
+            vec!["bread", "butter", "milk, whole"],
+            vec!["12\" pizza", "two\nlines"]
+        ]
+    );
+    assert_eq!(t.item_names().len(), 5);
+    // A byte-order mark before a quoted name, CRLF endings; names verbatim.
+    let t = csv(b"\xEF\xBB\xBF\"a,b\",c \r\n\"a,b\"\r\n").unwrap();
+    assert_eq!(names_of(&t), [vec!["a,b", "c "], vec!["a,b"]]);
+    // A blank first line after the mark is still a blank line.
+    assert!(matches!(
+        csv(b"\xEF\xBB\xBF\r\na\r\n"),
+        Err(Error::EmptyLine { line: 1 })
+    ));
+    // Also when the input comes a byte at a time.
+    let bytes = b"\xEF\xBB\xBF\"a,b\",c \r\n\"a,b\"\r\n";
+    let one = Chunked { bytes, size: 1 };
+    let t = parse(one, Format::Csv, &Limits::default()).unwrap();
+    assert_eq!(names_of(&t), [vec!["a,b", "c "], vec!["a,b"]]);
+
+    // Line numbers count physical lines: a quoted line break moves later
+    // errors down, and CRLF files number like LF files.
+    assert!(matches!(
+        csv(b"\"a\nb\",c\nd,,e\n"),
+        Err(Error::EmptyItem { line: 3 })
+    ));
+    assert!(matches!(
+        csv(b"a\r\nb\r\nc,,d\r\n"),
+        Err(Error::EmptyItem { line: 3 })
+    ));
+    assert!(matches!(
+        csv(b"a\r\n\r\nb\r\n"),
+        Err(Error::EmptyLine { line: 2 })
+    ));
+    assert!(matches!(
+        csv(b"a\n\"x\ny\",z\n\nc\n"),
+        Err(Error::EmptyLine { line: 4 })
+    ));
+    // An error in a basket spanning lines names the line it starts on.
+    assert!(matches!(
+        csv(b"a\nb,\"c\nd\",\"\"\n"),
+        Err(Error::EmptyItem { line: 2 })
+    ));
+    assert!(matches!(
+        csv(b"a\n\"\xff\",b\n"),
+        Err(Error::InvalidUtf8 { line: 2 })
+    ));
+    // A quote never closed would swallow the rest of the file.
+    let e = csv(b"a\nb,\"c\nd\ne\n").unwrap_err();
+    assert!(matches!(e, Error::UnclosedQuote { line: 2 }), "{e:?}");
+    assert_eq!(e.to_string(), "line 2: a quote opened here is never closed");
+    // The first error in the file is the one reported.
+    assert!(matches!(
+        csv(b"a,,b\n\n\"c\n"),
+        Err(Error::EmptyItem { line: 1 })
+    ));
+}
+
+/// A reader that returns at most `size` bytes per read, as a pipe may.
+struct Chunked<'a> {
+    bytes: &'a [u8],
+    size: usize,
+}
+
+impl std::io::Read for Chunked<'_> {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        let n = self.size.min(buf.len()).min(self.bytes.len());
+        buf[..n].copy_from_slice(&self.bytes[..n]);
+        self.bytes = &self.bytes[n..];
+        Ok(n)
+    }
+}
+
+proptest! {
+    /// Whatever the CSV parser accepts, it reads exactly as the csv crate
+    /// alone does (its own checks only add errors: blank lines, empty
+    /// names, unclosed quotes), however the input arrives.
+    #[test]
+    fn csv_reads_what_the_csv_crate_reads(
+        bom in any::<bool>(),
+        body in "[ab,\"\r\n]{0,40}",
+        size in 1usize..8,
+    ) {
+        let input = format!("{}{body}", if bom { "\u{feff}" } else { "" });
+        let mut reader = ::csv::ReaderBuilder::new()
+            .has_headers(false)
+            .flexible(true)
+            .from_reader(input.as_bytes());
+        let records: Vec<Vec<String>> = reader
+            .records()
+            .map(|r| r.unwrap().iter().map(String::from).collect())
+            .collect();
+        let chunked = Chunked { bytes: input.as_bytes(), size };
+        let whole = csv(input.as_bytes());
+        match parse(chunked, Format::Csv, &Limits::default()) {
+            Ok(t) => {
+                let expected: Vec<Vec<String>> = records
+                    .iter()
+                    .map(|r| r.iter().cloned().collect::<BTreeSet<_>>().into_iter().collect())
+                    .collect();
+                prop_assert_eq!(names_of(&t), expected);
+                prop_assert_eq!(names_of(&whole.unwrap()), names_of(&t));
+            }
+            Err(e) => {
+                prop_assert_eq!(format!("{e:?}"), format!("{:?}", whole.unwrap_err()));
+                match e {
+                    Error::EmptyItem { .. } => {
+                        prop_assert!(records.iter().flatten().any(String::is_empty))
+                    }
+                    Error::EmptyLine { .. } | Error::UnclosedQuote { .. } => {}
+                    Error::NoTransactions => prop_assert!(records.is_empty()),
+                    e => prop_assert!(false, "{e:?}"),
+                }
+            }
+        }
+    }
+}
+
+/// A file in a fresh temporary directory.
+fn temp_file(name: &str, bytes: &[u8]) -> (tempfile::TempDir, std::path::PathBuf) {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join(name);
+    std::fs::write(&path, bytes).unwrap();
+    (dir, path)
+}
+
+#[test]
+fn endless_and_binary_input_fails_fast() {
+    const MIB: usize = 1 << 20;
+    // /dev/zero never ends and has no line break: refused at its first byte.
+    if cfg!(unix) {
+        for format in [Format::Fimi, Format::Csv] {
+            let e = read_file("/dev/zero", format).unwrap_err();
+            assert!(
+                matches!(e, Error::BinaryData { line: 1 }),
+                "{format}: {e:?}"
+            );
+            assert_eq!(
+                e.to_string(),
+                "line 1: a NUL byte: binary data, not a basket file"
+            );
+        }
+    }
+    // The same from a file: NUL bytes after good lines.
+    let mut zeros = b"1 2\n3\n".to_vec();
+    zeros.resize(3 * MIB, 0);
+    let (_dir, path) = temp_file("zeros.dat", &zeros);
+    assert!(matches!(
+        read_fimi(&path),
+        Err(Error::BinaryData { line: 3 })
+    ));
+    // A line without a break: refused once it passes 1 MiB.
+    let mut long = b"1 2\n".to_vec();
+    long.resize(4 + 3 * MIB, b'7');
+    let (_dir, path) = temp_file("long.dat", &long);
+    let e = read_fimi(&path).unwrap_err();
+    assert!(
+        matches!(
+            e,
+            Error::BasketTooLong {
+                line: 2,
+                limit: MIB
+            }
+        ),
+        "{e:?}"
+    );
+    assert_eq!(
+        e.to_string(),
+        "line 2: a basket longer than 1048576 bytes (the limit for one line or CSV record)"
+    );
+    let (_dir, path) = temp_file("long.csv", &long);
+    assert!(matches!(
+        read_csv(&path),
+        Err(Error::BasketTooLong {
+            line: 2,
+            limit: MIB
+        })
+    ));
+    // Exactly 1 MiB is a basket.
+    let mut limit = vec![b'7'; MIB];
+    limit.push(b'\n');
+    assert_eq!(fimi(std::str::from_utf8(&limit).unwrap()).unwrap().len(), 1);
+    // A quote opened and never closed, over many short lines: the CSV
+    // record is what is bounded.
+    let mut open = b"a\n\"".to_vec();
+    while open.len() < 3 * MIB {
+        open.extend_from_slice(b"x\n");
+    }
+    let (_dir, path) = temp_file("open.csv", &open);
+    assert!(matches!(
+        read_csv(&path),
+        Err(Error::BasketTooLong {
+            line: 2,
+            limit: MIB
+        })
+    ));
+    // Binary data that is not UTF-8 names its line too.
+    let e = fimi_bytes(b"1 2\n3 \xfe\xff\x01\n").unwrap_err();
+    assert!(matches!(e, Error::InvalidUtf8 { line: 2 }), "{e:?}");
+}
+
+fn fimi_bytes(bytes: &[u8]) -> Result<Transactions, Error> {
+    parse_fimi(Cursor::new(bytes.to_vec()))
+}
+
+#[test]
+fn item_counts_are_capped() {
+    let limits = Limits::default();
+    assert_eq!(
+        (
+            limits.basket_bytes,
+            limits.basket_items,
+            limits.distinct_items,
+            limits.occurrences
+        ),
+        (1 << 20, 10_000, 1_000_000, 50_000_000)
+    );
+    // Over the default caps: 10,001 items in one basket, 1,000,001 items.
+    let wide: Vec<String> = (0..=10_000).map(|i| i.to_string()).collect();
+    let e = fimi(&format!("1 2\n{}\n", wide.join(" "))).unwrap_err();
+    assert!(
+        matches!(
+            e,
+            Error::TooManyBasketItems {
+                line: 2,
+                limit: 10_000
+            }
+        ),
+        "{e:?}"
+    );
+    assert_eq!(
+        e.to_string(),
+        "line 2: more than 10000 distinct items in one basket"
+    );
+    assert_eq!(fimi(&wide[..10_000].join(" ")).unwrap().len(), 1);
+    let many: String = (0..=1_000_000).map(|i| format!("{i}\n")).collect();
+    let e = fimi(&many).unwrap_err();
+    assert!(
+        matches!(
+            e,
+            Error::TooManyItems {
+                line: 1_000_001,
+                limit: 1_000_000
+            }
+        ),
+        "{e:?}"
+    );
+    assert_eq!(
+        e.to_string(),
+        "line 1000001: more than 1000000 distinct items in the file"
+    );
+
+    // Each cap, small, in both formats.
+    let small = |basket_bytes, basket_items, distinct_items, occurrences| Limits {
+        basket_bytes,
+        basket_items,
+        distinct_items,
+        occurrences,
+    };
+    let both = |text: &str, limits: &Limits| {
+        let f = parse(Cursor::new(text.as_bytes().to_vec()), Format::Fimi, limits);
+        let c = parse(
+            Cursor::new(text.replace(' ', ",").into_bytes()),
+            Format::Csv,
+            limits,
+        );
+        (f, c)
+    };
+    let at = small(8, 3, 4, 5);
+    let (f, c) = both("a b c\nd a a\n", &at);
+    assert_eq!(f.unwrap().occurrences(), 5);
+    assert_eq!(c.unwrap().occurrences(), 5);
+    // Duplicates in a basket count once.
+    let (f, c) = both("a a a a\n", &small(8, 1, 1, 1));
+    assert_eq!((f.unwrap().len(), c.unwrap().len()), (1, 1));
+    for (text, line) in [("a b\na b c d\n", 2), ("aaaaa\nb c d e\n", 2)] {
+        let (f, c) = both(text, &at);
+        for e in [f.unwrap_err(), c.unwrap_err()] {
+            assert!(
+                matches!(e, Error::TooManyBasketItems { line: l, limit: 3 } if l == line),
+                "{e:?}"
+            );
+        }
+    }
+    let (f, c) = both("a b\nc d\ne\n", &at);
+    for e in [f.unwrap_err(), c.unwrap_err()] {
+        assert!(
+            matches!(e, Error::TooManyItems { line: 3, limit: 4 }),
+            "{e:?}"
+        );
+    }
+    let (f, c) = both("a b\na b\na b\n", &at);
+    for e in [f.unwrap_err(), c.unwrap_err()] {
+        assert!(
+            matches!(e, Error::TooManyOccurrences { line: 3, limit: 5 }),
+            "{e:?}"
+        );
+        assert_eq!(
+            e.to_string(),
+            "line 3: more than 5 items in all baskets together"
+        );
+    }
+    let (f, c) = both("abc de\nabcd efgh\n", &at);
+    for e in [f.unwrap_err(), c.unwrap_err()] {
+        assert!(
+            matches!(e, Error::BasketTooLong { line: 2, limit: 8 }),
+            "{e:?}"
+        );
+    }
+    // A CSV record counts its quotes and its quoted line breaks.
+    let quoted = parse(
+        Cursor::new(b"\"ab\nc\",d\n\"ab\nc\",de\n".to_vec()),
+        Format::Csv,
+        &at,
+    );
+    assert!(
+        matches!(quoted, Err(Error::BasketTooLong { line: 3, limit: 8 })),
+        "{quoted:?}"
     );
 }
 

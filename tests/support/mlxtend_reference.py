@@ -9,11 +9,14 @@ Prints one line:
      "rules":[{"antecedent":[..],"consequent":[..],"support_count":N,
                "confidence":X,"lift":X}]}
 
-Input is read exactly like the Rust parsers: FIMI = items separated by
-whitespace; CSV = names separated by commas, kept verbatim (no trimming: the
-trailing spaces of "cream cheese " and "roll products " are part of the
-names); only the line ending ("\\n" or "\\r\\n") is removed; duplicates within
-a line count once. Empty lines and empty CSV names are errors, as in Rust.
+Input is read like the Rust parsers: FIMI = items separated by whitespace,
+only the line ending ("\\n" or "\\r\\n") removed; CSV = standard CSV (the
+csv module: quoted names may hold commas, doubled quotes and line breaks),
+names kept verbatim (no trimming: the trailing spaces of "cream cheese " and
+"roll products " are part of the names); duplicates within a basket count
+once. Empty lines and empty CSV names are errors, as in Rust. (The Rust
+parsers also enforce size limits and reject NUL bytes and unclosed quotes;
+the reference is only run on well-formed files.)
 
 Sorting matches the Rust output: items by string (code point order, which is
 Rust's byte order for UTF-8), itemsets by (size, items), rules by
@@ -27,6 +30,7 @@ they can differ only on exact ties that floats get wrong (e.g. 0.07 * 100 is
 them with a relative tolerance, not for equality.
 """
 
+import csv
 import json
 import re
 import sys
@@ -39,6 +43,14 @@ ASCII_WHITESPACE = re.compile("[ \t\n\f\r]+")
 
 
 def read_transactions(path, fmt):
+    transactions = read_fimi(path) if fmt == "fimi" else read_csv(path)
+    if not transactions:
+        sys.exit("no transactions")
+    # Distinct items; order is irrelevant.
+    return [sorted(set(items)) for items in transactions]
+
+
+def read_fimi(path):
     transactions = []
     # newline="\n": split on "\n" only, keep "\r" (removed below), as Rust does.
     with open(path, "r", encoding="utf-8", newline="\n") as f:
@@ -49,21 +61,26 @@ def read_transactions(path, fmt):
                 line = line[:-1]
             if number == 1 and line.startswith("\ufeff"):
                 line = line[1:]
-            if fmt == "fimi":
-                # Rust's ASCII whitespace: space, \t, \n, \f, \r.
-                items = [item for item in ASCII_WHITESPACE.split(line) if item]
-                if not items:
-                    sys.exit(f"line {number}: empty transaction")
-            else:
-                if line == "":
-                    sys.exit(f"line {number}: empty transaction")
-                items = line.split(",")
-                if any(item == "" for item in items):
-                    sys.exit(f"line {number}: empty item name")
-            # Distinct items; order is irrelevant.
-            transactions.append(sorted(set(items)))
-    if not transactions:
-        sys.exit("no transactions")
+            # Rust's ASCII whitespace: space, \t, \n, \f, \r.
+            items = [item for item in ASCII_WHITESPACE.split(line) if item]
+            if not items:
+                sys.exit(f"line {number}: empty transaction")
+            transactions.append(items)
+    return transactions
+
+
+def read_csv(path):
+    transactions = []
+    # utf-8-sig drops a byte-order mark; newline="" leaves line breaks
+    # inside quoted fields to the csv module, as the csv crate does.
+    with open(path, "r", encoding="utf-8-sig", newline="") as f:
+        reader = csv.reader(f, strict=True)
+        for items in reader:
+            if not items:
+                sys.exit(f"line {reader.line_num}: empty transaction")
+            if any(item == "" for item in items):
+                sys.exit(f"line {reader.line_num}: empty item name")
+            transactions.append(items)
     return transactions
 
 

@@ -6,15 +6,40 @@ pub enum Error {
     /// The input has no transaction at all (an empty file or list).
     #[error("no transactions")]
     NoTransactions,
-    /// A line holds no item (FIMI: blank or only whitespace; CSV: empty).
+    /// A line holds no item (FIMI: blank or only whitespace; CSV: empty,
+    /// outside a quoted field).
     #[error("line {line}: empty transaction")]
     EmptyLine { line: usize },
-    /// A CSV line has an empty item name (`a,,b`, a leading or trailing comma).
+    /// A CSV record has an empty item name (`a,,b`, a leading or trailing
+    /// comma, `""`).
     #[error("line {line}: empty item name")]
     EmptyItem { line: usize },
     /// A line is not valid UTF-8.
     #[error("line {line}: not valid UTF-8")]
     InvalidUtf8 { line: usize },
+    /// A NUL byte: the input is binary data (or `/dev/zero`).
+    #[error("line {line}: a NUL byte: binary data, not a basket file")]
+    BinaryData { line: usize },
+    /// A CSV quote that is never closed (it would take the rest of the file
+    /// as one item name). `line` is where the quote opens.
+    #[error("line {line}: a quote opened here is never closed")]
+    UnclosedQuote { line: usize },
+    /// A basket (a line, or a CSV record) longer than
+    /// [`Limits::basket_bytes`](crate::Limits); `line` is where it starts.
+    #[error(
+        "line {line}: a basket longer than {limit} bytes (the limit for one line or CSV record)"
+    )]
+    BasketTooLong { line: usize, limit: usize },
+    /// A basket with more distinct items than [`Limits::basket_items`](crate::Limits).
+    #[error("line {line}: more than {limit} distinct items in one basket")]
+    TooManyBasketItems { line: usize, limit: usize },
+    /// More distinct items in the file than [`Limits::distinct_items`](crate::Limits);
+    /// `line` is the basket that brought one too many.
+    #[error("line {line}: more than {limit} distinct items in the file")]
+    TooManyItems { line: usize, limit: usize },
+    /// More item occurrences than [`Limits::occurrences`](crate::Limits).
+    #[error("line {line}: more than {limit} items in all baskets together")]
+    TooManyOccurrences { line: usize, limit: usize },
     /// A file could not be opened or read.
     #[error("cannot read {}: {source}", path.display())]
     Io {

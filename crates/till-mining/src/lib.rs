@@ -4,7 +4,8 @@
 //! * [`Transactions`] holds the baskets once, compactly (item names interned
 //!   to `u32` ids, one flat id array). Build it in memory
 //!   ([`Transactions::from_baskets`], [`Transactions::push`]) or parse a file
-//!   ([`read_file`] with [`Format::Fimi`] or [`Format::Csv`]).
+//!   ([`read_file`] with [`Format::Fimi`] or [`Format::Csv`]), which stops
+//!   at the first basket over its [`Limits`].
 //! * [`Params`] holds the thresholds as exact fractions ([`Ratio`]), parsed
 //!   from decimal strings: `"0.005"` is 5/1000, never a float.
 //! * [`mine`] returns every frequent itemset and every rule that holds, as a
@@ -27,7 +28,9 @@
 
 mod error;
 mod fpgrowth;
+mod guard;
 mod hash;
+mod limits;
 mod ratio;
 mod result;
 mod rules;
@@ -37,10 +40,11 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
 
 pub use error::Error;
+pub use limits::Limits;
 pub use ratio::{ParseRatioError, Ratio};
 pub use result::{Itemset, MiningResult, Rule};
 pub use transactions::{
-    parse_csv, parse_fimi, read_csv, read_file, read_fimi, Format, Transactions,
+    parse, parse_csv, parse_fimi, read_csv, read_file, read_fimi, Format, Transactions,
 };
 
 /// The thresholds of one mining run, validated.

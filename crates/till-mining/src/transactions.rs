@@ -1,11 +1,12 @@
 use std::fmt;
 use std::fs::File;
-use std::io::{BufRead, BufReader};
+use std::io::{self, BufRead, BufReader, Read};
 use std::path::Path;
 use std::str::FromStr;
 
+use crate::guard::{Guard, Layout};
 use crate::hash::FastMap;
-use crate::Error;
+use crate::{Error, Limits};
 
 /// A list of transactions (baskets), each a set of distinct items, stored
 /// once: item names are interned to dense `u32` ids (in order of first
@@ -53,6 +54,16 @@ impl Transactions {
         I: IntoIterator<Item = S>,
         S: AsRef<str>,
     {
+        self.push_basket(basket);
+    }
+
+    /// [`Transactions::push`], returning the number of distinct items in the
+    /// basket.
+    pub(crate) fn push_basket<I, S>(&mut self, basket: I) -> usize
+    where
+        I: IntoIterator<Item = S>,
+        S: AsRef<str>,
+    {
         assert!(
             self.ends.len() < u32::MAX as usize,
             "fewer than 2^32 - 1 transactions"
@@ -75,6 +86,7 @@ impl Transactions {
             self.items.truncate(start + kept);
         }
         self.ends.push(self.items.len());
+        self.items.len() - start
     }
 
     fn intern(&mut self, name: &str) -> u32 {
@@ -178,8 +190,9 @@ fn numeric_value(name: &str) -> Option<usize> {
 pub enum Format {
     /// FIMI: one transaction per line, items separated by whitespace.
     Fimi,
-    /// Basket CSV: one transaction per line, item names separated by commas,
-    /// no quoting; names are kept verbatim (spaces included).
+    /// Basket CSV: one transaction per record, item names separated by
+    /// commas, standard CSV quoting (`"milk, whole"`, `"12"" pizza"`, line
+    /// breaks inside quotes); names are kept verbatim (spaces included).
     Csv,
 }
 
@@ -206,7 +219,7 @@ impl fmt::Display for Format {
     }
 }
 
-/// Reads a file in the given format.
+/// Reads a file in the given format, within the default [`Limits`].
 pub fn read_file(path: impl AsRef<Path>, format: Format) -> Result<Transactions, Error> {
     let path = path.as_ref();
     let io = |source| Error::Io {
@@ -214,12 +227,7 @@ pub fn read_file(path: impl AsRef<Path>, format: Format) -> Result<Transactions,
         source,
     };
     let file = File::open(path).map_err(io)?;
-    let reader = BufReader::with_capacity(1 << 16, file);
-    let parsed = match format {
-        Format::Fimi => parse_fimi(reader),
-        Format::Csv => parse_csv(reader),
-    };
-    parsed.map_err(|e| match e {
+    parse(file, format, &Limits::default()).map_err(|e| match e {
         Error::Read { source, .. } => io(source),
         other => other,
     })
@@ -235,56 +243,59 @@ pub fn read_csv(path: impl AsRef<Path>) -> Result<Transactions, Error> {
     read_file(path, Format::Csv)
 }
 
+/// Parses `format` from a stream, within `limits` (see [`parse_fimi`] and
+/// [`parse_csv`]). Beyond the format's own errors: a NUL byte
+/// ([`Error::BinaryData`]) and a basket over a limit
+/// ([`Error::BasketTooLong`], [`Error::TooManyBasketItems`],
+/// [`Error::TooManyItems`], [`Error::TooManyOccurrences`]) stop the reading,
+/// so at most one basket beyond what is kept is ever held in memory.
+pub fn parse(reader: impl Read, format: Format, limits: &Limits) -> Result<Transactions, Error> {
+    match format {
+        Format::Fimi => fimi(reader, limits),
+        Format::Csv => csv(reader, limits),
+    }
+}
+
 /// Parses FIMI: one transaction per line, items separated by ASCII
 /// whitespace (a trailing space is fine). A line with no item is an error
 /// ([`Error::EmptyLine`]), as is an input with no line
-/// ([`Error::NoTransactions`]).
+/// ([`Error::NoTransactions`]). Within the default [`Limits`] (see
+/// [`parse`]).
 pub fn parse_fimi(reader: impl BufRead) -> Result<Transactions, Error> {
-    parse_lines(reader, |line, number, transactions| {
-        let mut items = line.split_ascii_whitespace().peekable();
-        if items.peek().is_none() {
-            return Err(Error::EmptyLine { line: number });
-        }
-        transactions.push(items);
-        Ok(())
-    })
+    parse(reader, Format::Fimi, &Limits::default())
 }
 
-/// Parses basket CSV: one transaction per line, item names separated by
-/// commas, no quoting, no header. Names are kept verbatim, spaces included
-/// (`"cream cheese "` keeps its trailing space); only the line ending
-/// (`\n` or `\r\n`) is removed. An empty line ([`Error::EmptyLine`]) or an
-/// empty name ([`Error::EmptyItem`]: `a,,b`, `,a`, `a,`) is an error.
+/// Parses basket CSV: one transaction per record, no header. Fields follow
+/// standard CSV: a field in double quotes may hold commas, line breaks and
+/// doubled quotes (`"12"" pizza"` is `12" pizza`); a UTF-8 byte-order mark
+/// at the start is dropped. Names are otherwise kept verbatim, spaces
+/// included (`cream cheese ,` keeps its trailing space), and records end at
+/// `\n`, `\r\n` or `\r`. An empty line ([`Error::EmptyLine`]), an empty name
+/// ([`Error::EmptyItem`]: `a,,b`, `,a`, `a,`, `""`) and a quote never closed
+/// ([`Error::UnclosedQuote`]) are errors. Line numbers are physical lines:
+/// a record's errors name the line it starts on. Within the default
+/// [`Limits`] (see [`parse`]).
 pub fn parse_csv(reader: impl BufRead) -> Result<Transactions, Error> {
-    parse_lines(reader, |line, number, transactions| {
-        if line.is_empty() {
-            return Err(Error::EmptyLine { line: number });
-        }
-        if line.split(',').any(str::is_empty) {
-            return Err(Error::EmptyItem { line: number });
-        }
-        transactions.push(line.split(','));
-        Ok(())
-    })
+    parse(reader, Format::Csv, &Limits::default())
 }
 
-/// Feeds each line (without its `\n` / `\r\n` and, on line 1, without a
-/// UTF-8 byte-order mark) to `on_line` with its 1-based number.
-fn parse_lines(
-    mut reader: impl BufRead,
-    mut on_line: impl FnMut(&str, usize, &mut Transactions) -> Result<(), Error>,
-) -> Result<Transactions, Error> {
-    let mut transactions = Transactions::new();
+fn fimi(reader: impl Read, limits: &Limits) -> Result<Transactions, Error> {
+    let guard = Guard::new(reader, Layout::Lines, limits.basket_bytes);
+    let mut reader = BufReader::with_capacity(1 << 16, guard);
+    let mut baskets = Baskets::new(limits);
     let mut buf = Vec::with_capacity(256);
     let mut number = 0;
     loop {
         buf.clear();
-        let read = reader
-            .read_until(b'\n', &mut buf)
-            .map_err(|source| Error::Read {
-                line: number + 1,
-                source,
-            })?;
+        let read = match reader.read_until(b'\n', &mut buf) {
+            Ok(read) => read,
+            Err(source) => {
+                return Err(reader.get_mut().take_failure().unwrap_or(Error::Read {
+                    line: number + 1,
+                    source,
+                }))
+            }
+        };
         if read == 0 {
             break;
         }
@@ -296,10 +307,108 @@ fn parse_lines(
             bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
         }
         let line = std::str::from_utf8(bytes).map_err(|_| Error::InvalidUtf8 { line: number })?;
-        on_line(line, number, &mut transactions)?;
+        let mut items = line.split_ascii_whitespace().peekable();
+        if items.peek().is_none() {
+            return Err(Error::EmptyLine { line: number });
+        }
+        baskets.push(items, number)?;
     }
-    if transactions.is_empty() {
-        return Err(Error::NoTransactions);
+    baskets.finish()
+}
+
+fn csv(reader: impl Read, limits: &Limits) -> Result<Transactions, Error> {
+    let guard = Guard::new(reader, Layout::Csv, limits.basket_bytes);
+    // The csv crate's defaults otherwise: `,` and `"`, doubled quotes,
+    // no trimming, no comments.
+    let mut reader = csv::ReaderBuilder::new()
+        .has_headers(false) // every record is a basket
+        .flexible(true) // baskets differ in size
+        .buffer_capacity(1 << 16)
+        .from_reader(guard);
+    let mut baskets = Baskets::new(limits);
+    let mut record = csv::ByteRecord::new();
+    loop {
+        match reader.read_byte_record(&mut record) {
+            Ok(true) => {}
+            Ok(false) => break,
+            Err(e) => return Err(csv_error(reader.get_mut(), e)),
+        }
+        let line = reader.get_mut().next_record_line();
+        let items = record
+            .iter()
+            .map(|field| match std::str::from_utf8(field) {
+                Ok("") => Err(Error::EmptyItem { line }),
+                Ok(name) => Ok(name),
+                Err(_) => Err(Error::InvalidUtf8 { line }),
+            })
+            .collect::<Result<Vec<&str>, Error>>()?;
+        baskets.push(items, line)?;
     }
-    Ok(transactions)
+    baskets.finish()
+}
+
+/// What stopped the csv reader: the guard, or the source.
+fn csv_error<R: Read>(guard: &mut Guard<R>, e: csv::Error) -> Error {
+    if let Some(why) = guard.take_failure() {
+        return why;
+    }
+    let line = guard.line();
+    match e.into_kind() {
+        csv::ErrorKind::Io(source) => Error::Read { line, source },
+        // Reading byte records of any length can fail only on I/O.
+        other => Error::Read {
+            line,
+            source: io::Error::other(format!("{other:?}")),
+        },
+    }
+}
+
+/// Transactions being read, checked against the limits after each basket.
+struct Baskets<'a> {
+    transactions: Transactions,
+    limits: &'a Limits,
+}
+
+impl<'a> Baskets<'a> {
+    fn new(limits: &'a Limits) -> Self {
+        Self {
+            transactions: Transactions::new(),
+            limits,
+        }
+    }
+
+    fn push<I, S>(&mut self, basket: I, line: usize) -> Result<(), Error>
+    where
+        I: IntoIterator<Item = S>,
+        S: AsRef<str>,
+    {
+        let size = self.transactions.push_basket(basket);
+        let limits = self.limits;
+        if size > limits.basket_items {
+            return Err(Error::TooManyBasketItems {
+                line,
+                limit: limits.basket_items,
+            });
+        }
+        if self.transactions.item_names().len() > limits.distinct_items {
+            return Err(Error::TooManyItems {
+                line,
+                limit: limits.distinct_items,
+            });
+        }
+        if self.transactions.occurrences() > limits.occurrences {
+            return Err(Error::TooManyOccurrences {
+                line,
+                limit: limits.occurrences,
+            });
+        }
+        Ok(())
+    }
+
+    fn finish(self) -> Result<Transactions, Error> {
+        if self.transactions.is_empty() {
+            return Err(Error::NoTransactions);
+        }
+        Ok(self.transactions)
+    }
 }

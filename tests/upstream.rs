@@ -10,7 +10,9 @@ use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
 use serde_json::{json, Value};
-use till_upstream::{create_device, Server};
+use till_upstream::{create_device, ConnectionLimits, Server, ServerConfig};
+use tokio::io::{AsyncReadExt, AsyncWriteExt};
+use tokio::net::TcpStream;
 use uuid::Uuid;
 
 const MIB: usize = 1024 * 1024;
@@ -25,8 +27,12 @@ struct Ctx {
 }
 
 async fn setup(name: &str) -> Ctx {
+    setup_with(name, ServerConfig::default()).await
+}
+
+async fn setup_with(name: &str, config: ServerConfig) -> Ctx {
     let db_url = pg::fresh_database(name);
-    let server = Server::start_local(&db_url)
+    let server = Server::start_local_with(&db_url, config)
         .await
         .expect("start the upstream");
     let store = Uuid::now_v7().to_string();
@@ -972,4 +978,302 @@ async fn a_referral_code_drawn_on_two_devices_is_kept_by_the_first() {
     let bad = event(6, "referral.code_created", json!({"referrer_id": "r1"}));
     let (_, answer) = send(&ctx, &batch(&ctx, &[bad])).await;
     assert!(rejected(&answer)[0].1.contains("payload.code"), "{answer}");
+}
+
+/// Reads until the server closes the connection and returns what it sent.
+/// `within` is only there so that a connection the server never closes
+/// fails the test instead of hanging it: keep it generous.
+async fn read_until_closed(stream: &mut TcpStream, within: Duration, what: &str) -> Vec<u8> {
+    let mut got = Vec::new();
+    let mut buf = [0u8; 4096];
+    let read_all = async {
+        loop {
+            match stream.read(&mut buf).await {
+                Ok(0) => break,
+                Ok(n) => got.extend_from_slice(&buf[..n]),
+                // A reset closes the connection as surely as a FIN.
+                Err(e) if e.kind() == std::io::ErrorKind::ConnectionReset => break,
+                Err(e) => panic!("{what}: {e}"),
+            }
+        }
+    };
+    if tokio::time::timeout(within, read_all).await.is_err() {
+        panic!(
+            "{what}: the server did not close the connection within {within:?} (got {:?})",
+            String::from_utf8_lossy(&got)
+        );
+    }
+    got
+}
+
+/// Waits until `done` holds, failing after a generous `within`.
+async fn wait_for(within: Duration, what: &str, mut done: impl FnMut() -> bool) {
+    let deadline = Instant::now() + within;
+    while !done() {
+        assert!(Instant::now() < deadline, "gave up waiting: {what}");
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+}
+
+const CAP: usize = 16;
+
+fn small_cap() -> ServerConfig {
+    ServerConfig {
+        connections: ConnectionLimits {
+            max_connections: CAP,
+            // Long enough that the connections opened below are all still
+            // held when the ones over the cap arrive, short enough to wait for.
+            header_timeout: Duration::from_secs(5),
+            idle_timeout: Duration::from_secs(1),
+        },
+        ..ServerConfig::default()
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn idle_connections_cannot_shut_the_tills_out() {
+    let ctx = setup_with("idle_connections", small_cap()).await;
+    let addr = ctx.server.addr();
+
+    // Connections that never send a request take every place: half of
+    // them send nothing, half send half a request line.
+    let mut idle = Vec::new();
+    for i in 0..CAP {
+        let mut s = TcpStream::connect(addr).await.unwrap();
+        if i % 2 == 1 {
+            s.write_all(b"POST /v1/batches HTT").await.unwrap();
+        }
+        idle.push(s);
+    }
+    wait_for(
+        Duration::from_secs(30),
+        "the idle connections to be accepted",
+        || ctx.server.open_connections() == CAP,
+    )
+    .await;
+
+    // More than the cap: each one over it is answered 503 and closed at once,
+    // not left waiting in the backlog or holding a file descriptor.
+    for i in 0..8 {
+        let mut s = TcpStream::connect(addr).await.unwrap();
+        let got =
+            read_until_closed(&mut s, Duration::from_secs(30), "a connection over the cap").await;
+        let text = String::from_utf8_lossy(&got).to_ascii_lowercase();
+        assert!(
+            text.starts_with("http/1.1 503 "),
+            "connection {i} over the cap got {text:?}"
+        );
+        assert!(text.contains("retry-after: "), "{text}");
+        assert!(text.contains("too many open connections"), "{text}");
+    }
+    assert_eq!(ctx.server.open_connections(), CAP);
+
+    // A till syncing now is refused as well, retries, and its batches go
+    // through once the idle connections have timed out: nobody had to leave.
+    let dir = tempfile::tempdir().unwrap();
+    let mut store = till_core::Store::create(
+        dir.path().join("till.db"),
+        till_core::settings::Settings::default(),
+    )
+    .unwrap();
+    till_core::demo::seed_catalog(&mut store).unwrap();
+    till_core::demo::run_sales(&mut store, 3, 1).unwrap();
+    let pending = store.pending_event_count().unwrap();
+    assert!(pending >= 3);
+    let store_id = store.settings().store_id.clone();
+    let token = create_device(ctx.server.pool(), &store_id, Some("till 1"))
+        .await
+        .unwrap();
+    let mut opts = till_sync::SyncOptions::new(ctx.server.endpoint(), token);
+    opts.max_backoff = Duration::from_secs(1);
+    let (_stop, mut stop) = tokio::sync::watch::channel(false);
+    let end = till_sync::push_until_empty(
+        &mut store,
+        &opts,
+        Some(std::time::Instant::now() + Duration::from_secs(120)),
+        &mut stop,
+    )
+    .await
+    .unwrap();
+    assert_eq!(end, till_sync::RunEnd::Empty);
+    assert_eq!(store.pending_event_count().unwrap(), 0);
+    assert_eq!(
+        count(
+            &ctx,
+            &format!("SELECT count(*) FROM events WHERE store_id = '{store_id}'")
+        )
+        .await,
+        pending
+    );
+
+    // Every idle connection was closed by the server, without an answer.
+    for (i, s) in idle.iter_mut().enumerate() {
+        let got = read_until_closed(s, Duration::from_secs(60), "an idle connection").await;
+        assert!(
+            got.is_empty(),
+            "idle connection {i} got {:?}",
+            String::from_utf8_lossy(&got)
+        );
+    }
+    wait_for(
+        Duration::from_secs(30),
+        "every connection to be closed",
+        || ctx.server.open_connections() == 0,
+    )
+    .await;
+    let health = ctx
+        .http
+        .get(format!("{}/v1/health", ctx.server.endpoint()))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(health.status().as_u16(), 200);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_kept_alive_connection_is_closed_when_it_stays_idle() {
+    let ctx = setup_with("keep_alive_idle", small_cap()).await;
+    let mut s = TcpStream::connect(ctx.server.addr()).await.unwrap();
+    s.write_all(b"GET /v1/health HTTP/1.1\r\nHost: till\r\n\r\n")
+        .await
+        .unwrap();
+    // The answer, kept alive: read exactly its head and body.
+    let mut got = Vec::new();
+    let mut buf = [0u8; 1024];
+    let answered = async {
+        loop {
+            let n = s.read(&mut buf).await.unwrap();
+            assert!(
+                n > 0,
+                "closed before answering: {:?}",
+                String::from_utf8_lossy(&got)
+            );
+            got.extend_from_slice(&buf[..n]);
+            let text = String::from_utf8_lossy(&got).to_string();
+            if let Some((head, body)) = text.split_once("\r\n\r\n") {
+                let length: usize = head
+                    .lines()
+                    .find_map(|l| {
+                        l.to_ascii_lowercase()
+                            .strip_prefix("content-length: ")
+                            .map(str::to_string)
+                    })
+                    .expect("a content-length")
+                    .trim()
+                    .parse()
+                    .unwrap();
+                if body.len() >= length {
+                    return text;
+                }
+            }
+        }
+    };
+    let text = tokio::time::timeout(Duration::from_secs(30), answered)
+        .await
+        .expect("no answer to the health check");
+    assert!(text.starts_with("HTTP/1.1 200 "), "{text}");
+    assert!(
+        !text.to_ascii_lowercase().contains("connection: close"),
+        "{text}"
+    );
+    // Then nothing more: the server closes it.
+    let rest = read_until_closed(
+        &mut s,
+        Duration::from_secs(60),
+        "a kept-alive idle connection",
+    )
+    .await;
+    assert!(rest.is_empty(), "{:?}", String::from_utf8_lossy(&rest));
+    wait_for(
+        Duration::from_secs(30),
+        "the connection to be released",
+        || ctx.server.open_connections() == 0,
+    )
+    .await;
+}
+
+/// Runs `serve` with `args` under `sh -c "ulimit …"` and returns its exit
+/// status and stderr. Limits it cannot keep make it stop before it
+/// connects to the database, so the URL need not work.
+fn serve_refused(ulimit: &str, args: &[&str]) -> (std::process::ExitStatus, String) {
+    let mut cmd = Command::new("sh");
+    cmd.arg("-c")
+        .arg(format!("{ulimit} && exec \"$0\" serve \"$@\""))
+        .arg(env!("CARGO_BIN_EXE_till-upstream"))
+        .args([
+            "--listen",
+            "127.0.0.1:0",
+            "--database-url",
+            "postgres://nobody@127.0.0.1:1/none",
+        ])
+        .args(args)
+        .env("RUST_LOG", "info")
+        .stdout(Stdio::null());
+    let out = cmd.output().unwrap();
+    (out.status, String::from_utf8_lossy(&out.stderr).to_string())
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn serve_refuses_connection_limits_it_cannot_keep() {
+    let (status, err) = serve_refused("true", &["--idle-timeout", "30", "--header-timeout", "10"]);
+    assert!(!status.success());
+    assert!(
+        err.contains("idle timeout (30 s) is longer than the header timeout (10 s)"),
+        "{err}"
+    );
+    let (status, err) = serve_refused("true", &["--max-client-connections", "0"]);
+    assert!(!status.success());
+    assert!(err.contains("connection cap"), "{err}");
+    // A cap the process could not keep open files for would not protect it
+    // from running out: refused, with what to do.
+    let (status, err) = serve_refused("ulimit -n 256", &["--max-client-connections", "1024"]);
+    assert!(!status.success());
+    assert!(
+        err.contains("open files") && err.contains("ulimit -n"),
+        "{err}"
+    );
+
+    // A soft limit below what the cap needs is raised up to the hard one.
+    let db_url = pg::fresh_database("serve_nofile");
+    let mut child = Command::new("sh")
+        .arg("-c")
+        .arg("ulimit -Sn 256 && exec \"$0\" serve \"$@\"")
+        .arg(env!("CARGO_BIN_EXE_till-upstream"))
+        .args([
+            "--listen",
+            "127.0.0.1:0",
+            "--max-client-connections",
+            "300",
+            "--database-url",
+            &db_url,
+        ])
+        .env("RUST_LOG", "info")
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut stderr = BufReader::new(child.stderr.take().unwrap());
+    let mut seen = String::new();
+    loop {
+        let mut line = String::new();
+        if stderr.read_line(&mut line).unwrap() == 0 {
+            break;
+        }
+        seen.push_str(&line);
+        if line.contains("listening") {
+            break;
+        }
+    }
+    let limits =
+        std::fs::read_to_string(format!("/proc/{}/limits", child.id())).unwrap_or_default();
+    let _ = child.kill();
+    let _ = child.wait();
+    assert!(seen.contains("listening"), "{seen}");
+    let soft: u64 = limits
+        .lines()
+        .find(|l| l.starts_with("Max open files"))
+        .and_then(|l| l.split_whitespace().nth(3))
+        .and_then(|v| v.parse().ok())
+        .unwrap_or_else(|| panic!("no open-file limit in {limits}"));
+    assert!(soft >= 300 + 16, "soft open-file limit {soft}");
 }

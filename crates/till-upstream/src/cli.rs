@@ -7,10 +7,11 @@ use clap::{Args, Parser, Subcommand};
 use tokio::net::TcpListener;
 use tokio::sync::oneshot;
 
+use crate::connections::{ensure_open_file_limit, ConnectionLimits};
 use crate::db::{self, PoolOptions};
 use crate::error::Error;
 use crate::ingest::Limits;
-use crate::server::{serve, shutdown_signal};
+use crate::server::{serve, shutdown_signal, ServerConfig};
 
 #[derive(Debug, Parser)]
 #[command(
@@ -51,6 +52,18 @@ pub struct ServeArgs {
     /// Database connections at most (also the batches stored at once).
     #[arg(long, default_value_t = 16)]
     pub max_connections: usize,
+    /// Client (HTTP) connections open at once; one more is answered 503 and
+    /// closed at once.
+    #[arg(long, default_value_t = ConnectionLimits::default().max_connections)]
+    pub max_client_connections: usize,
+    /// Seconds a client has to send a whole request header, from connecting
+    /// or from its previous answer; then the connection is closed.
+    #[arg(long, value_name = "SECONDS", default_value_t = ConnectionLimits::default().header_timeout.as_secs())]
+    pub header_timeout: u64,
+    /// Seconds a kept-alive connection may wait for its next request (at
+    /// most --header-timeout).
+    #[arg(long, value_name = "SECONDS", default_value_t = ConnectionLimits::default().idle_timeout.as_secs())]
+    pub idle_timeout: u64,
     /// Seconds to let requests in flight finish after a signal.
     #[arg(long, default_value_t = 20)]
     pub shutdown_grace: u64,
@@ -109,14 +122,24 @@ pub async fn run(cli: Cli) -> Result<(), Error> {
 }
 
 async fn run_serve(args: ServeArgs) -> Result<(), Error> {
-    let limits = Limits {
-        max_body_bytes: args.max_body_bytes,
-        max_json_bytes: args.max_json_bytes,
-        max_events: args.max_events,
+    let config = ServerConfig {
+        limits: Limits {
+            max_body_bytes: args.max_body_bytes,
+            max_json_bytes: args.max_json_bytes,
+            max_events: args.max_events,
+        },
+        connections: ConnectionLimits {
+            max_connections: args.max_client_connections,
+            header_timeout: Duration::from_secs(args.header_timeout),
+            idle_timeout: Duration::from_secs(args.idle_timeout),
+        },
     };
+    let limits = config.limits;
     if limits.max_body_bytes == 0 || limits.max_json_bytes == 0 || limits.max_events == 0 {
         return Err(Error::Invalid("limits must be above zero".into()));
     }
+    config.connections.check()?;
+    let open_files = ensure_open_file_limit(&config.connections, args.max_connections)?;
     let pool = db::pool(
         &args.db.database_url,
         PoolOptions {
@@ -126,11 +149,18 @@ async fn run_serve(args: ServeArgs) -> Result<(), Error> {
     )?;
     db::migrate(&pool).await?;
     let listener = TcpListener::bind(args.listen).await?;
-    tracing::info!(addr = %listener.local_addr()?, "listening");
+    tracing::info!(
+        addr = %listener.local_addr()?,
+        max_client_connections = config.connections.max_connections,
+        header_timeout_s = args.header_timeout,
+        idle_timeout_s = args.idle_timeout,
+        open_files,
+        "listening"
+    );
 
     let (stop, stopped) = oneshot::channel::<()>();
-    let router = crate::routes::router_with(pool.clone(), limits);
-    let mut task = tokio::spawn(serve(listener, router, async move {
+    let router = config.router(pool.clone());
+    let mut task = tokio::spawn(serve(listener, router, config.connections, async move {
         let _ = stopped.await;
     }));
     tokio::select! {

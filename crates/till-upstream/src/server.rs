@@ -5,30 +5,44 @@ use std::future::Future;
 use std::io;
 use std::net::SocketAddr;
 
-use axum::serve::ListenerExt;
 use axum::Router;
 use deadpool_postgres::Pool;
 use tokio::net::TcpListener;
 use tokio::sync::oneshot;
 use tokio::task::JoinHandle;
 
+use crate::connections::{ConnectionLimits, Connections};
 use crate::error::Error;
 use crate::ingest::Limits;
 use crate::routes::router_with;
 
-/// Serves `router` on `listener` until `shutdown` completes, then stops
-/// accepting and returns once the requests in flight are answered.
+/// Everything `serve` can be told, with the defaults of the binary.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct ServerConfig {
+    /// Batch sizes.
+    pub limits: Limits,
+    /// Open connections and their timeouts.
+    pub connections: ConnectionLimits,
+}
+
+impl ServerConfig {
+    /// The routes this configuration serves.
+    pub fn router(&self, pool: Pool) -> Router {
+        router_with(pool, self.limits)
+    }
+}
+
+/// Serves `router` on `listener` within `limits` until `shutdown`
+/// completes, then stops accepting and returns once the requests in flight
+/// are answered and every connection is closed.
 pub async fn serve(
     listener: TcpListener,
     router: Router,
+    limits: ConnectionLimits,
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> io::Result<()> {
-    // Small request/answer exchanges: do not let Nagle delay the answer.
-    let listener = listener.tap_io(|tcp| {
-        let _ = tcp.set_nodelay(true);
-    });
-    axum::serve(listener, router)
-        .with_graceful_shutdown(shutdown)
+    Connections::new(limits)
+        .serve(listener, router, shutdown)
         .await
 }
 
@@ -61,6 +75,7 @@ pub async fn shutdown_signal() {
 pub struct Server {
     addr: SocketAddr,
     pool: Pool,
+    connections: Connections,
     stop: Option<oneshot::Sender<()>>,
     task: Option<JoinHandle<io::Result<()>>>,
 }
@@ -72,17 +87,39 @@ impl Server {
         Server::spawn_with(pool, listener, Limits::default())
     }
 
-    /// As [`Server::spawn`], with other limits.
+    /// As [`Server::spawn`], with other batch limits.
     pub fn spawn_with(pool: Pool, listener: TcpListener, limits: Limits) -> io::Result<Server> {
+        Server::spawn_with_config(
+            pool,
+            listener,
+            ServerConfig {
+                limits,
+                ..ServerConfig::default()
+            },
+        )
+    }
+
+    /// As [`Server::spawn`], configured like `serve`'s flags do.
+    pub fn spawn_with_config(
+        pool: Pool,
+        listener: TcpListener,
+        config: ServerConfig,
+    ) -> io::Result<Server> {
+        config
+            .connections
+            .check()
+            .map_err(|e| io::Error::new(io::ErrorKind::InvalidInput, e.to_string()))?;
         let addr = listener.local_addr()?;
         let (stop, stopped) = oneshot::channel::<()>();
-        let router = router_with(pool.clone(), limits);
-        let task = tokio::spawn(serve(listener, router, async move {
+        let router = config.router(pool.clone());
+        let connections = Connections::new(config.connections);
+        let task = tokio::spawn(connections.clone().serve(listener, router, async move {
             let _ = stopped.await;
         }));
         Ok(Server {
             addr,
             pool,
+            connections,
             stop: Some(stop),
             task: Some(task),
         })
@@ -91,9 +128,18 @@ impl Server {
     /// Connects to `database_url`, migrates, and serves on a free loopback
     /// port: the one call a test or a benchmark needs.
     pub async fn start_local(database_url: &str) -> Result<Server, Error> {
+        Server::start_local_with(database_url, ServerConfig::default()).await
+    }
+
+    /// As [`Server::start_local`], configured like `serve`'s flags do.
+    pub async fn start_local_with(
+        database_url: &str,
+        config: ServerConfig,
+    ) -> Result<Server, Error> {
+        config.connections.check()?;
         let pool = crate::connect(database_url).await?;
         let listener = TcpListener::bind(("127.0.0.1", 0)).await?;
-        Ok(Server::spawn(pool, listener)?)
+        Ok(Server::spawn_with_config(pool, listener, config)?)
     }
 
     pub fn addr(&self) -> SocketAddr {
@@ -103,6 +149,11 @@ impl Server {
     /// `http://IP:PORT`, the `endpoint` a client is configured with.
     pub fn endpoint(&self) -> String {
         format!("http://{}", self.addr)
+    }
+
+    /// Client connections open right now (at most the configured cap).
+    pub fn open_connections(&self) -> usize {
+        self.connections.open()
     }
 
     /// The server's pool, e.g. to look at what was stored.

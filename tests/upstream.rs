@@ -719,13 +719,23 @@ async fn hostile_input_is_refused_and_the_server_keeps_working() {
     );
 }
 
+fn with_baseline() -> ServerConfig {
+    ServerConfig {
+        baseline_endpoint: true,
+        ..ServerConfig::default()
+    }
+}
+
+/// The baseline's body: one event, plain JSON.
+fn single(store: &str, device: &str, event: &Value) -> Vec<u8> {
+    serde_json::to_vec(&json!({"device_id": device, "store_id": store, "event": event})).unwrap()
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_naive_one_event_endpoint_stores_one_event_per_request() {
-    let ctx = setup("naive").await;
+    let ctx = setup_with("naive", with_baseline()).await;
     let ev = order(1, "o-naive", "2.50");
-    let body =
-        serde_json::to_vec(&json!({"device_id": ctx.device, "store_id": ctx.store, "event": ev}))
-            .unwrap();
+    let body = single(&ctx.store, &ctx.device, &ev);
     for _ in 0..2 {
         let (status, answer) =
             post_raw(&ctx, "/v1/events", Some(&ctx.token), &[], body.clone()).await;
@@ -738,21 +748,106 @@ async fn the_naive_one_event_endpoint_stores_one_event_per_request() {
     );
     let (status, answer) = post_raw(&ctx, "/v1/events", None, &[], body.clone()).await;
     assert_error(status, &answer, 401, "naive endpoint without token");
-    let other = serde_json::to_vec(
-        &json!({"device_id": ctx.device, "store_id": "another", "event": stock(2)}),
-    )
-    .unwrap();
+    let other = single("another", &ctx.device, &stock(2));
     let (status, answer) = post_raw(&ctx, "/v1/events", Some(&ctx.token), &[], other).await;
     assert_error(status, &answer, 403, "naive endpoint, other store");
     let mut bad = stock(3);
     bad["seq"] = json!(-1);
-    let body =
-        serde_json::to_vec(&json!({"device_id": ctx.device, "store_id": ctx.store, "event": bad}))
-            .unwrap();
+    let body = single(&ctx.store, &ctx.device, &bad);
     let (status, answer) = post_raw(&ctx, "/v1/events", Some(&ctx.token), &[], body).await;
     assert_eq!(status, 200);
     assert_eq!(rejected(&answer).len(), 1);
     assert_eq!(events_stored(&ctx).await, 1);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_baseline_endpoint_claims_referral_codes_like_a_batch() {
+    let ctx = setup_with("naive_codes", with_baseline()).await;
+    let device_b = Uuid::now_v7().to_string();
+    let token_b = create_device(ctx.server.pool(), &ctx.store, Some("till 2"))
+        .await
+        .unwrap();
+    // A batch claims a code; the same code one event at a time from another
+    // device is refused, with the reason devices act on, and not stored.
+    let first = code_event(1, "REFBASE11111A");
+    let (status, answer) = send(&ctx, &batch(&ctx, std::slice::from_ref(&first))).await;
+    assert_eq!(status, 200, "{answer}");
+    let dup = code_event(1, "REFBASE11111A");
+    let (status, answer) = post_raw(
+        &ctx,
+        "/v1/events",
+        Some(&token_b),
+        &[],
+        single(&ctx.store, &device_b, &dup),
+    )
+    .await;
+    assert_eq!(status, 200, "{answer}");
+    assert!(accepted(&answer).is_empty(), "{answer}");
+    let refused = rejected(&answer);
+    assert_eq!(refused.len(), 1, "{answer}");
+    assert_eq!(refused[0].0, ids(std::slice::from_ref(&dup))[0]);
+    assert!(
+        refused[0]
+            .1
+            .starts_with("duplicate referral code REFBASE11111A"),
+        "{}",
+        refused[0].1
+    );
+    assert_eq!(events_stored(&ctx).await, 1);
+    // A new code sent one event at a time is claimed: a batch drawing it
+    // later is refused.
+    let fresh = code_event(2, "REFBASE22222B");
+    let (status, answer) = post_raw(
+        &ctx,
+        "/v1/events",
+        Some(&token_b),
+        &[],
+        single(&ctx.store, &device_b, &fresh),
+    )
+    .await;
+    assert_eq!(status, 200, "{answer}");
+    assert_eq!(accepted(&answer), ids(std::slice::from_ref(&fresh)));
+    let late = code_event(2, "REFBASE22222B");
+    let (_, answer) = send(&ctx, &batch(&ctx, std::slice::from_ref(&late))).await;
+    assert_eq!(rejected(&answer).len(), 1, "{answer}");
+    assert_eq!(count(&ctx, "SELECT count(*) FROM referral_codes").await, 2);
+    // The size limits of a batch hold too.
+    let big = event(3, "usage.recorded", json!({"note": "x".repeat(3 * MIB)}));
+    let (status, answer) = post_raw(
+        &ctx,
+        "/v1/events",
+        Some(&token_b),
+        &[],
+        single(&ctx.store, &device_b, &big),
+    )
+    .await;
+    assert_error(status, &answer, 413, "a baseline event over the body limit");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_baseline_endpoint_is_off_unless_enabled() {
+    let ctx = setup("naive_off").await;
+    let ev = order(1, "o-off", "2.50");
+    let (status, answer) = post_raw(
+        &ctx,
+        "/v1/events",
+        Some(&ctx.token),
+        &[],
+        single(&ctx.store, &ctx.device, &ev),
+    )
+    .await;
+    assert_error(status, &answer, 404, "the baseline endpoint, off");
+    assert!(
+        answer["error"]
+            .as_str()
+            .unwrap()
+            .contains("--enable-baseline-endpoint"),
+        "{answer}"
+    );
+    assert_eq!(events_stored(&ctx).await, 0);
+    // The binary takes the flag.
+    let out = bin().args(["serve", "--help"]).output().unwrap();
+    assert!(String::from_utf8_lossy(&out.stdout).contains("--enable-baseline-endpoint"));
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

@@ -76,6 +76,10 @@ pub struct ServeArgs {
     /// Most events in one batch.
     #[arg(long, default_value_t = Limits::default().max_events)]
     pub max_events: usize,
+    /// Also serve POST /v1/events, the one-event-per-request baseline of the
+    /// sync benchmark. Not part of the protocol; for benchmarks only.
+    #[arg(long)]
+    pub enable_baseline_endpoint: bool,
 }
 
 #[derive(Debug, Subcommand)]
@@ -133,6 +137,7 @@ async fn run_serve(args: ServeArgs) -> Result<(), Error> {
             header_timeout: Duration::from_secs(args.header_timeout),
             idle_timeout: Duration::from_secs(args.idle_timeout),
         },
+        baseline_endpoint: args.enable_baseline_endpoint,
     };
     let limits = config.limits;
     if limits.max_body_bytes == 0 || limits.max_json_bytes == 0 || limits.max_events == 0 {
@@ -157,6 +162,12 @@ async fn run_serve(args: ServeArgs) -> Result<(), Error> {
         open_files,
         "listening"
     );
+
+    if config.baseline_endpoint {
+        tracing::warn!(
+            "POST /v1/events is served (--enable-baseline-endpoint): a benchmark baseline, not for production"
+        );
+    }
 
     let (stop, stopped) = oneshot::channel::<()>();
     let router = config.router(pool.clone());

@@ -44,6 +44,9 @@ pub enum ApiError {
     /// 403: a valid token for another store. Nothing stored.
     #[error("this device token is not for store_id {0:?}")]
     Forbidden(String),
+    /// 404: a route this server does not serve.
+    #[error("{0}")]
+    NotFound(&'static str),
     /// 413: body, decompressed body or event count over the limit.
     #[error("{0}")]
     TooLarge(String),
@@ -64,6 +67,7 @@ impl ApiError {
             ApiError::BadRequest(_) => StatusCode::BAD_REQUEST,
             ApiError::Unauthorized(_) => StatusCode::UNAUTHORIZED,
             ApiError::Forbidden(_) => StatusCode::FORBIDDEN,
+            ApiError::NotFound(_) => StatusCode::NOT_FOUND,
             ApiError::TooLarge(_) => StatusCode::PAYLOAD_TOO_LARGE,
             ApiError::UnsupportedEncoding(_) => StatusCode::UNSUPPORTED_MEDIA_TYPE,
             ApiError::Unavailable(_) => StatusCode::SERVICE_UNAVAILABLE,
@@ -76,6 +80,7 @@ impl ApiError {
             ApiError::BadRequest(_) => "bad_request",
             ApiError::Unauthorized(_) => "unauthorized",
             ApiError::Forbidden(_) => "forbidden",
+            ApiError::NotFound(_) => "not_found",
             ApiError::TooLarge(_) => "too_large",
             ApiError::UnsupportedEncoding(_) => "unsupported_encoding",
             ApiError::Unavailable(_) => "unavailable",

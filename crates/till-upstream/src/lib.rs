@@ -29,7 +29,7 @@ pub use connections::ConnectionLimits;
 pub use db::{migrate, pool, PoolOptions};
 pub use error::{ApiError, Error};
 pub use ingest::{BatchResponse, Limits, Rejected, EVENT_TYPES};
-pub use routes::{router, router_with};
+pub use routes::{router, router_with, router_with_baseline};
 pub use server::{serve, shutdown_signal, Server, ServerConfig};
 
 // The pool type and the driver, so users need no direct dependency to query.

@@ -14,7 +14,7 @@ use tokio::task::JoinHandle;
 use crate::connections::{ConnectionLimits, Connections};
 use crate::error::Error;
 use crate::ingest::Limits;
-use crate::routes::router_with;
+use crate::routes::{router_with, router_with_baseline};
 
 /// Everything `serve` can be told, with the defaults of the binary.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
@@ -23,12 +23,19 @@ pub struct ServerConfig {
     pub limits: Limits,
     /// Open connections and their timeouts.
     pub connections: ConnectionLimits,
+    /// Serve `POST /v1/events`, the benchmark's one-event-per-request
+    /// baseline. Off by default: it is not part of the protocol.
+    pub baseline_endpoint: bool,
 }
 
 impl ServerConfig {
     /// The routes this configuration serves.
     pub fn router(&self, pool: Pool) -> Router {
-        router_with(pool, self.limits)
+        if self.baseline_endpoint {
+            router_with_baseline(pool, self.limits)
+        } else {
+            router_with(pool, self.limits)
+        }
     }
 }
 

@@ -1037,14 +1037,23 @@ async fn a_referral_code_drawn_on_two_devices_is_kept_by_the_first() {
     // The same event again (a resend) is accepted again.
     let (_, answer) = send(&ctx, &batch(&ctx, std::slice::from_ref(&first))).await;
     assert_eq!(accepted(&answer), ids(std::slice::from_ref(&first)));
-    // Another device of the same store drew the same code: refused, with
-    // the reason devices act on, and not stored; the rest of its batch is.
+    // Another device of the same store (its own token) drew the same code:
+    // refused, with the reason devices act on, and not stored; the rest of
+    // its batch is.
     let other_device = Uuid::now_v7().to_string();
+    let other_token = create_device(ctx.server.pool(), &ctx.store, Some("till 2"))
+        .await
+        .unwrap();
     let dup = code_event(1, "REFAAAA2222BB");
     let fresh = code_event(2, "REFCCCC3333DD");
     let sale = order(3, "o-77", "9.90");
     let events = vec![dup.clone(), fresh.clone(), sale.clone()];
-    let (status, answer) = send(&ctx, &batch_for(&ctx.store, &other_device, &events)).await;
+    let (status, answer) = send_with(
+        &ctx,
+        Some(&other_token),
+        &batch_for(&ctx.store, &other_device, &events),
+    )
+    .await;
     assert_eq!(status, 200, "{answer}");
     let refused = rejected(&answer);
     assert_eq!(refused.len(), 1, "{answer}");
@@ -1371,4 +1380,256 @@ async fn serve_refuses_connection_limits_it_cannot_keep() {
         .and_then(|v| v.parse().ok())
         .unwrap_or_else(|| panic!("no open-file limit in {limits}"));
     assert!(soft >= 300 + 16, "soft open-file limit {soft}");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_device_token_serves_one_device() {
+    let ctx = setup_with("device_binding", with_baseline()).await;
+    // The first batch binds the token to its device.
+    let (status, answer) = send(&ctx, &batch(&ctx, &[stock(1)])).await;
+    assert_eq!(status, 200, "{answer}");
+    // The same token from another device: 403, nothing stored.
+    let intruder = Uuid::now_v7().to_string();
+    let theirs = [order(1, "o-intruder", "1.00")];
+    let (status, answer) = send(&ctx, &batch_for(&ctx.store, &intruder, &theirs)).await;
+    assert_error(status, &answer, 403, "the token from another device");
+    assert!(
+        answer["error"].as_str().unwrap().contains("another device"),
+        "{answer}"
+    );
+    // The baseline endpoint refuses it the same way.
+    let (status, answer) = post_raw(
+        &ctx,
+        "/v1/events",
+        Some(&ctx.token),
+        &[],
+        single(&ctx.store, &intruder, &stock(2)),
+    )
+    .await;
+    assert_error(status, &answer, 403, "the baseline from another device");
+    assert_eq!(
+        (events_stored(&ctx).await, orders_stored(&ctx).await),
+        (1, 0)
+    );
+    // The device it is bound to goes on as before.
+    let (status, answer) = send(&ctx, &batch(&ctx, &[stock(3)])).await;
+    assert_eq!(status, 200, "{answer}");
+    assert_eq!(events_stored(&ctx).await, 2);
+
+    // A till syncing with a token another device holds stops and says why.
+    let dir = tempfile::tempdir().unwrap();
+    let mut store = till_core::Store::create(
+        dir.path().join("till.db"),
+        till_core::settings::Settings::default(),
+    )
+    .unwrap();
+    till_core::demo::seed_catalog(&mut store).unwrap();
+    till_core::demo::run_sales(&mut store, 1, 1).unwrap();
+    let store_id = store.settings().store_id.clone();
+    let shared = create_device(ctx.server.pool(), &store_id, None)
+        .await
+        .unwrap();
+    let first = batch_for(&store_id, &Uuid::now_v7().to_string(), &[stock(1)]);
+    let (status, answer) = send_with(&ctx, Some(&shared), &first).await;
+    assert_eq!(status, 200, "{answer}");
+    let opts = till_sync::SyncOptions::new(ctx.server.endpoint(), shared);
+    let (_stop, mut stop) = tokio::sync::watch::channel(false);
+    let end = till_sync::push_until_empty(
+        &mut store,
+        &opts,
+        Some(std::time::Instant::now() + Duration::from_secs(60)),
+        &mut stop,
+    )
+    .await
+    .unwrap();
+    match end {
+        till_sync::RunEnd::Refused(msg) => {
+            assert!(
+                msg.contains("403") && msg.contains("another device"),
+                "{msg}"
+            )
+        }
+        other => panic!("the till was not refused: {other:?}"),
+    }
+    assert!(store.pending_event_count().unwrap() > 0);
+
+    // Two devices sending their first batch with one new token at once:
+    // one gets it, the other is refused, and only the first one's events
+    // are stored.
+    let token = create_device(ctx.server.pool(), &ctx.store, None)
+        .await
+        .unwrap();
+    let (a, b) = (Uuid::now_v7().to_string(), Uuid::now_v7().to_string());
+    let (batch_a, batch_b) = (
+        batch_for(&ctx.store, &a, &[stock(1), stock(2)]),
+        batch_for(&ctx.store, &b, &[stock(1), stock(2)]),
+    );
+    let ((status_a, answer_a), (status_b, answer_b)) = tokio::join!(
+        send_with(&ctx, Some(&token), &batch_a),
+        send_with(&ctx, Some(&token), &batch_b)
+    );
+    let mut statuses = [status_a, status_b];
+    statuses.sort();
+    assert_eq!(statuses, [200, 403], "{answer_a} {answer_b}");
+    let winner = if status_a == 200 { &a } else { &b };
+    let client = ctx.server.pool().get().await.unwrap();
+    let stored: Vec<String> = client
+        .query(
+            "SELECT DISTINCT device_id FROM events WHERE device_id = ANY($1)",
+            &[&vec![a.clone(), b.clone()]],
+        )
+        .await
+        .unwrap()
+        .iter()
+        .map(|r| r.get(0))
+        .collect();
+    assert_eq!(stored, vec![winner.clone()]);
+}
+
+/// Runs the binary with `args` against `db_url`; returns (success, stdout, stderr).
+fn device_cmd(db_url: &str, args: &[&str]) -> (bool, String, String) {
+    let out = bin()
+        .arg("device")
+        .args(args)
+        .args(["--database-url", db_url])
+        .output()
+        .unwrap();
+    (
+        out.status.success(),
+        String::from_utf8_lossy(&out.stdout).to_string(),
+        String::from_utf8_lossy(&out.stderr).to_string(),
+    )
+}
+
+fn device_list(db_url: &str) -> Vec<Value> {
+    let (ok, stdout, stderr) = device_cmd(db_url, &["list", "--json"]);
+    assert!(ok, "{stderr}");
+    serde_json::from_str::<Value>(&stdout)
+        .unwrap_or_else(|e| panic!("{e}: {stdout}"))
+        .as_array()
+        .unwrap()
+        .clone()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn device_list_and_revoke() {
+    let ctx = setup("device_revoke").await;
+    let store = Uuid::now_v7().to_string();
+    let add = |name: &str| {
+        let (ok, stdout, stderr) =
+            device_cmd(&ctx.db_url, &["add", "--store", &store, "--name", name]);
+        assert!(ok, "{stderr}");
+        stdout.trim().to_string()
+    };
+    let (token_1, token_2) = (add("front"), add("back"));
+    let device_1 = Uuid::now_v7().to_string();
+    let (status, _) = send_with(
+        &ctx,
+        Some(&token_1),
+        &batch_for(&store, &device_1, &[stock(1)]),
+    )
+    .await;
+    assert_eq!(status, 200);
+
+    // The list: every token of every store (ctx's own is the first), bound
+    // or not, and never the token itself.
+    let list = device_list(&ctx.db_url);
+    assert_eq!(list.len(), 3, "{list:?}");
+    let (front, back) = (&list[1], &list[2]);
+    for (row, name) in [(front, "front"), (back, "back")] {
+        assert_eq!(row["store_id"], json!(store));
+        assert_eq!(row["name"], json!(name));
+        assert!(row["id"].is_i64());
+        assert!(row["created_at"].is_string());
+        assert_eq!(row["revoked_at"], Value::Null);
+    }
+    assert_eq!(front["device_id"], json!(device_1));
+    assert!(front["bound_at"].is_string() && front["last_seen_at"].is_string());
+    assert_eq!(back["device_id"], Value::Null);
+    assert_eq!(back["last_seen_at"], Value::Null);
+    let (ok, table, stderr) = device_cmd(&ctx.db_url, &["list", "--store", &store]);
+    assert!(ok, "{stderr}");
+    let lines: Vec<&str> = table.lines().collect();
+    assert_eq!(lines.len(), 3, "a header and two tokens: {table}");
+    assert!(lines[0].contains("ID") && lines[0].contains("DEVICE") && lines[0].contains("REVOKED"));
+    assert!(
+        lines[1].contains("front") && lines[1].contains(&device_1),
+        "{table}"
+    );
+    assert!(
+        lines[2].contains("back") && lines[2].contains("not yet bound"),
+        "{table}"
+    );
+    for t in [&token_1, &token_2, &ctx.token] {
+        assert!(!table.contains(t.as_str()));
+        assert!(!serde_json::to_string(&list).unwrap().contains(t.as_str()));
+    }
+
+    // Revoking by id: refused from then on (401), shown in the list.
+    let back_id = back["id"].as_i64().unwrap().to_string();
+    let (ok, stdout, stderr) = device_cmd(&ctx.db_url, &["revoke", "--id", &back_id]);
+    assert!(ok, "{stderr}");
+    assert!(
+        stdout.contains(&format!("revoked device token {back_id}")),
+        "{stdout}"
+    );
+    let (status, answer) = send_with(
+        &ctx,
+        Some(&token_2),
+        &batch_for(&store, &Uuid::now_v7().to_string(), &[stock(2)]),
+    )
+    .await;
+    assert_error(status, &answer, 401, "a revoked token");
+    assert!(
+        answer["error"].as_str().unwrap().contains("revoked"),
+        "{answer}"
+    );
+    assert!(device_list(&ctx.db_url)[2]["revoked_at"].is_string());
+    // Again: nothing to do, and it says so.
+    let (ok, stdout, _) = device_cmd(&ctx.db_url, &["revoke", "--id", &back_id]);
+    assert!(ok);
+    assert!(stdout.contains("already revoked"), "{stdout}");
+
+    // Revoking by device: the token bound to it.
+    let (ok, stdout, stderr) = device_cmd(&ctx.db_url, &["revoke", "--device", &device_1]);
+    assert!(ok, "{stderr}");
+    assert!(stdout.contains(&device_1), "{stdout}");
+    let (status, answer) = send_with(
+        &ctx,
+        Some(&token_1),
+        &batch_for(&store, &device_1, &[stock(3)]),
+    )
+    .await;
+    assert_error(status, &answer, 401, "a token revoked by device");
+    // The others are untouched.
+    let (status, _) = send(&ctx, &batch(&ctx, &[stock(4)])).await;
+    assert_eq!(status, 200);
+
+    // Nothing to revoke, or nothing said: an error, nothing changed.
+    for (args, needle) in [
+        (
+            vec!["revoke", "--id", "999999"],
+            "no device token with id 999999",
+        ),
+        (
+            vec!["revoke", "--device", "nobody"],
+            "no device token is bound to device",
+        ),
+        (vec!["revoke"], "--id"),
+        (
+            vec!["revoke", "--id", "1", "--device", "x"],
+            "cannot be used with",
+        ),
+    ] {
+        let (ok, stdout, stderr) = device_cmd(&ctx.db_url, &args);
+        assert!(!ok, "{args:?}: {stdout}");
+        assert!(stderr.contains(needle), "{args:?}: {stderr}");
+    }
+    assert_eq!(
+        device_list(&ctx.db_url)
+            .iter()
+            .filter(|t| t["revoked_at"].is_string())
+            .count(),
+        2
+    );
 }

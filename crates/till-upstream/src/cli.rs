@@ -1,14 +1,17 @@
-//! The command line: `serve`, `migrate`, `device add`.
+//! The command line: `serve`, `migrate`, `device add|list|revoke`.
 
+use std::io::Write;
 use std::net::SocketAddr;
 use std::time::Duration;
 
-use clap::{Args, Parser, Subcommand};
+use chrono::{DateTime, Utc};
+use clap::{ArgGroup, Args, Parser, Subcommand};
 use tokio::net::TcpListener;
 use tokio::sync::oneshot;
 
 use crate::connections::{ensure_open_file_limit, ConnectionLimits};
 use crate::db::{self, PoolOptions};
+use crate::devices::{self, DeviceToken, Revoke};
 use crate::error::Error;
 use crate::ingest::Limits;
 use crate::server::{serve, shutdown_signal, ServerConfig};
@@ -86,6 +89,36 @@ pub struct ServeArgs {
 pub enum DeviceCommand {
     /// Create a device token for a store and print it (once) on stdout.
     Add(DeviceAddArgs),
+    /// List device tokens: id, store, name, the device each is bound to
+    /// (by its first batch), when it was created and last used, revoked.
+    List(DeviceListArgs),
+    /// Revoke device tokens: refused (401) from then on.
+    Revoke(DeviceRevokeArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct DeviceListArgs {
+    /// Only this store's tokens.
+    #[arg(long)]
+    pub store: Option<String>,
+    /// A JSON array instead of a table.
+    #[arg(long)]
+    pub json: bool,
+    #[command(flatten)]
+    pub db: DbArgs,
+}
+
+#[derive(Debug, Args)]
+#[command(group(ArgGroup::new("which").required(true).args(["id", "device"])))]
+pub struct DeviceRevokeArgs {
+    /// The token's id, as `device list` shows it.
+    #[arg(long)]
+    pub id: Option<i64>,
+    /// Every token bound to this device id.
+    #[arg(long)]
+    pub device: Option<String>,
+    #[command(flatten)]
+    pub db: DbArgs,
 }
 
 #[derive(Debug, Args)]
@@ -112,17 +145,136 @@ pub async fn run(cli: Cli) -> Result<(), Error> {
         Command::Device(DeviceCommand::Add(args)) => {
             let pool = db::pool(&args.db.database_url, PoolOptions::default())?;
             db::migrate(&pool).await?;
-            let token =
-                crate::auth::create_device(&pool, &args.store, args.name.as_deref()).await?;
+            let (id, token) = devices::add(&pool, &args.store, args.name.as_deref()).await?;
             // The only line on stdout; the token is not stored anywhere in clear.
             println!("{token}");
             eprintln!(
-                "Device token created for store {:?}. It is shown only this once.",
+                "Device token {id} created for store {:?}. It is shown only this once; \
+                 the first device to sync with it keeps it.",
                 args.store.trim()
             );
             Ok(())
         }
+        Command::Device(DeviceCommand::List(args)) => {
+            let pool = db::pool(&args.db.database_url, PoolOptions::default())?;
+            db::migrate(&pool).await?;
+            let tokens = devices::list(&pool, args.store.as_deref().map(str::trim)).await?;
+            let text = if args.json {
+                let mut json = serde_json::to_string_pretty(&tokens)
+                    .map_err(|e| Error::Invalid(format!("cannot write the list as JSON: {e}")))?;
+                json.push('\n');
+                json
+            } else {
+                token_table(&tokens)
+            };
+            print_out(&text)
+        }
+        Command::Device(DeviceCommand::Revoke(args)) => {
+            let which = match (args.id, args.device) {
+                (Some(id), _) => Revoke::Id(id),
+                (None, Some(device)) => Revoke::Device(device.trim().to_string()),
+                // clap requires one of the two.
+                (None, None) => return Err(Error::Invalid("say --id or --device".into())),
+            };
+            let pool = db::pool(&args.db.database_url, PoolOptions::default())?;
+            db::migrate(&pool).await?;
+            let done = devices::revoke(&pool, &which).await?;
+            let mut text = String::new();
+            for t in &done.revoked {
+                text.push_str(&format!(
+                    "revoked device token {} (store {}, {})\n",
+                    t.id,
+                    t.store_id,
+                    bound_device(t)
+                ));
+            }
+            for t in &done.already {
+                text.push_str(&format!(
+                    "device token {} was already revoked ({})\n",
+                    t.id,
+                    time(t.revoked_at)
+                ));
+            }
+            print_out(&text)
+        }
     }
+}
+
+/// Writes command output to stdout; a reader that went away (`| head`) is
+/// not an error.
+fn print_out(text: &str) -> Result<(), Error> {
+    let mut out = std::io::stdout().lock();
+    match out.write_all(text.as_bytes()).and_then(|()| out.flush()) {
+        Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => Err(e.into()),
+        _ => Ok(()),
+    }
+}
+
+fn bound_device(t: &DeviceToken) -> String {
+    match &t.device_id {
+        Some(d) => format!("device {d}"),
+        None => "not yet bound".into(),
+    }
+}
+
+fn time(t: Option<DateTime<Utc>>) -> String {
+    t.map_or_else(
+        || "-".into(),
+        |t| t.format("%Y-%m-%d %H:%M:%SZ").to_string(),
+    )
+}
+
+/// `device list` as an aligned table, one token per line.
+fn token_table(tokens: &[DeviceToken]) -> String {
+    let header = [
+        "ID",
+        "STORE",
+        "NAME",
+        "DEVICE",
+        "CREATED",
+        "LAST SEEN",
+        "REVOKED",
+    ];
+    let rows: Vec<[String; 7]> = tokens
+        .iter()
+        .map(|t| {
+            [
+                t.id.to_string(),
+                t.store_id.clone(),
+                t.name.clone().unwrap_or_else(|| "-".into()),
+                t.device_id
+                    .clone()
+                    .unwrap_or_else(|| "not yet bound".into()),
+                time(Some(t.created_at)),
+                t.last_seen_at
+                    .map_or_else(|| "never".into(), |_| time(t.last_seen_at)),
+                time(t.revoked_at),
+            ]
+        })
+        .collect();
+    let mut widths = header.map(|h| h.chars().count());
+    for row in &rows {
+        for (w, cell) in widths.iter_mut().zip(row) {
+            *w = (*w).max(cell.chars().count());
+        }
+    }
+    let line = |cells: &[&str]| {
+        let mut l = String::new();
+        for (i, (cell, w)) in cells.iter().zip(widths).enumerate() {
+            if i + 1 == cells.len() {
+                l.push_str(cell);
+            } else {
+                l.push_str(&format!("{cell:<w$}  "));
+            }
+        }
+        l.push('\n');
+        l
+    };
+    let mut text = line(&header);
+    for row in &rows {
+        text.push_str(&line(&row.each_ref().map(String::as_str)));
+    }
+    text
 }
 
 async fn run_serve(args: ServeArgs) -> Result<(), Error> {

@@ -488,18 +488,28 @@ const INSERT_ORDERS: &str = "
     ON CONFLICT (store_id, order_id) DO NOTHING";
 
 /// Stores a batch's valid events in one transaction with one multi-row
-/// insert per table. Events already held for the store are left as they are
-/// (the first copy wins); only events stored now are projected to `orders`,
-/// and an order id already there keeps its row. Rows are sent sorted by key
-/// so concurrent batches take row locks in the same order (no deadlocks).
+/// insert per table, after binding the token `token_id` to the batch's
+/// device (a token bound to another device is refused with 403 and nothing
+/// is stored, see `devices::bind`). Events already held for the store are
+/// left as they are (the first copy wins); only events stored now are
+/// projected to `orders`, and an order id already there keeps its row. Rows
+/// are sent sorted by key so concurrent batches take row locks in the same
+/// order (no deadlocks).
 pub async fn store_batch(
     client: &mut deadpool_postgres::Client,
-    store_id: &str,
-    device_id: &str,
-    batch_id: Uuid,
-    events: &[ValidEvent],
-) -> Result<Stored, tokio_postgres::Error> {
+    token_id: i64,
+    batch: &Batch,
+) -> Result<Stored, ApiError> {
+    let (store_id, device_id, batch_id) = (
+        batch.store_id.as_str(),
+        batch.device_id.as_str(),
+        batch.batch_id,
+    );
+    let events = &batch.valid;
+    let tx = client.transaction().await?;
+    crate::devices::bind(&tx, token_id, device_id).await?;
     if events.is_empty() {
+        tx.commit().await?;
         return Ok(Stored::default());
     }
     // One row per event id, the first in batch order, sorted by id.
@@ -507,7 +517,6 @@ pub async fn store_batch(
     rows.sort_by_key(|e| e.id); // stable: equal ids keep batch order
     rows.dedup_by_key(|e| e.id);
 
-    let tx = client.transaction().await?;
     // Referral codes first: an event whose code is held by another event of
     // the store is refused and not stored (a resend of the holder is fine).
     let mut refused: Vec<Rejected> = Vec::new();

@@ -1,11 +1,13 @@
 //! HTTP: the routes of protocol v1 and the benchmark's baseline endpoint.
 //!
-//! Order of checks for a batch (and for the baseline's one event): the token (401), `Content-Encoding` (415)
-//! and `Idempotency-Key` (400) before the body is read; then the body with
-//! the compressed-size limit (413), gunzip with the decompressed-size limit
-//! (400 bad gzip, 413), the JSON (400), the store (403), the event count
-//! (413), then each event on its own (`rejected`). An answer decided before
-//! the whole body was read drains the rest first (see `body.rs`).
+//! Order of checks for a batch (and for the baseline's one event): the
+//! token (401), `Content-Encoding` (415) and `Idempotency-Key` (400) before
+//! the body is read; then the body with the compressed-size limit (413),
+//! gunzip with the decompressed-size limit (400 bad gzip, 413), the JSON
+//! (400), the store (403), the event count (413), the device the token is
+//! bound to (403, in the transaction that stores the batch), then each
+//! event on its own (`rejected`). An answer decided before the whole body
+//! was read drains the rest first (see `body.rs`).
 
 use std::collections::HashSet;
 use std::sync::Arc;
@@ -186,15 +188,10 @@ async fn receive(
     let (parts, body) = req.into_parts();
     let headers = &parts.headers;
     let checks = async {
-        let token_store = auth::authenticate(&state.pool, headers).await?;
-        Ok((
-            token_store,
-            content_encoding(headers)?,
-            idempotency_key(headers)?,
-        ))
+        let token = auth::authenticate(&state.pool, headers).await?;
+        Ok((token, content_encoding(headers)?, idempotency_key(headers)?))
     };
-    let ((token_store, encoding, key), body) =
-        check_before_body(&state, headers, body, checks).await?;
+    let ((token, encoding, key), body) = check_before_body(&state, headers, body, checks).await?;
     let body = read_limited(body, state.limits.max_body_bytes).await?;
 
     let _permit = state
@@ -205,6 +202,7 @@ async fn receive(
         .map_err(|e| ApiError::Internal(e.to_string()))?;
     let limits = state.limits;
     // Decompressing and parsing up to 8 MiB is CPU work: off the async threads.
+    let token_store = token.store_id;
     let batch = tokio::task::spawn_blocking(move || {
         let json = ingest::decode_body(&body, encoding, limits.max_json_bytes)?;
         match shape {
@@ -216,14 +214,7 @@ async fn receive(
     .map_err(|e| ApiError::Internal(format!("batch decoding task failed: {e}")))??;
 
     let mut client = state.pool.get().await?;
-    let stored = ingest::store_batch(
-        &mut client,
-        &batch.store_id,
-        &batch.device_id,
-        batch.batch_id,
-        &batch.valid,
-    )
-    .await?;
+    let stored = ingest::store_batch(&mut client, token.id, &batch).await?;
     drop(client);
     let refused: HashSet<&str> = stored.rejected.iter().map(|r| r.id.as_str()).collect();
     let accepted: Vec<String> = batch

@@ -41,16 +41,24 @@ impl ServerConfig {
 
 /// Serves `router` on `listener` within `limits` until `shutdown`
 /// completes, then stops accepting and returns once the requests in flight
-/// are answered and every connection is closed.
+/// are answered and every connection is closed. Limits that cannot work
+/// (see [`ConnectionLimits::check`]) are an `InvalidInput` error.
 pub async fn serve(
     listener: TcpListener,
     router: Router,
     limits: ConnectionLimits,
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> io::Result<()> {
+    checked(limits)?;
     Connections::new(limits)
         .serve(listener, router, shutdown)
         .await
+}
+
+fn checked(limits: ConnectionLimits) -> io::Result<()> {
+    limits
+        .check()
+        .map_err(|e| io::Error::new(io::ErrorKind::InvalidInput, e.to_string()))
 }
 
 /// Completes on SIGINT (Ctrl-C) or SIGTERM.
@@ -112,10 +120,7 @@ impl Server {
         listener: TcpListener,
         config: ServerConfig,
     ) -> io::Result<Server> {
-        config
-            .connections
-            .check()
-            .map_err(|e| io::Error::new(io::ErrorKind::InvalidInput, e.to_string()))?;
+        checked(config.connections)?;
         let addr = listener.local_addr()?;
         let (stop, stopped) = oneshot::channel::<()>();
         let router = config.router(pool.clone());

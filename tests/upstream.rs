@@ -10,7 +10,9 @@ use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
 use serde_json::{json, Value};
-use till_upstream::{create_device, Server};
+use till_upstream::{create_device, ConnectionLimits, Server, ServerConfig};
+use tokio::io::{AsyncReadExt, AsyncWriteExt};
+use tokio::net::TcpStream;
 use uuid::Uuid;
 
 const MIB: usize = 1024 * 1024;
@@ -25,8 +27,12 @@ struct Ctx {
 }
 
 async fn setup(name: &str) -> Ctx {
+    setup_with(name, ServerConfig::default()).await
+}
+
+async fn setup_with(name: &str, config: ServerConfig) -> Ctx {
     let db_url = pg::fresh_database(name);
-    let server = Server::start_local(&db_url)
+    let server = Server::start_local_with(&db_url, config)
         .await
         .expect("start the upstream");
     let store = Uuid::now_v7().to_string();
@@ -713,13 +719,23 @@ async fn hostile_input_is_refused_and_the_server_keeps_working() {
     );
 }
 
+fn with_baseline() -> ServerConfig {
+    ServerConfig {
+        baseline_endpoint: true,
+        ..ServerConfig::default()
+    }
+}
+
+/// The baseline's body: one event, plain JSON.
+fn single(store: &str, device: &str, event: &Value) -> Vec<u8> {
+    serde_json::to_vec(&json!({"device_id": device, "store_id": store, "event": event})).unwrap()
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_naive_one_event_endpoint_stores_one_event_per_request() {
-    let ctx = setup("naive").await;
+    let ctx = setup_with("naive", with_baseline()).await;
     let ev = order(1, "o-naive", "2.50");
-    let body =
-        serde_json::to_vec(&json!({"device_id": ctx.device, "store_id": ctx.store, "event": ev}))
-            .unwrap();
+    let body = single(&ctx.store, &ctx.device, &ev);
     for _ in 0..2 {
         let (status, answer) =
             post_raw(&ctx, "/v1/events", Some(&ctx.token), &[], body.clone()).await;
@@ -732,21 +748,106 @@ async fn the_naive_one_event_endpoint_stores_one_event_per_request() {
     );
     let (status, answer) = post_raw(&ctx, "/v1/events", None, &[], body.clone()).await;
     assert_error(status, &answer, 401, "naive endpoint without token");
-    let other = serde_json::to_vec(
-        &json!({"device_id": ctx.device, "store_id": "another", "event": stock(2)}),
-    )
-    .unwrap();
+    let other = single("another", &ctx.device, &stock(2));
     let (status, answer) = post_raw(&ctx, "/v1/events", Some(&ctx.token), &[], other).await;
     assert_error(status, &answer, 403, "naive endpoint, other store");
     let mut bad = stock(3);
     bad["seq"] = json!(-1);
-    let body =
-        serde_json::to_vec(&json!({"device_id": ctx.device, "store_id": ctx.store, "event": bad}))
-            .unwrap();
+    let body = single(&ctx.store, &ctx.device, &bad);
     let (status, answer) = post_raw(&ctx, "/v1/events", Some(&ctx.token), &[], body).await;
     assert_eq!(status, 200);
     assert_eq!(rejected(&answer).len(), 1);
     assert_eq!(events_stored(&ctx).await, 1);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_baseline_endpoint_claims_referral_codes_like_a_batch() {
+    let ctx = setup_with("naive_codes", with_baseline()).await;
+    let device_b = Uuid::now_v7().to_string();
+    let token_b = create_device(ctx.server.pool(), &ctx.store, Some("till 2"))
+        .await
+        .unwrap();
+    // A batch claims a code; the same code one event at a time from another
+    // device is refused, with the reason devices act on, and not stored.
+    let first = code_event(1, "REFBASE11111A");
+    let (status, answer) = send(&ctx, &batch(&ctx, std::slice::from_ref(&first))).await;
+    assert_eq!(status, 200, "{answer}");
+    let dup = code_event(1, "REFBASE11111A");
+    let (status, answer) = post_raw(
+        &ctx,
+        "/v1/events",
+        Some(&token_b),
+        &[],
+        single(&ctx.store, &device_b, &dup),
+    )
+    .await;
+    assert_eq!(status, 200, "{answer}");
+    assert!(accepted(&answer).is_empty(), "{answer}");
+    let refused = rejected(&answer);
+    assert_eq!(refused.len(), 1, "{answer}");
+    assert_eq!(refused[0].0, ids(std::slice::from_ref(&dup))[0]);
+    assert!(
+        refused[0]
+            .1
+            .starts_with("duplicate referral code REFBASE11111A"),
+        "{}",
+        refused[0].1
+    );
+    assert_eq!(events_stored(&ctx).await, 1);
+    // A new code sent one event at a time is claimed: a batch drawing it
+    // later is refused.
+    let fresh = code_event(2, "REFBASE22222B");
+    let (status, answer) = post_raw(
+        &ctx,
+        "/v1/events",
+        Some(&token_b),
+        &[],
+        single(&ctx.store, &device_b, &fresh),
+    )
+    .await;
+    assert_eq!(status, 200, "{answer}");
+    assert_eq!(accepted(&answer), ids(std::slice::from_ref(&fresh)));
+    let late = code_event(2, "REFBASE22222B");
+    let (_, answer) = send(&ctx, &batch(&ctx, std::slice::from_ref(&late))).await;
+    assert_eq!(rejected(&answer).len(), 1, "{answer}");
+    assert_eq!(count(&ctx, "SELECT count(*) FROM referral_codes").await, 2);
+    // The size limits of a batch hold too.
+    let big = event(3, "usage.recorded", json!({"note": "x".repeat(3 * MIB)}));
+    let (status, answer) = post_raw(
+        &ctx,
+        "/v1/events",
+        Some(&token_b),
+        &[],
+        single(&ctx.store, &device_b, &big),
+    )
+    .await;
+    assert_error(status, &answer, 413, "a baseline event over the body limit");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_baseline_endpoint_is_off_unless_enabled() {
+    let ctx = setup("naive_off").await;
+    let ev = order(1, "o-off", "2.50");
+    let (status, answer) = post_raw(
+        &ctx,
+        "/v1/events",
+        Some(&ctx.token),
+        &[],
+        single(&ctx.store, &ctx.device, &ev),
+    )
+    .await;
+    assert_error(status, &answer, 404, "the baseline endpoint, off");
+    assert!(
+        answer["error"]
+            .as_str()
+            .unwrap()
+            .contains("--enable-baseline-endpoint"),
+        "{answer}"
+    );
+    assert_eq!(events_stored(&ctx).await, 0);
+    // The binary takes the flag.
+    let out = bin().args(["serve", "--help"]).output().unwrap();
+    assert!(String::from_utf8_lossy(&out.stdout).contains("--enable-baseline-endpoint"));
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -936,14 +1037,23 @@ async fn a_referral_code_drawn_on_two_devices_is_kept_by_the_first() {
     // The same event again (a resend) is accepted again.
     let (_, answer) = send(&ctx, &batch(&ctx, std::slice::from_ref(&first))).await;
     assert_eq!(accepted(&answer), ids(std::slice::from_ref(&first)));
-    // Another device of the same store drew the same code: refused, with
-    // the reason devices act on, and not stored; the rest of its batch is.
+    // Another device of the same store (its own token) drew the same code:
+    // refused, with the reason devices act on, and not stored; the rest of
+    // its batch is.
     let other_device = Uuid::now_v7().to_string();
+    let other_token = create_device(ctx.server.pool(), &ctx.store, Some("till 2"))
+        .await
+        .unwrap();
     let dup = code_event(1, "REFAAAA2222BB");
     let fresh = code_event(2, "REFCCCC3333DD");
     let sale = order(3, "o-77", "9.90");
     let events = vec![dup.clone(), fresh.clone(), sale.clone()];
-    let (status, answer) = send(&ctx, &batch_for(&ctx.store, &other_device, &events)).await;
+    let (status, answer) = send_with(
+        &ctx,
+        Some(&other_token),
+        &batch_for(&ctx.store, &other_device, &events),
+    )
+    .await;
     assert_eq!(status, 200, "{answer}");
     let refused = rejected(&answer);
     assert_eq!(refused.len(), 1, "{answer}");
@@ -972,4 +1082,554 @@ async fn a_referral_code_drawn_on_two_devices_is_kept_by_the_first() {
     let bad = event(6, "referral.code_created", json!({"referrer_id": "r1"}));
     let (_, answer) = send(&ctx, &batch(&ctx, &[bad])).await;
     assert!(rejected(&answer)[0].1.contains("payload.code"), "{answer}");
+}
+
+/// Reads until the server closes the connection and returns what it sent.
+/// `within` is only there so that a connection the server never closes
+/// fails the test instead of hanging it: keep it generous.
+async fn read_until_closed(stream: &mut TcpStream, within: Duration, what: &str) -> Vec<u8> {
+    let mut got = Vec::new();
+    let mut buf = [0u8; 4096];
+    let read_all = async {
+        loop {
+            match stream.read(&mut buf).await {
+                Ok(0) => break,
+                Ok(n) => got.extend_from_slice(&buf[..n]),
+                // A reset closes the connection as surely as a FIN.
+                Err(e) if e.kind() == std::io::ErrorKind::ConnectionReset => break,
+                Err(e) => panic!("{what}: {e}"),
+            }
+        }
+    };
+    if tokio::time::timeout(within, read_all).await.is_err() {
+        panic!(
+            "{what}: the server did not close the connection within {within:?} (got {:?})",
+            String::from_utf8_lossy(&got)
+        );
+    }
+    got
+}
+
+/// Waits until `done` holds, failing after a generous `within`.
+async fn wait_for(within: Duration, what: &str, mut done: impl FnMut() -> bool) {
+    let deadline = Instant::now() + within;
+    while !done() {
+        assert!(Instant::now() < deadline, "gave up waiting: {what}");
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+}
+
+const CAP: usize = 16;
+
+fn small_cap() -> ServerConfig {
+    ServerConfig {
+        connections: ConnectionLimits {
+            max_connections: CAP,
+            // Long enough that the connections opened below are all still
+            // held when the ones over the cap arrive, short enough to wait for.
+            header_timeout: Duration::from_secs(5),
+            idle_timeout: Duration::from_secs(1),
+        },
+        ..ServerConfig::default()
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn idle_connections_cannot_shut_the_tills_out() {
+    let ctx = setup_with("idle_connections", small_cap()).await;
+    let addr = ctx.server.addr();
+
+    // Connections that never send a request take every place: half of
+    // them send nothing, half send half a request line.
+    let mut idle = Vec::new();
+    for i in 0..CAP {
+        let mut s = TcpStream::connect(addr).await.unwrap();
+        if i % 2 == 1 {
+            s.write_all(b"POST /v1/batches HTT").await.unwrap();
+        }
+        idle.push(s);
+    }
+    wait_for(
+        Duration::from_secs(30),
+        "the idle connections to be accepted",
+        || ctx.server.open_connections() == CAP,
+    )
+    .await;
+
+    // More than the cap: each one over it is answered 503 and closed at once,
+    // not left waiting in the backlog or holding a file descriptor.
+    for i in 0..8 {
+        let mut s = TcpStream::connect(addr).await.unwrap();
+        let got =
+            read_until_closed(&mut s, Duration::from_secs(30), "a connection over the cap").await;
+        let text = String::from_utf8_lossy(&got).to_ascii_lowercase();
+        assert!(
+            text.starts_with("http/1.1 503 "),
+            "connection {i} over the cap got {text:?}"
+        );
+        assert!(text.contains("retry-after: "), "{text}");
+        assert!(text.contains("too many open connections"), "{text}");
+    }
+    assert_eq!(ctx.server.open_connections(), CAP);
+
+    // A till syncing now is refused as well, retries, and its batches go
+    // through once the idle connections have timed out: nobody had to leave.
+    let dir = tempfile::tempdir().unwrap();
+    let mut store = till_core::Store::create(
+        dir.path().join("till.db"),
+        till_core::settings::Settings::default(),
+    )
+    .unwrap();
+    till_core::demo::seed_catalog(&mut store).unwrap();
+    till_core::demo::run_sales(&mut store, 3, 1).unwrap();
+    let pending = store.pending_event_count().unwrap();
+    assert!(pending >= 3);
+    let store_id = store.settings().store_id.clone();
+    let token = create_device(ctx.server.pool(), &store_id, Some("till 1"))
+        .await
+        .unwrap();
+    let mut opts = till_sync::SyncOptions::new(ctx.server.endpoint(), token);
+    opts.max_backoff = Duration::from_secs(1);
+    let (_stop, mut stop) = tokio::sync::watch::channel(false);
+    let end = till_sync::push_until_empty(
+        &mut store,
+        &opts,
+        Some(std::time::Instant::now() + Duration::from_secs(120)),
+        &mut stop,
+    )
+    .await
+    .unwrap();
+    assert_eq!(end, till_sync::RunEnd::Empty);
+    assert_eq!(store.pending_event_count().unwrap(), 0);
+    assert_eq!(
+        count(
+            &ctx,
+            &format!("SELECT count(*) FROM events WHERE store_id = '{store_id}'")
+        )
+        .await,
+        pending
+    );
+
+    // Every idle connection was closed by the server, without an answer.
+    for (i, s) in idle.iter_mut().enumerate() {
+        let got = read_until_closed(s, Duration::from_secs(60), "an idle connection").await;
+        assert!(
+            got.is_empty(),
+            "idle connection {i} got {:?}",
+            String::from_utf8_lossy(&got)
+        );
+    }
+    wait_for(
+        Duration::from_secs(30),
+        "every connection to be closed",
+        || ctx.server.open_connections() == 0,
+    )
+    .await;
+    let health = ctx
+        .http
+        .get(format!("{}/v1/health", ctx.server.endpoint()))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(health.status().as_u16(), 200);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_kept_alive_connection_is_closed_when_it_stays_idle() {
+    let ctx = setup_with("keep_alive_idle", small_cap()).await;
+    let mut s = TcpStream::connect(ctx.server.addr()).await.unwrap();
+    s.write_all(b"GET /v1/health HTTP/1.1\r\nHost: till\r\n\r\n")
+        .await
+        .unwrap();
+    // The answer, kept alive: read exactly its head and body.
+    let mut got = Vec::new();
+    let mut buf = [0u8; 1024];
+    let answered = async {
+        loop {
+            let n = s.read(&mut buf).await.unwrap();
+            assert!(
+                n > 0,
+                "closed before answering: {:?}",
+                String::from_utf8_lossy(&got)
+            );
+            got.extend_from_slice(&buf[..n]);
+            let text = String::from_utf8_lossy(&got).to_string();
+            if let Some((head, body)) = text.split_once("\r\n\r\n") {
+                let length: usize = head
+                    .lines()
+                    .find_map(|l| {
+                        l.to_ascii_lowercase()
+                            .strip_prefix("content-length: ")
+                            .map(str::to_string)
+                    })
+                    .expect("a content-length")
+                    .trim()
+                    .parse()
+                    .unwrap();
+                if body.len() >= length {
+                    return text;
+                }
+            }
+        }
+    };
+    let text = tokio::time::timeout(Duration::from_secs(30), answered)
+        .await
+        .expect("no answer to the health check");
+    assert!(text.starts_with("HTTP/1.1 200 "), "{text}");
+    assert!(
+        !text.to_ascii_lowercase().contains("connection: close"),
+        "{text}"
+    );
+    // Then nothing more: the server closes it.
+    let rest = read_until_closed(
+        &mut s,
+        Duration::from_secs(60),
+        "a kept-alive idle connection",
+    )
+    .await;
+    assert!(rest.is_empty(), "{:?}", String::from_utf8_lossy(&rest));
+    wait_for(
+        Duration::from_secs(30),
+        "the connection to be released",
+        || ctx.server.open_connections() == 0,
+    )
+    .await;
+}
+
+/// Runs `serve` with `args` under `sh -c "ulimit …"` and returns its exit
+/// status and stderr. Limits it cannot keep make it stop before it
+/// connects to the database, so the URL need not work.
+fn serve_refused(ulimit: &str, args: &[&str]) -> (std::process::ExitStatus, String) {
+    let mut cmd = Command::new("sh");
+    cmd.arg("-c")
+        .arg(format!("{ulimit} && exec \"$0\" serve \"$@\""))
+        .arg(env!("CARGO_BIN_EXE_till-upstream"))
+        .args([
+            "--listen",
+            "127.0.0.1:0",
+            "--database-url",
+            "postgres://nobody@127.0.0.1:1/none",
+        ])
+        .args(args)
+        .env("RUST_LOG", "info")
+        .stdout(Stdio::null());
+    let out = cmd.output().unwrap();
+    (out.status, String::from_utf8_lossy(&out.stderr).to_string())
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn serve_refuses_connection_limits_it_cannot_keep() {
+    let (status, err) = serve_refused("true", &["--idle-timeout", "30", "--header-timeout", "10"]);
+    assert!(!status.success());
+    assert!(
+        err.contains("idle timeout (30 s) is longer than the header timeout (10 s)"),
+        "{err}"
+    );
+    let (status, err) = serve_refused("true", &["--max-client-connections", "0"]);
+    assert!(!status.success());
+    assert!(err.contains("connection cap"), "{err}");
+    // A cap the process could not keep open files for would not protect it
+    // from running out: refused, with what to do.
+    let (status, err) = serve_refused("ulimit -n 256", &["--max-client-connections", "1024"]);
+    assert!(!status.success());
+    assert!(
+        err.contains("open files") && err.contains("ulimit -n"),
+        "{err}"
+    );
+
+    // A soft limit below what the cap needs is raised up to the hard one.
+    let db_url = pg::fresh_database("serve_nofile");
+    let mut child = Command::new("sh")
+        .arg("-c")
+        .arg("ulimit -Sn 256 && exec \"$0\" serve \"$@\"")
+        .arg(env!("CARGO_BIN_EXE_till-upstream"))
+        .args([
+            "--listen",
+            "127.0.0.1:0",
+            "--max-client-connections",
+            "300",
+            "--database-url",
+            &db_url,
+        ])
+        .env("RUST_LOG", "info")
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut stderr = BufReader::new(child.stderr.take().unwrap());
+    let mut seen = String::new();
+    loop {
+        let mut line = String::new();
+        if stderr.read_line(&mut line).unwrap() == 0 {
+            break;
+        }
+        seen.push_str(&line);
+        if line.contains("listening") {
+            break;
+        }
+    }
+    let limits =
+        std::fs::read_to_string(format!("/proc/{}/limits", child.id())).unwrap_or_default();
+    let _ = child.kill();
+    let _ = child.wait();
+    assert!(seen.contains("listening"), "{seen}");
+    let soft: u64 = limits
+        .lines()
+        .find(|l| l.starts_with("Max open files"))
+        .and_then(|l| l.split_whitespace().nth(3))
+        .and_then(|v| v.parse().ok())
+        .unwrap_or_else(|| panic!("no open-file limit in {limits}"));
+    assert!(soft >= 300 + 16, "soft open-file limit {soft}");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_device_token_serves_one_device() {
+    let ctx = setup_with("device_binding", with_baseline()).await;
+    // The first batch binds the token to its device.
+    let (status, answer) = send(&ctx, &batch(&ctx, &[stock(1)])).await;
+    assert_eq!(status, 200, "{answer}");
+    // The same token from another device: 403, nothing stored.
+    let intruder = Uuid::now_v7().to_string();
+    let theirs = [order(1, "o-intruder", "1.00")];
+    let (status, answer) = send(&ctx, &batch_for(&ctx.store, &intruder, &theirs)).await;
+    assert_error(status, &answer, 403, "the token from another device");
+    assert!(
+        answer["error"].as_str().unwrap().contains("another device"),
+        "{answer}"
+    );
+    // The baseline endpoint refuses it the same way.
+    let (status, answer) = post_raw(
+        &ctx,
+        "/v1/events",
+        Some(&ctx.token),
+        &[],
+        single(&ctx.store, &intruder, &stock(2)),
+    )
+    .await;
+    assert_error(status, &answer, 403, "the baseline from another device");
+    assert_eq!(
+        (events_stored(&ctx).await, orders_stored(&ctx).await),
+        (1, 0)
+    );
+    // The device it is bound to goes on as before.
+    let (status, answer) = send(&ctx, &batch(&ctx, &[stock(3)])).await;
+    assert_eq!(status, 200, "{answer}");
+    assert_eq!(events_stored(&ctx).await, 2);
+
+    // A till syncing with a token another device holds stops and says why.
+    let dir = tempfile::tempdir().unwrap();
+    let mut store = till_core::Store::create(
+        dir.path().join("till.db"),
+        till_core::settings::Settings::default(),
+    )
+    .unwrap();
+    till_core::demo::seed_catalog(&mut store).unwrap();
+    till_core::demo::run_sales(&mut store, 1, 1).unwrap();
+    let store_id = store.settings().store_id.clone();
+    let shared = create_device(ctx.server.pool(), &store_id, None)
+        .await
+        .unwrap();
+    let first = batch_for(&store_id, &Uuid::now_v7().to_string(), &[stock(1)]);
+    let (status, answer) = send_with(&ctx, Some(&shared), &first).await;
+    assert_eq!(status, 200, "{answer}");
+    let opts = till_sync::SyncOptions::new(ctx.server.endpoint(), shared);
+    let (_stop, mut stop) = tokio::sync::watch::channel(false);
+    let end = till_sync::push_until_empty(
+        &mut store,
+        &opts,
+        Some(std::time::Instant::now() + Duration::from_secs(60)),
+        &mut stop,
+    )
+    .await
+    .unwrap();
+    match end {
+        till_sync::RunEnd::Refused(msg) => {
+            assert!(
+                msg.contains("403") && msg.contains("another device"),
+                "{msg}"
+            )
+        }
+        other => panic!("the till was not refused: {other:?}"),
+    }
+    assert!(store.pending_event_count().unwrap() > 0);
+
+    // Two devices sending their first batch with one new token at once:
+    // one gets it, the other is refused, and only the first one's events
+    // are stored.
+    let token = create_device(ctx.server.pool(), &ctx.store, None)
+        .await
+        .unwrap();
+    let (a, b) = (Uuid::now_v7().to_string(), Uuid::now_v7().to_string());
+    let (batch_a, batch_b) = (
+        batch_for(&ctx.store, &a, &[stock(1), stock(2)]),
+        batch_for(&ctx.store, &b, &[stock(1), stock(2)]),
+    );
+    let ((status_a, answer_a), (status_b, answer_b)) = tokio::join!(
+        send_with(&ctx, Some(&token), &batch_a),
+        send_with(&ctx, Some(&token), &batch_b)
+    );
+    let mut statuses = [status_a, status_b];
+    statuses.sort();
+    assert_eq!(statuses, [200, 403], "{answer_a} {answer_b}");
+    let winner = if status_a == 200 { &a } else { &b };
+    let client = ctx.server.pool().get().await.unwrap();
+    let stored: Vec<String> = client
+        .query(
+            "SELECT DISTINCT device_id FROM events WHERE device_id = ANY($1)",
+            &[&vec![a.clone(), b.clone()]],
+        )
+        .await
+        .unwrap()
+        .iter()
+        .map(|r| r.get(0))
+        .collect();
+    assert_eq!(stored, vec![winner.clone()]);
+}
+
+/// Runs the binary with `args` against `db_url`; returns (success, stdout, stderr).
+fn device_cmd(db_url: &str, args: &[&str]) -> (bool, String, String) {
+    let out = bin()
+        .arg("device")
+        .args(args)
+        .args(["--database-url", db_url])
+        .output()
+        .unwrap();
+    (
+        out.status.success(),
+        String::from_utf8_lossy(&out.stdout).to_string(),
+        String::from_utf8_lossy(&out.stderr).to_string(),
+    )
+}
+
+fn device_list(db_url: &str) -> Vec<Value> {
+    let (ok, stdout, stderr) = device_cmd(db_url, &["list", "--json"]);
+    assert!(ok, "{stderr}");
+    serde_json::from_str::<Value>(&stdout)
+        .unwrap_or_else(|e| panic!("{e}: {stdout}"))
+        .as_array()
+        .unwrap()
+        .clone()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn device_list_and_revoke() {
+    let ctx = setup("device_revoke").await;
+    let store = Uuid::now_v7().to_string();
+    let add = |name: &str| {
+        let (ok, stdout, stderr) =
+            device_cmd(&ctx.db_url, &["add", "--store", &store, "--name", name]);
+        assert!(ok, "{stderr}");
+        stdout.trim().to_string()
+    };
+    let (token_1, token_2) = (add("front"), add("back"));
+    let device_1 = Uuid::now_v7().to_string();
+    let (status, _) = send_with(
+        &ctx,
+        Some(&token_1),
+        &batch_for(&store, &device_1, &[stock(1)]),
+    )
+    .await;
+    assert_eq!(status, 200);
+
+    // The list: every token of every store (ctx's own is the first), bound
+    // or not, and never the token itself.
+    let list = device_list(&ctx.db_url);
+    assert_eq!(list.len(), 3, "{list:?}");
+    let (front, back) = (&list[1], &list[2]);
+    for (row, name) in [(front, "front"), (back, "back")] {
+        assert_eq!(row["store_id"], json!(store));
+        assert_eq!(row["name"], json!(name));
+        assert!(row["id"].is_i64());
+        assert!(row["created_at"].is_string());
+        assert_eq!(row["revoked_at"], Value::Null);
+    }
+    assert_eq!(front["device_id"], json!(device_1));
+    assert!(front["bound_at"].is_string() && front["last_seen_at"].is_string());
+    assert_eq!(back["device_id"], Value::Null);
+    assert_eq!(back["last_seen_at"], Value::Null);
+    let (ok, table, stderr) = device_cmd(&ctx.db_url, &["list", "--store", &store]);
+    assert!(ok, "{stderr}");
+    let lines: Vec<&str> = table.lines().collect();
+    assert_eq!(lines.len(), 3, "a header and two tokens: {table}");
+    assert!(lines[0].contains("ID") && lines[0].contains("DEVICE") && lines[0].contains("REVOKED"));
+    assert!(
+        lines[1].contains("front") && lines[1].contains(&device_1),
+        "{table}"
+    );
+    assert!(
+        lines[2].contains("back") && lines[2].contains("not yet bound"),
+        "{table}"
+    );
+    for t in [&token_1, &token_2, &ctx.token] {
+        assert!(!table.contains(t.as_str()));
+        assert!(!serde_json::to_string(&list).unwrap().contains(t.as_str()));
+    }
+
+    // Revoking by id: refused from then on (401), shown in the list.
+    let back_id = back["id"].as_i64().unwrap().to_string();
+    let (ok, stdout, stderr) = device_cmd(&ctx.db_url, &["revoke", "--id", &back_id]);
+    assert!(ok, "{stderr}");
+    assert!(
+        stdout.contains(&format!("revoked device token {back_id}")),
+        "{stdout}"
+    );
+    let (status, answer) = send_with(
+        &ctx,
+        Some(&token_2),
+        &batch_for(&store, &Uuid::now_v7().to_string(), &[stock(2)]),
+    )
+    .await;
+    assert_error(status, &answer, 401, "a revoked token");
+    assert!(
+        answer["error"].as_str().unwrap().contains("revoked"),
+        "{answer}"
+    );
+    assert!(device_list(&ctx.db_url)[2]["revoked_at"].is_string());
+    // Again: nothing to do, and it says so.
+    let (ok, stdout, _) = device_cmd(&ctx.db_url, &["revoke", "--id", &back_id]);
+    assert!(ok);
+    assert!(stdout.contains("already revoked"), "{stdout}");
+
+    // Revoking by device: the token bound to it.
+    let (ok, stdout, stderr) = device_cmd(&ctx.db_url, &["revoke", "--device", &device_1]);
+    assert!(ok, "{stderr}");
+    assert!(stdout.contains(&device_1), "{stdout}");
+    let (status, answer) = send_with(
+        &ctx,
+        Some(&token_1),
+        &batch_for(&store, &device_1, &[stock(3)]),
+    )
+    .await;
+    assert_error(status, &answer, 401, "a token revoked by device");
+    // The others are untouched.
+    let (status, _) = send(&ctx, &batch(&ctx, &[stock(4)])).await;
+    assert_eq!(status, 200);
+
+    // Nothing to revoke, or nothing said: an error, nothing changed.
+    for (args, needle) in [
+        (
+            vec!["revoke", "--id", "999999"],
+            "no device token with id 999999",
+        ),
+        (
+            vec!["revoke", "--device", "nobody"],
+            "no device token is bound to device",
+        ),
+        (vec!["revoke"], "--id"),
+        (
+            vec!["revoke", "--id", "1", "--device", "x"],
+            "cannot be used with",
+        ),
+    ] {
+        let (ok, stdout, stderr) = device_cmd(&ctx.db_url, &args);
+        assert!(!ok, "{args:?}: {stdout}");
+        assert!(stderr.contains(needle), "{args:?}: {stderr}");
+    }
+    assert_eq!(
+        device_list(&ctx.db_url)
+            .iter()
+            .filter(|t| t["revoked_at"].is_string())
+            .count(),
+        2
+    );
 }

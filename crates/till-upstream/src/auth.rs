@@ -12,7 +12,7 @@ use rand::rngs::OsRng;
 use rand::TryRngCore;
 use sha2::{Digest, Sha256};
 
-use crate::error::{ApiError, Error};
+use crate::error::ApiError;
 
 pub const TOKEN_PREFIX: &str = "till_";
 const TOKEN_BYTES: usize = 32;
@@ -38,36 +38,6 @@ pub fn is_well_formed(token: &str) -> bool {
     token
         .strip_prefix(TOKEN_PREFIX)
         .is_some_and(|h| h.len() == TOKEN_BYTES * 2 && h.bytes().all(|b| b.is_ascii_hexdigit()))
-}
-
-/// Registers a device for `store_id` and returns its token: the only time
-/// the token exists in clear outside the device.
-pub async fn create_device(
-    pool: &Pool,
-    store_id: &str,
-    name: Option<&str>,
-) -> Result<String, Error> {
-    let store_id = store_id.trim();
-    if store_id.is_empty() || store_id.len() > MAX_STORE_ID_LEN || store_id.contains('\0') {
-        return Err(Error::Invalid(format!(
-            "the store id must be 1 to {MAX_STORE_ID_LEN} bytes without NUL characters"
-        )));
-    }
-    if name.is_some_and(|n| n.contains('\0')) {
-        return Err(Error::Invalid(
-            "the device name must not contain NUL characters".into(),
-        ));
-    }
-    let token = generate_token();
-    let client = pool.get().await?;
-    client
-        .execute(
-            "INSERT INTO devices (token_hash, store_id, name) VALUES ($1, $2, $3)",
-            &[&hash_token(&token), &store_id, &name],
-        )
-        .await?;
-    tracing::info!(store_id, "device added");
-    Ok(token)
 }
 
 /// The token of `Authorization: Bearer <token>`, or 401.
@@ -96,17 +66,37 @@ pub fn bearer_token(headers: &HeaderMap) -> Result<&str, ApiError> {
     Ok(token)
 }
 
-/// The store the request's token is bound to, or 401. A database failure
-/// is 503, never 401: a client told 401 stops syncing until a new login.
-pub async fn authenticate(pool: &Pool, headers: &HeaderMap) -> Result<String, ApiError> {
+/// The device token a request was authenticated with.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Token {
+    /// `devices.id`: names the token without the secret.
+    pub id: i64,
+    /// The store the token is for.
+    pub store_id: String,
+}
+
+/// The request's token, or 401 (missing, malformed, unknown or revoked).
+/// A database failure is 503, never 401: a client told 401 stops syncing
+/// until a new login.
+pub async fn authenticate(pool: &Pool, headers: &HeaderMap) -> Result<Token, ApiError> {
     let token = bearer_token(headers)?;
     let client = pool.get().await?;
     let stmt = client
-        .prepare_cached("SELECT store_id FROM devices WHERE token_hash = $1")
+        .prepare_cached(
+            "SELECT id, store_id, revoked_at IS NOT NULL FROM devices WHERE token_hash = $1",
+        )
         .await?;
-    let row = client.query_opt(&stmt, &[&hash_token(token)]).await?;
-    row.map(|r| r.get(0))
-        .ok_or(ApiError::Unauthorized("unknown device token"))
+    let row = client
+        .query_opt(&stmt, &[&hash_token(token)])
+        .await?
+        .ok_or(ApiError::Unauthorized("unknown device token"))?;
+    if row.get::<_, bool>(2) {
+        return Err(ApiError::Unauthorized("this device token was revoked"));
+    }
+    Ok(Token {
+        id: row.get(0),
+        store_id: row.get(1),
+    })
 }
 
 #[cfg(test)]

@@ -1,16 +1,20 @@
-//! The command line: `serve`, `migrate`, `device add`.
+//! The command line: `serve`, `migrate`, `device add|list|revoke`.
 
+use std::io::Write;
 use std::net::SocketAddr;
 use std::time::Duration;
 
-use clap::{Args, Parser, Subcommand};
+use chrono::{DateTime, Utc};
+use clap::{ArgGroup, Args, Parser, Subcommand};
 use tokio::net::TcpListener;
 use tokio::sync::oneshot;
 
+use crate::connections::{ensure_open_file_limit, ConnectionLimits};
 use crate::db::{self, PoolOptions};
+use crate::devices::{self, DeviceToken, Revoke};
 use crate::error::Error;
 use crate::ingest::Limits;
-use crate::server::{serve, shutdown_signal};
+use crate::server::{serve, shutdown_signal, ServerConfig};
 
 #[derive(Debug, Parser)]
 #[command(
@@ -51,6 +55,18 @@ pub struct ServeArgs {
     /// Database connections at most (also the batches stored at once).
     #[arg(long, default_value_t = 16)]
     pub max_connections: usize,
+    /// Client (HTTP) connections open at once; one more is answered 503 and
+    /// closed at once.
+    #[arg(long, default_value_t = ConnectionLimits::default().max_connections)]
+    pub max_client_connections: usize,
+    /// Seconds a client has to send a whole request header, from connecting
+    /// or from its previous answer; then the connection is closed.
+    #[arg(long, value_name = "SECONDS", default_value_t = ConnectionLimits::default().header_timeout.as_secs())]
+    pub header_timeout: u64,
+    /// Seconds a kept-alive connection may wait for its next request (at
+    /// most --header-timeout).
+    #[arg(long, value_name = "SECONDS", default_value_t = ConnectionLimits::default().idle_timeout.as_secs())]
+    pub idle_timeout: u64,
     /// Seconds to let requests in flight finish after a signal.
     #[arg(long, default_value_t = 20)]
     pub shutdown_grace: u64,
@@ -63,12 +79,46 @@ pub struct ServeArgs {
     /// Most events in one batch.
     #[arg(long, default_value_t = Limits::default().max_events)]
     pub max_events: usize,
+    /// Also serve POST /v1/events, the one-event-per-request baseline of the
+    /// sync benchmark. Not part of the protocol; for benchmarks only.
+    #[arg(long)]
+    pub enable_baseline_endpoint: bool,
 }
 
 #[derive(Debug, Subcommand)]
 pub enum DeviceCommand {
     /// Create a device token for a store and print it (once) on stdout.
     Add(DeviceAddArgs),
+    /// List device tokens: id, store, name, the device each is bound to
+    /// (by its first batch), when it was created and last used, revoked.
+    List(DeviceListArgs),
+    /// Revoke device tokens: refused (401) from then on.
+    Revoke(DeviceRevokeArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct DeviceListArgs {
+    /// Only this store's tokens.
+    #[arg(long)]
+    pub store: Option<String>,
+    /// A JSON array instead of a table.
+    #[arg(long)]
+    pub json: bool,
+    #[command(flatten)]
+    pub db: DbArgs,
+}
+
+#[derive(Debug, Args)]
+#[command(group(ArgGroup::new("which").required(true).args(["id", "device"])))]
+pub struct DeviceRevokeArgs {
+    /// The token's id, as `device list` shows it.
+    #[arg(long)]
+    pub id: Option<i64>,
+    /// Every token bound to this device id.
+    #[arg(long)]
+    pub device: Option<String>,
+    #[command(flatten)]
+    pub db: DbArgs,
 }
 
 #[derive(Debug, Args)]
@@ -95,28 +145,158 @@ pub async fn run(cli: Cli) -> Result<(), Error> {
         Command::Device(DeviceCommand::Add(args)) => {
             let pool = db::pool(&args.db.database_url, PoolOptions::default())?;
             db::migrate(&pool).await?;
-            let token =
-                crate::auth::create_device(&pool, &args.store, args.name.as_deref()).await?;
+            let (id, token) = devices::add(&pool, &args.store, args.name.as_deref()).await?;
             // The only line on stdout; the token is not stored anywhere in clear.
             println!("{token}");
             eprintln!(
-                "Device token created for store {:?}. It is shown only this once.",
+                "Device token {id} created for store {:?}. It is shown only this once; \
+                 the first device to sync with it keeps it.",
                 args.store.trim()
             );
             Ok(())
         }
+        Command::Device(DeviceCommand::List(args)) => {
+            let pool = db::pool(&args.db.database_url, PoolOptions::default())?;
+            db::migrate(&pool).await?;
+            let tokens = devices::list(&pool, args.store.as_deref().map(str::trim)).await?;
+            let text = if args.json {
+                let mut json = serde_json::to_string_pretty(&tokens)
+                    .map_err(|e| Error::Invalid(format!("cannot write the list as JSON: {e}")))?;
+                json.push('\n');
+                json
+            } else {
+                token_table(&tokens)
+            };
+            print_out(&text)
+        }
+        Command::Device(DeviceCommand::Revoke(args)) => {
+            let which = match (args.id, args.device) {
+                (Some(id), _) => Revoke::Id(id),
+                (None, Some(device)) => Revoke::Device(device.trim().to_string()),
+                // clap requires one of the two.
+                (None, None) => return Err(Error::Invalid("say --id or --device".into())),
+            };
+            let pool = db::pool(&args.db.database_url, PoolOptions::default())?;
+            db::migrate(&pool).await?;
+            let done = devices::revoke(&pool, &which).await?;
+            let mut text = String::new();
+            for t in &done.revoked {
+                text.push_str(&format!(
+                    "revoked device token {} (store {}, {})\n",
+                    t.id,
+                    t.store_id,
+                    bound_device(t)
+                ));
+            }
+            for t in &done.already {
+                text.push_str(&format!(
+                    "device token {} was already revoked ({})\n",
+                    t.id,
+                    time(t.revoked_at)
+                ));
+            }
+            print_out(&text)
+        }
     }
 }
 
-async fn run_serve(args: ServeArgs) -> Result<(), Error> {
-    let limits = Limits {
-        max_body_bytes: args.max_body_bytes,
-        max_json_bytes: args.max_json_bytes,
-        max_events: args.max_events,
+/// Writes command output to stdout; a reader that went away (`| head`) is
+/// not an error.
+fn print_out(text: &str) -> Result<(), Error> {
+    let mut out = std::io::stdout().lock();
+    match out.write_all(text.as_bytes()).and_then(|()| out.flush()) {
+        Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => Err(e.into()),
+        _ => Ok(()),
+    }
+}
+
+fn bound_device(t: &DeviceToken) -> String {
+    match &t.device_id {
+        Some(d) => format!("device {d}"),
+        None => "not yet bound".into(),
+    }
+}
+
+fn time(t: Option<DateTime<Utc>>) -> String {
+    t.map_or_else(
+        || "-".into(),
+        |t| t.format("%Y-%m-%d %H:%M:%SZ").to_string(),
+    )
+}
+
+/// `device list` as an aligned table, one token per line.
+fn token_table(tokens: &[DeviceToken]) -> String {
+    let header = [
+        "ID",
+        "STORE",
+        "NAME",
+        "DEVICE",
+        "CREATED",
+        "LAST SEEN",
+        "REVOKED",
+    ];
+    let rows: Vec<[String; 7]> = tokens
+        .iter()
+        .map(|t| {
+            [
+                t.id.to_string(),
+                t.store_id.clone(),
+                t.name.clone().unwrap_or_else(|| "-".into()),
+                t.device_id
+                    .clone()
+                    .unwrap_or_else(|| "not yet bound".into()),
+                time(Some(t.created_at)),
+                t.last_seen_at
+                    .map_or_else(|| "never".into(), |_| time(t.last_seen_at)),
+                time(t.revoked_at),
+            ]
+        })
+        .collect();
+    let mut widths = header.map(|h| h.chars().count());
+    for row in &rows {
+        for (w, cell) in widths.iter_mut().zip(row) {
+            *w = (*w).max(cell.chars().count());
+        }
+    }
+    let line = |cells: &[&str]| {
+        let mut l = String::new();
+        for (i, (cell, w)) in cells.iter().zip(widths).enumerate() {
+            if i + 1 == cells.len() {
+                l.push_str(cell);
+            } else {
+                l.push_str(&format!("{cell:<w$}  "));
+            }
+        }
+        l.push('\n');
+        l
     };
+    let mut text = line(&header);
+    for row in &rows {
+        text.push_str(&line(&row.each_ref().map(String::as_str)));
+    }
+    text
+}
+
+async fn run_serve(args: ServeArgs) -> Result<(), Error> {
+    let config = ServerConfig {
+        limits: Limits {
+            max_body_bytes: args.max_body_bytes,
+            max_json_bytes: args.max_json_bytes,
+            max_events: args.max_events,
+        },
+        connections: ConnectionLimits {
+            max_connections: args.max_client_connections,
+            header_timeout: Duration::from_secs(args.header_timeout),
+            idle_timeout: Duration::from_secs(args.idle_timeout),
+        },
+        baseline_endpoint: args.enable_baseline_endpoint,
+    };
+    let limits = config.limits;
     if limits.max_body_bytes == 0 || limits.max_json_bytes == 0 || limits.max_events == 0 {
         return Err(Error::Invalid("limits must be above zero".into()));
     }
+    config.connections.check()?;
+    let open_files = ensure_open_file_limit(&config.connections, args.max_connections)?;
     let pool = db::pool(
         &args.db.database_url,
         PoolOptions {
@@ -126,11 +306,24 @@ async fn run_serve(args: ServeArgs) -> Result<(), Error> {
     )?;
     db::migrate(&pool).await?;
     let listener = TcpListener::bind(args.listen).await?;
-    tracing::info!(addr = %listener.local_addr()?, "listening");
+    tracing::info!(
+        addr = %listener.local_addr()?,
+        max_client_connections = config.connections.max_connections,
+        header_timeout_s = args.header_timeout,
+        idle_timeout_s = args.idle_timeout,
+        open_files,
+        "listening"
+    );
+
+    if config.baseline_endpoint {
+        tracing::warn!(
+            "POST /v1/events is served (--enable-baseline-endpoint): a benchmark baseline, not for production"
+        );
+    }
 
     let (stop, stopped) = oneshot::channel::<()>();
-    let router = crate::routes::router_with(pool.clone(), limits);
-    let mut task = tokio::spawn(serve(listener, router, async move {
+    let router = config.router(pool.clone());
+    let mut task = tokio::spawn(serve(listener, router, config.connections, async move {
         let _ = stopped.await;
     }));
     tokio::select! {

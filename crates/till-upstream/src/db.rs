@@ -20,6 +20,11 @@ const MIGRATIONS: &[(i32, &str, &str)] = &[
         "referral_codes",
         include_str!("../migrations/0002_referral_codes.sql"),
     ),
+    (
+        3,
+        "device_binding",
+        include_str!("../migrations/0003_device_binding.sql"),
+    ),
 ];
 
 /// Arbitrary constant for `pg_advisory_xact_lock`: "till" in ASCII.

@@ -38,12 +38,18 @@ pub enum ApiError {
     /// 400: not a valid batch (bad JSON, wrong types, bad gzip). Nothing stored.
     #[error("{0}")]
     BadRequest(String),
-    /// 401: missing, malformed or unknown token. Nothing stored.
+    /// 401: missing, malformed, unknown or revoked token. Nothing stored.
     #[error("{0}")]
     Unauthorized(&'static str),
     /// 403: a valid token for another store. Nothing stored.
     #[error("this device token is not for store_id {0:?}")]
     Forbidden(String),
+    /// 403: a valid token bound to another device. Nothing stored.
+    #[error("this device token is already used by another device; each device needs a token of its own (till-upstream device add)")]
+    OtherDevice,
+    /// 404: a route this server does not serve.
+    #[error("{0}")]
+    NotFound(&'static str),
     /// 413: body, decompressed body or event count over the limit.
     #[error("{0}")]
     TooLarge(String),
@@ -63,7 +69,8 @@ impl ApiError {
         match self {
             ApiError::BadRequest(_) => StatusCode::BAD_REQUEST,
             ApiError::Unauthorized(_) => StatusCode::UNAUTHORIZED,
-            ApiError::Forbidden(_) => StatusCode::FORBIDDEN,
+            ApiError::Forbidden(_) | ApiError::OtherDevice => StatusCode::FORBIDDEN,
+            ApiError::NotFound(_) => StatusCode::NOT_FOUND,
             ApiError::TooLarge(_) => StatusCode::PAYLOAD_TOO_LARGE,
             ApiError::UnsupportedEncoding(_) => StatusCode::UNSUPPORTED_MEDIA_TYPE,
             ApiError::Unavailable(_) => StatusCode::SERVICE_UNAVAILABLE,
@@ -76,6 +83,8 @@ impl ApiError {
             ApiError::BadRequest(_) => "bad_request",
             ApiError::Unauthorized(_) => "unauthorized",
             ApiError::Forbidden(_) => "forbidden",
+            ApiError::OtherDevice => "other_device",
+            ApiError::NotFound(_) => "not_found",
             ApiError::TooLarge(_) => "too_large",
             ApiError::UnsupportedEncoding(_) => "unsupported_encoding",
             ApiError::Unavailable(_) => "unavailable",

@@ -149,12 +149,12 @@ struct BatchIn {
     events: Vec<Value>,
 }
 
-/// The body of the naive one-event endpoint (`POST /v1/events`).
+/// The body of the benchmark's one-event endpoint (`POST /v1/events`).
 #[derive(Deserialize)]
-pub struct SingleIn {
-    pub device_id: String,
-    pub store_id: String,
-    pub event: Value,
+struct SingleIn {
+    device_id: String,
+    store_id: String,
+    event: Value,
 }
 
 /// The body as JSON bytes: gunzipped with a hard limit (a gzip bomb is cut
@@ -263,6 +263,28 @@ pub fn parse_batch(
         store_id: batch.store_id,
         batch_id,
         events,
+        valid,
+        rejected,
+    })
+}
+
+/// Parses and validates the body of the one-event baseline endpoint
+/// (`{"device_id", "store_id", "event"}`) as a batch of that one event,
+/// with the same checks as [`parse_batch`], so it is stored the same way.
+pub fn parse_single(json: &[u8], token_store: &str) -> Result<Batch, ApiError> {
+    let single: SingleIn = serde_json::from_slice(json)
+        .map_err(|e| ApiError::BadRequest(format!("not a valid event: {e}")))?;
+    check_sender(&single.device_id, &single.store_id, token_store)?;
+    let (valid, rejected) = match validate_event(single.event) {
+        Ok(e) => (vec![e], vec![]),
+        Err(r) => (vec![], vec![r]),
+    };
+    Ok(Batch {
+        device_id: single.device_id,
+        store_id: single.store_id,
+        // Each request is its own batch for the events' batch_id column.
+        batch_id: Uuid::now_v7(),
+        events: 1,
         valid,
         rejected,
     })
@@ -466,18 +488,28 @@ const INSERT_ORDERS: &str = "
     ON CONFLICT (store_id, order_id) DO NOTHING";
 
 /// Stores a batch's valid events in one transaction with one multi-row
-/// insert per table. Events already held for the store are left as they are
-/// (the first copy wins); only events stored now are projected to `orders`,
-/// and an order id already there keeps its row. Rows are sent sorted by key
-/// so concurrent batches take row locks in the same order (no deadlocks).
+/// insert per table, after binding the token `token_id` to the batch's
+/// device (a token bound to another device is refused with 403 and nothing
+/// is stored, see `devices::bind`). Events already held for the store are
+/// left as they are (the first copy wins); only events stored now are
+/// projected to `orders`, and an order id already there keeps its row. Rows
+/// are sent sorted by key so concurrent batches take row locks in the same
+/// order (no deadlocks).
 pub async fn store_batch(
     client: &mut deadpool_postgres::Client,
-    store_id: &str,
-    device_id: &str,
-    batch_id: Uuid,
-    events: &[ValidEvent],
-) -> Result<Stored, tokio_postgres::Error> {
+    token_id: i64,
+    batch: &Batch,
+) -> Result<Stored, ApiError> {
+    let (store_id, device_id, batch_id) = (
+        batch.store_id.as_str(),
+        batch.device_id.as_str(),
+        batch.batch_id,
+    );
+    let events = &batch.valid;
+    let tx = client.transaction().await?;
+    crate::devices::bind(&tx, token_id, device_id).await?;
     if events.is_empty() {
+        tx.commit().await?;
         return Ok(Stored::default());
     }
     // One row per event id, the first in batch order, sorted by id.
@@ -485,7 +517,6 @@ pub async fn store_batch(
     rows.sort_by_key(|e| e.id); // stable: equal ids keep batch order
     rows.dedup_by_key(|e| e.id);
 
-    let tx = client.transaction().await?;
     // Referral codes first: an event whose code is held by another event of
     // the store is refused and not stored (a resend of the holder is fine).
     let mut refused: Vec<Rejected> = Vec::new();
@@ -600,71 +631,6 @@ pub async fn store_batch(
     }
     tx.commit().await?;
     Ok(stored)
-}
-
-/// The naive baseline's storage: one single-row INSERT per table, per event
-/// (see `POST /v1/events` in `routes.rs`). Not part of the protocol.
-pub async fn store_one(
-    client: &mut deadpool_postgres::Client,
-    store_id: &str,
-    device_id: &str,
-    event: &ValidEvent,
-) -> Result<Stored, tokio_postgres::Error> {
-    const ONE_EVENT: &str = "
-        INSERT INTO events (store_id, event_id, device_id, seq, type, occurred_at, payload, batch_id, received_at)
-        VALUES ($1, $2, $3, $4, $5, $6, $7, $8, now())
-        ON CONFLICT (store_id, event_id) DO NOTHING";
-    const ONE_ORDER: &str = "
-        INSERT INTO orders (store_id, order_id, device_id, number, total, currency, occurred_at, event_id)
-        VALUES ($1, $2, $3, $4, $5::text::numeric, $6, $7, $8)
-        ON CONFLICT (store_id, order_id) DO NOTHING";
-    // Each request is its own "batch" for the batch_id column.
-    let batch_id = Uuid::now_v7();
-    let params_event: [&(dyn tokio_postgres::types::ToSql + Sync); 8] = [
-        &store_id,
-        &event.id,
-        &device_id,
-        &event.seq,
-        &event.kind,
-        &event.occurred_at,
-        &event.payload,
-        &batch_id,
-    ];
-    let Some(order) = &event.order else {
-        let stmt = client.prepare_cached(ONE_EVENT).await?;
-        return Ok(Stored {
-            events: client.execute(&stmt, &params_event).await?,
-            ..Stored::default()
-        });
-    };
-    let tx = client.transaction().await?;
-    let stmt = tx.prepare_cached(ONE_EVENT).await?;
-    let events = tx.execute(&stmt, &params_event).await?;
-    let mut orders = 0;
-    if events == 1 {
-        let stmt = tx.prepare_cached(ONE_ORDER).await?;
-        orders = tx
-            .execute(
-                &stmt,
-                &[
-                    &store_id,
-                    &order.order_id,
-                    &device_id,
-                    &order.number,
-                    &order.total,
-                    &order.currency,
-                    &event.occurred_at,
-                    &event.id,
-                ],
-            )
-            .await?;
-    }
-    tx.commit().await?;
-    Ok(Stored {
-        events,
-        orders,
-        rejected: Vec::new(),
-    })
 }
 
 #[cfg(test)]

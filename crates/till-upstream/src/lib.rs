@@ -17,18 +17,21 @@
 pub mod auth;
 pub mod body;
 pub mod cli;
+pub mod connections;
 pub mod db;
+pub mod devices;
 pub mod error;
 pub mod ingest;
 pub mod routes;
 pub mod server;
 
-pub use auth::create_device;
+pub use connections::ConnectionLimits;
 pub use db::{migrate, pool, PoolOptions};
+pub use devices::create_device;
 pub use error::{ApiError, Error};
 pub use ingest::{BatchResponse, Limits, Rejected, EVENT_TYPES};
-pub use routes::{router, router_with};
-pub use server::{serve, shutdown_signal, Server};
+pub use routes::{router, router_with, router_with_baseline};
+pub use server::{serve, shutdown_signal, Server, ServerConfig};
 
 // The pool type and the driver, so users need no direct dependency to query.
 pub use deadpool_postgres::{self, Pool};

@@ -1,11 +1,13 @@
-//! HTTP: the routes of protocol v1 and the naive baseline endpoint.
+//! HTTP: the routes of protocol v1 and the benchmark's baseline endpoint.
 //!
-//! Order of checks for a batch: the token (401), `Content-Encoding` (415)
-//! and `Idempotency-Key` (400) before the body is read; then the body with
-//! the compressed-size limit (413), gunzip with the decompressed-size limit
-//! (400 bad gzip, 413), the JSON (400), the store (403), the event count
-//! (413), then each event on its own (`rejected`). An answer decided before
-//! the whole body was read drains the rest first (see `body.rs`).
+//! Order of checks for a batch (and for the baseline's one event): the
+//! token (401), `Content-Encoding` (415) and `Idempotency-Key` (400) before
+//! the body is read; then the body with the compressed-size limit (413),
+//! gunzip with the decompressed-size limit (400 bad gzip, 413), the JSON
+//! (400), the store (403), the event count (413), the device the token is
+//! bound to (403, in the transaction that stores the batch), then each
+//! event on its own (`rejected`). An answer decided before the whole body
+//! was read drains the rest first (see `body.rs`).
 
 use std::collections::HashSet;
 use std::sync::Arc;
@@ -16,7 +18,7 @@ use axum::extract::{Request, State};
 use axum::http::{header, HeaderMap, StatusCode};
 use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Response};
-use axum::routing::{get, post};
+use axum::routing::{any, get, post};
 use axum::{Json, Router};
 use deadpool_postgres::Pool;
 use tokio::sync::Semaphore;
@@ -25,7 +27,7 @@ use tracing::Instrument;
 use crate::auth;
 use crate::body::{discard_unread, read_limited};
 use crate::error::ApiError;
-use crate::ingest::{self, BatchResponse, Encoding, Limits, SingleIn};
+use crate::ingest::{self, BatchResponse, Encoding, Limits};
 
 #[derive(Clone)]
 struct AppState {
@@ -44,15 +46,36 @@ pub fn router(pool: Pool) -> Router {
 /// The upstream's routes with other limits (e.g. small ones to make a
 /// client split its batches in a test).
 pub fn router_with(pool: Pool, limits: Limits) -> Router {
+    routes(pool, limits, Baseline::Off)
+}
+
+/// The upstream's routes and `POST /v1/events`, the one-event-per-request
+/// baseline of the sync benchmark (`serve --enable-baseline-endpoint`).
+pub fn router_with_baseline(pool: Pool, limits: Limits) -> Router {
+    routes(pool, limits, Baseline::On)
+}
+
+/// Whether `POST /v1/events` is served.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Baseline {
+    Off,
+    On,
+}
+
+fn routes(pool: Pool, limits: Limits, baseline: Baseline) -> Router {
     let permits = Arc::new(Semaphore::new(pool.status().max_size.max(1)));
     let state = AppState {
         pool,
         limits,
         permits,
     };
+    let events = match baseline {
+        Baseline::On => post(post_event),
+        Baseline::Off => any(baseline_off),
+    };
     Router::new()
         .route("/v1/batches", post(post_batch))
-        .route("/v1/events", post(post_event))
+        .route("/v1/events", events)
         .route("/v1/health", get(health))
         .fallback(|| async {
             (
@@ -113,24 +136,62 @@ async fn check_before_body<T>(
     }
 }
 
+/// What a request body holds.
+#[derive(Clone, Copy)]
+enum Shape {
+    /// A batch: the protocol.
+    Batch,
+    /// `{"device_id", "store_id", "event"}`: the baseline's one event.
+    OneEvent,
+}
+
 /// `POST /v1/batches`: the protocol.
 async fn post_batch(
     State(state): State<AppState>,
     req: Request,
 ) -> Result<Json<BatchResponse>, ApiError> {
+    receive(state, req, Shape::Batch).await
+}
+
+/// `POST /v1/events`: NOT part of the protocol, and served only with
+/// `serve --enable-baseline-endpoint`. The benchmark's baseline, the "post
+/// each record on its own" style of a typical usage service: one event per
+/// request, answered like a batch of one. It goes through everything a
+/// batch does (token, limits, validation, the store, referral codes), so
+/// it is no way around a batch's checks.
+async fn post_event(
+    State(state): State<AppState>,
+    req: Request,
+) -> Result<Json<BatchResponse>, ApiError> {
+    receive(state, req, Shape::OneEvent).await
+}
+
+/// `POST /v1/events` when the baseline is off: 404, as for any route this
+/// server does not serve, saying why.
+async fn baseline_off() -> ApiError {
+    ApiError::NotFound(
+        "POST /v1/events is not served here: it is the sync benchmark's baseline, not part of \
+         the protocol, and is served only by `till-upstream serve --enable-baseline-endpoint`; \
+         send batches to POST /v1/batches",
+    )
+}
+
+/// Receives a batch, or the baseline's one event as a batch of one: the
+/// token and headers, the body within its limits, then parsing, then
+/// storing, all the same whatever the shape.
+async fn receive(
+    state: AppState,
+    req: Request,
+    shape: Shape,
+) -> Result<Json<BatchResponse>, ApiError> {
     let started = Instant::now();
     let (parts, body) = req.into_parts();
     let headers = &parts.headers;
     let checks = async {
-        let token_store = auth::authenticate(&state.pool, headers).await?;
-        Ok((
-            token_store,
-            content_encoding(headers)?,
-            idempotency_key(headers)?,
-        ))
+        let token = auth::authenticate(&state.pool, headers).await?;
+        Ok((token, content_encoding(headers)?, idempotency_key(headers)?))
     };
-    let ((token_store, encoding, key), body) =
-        check_before_body(&state, headers, body, checks).await?;
+    let ((token, encoding, key), body) = check_before_body(&state, headers, body, checks).await?;
     let body = read_limited(body, state.limits.max_body_bytes).await?;
 
     let _permit = state
@@ -141,22 +202,19 @@ async fn post_batch(
         .map_err(|e| ApiError::Internal(e.to_string()))?;
     let limits = state.limits;
     // Decompressing and parsing up to 8 MiB is CPU work: off the async threads.
+    let token_store = token.store_id;
     let batch = tokio::task::spawn_blocking(move || {
         let json = ingest::decode_body(&body, encoding, limits.max_json_bytes)?;
-        ingest::parse_batch(&json, &token_store, key.as_deref(), &limits)
+        match shape {
+            Shape::Batch => ingest::parse_batch(&json, &token_store, key.as_deref(), &limits),
+            Shape::OneEvent => ingest::parse_single(&json, &token_store),
+        }
     })
     .await
     .map_err(|e| ApiError::Internal(format!("batch decoding task failed: {e}")))??;
 
     let mut client = state.pool.get().await?;
-    let stored = ingest::store_batch(
-        &mut client,
-        &batch.store_id,
-        &batch.device_id,
-        batch.batch_id,
-        &batch.valid,
-    )
-    .await?;
+    let stored = ingest::store_batch(&mut client, token.id, &batch).await?;
     drop(client);
     let refused: HashSet<&str> = stored.rejected.iter().map(|r| r.id.as_str()).collect();
     let accepted: Vec<String> = batch
@@ -178,38 +236,6 @@ async fn post_batch(
     let mut rejected = batch.rejected;
     rejected.extend(stored.rejected);
     Ok(Json(BatchResponse { accepted, rejected }))
-}
-
-/// `POST /v1/events`: NOT part of the protocol. The benchmark's baseline,
-/// the "post each record on its own" style of a typical usage service: one
-/// event per request as plain JSON (`{"device_id", "store_id", "event"}`),
-/// same token check, one single-row INSERT per table. Answers like a batch
-/// of one.
-async fn post_event(
-    State(state): State<AppState>,
-    req: Request,
-) -> Result<Json<BatchResponse>, ApiError> {
-    let (parts, body) = req.into_parts();
-    let checks = auth::authenticate(&state.pool, &parts.headers);
-    let (token_store, body) = check_before_body(&state, &parts.headers, body, checks).await?;
-    let body = read_limited(body, state.limits.max_body_bytes).await?;
-    let single: SingleIn = serde_json::from_slice(&body)
-        .map_err(|e| ApiError::BadRequest(format!("not a valid event: {e}")))?;
-    ingest::check_sender(&single.device_id, &single.store_id, &token_store)?;
-    match ingest::validate_event(single.event) {
-        Err(rejected) => Ok(Json(BatchResponse {
-            accepted: vec![],
-            rejected: vec![rejected],
-        })),
-        Ok(event) => {
-            let mut client = state.pool.get().await?;
-            ingest::store_one(&mut client, &single.store_id, &single.device_id, &event).await?;
-            Ok(Json(BatchResponse {
-                accepted: vec![event.id_text],
-                rejected: vec![],
-            }))
-        }
-    }
 }
 
 /// `GET /v1/health`: 200 when `SELECT 1` answers within 3 s, else 503.

@@ -2,6 +2,8 @@
 //!
 //! * `tiers`: the tiers document (Till's default, or one the owner loads).
 //! * `license`: signed licenses, verified offline.
+//! * `signed`: the vendor's signed envelope both are delivered in, and the
+//!   keys this build trusts.
 //! * `usage`: metered usage per billing period.
 //!
 //! Gates are enforced here, in the core: a gated action returns
@@ -10,6 +12,7 @@
 //! gated; a plan can never hold a shop's sales or data hostage.
 
 pub mod license;
+pub mod signed;
 pub mod tiers;
 pub mod usage;
 

@@ -17,11 +17,14 @@
 
 use base64::engine::general_purpose::STANDARD as B64;
 use base64::Engine;
-use ed25519_dalek::{Signature, Signer, SigningKey, Verifier, VerifyingKey};
+use ed25519_dalek::{Signature, Signer, Verifier, VerifyingKey};
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
 use crate::error::{Error, Result};
+
+/// The private half, for the vendor's tool and the tests.
+pub use ed25519_dalek::SigningKey;
 
 /// What an envelope holds: its format string and how messages name it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -207,7 +207,7 @@ impl Store {
                 Err(Error::Invalid { message, .. }) => Err(Error::StoreUnusable {
                     path: self.path().to_path_buf(),
                     reason: format!(
-                        "the tiers document stored in it was changed outside Till ({message}); \
+                        "the tiers document stored in it does not verify ({message}); \
                          selling and refunds still work, and loading the vendor's tiers document again \
                          (till plan load FILE) repairs it"
                     ),

@@ -1440,6 +1440,170 @@ fn referrals_through_the_cli() {
     ok_json(&s.db, &["sale", "--item", "BIG", "--pay", "cash:200"]);
 }
 
+/// The seed of the test key, which debug builds trust
+/// (tests/support/license-test-key).
+fn test_seed() -> String {
+    std::fs::read_to_string(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../../tests/support/license-test-key"
+    ))
+    .unwrap()
+}
+
+/// A tiers document signed with the test key, as the vendor's tool would.
+fn signed_tiers(doc: &str) -> String {
+    let key = till_core::plans::license::signing_key(&test_seed()).unwrap();
+    till_core::plans::tiers::sign(doc, "test", &key).unwrap()
+}
+
+/// Any bytes signed as a tiers document with the test key, mistakes included.
+fn seal_tiers(payload: &str) -> String {
+    use till_core::plans::signed;
+    let key = signed::signing_key(&test_seed()).unwrap();
+    signed::seal(payload.as_bytes(), &signed::TIERS, "test", &key)
+}
+
+/// A free tier with every feature, unlimited: what `plan load` must not
+/// accept from anyone but the vendor.
+const EVIL_TIERS: &str = r#"{"tiers":[{"id":"free","name":"Free","price_monthly":0,
+  "features":["checkout","refunds","memberships","advanced_reporting","custom_branding","api_access"],
+  "limits":{"products":"unlimited","api_calls":"unlimited","registers":"unlimited"}}]}"#;
+
+const TWO_TIERS: &str = r#"{"tiers":[{"id":"free","name":"Free","features":["checkout"],"limits":{"api_calls":3}},
+  {"id":"pro","name":"Pro","price_monthly":9.5,"features":["checkout","advanced_reporting"],"limits":{"api_calls":1000}}]}"#;
+
+#[test]
+fn plan_load_refuses_tiers_documents_the_vendor_did_not_sign() {
+    let s = shop();
+    let dir = s.db.parent().unwrap().to_path_buf();
+    let good = dir.join("tiers.json");
+    std::fs::write(&good, signed_tiers(TWO_TIERS)).unwrap();
+    ok_json(&s.db, &["plan", "load", good.to_str().unwrap()]);
+
+    let evil = dir.join("evil.json");
+    std::fs::write(&evil, EVIL_TIERS).unwrap();
+    // Signed with a key of one's own under the test key's id.
+    let forged = dir.join("forged.json");
+    let mine =
+        till_core::plans::signed::signing_key("BwcHBwcHBwcHBwcHBwcHBwcHBwcHBwcHBwcHBwcHBwc=")
+            .unwrap();
+    std::fs::write(
+        &forged,
+        till_core::plans::tiers::sign(EVIL_TIERS, "test", &mine).unwrap(),
+    )
+    .unwrap();
+    for file in [&evil, &forged] {
+        let e = err_json(&s.db, &["plan", "load", file.to_str().unwrap()], 2);
+        assert_eq!(e["error"]["code"], "invalid_input");
+        let msg = e["error"]["message"].as_str().unwrap();
+        assert!(
+            msg.contains("tiers documents must be signed by the vendor"),
+            "{msg}"
+        );
+        // Without --json too: the message on stderr, exit 2.
+        let out = till(&s.db, &["plan", "load", file.to_str().unwrap()]);
+        assert_eq!(out.status.code(), Some(2));
+        assert!(String::from_utf8_lossy(&out.stderr)
+            .contains("tiers documents must be signed by the vendor"));
+        // Nothing replaced: the signed document is still in force.
+        let plan = ok_json(&s.db, &["plan", "show"]);
+        assert_eq!(plan["tiers"].as_array().unwrap().len(), 2, "{plan}");
+        assert_eq!(plan["features"], serde_json::json!(["checkout"]));
+        err_json(&s.db, &["feature", "check", "advanced_reporting"], 3);
+    }
+    // Mistakes in a signed file say what is wrong.
+    let license = dir.join("license.json");
+    std::fs::write(
+        &license,
+        till_core::plans::license::sign(
+            &till_core::plans::license::LicensePayload {
+                license_id: "L-9".into(),
+                issued_to: "CLI test".into(),
+                store_id: None,
+                tier: "pro".into(),
+                unlocks: vec![],
+                issued_at: "2026-11-01T00:00:00Z".into(),
+                expires_at: None,
+                grace_days: 14,
+            },
+            "test",
+            &till_core::plans::license::signing_key(&test_seed()).unwrap(),
+        ),
+    )
+    .unwrap();
+    let garbled = dir.join("garbled.json");
+    std::fs::write(&garbled, seal_tiers("{\"tiers\": [")).unwrap();
+    for (file, needle) in [
+        (&license, "is a license, not a tiers document"),
+        (&garbled, "signed payload is not valid JSON"),
+    ] {
+        let e = err_json(&s.db, &["plan", "load", file.to_str().unwrap()], 2);
+        let msg = e["error"]["message"].as_str().unwrap();
+        assert!(msg.contains(needle), "{msg} should mention {needle}");
+    }
+    assert_eq!(
+        ok_json(&s.db, &["plan", "show"])["tiers"]
+            .as_array()
+            .unwrap()
+            .len(),
+        2
+    );
+}
+
+#[test]
+fn a_tiers_document_edited_in_the_store_file_opens_no_plan_gate() {
+    let s = shop();
+    let dir = s.db.parent().unwrap().to_path_buf();
+    ok_json(
+        &s.db,
+        &[
+            "product", "add", "--sku", "TEA", "--name", "Tea", "--price", "3.00", "--stock", "9",
+        ],
+    );
+    let set_stored = |text: &str| {
+        rusqlite::Connection::open(&s.db)
+            .unwrap()
+            .execute(
+                "INSERT INTO plan_state (id, tiers_doc, updated_at) VALUES (1, ?1, '2026-11-20T12:00:00Z')
+                 ON CONFLICT (id) DO UPDATE SET tiers_doc = ?1",
+                [text],
+            )
+            .unwrap();
+    };
+    // A bare document, as stores kept them before signing: ignored, and
+    // `plan show` says so.
+    set_stored(EVIL_TIERS);
+    let plan = ok_json(&s.db, &["plan", "show"]);
+    assert_eq!(plan["tiers_source"], "unsigned_ignored");
+    assert_eq!(plan["tiers"].as_array().unwrap().len(), 3, "built-in tiers");
+    assert!(text(&s.db, &["plan", "show"]).contains("unsigned and was ignored"));
+    err_json(&s.db, &["feature", "check", "advanced_reporting"], 3);
+
+    // A signed one replaces it; its payload edited in place is refused.
+    let good = dir.join("tiers.json");
+    std::fs::write(&good, signed_tiers(TWO_TIERS)).unwrap();
+    ok_json(&s.db, &["plan", "load", good.to_str().unwrap()]);
+    assert_eq!(ok_json(&s.db, &["plan", "show"])["tiers_source"], "signed");
+    let mut stored: Value = serde_json::from_str(&signed_tiers(TWO_TIERS)).unwrap();
+    let evil_payload: Value = serde_json::from_str(&signed_tiers(EVIL_TIERS)).unwrap();
+    stored["payload"] = evil_payload["payload"].clone();
+    set_stored(&stored.to_string());
+    let e = err_json(&s.db, &["feature", "check", "advanced_reporting"], 2);
+    assert_eq!(e["error"]["code"], "store_unusable");
+    assert!(
+        e["error"]["message"]
+            .as_str()
+            .unwrap()
+            .contains("till plan load"),
+        "{e}"
+    );
+    // The till keeps selling.
+    ok_json(&s.db, &["sale", "--item", "TEA", "--pay", "cash:3"]);
+    // Loading the vendor's document again repairs it.
+    ok_json(&s.db, &["plan", "load", good.to_str().unwrap()]);
+    err_json(&s.db, &["feature", "check", "advanced_reporting"], 3);
+}
+
 #[test]
 fn plans_licenses_usage_and_memberships_through_the_cli() {
     let s = shop();
@@ -1457,8 +1621,10 @@ fn plans_licenses_usage_and_memberships_through_the_cli() {
     let tiers = dir.join("tiers.json");
     std::fs::write(
         &tiers,
-        r#"{"tiers":[{"id":"free","name":"Free","price_monthly":0,"features":["checkout"],"limits":{"api_calls":3,"storage_gb":"unlimited"}},
+        signed_tiers(
+            r#"{"tiers":[{"id":"free","name":"Free","price_monthly":0,"features":["checkout"],"limits":{"api_calls":3,"storage_gb":"unlimited"}},
                      {"id":"pro","name":"Pro","price_monthly":9.5,"features":["checkout","advanced_reporting","memberships"],"limits":{"api_calls":1000}}]}"#,
+        ),
     )
     .unwrap();
     ok_json(&s.db, &["plan", "load", tiers.to_str().unwrap()]);
@@ -1543,12 +1709,7 @@ fn plans_licenses_usage_and_memberships_through_the_cli() {
     assert_eq!(range["metrics"]["api_calls"]["used"], 1);
 
     // A license signed with the test key (the vendor tool's format).
-    let seed = std::fs::read_to_string(concat!(
-        env!("CARGO_MANIFEST_DIR"),
-        "/../../tests/support/license-test-key"
-    ))
-    .unwrap();
-    let key = till_core::plans::license::signing_key(&seed).unwrap();
+    let key = till_core::plans::license::signing_key(&test_seed()).unwrap();
     let payload = till_core::plans::license::LicensePayload {
         license_id: "L-7".into(),
         issued_to: "CLI test".into(),
@@ -1638,7 +1799,7 @@ fn plans_licenses_usage_and_memberships_through_the_cli() {
 
     // Bad input: exit 2, nothing stored.
     let dup = dir.join("dup.json");
-    std::fs::write(&dup, r#"{"tiers":[{"id":"a"},{"id":"a"}]}"#).unwrap();
+    std::fs::write(&dup, seal_tiers(r#"{"tiers":[{"id":"a"},{"id":"a"}]}"#)).unwrap();
     for (args, needle) in [
         (vec!["plan", "load", dup.to_str().unwrap()], "tiers[1].id"),
         (vec!["plan", "load", "/no/such/file.json"], "cannot read"),

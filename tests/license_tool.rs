@@ -135,3 +135,81 @@ fn signs_licenses_that_till_installs_and_refuses_the_rest() {
         .install_license(&std::fs::read_to_string(&other).unwrap())
         .is_err());
 }
+
+#[test]
+fn signs_tiers_documents_that_till_loads_and_verifies_both_kinds() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut store = Store::create(dir.path().join("shop.db"), Settings::default()).unwrap();
+    let plain = dir.path().join("tiers.json");
+    std::fs::write(
+        &plain,
+        r#"{"tiers":[{"id":"free","name":"Free","features":["checkout"]},
+                     {"id":"pro","name":"Pro","price_monthly":"19.90","features":["checkout","memberships"]}]}"#,
+    )
+    .unwrap();
+    let signed = dir.path().join("tiers.signed.json");
+    let sign_tiers = |key: &str, doc: &Path, out: &Path| {
+        tool()
+            .args(["sign-tiers", "--key", key, "--key-id", "test", "--out"])
+            .arg(out)
+            .arg(doc)
+            .output()
+            .unwrap()
+    };
+    let out = sign_tiers(&test_key(), &plain, &signed);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let envelope: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&signed).unwrap()).unwrap();
+    assert_eq!(envelope["format"], "till-tiers/1");
+    assert_eq!(envelope["key_id"], "test");
+    let verified = tool().arg("verify").arg(&signed).output().unwrap();
+    assert!(
+        verified.status.success(),
+        "{}",
+        String::from_utf8_lossy(&verified.stderr)
+    );
+    assert!(String::from_utf8_lossy(&verified.stdout).contains("\"id\": \"pro\""));
+    let doc = store
+        .load_tiers(&std::fs::read_to_string(&signed).unwrap())
+        .unwrap();
+    assert_eq!(doc.tiers.len(), 2);
+
+    // A document Till would refuse is not signed, and nothing is written.
+    let dup = dir.path().join("dup.json");
+    std::fs::write(&dup, r#"{"tiers":[{"id":"a"},{"id":"a"}]}"#).unwrap();
+    let not_written = dir.path().join("dup.signed.json");
+    let out = sign_tiers(&test_key(), &dup, &not_written);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("tiers[1].id"));
+    assert!(!not_written.exists());
+
+    // Signed with a key of one's own: neither the tool nor Till accepts it.
+    let mine = dir.path().join("my.key");
+    assert!(tool()
+        .arg("keygen")
+        .arg(&mine)
+        .output()
+        .unwrap()
+        .status
+        .success());
+    let forged = dir.path().join("forged.json");
+    assert!(sign_tiers(mine.to_str().unwrap(), &plain, &forged)
+        .status
+        .success());
+    let out = tool().arg("verify").arg(&forged).output().unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr)
+        .contains("tiers documents must be signed by the vendor"));
+    assert!(store
+        .load_tiers(&std::fs::read_to_string(&forged).unwrap())
+        .is_err());
+
+    // An unsigned file is neither kind.
+    let out = tool().arg("verify").arg(&plain).output().unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("neither a signed license"));
+}

@@ -13,7 +13,7 @@ use support::*;
 use till_core::customers::{CustomerKind, NewCustomer};
 use till_core::orders::RefundRequest;
 use till_core::plans::license::{self, LicensePayload, Unlock};
-use till_core::plans::LicenseState;
+use till_core::plans::{signed, tiers, LicenseState};
 use till_core::pricing::{Condition, Effect, FlashEffect, FlashSaleInput, RuleInput, Scope};
 use till_core::{Clock, Error, Store};
 
@@ -47,6 +47,16 @@ fn signed(p: &LicensePayload) -> String {
     license::sign(p, "test", &test_key())
 }
 
+/// A tiers document signed with the test key, as the vendor's tool would.
+fn signed_tiers(doc: &str) -> String {
+    tiers::sign(doc, "test", &test_key()).unwrap()
+}
+
+/// Signs any bytes as a tiers document, mistakes included.
+fn sealed_tiers(payload: &str) -> String {
+    signed::seal(payload.as_bytes(), &signed::TIERS, "test", &test_key())
+}
+
 fn shop() -> (tempfile::TempDir, Store) {
     let (d, mut s) = new_store();
     s.set_clock(Clock::Fixed(at("2026-11-20T12:00:00Z")));
@@ -66,7 +76,7 @@ const SMALL: &str = r#"{"tiers":[
 #[test]
 fn limits_allow_up_to_the_limit_and_unlimited_never_refuses() {
     let (_d, mut s) = shop();
-    s.load_tiers(SMALL).unwrap();
+    s.load_tiers(&signed_tiers(SMALL)).unwrap();
     // TEA is one product; one more is exactly the limit of 2.
     add(&mut s, "MUG", "5.00", "0", 1);
     let st = s.limit_status("products").unwrap();
@@ -100,7 +110,7 @@ fn limits_allow_up_to_the_limit_and_unlimited_never_refuses() {
 #[test]
 fn gated_features_name_the_tier_and_sales_are_never_gated() {
     let (_d, mut s) = shop();
-    s.load_tiers(SMALL).unwrap();
+    s.load_tiers(&signed_tiers(SMALL)).unwrap();
     let e = s.require_feature("advanced_reporting").unwrap_err();
     assert!(is_gated(&e));
     assert!(e.to_string().contains("Pro"), "{e}");
@@ -110,8 +120,10 @@ fn gated_features_name_the_tier_and_sales_are_never_gated() {
     assert!(is_gated(&e));
     assert!(!is_gated(&s.require_feature("no_such_thing").unwrap_err()));
     // A plan with nothing in it still sells, refunds and lists orders.
-    s.load_tiers(r#"{"tiers":[{"id":"bare","name":"Bare","features":[],"limits":{}}]}"#)
-        .unwrap();
+    s.load_tiers(&signed_tiers(
+        r#"{"tiers":[{"id":"bare","name":"Bare","features":[],"limits":{}}]}"#,
+    ))
+    .unwrap();
     let r = s.sell(sale(&[("TEA", 2)], vec![cash("20")])).unwrap();
     s.refund(RefundRequest {
         order: r.id.clone(),
@@ -315,7 +327,7 @@ fn sales_record_order_usage() {
 #[test]
 fn bad_tiers_documents_store_nothing() {
     let (_d, mut s) = shop();
-    s.load_tiers(SMALL).unwrap();
+    s.load_tiers(&signed_tiers(SMALL)).unwrap();
     for bad in [
         r#"{"tiers":[{"id":"a"},{"id":"a"}]}"#,
         r#"{"tiers":[{"id":"a","limits":{"x":-1}}]}"#,
@@ -324,7 +336,7 @@ fn bad_tiers_documents_store_nothing() {
         r#"{"tiers":"none"}"#,
         "not json",
     ] {
-        assert!(s.load_tiers(bad).is_err(), "{bad}");
+        assert!(s.load_tiers(&sealed_tiers(bad)).is_err(), "{bad}");
     }
     assert_eq!(
         s.tiers_document().unwrap().tiers.len(),
@@ -334,8 +346,181 @@ fn bad_tiers_documents_store_nothing() {
     // A document without the installed license's tier is refused.
     s.install_license(&signed(&payload("pro", None))).unwrap();
     assert!(s
-        .load_tiers(r#"{"tiers":[{"id":"free","features":["checkout"]}]}"#)
+        .load_tiers(&signed_tiers(
+            r#"{"tiers":[{"id":"free","features":["checkout"]}]}"#
+        ))
         .is_err());
+}
+
+/// Every feature any tier has, unlimited, on the free tier: what someone
+/// would write to get everything without a license.
+const EVIL: &str = r#"{"tiers":[{"id":"free","name":"Free","price_monthly":0,
+  "features":["checkout","refunds","memberships","advanced_reporting","custom_branding","api_access"],
+  "limits":{"products":"unlimited","api_calls":"unlimited","registers":"unlimited"}}]}"#;
+
+fn b64() -> base64::engine::GeneralPurpose {
+    base64::engine::general_purpose::STANDARD
+}
+
+/// The document in force is still SMALL: free has checkout only.
+fn small_still_in_force(s: &Store) {
+    let doc = s.tiers_document().unwrap();
+    assert_eq!(doc.tiers.len(), 2, "the previous document stays");
+    assert_eq!(doc.tiers[0].features, vec!["checkout".to_string()]);
+    assert!(is_gated(
+        &s.require_feature("advanced_reporting").unwrap_err()
+    ));
+}
+
+#[test]
+fn unsigned_or_wrongly_signed_tiers_documents_are_refused_and_replace_nothing() {
+    use base64::Engine;
+    let (_d, mut s) = shop();
+    s.load_tiers(&signed_tiers(SMALL)).unwrap();
+    let must = "tiers documents must be signed by the vendor";
+    let other = license::signing_key(&b64().encode([7u8; 32])).unwrap();
+    let good_evil = signed_tiers(EVIL);
+    // The payload of a signed document swapped for another one.
+    let mut swapped: serde_json::Value = serde_json::from_str(&signed_tiers(SMALL)).unwrap();
+    swapped["payload"] = b64().encode(EVIL).into();
+    let mut bad_base64: serde_json::Value = serde_json::from_str(&good_evil).unwrap();
+    bad_base64["payload"] = "%%% not base64 %%%".into();
+    let mut future: serde_json::Value = serde_json::from_str(&good_evil).unwrap();
+    future["format"] = "till-tiers/2".into();
+    for (doc, needle) in [
+        (EVIL.to_string(), must),
+        (tiers::sign(EVIL, "someone-else", &other).unwrap(), must),
+        (
+            tiers::sign(EVIL, "someone-else", &other).unwrap(),
+            "does not trust",
+        ),
+        (tiers::sign(EVIL, "test", &other).unwrap(), must),
+        (
+            tiers::sign(EVIL, "test", &other).unwrap(),
+            "altered or forged",
+        ),
+        (swapped.to_string(), must),
+        (
+            good_evil.replace("\"signature\": \"", "\"signature\": \"AAAA"),
+            must,
+        ),
+        (
+            future.to_string(),
+            "\"till-tiers/2\" is not \"till-tiers/1\"",
+        ),
+        (
+            signed(&payload("pro", None)),
+            "is a license, not a tiers document",
+        ),
+        (bad_base64.to_string(), "payload is not base64"),
+        (
+            sealed_tiers("tiers: all of them"),
+            "signed payload is not valid JSON",
+        ),
+        (
+            sealed_tiers(r#"{"tiers":[{"id":"a"},{"id":"a"}]}"#),
+            "tiers[1].id",
+        ),
+        ("not json at all".to_string(), "not valid JSON"),
+    ] {
+        let e = s.load_tiers(&doc).unwrap_err();
+        assert!(matches!(e, Error::Invalid { .. }), "{e}");
+        assert!(e.to_string().contains(needle), "{doc}: {e} lacks {needle}");
+        small_still_in_force(&s);
+    }
+    // The vendor's signature, and the document is in force.
+    s.load_tiers(&good_evil).unwrap();
+    s.require_feature("advanced_reporting").unwrap();
+}
+
+fn stored_tiers(s: &Store) -> String {
+    rusqlite::Connection::open(s.path())
+        .unwrap()
+        .query_row("SELECT tiers_doc FROM plan_state WHERE id = 1", [], |r| {
+            r.get(0)
+        })
+        .unwrap()
+}
+
+fn store_tiers(s: &Store, text: &str) {
+    rusqlite::Connection::open(s.path())
+        .unwrap()
+        .execute(
+            "INSERT INTO plan_state (id, tiers_doc, updated_at) VALUES (1, ?1, '2026-11-20T12:00:00Z')
+             ON CONFLICT (id) DO UPDATE SET tiers_doc = ?1",
+            [text],
+        )
+        .unwrap();
+}
+
+#[test]
+fn editing_the_stored_tiers_document_opens_no_gate_and_never_stops_selling() {
+    use base64::Engine;
+    let (_d, mut s) = shop();
+    s.load_tiers(&signed_tiers(SMALL)).unwrap();
+    // The signed document is what is kept, and it is checked when read.
+    let kept: serde_json::Value = serde_json::from_str(&stored_tiers(&s)).unwrap();
+    assert_eq!(kept["format"], "till-tiers/1");
+    assert_eq!(kept["key_id"], "test");
+    let mut edited = kept.clone();
+    edited["payload"] = b64().encode(EVIL).into();
+    store_tiers(&s, &edited.to_string());
+    for e in [
+        s.require_feature("advanced_reporting").unwrap_err(),
+        s.plan(s.now()).unwrap_err(),
+        s.add_membership_tier("club", "Club", dec("10"), dec("0"))
+            .unwrap_err(),
+    ] {
+        assert_eq!(e.code(), "store_unusable", "{e}");
+        let m = e.to_string();
+        assert!(
+            m.contains("tiers document") && m.contains("till plan load"),
+            "{m}"
+        );
+    }
+    // Selling and refunds never ask the plan.
+    let r = s.sell(sale(&[("TEA", 1)], vec![cash("10")])).unwrap();
+    s.refund(RefundRequest {
+        order: r.id.clone(),
+        items: None,
+        key: None,
+    })
+    .unwrap();
+    // Loading the vendor's document again repairs the store.
+    s.load_tiers(&signed_tiers(SMALL)).unwrap();
+    small_still_in_force(&s);
+}
+
+#[test]
+fn an_unsigned_document_stored_before_signing_is_ignored_for_the_built_in_tiers() {
+    let (_d, mut s) = shop();
+    // What a store kept before tiers documents had to be signed.
+    store_tiers(
+        &s,
+        &tiers::parse(EVIL)
+            .map(|d| serde_json::to_string(&d).unwrap())
+            .unwrap(),
+    );
+    let plan = serde_json::to_value(s.plan(s.now()).unwrap()).unwrap();
+    assert_eq!(plan["tiers_source"], "unsigned_ignored");
+    assert!(
+        plan["notice"].as_str().unwrap().contains("unsigned"),
+        "{plan}"
+    );
+    assert_eq!(plan["tier"]["id"], "free");
+    assert_eq!(
+        s.tiers_document().unwrap(),
+        tiers::parse(tiers::DEFAULT_TIERS).unwrap()
+    );
+    assert!(is_gated(
+        &s.require_feature("advanced_reporting").unwrap_err()
+    ));
+    // A signed document replaces it.
+    s.load_tiers(&signed_tiers(SMALL)).unwrap();
+    let plan = serde_json::to_value(s.plan(s.now()).unwrap()).unwrap();
+    assert_eq!(plan["tiers_source"], "signed");
+    assert!(plan["notice"].is_null(), "{plan}");
+    small_still_in_force(&s);
 }
 
 #[test]

@@ -57,6 +57,9 @@ fn plan_text(p: &PlanView) -> String {
         let _ = writeln!(s, "  {k:<14} {}", limit_text(v));
     }
     s.push_str(&license_text(&p.license));
+    if let Some(n) = &p.notice {
+        let _ = write!(s, "\nnote: {n}");
+    }
     s
 }
 

@@ -1,20 +1,22 @@
 //! `till-license`: the vendor's side of licensing. Generates signing keys
-//! and signs license files that Till verifies offline
-//! (`till_core::plans::license`). It lives in the workspace, not in the
-//! desktop app: shops never get the signing half.
+//! and signs license files and tiers documents, which Till verifies
+//! offline (`till_core::plans::signed`). It lives in the workspace, not in
+//! the desktop app: shops never get the signing half.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use base64::Engine;
 use clap::{Parser, Subcommand};
 use till_core::plans::license::{self, LicensePayload, Unlock, DEFAULT_GRACE_DAYS};
+use till_core::plans::signed::{self, SigningKey};
+use till_core::plans::tiers;
 
 #[derive(Parser)]
 #[command(
     name = "till-license",
     version,
-    about = "Issue Till licenses (vendor tool)"
+    about = "Issue Till licenses and tiers documents (vendor tool)"
 )]
 struct Cli {
     #[command(subcommand)]
@@ -55,13 +57,51 @@ enum Cmd {
         #[arg(long)]
         out: Option<PathBuf>,
     },
-    /// Check a license file against the keys this build trusts.
+    /// Sign a tiers document (the plans, their features and limits): Till
+    /// loads only signed ones.
+    SignTiers {
+        /// The base64 seed file of the signing key.
+        #[arg(long)]
+        key: PathBuf,
+        /// The key's id as Till knows it ("vendor-2026"; "test" for tests).
+        #[arg(long)]
+        key_id: String,
+        /// Write here instead of stdout.
+        #[arg(long)]
+        out: Option<PathBuf>,
+        /// The tiers document: {"tiers":[{"id","name","price_monthly","features","limits"}]}.
+        file: PathBuf,
+    },
+    /// Check a signed license or tiers document against the keys this build
+    /// trusts, and print what it holds.
     Verify { file: PathBuf },
 }
 
 fn fail(msg: impl std::fmt::Display) -> ExitCode {
     eprintln!("till-license: {msg}");
     ExitCode::from(2)
+}
+
+fn read(path: &Path) -> Result<String, ExitCode> {
+    std::fs::read_to_string(path).map_err(|e| fail(format!("cannot read {}: {e}", path.display())))
+}
+
+fn read_key(path: &Path) -> Result<SigningKey, ExitCode> {
+    license::signing_key(&read(path)?).map_err(|e| fail(format!("{}: {e}", path.display())))
+}
+
+/// Writes to `out`, or prints.
+fn emit(text: &str, out: Option<PathBuf>) -> ExitCode {
+    match out {
+        Some(path) => match std::fs::write(&path, text) {
+            Ok(()) => ExitCode::SUCCESS,
+            Err(e) => fail(format!("cannot write {}: {e}", path.display())),
+        },
+        None => {
+            println!("{text}");
+            ExitCode::SUCCESS
+        }
+    }
 }
 
 fn main() -> ExitCode {
@@ -93,13 +133,9 @@ fn main() -> ExitCode {
             issued_at,
             out,
         } => {
-            let seed = match std::fs::read_to_string(&key) {
-                Ok(s) => s,
-                Err(e) => return fail(format!("cannot read {}: {e}", key.display())),
-            };
-            let signing = match license::signing_key(&seed) {
+            let signing = match read_key(&key) {
                 Ok(k) => k,
-                Err(e) => return fail(e),
+                Err(code) => return code,
             };
             let mut parsed = Vec::new();
             for u in &unlocks {
@@ -126,27 +162,50 @@ fn main() -> ExitCode {
                 expires_at: expires,
                 grace_days,
             };
-            let text = license::sign(&payload, &key_id, &signing);
-            match out {
-                Some(path) => {
-                    if let Err(e) = std::fs::write(&path, &text) {
-                        return fail(format!("cannot write {}: {e}", path.display()));
-                    }
-                }
-                None => println!("{text}"),
+            emit(&license::sign(&payload, &key_id, &signing), out)
+        }
+        Cmd::SignTiers {
+            key,
+            key_id,
+            out,
+            file,
+        } => {
+            let signing = match read_key(&key) {
+                Ok(k) => k,
+                Err(code) => return code,
+            };
+            let text = match read(&file) {
+                Ok(t) => t,
+                Err(code) => return code,
+            };
+            // The exact bytes of the file are signed, after checking them:
+            // a document Till would refuse is never signed.
+            match tiers::sign(&text, &key_id, &signing) {
+                Ok(signed) => emit(&signed, out),
+                Err(e) => fail(format!("{}: {e}", file.display())),
             }
-            ExitCode::SUCCESS
         }
         Cmd::Verify { file } => {
-            let text = match std::fs::read_to_string(&file) {
-                Ok(s) => s,
-                Err(e) => return fail(format!("cannot read {}: {e}", file.display())),
+            let text = match read(&file) {
+                Ok(t) => t,
+                Err(code) => return code,
             };
-            match license::verify(&text) {
-                Ok(p) => {
-                    println!("{}", serde_json::to_string_pretty(&p).unwrap_or_default());
-                    ExitCode::SUCCESS
+            let checked = match signed::format_of(&text).as_deref() {
+                Some(f) if f == signed::TIERS.format => tiers::verify(&text)
+                    .map(|d| serde_json::to_string_pretty(&d).unwrap_or_default()),
+                Some(f) if f == signed::LICENSE.format => license::verify(&text)
+                    .map(|p| serde_json::to_string_pretty(&p).unwrap_or_default()),
+                _ => {
+                    return fail(format!(
+                        "{} is neither a signed license ({}) nor a signed tiers document ({})",
+                        file.display(),
+                        signed::LICENSE.format,
+                        signed::TIERS.format
+                    ))
                 }
+            };
+            match checked {
+                Ok(shown) => emit(&shown, None),
                 Err(e) => fail(e),
             }
         }

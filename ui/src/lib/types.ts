@@ -736,7 +736,7 @@ export interface ProgramInput {
  */
 export type Limit = number | 'unlimited';
 
-/** A tier of Till's plans document (`plan_get`, `plan_load_file`). */
+/** A tier of Till's plans document (`plan_get`, `plan_load_file`, which loads only signed ones). */
 export interface Tier {
   id: string;
   name: string;
@@ -797,6 +797,14 @@ export interface PlanView {
   license: LicenseStatus;
   /** Every tier of the document, for comparison. */
   tiers: Tier[];
+  /**
+   * Where the tiers come from: Till's built-in ones, a document signed by
+   * the vendor, or the built-in ones because the stored document is
+   * unsigned (kept from before tiers documents had to be signed).
+   */
+  tiers_source: 'builtin' | 'signed' | 'unsigned_ignored';
+  /** Something the owner should know about the plan; null: nothing. */
+  notice: string | null;
   /** Day of the month billing periods start on; null: calendar months. */
   billing_day: number | null;
 }

@@ -2,6 +2,8 @@
 //!
 //! * `tiers`: the tiers document (Till's default, or one the owner loads).
 //! * `license`: signed licenses, verified offline.
+//! * `signed`: the vendor's signed envelope both are delivered in, and the
+//!   keys this build trusts.
 //! * `usage`: metered usage per billing period.
 //!
 //! Gates are enforced here, in the core: a gated action returns
@@ -10,6 +12,7 @@
 //! gated; a plan can never hold a shop's sales or data hostage.
 
 pub mod license;
+pub mod signed;
 pub mod tiers;
 pub mod usage;
 
@@ -48,6 +51,34 @@ pub struct LicenseStatus {
     pub unlocked: Vec<String>,
 }
 
+/// Where the tiers in force come from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum TiersSource {
+    /// Till's built-in tiers: no document was loaded.
+    Builtin,
+    /// A document signed by the vendor, verified whenever it is read.
+    Signed,
+    /// Till's built-in tiers, because the stored document is unsigned (it
+    /// was loaded before tiers documents had to be signed) and so is not
+    /// trusted.
+    UnsignedIgnored,
+}
+
+impl TiersSource {
+    /// What the owner should know about it, if anything.
+    pub fn notice(self) -> Option<String> {
+        match self {
+            TiersSource::UnsignedIgnored => Some(
+                "the tiers document stored in this store is unsigned and was ignored: \
+                 Till's built-in tiers apply until a tiers document signed by the vendor is loaded (till plan load FILE)"
+                    .into(),
+            ),
+            TiersSource::Builtin | TiersSource::Signed => None,
+        }
+    }
+}
+
 /// The plan in force: the tier, every feature available (the tier's and the
 /// unlocked ones) and the document's other tiers for comparison.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -56,6 +87,9 @@ pub struct PlanView {
     pub features: Vec<String>,
     pub license: LicenseStatus,
     pub tiers: Vec<Tier>,
+    pub tiers_source: TiersSource,
+    /// Something the owner should know about the plan (`TiersSource::notice`).
+    pub notice: Option<String>,
     /// Day of month billing periods start on; None: calendar months.
     pub billing_day: Option<u32>,
 }
@@ -79,13 +113,6 @@ fn state_row(conn: &Connection) -> Result<(Option<String>, Option<String>, Optio
         .query_row([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
         .optional()?
         .unwrap_or((None, None, None)))
-}
-
-pub(crate) fn tiers_doc(conn: &Connection) -> Result<TiersDoc> {
-    match state_row(conn)?.0 {
-        Some(doc) => tiers::parse(&doc),
-        None => tiers::parse(tiers::DEFAULT_TIERS),
-    }
 }
 
 /// The tier a store without a (valid) license is on.
@@ -164,14 +191,42 @@ impl Store {
         Ok(())
     }
 
-    pub fn tiers_document(&self) -> Result<TiersDoc> {
-        tiers_doc(&self.conn)
+    /// The tiers in force and where they come from. The stored document is
+    /// the vendor's signed envelope, verified on every read, so editing the
+    /// store file is no way around a gate either; one that fails is
+    /// reported, never replaced by defaults behind the owner's back.
+    fn tiers_in_force(&self) -> Result<(TiersDoc, TiersSource)> {
+        let builtin = || tiers::parse(tiers::DEFAULT_TIERS);
+        match state_row(&self.conn)?.0 {
+            None => Ok((builtin()?, TiersSource::Builtin)),
+            Some(text) if tiers::is_unsigned(&text) => {
+                Ok((builtin()?, TiersSource::UnsignedIgnored))
+            }
+            Some(text) => match tiers::verify(&text) {
+                Ok(doc) => Ok((doc, TiersSource::Signed)),
+                Err(Error::Invalid { message, .. }) => Err(Error::StoreUnusable {
+                    path: self.path().to_path_buf(),
+                    reason: format!(
+                        "the tiers document stored in it does not verify ({message}); \
+                         selling and refunds still work, and loading the vendor's tiers document again \
+                         (till plan load FILE) repairs it"
+                    ),
+                }),
+                Err(e) => Err(e),
+            },
+        }
     }
 
-    /// Loads a tiers document (checked whole first; nothing stored when it
-    /// has a mistake, or when it lacks the installed license's tier).
+    pub fn tiers_document(&self) -> Result<TiersDoc> {
+        Ok(self.tiers_in_force()?.0)
+    }
+
+    /// Loads a tiers document signed by the vendor (checked whole first;
+    /// nothing stored when it is unsigned, wrongly signed, has a mistake,
+    /// or lacks the installed license's tier). The signed text is kept as
+    /// given, to be verified again whenever it is read.
     pub fn load_tiers(&mut self, text: &str) -> Result<TiersDoc> {
-        let doc = tiers::parse(text)?;
+        let doc = tiers::verify(text)?;
         if let Some(p) = self.installed_license()? {
             if doc.tier(&p.tier).is_none() {
                 return Err(Error::invalid(
@@ -180,10 +235,7 @@ impl Store {
                 ));
             }
         }
-        self.save_state(
-            "tiers_doc",
-            Some(serde_json::to_string(&doc).map_err(|e| Error::Internal(e.to_string()))?),
-        )?;
+        self.save_state("tiers_doc", Some(text.trim().to_string()))?;
         Ok(doc)
     }
 
@@ -225,7 +277,7 @@ impl Store {
     }
 
     pub fn plan(&self, at: DateTime<Utc>) -> Result<PlanView> {
-        let doc = self.tiers_document()?;
+        let (doc, source) = self.tiers_in_force()?;
         let status = status_at(&doc, self.installed_license()?, at)?;
         let tier = doc.tier(&status.tier).unwrap_or(base_tier(&doc)).clone();
         let mut features = tier.features.clone();
@@ -238,9 +290,17 @@ impl Store {
             tier,
             features,
             license: status,
-            billing_day: state_row(&self.conn)?.2,
+            billing_day: self.billing_day()?,
             tiers: doc.tiers,
+            tiers_source: source,
+            notice: source.notice(),
         })
+    }
+
+    /// Day of month billing periods start on; None: calendar months. Read
+    /// on its own: a period does not depend on the tiers.
+    pub(crate) fn billing_day(&self) -> Result<Option<u32>> {
+        Ok(state_row(&self.conn)?.2)
     }
 
     /// Sets the day of month billing periods start on (None: calendar months).

@@ -3,15 +3,25 @@
 //! or `"unlimited"`. Parsed by hand from JSON so every mistake is reported
 //! with its place (`tiers[1].limits.api_calls: -5 is negative`). Fields the
 //! format does not name are kept (membership tiers add `discount_percent`).
+//!
+//! The plan tiers that gate a store come from the vendor only: Till's
+//! built-in document, or one delivered in the vendor's signed envelope
+//! (`signed.rs`, format `till-tiers/1`, the payload the exact bytes of the
+//! JSON above), so that editing a file is no way around a gate. The shop's
+//! own membership tiers use the same format unsigned.
 
 use std::collections::{BTreeMap, HashSet};
 use std::str::FromStr;
 
+use ed25519_dalek::SigningKey;
 use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
+use super::signed::{self, TIERS};
 use crate::error::{Error, Result};
+
+pub const FORMAT: &str = TIERS.format;
 
 /// A limit: a number, or no limit at all.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -139,11 +149,40 @@ fn money_from(v: &Value, at: &str) -> Result<Decimal> {
 
 /// Parses and checks a tiers document.
 pub fn parse(text: &str) -> Result<TiersDoc> {
+    parse_as(text, "")
+}
+
+/// Checks a tiers document signed by the vendor and returns its tiers.
+pub fn verify(text: &str) -> Result<TiersDoc> {
+    let bytes = signed::open(text, &TIERS)?;
+    let json = std::str::from_utf8(&bytes)
+        .map_err(|_| Error::invalid(TIERS.what, "the signed payload is not UTF-8 text"))?;
+    parse_as(json, "the signed payload is ")
+}
+
+/// Checks a tiers document, then signs its exact bytes into the vendor's
+/// envelope (the vendor's tool and the tests).
+pub fn sign(text: &str, key_id: &str, key: &SigningKey) -> Result<String> {
+    parse(text)?;
+    Ok(signed::seal(text.as_bytes(), &TIERS, key_id, key))
+}
+
+/// Whether stored text is a bare tiers document with no signature around
+/// it, as stores kept them before tiers documents had to be signed.
+pub fn is_unsigned(text: &str) -> bool {
+    matches!(
+        serde_json::from_str::<Value>(text),
+        Ok(Value::Object(m)) if m.contains_key("tiers") && !m.contains_key("signature")
+    )
+}
+
+/// `context` leads the message for text that is not JSON at all.
+fn parse_as(text: &str, context: &str) -> Result<TiersDoc> {
     let root: Value = serde_json::from_str(text).map_err(|e| {
         Error::invalid(
             "tiers document",
             format!(
-                "not valid JSON: {e} (line {}, column {})",
+                "{context}not valid JSON: {e} (line {}, column {})",
                 e.line(),
                 e.column()
             ),

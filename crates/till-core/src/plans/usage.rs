@@ -153,7 +153,7 @@ impl Store {
     ) -> Result<(DateTime<Utc>, DateTime<Utc>, String)> {
         let tz = crate::settings::parse_time_zone(&self.settings.time_zone)?;
         let local = at.with_timezone(&tz).date_naive();
-        let day = self.plan(at)?.billing_day.unwrap_or(1);
+        let day = self.billing_day()?.unwrap_or(1);
         let mut start = month_start(local.year(), local.month(), day)
             .ok_or_else(|| Error::Internal("bad billing day".into()))?;
         if local < start {
@@ -185,7 +185,7 @@ impl Store {
         let bad = || Error::invalid("--period", format!("{text:?} is not a month like 2026-11"));
         let (y, m) = text.trim().split_once('-').ok_or_else(bad)?;
         let (y, m): (i32, u32) = (y.parse().map_err(|_| bad())?, m.parse().map_err(|_| bad())?);
-        let day = self.plan(self.now())?.billing_day.unwrap_or(1);
+        let day = self.billing_day()?.unwrap_or(1);
         let start = month_start(y, m, day).ok_or_else(bad)?;
         let noon = self.local_midnight(start)? + chrono::Duration::hours(12);
         self.billing_period(noon)

@@ -1584,12 +1584,12 @@ fn a_tiers_document_edited_in_the_store_file_opens_no_plan_gate() {
     std::fs::write(&good, signed_tiers(TWO_TIERS)).unwrap();
     ok_json(&s.db, &["plan", "load", good.to_str().unwrap()]);
     assert_eq!(ok_json(&s.db, &["plan", "show"])["tiers_source"], "signed");
-    let mut stored: Value = serde_json::from_str(&signed_tiers(TWO_TIERS)).unwrap();
-    let evil_payload: Value = serde_json::from_str(&signed_tiers(EVIL_TIERS)).unwrap();
+    let mut stored: serde_json::Value = serde_json::from_str(&signed_tiers(TWO_TIERS)).unwrap();
+    let evil_payload: serde_json::Value = serde_json::from_str(&signed_tiers(EVIL_TIERS)).unwrap();
     stored["payload"] = evil_payload["payload"].clone();
     set_stored(&stored.to_string());
-    let e = err_json(&s.db, &["feature", "check", "advanced_reporting"], 2);
-    assert_eq!(e["error"]["code"], "store_unusable");
+    let e = err_json(&s.db, &["feature", "check", "advanced_reporting"], 1);
+    assert_eq!(e["error"]["code"], "store_damaged");
     assert!(
         e["error"]["message"]
             .as_str()
@@ -1597,6 +1597,12 @@ fn a_tiers_document_edited_in_the_store_file_opens_no_plan_gate() {
             .contains("till plan load"),
         "{e}"
     );
+    // The doctor names it.
+    let out = till(&s.db, &["doctor", "--json"]);
+    assert_eq!(out.status.code(), Some(2));
+    let report: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(report["damaged"][0]["table"], "plan_state", "{report}");
+    assert_eq!(report["damaged"][0]["column"], "tiers_doc");
     // The till keeps selling.
     ok_json(&s.db, &["sale", "--item", "TEA", "--pay", "cash:3"]);
     // Loading the vendor's document again repairs it.

@@ -793,3 +793,71 @@ async fn the_plan_screen_gates_upgrades_and_the_member_price_reaches_the_checkou
     screenshot(&c, "checkout-member").await;
     c.close().await.unwrap();
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+#[ignore = "needs a display, tauri-driver and a built app; run by scripts/test.sh"]
+async fn a_flash_sale_that_cannot_be_read_is_named_and_removed_while_the_till_sells() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = shop(dir.path());
+    // A row no Till writes: its start is in the year 10000.
+    Store::open(&db)
+        .unwrap()
+        .connection()
+        .execute_batch(
+            "INSERT INTO flash_sales (id, name, effect, value, starts_at, ends_at, weekly, time_zone, created_at, updated_at)
+                 VALUES (9, 'Broken', 'multiplier', '0.5', '+10000-01-01T22:59:00.000Z', '+10000-01-01T23:58:59.000Z', 0, 'UTC', '2026-01-01T00:00:00Z', '2026-01-01T00:00:00Z');
+             INSERT INTO flash_sale_targets VALUES (9, 'sku', 'COF');",
+        )
+        .unwrap();
+    let driver = Driver::start(&db);
+    let c = connect(&driver).await;
+    // The counter sells at the regular price.
+    find(&c, "scan")
+        .await
+        .send_keys(&format!("COF{ENTER}"))
+        .await
+        .unwrap();
+    wait_text(&c, "subtotal", "3.40").await;
+    // The Pricing screen names the row and what is wrong with it.
+    find(&c, "nav-pricing").await.click().await.unwrap();
+    let shown = wait_text(&c, "damaged-sales", "flash sale 9").await;
+    assert!(
+        shown.contains("starts_at") && shown.contains("+10000"),
+        "{shown}"
+    );
+    c.execute(
+        "document.querySelector('[data-testid=\"damaged-sales\"]').scrollIntoView({block: 'center'})",
+        vec![],
+    )
+    .await
+    .unwrap();
+    screenshot(&c, "pricing-damaged-sale").await;
+    find(&c, "damaged-sales")
+        .await
+        .find(Locator::Css("button"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    let deadline = Instant::now() + Duration::from_secs(15);
+    while !c
+        .find_all(Locator::Css(&testid("damaged-sales")))
+        .await
+        .unwrap()
+        .is_empty()
+    {
+        assert!(
+            Instant::now() < deadline,
+            "the damaged sale is still listed"
+        );
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    let left: i64 = Store::open(&db)
+        .unwrap()
+        .connection()
+        .query_row("SELECT COUNT(*) FROM flash_sales", [], |r| r.get(0))
+        .unwrap();
+    assert_eq!(left, 0);
+    c.close().await.unwrap();
+}

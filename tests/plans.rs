@@ -471,10 +471,10 @@ fn editing_the_stored_tiers_document_opens_no_gate_and_never_stops_selling() {
         s.add_membership_tier("club", "Club", dec("10"), dec("0"))
             .unwrap_err(),
     ] {
-        assert_eq!(e.code(), "store_unusable", "{e}");
+        assert_eq!(e.code(), "store_damaged", "{e}");
         let m = e.to_string();
         assert!(
-            m.contains("tiers document") && m.contains("till plan load"),
+            m.contains("plan_state row 1: tiers_doc") && m.contains("till plan load"),
             "{m}"
         );
     }

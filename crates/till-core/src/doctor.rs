@@ -548,6 +548,8 @@ pub fn examine(conn: &Connection) -> Result<Report> {
     damaged.extend(crate::pricing::rules::load_rules(conn)?.1);
     damaged.extend(crate::pricing::flash::load_all_sales(conn)?.1);
     damaged.extend(crate::bundles::load_active(conn)?.1);
+    // The plan's signed documents, verified as Till verifies them.
+    damaged.extend(crate::plans::stored_damage(conn)?);
     let mut seen = HashSet::new();
     damaged.retain(|d| seen.insert((d.table.clone(), d.row.clone(), d.column.clone())));
     let stock_drift = conn

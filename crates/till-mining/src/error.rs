@@ -55,6 +55,14 @@ pub enum Error {
     InvalidMinConfidence { value: String },
     #[error("invalid max_len 0: must be at least 1")]
     InvalidMaxLen,
+    /// More frequent itemsets than [`MAX_ITEMSETS`](crate::MAX_ITEMSETS):
+    /// a few large baskets that are all frequent make 2^n itemsets, which
+    /// no memory holds; a higher support or a `max_len` bounds them.
+    #[error("more than {limit} frequent itemsets: raise the minimum support or limit the itemset size (max_len)")]
+    TooManyItemsets { limit: usize },
+    /// More rules than [`MAX_RULES`](crate::MAX_RULES).
+    #[error("more than {limit} rules: raise the minimum confidence or support, or limit the itemset size (max_len)")]
+    TooManyRules { limit: usize },
     /// The progress callback asked to stop.
     #[error("mining cancelled")]
     Cancelled,

@@ -361,6 +361,11 @@ impl Miner<'_, '_> {
 
     fn emit(&mut self, count: u64) -> Result<(), Error> {
         debug_assert!(count >= self.min_count);
+        if self.found.counts.len() >= crate::MAX_ITEMSETS {
+            return Err(Error::TooManyItemsets {
+                limit: crate::MAX_ITEMSETS,
+            });
+        }
         let start = self.found.items.len();
         self.found.items.extend_from_slice(&self.prefix);
         self.found.items[start..].sort_unstable();

@@ -190,6 +190,13 @@ impl CancelToken {
     }
 }
 
+/// The most frequent itemsets one run may find, and the most rules: about
+/// 200 MB each at worst. Real baskets at useful thresholds find thousands;
+/// more means thresholds that make every combination of a few large
+/// baskets frequent (2^n of them), which would only exhaust memory.
+pub const MAX_ITEMSETS: usize = 5_000_000;
+pub const MAX_RULES: usize = 5_000_000;
+
 /// Mines every frequent itemset of `transactions` and every association rule
 /// that holds, exactly (see the crate docs for the definitions).
 ///
@@ -199,7 +206,8 @@ impl CancelToken {
 /// it returns `false`, mining stops promptly and returns
 /// [`Error::Cancelled`].
 ///
-/// Errors: [`Error::NoTransactions`] when `transactions` is empty.
+/// Errors: [`Error::NoTransactions`] when `transactions` is empty;
+/// [`Error::TooManyItemsets`] / [`Error::TooManyRules`] past the caps above.
 pub fn mine(
     transactions: &Transactions,
     params: &Params,

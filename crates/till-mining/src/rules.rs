@@ -38,10 +38,9 @@ pub(crate) fn finish(
         let itemset = found.itemset(k);
         let size = itemset.len();
         if size >= 2 {
-            assert!(
-                size < 64,
-                "a frequent itemset of {size} items has over 2^63 subsets"
-            );
+            // MAX_ITEMSETS keeps every frequent itemset far below 64 items
+            // (one of 23 items alone has 2^23 frequent subsets).
+            debug_assert!(size < 64);
             let count = found.counts[k];
             let full = (1u64 << size) - 1;
             for mask in 1..full {
@@ -56,6 +55,11 @@ pub(crate) fn finish(
                 }
                 let count_a = count_of[antecedent.as_slice()];
                 if confidence.is_met_by(count, count_a) {
+                    if rules.len() >= crate::MAX_RULES {
+                        return Err(Error::TooManyRules {
+                            limit: crate::MAX_RULES,
+                        });
+                    }
                     let count_c = count_of[consequent.as_slice()];
                     let conf = count as f64 / count_a as f64;
                     let lift = (count as f64 * n as f64) / (count_a as f64 * count_c as f64);

@@ -23,6 +23,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::error::{Error, Result};
 use crate::store::{parse_ts, ts, Store};
+use crate::stored::Damage;
 use license::LicensePayload;
 use tiers::{Limit, Tier, TiersDoc};
 
@@ -115,6 +116,54 @@ fn state_row(conn: &Connection) -> Result<(Option<String>, Option<String>, Optio
         .unwrap_or((None, None, None)))
 }
 
+/// A stored signed document that no longer verifies is damage: named, never
+/// replaced by defaults behind the owner's back. Selling and refunds never
+/// read the plan, and loading the vendor's file again repairs it.
+fn plan_damage(column: &str, text: &str, message: &str) -> Error {
+    Error::Damaged(Damage::new(
+        "plan_state",
+        Some("1".into()),
+        column,
+        text,
+        format!(
+            "which does not verify ({message}); selling and refunds still work, and loading the vendor's file again (till plan load / till license install) repairs it"
+        ),
+    ))
+}
+
+/// The stored tiers document, verified as it is read.
+fn stored_tiers(text: &str) -> Result<TiersDoc> {
+    tiers::verify(text).map_err(|e| match e {
+        Error::Invalid { message, .. } => plan_damage("tiers_doc", text, &message),
+        e => e,
+    })
+}
+
+/// The stored license, verified as it is read.
+fn stored_license(text: &str) -> Result<LicensePayload> {
+    license::verify(text).map_err(|e| match e {
+        Error::Invalid { message, .. } => plan_damage("license", text, &message),
+        e => e,
+    })
+}
+
+/// What the doctor finds in the stored plan: documents that do not verify.
+pub(crate) fn stored_damage(conn: &Connection) -> Result<Vec<Damage>> {
+    let (tiers_doc, license, _) = state_row(conn)?;
+    let mut out = Vec::new();
+    if let Some(t) = tiers_doc.filter(|t| !tiers::is_unsigned(t)) {
+        if let Err(Error::Damaged(d)) = stored_tiers(&t) {
+            out.push(d);
+        }
+    }
+    if let Some(l) = license {
+        if let Err(Error::Damaged(d)) = stored_license(&l) {
+            out.push(d);
+        }
+    }
+    Ok(out)
+}
+
 /// The tier a store without a (valid) license is on.
 fn base_tier(doc: &TiersDoc) -> &Tier {
     doc.tier("free").unwrap_or(&doc.tiers[0])
@@ -202,18 +251,7 @@ impl Store {
             Some(text) if tiers::is_unsigned(&text) => {
                 Ok((builtin()?, TiersSource::UnsignedIgnored))
             }
-            Some(text) => match tiers::verify(&text) {
-                Ok(doc) => Ok((doc, TiersSource::Signed)),
-                Err(Error::Invalid { message, .. }) => Err(Error::StoreUnusable {
-                    path: self.path().to_path_buf(),
-                    reason: format!(
-                        "the tiers document stored in it does not verify ({message}); \
-                         selling and refunds still work, and loading the vendor's tiers document again \
-                         (till plan load FILE) repairs it"
-                    ),
-                }),
-                Err(e) => Err(e),
-            },
+            Some(text) => stored_tiers(&text).map(|doc| (doc, TiersSource::Signed)),
         }
     }
 
@@ -240,10 +278,10 @@ impl Store {
     }
 
     fn installed_license(&self) -> Result<Option<LicensePayload>> {
-        match state_row(&self.conn)?.1 {
-            Some(text) => Ok(Some(license::verify(&text)?)),
-            None => Ok(None),
-        }
+        state_row(&self.conn)?
+            .1
+            .map(|t| stored_license(&t))
+            .transpose()
     }
 
     /// Verifies and installs a license file.

@@ -13,7 +13,19 @@ use crate::inventory::MovementKind;
 use crate::store::Store;
 
 /// (SKU, name, barcode, price, cost, tax %, category, opening stock)
-const CATALOG: &[(&str, &str, &str, &str, &str, &str, &str, i64)] = &[
+/// SKU, name, barcode, price, cost, tax rate, category, opening stock.
+type CatalogRow = (
+    &'static str,
+    &'static str,
+    &'static str,
+    &'static str,
+    &'static str,
+    &'static str,
+    &'static str,
+    i64,
+);
+
+const CATALOG: &[CatalogRow] = &[
     (
         "ESP",
         "Espresso",

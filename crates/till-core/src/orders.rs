@@ -192,7 +192,7 @@ pub(crate) fn load_receipt(conn: &Connection, id: &str) -> Result<Receipt> {
         })?
         .collect::<rusqlite::Result<Vec<_>>>()?;
     let mut taxes = taxes;
-    taxes.sort_by(|a, b| a.rate.cmp(&b.rate));
+    taxes.sort_by_key(|t| t.rate);
     let payments = conn
         .prepare_cached(
             "SELECT method, amount, reference FROM payments WHERE order_id = ?1 ORDER BY rowid",

@@ -333,6 +333,9 @@ pub(crate) fn load_active(conn: &Connection) -> Result<(Vec<WindowedBundle>, Vec
     Ok((out, damaged))
 }
 
+/// The damage of a bundle, and whether that bundle is switched on.
+type SwitchedDamage = (Damage, bool);
+
 /// A bundle is read once per item; its damage is reported once.
 fn dedup_damage(mut damaged: Vec<Damage>) -> Vec<Damage> {
     let mut seen = HashSet::new();
@@ -547,7 +550,7 @@ impl Store {
         &self,
         only: Option<i64>,
         all: bool,
-    ) -> Result<(Vec<Bundle>, Vec<(Damage, bool)>)> {
+    ) -> Result<(Vec<Bundle>, Vec<SwitchedDamage>)> {
         let now = self.now();
         let currency = &self.settings.currency;
         let mut stmt = self.conn.prepare_cached(

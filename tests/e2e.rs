@@ -118,6 +118,15 @@ async fn find(c: &Client, id: &str) -> fantoccini::elements::Element {
         .unwrap_or_else(|e| panic!("{id}: {e}"))
 }
 
+/// Types a SKU or barcode into the scan box and presses Enter, as a scanner does.
+async fn scan(c: &Client, code: &str) {
+    find(c, "scan")
+        .await
+        .send_keys(&format!("{code}{ENTER}"))
+        .await
+        .unwrap();
+}
+
 /// Waits until the element's text contains `want`, and returns the text.
 async fn wait_text(c: &Client, id: &str, want: &str) -> String {
     let deadline = Instant::now() + Duration::from_secs(15);
@@ -206,21 +215,12 @@ async fn cashier_rings_up_a_three_line_cash_sale() {
     let driver = Driver::start(&db);
     let c = connect(&driver).await;
 
-    let scan = find(&c, "scan").await;
     // SKU with a quantity, a barcode, and a plain SKU then + on its line.
-    scan.send_keys(&format!("2*COF{ENTER}")).await.unwrap();
+    scan(&c, "2*COF").await;
     wait_text(&c, "subtotal", "6.80").await;
-    find(&c, "scan")
-        .await
-        .send_keys(&format!("2000000000091{ENTER}"))
-        .await
-        .unwrap();
+    scan(&c, "2000000000091").await;
     wait_text(&c, "subtotal", "9.70").await;
-    find(&c, "scan")
-        .await
-        .send_keys(&format!("WAT{ENTER}"))
-        .await
-        .unwrap();
+    scan(&c, "WAT").await;
     wait_text(&c, "subtotal", "11.20").await;
     let water = c
         .find(Locator::Css(
@@ -338,11 +338,7 @@ async fn a_flash_sale_starting_while_the_checkout_is_open_shows_its_badge() {
     wait_text(&c, "sale-countdown", "ends in").await;
 
     // A line added now gets the sale price, with its reason.
-    find(&c, "scan")
-        .await
-        .send_keys(&format!("COF{ENTER}"))
-        .await
-        .unwrap();
+    scan(&c, "COF").await;
     wait_text(&c, "subtotal", "2.55").await;
     wait_text(&c, "price-note", "Coffee rush").await;
     screenshot(&c, "flash-sale-badge").await;
@@ -441,11 +437,7 @@ async fn a_cart_with_a_bundles_items_shows_the_bundle_discount() {
     let driver = Driver::start(&db);
     let c = connect(&driver).await;
 
-    find(&c, "scan")
-        .await
-        .send_keys(&format!("COF{ENTER}"))
-        .await
-        .unwrap();
+    scan(&c, "COF").await;
     wait_text(&c, "subtotal", "3.40").await;
     // Water is suggested (its chip carries the SKU; the name is in the
     // screenshot).
@@ -460,11 +452,7 @@ async fn a_cart_with_a_bundles_items_shows_the_bundle_discount() {
         .await
         .unwrap()
         .is_empty());
-    find(&c, "scan")
-        .await
-        .send_keys(&format!("MUF{ENTER}"))
-        .await
-        .unwrap();
+    scan(&c, "MUF").await;
     // 3.40 + 2.90 = 6.30, 10 % off = 0.63; 5.67 + 10 % tax (0.57) + water 1.50.
     wait_text(&c, "bundle-line", "Coffee & muffin").await;
     wait_text(&c, "bundle-discount", "0.63").await;
@@ -499,11 +487,7 @@ async fn a_cart_with_a_bundles_items_shows_the_bundle_discount() {
     }
 
     // Back in, paid: the receipt shows the bundle and the store keeps it.
-    find(&c, "scan")
-        .await
-        .send_keys(&format!("MUF{ENTER}"))
-        .await
-        .unwrap();
+    scan(&c, "MUF").await;
     wait_text(&c, "bundle-discount", "0.63").await;
     find(&c, "pay").await.click().await.unwrap();
     find(&c, "pay-dialog").await;
@@ -619,11 +603,7 @@ async fn a_sale_with_a_referral_code_creates_the_pending_commission() {
     let driver = Driver::start(&db);
     let c = connect(&driver).await;
 
-    find(&c, "scan")
-        .await
-        .send_keys(&format!("2*COF{ENTER}"))
-        .await
-        .unwrap();
+    scan(&c, "2*COF").await;
     wait_text(&c, "subtotal", "6.80").await;
     // The customer, found by part of the phone number.
     find(&c, "customer-search")
@@ -782,11 +762,7 @@ async fn the_plan_screen_gates_upgrades_and_the_member_price_reaches_the_checkou
     wait_text(&c, "customer-result", "Mia Member").await;
     find(&c, "customer-result").await.click().await.unwrap();
     wait_text(&c, "member-badge", "Coffee club").await;
-    find(&c, "scan")
-        .await
-        .send_keys(&format!("COF{ENTER}"))
-        .await
-        .unwrap();
+    scan(&c, "COF").await;
     // 3.40 less 10 % = 3.06.
     wait_text(&c, "subtotal", "3.06").await;
     wait_text(&c, "price-note", "Coffee club member").await;
@@ -812,15 +788,11 @@ async fn a_flash_sale_that_cannot_be_read_is_named_and_removed_while_the_till_se
     let driver = Driver::start(&db);
     let c = connect(&driver).await;
     // The counter sells at the regular price.
-    find(&c, "scan")
-        .await
-        .send_keys(&format!("COF{ENTER}"))
-        .await
-        .unwrap();
+    scan(&c, "COF").await;
     wait_text(&c, "subtotal", "3.40").await;
     // The Pricing screen names the row and what is wrong with it.
     find(&c, "nav-pricing").await.click().await.unwrap();
-    let shown = wait_text(&c, "damaged-sales", "flash sale 9").await;
+    let shown = wait_text(&c, "damaged-sales", "Flash sale 9").await;
     assert!(
         shown.contains("starts_at") && shown.contains("+10000"),
         "{shown}"

@@ -27,7 +27,7 @@ from mlxtend.frequent_patterns import fpgrowth
 from mlxtend.preprocessing import TransactionEncoder
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-DATA = os.path.join(ROOT, "..", "shared", "data")
+DATA = os.path.join(ROOT, "tests", "data")
 TILL = os.path.join(ROOT, "target", "release", "till")
 RUNS = 3
 CASES = [("retail.dat", "fimi", "0.002", "0.5"), ("groceries.csv", "csv", "0.005", "0.2")]

@@ -615,12 +615,9 @@ fn bundles_mine_from_files_and_from_the_store() {
     let dir = tempfile::tempdir().unwrap();
     let groceries = concat!(
         env!("CARGO_MANIFEST_DIR"),
-        "/../../../shared/data/groceries.csv"
+        "/../../tests/data/groceries.csv"
     );
-    assert!(
-        Path::new(groceries).exists(),
-        "missing {groceries}: the tests need ../shared/data beside the repository"
-    );
+    assert!(Path::new(groceries).exists(), "missing {groceries}");
     // No store needed to mine a file.
     let none = dir.path().join("none.db");
     let r = ok_json(

@@ -522,7 +522,7 @@ async fn bundles_screen_mines_with_progress_and_cancel_and_approves_a_suggestion
     find(&c, "nav-bundles").await.click().await.unwrap();
 
     // A large basket file at a low threshold: long enough to cancel.
-    let retail = root().join("../shared/data/retail.dat");
+    let retail = root().join("tests/data/retail.dat");
     assert!(retail.exists(), "{} is missing", retail.display());
     let file = c
         .find(Locator::Css("[data-testid=\"mine-source-file\"]"))

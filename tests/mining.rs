@@ -1,6 +1,6 @@
 //! till-mining: FP-Growth and association rules against a brute-force miner
 //! (property tests), exact-threshold ties, real market-basket data
-//! (groceries.csv, retail.dat from shared/data), parser errors, progress
+//! (groceries.csv, retail.dat in tests/data), parser errors, progress
 //! and cancel.
 
 use std::collections::{BTreeSet, HashMap, HashSet};
@@ -17,18 +17,18 @@ use till_mining::{
 
 const GROCERIES: &str = concat!(
     env!("CARGO_MANIFEST_DIR"),
-    "/../../../shared/data/groceries.csv"
+    "/../../tests/data/groceries.csv"
 );
 const RETAIL: &str = concat!(
     env!("CARGO_MANIFEST_DIR"),
-    "/../../../shared/data/retail.dat"
+    "/../../tests/data/retail.dat"
 );
 
 /// The path of a real data file; fails (never skips) when it is missing.
 fn data(path: &'static str) -> &'static str {
     assert!(
         Path::new(path).is_file(),
-        "test data {path} is missing: the repository must sit next to shared/ (shared/data/groceries.csv, shared/data/retail.dat)"
+        "test data {path} is missing (tests/data/README.md says what it is)"
     );
     path
 }

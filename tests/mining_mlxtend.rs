@@ -1,5 +1,5 @@
 //! till-mining against the reference, mlxtend (`fpgrowth` + `association_rules`
-//! with metric confidence), on the real datasets in `../shared/data/`.
+//! with metric confidence), on the real datasets in `tests/data/`.
 //!
 //! Itemsets and their counts must be identical. Rules must be identical,
 //! except for one kind of difference, explained and checked here: mlxtend
@@ -25,10 +25,10 @@ fn repo() -> PathBuf {
 }
 
 fn data(name: &str) -> PathBuf {
-    let p = repo().join("../shared/data").join(name);
+    let p = repo().join("tests/data").join(name);
     assert!(
         p.exists(),
-        "missing dataset {}: the tests need ../shared/data beside the repository",
+        "missing dataset {} (tests/data/README.md says what it is)",
         p.display()
     );
     p

@@ -1,27 +1,29 @@
 #!/usr/bin/env bash
-# Installs everything, builds Till and opens the desktop app on a local demo
-# store (a café with a demo catalog and a few days of sales).
-# The store is kept in $TILL_DEMO_DB (default: ~/.local/share/till/demo.db).
+# Installs what the app needs, builds it and opens it on the demo store (a
+# café with a few weeks of history). The build is the one the tests use
+# (debug, dependencies optimised, the UI embedded), so running the tests
+# after the demo, or the demo after the tests, builds nothing twice.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-bash scripts/install.sh
+source scripts/lib.sh
+T0=$SECONDS
+step "installing" bash scripts/install.sh
 export PATH="$HOME/.cargo/bin:$PATH"
 
-echo "==> building the UI and the app"
-npm --workspace ui run build --silent
-cargo build --release --features tauri/custom-protocol -p till-desktop -p till-cli
+step "building the UI" npm --workspace ui run build --silent
+step "building the app and the till command" \
+  cargo build --features tauri/custom-protocol -p till-desktop -p till-cli
 
 DB="${TILL_DEMO_DB:-$HOME/.local/share/till/demo.db}"
 if [ ! -f "$DB" ]; then
-  echo "==> creating the demo store at $DB"
-  ./target/release/till --db "$DB" init --demo
-  ./target/release/till --db "$DB" demo sales --count 120 --seed 42
+  step "creating the demo store at $DB" ./target/debug/till --db "$DB" init --demo
+  ./target/debug/till --db "$DB" demo sales --count 120 --seed 42 >/dev/null
 fi
 
-echo "==> starting Till on $DB"
+echo "==> starting Till on $DB ($((SECONDS - T0)) s after the start)"
 export TILL_DB="$DB"
 if [ -z "${DISPLAY:-}" ] && [ -z "${WAYLAND_DISPLAY:-}" ]; then
   echo "(no display found: running inside a virtual X server)"
-  exec xvfb-run -a ./target/release/till-desktop
+  exec xvfb-run -a ./target/debug/till-desktop
 fi
-exec ./target/release/till-desktop
+exec ./target/debug/till-desktop

@@ -1,34 +1,63 @@
 #!/usr/bin/env bash
 # Installs everything and runs every test: UI type checks, core and CLI
 # tests against real SQLite files (unit, integration, property, crash
-# durability) and the real-window end-to-end test under Xvfb.
+# durability), the sync tests against a real upstream on PostgreSQL, and the
+# real-window tests under Xvfb. Each step says how long it took.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-bash scripts/install.sh
+source scripts/lib.sh
+T0=$SECONDS
+step "installing" bash scripts/install.sh --tests
 export PATH="$HOME/.cargo/bin:$PATH"
-# One feature set for every build, so cargo never rebuilds Tauri between steps:
-# custom-protocol embeds ui/dist in the app instead of loading the dev server.
+# One feature set for every build: custom-protocol embeds ui/dist in the app
+# instead of loading the dev server. The demo builds with it too.
 FEATURES=(--features tauri/custom-protocol)
 # A test run builds everything once: incremental caches would only take disk
 # (several GB). Set CARGO_INCREMENTAL=1 to keep them when iterating locally.
 export CARGO_INCREMENTAL="${CARGO_INCREMENTAL:-0}"
 
 disk() { echo "    disk: $(df -h --output=avail . | tail -1 | tr -d ' ') free, target/ $(du -sh target 2>/dev/null | cut -f1)"; }
+
+# Every build (the app alone for the demo, one crate, the whole workspace
+# with its tests) must compile each third-party crate with the same
+# features, or cargo builds it twice. crates/till-workspace-hack pins them;
+# this fails when a dependency change left it stale.
+one_feature_set() {
+  local app all
+  app="$(mktemp)"
+  all="$(mktemp)"
+  cargo tree -p till-desktop -p till-cli "${FEATURES[@]}" -e normal,build -f '{p} [{f}]' --prefix none \
+    | sed 's/ (\*)$//' | sort -u >"$app"
+  cargo tree --workspace "${FEATURES[@]}" -e normal,build,dev -f '{p} [{f}]' --prefix none \
+    | sed 's/ (\*)$//' | sort -u >"$all"
+  local differ
+  differ="$(comm -23 "$app" "$all")"
+  rm -f "$app" "$all"
+  if [ -n "$differ" ]; then
+    echo "these crates would be built twice (app alone vs. tests):" >&2
+    echo "$differ" >&2
+    echo "run: cargo install cargo-hakari && cargo hakari generate" >&2
+    return 1
+  fi
+}
+
+ui() {
+  npm --workspace ui run check
+  npm --workspace ui run build --silent
+}
+
+window_tests() {
+  xvfb-run -a --server-args="-screen 0 1280x900x24" \
+    cargo test --workspace "${FEATURES[@]}" --test e2e -- --ignored --test-threads=1
+}
+
 disk
-
-echo "==> UI: type check and build"
-npm --workspace ui run check
-npm --workspace ui run build --silent
-
-echo "==> building"
-cargo build --workspace "${FEATURES[@]}"
-cargo check -p till-core --benches --quiet
-
+step "one feature set for every build" one_feature_set
+step "UI: type check and build" ui
+# Libraries, binaries, tests and benchmarks, once; the steps below only run.
+step "building everything" cargo build --workspace --all-targets "${FEATURES[@]}"
 disk
-echo "==> tests: core, CLI, property and crash durability"
-cargo test --workspace "${FEATURES[@]}"
-
+step "tests: core, CLI, sync, property and crash durability" cargo test --workspace "${FEATURES[@]}"
 disk
-echo "==> tests: real window (Xvfb + tauri-driver + WebKitWebDriver)"
-xvfb-run -a --server-args="-screen 0 1280x900x24" \
-  cargo test "${FEATURES[@]}" -p till-desktop --test e2e -- --ignored --test-threads=1
+step "tests: real window (Xvfb + tauri-driver + WebKitWebDriver)" window_tests
+echo "==> all tests passed in $((SECONDS - T0)) s"

@@ -3,6 +3,7 @@
 //! commands its capability names.
 
 const COMMANDS: &[&str] = &[
+    "ui_ready",
     "settings_get",
     "cart_current",
     "cart_new",

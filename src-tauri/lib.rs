@@ -6,6 +6,7 @@ mod bundles;
 mod commands;
 mod plans;
 mod price_watch;
+mod ready;
 mod referrals;
 mod sync_task;
 
@@ -46,6 +47,7 @@ fn open_store() -> Result<Store, till_core::Error> {
 }
 
 pub fn run() {
+    ready::mark_start();
     tracing_subscriber::fmt()
         .with_env_filter(tracing_subscriber::EnvFilter::from_default_env())
         .init();
@@ -83,6 +85,7 @@ pub fn run() {
             Ok(())
         })
         .invoke_handler(tauri::generate_handler![
+            ready::ui_ready,
             commands::settings_get,
             commands::cart_current,
             commands::cart_new,

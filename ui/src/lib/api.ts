@@ -126,6 +126,9 @@ export const orderRefund = (id: string, items: [string, number][] | null, key: s
 
 // Pricing
 
+/** Tells the app the first screen is drawn (it logs the start-up time). */
+export const uiReady = () => call<null>('ui_ready');
+
 /** Current effective prices of the active products matching `search` (all when blank). */
 export const quotesList = (search?: string) => call<Quote[]>('quotes_list', { search: search?.trim() || null });
 /** In listing order. */

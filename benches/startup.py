@@ -106,8 +106,8 @@ def press(keys, window_name):
     wid = subprocess.run(["xdotool", "search", "--sync", "--onlyvisible", "--name", window_name],
                          capture_output=True, text=True, check=True).stdout.split()[0]
     for key in keys:
-        subprocess.run(["xdotool", "windowactivate", "--sync", wid, "key", "--window", wid, key],
-                       check=True)
+        # windowfocus, not windowactivate: Xvfb runs no window manager.
+        subprocess.run(["xdotool", "windowfocus", "--sync", wid, "key", key], check=True)
         time.sleep(1.0)
 
 
@@ -131,6 +131,7 @@ def main():
     for _ in range(args.rounds):
         for name, binary in (("minimal", minimal), ("till", till)):
             proc, ready = launch(binary, env)
+            print(f"  {name}: ready after {ready:.0f} ms", file=sys.stderr, flush=True)
             results[name]["ready"].append(ready)
             time.sleep(3)
             results[name]["idle"].append(pss_mib(proc.pid))

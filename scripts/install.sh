@@ -19,7 +19,8 @@ PACKAGES=(
   xvfb xauth
 )
 if $TESTS; then
-  PACKAGES+=(webkit2gtk-driver postgresql python3 python3-venv python3-pip)
+  # xdotool: benches/startup.py types into the window.
+  PACKAGES+=(webkit2gtk-driver postgresql python3 python3-venv python3-pip xdotool)
 fi
 missing=()
 for p in "${PACKAGES[@]}"; do

@@ -9,6 +9,7 @@ mod price_watch;
 mod ready;
 mod referrals;
 mod sync_task;
+mod webview;
 
 use std::path::PathBuf;
 use std::sync::Mutex;
@@ -50,6 +51,8 @@ pub fn run() {
     ready::mark_start();
     tracing_subscriber::fmt()
         .with_env_filter(tracing_subscriber::EnvFilter::from_default_env())
+        // Logs are diagnostics: stderr, like the error above, not stdout.
+        .with_writer(std::io::stderr)
         .init();
     let store = match open_store() {
         Ok(s) => s,
@@ -68,6 +71,7 @@ pub fn run() {
         })
         .manage(bundles::Mining::default())
         .setup(|app| {
+            webview::configure(app);
             price_watch::spawn(app.handle().clone());
             let state = app.state::<AppState>();
             let (db, endpoint) = {

@@ -19,10 +19,7 @@ const GROCERIES: &str = concat!(
     env!("CARGO_MANIFEST_DIR"),
     "/../../tests/data/groceries.csv"
 );
-const RETAIL: &str = concat!(
-    env!("CARGO_MANIFEST_DIR"),
-    "/../../tests/data/retail.dat"
-);
+const RETAIL: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../../tests/data/retail.dat");
 
 /// The path of a real data file; fails (never skips) when it is missing.
 fn data(path: &'static str) -> &'static str {

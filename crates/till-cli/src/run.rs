@@ -19,22 +19,13 @@ use till_core::{Error, Result, Store};
 use crate::cli::*;
 use crate::print;
 
-/// The store path: --db, else $TILL_DB, else the OS user data folder.
+/// The store path: --db, else Till's one default (`till_core::location`:
+/// $TILL_DB, else the OS user data folder), the same file the app opens.
 fn store_path(cli_db: &Option<PathBuf>) -> Result<PathBuf> {
-    if let Some(p) = cli_db {
-        return Ok(p.clone());
+    match cli_db {
+        Some(p) => Ok(p.clone()),
+        None => till_core::location::default_path(),
     }
-    if let Some(p) = std::env::var_os("TILL_DB").filter(|p| !p.is_empty()) {
-        return Ok(PathBuf::from(p));
-    }
-    dirs::data_dir()
-        .map(|d| d.join("till").join("till.db"))
-        .ok_or_else(|| {
-            Error::invalid(
-                "--db",
-                "no user data folder on this system; pass --db PATH or set TILL_DB",
-            )
-        })
 }
 
 pub(crate) struct Ctx {

@@ -128,10 +128,7 @@ pub fn run(cli: Cli) -> Result<()> {
         }
         Command::Demo(DemoCmd::Sales { count, seed }) => {
             let count = parse_count("--count", &count)?;
-            let seed: u64 = seed
-                .trim()
-                .parse()
-                .map_err(|_| Error::invalid("--seed", format!("{seed:?} is not a whole number")))?;
+            let seed = till_core::demo::parse_seed("--seed", &seed)?;
             let summary = till_core::demo::run_sales(&mut store, count as usize, seed)?;
             ctx.out(&summary, |s| {
                 format!(
@@ -228,11 +225,34 @@ fn init(ctx: &Ctx, path: &PathBuf, args: &InitArgs) -> Result<()> {
     } else if args.demo {
         settings.store_name = "Till Demo Café".into();
     }
-    let mut store = Store::create(path, settings)?;
-    let products = if args.demo {
-        till_core::demo::seed_catalog(&mut store)?
+    let (store, products, demo) = if args.demo && !args.catalog_only {
+        let options = till_core::demo::DemoOptions {
+            seed: match &args.seed {
+                Some(s) => till_core::demo::parse_seed("--seed", s)?,
+                None => till_core::demo::DEFAULT_SEED,
+            },
+            now: match &args.at {
+                Some(t) => parse_time("--at", t)?,
+                None => till_core::Clock::System.now(),
+            },
+            license: match &args.license {
+                Some(file) => Some(std::fs::read_to_string(file).map_err(|e| {
+                    Error::invalid("--license", format!("cannot read {}: {e}", file.display()))
+                })?),
+                None => None,
+            },
+        };
+        let (store, report) = till_core::demo::create(path, settings, &options)?;
+        let products = store.products(None, true)?.len();
+        (store, products, Some(report))
     } else {
-        0
+        let mut store = Store::create(path, settings)?;
+        let products = if args.demo {
+            till_core::demo::seed_catalog(&mut store)?
+        } else {
+            0
+        };
+        (store, products, None)
     };
     let report = serde_json::json!({
         "path": store.path().display().to_string(),
@@ -240,9 +260,10 @@ fn init(ctx: &Ctx, path: &PathBuf, args: &InitArgs) -> Result<()> {
         "device_id": store.settings().device_id,
         "currency": store.settings().currency.code,
         "products": products,
+        "demo": demo,
     });
     ctx.out(&report, |_| {
-        format!(
+        let mut text = format!(
             "created store {} ({}){}",
             store.path().display(),
             store.settings().currency.code,
@@ -251,7 +272,11 @@ fn init(ctx: &Ctx, path: &PathBuf, args: &InitArgs) -> Result<()> {
             } else {
                 String::new()
             }
-        )
+        );
+        if let Some(d) = &demo {
+            text.push_str(&crate::demo::report(d));
+        }
+        text
     })
 }
 

@@ -12,12 +12,22 @@ export PATH="$HOME/.cargo/bin:$PATH"
 
 step "building the UI" npm --workspace ui run build --silent
 step "building the app and the till command" \
-  cargo build --features tauri/custom-protocol -p till-desktop -p till-cli
+  cargo build --features tauri/custom-protocol -p till-desktop -p till-cli -p till-license
 
-DB="${TILL_DEMO_DB:-$HOME/.local/share/till/demo.db}"
-if [ ! -f "$DB" ]; then
-  step "creating the demo store at $DB" ./target/debug/till --db "$DB" init --demo
-  ./target/debug/till --db "$DB" demo sales --count 120 --seed 42 >/dev/null
+# Till's one default store (till_core::location): $TILL_DB, else
+# till/till.db in the user's data folder. The app and `till` without --db
+# both open it, so after the demo `till order list` shows the app's shop.
+DB="${TILL_DB:-${XDG_DATA_HOME:-$HOME/.local/share}/till/till.db}"
+if [ ! -e "$DB" ]; then
+  # A Pro license for the demo's coffee club, signed with the test key that
+  # debug builds (this one) trust and release builds do not.
+  LICENSE="$(mktemp)"
+  ./target/debug/till-license sign --key tests/support/license-test-key --key-id test \
+    --tier pro --issued-to "Till Demo Café" --out "$LICENSE"
+  step "creating the demo store at $DB" ./target/debug/till --db "$DB" init --demo --license "$LICENSE"
+  rm -f "$LICENSE"
+else
+  echo "==> $DB exists: opening it as it is (move it away for a new demo)"
 fi
 
 echo "==> starting Till on $DB ($((SECONDS - T0)) s after the start)"

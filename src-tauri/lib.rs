@@ -25,20 +25,15 @@ pub struct AppState {
     pub sync: sync_task::SyncTask,
 }
 
-/// Where the desktop app keeps its store: `TILL_DB`, else the OS data dir
-/// (the same default as the CLI, so `till` and the app see the same shop).
-fn store_path() -> PathBuf {
-    if let Some(p) = std::env::var_os("TILL_DB").filter(|p| !p.is_empty()) {
-        return PathBuf::from(p);
-    }
-    dirs::data_dir()
-        .unwrap_or_else(|| PathBuf::from("."))
-        .join("till")
-        .join("till.db")
+/// Where the desktop app keeps its store: Till's one default
+/// (`till_core::location`: `TILL_DB`, else the OS data folder), the same
+/// file `till` opens, so the two always see the same shop.
+fn store_path() -> Result<PathBuf, till_core::Error> {
+    till_core::location::default_path()
 }
 
 fn open_store() -> Result<Store, till_core::Error> {
-    let path = store_path();
+    let path = store_path()?;
     let mut store = match Store::open(&path) {
         Err(till_core::Error::NoStore(_)) => Store::create(&path, Settings::default())?,
         other => other?,

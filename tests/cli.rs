@@ -310,7 +310,10 @@ fn tax_defaults_and_price_show() {
 fn init_demo_and_demo_sales() {
     let dir = tempfile::tempdir().unwrap();
     let db = dir.path().join("demo.db");
-    let r = ok_json(&db, &["init", "--demo", "--currency", "GBP"]);
+    let r = ok_json(
+        &db,
+        &["init", "--demo", "--catalog-only", "--currency", "GBP"],
+    );
     assert!(r["products"].as_u64().unwrap() >= 20);
     let e = err_json(&db, &["init"], 2);
     assert_eq!(e["error"]["code"], "conflict");

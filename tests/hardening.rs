@@ -14,7 +14,7 @@ use serde_json::Value;
 fn demo() -> Shop {
     let dir = tempfile::tempdir().unwrap();
     let db = dir.path().join("shop.db");
-    ok_json(&db, &["init", "--demo"]);
+    ok_json(&db, &["init", "--demo", "--catalog-only"]);
     Shop { _dir: dir, db }
 }
 

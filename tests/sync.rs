@@ -39,7 +39,10 @@ fn ok(out: Output) -> Output {
 /// A demo store with `sales` completed offline.
 fn offline_shop(dir: &Path, sales: usize) -> (PathBuf, String) {
     let db = dir.join("till.db");
-    ok(till(&db).args(["init", "--demo"]).output().unwrap());
+    ok(till(&db)
+        .args(["init", "--demo", "--catalog-only"])
+        .output()
+        .unwrap());
     ok(till(&db)
         .args([
             "demo",

@@ -271,9 +271,24 @@ pub struct FlashEffectArgs {
 
 #[derive(Debug, Args)]
 pub struct InitArgs {
-    /// Fill the new store with a demo catalog.
+    /// Make a demo store: a café with four weeks of sales up to now, pricing
+    /// rules, a weekly happy hour, bundles, customers, referrals and refunds.
     #[arg(long)]
     pub demo: bool,
+    /// With --demo: the seed of the demo's history (default 42); the same
+    /// seed and --at give the same shop (ids and receipt prefix aside).
+    #[arg(long, value_name = "N", requires = "demo")]
+    pub seed: Option<String>,
+    /// With --demo: when the history ends (RFC 3339; default: now).
+    #[arg(long, value_name = "TIME", requires = "demo")]
+    pub at: Option<String>,
+    /// With --demo: install this license first (a vendor's license file);
+    /// with memberships in its plan, the demo has a coffee club and members.
+    #[arg(long, value_name = "FILE", requires = "demo")]
+    pub license: Option<PathBuf>,
+    /// With --demo: the demo catalog alone, no history.
+    #[arg(long, requires = "demo", conflicts_with_all = ["seed", "at", "license"])]
+    pub catalog_only: bool,
     /// ISO 4217 currency code.
     #[arg(long, default_value = "EUR")]
     pub currency: String,

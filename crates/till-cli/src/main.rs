@@ -7,6 +7,7 @@
 
 mod bundles;
 mod cli;
+mod demo;
 mod plans;
 mod print;
 mod referrals;

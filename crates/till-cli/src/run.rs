@@ -19,22 +19,13 @@ use till_core::{Error, Result, Store};
 use crate::cli::*;
 use crate::print;
 
-/// The store path: --db, else $TILL_DB, else the OS user data folder.
+/// The store path: --db, else Till's one default (`till_core::location`:
+/// $TILL_DB, else the OS user data folder), the same file the app opens.
 fn store_path(cli_db: &Option<PathBuf>) -> Result<PathBuf> {
-    if let Some(p) = cli_db {
-        return Ok(p.clone());
+    match cli_db {
+        Some(p) => Ok(p.clone()),
+        None => till_core::location::default_path(),
     }
-    if let Some(p) = std::env::var_os("TILL_DB").filter(|p| !p.is_empty()) {
-        return Ok(PathBuf::from(p));
-    }
-    dirs::data_dir()
-        .map(|d| d.join("till").join("till.db"))
-        .ok_or_else(|| {
-            Error::invalid(
-                "--db",
-                "no user data folder on this system; pass --db PATH or set TILL_DB",
-            )
-        })
 }
 
 pub(crate) struct Ctx {
@@ -137,10 +128,7 @@ pub fn run(cli: Cli) -> Result<()> {
         }
         Command::Demo(DemoCmd::Sales { count, seed }) => {
             let count = parse_count("--count", &count)?;
-            let seed: u64 = seed
-                .trim()
-                .parse()
-                .map_err(|_| Error::invalid("--seed", format!("{seed:?} is not a whole number")))?;
+            let seed = till_core::demo::parse_seed("--seed", &seed)?;
             let summary = till_core::demo::run_sales(&mut store, count as usize, seed)?;
             ctx.out(&summary, |s| {
                 format!(
@@ -237,11 +225,34 @@ fn init(ctx: &Ctx, path: &PathBuf, args: &InitArgs) -> Result<()> {
     } else if args.demo {
         settings.store_name = "Till Demo Café".into();
     }
-    let mut store = Store::create(path, settings)?;
-    let products = if args.demo {
-        till_core::demo::seed_catalog(&mut store)?
+    let (store, products, demo) = if args.demo && !args.catalog_only {
+        let options = till_core::demo::DemoOptions {
+            seed: match &args.seed {
+                Some(s) => till_core::demo::parse_seed("--seed", s)?,
+                None => till_core::demo::DEFAULT_SEED,
+            },
+            now: match &args.at {
+                Some(t) => parse_time("--at", t)?,
+                None => till_core::Clock::System.now(),
+            },
+            license: match &args.license {
+                Some(file) => Some(std::fs::read_to_string(file).map_err(|e| {
+                    Error::invalid("--license", format!("cannot read {}: {e}", file.display()))
+                })?),
+                None => None,
+            },
+        };
+        let (store, report) = till_core::demo::create(path, settings, &options)?;
+        let products = store.products(None, true)?.len();
+        (store, products, Some(report))
     } else {
-        0
+        let mut store = Store::create(path, settings)?;
+        let products = if args.demo {
+            till_core::demo::seed_catalog(&mut store)?
+        } else {
+            0
+        };
+        (store, products, None)
     };
     let report = serde_json::json!({
         "path": store.path().display().to_string(),
@@ -249,9 +260,10 @@ fn init(ctx: &Ctx, path: &PathBuf, args: &InitArgs) -> Result<()> {
         "device_id": store.settings().device_id,
         "currency": store.settings().currency.code,
         "products": products,
+        "demo": demo,
     });
     ctx.out(&report, |_| {
-        format!(
+        let mut text = format!(
             "created store {} ({}){}",
             store.path().display(),
             store.settings().currency.code,
@@ -260,7 +272,11 @@ fn init(ctx: &Ctx, path: &PathBuf, args: &InitArgs) -> Result<()> {
             } else {
                 String::new()
             }
-        )
+        );
+        if let Some(d) = &demo {
+            text.push_str(&crate::demo::report(d));
+        }
+        text
     })
 }
 

@@ -232,6 +232,12 @@ impl Store {
         self.clock = clock;
     }
 
+    /// The clock in use, so work that moves it (the demo's history) can put
+    /// it back.
+    pub fn clock(&self) -> Clock {
+        self.clock
+    }
+
     pub fn now(&self) -> DateTime<Utc> {
         self.clock.now()
     }

@@ -908,3 +908,566 @@ async fn a_flash_sale_that_cannot_be_read_is_named_and_removed_while_the_till_se
     })
     .await;
 }
+
+// ---------------------------------------------------------------------------
+// Screens that fit: every screen and form at the smallest window (900 × 600)
+// and at the default one (1200 × 800), with nothing scrolling sideways and no
+// text cut off.
+
+/// Looks at the page as it is and lists what does not fit: anything that
+/// scrolls sideways (the page, a screen, a panel, a table), text cut off by
+/// its box (overflow hidden, ellipsis, a field too narrow for its value or
+/// placeholder, a select for its choice), anything reaching outside the
+/// window or out of its form or panel, codes that wrap, number columns whose
+/// header does not line up with them, and text showing through a list that
+/// drops down over it.
+const FIT_CHECK: &str = r#"
+const problems = [];
+const say = (el) => {
+  const cls = [...el.classList].filter((c) => !c.startsWith('svelte-')).join('.');
+  const id = el.getAttribute('data-testid');
+  const text = (el.innerText || el.value || el.getAttribute('placeholder') || el.getAttribute('aria-label') || '')
+    .trim().replace(/\s+/g, ' ').slice(0, 50);
+  return `<${el.tagName.toLowerCase()}${cls ? '.' + cls : ''}${id ? ' ' + id : ''}> "${text}"`;
+};
+const shown = (el) => {
+  const r = el.getBoundingClientRect();
+  const cs = getComputedStyle(el);
+  return r.width > 1 && r.height > 1 && cs.visibility !== 'hidden' && cs.display !== 'none';
+};
+const W = document.documentElement.clientWidth;
+const outside = (el) => {
+  if (!el || el === document.body || !shown(el)) return false;
+  const r = el.getBoundingClientRect();
+  return r.right > W + 1 || r.left < -1;
+};
+const ctx = document.createElement('canvas').getContext('2d');
+const textWidth = (text, cs) => {
+  ctx.font = `${cs.fontStyle} ${cs.fontWeight} ${cs.fontSize} ${cs.fontFamily}`;
+  return ctx.measureText(text).width;
+};
+const room = (el, cs) => el.clientWidth - parseFloat(cs.paddingLeft) - parseFloat(cs.paddingRight);
+
+const page = document.scrollingElement;
+if (page.scrollWidth > page.clientWidth) {
+  problems.push(`the page scrolls sideways (${page.scrollWidth} > ${page.clientWidth})`);
+}
+for (const el of document.body.querySelectorAll('*')) {
+  if (!shown(el)) continue;
+  const cs = getComputedStyle(el);
+  const tag = el.tagName;
+  const over = el.scrollWidth - el.clientWidth;
+  if (el.clientWidth > 1 && over > 1) {
+    if (cs.overflowX === 'auto' || cs.overflowX === 'scroll') {
+      problems.push(`scrolls sideways by ${over}px: ${say(el)}`);
+    } else if (cs.overflowX === 'hidden' || cs.overflowX === 'clip' || cs.textOverflow === 'ellipsis') {
+      problems.push(`cuts off ${over}px: ${say(el)}`);
+    } else if (tag === 'INPUT' || tag === 'TEXTAREA') {
+      problems.push(`too narrow for its value by ${over}px: ${say(el)}`);
+    }
+  }
+  if (outside(el) && !outside(el.parentElement)) {
+    const r = el.getBoundingClientRect();
+    problems.push(`reaches outside the window (${Math.round(r.left)} to ${Math.round(r.right)} of ${W}): ${say(el)}`);
+  }
+  if (tag === 'INPUT' || tag === 'SELECT' || tag === 'TEXTAREA' || tag === 'BUTTON') {
+    const box = el.parentElement.closest('form, fieldset, dialog, .panel, aside, section, td, li');
+    if (box && shown(box)) {
+      const r = el.getBoundingClientRect();
+      const b = box.getBoundingClientRect();
+      if (r.right > b.right + 1 || r.left < b.left - 1) {
+        problems.push(`sticks out of its ${box.tagName.toLowerCase()} by ${Math.round(Math.max(r.right - b.right, b.left - r.left))}px: ${say(el)}`);
+      }
+    }
+  }
+  const placeholder = el.getAttribute('placeholder');
+  if ((tag === 'INPUT' || tag === 'TEXTAREA') && placeholder && el.value === '' && !el.disabled) {
+    const need = textWidth(placeholder, cs);
+    if (need > room(el, cs) + 1) {
+      problems.push(`placeholder cut off (${Math.round(need)}px in ${Math.round(room(el, cs))}px): ${say(el)}`);
+    }
+  }
+  if (tag === 'SELECT' && el.selectedIndex >= 0) {
+    const need = textWidth(el.options[el.selectedIndex].text, cs) + 20;
+    if (need > room(el, cs) + 1) {
+      problems.push(`choice cut off (${Math.round(need)}px in ${Math.round(room(el, cs))}px): ${say(el)}`);
+    }
+  }
+  if (el.matches('.sku, .code')) {
+    const range = document.createRange();
+    range.selectNodeContents(el);
+    const lines = new Set([...range.getClientRects()].filter((r) => r.width > 0).map((r) => Math.round(r.top)));
+    if (lines.size > 1) problems.push(`a code wraps over ${lines.size} lines: ${say(el)}`);
+  }
+}
+const tops = new Set([...document.querySelectorAll('nav button')].filter(shown).map((b) => Math.round(b.getBoundingClientRect().top)));
+if (tops.size > 1) problems.push(`the screen buttons take ${tops.size} rows`);
+for (const table of document.querySelectorAll('table')) {
+  if (!shown(table) || !table.tHead || !table.tBodies[0]) continue;
+  const heads = [...table.tHead.rows[0].cells];
+  const row = [...table.tBodies[0].rows].find((r) => r.cells.length === heads.length);
+  if (!row) continue;
+  heads.forEach((th, i) => {
+    const cell = row.cells[i];
+    const right = (x) => ['right', 'end'].includes(getComputedStyle(x).textAlign);
+    // A header only for screen readers (visually hidden) is not over anything.
+    const visible = th.cloneNode(true);
+    visible.querySelectorAll('.visually-hidden').forEach((e) => e.remove());
+    const seen = visible.textContent.trim() !== '';
+    if (shown(th) && seen && right(cell) && !right(th)) {
+      problems.push(`header not over its right-aligned numbers: ${say(th)}`);
+    }
+  });
+}
+for (const list of document.querySelectorAll('[role="listbox"]')) {
+  if (!shown(list)) continue;
+  const l = list.getBoundingClientRect();
+  const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
+  for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+    if (list.contains(node) || node.textContent.trim() === '') continue;
+    const range = document.createRange();
+    range.selectNodeContents(node);
+    for (const r of range.getClientRects()) {
+      const x = (Math.max(r.left, l.left) + Math.min(r.right, l.right)) / 2;
+      const y = (Math.max(r.top, l.top) + Math.min(r.bottom, l.bottom)) / 2;
+      if (x <= l.left || x >= l.right || y <= l.top || y >= l.bottom) continue;
+      const top = document.elementFromPoint(x, y);
+      if (top && !list.contains(top)) {
+        problems.push(`"${node.textContent.trim().slice(0, 40)}" shows through the drop-down list ${say(list)}`);
+      }
+    }
+  }
+}
+return [...new Set(problems)];
+"#;
+
+/// The page (the web view) at `width` × `height`: the window is resized
+/// and, should a frame around the page take room, resized again by that.
+async fn page_size(c: &Client, width: u32, height: u32) {
+    let inner = |c: &Client| {
+        let c = c.clone();
+        async move {
+            let v = c
+                .execute("return [window.innerWidth, window.innerHeight];", vec![])
+                .await
+                .unwrap();
+            let v: (i64, i64) = serde_json::from_value(v).unwrap();
+            v
+        }
+    };
+    c.set_window_size(width, height).await.unwrap();
+    let deadline = Instant::now() + Duration::from_secs(10);
+    let mut adjusted = false;
+    loop {
+        let (w, h) = inner(c).await;
+        if (w, h) == (i64::from(width), i64::from(height)) {
+            break;
+        }
+        assert!(
+            Instant::now() < deadline,
+            "the page stays {w} × {h}, not {width} × {height}"
+        );
+        tokio::time::sleep(Duration::from_millis(200)).await;
+        if !adjusted && Instant::now() + Duration::from_secs(8) > deadline {
+            let (fw, fh) = (i64::from(width) - w, i64::from(height) - h);
+            let w2 = u32::try_from(i64::from(width) + fw).unwrap();
+            let h2 = u32::try_from(i64::from(height) + fh).unwrap();
+            c.set_window_size(w2, h2).await.unwrap();
+            adjusted = true;
+        }
+    }
+}
+
+/// What one look at the window found, by size and state.
+struct Fit {
+    size: String,
+    problems: Vec<String>,
+}
+
+impl Fit {
+    /// Saves `fit-{size}-{state}.png` and notes what does not fit.
+    async fn look(&mut self, c: &Client, state: &str) {
+        let shot = screenshot(c, &format!("fit-{}-{state}", self.size)).await;
+        let found = c.execute(FIT_CHECK, vec![]).await.unwrap();
+        let found: Vec<String> = serde_json::from_value(found).unwrap();
+        for p in found {
+            self.problems
+                .push(format!("{} {state} ({}): {p}", self.size, shot.display()));
+        }
+    }
+}
+
+async fn click(c: &Client, id: &str) {
+    find(c, id).await.click().await.unwrap();
+}
+
+/// Scrolls the element with the test id into view, for a screenshot of a
+/// lower part of a screen.
+async fn show(c: &Client, id: &str) {
+    show_css(c, &testid(id)).await;
+}
+
+async fn show_css(c: &Client, css: &str) {
+    c.wait()
+        .at_most(Duration::from_secs(15))
+        .for_element(Locator::Css(css))
+        .await
+        .unwrap_or_else(|e| panic!("{css}: {e}"));
+    c.execute(
+        "document.querySelector(arguments[0]).scrollIntoView({block: 'start'});",
+        vec![serde_json::json!(css)],
+    )
+    .await
+    .unwrap();
+}
+
+/// The shop of `shop` with more of everything: longer names, a category,
+/// a sell-by date, a rule and a flash sale, bundles, a kit, referrals with
+/// a commission, a member, refunded and rejected events. The screens show
+/// what a real shop has.
+fn busy_shop(dir: &Path) -> PathBuf {
+    use till_core::customers::{CustomerKind, NewCustomer};
+    use till_core::plans::license::{self, LicensePayload};
+    use till_core::pricing::{Condition, Effect, FlashEffect, FlashSaleInput, RuleInput, Scope};
+    let db = shop(dir);
+    let mut s = Store::open(&db).unwrap();
+    for (sku, name, price, category, barcode) in [
+        (
+            "TEA-GREEN-250",
+            "Organic green tea, loose leaf 250 g",
+            "7.90",
+            "tea",
+            "4006381333931",
+        ),
+        (
+            "BRD-SOURDOUGH",
+            "Sourdough loaf",
+            "4.20",
+            "bakery",
+            "2000000000107",
+        ),
+        (
+            "GIFT-BOX",
+            "Breakfast gift box",
+            "6.50",
+            "gifts",
+            "2000000000114",
+        ),
+    ] {
+        s.add_product(NewProduct {
+            sku: sku.into(),
+            name: name.into(),
+            price: price.parse().unwrap(),
+            tax_rate: Some("10".parse().unwrap()),
+            category: Some(category.into()),
+            barcode: Some(barcode.into()),
+            // A kit holds no stock of its own (its components do).
+            stock: (sku != "GIFT-BOX").then_some(12),
+            sell_by: (sku == "BRD-SOURDOUGH")
+                .then(|| chrono::NaiveDate::from_ymd_opt(2099, 12, 31).unwrap()),
+            ..Default::default()
+        })
+        .unwrap();
+    }
+    s.add_pricing_rule(RuleInput {
+        condition: Condition::StockBelow(15),
+        effect: Effect::Multiplier("1.1".parse().unwrap()),
+        scope: Scope::All,
+        hysteresis: 2,
+    })
+    .unwrap();
+    let now = chrono::Utc::now();
+    s.create_flash_sale(FlashSaleInput {
+        name: "Morning tea rush".into(),
+        skus: vec!["TEA-GREEN-250".into()],
+        categories: vec!["bakery".into()],
+        effect: FlashEffect::Multiplier("0.8".parse().unwrap()),
+        starts_at: now - chrono::Duration::minutes(5),
+        ends_at: now + chrono::Duration::hours(3),
+        weekly: false,
+    })
+    .unwrap();
+    s.create_bundle(till_core::bundles::BundleInput {
+        name: "Coffee & muffin".into(),
+        items: vec![("COF".into(), 1), ("MUF".into(), 1)],
+        ..Default::default()
+    })
+    .unwrap();
+    s.create_bundle(till_core::bundles::BundleInput {
+        name: "Tea time".into(),
+        items: vec![("TEA-GREEN-250".into(), 1), ("BRD-SOURDOUGH".into(), 2)],
+        valid_from: Some(now - chrono::Duration::days(1)),
+        valid_until: Some(now + chrono::Duration::days(30)),
+        ..Default::default()
+    })
+    .unwrap();
+    s.set_kit("GIFT-BOX", &[("COF".into(), 1), ("MUF".into(), 2)])
+        .unwrap();
+    let ann = s
+        .add_customer(
+            CustomerKind::Customer,
+            NewCustomer {
+                name: "Ann Referrer".into(),
+                email: Some("ann.referrer@example.com".into()),
+                phone: Some("0612345678".into()),
+                ..Default::default()
+            },
+        )
+        .unwrap();
+    let bob = s
+        .add_customer(
+            CustomerKind::Customer,
+            NewCustomer {
+                name: "Bob Buyer".into(),
+                email: Some("bob@example.com".into()),
+                ..Default::default()
+            },
+        )
+        .unwrap();
+    let code = s.issue_referral_code(&ann.id, None).unwrap().code;
+    for _ in 0..3 {
+        sell_direct(&mut s, &[("COF", 1), ("MUF", 1)]);
+    }
+    s.sell(till_core::checkout::SaleRequest {
+        lines: [("COF", 2), ("TEA-GREEN-250", 1), ("BRD-SOURDOUGH", 1)]
+            .iter()
+            .map(|(code, qty)| till_core::checkout::SaleLine {
+                code: (*code).into(),
+                qty: *qty,
+                discount: None,
+            })
+            .collect(),
+        tenders: vec![till_core::checkout::Tender {
+            method: till_core::checkout::TenderMethod::Cash,
+            amount: "50".parse().unwrap(),
+            reference: None,
+        }],
+        customer_id: Some(bob.id.clone()),
+        referral_code: Some(code),
+        ..Default::default()
+    })
+    .unwrap();
+    let seed = std::fs::read_to_string(root().join("tests/support/license-test-key")).unwrap();
+    s.install_license(&license::sign(
+        &LicensePayload {
+            license_id: "E2E-FIT".into(),
+            issued_to: "E2E Café".into(),
+            store_id: None,
+            tier: "pro".into(),
+            unlocks: vec![],
+            issued_at: "2026-11-01T00:00:00Z".into(),
+            expires_at: None,
+            grace_days: 14,
+        },
+        "test",
+        &license::signing_key(&seed).unwrap(),
+    ))
+    .unwrap();
+    s.add_membership_tier(
+        "coffee-club",
+        "Coffee club",
+        "10".parse().unwrap(),
+        "4.50".parse().unwrap(),
+    )
+    .unwrap();
+    s.enroll(&bob.id, "coffee-club", None).unwrap();
+    // One event the upstream refused: the Sync screen lists it.
+    let first = s.pending_events(1).unwrap();
+    s.record_delivery(
+        &[],
+        &[(
+            first[0].id.clone(),
+            "payload.lines[0].sku: unknown to the upstream".into(),
+        )],
+    )
+    .unwrap();
+    db
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+#[ignore = "needs a display, tauri-driver and a built app; run by scripts/test.sh"]
+async fn every_screen_fits_the_smallest_and_the_default_window() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = busy_shop(dir.path());
+    in_window(&db, move |c, _db| async move {
+        let mut problems = Vec::new();
+        for (width, height) in [(900, 600), (1200, 800)] {
+            page_size(&c, width, height).await;
+            let mut fit = Fit {
+                size: format!("{width}x{height}"),
+                problems: Vec::new(),
+            };
+
+            // Checkout: suggestions over the empty sale, a cart, paying.
+            click(&c, "nav-checkout").await;
+            find(&c, "scan").await.send_keys("o").await.unwrap();
+            c.wait()
+                .at_most(Duration::from_secs(15))
+                .for_element(Locator::Css("#scan-suggestions"))
+                .await
+                .unwrap();
+            fit.look(&c, "checkout-suggestions").await;
+            find(&c, "scan").await.send_keys("\u{E00C}").await.unwrap();
+            find(&c, "scan").await.clear().await.unwrap();
+            scan(&c, "2*COF").await;
+            scan(&c, "TEA-GREEN-250").await;
+            scan(&c, "GIFT-BOX").await;
+            wait_text(&c, "cart-line", "Coffee").await;
+            let lines = || async {
+                c.find_all(Locator::Css(&testid("cart-line")))
+                    .await
+                    .unwrap()
+                    .len()
+            };
+            let deadline = Instant::now() + Duration::from_secs(15);
+            while lines().await < 3 {
+                assert!(Instant::now() < deadline, "the cart did not fill");
+                tokio::time::sleep(Duration::from_millis(100)).await;
+            }
+            fit.look(&c, "checkout-cart").await;
+            click(&c, "pay").await;
+            find(&c, "pay-dialog").await;
+            let rect = "return (() => { const r = document.querySelector('[data-testid=\"pay-dialog\"]').getBoundingClientRect(); return [r.top, r.height]; })();";
+            fit.look(&c, "checkout-pay").await;
+            let paid_in_full = c.execute(rect, vec![]).await.unwrap();
+            let cash = find(&c, "cash-amount").await;
+            cash.clear().await.unwrap();
+            cash.send_keys("100").await.unwrap();
+            wait_text(&c, "pay-change", ".").await;
+            fit.look(&c, "checkout-pay-change").await;
+            let change = c.execute(rect, vec![]).await.unwrap();
+            if paid_in_full != change {
+                fit.problems.push(format!(
+                    "{} the pay dialog moves when the change shows: [top, height] {paid_in_full} then {change}",
+                    fit.size
+                ));
+            }
+            click(&c, "complete-payment").await;
+            find(&c, "receipt").await;
+            fit.look(&c, "checkout-receipt").await;
+            click(&c, "new-sale").await;
+            find(&c, "scan").await;
+
+            // Products: the edit form, lower down the stock form, a new product.
+            click(&c, "nav-products").await;
+            let tea = c
+                .wait()
+                .at_most(Duration::from_secs(15))
+                .for_element(Locator::Css(
+                    "[data-testid=\"product-row\"][data-sku=\"TEA-GREEN-250\"]",
+                ))
+                .await
+                .unwrap();
+            fit.look(&c, "products").await;
+            tea.find(Locator::XPath(".//button[normalize-space()='Edit']"))
+                .await
+                .unwrap()
+                .click()
+                .await
+                .unwrap();
+            find(&c, "product-name").await;
+            fit.look(&c, "products-edit").await;
+            show(&c, "stock-save").await;
+            fit.look(&c, "products-edit-stock").await;
+            click(&c, "product-new").await;
+            find(&c, "product-sku").await;
+            fit.look(&c, "products-new").await;
+
+            // Orders: an order's receipt, then its refund panel.
+            click(&c, "nav-orders").await;
+            wait_text(&c, "order-row", ".").await;
+            // Its receipt-number button (WebKitWebDriver refuses clicks on
+            // table rows).
+            find(&c, "order-row")
+                .await
+                .find(Locator::Css("button.number"))
+                .await
+                .unwrap()
+                .click()
+                .await
+                .unwrap();
+            find(&c, "receipt").await;
+            fit.look(&c, "orders-receipt").await;
+            show(&c, "refund-all").await;
+            fit.look(&c, "orders-refund").await;
+
+            // Pricing: the rule form, then the flash sale form.
+            click(&c, "nav-pricing").await;
+            wait_text(&c, "rule-row", "15").await;
+            wait_text(&c, "flash-row", "Morning tea rush").await;
+            fit.look(&c, "pricing-rules").await;
+            show(&c, "flash-form").await;
+            fit.look(&c, "pricing-flash").await;
+
+            // Sync, with a rejected event.
+            click(&c, "nav-sync").await;
+            wait_text(&c, "dead-letter-row", "unknown").await;
+            fit.look(&c, "sync").await;
+            show(&c, "dead-letter-row").await;
+            fit.look(&c, "sync-rejected").await;
+
+            // Bundles: mining the orders, a bundle form, the kit form.
+            click(&c, "nav-bundles").await;
+            click(&c, "mine-source-store").await;
+            let support = find(&c, "mine-min-support").await;
+            support.clear().await.unwrap();
+            support.send_keys("0.5").await.unwrap();
+            click(&c, "mine-start").await;
+            wait_text(&c, "mine-summary", "baskets").await;
+            fit.look(&c, "bundles-mined").await;
+            show_css(&c, "section[aria-labelledby=\"suggestions-title\"]").await;
+            fit.look(&c, "bundles-suggestions").await;
+            click(&c, "bundle-new").await;
+            find(&c, "bundle-name").await;
+            show(&c, "bundle-form").await;
+            fit.look(&c, "bundles-form").await;
+            show(&c, "kit-form").await;
+            fit.look(&c, "bundles-kit").await;
+
+            // Referrals: the program form, a referrer, the payout dialog.
+            click(&c, "nav-referrals").await;
+            wait_text(&c, "referrer-row", "Ann Referrer").await;
+            click(&c, "program-edit").await;
+            find(&c, "program-form").await;
+            fit.look(&c, "referrals-program").await;
+            click(&c, "program-cancel").await;
+            find(&c, "referrer-row")
+                .await
+                .find(Locator::Css("button.name"))
+                .await
+                .unwrap()
+                .click()
+                .await
+                .unwrap();
+            wait_text(&c, "commission-row", ".").await;
+            show(&c, "referrer-detail").await;
+            fit.look(&c, "referrals-detail").await;
+            click(&c, "payout-open").await;
+            find(&c, "payout-dialog").await;
+            fit.look(&c, "referrals-payout").await;
+            click(&c, "payout-cancel").await;
+
+            // Plan: the plan, usage, memberships, the report.
+            click(&c, "nav-plan").await;
+            wait_text(&c, "plan-tier", "Pro").await;
+            fit.look(&c, "plan").await;
+            show_css(&c, "#tiers-title").await;
+            fit.look(&c, "plan-tiers").await;
+            show(&c, "usage-panel").await;
+            fit.look(&c, "plan-usage").await;
+            show(&c, "membership-panel").await;
+            fit.look(&c, "plan-memberships").await;
+            show(&c, "report-panel").await;
+            fit.look(&c, "plan-report").await;
+
+            problems.extend(fit.problems);
+        }
+        assert!(
+            problems.is_empty(),
+            "{} things do not fit:\n{}",
+            problems.len(),
+            problems.join("\n")
+        );
+    })
+    .await;
+}

@@ -11,6 +11,7 @@ mod referrals;
 mod sync_task;
 mod webview;
 
+use std::ffi::OsString;
 use std::path::PathBuf;
 use std::sync::Mutex;
 
@@ -32,8 +33,46 @@ fn store_path() -> Result<PathBuf, till_core::Error> {
     till_core::location::default_path()
 }
 
+/// The store named on the command line, `--db PATH` (or `--db=PATH`),
+/// which comes before `TILL_DB` and the default: each window test opens its
+/// own store through one shared WebDriver server this way. Other arguments
+/// are left alone, as the WebDriver host may pass its own; so this looks
+/// for the one flag rather than declare every argument to a parser.
+fn db_argument(
+    args: impl IntoIterator<Item = OsString>,
+) -> Result<Option<PathBuf>, till_core::Error> {
+    let invalid = |message: &str| till_core::Error::Invalid {
+        field: "--db".into(),
+        message: message.into(),
+    };
+    let mut args = args.into_iter();
+    let mut found = None;
+    while let Some(arg) = args.next() {
+        let value = if arg == "--db" {
+            args.next()
+        } else if arg.to_string_lossy().starts_with("--db=") {
+            let text = arg
+                .to_str()
+                .ok_or_else(|| invalid("the path is not valid UTF-8; give it as --db PATH"))?;
+            Some(OsString::from(&text["--db=".len()..]))
+        } else {
+            continue;
+        };
+        let path = value
+            .filter(|v| !v.is_empty())
+            .ok_or_else(|| invalid("needs the path of the store, e.g. --db /srv/shop/till.db"))?;
+        if found.replace(PathBuf::from(path)).is_some() {
+            return Err(invalid("given twice; name one store"));
+        }
+    }
+    Ok(found)
+}
+
 fn open_store() -> Result<Store, till_core::Error> {
-    let path = store_path()?;
+    let path = match db_argument(std::env::args_os().skip(1))? {
+        Some(path) => path,
+        None => store_path()?,
+    };
     let mut store = match Store::open(&path) {
         Err(till_core::Error::NoStore(_)) => Store::create(&path, Settings::default())?,
         other => other?,
@@ -160,4 +199,44 @@ pub fn run() {
                 app.state::<AppState>().sync.stop();
             }
         });
+}
+
+#[cfg(test)]
+mod tests {
+    use super::db_argument;
+    use std::ffi::OsString;
+    use std::path::PathBuf;
+
+    fn parse(args: &[&str]) -> Result<Option<PathBuf>, String> {
+        db_argument(args.iter().map(OsString::from)).map_err(|e| e.to_string())
+    }
+
+    #[test]
+    fn the_store_comes_from_db_in_either_form() {
+        assert_eq!(parse(&[]), Ok(None));
+        assert_eq!(parse(&["--db", "/tmp/a.db"]), Ok(Some("/tmp/a.db".into())));
+        assert_eq!(parse(&["--db=/tmp/b.db"]), Ok(Some("/tmp/b.db".into())));
+    }
+
+    #[test]
+    fn other_arguments_are_left_alone() {
+        assert_eq!(
+            parse(&["--automation", "--db", "/tmp/a.db", "x"]),
+            Ok(Some("/tmp/a.db".into()))
+        );
+        assert_eq!(parse(&["--dbx", "--automation"]), Ok(None));
+    }
+
+    #[test]
+    fn a_missing_empty_or_second_path_is_refused_in_words() {
+        for args in [&["--db"][..], &["--db="], &["--db", ""]] {
+            let err = parse(args).unwrap_err();
+            assert!(
+                err.contains("invalid --db: needs the path"),
+                "{args:?}: {err}"
+            );
+        }
+        let err = parse(&["--db", "a.db", "--db=b.db"]).unwrap_err();
+        assert!(err.contains("given twice"), "{err}");
+    }
 }

@@ -6,9 +6,12 @@
 //! `scripts/test.sh` does all of that; a plain `cargo test` skips it.
 //! Screenshots go to `target/e2e/`.
 
+use std::future::Future;
 use std::net::TcpListener;
 use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Stdio};
+use std::process::{Command, Stdio};
+use std::sync::atomic::{AtomicI32, Ordering};
+use std::sync::OnceLock;
 use std::time::{Duration, Instant};
 
 use fantoccini::{Client, ClientBuilder, Locator};
@@ -35,19 +38,33 @@ fn free_port() -> u16 {
         .port()
 }
 
-/// tauri-driver for one test; killed on drop so no session outlives the test.
+/// The one tauri-driver of the run, with the WebKitWebDriver it starts,
+/// started by the first test that needs it: one server for every test is
+/// quicker than one each, and a server that has only just started is the
+/// one that sometimes dropped the first request. Each test opens a session
+/// of its own on it (`in_window`): a fresh app on the test's own store.
 struct Driver {
-    child: Child,
     port: u16,
+    /// Kept, not waited for: the kill at exit ends it (statics are never
+    /// dropped).
+    _child: std::process::Child,
+}
+
+/// The driver's process group, for the kill at exit (0: none started).
+static DRIVER_GROUP: AtomicI32 = AtomicI32::new(0);
+static DRIVER: OnceLock<Driver> = OnceLock::new();
+
+fn driver() -> &'static Driver {
+    DRIVER.get_or_init(Driver::start)
 }
 
 impl Driver {
-    fn start(db: &Path) -> Driver {
+    fn start() -> Driver {
         let port = free_port();
         let native = free_port();
-        // Its own process group, so dropping the driver also ends the
-        // WebKitWebDriver it starts (which would otherwise outlive the test
-        // and hold the test's output open).
+        // Its own process group, so one kill ends tauri-driver, the
+        // WebKitWebDriver it starts and any app still open; a WebKitWebDriver
+        // left behind would hold the test's output open.
         use std::os::unix::process::CommandExt;
         let child =
             Command::new(std::env::var("TAURI_DRIVER").unwrap_or_else(|_| "tauri-driver".into()))
@@ -58,49 +75,112 @@ impl Driver {
                     "--native-port",
                     &native.to_string(),
                 ])
-                .env("TILL_DB", db)
+                // Each session names its store (`--db`); none is inherited.
+                .env_remove("TILL_DB")
                 .env("TILL_USER", "e2e")
                 .stdout(Stdio::null())
                 .stderr(Stdio::inherit())
                 .spawn()
                 .expect("tauri-driver not found: cargo install tauri-driver --locked");
+        let group = i32::try_from(child.id()).expect("a process id fits an i32");
+        DRIVER_GROUP.store(group, Ordering::SeqCst);
+        kill_driver_at_exit();
+        // tauri-driver listens at once but forwards to WebKitWebDriver,
+        // which takes a moment longer: wait for both.
         let deadline = Instant::now() + Duration::from_secs(20);
-        while std::net::TcpStream::connect(("127.0.0.1", port)).is_err() {
-            assert!(Instant::now() < deadline, "tauri-driver did not start");
-            std::thread::sleep(Duration::from_millis(100));
+        for p in [port, native] {
+            while std::net::TcpStream::connect(("127.0.0.1", p)).is_err() {
+                assert!(Instant::now() < deadline, "tauri-driver did not start");
+                std::thread::sleep(Duration::from_millis(100));
+            }
         }
-        Driver { child, port }
+        Driver {
+            port,
+            _child: child,
+        }
     }
 }
 
-impl Drop for Driver {
-    fn drop(&mut self) {
-        let _ = Command::new("kill")
-            .args(["-s", "KILL", "--", &format!("-{}", self.child.id())])
-            .status();
-        let _ = self.child.kill();
-        let _ = self.child.wait();
+/// Kills the driver's process group when the run ends: when the test
+/// binary exits (after the last test, passed or failed: a failing test's
+/// panic is caught by the harness) and when it is interrupted or
+/// terminated (Ctrl-C, a timeout). Statics are never dropped, hence the
+/// `atexit`.
+fn kill_driver_at_exit() {
+    extern "C" fn at_exit() {
+        kill_driver();
+    }
+    extern "C" fn on_signal(signal: libc::c_int) {
+        kill_driver();
+        // Then end as the signal would have (kill and signal are
+        // async-signal-safe).
+        unsafe {
+            libc::signal(signal, libc::SIG_DFL);
+            libc::raise(signal);
+        }
+    }
+    // SAFETY: plain C callbacks that only read an atomic and send signals.
+    unsafe {
+        libc::atexit(at_exit);
+        for signal in [libc::SIGINT, libc::SIGTERM, libc::SIGHUP] {
+            libc::signal(
+                signal,
+                on_signal as extern "C" fn(libc::c_int) as libc::sighandler_t,
+            );
+        }
     }
 }
 
-async fn connect(driver: &Driver) -> Client {
+fn kill_driver() {
+    let group = DRIVER_GROUP.swap(0, Ordering::SeqCst);
+    if group > 0 {
+        // SAFETY: sends a signal; no memory is touched.
+        unsafe {
+            libc::kill(-group, libc::SIGKILL);
+        }
+    }
+}
+
+async fn connect(db: &Path) -> Client {
     let app = app_binary();
     assert!(
         app.exists(),
         "build the app first: {} is missing",
         app.display()
     );
+    let driver = driver();
     let mut caps = serde_json::Map::new();
     caps.insert("browserName".into(), serde_json::json!("wry"));
+    // tauri-driver takes the application and its arguments (not its
+    // environment): the store goes as `--db`.
     caps.insert(
         "tauri:options".into(),
-        serde_json::json!({ "application": app }),
+        serde_json::json!({ "application": app, "args": ["--db", db] }),
     );
     ClientBuilder::new(hyper_util::client::legacy::connect::HttpConnector::new())
         .capabilities(caps)
         .connect(&format!("http://127.0.0.1:{}", driver.port))
         .await
         .expect("WebDriver session")
+}
+
+/// Opens the app on the store `db` in a WebDriver session of its own, runs
+/// `test` in it, and closes the session (and with it the app) afterwards,
+/// also when the test fails: WebKitWebDriver holds one session at a time,
+/// so one left open would fail every test after it.
+async fn in_window<F, Fut>(db: &Path, test: F)
+where
+    F: FnOnce(Client, PathBuf) -> Fut,
+    Fut: Future<Output = ()> + Send + 'static,
+{
+    let c = connect(db).await;
+    let outcome = tokio::spawn(test(c.clone(), db.to_path_buf())).await;
+    let closed = c.close().await;
+    match outcome {
+        Ok(()) => closed.expect("closing the WebDriver session"),
+        Err(e) if e.is_panic() => std::panic::resume_unwind(e.into_panic()),
+        Err(e) => panic!("the test did not run to its end: {e}"),
+    }
 }
 
 /// The WebDriver code of the Enter key ("\n" is not a key press in WebKitWebDriver).
@@ -212,85 +292,84 @@ fn shop(dir: &Path) -> PathBuf {
 async fn cashier_rings_up_a_three_line_cash_sale() {
     let dir = tempfile::tempdir().unwrap();
     let db = shop(dir.path());
-    let driver = Driver::start(&db);
-    let c = connect(&driver).await;
-
-    // SKU with a quantity, a barcode, and a plain SKU then + on its line.
-    scan(&c, "2*COF").await;
-    wait_text(&c, "subtotal", "6.80").await;
-    scan(&c, "2000000000091").await;
-    wait_text(&c, "subtotal", "9.70").await;
-    scan(&c, "WAT").await;
-    wait_text(&c, "subtotal", "11.20").await;
-    let water = c
-        .find(Locator::Css(
-            "[data-testid=\"cart-line\"][data-sku=\"WAT\"]",
-        ))
-        .await
-        .unwrap();
-    water
-        .find(Locator::Css(&testid("qty-plus")))
-        .await
-        .unwrap()
-        .click()
-        .await
-        .unwrap();
-    water
-        .find(Locator::Css(&testid("qty-plus")))
-        .await
-        .unwrap()
-        .click()
-        .await
-        .unwrap();
-    // 6.80 + 2.90 @10% = 0.97 tax; 4.50 @0%
-    wait_text(&c, "subtotal", "14.20").await;
-    wait_text(&c, "total", "15.17").await;
-    assert_eq!(
-        c.find_all(Locator::Css(&testid("cart-line")))
+    in_window(&db, move |c, db| async move {
+        // SKU with a quantity, a barcode, and a plain SKU then + on its line.
+        scan(&c, "2*COF").await;
+        wait_text(&c, "subtotal", "6.80").await;
+        scan(&c, "2000000000091").await;
+        wait_text(&c, "subtotal", "9.70").await;
+        scan(&c, "WAT").await;
+        wait_text(&c, "subtotal", "11.20").await;
+        let water = c
+            .find(Locator::Css(
+                "[data-testid=\"cart-line\"][data-sku=\"WAT\"]",
+            ))
+            .await
+            .unwrap();
+        water
+            .find(Locator::Css(&testid("qty-plus")))
             .await
             .unwrap()
-            .len(),
-        3
-    );
-    screenshot(&c, "checkout-cart").await;
+            .click()
+            .await
+            .unwrap();
+        water
+            .find(Locator::Css(&testid("qty-plus")))
+            .await
+            .unwrap()
+            .click()
+            .await
+            .unwrap();
+        // 6.80 + 2.90 @10% = 0.97 tax; 4.50 @0%
+        wait_text(&c, "subtotal", "14.20").await;
+        wait_text(&c, "total", "15.17").await;
+        assert_eq!(
+            c.find_all(Locator::Css(&testid("cart-line")))
+                .await
+                .unwrap()
+                .len(),
+            3
+        );
+        screenshot(&c, "checkout-cart").await;
 
-    find(&c, "pay").await.click().await.unwrap();
-    find(&c, "pay-dialog").await;
-    let cash = find(&c, "cash-amount").await;
-    cash.clear().await.unwrap();
-    cash.send_keys("20").await.unwrap();
-    find(&c, "complete-payment").await.click().await.unwrap();
-    let change = wait_text(&c, "change", "4.83").await;
-    assert!(change.contains("4.83"), "{change}");
-    let number = find(&c, "receipt-number").await.text().await.unwrap();
-    let shot = screenshot(&c, "checkout-receipt").await;
-    println!("receipt {number}, screenshot {}", shot.display());
+        find(&c, "pay").await.click().await.unwrap();
+        find(&c, "pay-dialog").await;
+        let cash = find(&c, "cash-amount").await;
+        cash.clear().await.unwrap();
+        cash.send_keys("20").await.unwrap();
+        find(&c, "complete-payment").await.click().await.unwrap();
+        let change = wait_text(&c, "change", "4.83").await;
+        assert!(change.contains("4.83"), "{change}");
+        let number = find(&c, "receipt-number").await.text().await.unwrap();
+        let shot = screenshot(&c, "checkout-receipt").await;
+        println!("receipt {number}, screenshot {}", shot.display());
 
-    // The sale is in the store, with its stock movements.
-    let s = Store::open(&db).unwrap();
-    assert_eq!(s.stock("COF").unwrap().on_hand, 18);
-    assert_eq!(s.stock("MUF").unwrap().on_hand, 9);
-    assert_eq!(s.stock("WAT").unwrap().on_hand, 27);
-    let orders = s.orders(None, None, None).unwrap();
-    assert_eq!(orders.len(), 1);
-    assert_eq!(orders[0].total.to_string(), "15.17");
-    assert!(
-        number.contains(&orders[0].number),
-        "{number} vs {}",
-        orders[0].number
-    );
-    let r = s.order(&orders[0].id).unwrap();
-    assert_eq!(r.change.to_string(), "4.83");
+        // The sale is in the store, with its stock movements.
+        let s = Store::open(&db).unwrap();
+        assert_eq!(s.stock("COF").unwrap().on_hand, 18);
+        assert_eq!(s.stock("MUF").unwrap().on_hand, 9);
+        assert_eq!(s.stock("WAT").unwrap().on_hand, 27);
+        let orders = s.orders(None, None, None).unwrap();
+        assert_eq!(orders.len(), 1);
+        assert_eq!(orders[0].total.to_string(), "15.17");
+        assert!(
+            number.contains(&orders[0].number),
+            "{number} vs {}",
+            orders[0].number
+        );
+        let r = s.order(&orders[0].id).unwrap();
+        assert_eq!(r.change.to_string(), "4.83");
 
-    // A new sale starts empty.
-    find(&c, "new-sale").await.click().await.unwrap();
-    find(&c, "scan").await;
-    assert!(c
-        .find_all(Locator::Css(&testid("cart-line")))
-        .await
-        .unwrap()
-        .is_empty());
-    c.close().await.unwrap();
+        // A new sale starts empty.
+        find(&c, "new-sale").await.click().await.unwrap();
+        find(&c, "scan").await;
+        assert!(c
+            .find_all(Locator::Css(&testid("cart-line")))
+            .await
+            .unwrap()
+            .is_empty());
+    })
+    .await;
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -299,50 +378,50 @@ async fn a_flash_sale_starting_while_the_checkout_is_open_shows_its_badge() {
     use till_core::pricing::{FlashEffect, FlashSaleInput};
     let dir = tempfile::tempdir().unwrap();
     let db = shop(dir.path());
-    let driver = Driver::start(&db);
-    let c = connect(&driver).await;
-    find(&c, "scan").await;
-    assert!(c
-        .find_all(Locator::Css(&testid("sale-badge")))
-        .await
-        .unwrap()
-        .is_empty());
+    in_window(&db, move |c, db| async move {
+        find(&c, "scan").await;
+        assert!(c
+            .find_all(Locator::Css(&testid("sale-badge")))
+            .await
+            .unwrap()
+            .is_empty());
 
-    // Another process (here: this test, as the CLI would) schedules a sale
-    // that starts a few seconds from now; the open window is not told.
-    let start = chrono::Utc::now() + chrono::Duration::seconds(4);
-    let mut s = Store::open(&db).unwrap();
-    let sale = s
-        .create_flash_sale(FlashSaleInput {
-            name: "Coffee rush".into(),
-            skus: vec!["COF".into()],
-            categories: vec![],
-            effect: FlashEffect::Multiplier("0.75".parse().unwrap()),
-            starts_at: start,
-            ends_at: start + chrono::Duration::hours(1),
-            weekly: false,
-        })
-        .unwrap();
-    drop(s);
-    let badge = wait_text(&c, "sale-badge", "Coffee rush").await;
-    assert!(
-        chrono::Utc::now() >= start,
-        "the badge showed before the sale started: {badge}"
-    );
-    let id = find(&c, "sale-badge")
-        .await
-        .attr("data-sale-id")
-        .await
-        .unwrap();
-    assert_eq!(id.as_deref(), Some(sale.id.to_string().as_str()));
-    wait_text(&c, "sale-countdown", "ends in").await;
+        // Another process (here: this test, as the CLI would) schedules a sale
+        // that starts a few seconds from now; the open window is not told.
+        let start = chrono::Utc::now() + chrono::Duration::seconds(4);
+        let mut s = Store::open(&db).unwrap();
+        let sale = s
+            .create_flash_sale(FlashSaleInput {
+                name: "Coffee rush".into(),
+                skus: vec!["COF".into()],
+                categories: vec![],
+                effect: FlashEffect::Multiplier("0.75".parse().unwrap()),
+                starts_at: start,
+                ends_at: start + chrono::Duration::hours(1),
+                weekly: false,
+            })
+            .unwrap();
+        drop(s);
+        let badge = wait_text(&c, "sale-badge", "Coffee rush").await;
+        assert!(
+            chrono::Utc::now() >= start,
+            "the badge showed before the sale started: {badge}"
+        );
+        let id = find(&c, "sale-badge")
+            .await
+            .attr("data-sale-id")
+            .await
+            .unwrap();
+        assert_eq!(id.as_deref(), Some(sale.id.to_string().as_str()));
+        wait_text(&c, "sale-countdown", "ends in").await;
 
-    // A line added now gets the sale price, with its reason.
-    scan(&c, "COF").await;
-    wait_text(&c, "subtotal", "2.55").await;
-    wait_text(&c, "price-note", "Coffee rush").await;
-    screenshot(&c, "flash-sale-badge").await;
-    c.close().await.unwrap();
+        // A line added now gets the sale price, with its reason.
+        scan(&c, "COF").await;
+        wait_text(&c, "subtotal", "2.55").await;
+        wait_text(&c, "price-note", "Coffee rush").await;
+        screenshot(&c, "flash-sale-badge").await;
+    })
+    .await;
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -362,39 +441,38 @@ async fn back_office_screens_render_and_take_input() {
         .unwrap();
         sell_direct(&mut s, &[("WAT", 2)]);
     }
-    let driver = Driver::start(&db);
-    let c = connect(&driver).await;
+    in_window(&db, move |c, _db| async move {
+        find(&c, "nav-products").await.click().await.unwrap();
+        wait_text(&c, "product-row", "COF").await;
+        assert_eq!(
+            c.find_all(Locator::Css(&testid("product-row")))
+                .await
+                .unwrap()
+                .len(),
+            3
+        );
+        screenshot(&c, "screen-products").await;
 
-    find(&c, "nav-products").await.click().await.unwrap();
-    wait_text(&c, "product-row", "COF").await;
-    assert_eq!(
-        c.find_all(Locator::Css(&testid("product-row")))
+        find(&c, "nav-orders").await.click().await.unwrap();
+        wait_text(&c, "order-row", "3.00").await;
+        screenshot(&c, "screen-orders").await;
+
+        find(&c, "nav-pricing").await.click().await.unwrap();
+        wait_text(&c, "rule-row", "15").await;
+        screenshot(&c, "screen-pricing").await;
+
+        find(&c, "nav-sync").await.click().await.unwrap();
+        find(&c, "sync-login-form").await;
+        wait_text(&c, "sync-pending", "1 event").await;
+        let state = find(&c, "sync-indicator")
             .await
-            .unwrap()
-            .len(),
-        3
-    );
-    screenshot(&c, "screen-products").await;
-
-    find(&c, "nav-orders").await.click().await.unwrap();
-    wait_text(&c, "order-row", "3.00").await;
-    screenshot(&c, "screen-orders").await;
-
-    find(&c, "nav-pricing").await.click().await.unwrap();
-    wait_text(&c, "rule-row", "15").await;
-    screenshot(&c, "screen-pricing").await;
-
-    find(&c, "nav-sync").await.click().await.unwrap();
-    find(&c, "sync-login-form").await;
-    wait_text(&c, "sync-pending", "1 event").await;
-    let state = find(&c, "sync-indicator")
-        .await
-        .attr("data-state")
-        .await
-        .unwrap();
-    assert_eq!(state.as_deref(), Some("off"), "no upstream is set up");
-    screenshot(&c, "screen-sync").await;
-    c.close().await.unwrap();
+            .attr("data-state")
+            .await
+            .unwrap();
+        assert_eq!(state.as_deref(), Some("off"), "no upstream is set up");
+        screenshot(&c, "screen-sync").await;
+    })
+    .await;
 }
 
 fn sell_direct(s: &mut Store, items: &[(&str, i64)]) {
@@ -434,75 +512,74 @@ async fn a_cart_with_a_bundles_items_shows_the_bundle_discount() {
         sell_direct(&mut s, &[("COF", 1), ("WAT", 1)]);
         sell_direct(&mut s, &[("COF", 1), ("WAT", 1)]);
     }
-    let driver = Driver::start(&db);
-    let c = connect(&driver).await;
+    in_window(&db, move |c, db| async move {
+        scan(&c, "COF").await;
+        wait_text(&c, "subtotal", "3.40").await;
+        // Water is suggested (its chip carries the SKU; the name is in the
+        // screenshot).
+        wait_text(&c, "companion", "1.50").await;
+        let chip = find(&c, "companion").await;
+        assert_eq!(chip.attr("data-sku").await.unwrap().as_deref(), Some("WAT"));
+        // One click adds the companion.
+        chip.click().await.unwrap();
+        wait_text(&c, "subtotal", "4.90").await;
+        assert!(c
+            .find_all(Locator::Css(&testid("bundle-line")))
+            .await
+            .unwrap()
+            .is_empty());
+        scan(&c, "MUF").await;
+        // 3.40 + 2.90 = 6.30, 10 % off = 0.63; 5.67 + 10 % tax (0.57) + water 1.50.
+        wait_text(&c, "bundle-line", "Coffee & muffin").await;
+        wait_text(&c, "bundle-discount", "0.63").await;
+        wait_text(&c, "subtotal", "7.80").await;
+        wait_text(&c, "total", "7.74").await;
+        screenshot(&c, "checkout-bundle").await;
 
-    scan(&c, "COF").await;
-    wait_text(&c, "subtotal", "3.40").await;
-    // Water is suggested (its chip carries the SKU; the name is in the
-    // screenshot).
-    wait_text(&c, "companion", "1.50").await;
-    let chip = find(&c, "companion").await;
-    assert_eq!(chip.attr("data-sku").await.unwrap().as_deref(), Some("WAT"));
-    // One click adds the companion.
-    chip.click().await.unwrap();
-    wait_text(&c, "subtotal", "4.90").await;
-    assert!(c
-        .find_all(Locator::Css(&testid("bundle-line")))
-        .await
-        .unwrap()
-        .is_empty());
-    scan(&c, "MUF").await;
-    // 3.40 + 2.90 = 6.30, 10 % off = 0.63; 5.67 + 10 % tax (0.57) + water 1.50.
-    wait_text(&c, "bundle-line", "Coffee & muffin").await;
-    wait_text(&c, "bundle-discount", "0.63").await;
-    wait_text(&c, "subtotal", "7.80").await;
-    wait_text(&c, "total", "7.74").await;
-    screenshot(&c, "checkout-bundle").await;
+        // Taking the muffin out takes the bundle with it.
+        let muffin = c
+            .find(Locator::Css(
+                "[data-testid=\"cart-line\"][data-sku=\"MUF\"]",
+            ))
+            .await
+            .unwrap();
+        muffin
+            .find(Locator::Css(&testid("line-remove")))
+            .await
+            .unwrap()
+            .click()
+            .await
+            .unwrap();
+        wait_text(&c, "subtotal", "4.90").await;
+        let deadline = Instant::now() + Duration::from_secs(10);
+        while !c
+            .find_all(Locator::Css(&testid("bundle-line")))
+            .await
+            .unwrap()
+            .is_empty()
+        {
+            assert!(Instant::now() < deadline, "the bundle line stayed");
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
 
-    // Taking the muffin out takes the bundle with it.
-    let muffin = c
-        .find(Locator::Css(
-            "[data-testid=\"cart-line\"][data-sku=\"MUF\"]",
-        ))
-        .await
-        .unwrap();
-    muffin
-        .find(Locator::Css(&testid("line-remove")))
-        .await
-        .unwrap()
-        .click()
-        .await
-        .unwrap();
-    wait_text(&c, "subtotal", "4.90").await;
-    let deadline = Instant::now() + Duration::from_secs(10);
-    while !c
-        .find_all(Locator::Css(&testid("bundle-line")))
-        .await
-        .unwrap()
-        .is_empty()
-    {
-        assert!(Instant::now() < deadline, "the bundle line stayed");
-        tokio::time::sleep(Duration::from_millis(100)).await;
-    }
-
-    // Back in, paid: the receipt shows the bundle and the store keeps it.
-    scan(&c, "MUF").await;
-    wait_text(&c, "bundle-discount", "0.63").await;
-    find(&c, "pay").await.click().await.unwrap();
-    find(&c, "pay-dialog").await;
-    let cash = find(&c, "cash-amount").await;
-    cash.clear().await.unwrap();
-    cash.send_keys("20").await.unwrap();
-    find(&c, "complete-payment").await.click().await.unwrap();
-    wait_text(&c, "receipt-bundle-line", "0.63").await;
-    screenshot(&c, "checkout-bundle-receipt").await;
-    let s = Store::open(&db).unwrap();
-    let orders = s.orders(None, None, None).unwrap();
-    let last = s.order(&orders.last().unwrap().id).unwrap();
-    assert_eq!(last.bundles.len(), 1);
-    assert_eq!(last.bundles[0].discount.to_string(), "0.63");
-    c.close().await.unwrap();
+        // Back in, paid: the receipt shows the bundle and the store keeps it.
+        scan(&c, "MUF").await;
+        wait_text(&c, "bundle-discount", "0.63").await;
+        find(&c, "pay").await.click().await.unwrap();
+        find(&c, "pay-dialog").await;
+        let cash = find(&c, "cash-amount").await;
+        cash.clear().await.unwrap();
+        cash.send_keys("20").await.unwrap();
+        find(&c, "complete-payment").await.click().await.unwrap();
+        wait_text(&c, "receipt-bundle-line", "0.63").await;
+        screenshot(&c, "checkout-bundle-receipt").await;
+        let s = Store::open(&db).unwrap();
+        let orders = s.orders(None, None, None).unwrap();
+        let last = s.order(&orders.last().unwrap().id).unwrap();
+        assert_eq!(last.bundles.len(), 1);
+        assert_eq!(last.bundles[0].discount.to_string(), "0.63");
+    })
+    .await;
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -517,57 +594,57 @@ async fn bundles_screen_mines_with_progress_and_cancel_and_approves_a_suggestion
         }
         sell_direct(&mut s, &[("WAT", 1)]);
     }
-    let driver = Driver::start(&db);
-    let c = connect(&driver).await;
-    find(&c, "nav-bundles").await.click().await.unwrap();
+    in_window(&db, move |c, db| async move {
+        find(&c, "nav-bundles").await.click().await.unwrap();
 
-    // A large basket file at a low threshold: long enough to cancel.
-    let retail = root().join("tests/data/retail.dat");
-    assert!(retail.exists(), "{} is missing", retail.display());
-    let file = c
-        .find(Locator::Css("[data-testid=\"mine-source-file\"]"))
-        .await
-        .unwrap();
-    file.click().await.unwrap();
-    let path = find(&c, "mine-path").await;
-    path.send_keys(&retail.display().to_string()).await.unwrap();
-    let support = find(&c, "mine-min-support").await;
-    support.clear().await.unwrap();
-    support.send_keys("0.0002").await.unwrap();
-    let max_len = find(&c, "mine-max-len").await;
-    max_len.clear().await.unwrap();
-    find(&c, "mine-start").await.click().await.unwrap();
-    find(&c, "mine-progress").await;
-    screenshot(&c, "bundles-mining").await;
-    find(&c, "mine-cancel").await.click().await.unwrap();
-    wait_text(&c, "mine-status", "Cancelled").await;
+        // A large basket file at a low threshold: long enough to cancel.
+        let retail = root().join("tests/data/retail.dat");
+        assert!(retail.exists(), "{} is missing", retail.display());
+        let file = c
+            .find(Locator::Css("[data-testid=\"mine-source-file\"]"))
+            .await
+            .unwrap();
+        file.click().await.unwrap();
+        let path = find(&c, "mine-path").await;
+        path.send_keys(&retail.display().to_string()).await.unwrap();
+        let support = find(&c, "mine-min-support").await;
+        support.clear().await.unwrap();
+        support.send_keys("0.0002").await.unwrap();
+        let max_len = find(&c, "mine-max-len").await;
+        max_len.clear().await.unwrap();
+        find(&c, "mine-start").await.click().await.unwrap();
+        find(&c, "mine-progress").await;
+        screenshot(&c, "bundles-mining").await;
+        find(&c, "mine-cancel").await.click().await.unwrap();
+        wait_text(&c, "mine-status", "Cancelled").await;
 
-    // The shop's own orders: coffee and muffin go together.
-    c.find(Locator::Css("[data-testid=\"mine-source-store\"]"))
-        .await
-        .unwrap()
-        .click()
-        .await
-        .unwrap();
-    let support = find(&c, "mine-min-support").await;
-    support.clear().await.unwrap();
-    support.send_keys("0.5").await.unwrap();
-    find(&c, "mine-start").await.click().await.unwrap();
-    wait_text(&c, "mine-summary", "5 baskets").await;
-    wait_text(&c, "suggestion-row", "Blueberry muffin").await;
-    find(&c, "suggestion-approve").await.click().await.unwrap();
-    find(&c, "suggestion-approve-confirm")
-        .await
-        .click()
-        .await
-        .unwrap();
-    wait_text(&c, "bundle-row", "Coffee").await;
-    screenshot(&c, "screen-bundles").await;
-    let s = Store::open(&db).unwrap();
-    let bundles = s.bundles(true).unwrap();
-    assert_eq!(bundles.len(), 1);
-    assert_eq!(bundles[0].source, "suggestion");
-    c.close().await.unwrap();
+        // The shop's own orders: coffee and muffin go together.
+        c.find(Locator::Css("[data-testid=\"mine-source-store\"]"))
+            .await
+            .unwrap()
+            .click()
+            .await
+            .unwrap();
+        let support = find(&c, "mine-min-support").await;
+        support.clear().await.unwrap();
+        support.send_keys("0.5").await.unwrap();
+        find(&c, "mine-start").await.click().await.unwrap();
+        wait_text(&c, "mine-summary", "5 baskets").await;
+        wait_text(&c, "suggestion-row", "Blueberry muffin").await;
+        find(&c, "suggestion-approve").await.click().await.unwrap();
+        find(&c, "suggestion-approve-confirm")
+            .await
+            .click()
+            .await
+            .unwrap();
+        wait_text(&c, "bundle-row", "Coffee").await;
+        screenshot(&c, "screen-bundles").await;
+        let s = Store::open(&db).unwrap();
+        let bundles = s.bundles(true).unwrap();
+        assert_eq!(bundles.len(), 1);
+        assert_eq!(bundles[0].source, "suggestion");
+    })
+    .await;
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -600,68 +677,67 @@ async fn a_sale_with_a_referral_code_creates_the_pending_commission() {
         let code = s.issue_referral_code(&ann.id, None).unwrap().code;
         (ann.id, code)
     };
-    let driver = Driver::start(&db);
-    let c = connect(&driver).await;
+    in_window(&db, move |c, db| async move {
+        scan(&c, "2*COF").await;
+        wait_text(&c, "subtotal", "6.80").await;
+        // The customer, found by part of the phone number.
+        find(&c, "customer-search")
+            .await
+            .send_keys("12345")
+            .await
+            .unwrap();
+        wait_text(&c, "customer-result", "Bob Buyer").await;
+        find(&c, "customer-result").await.click().await.unwrap();
+        wait_text(&c, "cart-customer", "Bob Buyer").await;
+        // A wrong code is refused with a message; the right one is taken.
+        let field = find(&c, "referral-code").await;
+        field.send_keys("REFWRONG").await.unwrap();
+        find(&c, "referral-apply").await.click().await.unwrap();
+        wait_text(&c, "referral-error", "not a referral code").await;
+        let field = find(&c, "referral-code").await;
+        field.clear().await.unwrap();
+        field.send_keys(&code.to_lowercase()).await.unwrap();
+        find(&c, "referral-apply").await.click().await.unwrap();
+        wait_text(&c, "cart-referral", &code).await;
+        screenshot(&c, "checkout-referral").await;
 
-    scan(&c, "2*COF").await;
-    wait_text(&c, "subtotal", "6.80").await;
-    // The customer, found by part of the phone number.
-    find(&c, "customer-search")
-        .await
-        .send_keys("12345")
-        .await
-        .unwrap();
-    wait_text(&c, "customer-result", "Bob Buyer").await;
-    find(&c, "customer-result").await.click().await.unwrap();
-    wait_text(&c, "cart-customer", "Bob Buyer").await;
-    // A wrong code is refused with a message; the right one is taken.
-    let field = find(&c, "referral-code").await;
-    field.send_keys("REFWRONG").await.unwrap();
-    find(&c, "referral-apply").await.click().await.unwrap();
-    wait_text(&c, "referral-error", "not a referral code").await;
-    let field = find(&c, "referral-code").await;
-    field.clear().await.unwrap();
-    field.send_keys(&code.to_lowercase()).await.unwrap();
-    find(&c, "referral-apply").await.click().await.unwrap();
-    wait_text(&c, "cart-referral", &code).await;
-    screenshot(&c, "checkout-referral").await;
+        find(&c, "pay").await.click().await.unwrap();
+        find(&c, "pay-dialog").await;
+        let cash = find(&c, "cash-amount").await;
+        cash.clear().await.unwrap();
+        cash.send_keys("10").await.unwrap();
+        find(&c, "complete-payment").await.click().await.unwrap();
+        wait_text(&c, "receipt-referral", &code).await;
 
-    find(&c, "pay").await.click().await.unwrap();
-    find(&c, "pay-dialog").await;
-    let cash = find(&c, "cash-amount").await;
-    cash.clear().await.unwrap();
-    cash.send_keys("10").await.unwrap();
-    find(&c, "complete-payment").await.click().await.unwrap();
-    wait_text(&c, "receipt-referral", &code).await;
+        // 6.80 net at 10 %: one pending commission of 0.68 for Ann.
+        let s = Store::open(&db).unwrap();
+        let list = s.commissions(None, Some(&ann)).unwrap();
+        assert_eq!(list.len(), 1);
+        assert_eq!(list[0].amount.to_string(), "0.68");
+        assert_eq!(list[0].status.as_str(), "pending");
+        drop(s);
 
-    // 6.80 net at 10 %: one pending commission of 0.68 for Ann.
-    let s = Store::open(&db).unwrap();
-    let list = s.commissions(None, Some(&ann)).unwrap();
-    assert_eq!(list.len(), 1);
-    assert_eq!(list[0].amount.to_string(), "0.68");
-    assert_eq!(list[0].status.as_str(), "pending");
-    drop(s);
-
-    // The back office shows it.
-    find(&c, "nav-referrals").await.click().await.unwrap();
-    wait_text(&c, "referrer-row", "Ann Referrer").await;
-    wait_text(&c, "referrer-row", "0.68").await;
-    find(&c, "referrer-row")
-        .await
-        .find(Locator::Css("button.name"))
-        .await
-        .unwrap()
-        .click()
-        .await
-        .unwrap();
-    wait_text(&c, "commission-row", "0.68").await;
-    screenshot(&c, "screen-referrals").await;
-    // The printable card for the code.
-    find(&c, "code-card-print").await.click().await.unwrap();
-    wait_text(&c, "code-card", &code).await;
-    wait_text(&c, "code-card", "Ann Referrer").await;
-    screenshot(&c, "referral-code-card").await;
-    c.close().await.unwrap();
+        // The back office shows it.
+        find(&c, "nav-referrals").await.click().await.unwrap();
+        wait_text(&c, "referrer-row", "Ann Referrer").await;
+        wait_text(&c, "referrer-row", "0.68").await;
+        find(&c, "referrer-row")
+            .await
+            .find(Locator::Css("button.name"))
+            .await
+            .unwrap()
+            .click()
+            .await
+            .unwrap();
+        wait_text(&c, "commission-row", "0.68").await;
+        screenshot(&c, "screen-referrals").await;
+        // The printable card for the code.
+        find(&c, "code-card-print").await.click().await.unwrap();
+        wait_text(&c, "code-card", &code).await;
+        wait_text(&c, "code-card", "Ann Referrer").await;
+        screenshot(&c, "referral-code-card").await;
+    })
+    .await;
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -705,69 +781,68 @@ async fn the_plan_screen_gates_upgrades_and_the_member_price_reaches_the_checkou
         ),
     )
     .unwrap();
-    let driver = Driver::start(&db);
-    let c = connect(&driver).await;
+    in_window(&db, move |c, _db| async move {
+        find(&c, "nav-plan").await.click().await.unwrap();
+        wait_text(&c, "plan-tier", "Free").await;
+        wait_text(&c, "usage-panel", "1").await;
+        // Memberships are not in Free: the owner is told which tier has them.
+        let name = find(&c, "membership-tier-name").await;
+        name.send_keys("Coffee club").await.unwrap();
+        let discount = find(&c, "membership-tier-discount").await;
+        discount.clear().await.unwrap();
+        discount.send_keys("10").await.unwrap();
+        find(&c, "membership-tier-save")
+            .await
+            .click()
+            .await
+            .unwrap();
+        wait_text(&c, "gated-notice", "Pro").await;
+        screenshot(&c, "screen-plan-free").await;
 
-    find(&c, "nav-plan").await.click().await.unwrap();
-    wait_text(&c, "plan-tier", "Free").await;
-    wait_text(&c, "usage-panel", "1").await;
-    // Memberships are not in Free: the owner is told which tier has them.
-    let name = find(&c, "membership-tier-name").await;
-    name.send_keys("Coffee club").await.unwrap();
-    let discount = find(&c, "membership-tier-discount").await;
-    discount.clear().await.unwrap();
-    discount.send_keys("10").await.unwrap();
-    find(&c, "membership-tier-save")
-        .await
-        .click()
-        .await
-        .unwrap();
-    wait_text(&c, "gated-notice", "Pro").await;
-    screenshot(&c, "screen-plan-free").await;
+        // Install the license: the tier changes and the gate opens.
+        find(&c, "license-path")
+            .await
+            .send_keys(&lic.display().to_string())
+            .await
+            .unwrap();
+        find(&c, "license-install").await.click().await.unwrap();
+        wait_text(&c, "plan-tier", "Pro").await;
+        find(&c, "membership-tier-save")
+            .await
+            .click()
+            .await
+            .unwrap();
+        wait_text(&c, "membership-tier-row", "Coffee club").await;
+        let search = c
+            .find(Locator::Css(
+                "[data-testid=\"membership-panel\"] [data-testid=\"customer-search\"]",
+            ))
+            .await
+            .unwrap();
+        search.send_keys("Mia").await.unwrap();
+        wait_text(&c, "customer-result", "Mia Member").await;
+        find(&c, "customer-result").await.click().await.unwrap();
+        find(&c, "membership-enroll").await.click().await.unwrap();
+        wait_text(&c, "customer-membership", "Coffee club").await;
+        screenshot(&c, "screen-plan").await;
 
-    // Install the license: the tier changes and the gate opens.
-    find(&c, "license-path")
-        .await
-        .send_keys(&lic.display().to_string())
-        .await
-        .unwrap();
-    find(&c, "license-install").await.click().await.unwrap();
-    wait_text(&c, "plan-tier", "Pro").await;
-    find(&c, "membership-tier-save")
-        .await
-        .click()
-        .await
-        .unwrap();
-    wait_text(&c, "membership-tier-row", "Coffee club").await;
-    let search = c
-        .find(Locator::Css(
-            "[data-testid=\"membership-panel\"] [data-testid=\"customer-search\"]",
-        ))
-        .await
-        .unwrap();
-    search.send_keys("Mia").await.unwrap();
-    wait_text(&c, "customer-result", "Mia Member").await;
-    find(&c, "customer-result").await.click().await.unwrap();
-    find(&c, "membership-enroll").await.click().await.unwrap();
-    wait_text(&c, "customer-membership", "Coffee club").await;
-    screenshot(&c, "screen-plan").await;
-
-    // At the counter the member pays the member price.
-    find(&c, "nav-checkout").await.click().await.unwrap();
-    find(&c, "customer-search")
-        .await
-        .send_keys("mia@")
-        .await
-        .unwrap();
-    wait_text(&c, "customer-result", "Mia Member").await;
-    find(&c, "customer-result").await.click().await.unwrap();
-    wait_text(&c, "member-badge", "Coffee club").await;
-    scan(&c, "COF").await;
-    // 3.40 less 10 % = 3.06.
-    wait_text(&c, "subtotal", "3.06").await;
-    wait_text(&c, "price-note", "Coffee club member").await;
-    screenshot(&c, "checkout-member").await;
-    c.close().await.unwrap();
+        // At the counter the member pays the member price.
+        find(&c, "nav-checkout").await.click().await.unwrap();
+        find(&c, "customer-search")
+            .await
+            .send_keys("mia@")
+            .await
+            .unwrap();
+        wait_text(&c, "customer-result", "Mia Member").await;
+        find(&c, "customer-result").await.click().await.unwrap();
+        wait_text(&c, "member-badge", "Coffee club").await;
+        scan(&c, "COF").await;
+        // 3.40 less 10 % = 3.06.
+        wait_text(&c, "subtotal", "3.06").await;
+        wait_text(&c, "price-note", "Coffee club member").await;
+        screenshot(&c, "checkout-member").await;
+    })
+    .await;
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -785,8 +860,7 @@ async fn a_flash_sale_that_cannot_be_read_is_named_and_removed_while_the_till_se
              INSERT INTO flash_sale_targets VALUES (9, 'sku', 'COF');",
         )
         .unwrap();
-    let driver = Driver::start(&db);
-    let c = connect(&driver).await;
+    in_window(&db, move |c, db| async move {
     // The counter sells at the regular price.
     scan(&c, "COF").await;
     wait_text(&c, "subtotal", "3.40").await;
@@ -831,5 +905,569 @@ async fn a_flash_sale_that_cannot_be_read_is_named_and_removed_while_the_till_se
         .query_row("SELECT COUNT(*) FROM flash_sales", [], |r| r.get(0))
         .unwrap();
     assert_eq!(left, 0);
-    c.close().await.unwrap();
+    })
+    .await;
+}
+
+// ---------------------------------------------------------------------------
+// Screens that fit: every screen and form at the smallest window (900 × 600)
+// and at the default one (1200 × 800), with nothing scrolling sideways and no
+// text cut off.
+
+/// Looks at the page as it is and lists what does not fit: anything that
+/// scrolls sideways (the page, a screen, a panel, a table), text cut off by
+/// its box (overflow hidden, ellipsis, a field too narrow for its value or
+/// placeholder, a select for its choice), anything reaching outside the
+/// window or out of its form or panel, codes that wrap, number columns whose
+/// header does not line up with them, and text showing through a list that
+/// drops down over it.
+const FIT_CHECK: &str = r#"
+const problems = [];
+const say = (el) => {
+  const cls = [...el.classList].filter((c) => !c.startsWith('svelte-')).join('.');
+  const id = el.getAttribute('data-testid');
+  const text = (el.innerText || el.value || el.getAttribute('placeholder') || el.getAttribute('aria-label') || '')
+    .trim().replace(/\s+/g, ' ').slice(0, 50);
+  return `<${el.tagName.toLowerCase()}${cls ? '.' + cls : ''}${id ? ' ' + id : ''}> "${text}"`;
+};
+const shown = (el) => {
+  const r = el.getBoundingClientRect();
+  const cs = getComputedStyle(el);
+  return r.width > 1 && r.height > 1 && cs.visibility !== 'hidden' && cs.display !== 'none';
+};
+const W = document.documentElement.clientWidth;
+const outside = (el) => {
+  if (!el || el === document.body || !shown(el)) return false;
+  const r = el.getBoundingClientRect();
+  return r.right > W + 1 || r.left < -1;
+};
+const ctx = document.createElement('canvas').getContext('2d');
+const textWidth = (text, cs) => {
+  ctx.font = `${cs.fontStyle} ${cs.fontWeight} ${cs.fontSize} ${cs.fontFamily}`;
+  return ctx.measureText(text).width;
+};
+const room = (el, cs) => el.clientWidth - parseFloat(cs.paddingLeft) - parseFloat(cs.paddingRight);
+
+const page = document.scrollingElement;
+if (page.scrollWidth > page.clientWidth) {
+  problems.push(`the page scrolls sideways (${page.scrollWidth} > ${page.clientWidth})`);
+}
+for (const el of document.body.querySelectorAll('*')) {
+  if (!shown(el)) continue;
+  const cs = getComputedStyle(el);
+  const tag = el.tagName;
+  const over = el.scrollWidth - el.clientWidth;
+  if (el.clientWidth > 1 && over > 1) {
+    if (cs.overflowX === 'auto' || cs.overflowX === 'scroll') {
+      problems.push(`scrolls sideways by ${over}px: ${say(el)}`);
+    } else if (cs.overflowX === 'hidden' || cs.overflowX === 'clip' || cs.textOverflow === 'ellipsis') {
+      problems.push(`cuts off ${over}px: ${say(el)}`);
+    } else if (tag === 'INPUT' || tag === 'TEXTAREA') {
+      problems.push(`too narrow for its value by ${over}px: ${say(el)}`);
+    }
+  }
+  if (outside(el) && !outside(el.parentElement)) {
+    const r = el.getBoundingClientRect();
+    problems.push(`reaches outside the window (${Math.round(r.left)} to ${Math.round(r.right)} of ${W}): ${say(el)}`);
+  }
+  if (tag === 'INPUT' || tag === 'SELECT' || tag === 'TEXTAREA' || tag === 'BUTTON') {
+    const box = el.parentElement.closest('form, fieldset, dialog, .panel, aside, section, td, li');
+    if (box && shown(box)) {
+      const r = el.getBoundingClientRect();
+      const b = box.getBoundingClientRect();
+      if (r.right > b.right + 1 || r.left < b.left - 1) {
+        problems.push(`sticks out of its ${box.tagName.toLowerCase()} by ${Math.round(Math.max(r.right - b.right, b.left - r.left))}px: ${say(el)}`);
+      }
+    }
+  }
+  const placeholder = el.getAttribute('placeholder');
+  if ((tag === 'INPUT' || tag === 'TEXTAREA') && placeholder && el.value === '' && !el.disabled) {
+    const need = textWidth(placeholder, cs);
+    if (need > room(el, cs) + 1) {
+      problems.push(`placeholder cut off (${Math.round(need)}px in ${Math.round(room(el, cs))}px): ${say(el)}`);
+    }
+  }
+  if (tag === 'SELECT' && el.selectedIndex >= 0) {
+    const need = textWidth(el.options[el.selectedIndex].text, cs) + 20;
+    if (need > room(el, cs) + 1) {
+      problems.push(`choice cut off (${Math.round(need)}px in ${Math.round(room(el, cs))}px): ${say(el)}`);
+    }
+  }
+  if (el.matches('.sku, .code')) {
+    const range = document.createRange();
+    range.selectNodeContents(el);
+    const lines = new Set([...range.getClientRects()].filter((r) => r.width > 0).map((r) => Math.round(r.top)));
+    if (lines.size > 1) problems.push(`a code wraps over ${lines.size} lines: ${say(el)}`);
+  }
+}
+const tops = new Set([...document.querySelectorAll('nav button')].filter(shown).map((b) => Math.round(b.getBoundingClientRect().top)));
+if (tops.size > 1) problems.push(`the screen buttons take ${tops.size} rows`);
+for (const table of document.querySelectorAll('table')) {
+  if (!shown(table) || !table.tHead || !table.tBodies[0]) continue;
+  const heads = [...table.tHead.rows[0].cells];
+  const row = [...table.tBodies[0].rows].find((r) => r.cells.length === heads.length);
+  if (!row) continue;
+  heads.forEach((th, i) => {
+    const cell = row.cells[i];
+    const right = (x) => ['right', 'end'].includes(getComputedStyle(x).textAlign);
+    // A header only for screen readers (visually hidden) is not over anything.
+    const visible = th.cloneNode(true);
+    visible.querySelectorAll('.visually-hidden').forEach((e) => e.remove());
+    const seen = visible.textContent.trim() !== '';
+    if (shown(th) && seen && right(cell) && !right(th)) {
+      problems.push(`header not over its right-aligned numbers: ${say(th)}`);
+    }
+  });
+}
+for (const list of document.querySelectorAll('[role="listbox"]')) {
+  if (!shown(list)) continue;
+  const l = list.getBoundingClientRect();
+  const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
+  for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+    if (list.contains(node) || node.textContent.trim() === '') continue;
+    const range = document.createRange();
+    range.selectNodeContents(node);
+    for (const r of range.getClientRects()) {
+      const x = (Math.max(r.left, l.left) + Math.min(r.right, l.right)) / 2;
+      const y = (Math.max(r.top, l.top) + Math.min(r.bottom, l.bottom)) / 2;
+      if (x <= l.left || x >= l.right || y <= l.top || y >= l.bottom) continue;
+      const top = document.elementFromPoint(x, y);
+      if (top && !list.contains(top)) {
+        problems.push(`"${node.textContent.trim().slice(0, 40)}" shows through the drop-down list ${say(list)}`);
+      }
+    }
+  }
+}
+return [...new Set(problems)];
+"#;
+
+/// The page (the web view) at `width` × `height`: the window is resized
+/// and, should a frame around the page take room, resized again by that.
+async fn page_size(c: &Client, width: u32, height: u32) {
+    let inner = |c: &Client| {
+        let c = c.clone();
+        async move {
+            let v = c
+                .execute("return [window.innerWidth, window.innerHeight];", vec![])
+                .await
+                .unwrap();
+            let v: (i64, i64) = serde_json::from_value(v).unwrap();
+            v
+        }
+    };
+    c.set_window_size(width, height).await.unwrap();
+    let deadline = Instant::now() + Duration::from_secs(10);
+    let mut adjusted = false;
+    loop {
+        let (w, h) = inner(c).await;
+        if (w, h) == (i64::from(width), i64::from(height)) {
+            break;
+        }
+        assert!(
+            Instant::now() < deadline,
+            "the page stays {w} × {h}, not {width} × {height}"
+        );
+        tokio::time::sleep(Duration::from_millis(200)).await;
+        if !adjusted && Instant::now() + Duration::from_secs(8) > deadline {
+            let (fw, fh) = (i64::from(width) - w, i64::from(height) - h);
+            let w2 = u32::try_from(i64::from(width) + fw).unwrap();
+            let h2 = u32::try_from(i64::from(height) + fh).unwrap();
+            c.set_window_size(w2, h2).await.unwrap();
+            adjusted = true;
+        }
+    }
+}
+
+/// What one look at the window found, by size and state.
+struct Fit {
+    size: String,
+    problems: Vec<String>,
+}
+
+impl Fit {
+    /// Saves `fit-{size}-{state}.png` and notes what does not fit.
+    async fn look(&mut self, c: &Client, state: &str) {
+        let shot = screenshot(c, &format!("fit-{}-{state}", self.size)).await;
+        let found = c.execute(FIT_CHECK, vec![]).await.unwrap();
+        let found: Vec<String> = serde_json::from_value(found).unwrap();
+        for p in found {
+            self.problems
+                .push(format!("{} {state} ({}): {p}", self.size, shot.display()));
+        }
+    }
+}
+
+async fn click(c: &Client, id: &str) {
+    find(c, id).await.click().await.unwrap();
+}
+
+/// Scrolls the element with the test id into view, for a screenshot of a
+/// lower part of a screen.
+async fn show(c: &Client, id: &str) {
+    show_css(c, &testid(id)).await;
+}
+
+async fn show_css(c: &Client, css: &str) {
+    c.wait()
+        .at_most(Duration::from_secs(15))
+        .for_element(Locator::Css(css))
+        .await
+        .unwrap_or_else(|e| panic!("{css}: {e}"));
+    c.execute(
+        "document.querySelector(arguments[0]).scrollIntoView({block: 'start'});",
+        vec![serde_json::json!(css)],
+    )
+    .await
+    .unwrap();
+}
+
+/// The shop of `shop` with more of everything: longer names, a category,
+/// a sell-by date, a rule and a flash sale, bundles, a kit, referrals with
+/// a commission, a member, refunded and rejected events. The screens show
+/// what a real shop has.
+fn busy_shop(dir: &Path) -> PathBuf {
+    use till_core::customers::{CustomerKind, NewCustomer};
+    use till_core::plans::license::{self, LicensePayload};
+    use till_core::pricing::{Condition, Effect, FlashEffect, FlashSaleInput, RuleInput, Scope};
+    let db = shop(dir);
+    let mut s = Store::open(&db).unwrap();
+    for (sku, name, price, category, barcode) in [
+        (
+            "TEA-GREEN-250",
+            "Organic green tea, loose leaf 250 g",
+            "7.90",
+            "tea",
+            "4006381333931",
+        ),
+        (
+            "BRD-SOURDOUGH",
+            "Sourdough loaf",
+            "4.20",
+            "bakery",
+            "2000000000107",
+        ),
+        (
+            "GIFT-BOX",
+            "Breakfast gift box",
+            "6.50",
+            "gifts",
+            "2000000000114",
+        ),
+    ] {
+        s.add_product(NewProduct {
+            sku: sku.into(),
+            name: name.into(),
+            price: price.parse().unwrap(),
+            tax_rate: Some("10".parse().unwrap()),
+            category: Some(category.into()),
+            barcode: Some(barcode.into()),
+            // A kit holds no stock of its own (its components do).
+            stock: (sku != "GIFT-BOX").then_some(12),
+            sell_by: (sku == "BRD-SOURDOUGH")
+                .then(|| chrono::NaiveDate::from_ymd_opt(2099, 12, 31).unwrap()),
+            ..Default::default()
+        })
+        .unwrap();
+    }
+    s.add_pricing_rule(RuleInput {
+        condition: Condition::StockBelow(15),
+        effect: Effect::Multiplier("1.1".parse().unwrap()),
+        scope: Scope::All,
+        hysteresis: 2,
+    })
+    .unwrap();
+    let now = chrono::Utc::now();
+    s.create_flash_sale(FlashSaleInput {
+        name: "Morning tea rush".into(),
+        skus: vec!["TEA-GREEN-250".into()],
+        categories: vec!["bakery".into()],
+        effect: FlashEffect::Multiplier("0.8".parse().unwrap()),
+        starts_at: now - chrono::Duration::minutes(5),
+        ends_at: now + chrono::Duration::hours(3),
+        weekly: false,
+    })
+    .unwrap();
+    s.create_bundle(till_core::bundles::BundleInput {
+        name: "Coffee & muffin".into(),
+        items: vec![("COF".into(), 1), ("MUF".into(), 1)],
+        ..Default::default()
+    })
+    .unwrap();
+    s.create_bundle(till_core::bundles::BundleInput {
+        name: "Tea time".into(),
+        items: vec![("TEA-GREEN-250".into(), 1), ("BRD-SOURDOUGH".into(), 2)],
+        valid_from: Some(now - chrono::Duration::days(1)),
+        valid_until: Some(now + chrono::Duration::days(30)),
+        ..Default::default()
+    })
+    .unwrap();
+    s.set_kit("GIFT-BOX", &[("COF".into(), 1), ("MUF".into(), 2)])
+        .unwrap();
+    let ann = s
+        .add_customer(
+            CustomerKind::Customer,
+            NewCustomer {
+                name: "Ann Referrer".into(),
+                email: Some("ann.referrer@example.com".into()),
+                phone: Some("0612345678".into()),
+                ..Default::default()
+            },
+        )
+        .unwrap();
+    let bob = s
+        .add_customer(
+            CustomerKind::Customer,
+            NewCustomer {
+                name: "Bob Buyer".into(),
+                email: Some("bob@example.com".into()),
+                ..Default::default()
+            },
+        )
+        .unwrap();
+    let code = s.issue_referral_code(&ann.id, None).unwrap().code;
+    for _ in 0..3 {
+        sell_direct(&mut s, &[("COF", 1), ("MUF", 1)]);
+    }
+    s.sell(till_core::checkout::SaleRequest {
+        lines: [("COF", 2), ("TEA-GREEN-250", 1), ("BRD-SOURDOUGH", 1)]
+            .iter()
+            .map(|(code, qty)| till_core::checkout::SaleLine {
+                code: (*code).into(),
+                qty: *qty,
+                discount: None,
+            })
+            .collect(),
+        tenders: vec![till_core::checkout::Tender {
+            method: till_core::checkout::TenderMethod::Cash,
+            amount: "50".parse().unwrap(),
+            reference: None,
+        }],
+        customer_id: Some(bob.id.clone()),
+        referral_code: Some(code),
+        ..Default::default()
+    })
+    .unwrap();
+    let seed = std::fs::read_to_string(root().join("tests/support/license-test-key")).unwrap();
+    s.install_license(&license::sign(
+        &LicensePayload {
+            license_id: "E2E-FIT".into(),
+            issued_to: "E2E Café".into(),
+            store_id: None,
+            tier: "pro".into(),
+            unlocks: vec![],
+            issued_at: "2026-11-01T00:00:00Z".into(),
+            expires_at: None,
+            grace_days: 14,
+        },
+        "test",
+        &license::signing_key(&seed).unwrap(),
+    ))
+    .unwrap();
+    s.add_membership_tier(
+        "coffee-club",
+        "Coffee club",
+        "10".parse().unwrap(),
+        "4.50".parse().unwrap(),
+    )
+    .unwrap();
+    s.enroll(&bob.id, "coffee-club", None).unwrap();
+    // One event the upstream refused: the Sync screen lists it.
+    let first = s.pending_events(1).unwrap();
+    s.record_delivery(
+        &[],
+        &[(
+            first[0].id.clone(),
+            "payload.lines[0].sku: unknown to the upstream".into(),
+        )],
+    )
+    .unwrap();
+    db
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+#[ignore = "needs a display, tauri-driver and a built app; run by scripts/test.sh"]
+async fn every_screen_fits_the_smallest_and_the_default_window() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = busy_shop(dir.path());
+    in_window(&db, move |c, _db| async move {
+        let mut problems = Vec::new();
+        for (width, height) in [(900, 600), (1200, 800)] {
+            page_size(&c, width, height).await;
+            let mut fit = Fit {
+                size: format!("{width}x{height}"),
+                problems: Vec::new(),
+            };
+
+            // Checkout: suggestions over the empty sale, a cart, paying.
+            click(&c, "nav-checkout").await;
+            find(&c, "scan").await.send_keys("o").await.unwrap();
+            c.wait()
+                .at_most(Duration::from_secs(15))
+                .for_element(Locator::Css("#scan-suggestions"))
+                .await
+                .unwrap();
+            fit.look(&c, "checkout-suggestions").await;
+            find(&c, "scan").await.send_keys("\u{E00C}").await.unwrap();
+            find(&c, "scan").await.clear().await.unwrap();
+            scan(&c, "2*COF").await;
+            scan(&c, "TEA-GREEN-250").await;
+            scan(&c, "GIFT-BOX").await;
+            wait_text(&c, "cart-line", "Coffee").await;
+            let lines = || async {
+                c.find_all(Locator::Css(&testid("cart-line")))
+                    .await
+                    .unwrap()
+                    .len()
+            };
+            let deadline = Instant::now() + Duration::from_secs(15);
+            while lines().await < 3 {
+                assert!(Instant::now() < deadline, "the cart did not fill");
+                tokio::time::sleep(Duration::from_millis(100)).await;
+            }
+            fit.look(&c, "checkout-cart").await;
+            click(&c, "pay").await;
+            find(&c, "pay-dialog").await;
+            let rect = "return (() => { const r = document.querySelector('[data-testid=\"pay-dialog\"]').getBoundingClientRect(); return [r.top, r.height]; })();";
+            fit.look(&c, "checkout-pay").await;
+            let paid_in_full = c.execute(rect, vec![]).await.unwrap();
+            let cash = find(&c, "cash-amount").await;
+            cash.clear().await.unwrap();
+            cash.send_keys("100").await.unwrap();
+            wait_text(&c, "pay-change", ".").await;
+            fit.look(&c, "checkout-pay-change").await;
+            let change = c.execute(rect, vec![]).await.unwrap();
+            if paid_in_full != change {
+                fit.problems.push(format!(
+                    "{} the pay dialog moves when the change shows: [top, height] {paid_in_full} then {change}",
+                    fit.size
+                ));
+            }
+            click(&c, "complete-payment").await;
+            find(&c, "receipt").await;
+            fit.look(&c, "checkout-receipt").await;
+            click(&c, "new-sale").await;
+            find(&c, "scan").await;
+
+            // Products: the edit form, lower down the stock form, a new product.
+            click(&c, "nav-products").await;
+            let tea = c
+                .wait()
+                .at_most(Duration::from_secs(15))
+                .for_element(Locator::Css(
+                    "[data-testid=\"product-row\"][data-sku=\"TEA-GREEN-250\"]",
+                ))
+                .await
+                .unwrap();
+            fit.look(&c, "products").await;
+            tea.find(Locator::XPath(".//button[normalize-space()='Edit']"))
+                .await
+                .unwrap()
+                .click()
+                .await
+                .unwrap();
+            find(&c, "product-name").await;
+            fit.look(&c, "products-edit").await;
+            show(&c, "stock-save").await;
+            fit.look(&c, "products-edit-stock").await;
+            click(&c, "product-new").await;
+            find(&c, "product-sku").await;
+            fit.look(&c, "products-new").await;
+
+            // Orders: an order's receipt, then its refund panel.
+            click(&c, "nav-orders").await;
+            wait_text(&c, "order-row", ".").await;
+            // Its receipt-number button (WebKitWebDriver refuses clicks on
+            // table rows).
+            find(&c, "order-row")
+                .await
+                .find(Locator::Css("button.number"))
+                .await
+                .unwrap()
+                .click()
+                .await
+                .unwrap();
+            find(&c, "receipt").await;
+            fit.look(&c, "orders-receipt").await;
+            show(&c, "refund-all").await;
+            fit.look(&c, "orders-refund").await;
+
+            // Pricing: the rule form, then the flash sale form.
+            click(&c, "nav-pricing").await;
+            wait_text(&c, "rule-row", "15").await;
+            wait_text(&c, "flash-row", "Morning tea rush").await;
+            fit.look(&c, "pricing-rules").await;
+            show(&c, "flash-form").await;
+            fit.look(&c, "pricing-flash").await;
+
+            // Sync, with a rejected event.
+            click(&c, "nav-sync").await;
+            wait_text(&c, "dead-letter-row", "unknown").await;
+            fit.look(&c, "sync").await;
+            show(&c, "dead-letter-row").await;
+            fit.look(&c, "sync-rejected").await;
+
+            // Bundles: mining the orders, a bundle form, the kit form.
+            click(&c, "nav-bundles").await;
+            click(&c, "mine-source-store").await;
+            let support = find(&c, "mine-min-support").await;
+            support.clear().await.unwrap();
+            support.send_keys("0.5").await.unwrap();
+            click(&c, "mine-start").await;
+            wait_text(&c, "mine-summary", "baskets").await;
+            fit.look(&c, "bundles-mined").await;
+            show_css(&c, "section[aria-labelledby=\"suggestions-title\"]").await;
+            fit.look(&c, "bundles-suggestions").await;
+            click(&c, "bundle-new").await;
+            find(&c, "bundle-name").await;
+            show(&c, "bundle-form").await;
+            fit.look(&c, "bundles-form").await;
+            show(&c, "kit-form").await;
+            fit.look(&c, "bundles-kit").await;
+
+            // Referrals: the program form, a referrer, the payout dialog.
+            click(&c, "nav-referrals").await;
+            wait_text(&c, "referrer-row", "Ann Referrer").await;
+            click(&c, "program-edit").await;
+            find(&c, "program-form").await;
+            fit.look(&c, "referrals-program").await;
+            click(&c, "program-cancel").await;
+            find(&c, "referrer-row")
+                .await
+                .find(Locator::Css("button.name"))
+                .await
+                .unwrap()
+                .click()
+                .await
+                .unwrap();
+            wait_text(&c, "commission-row", ".").await;
+            show(&c, "referrer-detail").await;
+            fit.look(&c, "referrals-detail").await;
+            click(&c, "payout-open").await;
+            find(&c, "payout-dialog").await;
+            fit.look(&c, "referrals-payout").await;
+            click(&c, "payout-cancel").await;
+
+            // Plan: the plan, usage, memberships, the report.
+            click(&c, "nav-plan").await;
+            wait_text(&c, "plan-tier", "Pro").await;
+            fit.look(&c, "plan").await;
+            show_css(&c, "#tiers-title").await;
+            fit.look(&c, "plan-tiers").await;
+            show(&c, "usage-panel").await;
+            fit.look(&c, "plan-usage").await;
+            show(&c, "membership-panel").await;
+            fit.look(&c, "plan-memberships").await;
+            show(&c, "report-panel").await;
+            fit.look(&c, "plan-report").await;
+
+            problems.extend(fit.problems);
+        }
+        assert!(
+            problems.is_empty(),
+            "{} things do not fit:\n{}",
+            problems.len(),
+            problems.join("\n")
+        );
+    })
+    .await;
 }

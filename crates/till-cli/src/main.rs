@@ -7,6 +7,7 @@
 
 mod bundles;
 mod cli;
+mod human;
 mod plans;
 mod print;
 mod referrals;
@@ -16,11 +17,9 @@ mod sync;
 use std::io::Write;
 use std::process::ExitCode;
 
-use clap::Parser;
-
 fn main() -> ExitCode {
     let wants_json = std::env::args().any(|a| a == "--json");
-    let cli = match cli::Cli::try_parse() {
+    let cli = match cli::parse() {
         Ok(cli) => cli,
         Err(e) => {
             use clap::error::ErrorKind;

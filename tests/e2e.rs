@@ -1471,3 +1471,77 @@ async fn every_screen_fits_the_smallest_and_the_default_window() {
     })
     .await;
 }
+
+/// A German shop: the Orders list and the receipt show the date and time
+/// as Germans write them, in the shop's time zone; the Plan screen shows
+/// prices with their currency and features by name.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+#[ignore = "needs a display, tauri-driver and a built app; run by scripts/test.sh"]
+async fn dates_money_and_features_read_as_the_shop_expects() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = shop(dir.path());
+    let sold_at = {
+        let mut s = Store::open(&db).unwrap();
+        s.update_settings(till_core::settings::SettingsUpdate {
+            locale: Some("de-DE".into()),
+            time_zone: Some("Europe/Berlin".into()),
+            ..Default::default()
+        })
+        .unwrap();
+        sell_direct(&mut s, &[("WAT", 2)]);
+        s.orders(None, None, None).unwrap()[0].created_at.clone()
+    };
+    let berlin: chrono_tz::Tz = "Europe/Berlin".parse().unwrap();
+    let german = chrono::DateTime::parse_from_rfc3339(&sold_at)
+        .unwrap()
+        .with_timezone(&berlin)
+        .format("%d.%m.%Y, %H:%M")
+        .to_string();
+    in_window(&db, |c, _| async move {
+        find(&c, "nav-orders").await.click().await.unwrap();
+        wait_text(&c, "order-time", &german).await;
+        c.find(Locator::Css("[data-testid=\"order-row\"] button.number"))
+            .await
+            .unwrap()
+            .click()
+            .await
+            .unwrap();
+        wait_text(&c, "receipt-time", &german).await;
+        screenshot(&c, "locale-orders").await;
+
+        find(&c, "nav-plan").await.click().await.unwrap();
+        // "0.00 €" as German places the euro sign (after, with a space).
+        let panel = wait_text(&c, "plan-panel", "€ per month").await;
+        assert!(panel.contains("0.00"), "{panel}");
+        let pro = c
+            .find(Locator::Css(
+                "[data-testid=\"tier-row\"][data-tier=\"pro\"]",
+            ))
+            .await
+            .unwrap()
+            .text()
+            .await
+            .unwrap();
+        assert!(pro.contains("29.00") && pro.contains('€'), "{pro}");
+        let flash = c
+            .find(Locator::Css(
+                "[data-testid=\"plan-feature\"][data-feature=\"flash_sales\"]",
+            ))
+            .await
+            .unwrap()
+            .text()
+            .await
+            .unwrap();
+        assert_eq!(flash.trim(), "Flash sales");
+        let api = c
+            .find(Locator::Css("th.feature[title=\"api_access\"]"))
+            .await
+            .unwrap()
+            .text()
+            .await
+            .unwrap();
+        assert_eq!(api.trim(), "API access");
+        screenshot(&c, "locale-plan").await;
+    })
+    .await;
+}

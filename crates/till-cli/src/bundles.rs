@@ -67,7 +67,7 @@ pub fn run(ctx: &Ctx, store: Option<&mut Store>, cmd: BundlesCmd) -> Result<()> 
                 sku,
                 limit: count("--limit", &limit)?,
             })?;
-            ctx.out(&r, print::suggestions)
+            ctx.out(&r, |v| print::suggestions(v, &ctx.human))
         }
         BundlesCmd::Approve {
             key,
@@ -79,7 +79,7 @@ pub fn run(ctx: &Ctx, store: Option<&mut Store>, cmd: BundlesCmd) -> Result<()> 
             let o = offer_of(store, &offer)?;
             let (from, until) = window_of(&window)?;
             let b = store.approve_suggestion(&key, name, o, from.flatten(), until.flatten())?;
-            ctx.out(&b, print::bundle)
+            ctx.out(&b, |v| print::bundle(v, &ctx.human))
         }
         BundlesCmd::Dismiss { key } => {
             let store = need(store)?;
@@ -91,7 +91,7 @@ pub fn run(ctx: &Ctx, store: Option<&mut Store>, cmd: BundlesCmd) -> Result<()> 
         BundlesCmd::Companions { sku, limit } => {
             let store = need(store)?;
             let list = store.companions(&sku, &[], count("--limit", &limit)?)?;
-            ctx.out(&list, |l| print::companions(l))
+            ctx.out(&list, |l| print::companions(l, &ctx.human))
         }
     }
 }
@@ -154,7 +154,7 @@ pub fn bundle(ctx: &Ctx, store: &mut Store, cmd: BundleCmd) -> Result<()> {
                 valid_from: from.flatten(),
                 valid_until: until.flatten(),
             })?;
-            ctx.out(&b, print::bundle)
+            ctx.out(&b, |v| print::bundle(v, &ctx.human))
         }
         BundleCmd::List { all } => {
             let list = store.bundle_list(all)?;
@@ -162,11 +162,11 @@ pub fn bundle(ctx: &Ctx, store: &mut Store, cmd: BundleCmd) -> Result<()> {
                 format!("it is left out of checkout; `till bundle edit {id} --active false` takes it off")
             });
             let list = list.bundles;
-            ctx.out(&list, |l| print::bundles(l))
+            ctx.out(&list, |l| print::bundles(l, &ctx.human))
         }
         BundleCmd::Show { id } => {
             let b = store.bundle(till_core::input::whole("ID", &id)?)?;
-            ctx.out(&b, print::bundle)
+            ctx.out(&b, |v| print::bundle(v, &ctx.human))
         }
         BundleCmd::Edit {
             id,
@@ -188,7 +188,7 @@ pub fn bundle(ctx: &Ctx, store: &mut Store, cmd: BundleCmd) -> Result<()> {
                 // works on a bundle that cannot be read too.
                 store.set_bundle_active(id, active)?;
                 return match store.bundle(id) {
-                    Ok(b) => ctx.out(&b, print::bundle),
+                    Ok(b) => ctx.out(&b, |v| print::bundle(v, &ctx.human)),
                     Err(Error::Damaged(d)) => ctx.out(
                         &serde_json::json!({ "id": id, "active": active, "damaged": true }),
                         |_| {
@@ -218,7 +218,7 @@ pub fn bundle(ctx: &Ctx, store: &mut Store, cmd: BundleCmd) -> Result<()> {
                     active,
                 },
             )?;
-            ctx.out(&b, print::bundle)
+            ctx.out(&b, |v| print::bundle(v, &ctx.human))
         }
     }
 }
@@ -227,15 +227,15 @@ pub fn kit(ctx: &Ctx, store: &mut Store, cmd: KitCmd) -> Result<()> {
     match cmd {
         KitCmd::Set { sku, items } => {
             let k = store.set_kit(&sku, &items_of(&items)?)?;
-            ctx.out(&k, print::kit)
+            ctx.out(&k, |v| print::kit(v, &ctx.human))
         }
         KitCmd::Clear { sku } => {
             let p = store.clear_kit(&sku)?;
-            ctx.out(&p, print::product)
+            ctx.out(&p, |v| print::product(v, &ctx.human))
         }
         KitCmd::Show { sku } => {
             let k = store.kit(&sku)?;
-            ctx.out(&k, print::kit)
+            ctx.out(&k, |v| print::kit(v, &ctx.human))
         }
         KitCmd::List => {
             let list = store.kits()?;
@@ -243,7 +243,10 @@ pub fn kit(ctx: &Ctx, store: &mut Store, cmd: KitCmd) -> Result<()> {
                 if l.is_empty() {
                     "no kits".into()
                 } else {
-                    l.iter().map(print::kit).collect::<Vec<_>>().join("")
+                    l.iter()
+                        .map(|k| print::kit(k, &ctx.human))
+                        .collect::<Vec<_>>()
+                        .join("")
                 }
             })
         }

@@ -3,7 +3,38 @@
 
 use std::path::PathBuf;
 
-use clap::{Args, Parser, Subcommand};
+use clap::{ArgAction, Args, CommandFactory, FromArgMatches, Parser, Subcommand};
+
+/// The command line as `till` parses it: the tree below with one rule for
+/// every argument that takes a value, so that no flag can miss it: a value
+/// that looks like a negative number ("-1", "-2.50") is a value, never a
+/// flag (Till has no flags named like numbers). So `--price -1` reaches
+/// Till's own "must not be negative", and `stock adjust --by -2` works.
+pub fn command() -> clap::Command {
+    numbers_are_values(Cli::command())
+}
+
+fn numbers_are_values(cmd: clap::Command) -> clap::Command {
+    cmd.mut_args(|a| match a.get_action() {
+        ArgAction::Set | ArgAction::Append => a.allow_negative_numbers(true),
+        _ => a,
+    })
+    .mut_subcommands(numbers_are_values)
+}
+
+/// Parses the process's arguments with [`command`].
+pub fn parse() -> Result<Cli, clap::Error> {
+    parse_from(std::env::args_os())
+}
+
+pub fn parse_from<I, T>(args: I) -> Result<Cli, clap::Error>
+where
+    I: IntoIterator<Item = T>,
+    T: Into<std::ffi::OsString> + Clone,
+{
+    let mut matches = command().try_get_matches_from(args)?;
+    Cli::from_arg_matches_mut(&mut matches).map_err(|e| e.format(&mut command()))
+}
 
 #[derive(Debug, Parser)]
 #[command(
@@ -301,6 +332,10 @@ pub struct InitArgs {
     /// IANA time zone (default: this machine's).
     #[arg(long)]
     pub time_zone: Option<String>,
+    /// How dates and times read: a BCP 47 locale tag such as de-DE (default:
+    /// this machine's, from LC_ALL, LC_TIME or LANG; else en-GB).
+    #[arg(long, value_name = "TAG")]
+    pub locale: Option<String>,
 }
 
 #[derive(Debug, Subcommand)]
@@ -502,6 +537,9 @@ pub enum SettingsCmd {
         /// IANA time zone, e.g. Europe/Paris.
         #[arg(long)]
         time_zone: Option<String>,
+        /// How dates and times read: a BCP 47 locale tag, e.g. de-DE, fr-FR, en-GB.
+        #[arg(long, value_name = "TAG")]
+        locale: Option<String>,
         /// Keep dynamic prices at or above cost (true/false).
         #[arg(long)]
         floor_at_cost: Option<bool>,
@@ -891,4 +929,214 @@ pub enum ReportCmd {
         #[arg(long)]
         to: Option<String>,
     },
+}
+
+#[cfg(test)]
+mod tests {
+    use std::path::Path;
+
+    use clap::error::ErrorKind;
+    use till_core::Error;
+
+    /// Every subcommand, as the words that reach it, with its command.
+    fn leaves(path: Vec<String>, cmd: &clap::Command, out: &mut Vec<(Vec<String>, clap::Command)>) {
+        let subs: Vec<&clap::Command> = cmd
+            .get_subcommands()
+            .filter(|c| c.get_name() != "help")
+            .collect();
+        if subs.is_empty() {
+            out.push((path, cmd.clone()));
+            return;
+        }
+        for sub in subs {
+            let mut p = path.clone();
+            p.push(sub.get_name().to_string());
+            leaves(p, sub, out);
+        }
+    }
+
+    fn words_for(arg: &clap::Arg, value: &str) -> Vec<String> {
+        match arg.get_long() {
+            Some(long) => vec![format!("--{long}"), value.to_string()],
+            None => vec![value.to_string()],
+        }
+    }
+
+    /// Takes a value the parser does not choose from a list (true/false):
+    /// all of Till's numbers, amounts, times and names.
+    fn takes_value(a: &clap::Arg) -> bool {
+        matches!(
+            a.get_action(),
+            clap::ArgAction::Set | clap::ArgAction::Append
+        ) && a.get_possible_values().is_empty()
+    }
+
+    /// `till PATH… ARG VALUE` with the leaf's other required arguments
+    /// given "1", and one member of each required group (this argument
+    /// when it is one).
+    fn argv(
+        db: &Path,
+        path: &[String],
+        leaf: &clap::Command,
+        arg: &clap::Arg,
+        value: &str,
+    ) -> Vec<String> {
+        let mut argv = vec!["till".to_string(), "--json".into(), "--db".into()];
+        argv.push(db.display().to_string());
+        argv.extend(path.iter().cloned());
+        for other in leaf.get_arguments() {
+            if other.get_id() != arg.get_id() && other.is_required_set() {
+                argv.extend(words_for(other, "1"));
+            }
+        }
+        for group in leaf.get_groups().filter(|g| g.is_required_set()) {
+            let members: Vec<_> = group.get_args().collect();
+            if !members.contains(&arg.get_id()) {
+                let first = leaf
+                    .get_arguments()
+                    .find(|a| a.get_id() == members[0])
+                    .unwrap();
+                argv.extend(words_for(first, "1"));
+            }
+        }
+        argv.extend(words_for(arg, value));
+        argv
+    }
+
+    /// Runs `argv` as `till` would; None when the parser refused it for a
+    /// reason that is not this value (another argument is required unless
+    /// a third is given).
+    fn run(argv: &[String]) -> Option<till_core::Result<()>> {
+        match super::parse_from(argv) {
+            Ok(cli) => Some(crate::run::run(cli)),
+            Err(e)
+                if e.kind() == ErrorKind::MissingRequiredArgument
+                    && !e.to_string().contains("'-1'") =>
+            {
+                None
+            }
+            Err(e) => panic!("the parser refused {}: {e}", argv.join(" ")),
+        }
+    }
+
+    /// Walks the whole command tree: every argument that takes a value is
+    /// given "-1" (with the subcommand's other required arguments filled
+    /// in) and the command is run on a real store. The parser must hand
+    /// "-1" over as the value, never take it for a flag; and wherever Till
+    /// checks the value (it refuses "x" naming the argument), the answer
+    /// to "-1" comes from Till: accepted, or refused naming the argument
+    /// ("--price: must not be negative"). A flag added later is walked
+    /// too, so none can regress.
+    #[test]
+    fn every_value_may_start_with_a_minus_and_reaches_tills_checks() {
+        let dir = tempfile::tempdir().unwrap();
+        let template = dir.path().join("template.db");
+        let t = |args: &[&str]| {
+            let mut argv = vec!["till", "--json", "--db", template.to_str().unwrap()];
+            argv.extend_from_slice(args);
+            crate::run::run(super::parse_from(argv).unwrap()).unwrap();
+        };
+        t(&["init"]);
+        t(&[
+            "product", "add", "--sku", "1", "--name", "One", "--price", "1",
+        ]);
+
+        let mut cmd = super::command();
+        cmd.build();
+        let mut all = Vec::new();
+        leaves(vec![], &cmd, &mut all);
+        let (mut walked, mut checked) = (0, Vec::new());
+        let mut failures = Vec::new();
+        for (path, leaf) in &all {
+            // These two talk to an upstream (and `login` reads stdin):
+            // only the parser is asked; tests/words.rs runs their numbers.
+            let networked = path[0] == "sync" && matches!(path[1].as_str(), "login" | "run");
+            for arg in leaf
+                .get_arguments()
+                .filter(|a| takes_value(a) && !a.is_global_set())
+            {
+                walked += 1;
+                let name = arg
+                    .get_long()
+                    .map(|l| format!("--{l}"))
+                    .unwrap_or_else(|| arg.get_id().to_string());
+                let fresh = |value: &str| {
+                    let db = dir.path().join(format!("run-{walked}-{}.db", value.len()));
+                    std::fs::copy(&template, &db).unwrap();
+                    argv(&db, path, leaf, arg, value)
+                };
+                let minus = fresh("-1");
+                if networked {
+                    if let Err(e) = super::parse_from(&minus) {
+                        if e.kind() != ErrorKind::MissingRequiredArgument
+                            || e.to_string().contains("'-1'")
+                        {
+                            failures.push(format!("{}: {e}", minus.join(" ")));
+                        }
+                    }
+                    continue;
+                }
+                // Does Till check this value? Then "-1" must be answered by
+                // that check (or accepted).
+                let names_it = |r: &till_core::Result<()>| matches!(r, Err(Error::Invalid { field, .. }) if field.contains(arg.get_id().as_str()) || field.contains(&name));
+                let Some(x) = run(&fresh("x")) else { continue };
+                let Some(answer) = run(&minus) else { continue };
+                if names_it(&x) {
+                    match &answer {
+                        Ok(()) => checked.push(format!("{} {name}: accepted", path.join(" "))),
+                        Err(e @ Error::Invalid { .. }) if names_it(&answer) => {
+                            checked.push(format!("{} {name}: {e}", path.join(" ")))
+                        }
+                        // Past the check, something else stops it (no such
+                        // id): Till's answer all the same.
+                        Err(e) => checked.push(format!("{} {name}: {e}", path.join(" "))),
+                    }
+                }
+            }
+        }
+        assert!(walked > 100, "only {walked} arguments found");
+        assert!(
+            failures.is_empty(),
+            "the parser refused -1:\n{}",
+            failures.join("\n")
+        );
+        assert!(
+            checked.len() > 40,
+            "Till checked only these:\n{}",
+            checked.join("\n")
+        );
+        assert!(
+            checked
+                .iter()
+                .any(|c| c.starts_with("product add --price") && c.contains("must not be negative")),
+            "{}",
+            checked.join("\n")
+        );
+    }
+
+    #[test]
+    fn negative_numbers_reach_the_fields() {
+        let cli = super::parse_from([
+            "till", "stock", "adjust", "COF", "--by", "-2", "--reason", "damage",
+        ])
+        .unwrap();
+        match cli.command {
+            super::Command::Stock(super::StockCmd::Adjust { by, .. }) => assert_eq!(by, "-2"),
+            other => panic!("{other:?}"),
+        }
+        let cli = super::parse_from([
+            "till", "product", "add", "--sku", "A", "--name", "A", "--price", "-1.50",
+        ])
+        .unwrap();
+        match cli.command {
+            super::Command::Product(super::ProductCmd::Add(a)) => assert_eq!(a.price, "-1.50"),
+            other => panic!("{other:?}"),
+        }
+        // A missing value is still missing, not a flag taken as the value.
+        let e = super::parse_from([
+            "till", "product", "add", "--sku", "A", "--name", "A", "--price", "--json",
+        ])
+        .unwrap_err();
+        assert_eq!(e.kind(), ErrorKind::InvalidValue, "{e}");
+    }
 }

@@ -8,6 +8,7 @@
 mod bundles;
 mod cli;
 mod demo;
+mod human;
 mod plans;
 mod print;
 mod referrals;
@@ -17,11 +18,9 @@ mod sync;
 use std::io::Write;
 use std::process::ExitCode;
 
-use clap::Parser;
-
 fn main() -> ExitCode {
     let wants_json = std::env::args().any(|a| a == "--json");
-    let cli = match cli::Cli::try_parse() {
+    let cli = match cli::parse() {
         Ok(cli) => cli,
         Err(e) => {
             use clap::error::ErrorKind;

@@ -6,10 +6,11 @@ use std::path::Path;
 use till_core::input::time as parse_time;
 use till_core::plans::tiers::Limit;
 use till_core::plans::usage::UsageReport;
-use till_core::plans::{LicenseStatus, LimitStatus, PlanView};
+use till_core::plans::{names, LicenseStatus, LimitStatus, PlanView};
 use till_core::{Error, Result, Store};
 
 use crate::cli::*;
+use crate::human::{words, Human};
 use crate::run::Ctx;
 
 fn read(path: &Path, what: &str) -> Result<String> {
@@ -24,8 +25,8 @@ fn limit_text(l: &Limit) -> String {
     }
 }
 
-fn license_text(l: &LicenseStatus) -> String {
-    let mut s = format!("license: {:?}", l.state).to_lowercase();
+fn license_text(l: &LicenseStatus, h: &Human) -> String {
+    let mut s = format!("license: {}", words(&l.state));
     if let Some(p) = &l.license {
         let _ = write!(
             s,
@@ -34,29 +35,37 @@ fn license_text(l: &LicenseStatus) -> String {
         );
     }
     if let Some(e) = &l.expires_at {
-        let _ = write!(s, "\n  expires {e}");
+        let _ = write!(s, "\n  expires {}", h.time(e));
     }
     if let Some(g) = &l.grace_until {
-        let _ = write!(s, ", grace until {g}");
+        let _ = write!(s, ", grace until {}", h.time(g));
     }
     if !l.unlocked.is_empty() {
-        let _ = write!(s, "\n  unlocked: {}", l.unlocked.join(", "));
+        let names: Vec<String> = l.unlocked.iter().map(|f| names::feature(f)).collect();
+        let _ = write!(s, "\n  unlocked: {}", names.join(", "));
     }
     s
 }
 
-fn plan_text(p: &PlanView) -> String {
+fn plan_text(p: &PlanView, h: &Human) -> String {
+    let name = |k: &String| {
+        p.feature_names
+            .get(k)
+            .cloned()
+            .unwrap_or_else(|| names::feature(k))
+    };
+    let features: Vec<String> = p.features.iter().map(name).collect();
     let mut s = format!(
-        "tier: {} ({}) {}/month\nfeatures: {}\nlimits:\n",
+        "tier: {} ({}) {} per month\nfeatures: {}\nlimits:\n",
         p.tier.name,
         p.tier.id,
-        p.tier.price_monthly,
-        p.features.join(", ")
+        h.money(p.tier.price_monthly),
+        features.join(", ")
     );
     for (k, v) in &p.tier.limits {
-        let _ = writeln!(s, "  {k:<14} {}", limit_text(v));
+        let _ = writeln!(s, "  {:<14} {}", names::limit(k), limit_text(v));
     }
-    s.push_str(&license_text(&p.license));
+    s.push_str(&license_text(&p.license, h));
     if let Some(n) = &p.notice {
         let _ = write!(s, "\nnote: {n}");
     }
@@ -81,7 +90,7 @@ pub fn plan(ctx: &Ctx, store: &mut Store, cmd: PlanCmd) -> Result<()> {
         }
         PlanCmd::Show => {
             let p = store.plan(store.now())?;
-            ctx.out(&p, plan_text)
+            ctx.out(&p, |p| plan_text(p, &ctx.human))
         }
         PlanCmd::Set { billing_day } => {
             let day =
@@ -95,7 +104,7 @@ pub fn plan(ctx: &Ctx, store: &mut Store, cmd: PlanCmd) -> Result<()> {
                 };
             store.set_billing_day(day)?;
             let p = store.plan(store.now())?;
-            ctx.out(&p, plan_text)
+            ctx.out(&p, |p| plan_text(p, &ctx.human))
         }
     }
 }
@@ -104,11 +113,11 @@ pub fn license(ctx: &Ctx, store: &mut Store, cmd: LicenseCmd) -> Result<()> {
     match cmd {
         LicenseCmd::Install { file } => {
             let s = store.install_license(&read(&file, "license")?)?;
-            ctx.out(&s, license_text)
+            ctx.out(&s, |s| license_text(s, &ctx.human))
         }
         LicenseCmd::Show => {
             let s = store.license_status(store.now())?;
-            ctx.out(&s, license_text)
+            ctx.out(&s, |s| license_text(s, &ctx.human))
         }
     }
 }
@@ -118,7 +127,7 @@ pub fn feature(ctx: &Ctx, store: &Store, key: &str) -> Result<()> {
     match store.require_feature(key) {
         Ok(()) => ctx.out(
             &serde_json::json!({"feature": key.trim(), "available": true}),
-            |_| format!("{} is available", key.trim()),
+            |_| format!("{} is available", names::feature(key.trim())),
         ),
         Err(e @ Error::Gated { .. }) => {
             ctx.out(
@@ -136,7 +145,7 @@ pub fn limit(ctx: &Ctx, store: &Store, key: &str) -> Result<()> {
     ctx.out(&s, |s| {
         format!(
             "{}: {} used of {}",
-            s.key,
+            names::limit(&s.key),
             s.used.normalize(),
             limit_text(&s.limit)
         )
@@ -148,17 +157,20 @@ pub fn limit(ctx: &Ctx, store: &Store, key: &str) -> Result<()> {
         key: s.key.clone(),
         message: format!(
             "{} is over its limit: {} used of {}",
-            s.key,
+            names::limit(&s.key),
             s.used.normalize(),
             limit_text(&s.limit)
         ),
     })
 }
 
-fn usage_text(r: &UsageReport) -> String {
+fn usage_text(r: &UsageReport, h: &Human) -> String {
     let mut s = format!(
         "period {} ({} .. {}), tier {}\n",
-        r.period.label, r.period.from, r.period.to, r.tier
+        r.period.label,
+        h.time(&r.period.from),
+        h.time(&r.period.to),
+        r.tier
     );
     for (k, m) in &r.metrics {
         let bar = match m.limit {
@@ -172,9 +184,14 @@ fn usage_text(r: &UsageReport) -> String {
             }
             _ => String::new(),
         };
+        let name = if m.name.is_empty() {
+            names::limit(k)
+        } else {
+            m.name.clone()
+        };
         let _ = writeln!(
             s,
-            "  {k:<14} {:>12} of {:<10} {bar}",
+            "  {name:<14} {:>12} of {:<10} {bar}",
             m.used.normalize().to_string(),
             limit_text(&m.limit)
         );
@@ -193,7 +210,12 @@ pub fn usage(ctx: &Ctx, store: &mut Store, cmd: UsageCmd) -> Result<()> {
             let at = at.map(|t| parse_time("--at", &t)).transpose()?;
             let r = store.record_usage(&metric, q, at)?;
             ctx.out(&r, |r| {
-                format!("recorded {} {} at {}", r.quantity, r.metric, r.occurred_at)
+                format!(
+                    "recorded {} {} at {}",
+                    r.quantity,
+                    names::limit(&r.metric),
+                    ctx.human.time(&r.occurred_at)
+                )
             })
         }
         UsageCmd::Report { period, from, to } => {
@@ -210,7 +232,7 @@ pub fn usage(ctx: &Ctx, store: &mut Store, cmd: UsageCmd) -> Result<()> {
                 _ => store.billing_period(store.now())?,
             };
             let r = store.usage_report(from, to, label)?;
-            ctx.out(&r, usage_text)
+            ctx.out(&r, |r| usage_text(r, &ctx.human))
         }
     }
 }
@@ -223,8 +245,11 @@ pub fn membership(ctx: &Ctx, store: &mut Store, cmd: MembershipCmd) -> Result<()
         l.iter()
             .map(|t| {
                 format!(
-                    "{}  {}  {}% off, {}/month",
-                    t.id, t.name, t.discount_percent, t.fee_monthly
+                    "{}  {}  {}% off, {} per month",
+                    t.id,
+                    t.name,
+                    t.discount_percent,
+                    ctx.human.money(t.fee_monthly)
                 )
             })
             .collect::<Vec<_>>()
@@ -270,27 +295,29 @@ pub fn membership(ctx: &Ctx, store: &mut Store, cmd: MembershipCmd) -> Result<()
                 .map(|u| till_core::input::date("--until", &u))
                 .transpose()?;
             let m = store.enroll(&customer_id, &tier_id, until)?;
-            ctx.out(&m, membership_text)
+            ctx.out(&m, |m| membership_text(m, &ctx.human))
         }
         MembershipCmd::Show { customer_id } => {
             store.customer(&customer_id)?;
             let m = store.membership(&customer_id)?;
             ctx.out(&m, |m| match m {
-                Some(m) => membership_text(m),
+                Some(m) => membership_text(m, &ctx.human),
                 None => "not a member".into(),
             })
         }
     }
 }
 
-fn membership_text(m: &till_core::memberships::Membership) -> String {
+fn membership_text(m: &till_core::memberships::Membership, h: &Human) -> String {
     format!(
         "{} in {} ({}% off) since {}{}{}",
         m.customer_id,
         m.tier_name,
         m.discount_percent,
-        m.since,
-        m.until.map(|u| format!(" until {u}")).unwrap_or_default(),
+        h.time(&m.since),
+        m.until
+            .map(|u| format!(" until {}", h.date(u)))
+            .unwrap_or_default(),
         if m.active { "" } else { " (ended)" }
     )
 }
@@ -315,8 +342,12 @@ pub fn report(ctx: &Ctx, store: &Store, cmd: ReportCmd) -> Result<()> {
                 rows.iter()
                     .map(|r| {
                         format!(
-                            "{:<14} {:<28} {:>6} units {:>10}  {} orders",
-                            r.sku, r.name, r.units, r.net, r.orders
+                            "{:<14} {:<28} {:>6} units {:>14}  {} orders",
+                            r.sku,
+                            r.name,
+                            r.units,
+                            ctx.human.money(r.net),
+                            r.orders
                         )
                     })
                     .collect::<Vec<_>>()

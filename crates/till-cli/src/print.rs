@@ -12,12 +12,14 @@ use till_core::pricing::flash::FlashSaleView;
 use till_core::pricing::{Quote, Rule, Scope};
 use till_core::settings::Settings;
 
-pub fn product(p: &Product) -> String {
+use crate::human::{words, Human};
+
+pub fn product(p: &Product, h: &Human) -> String {
     let mut s = String::new();
     let _ = writeln!(s, "{}  {}", p.sku, p.name);
-    let _ = writeln!(s, "  price     {}", p.price);
-    if let Some(c) = &p.cost {
-        let _ = writeln!(s, "  cost      {c}");
+    let _ = writeln!(s, "  price     {}", h.money(p.price));
+    if let Some(c) = p.cost {
+        let _ = writeln!(s, "  cost      {}", h.money(c));
     }
     let _ = writeln!(s, "  tax       {}%", p.tax_rate);
     if let Some(b) = &p.barcode {
@@ -33,13 +35,18 @@ pub fn product(p: &Product) -> String {
     s
 }
 
-pub fn products(list: &[Product]) -> String {
+pub fn products(list: &[Product], h: &Human) -> String {
     if list.is_empty() {
         return "no products".into();
     }
     let mut s = format!(
         "{:<14} {:<32} {:>10} {:>6} {:>8}  {}\n",
-        "SKU", "NAME", "PRICE", "TAX%", "ON HAND", "CATEGORY"
+        "SKU",
+        "NAME",
+        format!("PRICE {}", h.code()),
+        "TAX%",
+        "ON HAND",
+        "CATEGORY"
     );
     for p in list {
         let _ = writeln!(
@@ -65,14 +72,14 @@ fn truncate(s: &str, n: usize) -> String {
     }
 }
 
-pub fn movements(list: &[Movement]) -> String {
+pub fn movements(list: &[Movement], h: &Human) -> String {
     let mut s = String::new();
     for m in list {
         let _ = writeln!(
             s,
             "{}  {:<10} {:>+6}  {}  {}",
-            m.created_at,
-            m.kind.as_str(),
+            h.time(&m.created_at),
+            words(&m.kind),
             m.qty,
             m.user,
             m.reason.as_deref().or(m.order_id.as_deref()).unwrap_or("")
@@ -84,9 +91,14 @@ pub fn movements(list: &[Movement]) -> String {
     s
 }
 
-pub fn receipt(r: &Receipt) -> String {
+/// A receipt: its lines and totals bare, as on paper, the TOTAL line with
+/// the currency.
+pub fn receipt(r: &Receipt, h: &Human) -> String {
     let mut s = String::new();
-    let _ = writeln!(s, "Receipt {}   {}", r.number, r.created_at);
+    let _ = writeln!(s, "Receipt {}   {}", r.number, h.time(&r.created_at));
+    if r.status != "completed" {
+        let _ = writeln!(s, "  {}", words(&r.status));
+    }
     for l in &r.lines {
         let _ = writeln!(
             s,
@@ -140,7 +152,7 @@ pub fn receipt(r: &Receipt) -> String {
             "  {:<40} {:>10}",
             format!(
                 "Paid {}{}",
-                p.method.as_str(),
+                words(&p.method),
                 p.reference
                     .as_ref()
                     .map(|x| format!(" ({x})"))
@@ -153,22 +165,22 @@ pub fn receipt(r: &Receipt) -> String {
     for f in &r.refunds {
         let _ = writeln!(
             s,
-            "  Refund {} {}: {}",
-            f.created_at,
-            f.method.as_str(),
-            f.amount
+            "  Refund {} in {}: {}",
+            h.time(&f.created_at),
+            words(&f.method),
+            h.money(f.amount)
         );
     }
     let _ = writeln!(s, "  order id {}", r.id);
     s
 }
 
-pub fn refund(r: &Refund) -> String {
+pub fn refund(r: &Refund, h: &Human) -> String {
     let mut s = format!(
         "Refund for {}: {} back in {}\n",
         r.number,
-        r.amount,
-        r.method.as_str()
+        h.money(r.amount),
+        words(&r.method)
     );
     for l in &r.lines {
         let _ = writeln!(s, "  {} x {}  {}", l.qty, l.sku, l.amount);
@@ -176,7 +188,7 @@ pub fn refund(r: &Refund) -> String {
     s
 }
 
-pub fn orders(list: &[OrderSummary]) -> String {
+pub fn orders(list: &[OrderSummary], h: &Human) -> String {
     if list.is_empty() {
         return "no orders".into();
     }
@@ -184,23 +196,33 @@ pub fn orders(list: &[OrderSummary]) -> String {
     for o in list {
         let _ = writeln!(
             s,
-            "{}  {}  {:>3} items  {:>10}  {}",
-            o.number, o.created_at, o.items, o.total, o.status
+            "{}  {}  {:>3} items  {:>14}  {}",
+            o.number,
+            h.time(&o.created_at),
+            o.items,
+            h.money(o.total),
+            words(&o.status)
         );
     }
     s
 }
 
-pub fn quote(q: &Quote) -> String {
+pub fn quote(q: &Quote, h: &Human) -> String {
     let mut s = format!(
         "{}  {}: {} (base {}, {} on hand)\n",
-        q.sku, q.name, q.price, q.base_price, q.on_hand
+        q.sku,
+        q.name,
+        h.money(q.price),
+        h.money(q.base_price),
+        q.on_hand
     );
     for a in &q.adjustments {
         let _ = writeln!(
             s,
-            "  {:<12} {:<40} {:>+10}",
-            a.source, a.description, a.effect
+            "  {:<12} {:<40} {:>14}",
+            words(&a.source),
+            a.description,
+            h.change(a.effect)
         );
     }
     s
@@ -208,10 +230,12 @@ pub fn quote(q: &Quote) -> String {
 
 pub fn settings(st: &Settings) -> String {
     format!(
-        "store       {}\ncurrency    {} ({} decimals)\ntax mode    {}\ndefault tax {}\nneg. stock  {}\ndevice      {} ({})\nstore id    {}\n",
+        "store       {}\ncurrency    {} ({} decimals)\nlocale      {}\ntime zone   {}\ntax mode    {}\ndefault tax {}\nneg. stock  {}\ndevice      {} ({})\nstore id    {}\n",
         st.store_name,
         st.currency.code,
         st.currency.minor_units,
+        st.locale,
+        st.time_zone,
         st.tax_mode,
         st.default_tax_rate.map(|r| format!("{r}%")).unwrap_or_else(|| "none".into()),
         if st.allow_negative_stock { "allowed" } else { "refused" },
@@ -235,7 +259,7 @@ pub fn rule(r: &Rule, c: &Currency) -> String {
     format!("{} for {scope}{h}", r.describe(c))
 }
 
-pub fn flash(v: &FlashSaleView) -> String {
+pub fn flash(v: &FlashSaleView, h: &Human) -> String {
     let s = &v.sale;
     let targets: Vec<String> = s
         .skus
@@ -245,17 +269,17 @@ pub fn flash(v: &FlashSaleView) -> String {
         .collect();
     let effect = match s.effect {
         till_core::pricing::FlashEffect::Multiplier(m) => format!("x{}", m.normalize()),
-        till_core::pricing::FlashEffect::Price(p) => format!("at {p}"),
+        till_core::pricing::FlashEffect::Price(p) => format!("at {}", h.money(p)),
     };
     let window = match (&v.window_start, &v.window_end) {
-        (Some(a), Some(b)) => format!("{a} .. {b}"),
-        _ => format!("{} .. {}", s.starts_at.to_rfc3339(), s.ends_at.to_rfc3339()),
+        (Some(a), Some(b)) => format!("{} .. {}", h.time(a), h.time(b)),
+        _ => format!("{} .. {}", h.moment(s.starts_at), h.moment(s.ends_at)),
     };
     format!(
         "{:>4}  {:<24} {:<9} {:<10} {}{}\n      {}\n",
         s.id,
         s.name,
-        format!("{:?}", v.status).to_lowercase(),
+        words(&v.status),
         effect,
         window,
         if s.weekly { " weekly" } else { "" },
@@ -263,11 +287,11 @@ pub fn flash(v: &FlashSaleView) -> String {
     )
 }
 
-pub fn bundle(b: &Bundle) -> String {
+pub fn bundle(b: &Bundle, h: &Human) -> String {
     let mut s = String::new();
     let offer = match &b.offer {
         BundleOffer::PercentOff(p) => format!("{p}% off"),
-        BundleOffer::Price(p) => format!("{p} per set"),
+        BundleOffer::Price(p) => format!("{} per set", h.money(*p)),
     };
     let status = match (b.active, b.live) {
         (false, _) => " (inactive)",
@@ -278,37 +302,41 @@ pub fn bundle(b: &Bundle) -> String {
     for i in &b.items {
         let _ = writeln!(
             s,
-            "  {:>3} x {:<14} {:<28} {:>9}",
+            "  {:>3} x {:<14} {:<28} {:>13}",
             i.qty,
             i.sku,
             truncate(&i.name, 28),
-            i.unit_price
+            h.money(i.unit_price)
         );
     }
     let _ = writeln!(
         s,
         "  regular {}  bundle {}",
-        b.regular_price, b.bundle_price
+        h.money(b.regular_price),
+        h.money(b.bundle_price)
     );
     if b.valid_from.is_some() || b.valid_until.is_some() {
         let _ = writeln!(
             s,
             "  valid {} .. {}",
-            b.valid_from.as_deref().unwrap_or("always"),
-            b.valid_until.as_deref().unwrap_or("open-ended")
+            h.time_or(b.valid_from.as_deref(), "always"),
+            h.time_or(b.valid_until.as_deref(), "open-ended")
         );
     }
     s
 }
 
-pub fn bundles(list: &[Bundle]) -> String {
+pub fn bundles(list: &[Bundle], h: &Human) -> String {
     if list.is_empty() {
         return "no bundles".into();
     }
-    list.iter().map(bundle).collect::<Vec<_>>().join("")
+    list.iter()
+        .map(|b| bundle(b, h))
+        .collect::<Vec<_>>()
+        .join("")
 }
 
-pub fn suggestions(r: &Suggestions) -> String {
+pub fn suggestions(r: &Suggestions, h: &Human) -> String {
     if r.suggestions.is_empty() {
         return format!("no suggestions from {} baskets", r.transactions);
     }
@@ -327,14 +355,14 @@ pub fn suggestions(r: &Suggestions) -> String {
             x.lift,
             x.confidence,
             x.support_count,
-            x.regular_price,
-            x.suggested_price
+            h.money(x.regular_price),
+            h.money(x.suggested_price)
         );
     }
     s
 }
 
-pub fn companions(list: &[Companion]) -> String {
+pub fn companions(list: &[Companion], h: &Human) -> String {
     if list.is_empty() {
         return "nothing is often bought with it yet".into();
     }
@@ -342,10 +370,10 @@ pub fn companions(list: &[Companion]) -> String {
     for c in list {
         let _ = writeln!(
             s,
-            "  {:<14} {:<28} {:>9}   {} orders ({:.0}%)",
+            "  {:<14} {:<28} {:>13}   {} orders ({:.0}%)",
             c.sku,
             truncate(&c.name, 28),
-            c.price,
+            h.money(c.price),
             c.together,
             c.confidence * 100.0
         );
@@ -353,10 +381,13 @@ pub fn companions(list: &[Companion]) -> String {
     s
 }
 
-pub fn kit(k: &Kit) -> String {
+pub fn kit(k: &Kit, h: &Human) -> String {
     let mut s = format!(
         "kit {}  {}  {}  ({} available)\n",
-        k.sku, k.name, k.price, k.available
+        k.sku,
+        k.name,
+        h.money(k.price),
+        k.available
     );
     for c in &k.components {
         let _ = writeln!(

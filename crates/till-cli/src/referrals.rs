@@ -11,6 +11,7 @@ use till_core::referrals::{
 use till_core::{Result, Store};
 
 use crate::cli::*;
+use crate::human::{words, Human};
 use crate::run::Ctx;
 
 fn new_person(p: PersonArgs, referral: Option<String>) -> NewCustomer {
@@ -40,7 +41,7 @@ pub fn customer(ctx: &Ctx, store: &mut Store, cmd: CustomerCmd) -> Result<()> {
         }
         CustomerCmd::Show { id } => {
             let c = store.customer(&id)?;
-            ctx.out(&c, person)
+            ctx.out(&c, |c| person(c, &ctx.human))
         }
         CustomerCmd::Edit {
             id,
@@ -60,7 +61,7 @@ pub fn customer(ctx: &Ctx, store: &mut Store, cmd: CustomerCmd) -> Result<()> {
                     active,
                 },
             )?;
-            ctx.out(&c, person)
+            ctx.out(&c, |c| person(c, &ctx.human))
         }
     }
 }
@@ -90,11 +91,11 @@ pub fn referral(ctx: &Ctx, store: &mut Store, cmd: ReferralCmd) -> Result<()> {
         }
         ReferralCmd::List => {
             let list = store.referrers()?;
-            ctx.out(&list, |l| referrers(l))
+            ctx.out(&list, |l| referrers(l, &ctx.human))
         }
         ReferralCmd::Show { referrer_id } => {
             let d = store.referrer(&referrer_id)?;
-            ctx.out(&d, referrer_detail)
+            ctx.out(&d, |d| referrer_detail(d, &ctx.human))
         }
     }
 }
@@ -115,11 +116,11 @@ pub fn program(ctx: &Ctx, store: &mut Store, cmd: ProgramCmd) -> Result<()> {
                 return_days.as_deref(),
             )?;
             let p = store.set_referral_program(update)?;
-            ctx.out(&p, program_text)
+            ctx.out(&p, |p| program_text(p, &ctx.human))
         }
         ProgramCmd::Show => {
             let p = store.referral_program()?;
-            ctx.out(&p, program_text)
+            ctx.out(&p, |p| program_text(p, &ctx.human))
         }
     }
 }
@@ -132,7 +133,7 @@ pub fn commission(ctx: &Ctx, store: &mut Store, cmd: CommissionCmd) -> Result<()
                 store.customer(r)?;
             }
             let list = store.commissions(status, referrer.as_deref())?;
-            ctx.out(&list, |l| entries(l))
+            ctx.out(&list, |l| entries(l, &ctx.human))
         }
         CommissionCmd::ApproveDue { at } => {
             let at = match at {
@@ -142,7 +143,11 @@ pub fn commission(ctx: &Ctx, store: &mut Store, cmd: CommissionCmd) -> Result<()
             let list = store.approve_due_commissions(at)?;
             ctx.out(&list, |l| {
                 let total: Decimal = l.iter().map(|c| c.amount).sum();
-                format!("{} commissions approved ({total})", l.len())
+                format!(
+                    "{} commissions approved ({})",
+                    l.len(),
+                    ctx.human.money(total)
+                )
             })
         }
     }
@@ -156,20 +161,21 @@ pub fn payout(ctx: &Ctx, store: &mut Store, cmd: PayoutCmd) -> Result<()> {
             reference,
         } => {
             let p = store.create_payout(&referrer, &method, reference.as_deref())?;
-            ctx.out(&p, payout_text)
+            ctx.out(&p, |p| payout_text(p, &ctx.human))
         }
     }
 }
 
-fn person(c: &Customer) -> String {
-    let mut s = format!("{}  {} ({})\n", c.id, c.name, c.kind.as_str());
+fn person(c: &Customer, h: &Human) -> String {
+    let mut s = format!("{}  {} ({})\n", c.id, c.name, words(&c.kind));
+    let window = c.window_starts_at.as_deref().map(|t| h.time(t));
     for (label, v) in [
         ("email", &c.email),
         ("phone", &c.phone),
         ("notes", &c.notes),
         ("referred by", &c.referred_by),
         ("via code", &c.referral_code),
-        ("window from", &c.window_starts_at),
+        ("window from", &window),
     ] {
         if let Some(v) = v {
             let _ = writeln!(s, "  {label:<12} {v}");
@@ -200,10 +206,10 @@ fn people(list: &[Customer]) -> String {
     s
 }
 
-fn program_text(p: &Program) -> String {
+fn program_text(p: &Program, h: &Human) -> String {
     let rate = match (p.percent, p.amount) {
         (Some(x), _) => format!("{}% of each order's net total", x.normalize()),
-        (_, Some(a)) => format!("{a} per order"),
+        (_, Some(a)) => format!("{} per order", h.money(a)),
         _ => "nothing".into(),
     };
     format!(
@@ -212,7 +218,7 @@ fn program_text(p: &Program) -> String {
     )
 }
 
-fn entries(list: &[Commission]) -> String {
+fn entries(list: &[Commission], h: &Human) -> String {
     if list.is_empty() {
         return "no commissions".into();
     }
@@ -220,40 +226,43 @@ fn entries(list: &[Commission]) -> String {
     for c in list {
         let _ = writeln!(
             s,
-            "{}  {:<9} {:>10}  referrer {}  order {}  {}",
+            "{}  {:<9} {:>14}  referrer {}  order {}  {}",
             c.id,
-            c.status.as_str(),
-            c.amount,
+            words(&c.status),
+            h.money(c.amount),
             c.referrer_id,
             c.order_id,
-            c.created_at
+            h.time(&c.created_at)
         );
     }
     s
 }
 
-fn summary_line(r: &ReferrerSummary) -> String {
+fn summary_line(r: &ReferrerSummary, h: &Human) -> String {
     format!(
-        "{}  {:<24} pending {:>9}  approved {:>9}  paid {:>9}  balance {:>9}  {}",
+        "{}  {:<24} pending {:>13}  approved {:>13}  paid {:>13}  balance {:>13}  {}",
         r.id,
         r.name,
-        r.pending,
-        r.approved,
-        r.paid,
-        r.balance,
+        h.money(r.pending),
+        h.money(r.approved),
+        h.money(r.paid),
+        h.money(r.balance),
         r.codes.join(" ")
     )
 }
 
-fn referrers(list: &[ReferrerSummary]) -> String {
+fn referrers(list: &[ReferrerSummary], h: &Human) -> String {
     if list.is_empty() {
         return "no referrers yet (issue a code with `till referral code ID`)".into();
     }
-    list.iter().map(summary_line).collect::<Vec<_>>().join("\n")
+    list.iter()
+        .map(|r| summary_line(r, h))
+        .collect::<Vec<_>>()
+        .join("\n")
 }
 
-fn referrer_detail(d: &ReferrerDetail) -> String {
-    let mut s = summary_line(&d.summary);
+fn referrer_detail(d: &ReferrerDetail, h: &Human) -> String {
+    let mut s = summary_line(&d.summary, h);
     s.push('\n');
     for c in &d.code_list {
         let _ = writeln!(
@@ -263,25 +272,25 @@ fn referrer_detail(d: &ReferrerDetail) -> String {
             if c.active { "" } else { " (retired)" }
         );
     }
-    s.push_str(&entries(&d.entries));
+    s.push_str(&entries(&d.entries, h));
     for p in &d.payouts {
         s.push('\n');
-        s.push_str(&payout_text(p));
+        s.push_str(&payout_text(p, h));
     }
     s
 }
 
-fn payout_text(p: &Payout) -> String {
+fn payout_text(p: &Payout, h: &Human) -> String {
     format!(
         "payout {}: {} by {}{} on {} ({} entries)",
         p.id,
-        p.amount,
+        h.money(p.amount),
         p.method,
         p.reference
             .as_ref()
             .map(|r| format!(" ({r})"))
             .unwrap_or_default(),
-        p.paid_at,
+        h.time(&p.paid_at),
         p.entries.len()
     )
 }

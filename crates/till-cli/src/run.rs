@@ -17,6 +17,7 @@ use till_core::totals::Discount;
 use till_core::{Error, Result, Store};
 
 use crate::cli::*;
+use crate::human::Human;
 use crate::print;
 
 /// The store path: --db, else Till's one default (`till_core::location`:
@@ -30,10 +31,8 @@ fn store_path(cli_db: &Option<PathBuf>) -> Result<PathBuf> {
 
 pub(crate) struct Ctx {
     pub(crate) json: bool,
-}
-
-fn ctx_json(ctx: &Ctx) -> Ctx {
-    Ctx { json: ctx.json }
+    /// How human output writes times, money and statuses.
+    pub(crate) human: Human,
 }
 
 impl Ctx {
@@ -89,7 +88,10 @@ impl Ctx {
 }
 
 pub fn run(cli: Cli) -> Result<()> {
-    let ctx = Ctx { json: cli.json };
+    let mut ctx = Ctx {
+        json: cli.json,
+        human: Human::plain(),
+    };
     let path = store_path(&cli.db)?;
     if let Command::Init(args) = &cli.command {
         return init(&ctx, &path, args);
@@ -112,6 +114,7 @@ pub fn run(cli: Cli) -> Result<()> {
     if let Some(u) = &cli.user {
         store.set_user(u)?;
     }
+    ctx.human = Human::of(store.settings())?;
     match cli.command {
         Command::Init(_) => unreachable!("handled above"),
         Command::Product(cmd) => product(&ctx, &mut store, cmd),
@@ -124,7 +127,7 @@ pub fn run(cli: Cli) -> Result<()> {
                 None => store.now(),
             };
             let q = store.quote(&sku, at)?;
-            ctx.out(&q, print::quote)
+            ctx.out(&q, |v| print::quote(v, &ctx.human))
         }
         Command::Demo(DemoCmd::Sales { count, seed }) => {
             let count = parse_count("--count", &count)?;
@@ -133,7 +136,10 @@ pub fn run(cli: Cli) -> Result<()> {
             ctx.out(&summary, |s| {
                 format!(
                     "{} demo sales, {} items, revenue {} ({} restocks)",
-                    s.orders, s.items, s.revenue, s.restocks
+                    s.orders,
+                    s.items,
+                    ctx.human.money(s.revenue),
+                    s.restocks
                 )
             })
         }
@@ -144,6 +150,7 @@ pub fn run(cli: Cli) -> Result<()> {
             default_tax_rate,
             allow_negative_stock,
             time_zone,
+            locale,
             floor_at_cost,
             price_ceiling,
         }) => {
@@ -161,6 +168,7 @@ pub fn run(cli: Cli) -> Result<()> {
                     .transpose()?,
                 allow_negative_stock,
                 time_zone,
+                locale,
                 floor_at_cost,
                 price_ceiling: price_ceiling
                     .map(|c| {
@@ -180,7 +188,7 @@ pub fn run(cli: Cli) -> Result<()> {
         Command::Bundles(cmd) => crate::bundles::run(&ctx, Some(&mut store), cmd),
         Command::Bundle(cmd) => crate::bundles::bundle(&ctx, &mut store, cmd),
         Command::Kit(cmd) => crate::bundles::kit(&ctx, &mut store, cmd),
-        Command::Sync(cmd) => crate::sync::run(&ctx_json(&ctx), &mut store, cmd),
+        Command::Sync(cmd) => crate::sync::run(&ctx, &mut store, cmd),
         Command::Customer(cmd) => crate::referrals::customer(&ctx, &mut store, cmd),
         Command::Affiliate(cmd) => crate::referrals::affiliate(&ctx, &mut store, cmd),
         Command::Referral(cmd) => crate::referrals::referral(&ctx, &mut store, cmd),
@@ -216,6 +224,9 @@ fn init(ctx: &Ctx, path: &PathBuf, args: &InitArgs) -> Result<()> {
     };
     if let Some(tz) = &args.time_zone {
         settings.time_zone = till_core::settings::parse_time_zone(tz)?.name().to_string();
+    }
+    if let Some(tag) = &args.locale {
+        settings.locale = till_core::input::locale("--locale", tag)?;
     }
     if let Some(name) = &args.name {
         if name.trim().is_empty() {
@@ -439,13 +450,13 @@ fn flash(ctx: &Ctx, store: &mut Store, cmd: FlashCmd) -> Result<()> {
             let input = flash_input(store, a)?;
             let sale = store.create_flash_sale(input)?;
             let view = sale.view(now);
-            ctx.out(&view, print::flash)
+            ctx.out(&view, |v| print::flash(v, &ctx.human))
         }
         FlashCmd::Edit { id, args } => {
             let id = parse_id(&id)?;
             let input = flash_input(store, args)?;
             let view = store.update_flash_sale(id, input)?.view(now);
-            ctx.out(&view, print::flash)
+            ctx.out(&view, |v| print::flash(v, &ctx.human))
         }
         FlashCmd::List { at } => {
             let at = at
@@ -461,14 +472,17 @@ fn flash(ctx: &Ctx, store: &mut Store, cmd: FlashCmd) -> Result<()> {
                 if l.is_empty() {
                     "no flash sales".into()
                 } else {
-                    l.iter().map(print::flash).collect::<Vec<_>>().join("")
+                    l.iter()
+                        .map(|f| print::flash(f, &ctx.human))
+                        .collect::<Vec<_>>()
+                        .join("")
                 }
             })
         }
         FlashCmd::Cancel { id } => {
             let id = parse_id(&id)?;
             match store.cancel_flash_sale(id)? {
-                Some(sale) => ctx.out(&sale.view(now), print::flash),
+                Some(sale) => ctx.out(&sale.view(now), |v| print::flash(v, &ctx.human)),
                 None => ctx.out(
                     &serde_json::json!({ "id": id, "status": "cancelled", "damaged": true }),
                     |_| format!("flash sale {id} cancelled (it cannot be read; `till flash delete {id}` removes it)"),
@@ -518,15 +532,15 @@ fn product(ctx: &Ctx, store: &mut Store, cmd: ProductCmd) -> Result<()> {
                 price_floor: product_floor(&c, &a.pricing)?.flatten(),
                 price_ceiling: product_ceiling(&a.pricing)?.flatten(),
             })?;
-            ctx.out(&p, print::product)
+            ctx.out(&p, |v| print::product(v, &ctx.human))
         }
         ProductCmd::List { search, all } => {
             let list = store.products(search.as_deref(), all)?;
-            ctx.out(&list, |l| print::products(l))
+            ctx.out(&list, |l| print::products(l, &ctx.human))
         }
         ProductCmd::Show { sku } => {
             let p = store.product(&sku)?;
-            ctx.out(&p, print::product)
+            ctx.out(&p, |v| print::product(v, &ctx.human))
         }
         ProductCmd::Edit(a) => {
             let cost = match clearable(a.cost) {
@@ -549,7 +563,7 @@ fn product(ctx: &Ctx, store: &mut Store, cmd: ProductCmd) -> Result<()> {
                     price_ceiling: product_ceiling(&a.pricing)?,
                 },
             )?;
-            ctx.out(&p, print::product)
+            ctx.out(&p, |v| print::product(v, &ctx.human))
         }
     }
 }
@@ -572,7 +586,7 @@ fn stock(ctx: &Ctx, store: &mut Store, cmd: StockCmd) -> Result<()> {
         }
         StockCmd::History { sku } => {
             let moves = store.movements(&sku)?;
-            ctx.out(&moves, |m| print::movements(m))
+            ctx.out(&moves, |m| print::movements(m, &ctx.human))
         }
     }
 }
@@ -608,21 +622,21 @@ fn sale(ctx: &Ctx, store: &mut Store, a: SaleArgs) -> Result<()> {
         customer_id: a.customer,
         referral_code: a.referral,
     })?;
-    ctx.out(&receipt, print::receipt)
+    ctx.out(&receipt, |v| print::receipt(v, &ctx.human))
 }
 
 fn order(ctx: &Ctx, store: &mut Store, cmd: OrderCmd) -> Result<()> {
     match cmd {
         OrderCmd::Show { id } => {
             let r = store.order(&id)?;
-            ctx.out(&r, print::receipt)
+            ctx.out(&r, |v| print::receipt(v, &ctx.human))
         }
         OrderCmd::List { from, to, limit } => {
             let from = from.map(|t| parse_time("--from", &t)).transpose()?;
             let to = to.map(|t| parse_time("--to", &t)).transpose()?;
             let limit = limit.map(|l| parse_count("--limit", &l)).transpose()?;
             let list = store.orders(from, to, limit)?;
-            ctx.out(&list, |l| print::orders(l))
+            ctx.out(&list, |l| print::orders(l, &ctx.human))
         }
         OrderCmd::Refund { id, items, key } => {
             let items = if items.is_empty() {
@@ -640,7 +654,7 @@ fn order(ctx: &Ctx, store: &mut Store, cmd: OrderCmd) -> Result<()> {
                 items,
                 key,
             })?;
-            ctx.out(&r, print::refund)
+            ctx.out(&r, |v| print::refund(v, &ctx.human))
         }
     }
 }

@@ -167,7 +167,7 @@ pub fn run(ctx: &Ctx, store: &mut Store, cmd: SyncCmd) -> Result<()> {
                     if s.auth_failed { "no: token refused" } else if s.connected { "yes" } else { "no" },
                     s.pending,
                     s.dead,
-                    s.last_success.as_deref().unwrap_or("never"),
+                    ctx.human.time_or(s.last_success.as_deref(), "never"),
                     s.last_error.as_deref().unwrap_or("none")
                 )
             })

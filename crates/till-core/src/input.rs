@@ -22,6 +22,11 @@ pub fn whole(field: &str, text: &str) -> Result<i64> {
         .map_err(|_| Error::invalid(field, format!("{text:?} is not a whole number")))
 }
 
+/// A locale tag ("de-DE") Till can write dates in, in canonical form.
+pub fn locale(field: &str, text: &str) -> Result<String> {
+    crate::locale::parse(field, text)
+}
+
 /// The first and last years a stored time or date may fall in (UTC).
 pub const FIRST_YEAR: i32 = 1970;
 pub const LAST_YEAR: i32 = 9999;

@@ -14,6 +14,7 @@ pub mod error;
 pub mod input;
 pub mod inventory;
 pub mod kits;
+pub mod locale;
 pub mod location;
 pub mod memberships;
 pub mod money;

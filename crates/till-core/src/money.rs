@@ -49,6 +49,17 @@ impl Currency {
         r
     }
 
+    /// An amount standing alone in text, with its currency: "29.00 EUR".
+    /// Padded to the minor unit but never rounded, so it states exactly
+    /// what is charged.
+    pub fn display(&self, amount: Decimal) -> String {
+        let mut a = amount;
+        if a.scale() < self.minor_units {
+            a.rescale(self.minor_units);
+        }
+        format!("{a} {}", self.code)
+    }
+
     /// Parses a user-given amount: a plain decimal number with at most the
     /// currency's minor-unit digits. `field` names the input in the error.
     pub fn parse_amount(&self, field: &str, text: &str) -> Result<Decimal> {

@@ -1,4 +1,5 @@
-//! Store settings: currency, tax mode, stock policy and this device's identity.
+//! Store settings: currency, tax mode, stock policy, locale and time zone,
+//! and this device's identity.
 
 use rand::Rng;
 use rusqlite::{params, Connection, OptionalExtension};
@@ -28,6 +29,9 @@ pub struct Settings {
     /// IANA time zone of the shop: flash-sale weeks, sell-by days and
     /// receipts' local times are reckoned in it.
     pub time_zone: String,
+    /// BCP 47 tag ("de-DE") of how dates and times read in the front ends
+    /// (`locale`); stored times and JSON stay RFC 3339.
+    pub locale: String,
     /// Guardrail: dynamic prices never go below a product's cost (unless
     /// the product has a floor of its own).
     pub floor_at_cost: bool,
@@ -51,6 +55,7 @@ impl Default for Settings {
             default_tax_rate: None,
             allow_negative_stock: false,
             time_zone: local_time_zone(),
+            locale: crate::locale::system_default(),
             floor_at_cost: true,
             price_ceiling: None,
         }
@@ -145,6 +150,18 @@ impl Settings {
                 read("time_zone", tz, "a time zone", ok)?
             }
         };
+        // A store made before the setting existed never chose a locale: it
+        // reads as the machine's until the owner sets one.
+        let locale = match get("locale")? {
+            None => crate::locale::system_default(),
+            Some(tag) => crate::locale::parse("locale", &tag).map_err(|_| {
+                damaged(
+                    "locale",
+                    &tag,
+                    "which is not a locale Till can write dates in",
+                )
+            })?,
+        };
         let price_ceiling = match get("price_ceiling")? {
             None => None,
             Some(c) => Some(
@@ -171,6 +188,7 @@ impl Settings {
             default_tax_rate,
             allow_negative_stock: flag("allow_negative_stock", need("allow_negative_stock")?)?,
             time_zone,
+            locale,
             floor_at_cost: match get("floor_at_cost")? {
                 None => true,
                 Some(v) => flag("floor_at_cost", v)?,
@@ -209,6 +227,7 @@ impl Settings {
             Some(self.allow_negative_stock.to_string()),
         )?;
         put("time_zone", Some(self.time_zone.clone()))?;
+        put("locale", Some(self.locale.clone()))?;
         put("floor_at_cost", Some(self.floor_at_cost.to_string()))?;
         put(
             "price_ceiling",
@@ -227,6 +246,8 @@ pub struct SettingsUpdate {
     pub default_tax_rate: Option<Option<Decimal>>,
     pub allow_negative_stock: Option<bool>,
     pub time_zone: Option<String>,
+    /// A BCP 47 tag ("de-DE").
+    pub locale: Option<String>,
     pub floor_at_cost: Option<bool>,
     /// `Some(None)` removes the store ceiling.
     pub price_ceiling: Option<Option<Decimal>>,
@@ -252,6 +273,9 @@ impl crate::Store {
         }
         if let Some(tz) = update.time_zone {
             next.time_zone = parse_time_zone(&tz)?.name().to_string();
+        }
+        if let Some(tag) = update.locale {
+            next.locale = crate::input::locale("locale", &tag)?;
         }
         if let Some(f) = update.floor_at_cost {
             next.floor_at_cost = f;

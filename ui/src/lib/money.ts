@@ -32,6 +32,16 @@ export function fromMinor(minor: bigint, minorUnits: number): Money {
   return (negative ? '-' : '') + whole + (minorUnits > 0 ? '.' + frac : '');
 }
 
+/**
+ * An amount padded to the currency's minor unit ("29" -> "29.00"), for
+ * figures that are not rounded money already (a plan's price as the tiers
+ * document writes it); as given when it has more decimals than that.
+ */
+export function padMinor(text: Money, minorUnits: number): Money {
+  const minor = toMinor(text, minorUnits);
+  return minor === null ? text : fromMinor(minor, minorUnits);
+}
+
 /** The number of decimals of an amount as sent by the core ("57.50" -> 2). */
 export function scaleOf(amount: Money): number {
   const dot = amount.indexOf('.');

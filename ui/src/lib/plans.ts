@@ -4,6 +4,7 @@
 // so working out how full a bar is may use plain arithmetic.
 
 import { signOf } from './decimal';
+import { dateLabel } from './format';
 import type { Limit, LicenseStatus, Membership, MetricUsage, UiError } from './types';
 
 /** The plan lacks the feature: the message names the tier that has it. */
@@ -18,27 +19,14 @@ export function isCountMetric(key: string): boolean {
   return COUNT_METRICS.includes(key);
 }
 
-const METRIC_LABELS: Record<string, string> = {
-  api_calls: 'API calls',
-  storage_gb: 'Storage (GB)',
-  orders: 'Orders',
-  products: 'Products',
-  bundles: 'Bundles',
-  registers: 'Registers',
-  devices: 'Devices',
-};
-
-/** "api_calls" -> "API calls"; an unknown key -> "Key words". */
-export function metricLabel(key: string): string {
-  const known = METRIC_LABELS[key];
-  if (known) return known;
-  const words = key.replace(/_/g, ' ');
-  return words.charAt(0).toUpperCase() + words.slice(1);
-}
-
-/** "advanced_reporting" -> "advanced reporting": the key, readable, as the core's messages name it. */
-export function featureLabel(key: string): string {
-  return key.replace(/_/g, ' ');
+/**
+ * What the owner reads for a feature or limit key ("API access", "API
+ * calls"): the words the core sends with the plan (`feature_names`,
+ * `limit_names`) or with each metric; the key itself only when the core
+ * sent none.
+ */
+export function keyLabel(key: string, names: Record<string, string> | undefined): string {
+  return names?.[key] ?? key;
 }
 
 /** "unlimited", or the number as the core sent it. */
@@ -64,15 +52,7 @@ export function usageFill(u: MetricUsage): { percent: number; level: UsageLevel 
   return { percent, level };
 }
 
-const dateFormat = new Intl.DateTimeFormat(undefined, { year: 'numeric', month: 'short', day: 'numeric' });
-
-/** An RFC 3339 time or a "YYYY-MM-DD" day as a date: "31 Dec 2026". */
-export function dateLabel(value: string): string {
-  // A bare day is a calendar day: read it as local, not as UTC midnight.
-  const day = /^(\d{4})-(\d{2})-(\d{2})$/.exec(value);
-  const d = day ? new Date(Number(day[1]), Number(day[2]) - 1, Number(day[3])) : new Date(value);
-  return Number.isNaN(d.getTime()) ? value : dateFormat.format(d);
-}
+export { dateLabel };
 
 /**
  * Where the license stands, in a few words: "No license — Free", "Valid

@@ -1,7 +1,7 @@
 // Labels for customers, referral codes and the commission ledger, as the
 // screens show them. Amounts stay the decimal strings the core sent.
 
-import { shortTime } from './format';
+import { moneyText, shortTime } from './format';
 import { signOf } from './decimal';
 import type { Commission, CommissionStatus, Customer, Program, ReferralCode } from './types';
 
@@ -10,10 +10,10 @@ export function plural(n: number, one: string, many = `${one}s`): string {
   return `${n} ${n === 1 ? one : many}`;
 }
 
-/** What the referrer earns per order: "10% of the net order" or "5.00 EUR per order". */
+/** What the referrer earns per order: "10% of the net order" or "€5.00 per order". */
 export function rewardLabel(p: Program, currency: string): string {
   if (p.percent !== null) return `${p.percent}% of each referred order's net total (after discounts, before tax)`;
-  if (p.amount !== null) return `${p.amount}${currency ? ` ${currency}` : ''} per referred order`;
+  if (p.amount !== null) return `${currency ? moneyText(p.amount, currency) : p.amount} per referred order`;
   return 'nothing';
 }
 

@@ -35,8 +35,10 @@ export interface Settings {
   tax_mode: TaxMode;
   default_tax_rate: Decimal | null;
   allow_negative_stock: boolean;
-  /** IANA time zone of the shop: weekly flash sales and sell-by days follow it. */
+  /** IANA time zone of the shop: weekly flash sales and sell-by days follow it, and times show in it. */
   time_zone: string;
+  /** BCP 47 tag ("de-DE"): how dates, times and amounts with their currency read. */
+  locale: string;
   /** Guardrail: dynamic prices never go below cost (unless a product has a floor). */
   floor_at_cost: boolean;
   /** Guardrail: highest dynamic price as a multiple of the base price; null: none. */
@@ -807,6 +809,10 @@ export interface PlanView {
   notice: string | null;
   /** Day of the month billing periods start on; null: calendar months. */
   billing_day: number | null;
+  /** What the owner reads for each feature key ("api_access" -> "API access"). */
+  feature_names: Record<string, string>;
+  /** What the owner reads for each limit key ("api_calls" -> "API calls"). */
+  limit_names: Record<string, string>;
 }
 
 export interface UsagePeriod {
@@ -818,6 +824,8 @@ export interface UsagePeriod {
 }
 
 export interface MetricUsage {
+  /** What the owner reads for the metric's key ("API calls"). */
+  name: string;
   used: number;
   limit: Limit;
 }

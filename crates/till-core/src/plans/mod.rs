@@ -5,6 +5,7 @@
 //! * `signed`: the vendor's signed envelope both are delivered in, and the
 //!   keys this build trusts.
 //! * `usage`: metered usage per billing period.
+//! * `names`: words for the document's feature and limit keys.
 //!
 //! Gates are enforced here, in the core: a gated action returns
 //! `Error::Gated` naming the feature and the tier that has it. Completing a
@@ -12,9 +13,12 @@
 //! gated; a plan can never hold a shop's sales or data hostage.
 
 pub mod license;
+pub mod names;
 pub mod signed;
 pub mod tiers;
 pub mod usage;
+
+use std::collections::BTreeMap;
 
 use chrono::{DateTime, Duration, Utc};
 use rusqlite::{params, Connection, OptionalExtension};
@@ -93,6 +97,11 @@ pub struct PlanView {
     pub notice: Option<String>,
     /// Day of month billing periods start on; None: calendar months.
     pub billing_day: Option<u32>,
+    /// What the owner reads for each feature key of every tier and of the
+    /// license ("api_access" -> "API access").
+    pub feature_names: BTreeMap<String, String>,
+    /// The same for each limit key ("api_calls" -> "API calls").
+    pub limit_names: BTreeMap<String, String>,
 }
 
 /// What `limit check` answers.
@@ -324,9 +333,29 @@ impl Store {
                 features.push(f.clone());
             }
         }
+        let feature_names = doc
+            .tiers
+            .iter()
+            .flat_map(|t| t.features.iter())
+            .chain(&status.unlocked)
+            .chain(
+                status
+                    .license
+                    .iter()
+                    .flat_map(|l| l.unlocks.iter().map(|u| &u.feature)),
+            )
+            .map(|k| (k.clone(), names::feature(k)))
+            .collect();
+        let limit_names = doc
+            .limit_keys()
+            .into_iter()
+            .map(|k| (k.to_string(), names::limit(k)))
+            .collect();
         Ok(PlanView {
             tier,
             features,
+            feature_names,
+            limit_names,
             license: status,
             billing_day: self.billing_day()?,
             tiers: doc.tiers,
@@ -378,7 +407,8 @@ impl Store {
                 return Err(Error::Gated {
                     key: key.into(),
                     message: format!(
-                        "{key} was unlocked by the license, but that unlock has ended; renew it"
+                        "{} was unlocked by the license, but that unlock has ended; renew it",
+                        names::feature(key)
                     ),
                 });
             }
@@ -394,8 +424,11 @@ impl Store {
         Err(Error::Gated {
             key: key.into(),
             message: format!(
-                "{key} is not in the {} plan this store is on; it comes with {} ({}/month) or as an unlock",
-                plan.tier.name, tier.name, tier.price_monthly
+                "{} is not in the {} plan this store is on; it comes with {} ({} per month) or as an unlock",
+                names::feature(key),
+                plan.tier.name,
+                tier.name,
+                self.settings().currency.display(tier.price_monthly)
             ),
         })
     }
@@ -475,8 +508,9 @@ impl Store {
         Err(Error::Gated {
             key: key.into(),
             message: format!(
-                "the {} plan allows {max} {key}; this store has {}: upgrade, or make room first",
+                "the {} plan allows {max} {}; this store has {}: upgrade, or make room first",
                 plan.tier.name,
+                names::limit_in_sentence(key),
                 s.used.normalize()
             ),
         })

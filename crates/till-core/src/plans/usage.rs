@@ -46,6 +46,9 @@ pub struct Period {
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct MetricUsage {
+    /// What the owner reads for the metric's key ("API calls").
+    #[serde(default)]
+    pub name: String,
     #[serde(serialize_with = "super::tiers::serialize_quantity")]
     pub used: Decimal,
     pub limit: Limit,
@@ -282,7 +285,15 @@ impl Store {
                 .get(&name)
                 .copied()
                 .unwrap_or(Limit::Unlimited);
-            metrics.insert(name, MetricUsage { used, limit });
+            let words = super::names::limit(&name);
+            metrics.insert(
+                name,
+                MetricUsage {
+                    name: words,
+                    used,
+                    limit,
+                },
+            );
         }
         Ok(UsageReport {
             period: Period {

@@ -9,7 +9,6 @@ mod price_watch;
 mod ready;
 mod referrals;
 mod sync_task;
-mod webview;
 
 use std::ffi::OsString;
 use std::path::PathBuf;
@@ -105,7 +104,6 @@ pub fn run() {
         })
         .manage(bundles::Mining::default())
         .setup(|app| {
-            webview::configure(app);
             price_watch::spawn(app.handle().clone());
             let state = app.state::<AppState>();
             let (db, endpoint) = {

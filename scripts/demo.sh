@@ -9,6 +9,8 @@ source scripts/lib.sh
 T0=$SECONDS
 step "installing" bash scripts/install.sh
 export PATH="$HOME/.cargo/bin:$PATH"
+# As scripts/test.sh builds, so that neither rebuilds the other's crates.
+export CARGO_INCREMENTAL="${CARGO_INCREMENTAL:-0}"
 
 step "building the UI" npm --workspace ui run build --silent
 step "building the app and the till command" \

@@ -251,6 +251,26 @@ async fn screenshot(c: &Client, name: &str) -> PathBuf {
     path
 }
 
+/// A Pro license for the E2E café, signed with the test key debug builds trust.
+fn pro_license(id: &str) -> String {
+    use till_core::plans::license::{self, LicensePayload};
+    let seed = std::fs::read_to_string(root().join("tests/support/license-test-key")).unwrap();
+    license::sign(
+        &LicensePayload {
+            license_id: id.into(),
+            issued_to: "E2E Café".into(),
+            store_id: None,
+            tier: "pro".into(),
+            unlocks: vec![],
+            issued_at: "2026-11-01T00:00:00Z".into(),
+            expires_at: None,
+            grace_days: 14,
+        },
+        "test",
+        &license::signing_key(&seed).unwrap(),
+    )
+}
+
 fn shop(dir: &Path) -> PathBuf {
     let db = dir.join("e2e.db");
     let mut s = Store::create(
@@ -744,7 +764,6 @@ async fn a_sale_with_a_referral_code_creates_the_pending_commission() {
 #[ignore = "needs a display, tauri-driver and a built app; run by scripts/test.sh"]
 async fn the_plan_screen_gates_upgrades_and_the_member_price_reaches_the_checkout() {
     use till_core::customers::{CustomerKind, NewCustomer};
-    use till_core::plans::license::{self, LicensePayload};
     let dir = tempfile::tempdir().unwrap();
     let db = shop(dir.path());
     {
@@ -760,27 +779,8 @@ async fn the_plan_screen_gates_upgrades_and_the_member_price_reaches_the_checkou
         .unwrap();
         sell_direct(&mut s, &[("WAT", 1)]);
     }
-    // A pro license signed with the test key (trusted by debug builds).
-    let seed = std::fs::read_to_string(root().join("tests/support/license-test-key")).unwrap();
     let lic = dir.path().join("pro-license.json");
-    std::fs::write(
-        &lic,
-        license::sign(
-            &LicensePayload {
-                license_id: "E2E-1".into(),
-                issued_to: "E2E Café".into(),
-                store_id: None,
-                tier: "pro".into(),
-                unlocks: vec![],
-                issued_at: "2026-11-01T00:00:00Z".into(),
-                expires_at: None,
-                grace_days: 14,
-            },
-            "test",
-            &license::signing_key(&seed).unwrap(),
-        ),
-    )
-    .unwrap();
+    std::fs::write(&lic, pro_license("E2E-1")).unwrap();
     in_window(&db, move |c, _db| async move {
         find(&c, "nav-plan").await.click().await.unwrap();
         wait_text(&c, "plan-tier", "Free").await;
@@ -1127,7 +1127,6 @@ async fn show_css(c: &Client, css: &str) {
 /// what a real shop has.
 fn busy_shop(dir: &Path) -> PathBuf {
     use till_core::customers::{CustomerKind, NewCustomer};
-    use till_core::plans::license::{self, LicensePayload};
     use till_core::pricing::{Condition, Effect, FlashEffect, FlashSaleInput, RuleInput, Scope};
     let db = shop(dir);
     let mut s = Store::open(&db).unwrap();
@@ -1247,22 +1246,7 @@ fn busy_shop(dir: &Path) -> PathBuf {
         ..Default::default()
     })
     .unwrap();
-    let seed = std::fs::read_to_string(root().join("tests/support/license-test-key")).unwrap();
-    s.install_license(&license::sign(
-        &LicensePayload {
-            license_id: "E2E-FIT".into(),
-            issued_to: "E2E Café".into(),
-            store_id: None,
-            tier: "pro".into(),
-            unlocks: vec![],
-            issued_at: "2026-11-01T00:00:00Z".into(),
-            expires_at: None,
-            grace_days: 14,
-        },
-        "test",
-        &license::signing_key(&seed).unwrap(),
-    ))
-    .unwrap();
+    s.install_license(&pro_license("E2E-FIT")).unwrap();
     s.add_membership_tier(
         "coffee-club",
         "Coffee club",

@@ -620,11 +620,8 @@ async fn bundles_screen_mines_with_progress_and_cancel_and_approves_a_suggestion
         // A large basket file at a low threshold: long enough to cancel.
         let retail = root().join("tests/data/retail.dat");
         assert!(retail.exists(), "{} is missing", retail.display());
-        let file = c
-            .find(Locator::Css("[data-testid=\"mine-source-file\"]"))
-            .await
-            .unwrap();
-        file.click().await.unwrap();
+        // The screen loads when first opened: wait for it.
+        find(&c, "mine-source-file").await.click().await.unwrap();
         let path = find(&c, "mine-path").await;
         path.send_keys(&retail.display().to_string()).await.unwrap();
         let support = find(&c, "mine-min-support").await;
@@ -639,12 +636,7 @@ async fn bundles_screen_mines_with_progress_and_cancel_and_approves_a_suggestion
         wait_text(&c, "mine-status", "Cancelled").await;
 
         // The shop's own orders: coffee and muffin go together.
-        c.find(Locator::Css("[data-testid=\"mine-source-store\"]"))
-            .await
-            .unwrap()
-            .click()
-            .await
-            .unwrap();
+        find(&c, "mine-source-store").await.click().await.unwrap();
         let support = find(&c, "mine-min-support").await;
         support.clear().await.unwrap();
         support.send_keys("0.5").await.unwrap();

@@ -380,3 +380,144 @@ fn baskets_for_the_miner_leave_out_refunded_lines() {
         ]
     );
 }
+
+/// Set by the second window's busy handler once it waits for the write
+/// lock (having read the cart as open); the handler waits for `GO`.
+static WAITING: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
+static GO: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
+
+fn wait_for_go(_tries: i32) -> bool {
+    use std::sync::atomic::Ordering;
+    WAITING.store(true, Ordering::SeqCst);
+    while !GO.load(Ordering::SeqCst) {
+        std::thread::yield_now();
+    }
+    true
+}
+
+/// Runs `change` in a second window whose cart is open when it looks, then
+/// completed by the first window before the change can write.
+fn change_after_completion(
+    change: fn(&mut Store, &str, i64) -> till_core::Result<till_core::cart::Cart>,
+) -> till_core::Result<till_core::cart::Cart> {
+    use std::sync::atomic::Ordering;
+    let (_d, mut w1) = shop();
+    let cart = w1.new_cart().unwrap();
+    let line = w1.cart_add(&cart.id, "COF", 2).unwrap().lines[0].id;
+    let path = w1.path().to_path_buf();
+    WAITING.store(false, Ordering::SeqCst);
+    GO.store(false, Ordering::SeqCst);
+    // A third connection holds the write lock, so the second window stops
+    // at its write transaction, after whatever it checked before it.
+    let mut w2 = Store::open(&path).unwrap();
+    w2.connection().busy_handler(Some(wait_for_go)).unwrap();
+    let mut lock = rusqlite::Connection::open(&path).unwrap();
+    let held = lock
+        .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)
+        .unwrap();
+    let id = cart.id.clone();
+    let w2 = std::thread::spawn(move || change(&mut w2, &id, line));
+    while !WAITING.load(Ordering::SeqCst) {
+        std::thread::yield_now();
+    }
+    held.rollback().unwrap();
+    w1.cart_complete(&cart.id, &[cash("10.00")]).unwrap();
+    let lines_before = count(&w1, "cart_lines");
+    let qty_before: i64 = w1
+        .connection()
+        .query_row("SELECT SUM(qty) FROM cart_lines", [], |r| r.get(0))
+        .unwrap();
+    GO.store(true, Ordering::SeqCst);
+    let out = w2.join().unwrap();
+    let qty_after: i64 = w1
+        .connection()
+        .query_row("SELECT COALESCE(SUM(qty), 0) FROM cart_lines", [], |r| {
+            r.get(0)
+        })
+        .unwrap();
+    assert_eq!(
+        (count(&w1, "cart_lines"), qty_after),
+        (lines_before, qty_before),
+        "the completed cart's lines are as they were sold"
+    );
+    out
+}
+
+#[test]
+fn a_cart_completed_in_another_window_takes_no_more_changes() {
+    // One at a time: the busy handler's flags are shared.
+    let cases: [(
+        &str,
+        fn(&mut Store, &str, i64) -> till_core::Result<till_core::cart::Cart>,
+    ); 3] = [
+        ("add", |s, id, _| s.cart_add(id, "MUG", 1)),
+        ("set quantity", |s, id, line| s.cart_set_qty(id, line, 5)),
+        ("remove", |s, id, line| s.cart_remove(id, line)),
+    ];
+    for (what, change) in cases {
+        let e = change_after_completion(change)
+            .map(|c| c.lines.len())
+            .expect_err(what);
+        assert!(
+            e.to_string().contains("this cart is completed"),
+            "{what}: {e}"
+        );
+    }
+}
+
+#[test]
+fn a_cart_whose_stored_state_cannot_be_read_is_damage_not_a_default() {
+    let (_d, mut s) = shop();
+    let cart = s.new_cart().unwrap();
+    let line = s.cart_add(&cart.id, "COF", 2).unwrap().lines[0].id;
+    let path = s.path().to_path_buf();
+    let edit = |sql: &str| {
+        rusqlite::Connection::open(&path)
+            .unwrap()
+            .execute_batch(&format!("PRAGMA ignore_check_constraints = ON; {sql}"))
+            .unwrap()
+    };
+    // A status no Till writes: neither completed as if open nor shown as is.
+    edit("UPDATE carts SET status = 'paused'");
+    let e = s.cart_complete(&cart.id, &[cash("10.00")]).unwrap_err();
+    assert_eq!(e.code(), "store_damaged", "{e}");
+    assert!(
+        e.to_string().contains("carts") && e.to_string().contains("paused"),
+        "{e}"
+    );
+    assert_eq!(count(&s, "orders"), 0);
+    assert_eq!(s.cart(&cart.id).unwrap_err().code(), "store_damaged");
+    // A discount past 100% reads as a number but is no discount Till gives.
+    edit(&format!(
+        "UPDATE carts SET status = 'open'; UPDATE cart_lines SET discount = '150%' WHERE id = {line}"
+    ));
+    let e = s.cart(&cart.id).unwrap_err();
+    assert_eq!(e.code(), "store_damaged", "{e}");
+    assert!(
+        e.to_string().contains("cart_lines") && e.to_string().contains("150%"),
+        "{e}"
+    );
+    assert!(s.cart_complete(&cart.id, &[cash("10.00")]).is_err());
+    assert_eq!(count(&s, "orders"), 0);
+}
+
+#[test]
+fn an_order_discount_that_no_longer_fits_is_refused_not_hidden() {
+    let (_d, mut s) = shop();
+    let cart = s.new_cart().unwrap();
+    s.cart_add(&cart.id, "COF", 1).unwrap();
+    let mug = s.cart_add(&cart.id, "MUG", 1).unwrap().lines[1].id;
+    s.cart_order_discount(&cart.id, Some(Discount::Amount(dec("10.00"))))
+        .unwrap();
+    // Taking the mug out would leave 3.40 under a 10.00 discount.
+    let e = s.cart_remove(&cart.id, mug).unwrap_err();
+    assert!(e.to_string().contains("order discount"), "{e}");
+    assert_eq!(s.cart(&cart.id).unwrap().lines.len(), 2, "nothing changed");
+    // Should such a cart be in the store anyway, showing it says why.
+    rusqlite::Connection::open(s.path())
+        .unwrap()
+        .execute("DELETE FROM cart_lines WHERE id = ?1", [mug])
+        .unwrap();
+    let e = s.cart(&cart.id).unwrap_err();
+    assert!(e.to_string().contains("order discount"), "{e}");
+}

@@ -648,3 +648,21 @@ fn attaching_a_member_reprices_lines_but_not_hand_discounted_ones() {
     assert_eq!(c.lines[0].unit_price, dec("10.00"));
     assert_eq!(c.total, dec("11.00"));
 }
+
+/// A usage quantity that cannot be read is damage, named where it is, not
+/// an internal error (and never a zero that would let the shop past a limit).
+#[test]
+fn an_unreadable_usage_quantity_is_damage() {
+    let (_d, mut s) = shop();
+    s.record_usage("api_calls", dec("3"), None).unwrap();
+    let c = rusqlite::Connection::open(s.path()).unwrap();
+    c.pragma_update(None, "ignore_check_constraints", true)
+        .unwrap();
+    c.execute("UPDATE usage_records SET quantity = 'three'", [])
+        .unwrap();
+    let e = s.limit_status("api_calls").unwrap_err();
+    assert!(
+        matches!(&e, till_core::Error::Damaged(d) if d.table == "usage_records" && d.column == "quantity"),
+        "{e:?}"
+    );
+}

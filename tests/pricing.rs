@@ -556,3 +556,41 @@ proptest! {
         prop_assert_eq!(q.adjustments.iter().map(|a| a.effect).sum::<Decimal>(), q.price - q.base_price);
     }
 }
+
+#[test]
+fn a_product_with_an_unreadable_sell_by_date_sells_at_its_base_price() {
+    let (_d, mut s) = new_store();
+    add(&mut s, "MILK", "2.00", "0", 10);
+    rusqlite::Connection::open(s.path())
+        .unwrap()
+        .execute_batch("UPDATE products SET sell_by = 'soon' WHERE sku = 'MILK'")
+        .unwrap();
+    // Only a sell-by markdown needs the date: the sale goes on without it.
+    let r = s.sell(sale(&[("MILK", 1)], vec![cash("2.00")])).unwrap();
+    assert_eq!(r.lines[0].unit_price, dec("2.00"));
+    assert_eq!(s.quote("MILK", s.now()).unwrap().price, dec("2.00"));
+    // Editing something else leaves the stored value for the owner to see.
+    s.update_product(
+        "MILK",
+        ProductUpdate {
+            name: Some("Milk".into()),
+            ..Default::default()
+        },
+    )
+    .unwrap();
+    // The doctor and the pricing banners name it.
+    let report = s.doctor().unwrap();
+    assert!(
+        report
+            .damaged
+            .iter()
+            .any(|d| d.table == "products" && d.column == "sell_by" && d.value == "soon"),
+        "{:?}",
+        report.damaged
+    );
+    assert!(s
+        .pricing_damage()
+        .unwrap()
+        .iter()
+        .any(|d| d.table == "products" && d.column == "sell_by"));
+}

@@ -531,3 +531,75 @@ fn two_counters_selling_with_the_same_code_at_once() {
     assert_eq!(balance(&s, &ann), dec("1.00") * Decimal::from(ann_n as i64));
     assert!(s.stock_drift().unwrap().is_empty());
 }
+
+/// Runs one statement on the store file behind Till's back, as a broken
+/// disk, a bad restore or a hand edit would: past the table's CHECK
+/// constraints too, which guard Till's own writes, not the file.
+fn tamper(s: &Store, sql: &str) {
+    let c = rusqlite::Connection::open(s.path()).unwrap();
+    c.pragma_update(None, "ignore_check_constraints", true)
+        .unwrap();
+    c.execute(sql, []).unwrap();
+}
+
+fn is_damage(e: &till_core::Error, column: &str) -> bool {
+    matches!(e, till_core::Error::Damaged(d) if d.table == "commissions" && d.column == column)
+}
+
+#[test]
+fn a_commission_that_cannot_be_read_stops_the_payout_instead_of_being_left_out() {
+    let (_d, mut s) = shop();
+    let (ann, code) = referrer_with_code(&mut s, "Ann", "ann@example.com");
+    sell(&mut s, &[("BIG", 1)], None, Some(&code)).unwrap();
+    sell(&mut s, &[("BIG", 1)], None, Some(&code)).unwrap();
+    assert_eq!(
+        s.approve_due_commissions(at("2026-11-15T10:00:00Z"))
+            .unwrap()
+            .len(),
+        2
+    );
+    tamper(
+        &s,
+        "UPDATE commissions SET status = 'aproved' WHERE rowid = (SELECT MAX(rowid) FROM commissions)",
+    );
+    let e = s.create_payout(&ann, "bank", None).unwrap_err();
+    assert!(is_damage(&e, "status"), "{e:?}");
+    assert_eq!(count(&s, "payouts"), 0, "nothing paid on half a ledger");
+
+    // An accrual of a kind Till never writes is damage too.
+    tamper(
+        &s,
+        "UPDATE commissions SET status = 'approved', kind = 'bonus' WHERE rowid = (SELECT MAX(rowid) FROM commissions)",
+    );
+    let e = s.create_payout(&ann, "bank", None).unwrap_err();
+    assert!(is_damage(&e, "kind"), "{e:?}");
+    assert_eq!(count(&s, "payouts"), 0);
+}
+
+#[test]
+fn a_pending_commission_with_an_unreadable_time_is_damage_not_never_due() {
+    let (_d, mut s) = shop();
+    let (_ann, code) = referrer_with_code(&mut s, "Ann", "ann@example.com");
+    sell(&mut s, &[("BIG", 1)], None, Some(&code)).unwrap();
+    tamper(&s, "UPDATE commissions SET created_at = 'last tuesday'");
+    let e = s
+        .approve_due_commissions(at("2026-12-15T10:00:00Z"))
+        .unwrap_err();
+    assert!(is_damage(&e, "created_at"), "{e:?}");
+}
+
+#[test]
+fn unreadable_programme_terms_are_damage() {
+    let (_d, mut s) = shop();
+    s.set_referral_program(ProgramUpdate {
+        percent: Some(dec("10")),
+        ..Default::default()
+    })
+    .unwrap();
+    tamper(&s, "UPDATE referral_program SET percent = 'ten'");
+    let e = s.referral_program().unwrap_err();
+    assert!(
+        matches!(&e, till_core::Error::Damaged(d) if d.table == "referral_program" && d.column == "percent"),
+        "{e:?}"
+    );
+}

@@ -108,7 +108,7 @@ fn cart_row(conn: &Connection, cart_id: &str) -> Result<CartRow> {
     )?
     .query_row([cart_id], |r| {
         Ok(CartRow {
-            status: r.get(0)?,
+            status: crate::stored::parse_with(r, 0, cart_status)?,
             order_discount: crate::stored::opt_parse_with(r, 1, Discount::from_text)?,
             order_id: r.get(2)?,
             customer_id: r.get(3)?,
@@ -119,12 +119,51 @@ fn cart_row(conn: &Connection, cart_id: &str) -> Result<CartRow> {
     .ok_or_else(|| Error::not_found("cart", cart_id))
 }
 
+/// A cart's stored status, one of the three Till writes.
+fn cart_status(text: &str) -> std::result::Result<String, String> {
+    match text {
+        "open" | "completed" | "voided" => Ok(text.to_string()),
+        _ => Err("which is not one of open, completed, voided".to_string()),
+    }
+}
+
+/// Refuses a change to a cart that is no longer open. Each change calls
+/// this inside its own write transaction, so a cart another window
+/// completed a moment ago is seen as completed.
+fn require_open(conn: &Connection, cart_id: &str) -> Result<()> {
+    let status = cart_row(conn, cart_id)?.status;
+    match status.as_str() {
+        "open" => Ok(()),
+        s => Err(Error::Refused(format!(
+            "this cart is {s}; start a new sale"
+        ))),
+    }
+}
+
+/// Refuses a change after which the cart would no longer price (an order
+/// discount larger than what is left, say): checked inside the change's
+/// transaction, so what is written is always a cart that can be shown.
+fn check_prices(
+    conn: &Connection,
+    settings: &crate::settings::Settings,
+    defs: &[crate::bundles::pricing::BundleDef],
+    cart_id: &str,
+) -> Result<()> {
+    let order_discount = cart_row(conn, cart_id)?.order_discount;
+    let lines: Vec<PricedLine> = load_lines(conn, cart_id)?
+        .into_iter()
+        .map(|(_, l)| l)
+        .collect();
+    price_lines(settings, defs, &lines, order_discount.as_ref())?;
+    Ok(())
+}
+
 impl Store {
     /// Attaches a customer to the sale (`None` detaches). Checked against
     /// the referral code already given, so the cashier hears of a problem
     /// now rather than at payment.
     pub fn cart_set_customer(&mut self, cart_id: &str, customer_id: Option<&str>) -> Result<Cart> {
-        self.require_open(cart_id)?;
+        require_open(&self.conn, cart_id)?;
         let row = self.cart_row(cart_id)?;
         let buyer = customer_id
             .map(str::trim)
@@ -154,7 +193,10 @@ impl Store {
             .filter(|(_, l)| l.discount.is_none())
             .map(|(id, l)| (id, pricing::quote(&ctx, &l.product, now)))
             .collect();
+        let defs = self.live_bundles(self.now())?;
+        let pricing = self.settings.clone();
         let tx = self.write_tx()?;
+        require_open(&tx, cart_id)?;
         tx.execute(
             "UPDATE carts SET customer_id = ?1 WHERE id = ?2",
             params![buyer.map(|b| b.id), cart_id],
@@ -165,6 +207,7 @@ impl Store {
                 params![q.price.to_string(), q.note, line_id],
             )?;
         }
+        check_prices(&tx, &pricing, &defs, cart_id)?;
         tx.commit()?;
         self.cart(cart_id)
     }
@@ -174,7 +217,7 @@ impl Store {
     /// withdrawn code, a self-referral or another referrer's customer is
     /// refused with a message, and the sale goes on without it.
     pub fn cart_set_referral(&mut self, cart_id: &str, code: Option<&str>) -> Result<Cart> {
-        self.require_open(cart_id)?;
+        require_open(&self.conn, cart_id)?;
         let row = self.cart_row(cart_id)?;
         let code = code
             .map(crate::referrals::normalize_code)
@@ -188,6 +231,7 @@ impl Store {
             crate::referrals::attribute(&self.conn, self.now(), buyer.as_ref(), Some(code))?;
         }
         let tx = self.write_tx()?;
+        require_open(&tx, cart_id)?;
         tx.execute(
             "UPDATE carts SET referral_code = ?1 WHERE id = ?2",
             params![code, cart_id],
@@ -221,12 +265,7 @@ impl Store {
             totals,
             bundles,
             bundle_shares,
-        } = match price_lines(&self.settings, &defs, &priced, order_discount.as_ref()) {
-            Ok(t) => t,
-            // A discount that no longer fits (lines removed) is shown as none
-            // until the cashier changes it; completing would refuse it.
-            Err(_) => price_lines(&self.settings, &defs, &priced, None)?,
-        };
+        } = price_lines(&self.settings, &defs, &priced, order_discount.as_ref())?;
         let Totals {
             lines: line_totals,
             subtotal,
@@ -298,16 +337,6 @@ impl Store {
         self.cart(&id)
     }
 
-    fn require_open(&self, cart_id: &str) -> Result<()> {
-        let status = self.cart_row(cart_id)?.status;
-        match status.as_str() {
-            "open" => Ok(()),
-            s => Err(Error::Refused(format!(
-                "this cart is {s}; start a new sale"
-            ))),
-        }
-    }
-
     /// Adds `qty` of the product with this SKU or barcode, at its price now.
     /// Adding a product already in the cart at the same price and with no
     /// line discount raises that line's quantity instead.
@@ -319,7 +348,7 @@ impl Store {
                 format!("{qty} must be at least 1"),
             ));
         }
-        self.require_open(cart_id)?;
+        require_open(&self.conn, cart_id)?;
         let product = self.find_product(code)?;
         if !product.active {
             return Err(Error::InactiveProduct(product.sku));
@@ -333,7 +362,10 @@ impl Store {
         )?;
         let quote = pricing::quote(&self.pricing_context()?.for_member(member), &product, now);
         let settings = self.settings.clone();
+        let defs = self.live_bundles(self.now())?;
+        let pricing = self.settings.clone();
         let tx = self.write_tx()?;
+        require_open(&tx, cart_id)?;
         let existing: Option<(i64, i64)> = tx
             .query_row(
                 "SELECT id, qty FROM cart_lines WHERE cart_id = ?1 AND product_id = ?2 AND unit_price = ?3 AND discount IS NULL
@@ -378,6 +410,7 @@ impl Store {
             "UPDATE carts SET updated_at = ?1 WHERE id = ?2",
             params![ts(now), cart_id],
         )?;
+        check_prices(&tx, &pricing, &defs, cart_id)?;
         tx.commit()?;
         self.cart(cart_id)
     }
@@ -390,9 +423,12 @@ impl Store {
                 format!("{qty} must be at least 1; remove the line instead"),
             ));
         }
-        self.require_open(cart_id)?;
+        require_open(&self.conn, cart_id)?;
         let settings = self.settings.clone();
+        let defs = self.live_bundles(self.now())?;
+        let pricing = self.settings.clone();
         let tx = self.write_tx()?;
+        require_open(&tx, cart_id)?;
         let mut lines = load_lines(&tx, cart_id)?;
         let line = lines
             .iter_mut()
@@ -408,13 +444,17 @@ impl Store {
             "UPDATE cart_lines SET qty = ?1 WHERE id = ?2 AND cart_id = ?3",
             params![qty, line_id, cart_id],
         )?;
+        check_prices(&tx, &pricing, &defs, cart_id)?;
         tx.commit()?;
         self.cart(cart_id)
     }
 
     pub fn cart_remove(&mut self, cart_id: &str, line_id: i64) -> Result<Cart> {
-        self.require_open(cart_id)?;
+        require_open(&self.conn, cart_id)?;
+        let defs = self.live_bundles(self.now())?;
+        let pricing = self.settings.clone();
         let tx = self.write_tx()?;
+        require_open(&tx, cart_id)?;
         let n = tx.execute(
             "DELETE FROM cart_lines WHERE id = ?1 AND cart_id = ?2",
             params![line_id, cart_id],
@@ -422,6 +462,7 @@ impl Store {
         if n == 0 {
             return Err(Error::not_found("cart line", line_id.to_string()));
         }
+        check_prices(&tx, &pricing, &defs, cart_id)?;
         tx.commit()?;
         self.cart(cart_id)
     }
@@ -433,7 +474,7 @@ impl Store {
         line_id: i64,
         discount: Option<Discount>,
     ) -> Result<Cart> {
-        self.require_open(cart_id)?;
+        require_open(&self.conn, cart_id)?;
         if let Some(d) = &discount {
             d.validate("line discount")?;
             let cart = self.cart(cart_id)?;
@@ -452,7 +493,10 @@ impl Store {
             }
             self.check_amount_scale("line discount", d)?;
         }
+        let defs = self.live_bundles(self.now())?;
+        let pricing = self.settings.clone();
         let tx = self.write_tx()?;
+        require_open(&tx, cart_id)?;
         let n = tx.execute(
             "UPDATE cart_lines SET discount = ?1 WHERE id = ?2 AND cart_id = ?3",
             params![discount.map(|d| d.to_text()), line_id, cart_id],
@@ -460,6 +504,7 @@ impl Store {
         if n == 0 {
             return Err(Error::not_found("cart line", line_id.to_string()));
         }
+        check_prices(&tx, &pricing, &defs, cart_id)?;
         tx.commit()?;
         self.cart(cart_id)
     }
@@ -470,7 +515,7 @@ impl Store {
         cart_id: &str,
         discount: Option<Discount>,
     ) -> Result<Cart> {
-        self.require_open(cart_id)?;
+        require_open(&self.conn, cart_id)?;
         if let Some(d) = &discount {
             d.validate("order discount")?;
             self.check_amount_scale("order discount", d)?;
@@ -481,11 +526,15 @@ impl Store {
             let defs = self.live_bundles(self.now())?;
             price_lines(&self.settings, &defs, &lines, Some(d))?;
         }
+        let defs = self.live_bundles(self.now())?;
+        let pricing = self.settings.clone();
         let tx = self.write_tx()?;
+        require_open(&tx, cart_id)?;
         tx.execute(
             "UPDATE carts SET order_discount = ?1 WHERE id = ?2",
             params![discount.map(|d| d.to_text()), cart_id],
         )?;
+        check_prices(&tx, &pricing, &defs, cart_id)?;
         tx.commit()?;
         self.cart(cart_id)
     }
@@ -499,9 +548,10 @@ impl Store {
 
     /// Voids an open cart: nothing is sold, nothing is kept.
     pub fn cart_void(&mut self, cart_id: &str) -> Result<()> {
-        self.require_open(cart_id)?;
+        require_open(&self.conn, cart_id)?;
         let now = ts(self.now());
         let tx = self.write_tx()?;
+        require_open(&tx, cart_id)?;
         tx.execute(
             "UPDATE carts SET status = 'voided', updated_at = ?1 WHERE id = ?2 AND status = 'open'",
             params![now, cart_id],

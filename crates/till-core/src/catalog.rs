@@ -35,6 +35,12 @@ pub struct Product {
     /// Sold as its components (see `kits`): selling it takes them out of
     /// stock, and `on_hand` is how many whole kits they make.
     pub kit: bool,
+    /// The stored sell-by date when it cannot be read: the date only moves
+    /// the price (sell-by markdowns), so the product sells without it, at
+    /// the price the other rules give; `till doctor` and the pricing
+    /// banners name it.
+    #[serde(skip)]
+    pub sell_by_damage: Option<stored::Damage>,
 }
 
 #[derive(Debug, Clone, Default, Deserialize)]
@@ -91,6 +97,13 @@ pub(crate) fn product_from_row(row: &Row) -> rusqlite::Result<Product> {
 
 /// Reads the `PRODUCT_COLUMNS` that start at column `at`.
 pub(crate) fn product_from_row_at(row: &Row, at: usize) -> rusqlite::Result<Product> {
+    let (sell_by, sell_by_damage) = match stored::opt_date(row, at + 10) {
+        Ok(d) => (d, None),
+        Err(e) => match stored::damage_in(&e) {
+            Some(d) => (None, Some(d.clone())),
+            None => return Err(e),
+        },
+    };
     Ok(Product {
         id: row.get(at)?,
         sku: row.get(at + 1)?,
@@ -102,10 +115,11 @@ pub(crate) fn product_from_row_at(row: &Row, at: usize) -> rusqlite::Result<Prod
         category: row.get(at + 7)?,
         active: row.get(at + 8)?,
         on_hand: row.get(at + 9)?,
-        sell_by: stored::opt_date(row, at + 10)?,
+        sell_by,
         price_floor: stored::opt_decimal(row, at + 11)?,
         price_ceiling: stored::opt_decimal(row, at + 12)?,
         kit: row.get(at + 13)?,
+        sell_by_damage,
     })
 }
 
@@ -315,6 +329,8 @@ impl Store {
             None => current.category.clone(),
         };
         let active = update.active.unwrap_or(current.active);
+        // An unreadable stored date stays as it is unless a new one is given.
+        let keep_sell_by = update.sell_by.is_none() && current.sell_by_damage.is_some();
         let sell_by = update.sell_by.unwrap_or(current.sell_by);
         if let Some(d) = sell_by {
             crate::input::check_date("sell-by date", d)?;
@@ -336,7 +352,7 @@ impl Store {
         }
         tx.execute(
             "UPDATE products SET name = ?1, price = ?2, cost = ?3, barcode = ?4, tax_rate = ?5, category = ?6, active = ?7, updated_at = ?8,
-                    sell_by = ?10, price_floor = ?11, price_ceiling = ?12
+                    sell_by = CASE WHEN ?13 THEN sell_by ELSE ?10 END, price_floor = ?11, price_ceiling = ?12
              WHERE id = ?9",
             params![
                 name,
@@ -350,7 +366,8 @@ impl Store {
                 current.id,
                 sell_by.map(|d| d.to_string()),
                 price_floor.map(|f| f.to_string()),
-                price_ceiling.map(|c| c.to_string())
+                price_ceiling.map(|c| c.to_string()),
+                keep_sell_by
             ],
         )?;
         tx.commit()?;

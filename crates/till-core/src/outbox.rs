@@ -153,19 +153,24 @@ impl Store {
             if !reason.starts_with(DUPLICATE_CODE) {
                 continue;
             }
-            let row: Option<(String, String)> = tx
+            let row: Option<(String, serde_json::Value)> = tx
                 .query_row(
                     "SELECT type, payload FROM outbox WHERE id = ?1",
                     [id],
-                    |r| Ok((r.get(0)?, r.get(1)?)),
+                    |r| {
+                        Ok((
+                            r.get(0)?,
+                            crate::stored::parse_with(r, 1, |s| {
+                                serde_json::from_str(s).map_err(|e| format!("is not JSON ({e})"))
+                            })?,
+                        ))
+                    },
                 )
                 .optional()?;
             let Some((kind, payload)) = row else { continue };
             if kind != "referral.code_created" {
                 continue;
             }
-            let payload: serde_json::Value =
-                serde_json::from_str(&payload).unwrap_or(serde_json::Value::Null);
             if let Some(code) = payload.get("code").and_then(|c| c.as_str()) {
                 crate::referrals::reissue(&tx, at, code, reason)?;
                 tx.execute(

@@ -278,8 +278,8 @@ pub(crate) fn load_program(conn: &Connection) -> Result<Program> {
         )?
         .query_row([], |r| {
             Ok((
-                r.get::<_, Option<String>>(0)?,
-                r.get::<_, Option<String>>(1)?,
+                crate::stored::opt_decimal(r, 0)?,
+                crate::stored::opt_decimal(r, 1)?,
                 r.get::<_, i64>(2)?,
                 r.get::<_, i64>(3)?,
             ))
@@ -288,16 +288,9 @@ pub(crate) fn load_program(conn: &Connection) -> Result<Program> {
     let Some((percent, amount, window_days, return_days)) = row else {
         return Ok(Program::default());
     };
-    let dec = |s: Option<String>| -> Result<Option<Decimal>> {
-        s.map(|s| {
-            Decimal::from_str(&s)
-                .map_err(|_| Error::Internal(format!("bad referral program value {s:?}")))
-        })
-        .transpose()
-    };
     Ok(Program {
-        percent: dec(percent)?,
-        amount: dec(amount)?,
+        percent,
+        amount,
         window_days,
         return_days,
     })
@@ -581,7 +574,10 @@ const COMMISSION_SELECT: &str = "SELECT c.id, c.kind, c.referrer_id, c.order_id,
 fn commission_from_row(r: &rusqlite::Row) -> rusqlite::Result<Commission> {
     Ok(Commission {
         id: r.get(0)?,
-        kind: r.get(1)?,
+        kind: crate::stored::parse_with(r, 1, |s| match s {
+            "accrual" | "reversal" => Ok(s.to_string()),
+            _ => Err("is not a commission kind (accrual or reversal)".into()),
+        })?,
         referrer_id: r.get(2)?,
         order_id: r.get(3)?,
         refund_id: r.get(4)?,
@@ -593,7 +589,10 @@ fn commission_from_row(r: &rusqlite::Row) -> rusqlite::Result<Commission> {
         amount: crate::stored::decimal(r, 10)?,
         status: crate::stored::enum_col(r, 11)?,
         payout_id: r.get(12)?,
-        created_at: r.get(13)?,
+        // Checked, kept as written: it decides when a commission is due.
+        created_at: crate::stored::parse_with(r, 13, |s| {
+            crate::stored::parse_time(s).map(|_| s.to_string())
+        })?,
         approved_at: r.get(14)?,
         paid_at: r.get(15)?,
         order_number: r.get(16)?,
@@ -823,14 +822,14 @@ impl Store {
     pub fn approve_due_commissions(&mut self, at: DateTime<Utc>) -> Result<Vec<Commission>> {
         let program = self.referral_program()?;
         let pending = self.commissions(Some(CommissionStatus::Pending), None)?;
-        let due: Vec<Commission> = pending
-            .into_iter()
-            .filter(|c| {
-                parse_ts("created_at", &c.created_at)
-                    .map(|t| t + Duration::days(program.return_days) <= at)
-                    .unwrap_or(false)
-            })
-            .collect();
+        let mut due = Vec::new();
+        for c in pending {
+            // Read and checked by `commission_from_row`; an error here is a
+            // bug, not a commission to skip.
+            if parse_ts("created_at", &c.created_at)? + Duration::days(program.return_days) <= at {
+                due.push(c);
+            }
+        }
         let when = ts(at);
         let tx = self.write_tx()?;
         for c in &due {
@@ -878,6 +877,12 @@ impl Store {
         let user = self.user().to_string();
         let currency = self.settings.currency.clone();
         let tx = self.write_tx()?;
+        // Read the referrer's whole ledger first: a row that cannot be read
+        // (a status or amount Till never writes) stops the payout, rather
+        // than being left out of a sum the selects below would make without it.
+        tx.prepare_cached(&format!("{COMMISSION_SELECT} WHERE c.referrer_id = ?1"))?
+            .query_map([&referrer.id], commission_from_row)?
+            .collect::<rusqlite::Result<Vec<_>>>()?;
         let approved: Vec<Commission> = tx
             .prepare_cached(&format!(
                 "{COMMISSION_SELECT}

@@ -70,10 +70,14 @@ impl Discount {
     /// Reads the storage form back ("10%" or "2.50").
     pub(crate) fn from_text(text: &str) -> std::result::Result<Discount, String> {
         let bad = |_| "which is not a discount like 10% or 2.50".to_string();
-        match text.strip_suffix('%') {
-            Some(p) => p.parse().map(Discount::Percent).map_err(bad),
-            None => text.parse().map(Discount::Amount).map_err(bad),
-        }
+        let d = match text.strip_suffix('%') {
+            Some(p) => p.parse().map(Discount::Percent).map_err(bad)?,
+            None => text.parse().map(Discount::Amount).map_err(bad)?,
+        };
+        // A number is not enough: 150% or -2 is no discount Till gives.
+        d.validate("discount")
+            .map_err(|_| "which is not a discount Till gives (over 0, at most 100%)".to_string())?;
+        Ok(d)
     }
 
     /// Storage form: "10%" or "2.50".

@@ -11,7 +11,6 @@
 //! rate (more B-tree pages to sync per sale; see BENCHMARKS.md).
 
 use std::collections::BTreeMap;
-use std::str::FromStr;
 
 use chrono::{DateTime, Datelike, NaiveDate, TimeZone, Utc};
 use rusqlite::{params, Connection};
@@ -109,12 +108,12 @@ pub(crate) fn total(
     let mut stmt = conn.prepare_cached(
         "SELECT quantity FROM usage_records WHERE metric = ?1 AND occurred_at >= ?2 AND occurred_at < ?3",
     )?;
-    let rows = stmt.query_map(params![metric, ts(from), ts(to)], |r| r.get::<_, String>(0))?;
+    let rows = stmt.query_map(params![metric, ts(from), ts(to)], |r| {
+        crate::stored::decimal(r, 0)
+    })?;
     let mut sum = Decimal::ZERO;
     for q in rows {
-        let q = q?;
-        sum += Decimal::from_str(&q)
-            .map_err(|_| Error::Internal(format!("usage quantity {q:?} is not a number")))?;
+        sum += q?;
     }
     Ok(sum.normalize())
 }

@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Installs everything and runs every test: UI type checks, core and CLI
+# Installs everything and runs every test: UI type checks (warnings fail
+# too) and unit tests, core and CLI
 # tests against real SQLite files (unit, integration, property, crash
 # durability), the sync tests against a real upstream on PostgreSQL, and the
 # real-window tests under Xvfb. Each step says how long it took.
@@ -43,6 +44,7 @@ one_feature_set() {
 
 ui() {
   npm --workspace ui run check
+  npm --workspace ui run test
   npm --workspace ui run build --silent
 }
 
@@ -53,7 +55,7 @@ window_tests() {
 
 disk
 step "one feature set for every build" one_feature_set
-step "UI: type check and build" ui
+step "UI: type check, unit tests and build" ui
 # Libraries, binaries, tests and benchmarks, once; the steps below only run.
 step "building everything" cargo build --workspace --all-targets "${FEATURES[@]}"
 disk

@@ -2,7 +2,7 @@
 
 use std::path::Path;
 
-use crate::cli_support::{count, err_json, run_err, shop, till};
+use crate::cli_support::{count, run_err, shop, till};
 
 #[test]
 fn bad_input_exits_2_and_writes_nothing() {
@@ -14,101 +14,83 @@ fn bad_input_exits_2_and_writes_nothing() {
         count(&s.db, "products"),
         count(&s.db, "outbox"),
     );
-    let cases: &[(&[&str], &str, &str)] = &[
+    let cases = [
+        ("sale --item NOPE --pay cash:10", "unknown_product", "NOPE"),
         (
-            &["sale", "--item", "NOPE", "--pay", "cash:10"],
-            "unknown_product",
-            "NOPE",
-        ),
-        (
-            &["sale", "--item", "Ax0", "--pay", "cash:10"],
+            "sale --item Ax0 --pay cash:10",
             "invalid_input",
             "at least 1",
         ),
         (
-            &["sale", "--item", "Ax-2", "--pay", "cash:10"],
+            "sale --item Ax-2 --pay cash:10",
             "invalid_input",
             "at least 1",
         ),
         (
-            &["sale", "--item", "Ax4", "--pay", "cash:100"],
+            "sale --item Ax4 --pay cash:100",
             "insufficient_stock",
             "3 on hand",
         ),
         (
-            &["sale", "--item", "A", "--pay", "cash:4.99"],
+            "sale --item A --pay cash:4.99",
             "payment_short",
             "0.01 still due",
         ),
         (
-            &["sale", "--item", "A", "--pay", "cash:abc"],
+            "sale --item A --pay cash:abc",
             "invalid_input",
             "not a number",
         ),
         (
-            &["sale", "--item", "A", "--pay", "cash:5.001"],
+            "sale --item A --pay cash:5.001",
             "invalid_input",
             "more decimals",
         ),
         (
-            &["sale", "--item", "A", "--pay", "bitcoin:5"],
+            "sale --item A --pay bitcoin:5",
             "invalid_input",
             "neither cash nor card",
         ),
         (
-            &[
-                "product", "add", "--sku", "B", "--name", "B", "--price", "1.999",
-            ],
+            "product add --sku B --name B --price 1.999",
             "invalid_input",
             "more decimals",
         ),
         (
-            &[
-                "product", "add", "--sku", "B", "--name", "B", "--price", "ten",
-            ],
+            "product add --sku B --name B --price ten",
             "invalid_input",
             "not a number",
         ),
         (
-            &[
-                "product", "add", "--sku", "A", "--name", "again", "--price", "1",
-            ],
+            "product add --sku A --name again --price 1",
             "conflict",
             "already exists",
         ),
         (
-            &["stock", "adjust", "A", "--by", "-9", "--reason", "damage"],
+            "stock adjust A --by -9 --reason damage",
             "insufficient_stock",
             "3 on hand",
         ),
         (
-            &["stock", "adjust", "A", "--by", "x", "--reason", "restock"],
+            "stock adjust A --by x --reason restock",
             "invalid_input",
             "whole number",
         ),
         (
-            &["stock", "adjust", "A", "--by", "2", "--reason", "theft"],
+            "stock adjust A --by 2 --reason theft",
             "invalid_input",
             "restock",
         ),
-        (&["order", "show", "nope"], "not_found", "nope"),
-        (
-            &["price", "show", "A", "--at", "yesterday"],
-            "invalid_input",
-            "RFC 3339",
-        ),
-        (
-            &["order", "list", "--limit", "0"],
-            "invalid_input",
-            "at least 1",
-        ),
+        ("order show nope", "not_found", "nope"),
+        ("price show A --at yesterday", "invalid_input", "RFC 3339"),
+        ("order list --limit 0", "invalid_input", "at least 1"),
     ];
-    for (args, code, words) in cases {
-        let e = err_json(&s.db, args, 2);
-        assert_eq!(e["error"]["code"], *code, "{args:?}: {e}");
+    for (line, code, words) in cases {
+        let e = s.run_err(line, 2);
+        assert_eq!(e["error"]["code"], code, "{line}: {e}");
         assert!(
             e["error"]["message"].as_str().unwrap().contains(words),
-            "{args:?}: {e}"
+            "{line}: {e}"
         );
     }
     assert_eq!(
@@ -159,56 +141,14 @@ fn absurd_numbers_are_refused_not_overflowed() {
     let r = s.run("sale --item Ax1000000 --pay card:1000000000000");
     assert_eq!(r["total"], "1000000000000.00");
     // ...but beyond the limits Till says so instead of overflowing.
-    for args in [
-        &[
-            "product",
-            "add",
-            "--sku",
-            "B",
-            "--name",
-            "B",
-            "--price",
-            "79228162514264337593543950335",
-        ][..],
-        &["sale", "--item", "Ax1000001", "--pay", "cash:1"],
-        &[
-            "sale",
-            "--item",
-            "Ax99999999999999999999",
-            "--pay",
-            "cash:1",
-        ],
-        &[
-            "stock",
-            "adjust",
-            "A",
-            "--by",
-            "9223372036854775807",
-            "--reason",
-            "restock",
-        ],
-        &[
-            "pricing",
-            "rule",
-            "add",
-            "--when-stock-above",
-            "1",
-            "--multiplier",
-            "1000000000000000000000",
-        ],
-        &[
-            "product",
-            "add",
-            "--sku",
-            "C",
-            "--name",
-            "C",
-            "--price",
-            "1",
-            "--stock",
-            "99999999999",
-        ],
+    for line in [
+        "product add --sku B --name B --price 79228162514264337593543950335",
+        "sale --item Ax1000001 --pay cash:1",
+        "sale --item Ax99999999999999999999 --pay cash:1",
+        "stock adjust A --by 9223372036854775807 --reason restock",
+        "pricing rule add --when-stock-above 1 --multiplier 1000000000000000000000",
+        "product add --sku C --name C --price 1 --stock 99999999999",
     ] {
-        err_json(&s.db, args, 2);
+        s.run_err(line, 2);
     }
 }

@@ -123,18 +123,12 @@ fn bundles_mine_from_files_and_from_the_store() {
         .unwrap()
         .contains("no completed orders"));
     for items in [
-        &["COF", "CRO"][..],
-        &["COF", "CRO"],
-        &["COF", "CRO", "WAT"],
-        &["WAT"],
+        "--item COF --item CRO",
+        "--item COF --item CRO",
+        "--item COF --item CRO --item WAT",
+        "--item WAT",
     ] {
-        let mut args = vec!["sale"];
-        for i in items {
-            args.push("--item");
-            args.push(i);
-        }
-        args.extend(["--pay", "cash:20"]);
-        ok_json(&s.db, &args);
+        s.run(&format!("sale {items} --pay cash:20"));
     }
     let r = s.run("bundles mine --min-support 0.5 --min-confidence 0.9");
     assert_eq!(r["transactions"], 4);
@@ -237,12 +231,9 @@ fn bundles_and_kits_through_the_cli() {
         ("MUG", "8.00", "5"),
         ("TEA", "4.00", "9"),
     ] {
-        ok_json(
-            &s.db,
-            &[
-                "product", "add", "--sku", sku, "--name", sku, "--price", price, "--stock", stock,
-            ],
-        );
+        s.run(&format!(
+            "product add --sku {sku} --name {sku} --price {price} --stock {stock}"
+        ));
     }
     // Default 10% off; JSON keys of the contract.
     let b = s.run("bundle create --name Breakfast --item BREAD --item BUTTER");
@@ -299,56 +290,31 @@ fn bundles_and_kits_through_the_cli() {
 
     // Bad input: exit 2, a clear message, nothing stored.
     let before = count(&s.db, "bundles");
-    for (args, needle) in [
+    for (line, needle) in [
+        ("bundle create --name X --item NOPE --item BREAD", "NOPE"),
+        ("bundle create --name X --item BREAD", "two units"),
         (
-            vec![
-                "bundle", "create", "--name", "X", "--item", "NOPE", "--item", "BREAD",
-            ],
-            "NOPE",
-        ),
-        (
-            vec!["bundle", "create", "--name", "X", "--item", "BREAD"],
-            "two units",
-        ),
-        (
-            vec![
-                "bundle",
-                "create",
-                "--name",
-                "X",
-                "--item",
-                "BREAD",
-                "--item",
-                "MUG",
-                "--percent-off",
-                "-5",
-            ],
+            "bundle create --name X --item BREAD --item MUG --percent-off -5",
             "percent",
         ),
         (
-            vec![
-                "bundle", "create", "--name", "X", "--item", "BREAD", "--item", "MUG", "--price",
-                "abc",
-            ],
+            "bundle create --name X --item BREAD --item MUG --price abc",
             "price",
         ),
         (
-            vec![
-                "bundle", "create", "--name", "X", "--item", "BREAD", "--item", "MUG", "--from",
-                "tomorrow",
-            ],
+            "bundle create --name X --item BREAD --item MUG --from tomorrow",
             "RFC 3339",
         ),
-        (vec!["bundle", "edit", "99", "--name", "Y"], "99"),
-        (vec!["bundles", "suggest", "--min-support", "2"], "support"),
-        (vec!["bundles", "approve", "BREAD"], "SKU1+SKU2"),
-        (vec!["kit", "set", "GIFT", "--item", "GIFT"], "itself"),
+        ("bundle edit 99 --name Y", "99"),
+        ("bundles suggest --min-support 2", "support"),
+        ("bundles approve BREAD", "SKU1+SKU2"),
+        ("kit set GIFT --item GIFT", "itself"),
     ] {
-        let e = err_json(&s.db, &args, 2);
+        let e = s.run_err(line, 2);
         let msg = e["error"]["message"].as_str().unwrap();
         assert!(
             msg.contains(needle),
-            "{args:?}: {msg} should mention {needle}"
+            "{line}: {msg} should mention {needle}"
         );
     }
     assert_eq!(count(&s.db, "bundles"), before);

@@ -1,6 +1,6 @@
 //! Price rules, flash sales and what they do to a sale, through the CLI.
 
-use crate::cli_support::{count, err_json, ok_json, shop};
+use crate::cli_support::{count, ok_json, shop};
 
 #[test]
 fn pricing_scenario_through_the_cli() {
@@ -45,124 +45,20 @@ fn pricing_scenario_through_the_cli() {
 
     // Bad input: a clear error, exit 2, nothing stored.
     let before = count(&s.db, "flash_sales");
-    let bad: &[&[&str]] = &[
-        &[
-            "pricing",
-            "rule",
-            "add",
-            "--when-stock-below",
-            "5",
-            "--multiplier",
-            "0",
-        ],
-        &[
-            "pricing",
-            "rule",
-            "add",
-            "--when-stock-below",
-            "5",
-            "--multiplier",
-            "-2",
-        ],
-        &[
-            "pricing",
-            "rule",
-            "add",
-            "--when-stock-below",
-            "0",
-            "--multiplier",
-            "1.2",
-        ],
-        &[
-            "pricing",
-            "rule",
-            "add",
-            "--when-stock-below",
-            "5",
-            "--multiplier",
-            "1.2",
-            "--sku",
-            "NOPE",
-        ],
-        &[
-            "pricing",
-            "rule",
-            "add",
-            "--when-stock-below",
-            "5",
-            "--multiplier",
-            "1.2",
-            "--category",
-            "nope",
-        ],
-        &[
-            "pricing",
-            "rule",
-            "add",
-            "--when-stock-below",
-            "five",
-            "--multiplier",
-            "1.2",
-        ],
-        &[
-            "flash",
-            "create",
-            "--name",
-            "X",
-            "--sku",
-            "prod_A",
-            "--multiplier",
-            "0.5",
-            "--start",
-            "2026-11-27T17:00:00Z",
-            "--end",
-            "2026-11-27T16:00:00Z",
-        ],
-        &[
-            "flash",
-            "create",
-            "--name",
-            "X",
-            "--sku",
-            "prod_A",
-            "--multiplier",
-            "0.5",
-            "--start",
-            "tomorrow",
-            "--end",
-            "2026-11-27T16:00:00Z",
-        ],
-        &[
-            "flash",
-            "create",
-            "--name",
-            "X",
-            "--category",
-            "nope",
-            "--multiplier",
-            "0.5",
-            "--start",
-            "2026-11-27T16:00:00Z",
-            "--end",
-            "2026-11-27T17:00:00Z",
-        ],
-        &[
-            "flash",
-            "create",
-            "--name",
-            "X",
-            "--sku",
-            "prod_A",
-            "--multiplier",
-            "0",
-            "--start",
-            "2026-11-27T16:00:00Z",
-            "--end",
-            "2026-11-27T17:00:00Z",
-        ],
+    let bad = [
+        "pricing rule add --when-stock-below 5 --multiplier 0",
+        "pricing rule add --when-stock-below 5 --multiplier -2",
+        "pricing rule add --when-stock-below 0 --multiplier 1.2",
+        "pricing rule add --when-stock-below 5 --multiplier 1.2 --sku NOPE",
+        "pricing rule add --when-stock-below 5 --multiplier 1.2 --category nope",
+        "pricing rule add --when-stock-below five --multiplier 1.2",
+        "flash create --name X --sku prod_A --multiplier 0.5 --start 2026-11-27T17:00:00Z --end 2026-11-27T16:00:00Z",
+        "flash create --name X --sku prod_A --multiplier 0.5 --start tomorrow --end 2026-11-27T16:00:00Z",
+        "flash create --name X --category nope --multiplier 0.5 --start 2026-11-27T16:00:00Z --end 2026-11-27T17:00:00Z",
+        "flash create --name X --sku prod_A --multiplier 0 --start 2026-11-27T16:00:00Z --end 2026-11-27T17:00:00Z",
     ];
-    for args in bad {
-        let e = err_json(&s.db, args, 2);
+    for line in bad {
+        let e = s.run_err(line, 2);
         assert!(!e["error"]["message"].as_str().unwrap().is_empty());
     }
     // Usage errors (both or neither of a pair) are exit 2 as well.

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Installs everything and runs every test: UI type checks (warnings fail
-# too) and unit tests, core and CLI
+# too) and unit tests, formatting and lints (clippy), core and CLI
 # tests against real SQLite files (unit, integration, property, crash
 # durability), the sync tests against a real upstream on PostgreSQL, and the
 # real-window tests under Xvfb. Each step says how long it took.
@@ -58,6 +58,11 @@ step "one feature set for every build" one_feature_set
 step "UI: type check, unit tests and build" ui
 # Libraries, binaries, tests and benchmarks, once; the steps below only run.
 step "building everything" cargo build --workspace --all-targets "${FEATURES[@]}"
+step "formatting (cargo fmt --check)" cargo fmt --check
+# Clippy checks rather than builds, so most of its artifacts are its own:
+# it costs a check of the crates on top of the build above.
+step "lints (clippy, warnings are errors)" \
+  cargo clippy --workspace --all-targets "${FEATURES[@]}" -- -D warnings
 disk
 step "tests: core, CLI, sync, property and crash durability" cargo test --workspace "${FEATURES[@]}"
 disk

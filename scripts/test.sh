@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Installs everything and runs every test: UI type checks, core and CLI
+# Installs everything and runs every test: UI type checks (warnings fail
+# too) and unit tests, formatting and lints (clippy), core and CLI
 # tests against real SQLite files (unit, integration, property, crash
 # durability), the sync tests against a real upstream on PostgreSQL, and the
 # real-window tests under Xvfb. Each step says how long it took.
@@ -43,6 +44,7 @@ one_feature_set() {
 
 ui() {
   npm --workspace ui run check
+  npm --workspace ui run test
   npm --workspace ui run build --silent
 }
 
@@ -53,9 +55,14 @@ window_tests() {
 
 disk
 step "one feature set for every build" one_feature_set
-step "UI: type check and build" ui
+step "UI: type check, unit tests and build" ui
 # Libraries, binaries, tests and benchmarks, once; the steps below only run.
 step "building everything" cargo build --workspace --all-targets "${FEATURES[@]}"
+step "formatting (cargo fmt --check)" cargo fmt --check
+# Clippy checks rather than builds, so most of its artifacts are its own:
+# it costs a check of the crates on top of the build above.
+step "lints (clippy, warnings are errors)" \
+  cargo clippy --workspace --all-targets "${FEATURES[@]}" -- -D warnings
 disk
 step "tests: core, CLI, sync, property and crash durability" cargo test --workspace "${FEATURES[@]}"
 disk

@@ -11,6 +11,42 @@ pub struct Shop {
     pub db: PathBuf,
 }
 
+/// Splits one command line into its words as a shell would, so a quoted
+/// name stays one word: `product add --name 'Flat white'`.
+pub fn words(line: &str) -> Vec<String> {
+    shlex::split(line).unwrap_or_else(|| panic!("unbalanced quotes in {line:?}"))
+}
+
+/// Runs one command line that must succeed (`--json` added) and returns
+/// its JSON output: `run(db, "product add --sku COF --price 2.50")`.
+pub fn run(db: &Path, line: &str) -> Value {
+    let words = words(line);
+    ok_json(db, &words.iter().map(String::as_str).collect::<Vec<_>>())
+}
+
+/// Runs one command line that must fail with exit code `exit` (`--json`
+/// added) and returns the JSON error.
+pub fn run_err(db: &Path, line: &str, exit: i32) -> Value {
+    let words = words(line);
+    err_json(
+        db,
+        &words.iter().map(String::as_str).collect::<Vec<_>>(),
+        exit,
+    )
+}
+
+impl Shop {
+    /// [`run`] on this shop's store.
+    pub fn run(&self, line: &str) -> Value {
+        run(&self.db, line)
+    }
+
+    /// [`run_err`] on this shop's store.
+    pub fn run_err(&self, line: &str, exit: i32) -> Value {
+        run_err(&self.db, line, exit)
+    }
+}
+
 pub fn till(db: &Path, args: &[&str]) -> Output {
     Command::new(env!("CARGO_BIN_EXE_till"))
         .arg("--db")
@@ -56,6 +92,17 @@ pub fn err_json(db: &Path, args: &[&str], exit: i32) -> Value {
         "{v}"
     );
     v
+}
+
+/// The human output of a command that must succeed, trimmed.
+pub fn text(db: &Path, args: &[&str]) -> String {
+    let out = till(db, args);
+    assert!(
+        out.status.success(),
+        "till {args:?} failed: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8(out.stdout).unwrap().trim().to_string()
 }
 
 pub fn shop() -> Shop {

@@ -3,24 +3,22 @@
 // never becomes a JS number: 0.1 + 0.2 is not 0.3, and a till must not be
 // a cent out. Everything else the UI shows comes computed from the core.
 
+import { parseDec } from './decimal';
 import type { Money } from './types';
-
-const PLAIN_AMOUNT = /^(-)?(\d*)(?:\.(\d*))?$/;
 
 /**
  * Parses "12", "12.5" or "12.50" into minor units, or null when the text is
- * not a plain amount or has more decimals than the currency allows. The
- * core validates again; this only drives the live display.
+ * not a plain amount (as `parseDec` reads it) or has more decimals than the
+ * currency allows. The core validates again; this only drives the live
+ * display.
  */
 export function toMinor(text: Money, minorUnits: number): bigint | null {
-  const m = PLAIN_AMOUNT.exec(text.trim());
-  if (!m) return null;
-  const [, minus, whole = '', frac = ''] = m;
-  if (whole === '' && frac === '') return null;
-  if (frac.replace(/0+$/, '').length > minorUnits) return null;
-  const digits = (whole || '0') + frac.padEnd(minorUnits, '0').slice(0, minorUnits);
-  const value = BigInt(digits);
-  return minus ? -value : value;
+  const d = parseDec(text);
+  if (!d) return null;
+  if (d.scale <= minorUnits) return d.n * 10n ** BigInt(minorUnits - d.scale);
+  // More decimals than the currency has: fine only when the extra ones are zeros.
+  const extra = 10n ** BigInt(d.scale - minorUnits);
+  return d.n % extra === 0n ? d.n / extra : null;
 }
 
 /** Formats minor units as the core does: "57.50", "-0.05", "1200" for JPY. */
@@ -42,15 +40,14 @@ export function padMinor(text: Money, minorUnits: number): Money {
   return minor === null ? text : fromMinor(minor, minorUnits);
 }
 
-/** The number of decimals of an amount as sent by the core ("57.50" -> 2). */
+/** The number of decimals of an amount as sent by the core ("57.50" -> 2; 0 for text that is not a number). */
 export function scaleOf(amount: Money): number {
-  const dot = amount.indexOf('.');
-  return dot < 0 ? 0 : amount.length - dot - 1;
+  return parseDec(amount)?.scale ?? 0;
 }
 
-/** True when an amount from the core is exactly zero ("0.00", "-0.00"). */
+/** True when an amount from the core is exactly zero ("0.00", "-0.00"); false for text that is not a number. */
 export function isZero(amount: Money): boolean {
-  return /^-?0*(\.0*)?$/.test(amount.trim());
+  return parseDec(amount)?.n === 0n;
 }
 
 /** The smallest multiple of `step` whole units that is at least `minor`. */

@@ -1,0 +1,14 @@
+//! The `till` binary against real store files: the CLI contract (commands,
+//! JSON keys, money as strings, exit codes) and bad input, one module per
+//! scenario. One test binary, so the tests link once.
+
+#[path = "../support/cli.rs"]
+mod cli_support;
+
+mod bad_input;
+mod bundles;
+mod plans;
+mod pricing;
+mod referrals;
+mod refunds;
+mod sales;

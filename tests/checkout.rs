@@ -395,11 +395,12 @@ fn wait_for_go(_tries: i32) -> bool {
     true
 }
 
+/// A cart change by a window that still holds the cart: (store, cart id, line id).
+type CartChange = fn(&mut Store, &str, i64) -> till_core::Result<till_core::cart::Cart>;
+
 /// Runs `change` in a second window whose cart is open when it looks, then
 /// completed by the first window before the change can write.
-fn change_after_completion(
-    change: fn(&mut Store, &str, i64) -> till_core::Result<till_core::cart::Cart>,
-) -> till_core::Result<till_core::cart::Cart> {
+fn change_after_completion(change: CartChange) -> till_core::Result<till_core::cart::Cart> {
     use std::sync::atomic::Ordering;
     let (_d, mut w1) = shop();
     let cart = w1.new_cart().unwrap();
@@ -446,10 +447,7 @@ fn change_after_completion(
 #[test]
 fn a_cart_completed_in_another_window_takes_no_more_changes() {
     // One at a time: the busy handler's flags are shared.
-    let cases: [(
-        &str,
-        fn(&mut Store, &str, i64) -> till_core::Result<till_core::cart::Cart>,
-    ); 3] = [
+    let cases: [(&str, CartChange); 3] = [
         ("add", |s, id, _| s.cart_add(id, "MUG", 1)),
         ("set quantity", |s, id, line| s.cart_set_qty(id, line, 5)),
         ("remove", |s, id, line| s.cart_remove(id, line)),

@@ -363,7 +363,6 @@ impl Store {
         let quote = pricing::quote(&self.pricing_context()?.for_member(member), &product, now);
         let settings = self.settings.clone();
         let defs = self.live_bundles(self.now())?;
-        let pricing = self.settings.clone();
         let tx = self.write_tx()?;
         require_open(&tx, cart_id)?;
         let existing: Option<(i64, i64)> = tx
@@ -410,7 +409,7 @@ impl Store {
             "UPDATE carts SET updated_at = ?1 WHERE id = ?2",
             params![ts(now), cart_id],
         )?;
-        check_prices(&tx, &pricing, &defs, cart_id)?;
+        check_prices(&tx, &settings, &defs, cart_id)?;
         tx.commit()?;
         self.cart(cart_id)
     }
@@ -426,7 +425,6 @@ impl Store {
         require_open(&self.conn, cart_id)?;
         let settings = self.settings.clone();
         let defs = self.live_bundles(self.now())?;
-        let pricing = self.settings.clone();
         let tx = self.write_tx()?;
         require_open(&tx, cart_id)?;
         let mut lines = load_lines(&tx, cart_id)?;
@@ -444,7 +442,7 @@ impl Store {
             "UPDATE cart_lines SET qty = ?1 WHERE id = ?2 AND cart_id = ?3",
             params![qty, line_id, cart_id],
         )?;
-        check_prices(&tx, &pricing, &defs, cart_id)?;
+        check_prices(&tx, &settings, &defs, cart_id)?;
         tx.commit()?;
         self.cart(cart_id)
     }

@@ -6,6 +6,10 @@
 //! `scripts/test.sh` does all of that; a plain `cargo test` skips it.
 //! Screenshots go to `target/e2e/`.
 
+#[path = "support/license.rs"]
+mod license_support;
+use license_support::pro_license;
+
 use std::future::Future;
 use std::net::TcpListener;
 use std::path::{Path, PathBuf};
@@ -249,26 +253,6 @@ async fn screenshot(c: &Client, name: &str) -> PathBuf {
     let path = dir.join(format!("{name}.png"));
     std::fs::write(&path, png).unwrap();
     path
-}
-
-/// A Pro license for the E2E café, signed with the test key debug builds trust.
-fn pro_license(id: &str) -> String {
-    use till_core::plans::license::{self, LicensePayload};
-    let seed = std::fs::read_to_string(root().join("tests/support/license-test-key")).unwrap();
-    license::sign(
-        &LicensePayload {
-            license_id: id.into(),
-            issued_to: "E2E Café".into(),
-            store_id: None,
-            tier: "pro".into(),
-            unlocks: vec![],
-            issued_at: "2026-11-01T00:00:00Z".into(),
-            expires_at: None,
-            grace_days: 14,
-        },
-        "test",
-        &license::signing_key(&seed).unwrap(),
-    )
 }
 
 fn shop(dir: &Path) -> PathBuf {
@@ -772,7 +756,7 @@ async fn the_plan_screen_gates_upgrades_and_the_member_price_reaches_the_checkou
         sell_direct(&mut s, &[("WAT", 1)]);
     }
     let lic = dir.path().join("pro-license.json");
-    std::fs::write(&lic, pro_license("E2E-1")).unwrap();
+    std::fs::write(&lic, pro_license("E2E-1", "E2E Café")).unwrap();
     in_window(&db, move |c, _db| async move {
         find(&c, "nav-plan").await.click().await.unwrap();
         wait_text(&c, "plan-tier", "Free").await;
@@ -1238,7 +1222,8 @@ fn busy_shop(dir: &Path) -> PathBuf {
         ..Default::default()
     })
     .unwrap();
-    s.install_license(&pro_license("E2E-FIT")).unwrap();
+    s.install_license(&pro_license("E2E-FIT", "E2E Café"))
+        .unwrap();
     s.add_membership_tier(
         "coffee-club",
         "Coffee club",

@@ -4,6 +4,8 @@
 
 #[path = "../support/cli.rs"]
 mod cli_support;
+#[path = "../support/license.rs"]
+mod license_support;
 
 mod bad_input;
 mod bundles;

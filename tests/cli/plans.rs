@@ -1,16 +1,7 @@
 //! Plans, tiers documents, licenses, usage limits and memberships through the CLI.
 
 use crate::cli_support::{err_json, ok_json, shop, text, till};
-
-/// The seed of the test key, which debug builds trust
-/// (tests/support/license-test-key).
-fn test_seed() -> String {
-    std::fs::read_to_string(concat!(
-        env!("CARGO_MANIFEST_DIR"),
-        "/../../tests/support/license-test-key"
-    ))
-    .unwrap()
-}
+use crate::license_support::{pro_license, test_seed};
 
 /// A tiers document signed with the test key, as the vendor's tool would.
 fn signed_tiers(doc: &str) -> String {
@@ -75,24 +66,7 @@ fn plan_load_refuses_tiers_documents_the_vendor_did_not_sign() {
     }
     // Mistakes in a signed file say what is wrong.
     let license = dir.join("license.json");
-    std::fs::write(
-        &license,
-        till_core::plans::license::sign(
-            &till_core::plans::license::LicensePayload {
-                license_id: "L-9".into(),
-                issued_to: "CLI test".into(),
-                store_id: None,
-                tier: "pro".into(),
-                unlocks: vec![],
-                issued_at: "2026-11-01T00:00:00Z".into(),
-                expires_at: None,
-                grace_days: 14,
-            },
-            "test",
-            &till_core::plans::license::signing_key(&test_seed()).unwrap(),
-        ),
-    )
-    .unwrap();
+    std::fs::write(&license, pro_license("L-9", "CLI test")).unwrap();
     let garbled = dir.join("garbled.json");
     std::fs::write(&garbled, seal_tiers("{\"tiers\": [")).unwrap();
     for (file, needle) in [
@@ -214,23 +188,8 @@ fn plans_licenses_usage_and_memberships_through_the_cli() {
     assert_eq!(range["metrics"]["api_calls"]["used"], 1);
 
     // A license signed with the test key (the vendor tool's format).
-    let key = till_core::plans::license::signing_key(&test_seed()).unwrap();
-    let payload = till_core::plans::license::LicensePayload {
-        license_id: "L-7".into(),
-        issued_to: "CLI test".into(),
-        store_id: None,
-        tier: "pro".into(),
-        unlocks: vec![],
-        issued_at: "2026-11-01T00:00:00Z".into(),
-        expires_at: None,
-        grace_days: 14,
-    };
     let lic = dir.join("license.json");
-    std::fs::write(
-        &lic,
-        till_core::plans::license::sign(&payload, "test", &key),
-    )
-    .unwrap();
+    std::fs::write(&lic, pro_license("L-7", "CLI test")).unwrap();
     let bad = dir.join("bad.json");
     std::fs::write(
         &bad,

@@ -1236,9 +1236,10 @@ fn busy_shop(dir: &Path) -> PathBuf {
     let first = s.pending_events(1).unwrap();
     s.record_delivery(
         &[],
-        &[(
+        &[till_wire::Rejection::new(
             first[0].id.clone(),
-            "payload.lines[0].sku: unknown to the upstream".into(),
+            till_wire::RejectCode::Other,
+            "payload.lines[0].sku: unknown to the upstream",
         )],
     )
     .unwrap();

@@ -472,8 +472,9 @@ fn duplicate_codes_from_the_upstream_are_reissued() {
         .unwrap();
     s.record_delivery(
         &[],
-        &[(
+        &[till_wire::Rejection::new(
             ev.id.clone(),
+            till_wire::RejectCode::DuplicateReferralCode,
             format!("duplicate referral code {code}: another device of this store issued it first"),
         )],
     )

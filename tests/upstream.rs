@@ -1065,6 +1065,7 @@ async fn a_referral_code_drawn_on_two_devices_is_kept_by_the_first() {
         "{}",
         refused[0].1
     );
+    assert_eq!(answer["rejected"][0]["code"], "duplicate_referral_code");
     let mut acc = accepted(&answer);
     acc.sort();
     let mut want = ids(&[fresh, sale]);
@@ -1632,4 +1633,165 @@ async fn device_list_and_revoke() {
             .count(),
         2
     );
+}
+
+/// A batch exactly as a device of protocol v1 sends it (before rejection
+/// codes existed): every kind of event with its full payload.
+const V1_BATCH: &str = r#"{
+  "device_id": "01936f1e-0000-7000-8000-00000000d001",
+  "store_id": "STORE",
+  "batch_id": "01936f1e-0000-7000-8000-0000000000b1",
+  "events": [
+    {"id": "01936f1e-0000-7000-8000-000000000001", "seq": 1, "type": "referral.code_created", "occurred_at": "2026-11-25T17:00:00.000Z",
+     "payload": {"code": "REFV1V1V1V1AB", "referrer_id": "0193-ann", "referrer_kind": "customer", "expires_at": null}},
+    {"id": "01936f1e-0000-7000-8000-000000000002", "seq": 2, "type": "order.completed", "occurred_at": "2026-11-25T17:03:12.123Z",
+     "payload": {"order_id": "0193-o1", "number": "A-000001", "created_at": "2026-11-25T17:03:12.123Z", "cashier": "ana",
+       "customer_id": null, "referral_code": "REFV1V1V1V1AB", "currency": "EUR", "tax_mode": "inclusive",
+       "lines": [{"line_no": 1, "sku": "ESP", "name": "Espresso", "qty": 2, "unit_price": "2.50", "price_note": null,
+                  "total": "5.00", "discount": "0.00", "tax_rate": "10", "tax": "0.45", "charged": "5.00", "refunded_qty": 0}],
+       "bundles": [{"bundle_id": 1, "name": "Breakfast", "times": 1, "discount": "0.50"}],
+       "subtotal": "5.00", "discount": "0.00", "tax": "0.45", "taxes": [{"rate": "10", "base": "4.55", "tax": "0.45"}],
+       "total": "5.00", "payments": [{"method": "cash", "amount": "10.00", "reference": null}], "paid": "10.00", "change": "5.00"}},
+    {"id": "01936f1e-0000-7000-8000-000000000003", "seq": 3, "type": "usage.recorded", "occurred_at": "2026-11-25T17:03:12.123Z",
+     "payload": {"usage_id": "0193-u1", "metric": "orders", "quantity": 1, "occurred_at": "2026-11-25T17:03:12.123Z", "source": "till"}},
+    {"id": "01936f1e-0000-7000-8000-000000000004", "seq": 4, "type": "commission.accrued", "occurred_at": "2026-11-25T17:03:12.123Z",
+     "payload": {"commission_id": "0193-c1", "referrer_id": "0193-ann", "order_id": "0193-o1", "customer_id": null,
+       "code": "REFV1V1V1V1AB", "basis": "4.55", "rate": "10%", "amount": "0.46", "status": "pending"}},
+    {"id": "01936f1e-0000-7000-8000-000000000005", "seq": 5, "type": "order.refunded", "occurred_at": "2026-11-25T18:00:00.000Z",
+     "payload": {"refund_id": "0193-r1", "order_id": "0193-o1", "number": "A-000001",
+       "lines": [{"line_no": 1, "sku": "ESP", "qty": 1, "amount": "2.50", "tax": "0.23"}], "amount": "2.50", "tax": "0.23", "method": "cash"}},
+    {"id": "01936f1e-0000-7000-8000-000000000006", "seq": 6, "type": "commission.reversed", "occurred_at": "2026-11-25T18:00:00.000Z",
+     "payload": {"commission_id": "0193-c2", "reverses": "0193-c1", "referrer_id": "0193-ann", "order_id": "0193-o1",
+       "refund_id": "0193-r1", "amount": "-0.23", "accrual_status": "pending"}},
+    {"id": "01936f1e-0000-7000-8000-000000000007", "seq": 7, "type": "stock.adjusted", "occurred_at": "2026-11-25T18:05:00.000Z",
+     "payload": {"sku": "ESP", "kind": "restock", "qty": 12, "reason": "delivery", "on_hand": 40, "user": "ana"}},
+    {"id": "01936f1e-0000-7000-8000-000000000008", "seq": 8, "type": "payout.created", "occurred_at": "2026-12-10T09:00:00.000Z",
+     "payload": {"payout_id": "0193-p1", "referrer_id": "0193-ann", "amount": "0.23", "method": "bank", "reference": "TRF-1",
+       "entries": ["0193-c1", "0193-c2"]}}
+  ]
+}"#;
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_batch_from_a_v1_device_is_accepted_as_it_always_was() {
+    let ctx = setup("v1_batch").await;
+    let mut body: Value = serde_json::from_str(V1_BATCH).unwrap();
+    body["store_id"] = json!(ctx.store);
+    let events = body["events"].as_array().unwrap().clone();
+    let (status, answer) = send(&ctx, &body).await;
+    assert_eq!(status, 200, "{answer}");
+    assert_eq!(accepted(&answer), ids(&events));
+    assert!(rejected(&answer).is_empty(), "{answer}");
+    assert_eq!(
+        (events_stored(&ctx).await, orders_stored(&ctx).await),
+        (8, 1)
+    );
+    // Read as a v1 device reads it: the fields it knows are all there.
+    let v1: Value = answer.clone();
+    assert!(v1["accepted"].is_array() && v1["rejected"].is_array());
+    // Every payload of it is the wire format's.
+    for e in &events {
+        let wire: till_wire::Event = serde_json::from_value(e.clone()).unwrap();
+        let kind: till_wire::EventKind = wire.kind.parse().unwrap();
+        let typed = match kind {
+            till_wire::EventKind::OrderCompleted => {
+                serde_json::from_value::<till_wire::OrderCompleted>(wire.payload).map(drop)
+            }
+            till_wire::EventKind::OrderRefunded => {
+                serde_json::from_value::<till_wire::OrderRefunded>(wire.payload).map(drop)
+            }
+            till_wire::EventKind::StockAdjusted => {
+                serde_json::from_value::<till_wire::StockAdjusted>(wire.payload).map(drop)
+            }
+            till_wire::EventKind::UsageRecorded => {
+                serde_json::from_value::<till_wire::UsageRecorded>(wire.payload).map(drop)
+            }
+            till_wire::EventKind::CommissionAccrued => {
+                serde_json::from_value::<till_wire::CommissionAccrued>(wire.payload).map(drop)
+            }
+            till_wire::EventKind::CommissionReversed => {
+                serde_json::from_value::<till_wire::CommissionReversed>(wire.payload).map(drop)
+            }
+            till_wire::EventKind::ReferralCodeCreated => {
+                serde_json::from_value::<till_wire::ReferralCodeCreated>(wire.payload).map(drop)
+            }
+            till_wire::EventKind::PayoutCreated => {
+                serde_json::from_value::<till_wire::PayoutCreated>(wire.payload).map(drop)
+            }
+        };
+        typed.unwrap_or_else(|err| panic!("{kind}: {err}"));
+    }
+    // Sent again, uncompressed (an upstream must accept both): accepted
+    // again, stored once.
+    let (status, answer) = post_raw(
+        &ctx,
+        "/v1/batches",
+        Some(&ctx.token.clone()),
+        &[],
+        serde_json::to_vec(&body).unwrap(),
+    )
+    .await;
+    assert_eq!(status, 200, "{answer}");
+    assert_eq!(accepted(&answer), ids(&events));
+    assert_eq!(events_stored(&ctx).await, 8);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn every_rejection_carries_its_code() {
+    let ctx = setup("reject_codes").await;
+    let id = || Uuid::now_v7().to_string();
+    let at = "2026-11-25T17:03:12.123Z";
+    let cases: Vec<(Value, &str)> = vec![
+        (json!("an event"), "not_an_object"),
+        (json!({"id": "nope", "seq": 1}), "invalid_id"),
+        (json!({"id": id(), "seq": 0}), "invalid_seq"),
+        (
+            json!({"id": id(), "seq": 1, "type": "loyalty.stamped", "occurred_at": at, "payload": {}}),
+            "unknown_type",
+        ),
+        (
+            json!({"id": id(), "seq": 1, "type": "stock.adjusted", "occurred_at": "yesterday", "payload": {}}),
+            "invalid_occurred_at",
+        ),
+        (
+            json!({"id": id(), "seq": 1, "type": "stock.adjusted", "occurred_at": at, "payload": [1]}),
+            "invalid_payload",
+        ),
+        (
+            event(1, "stock.adjusted", json!({"reason": "a\u{0}b"})),
+            "nul_character",
+        ),
+        (
+            event(1, "order.completed", json!({"total": "1.00"})),
+            "invalid_order_id",
+        ),
+        (
+            event(1, "order.completed", json!({"order_id": "o", "total": 1.0})),
+            "invalid_total",
+        ),
+        (
+            event(1, "referral.code_created", json!({"code": ""})),
+            "invalid_referral_code",
+        ),
+    ];
+    let events: Vec<Value> = cases.iter().map(|(e, _)| e.clone()).collect();
+    let (status, answer) = send(&ctx, &batch(&ctx, &events)).await;
+    assert_eq!(status, 200, "{answer}");
+    let answer: till_wire::BatchResponse = serde_json::from_value(answer).unwrap();
+    assert!(answer.accepted.is_empty());
+    let codes: Vec<&str> = answer.rejected.iter().map(|r| r.code.as_str()).collect();
+    let want: Vec<&str> = cases.iter().map(|(_, c)| *c).collect();
+    assert_eq!(codes, want);
+    assert!(answer.rejected.iter().all(|r| !r.reason.is_empty()));
+    // Every code the upstream can give is one the protocol document lists.
+    let doc = std::fs::read_to_string(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../../docs/sync-protocol.md"
+    ))
+    .unwrap();
+    for code in till_wire::RejectCode::ALL {
+        assert!(
+            doc.contains(&format!("`{code}`")),
+            "docs/sync-protocol.md does not list {code}"
+        );
+    }
 }

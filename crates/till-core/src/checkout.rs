@@ -494,7 +494,7 @@ pub(crate) fn commit_sale(
         change: settlement.change,
         refunds: Vec::new(),
     };
-    outbox::push(conn, "order.completed", now, receipt.event_payload())?;
+    outbox::push(conn, now, &receipt.event_payload())?;
     if let Some(a) = &attribution {
         // The net total: after discounts, before tax.
         let basis = currency.round(totals.total - totals.tax);

@@ -186,12 +186,15 @@ impl Store {
         )?;
         outbox::push(
             &tx,
-            "stock.adjusted",
             now,
-            serde_json::json!({
-                "sku": product.sku, "kind": kind, "qty": by, "reason": reason,
-                "on_hand": after, "user": user,
-            }),
+            &till_wire::StockAdjusted {
+                sku: product.sku.clone(),
+                kind: kind.as_str().to_string(),
+                qty: by,
+                reason: reason.map(String::from),
+                on_hand: after,
+                user,
+            },
         )?;
         tx.commit()?;
         Ok(StockLevel {

@@ -8,6 +8,7 @@ pub mod cart;
 pub mod catalog;
 pub mod checkout;
 pub mod customers;
+pub mod delivery;
 pub mod demo;
 pub mod doctor;
 pub mod error;

@@ -93,27 +93,94 @@ pub struct Receipt {
 impl Receipt {
     /// The `order.completed` payload: everything the upstream needs to
     /// record the sale without asking for anything else.
-    pub(crate) fn event_payload(&self) -> serde_json::Value {
-        serde_json::json!({
-            "order_id": self.id,
-            "number": self.number,
-            "created_at": self.created_at,
-            "cashier": self.cashier,
-            "customer_id": self.customer_id,
-            "referral_code": self.referral_code,
-            "currency": self.currency,
-            "tax_mode": self.tax_mode,
-            "lines": self.lines,
-            "bundles": self.bundles,
-            "subtotal": self.subtotal,
-            "discount": self.discount,
-            "tax": self.tax,
-            "taxes": self.taxes,
-            "total": self.total,
-            "payments": self.payments,
-            "paid": self.paid,
-            "change": self.change,
-        })
+    pub(crate) fn event_payload(&self) -> till_wire::OrderCompleted {
+        till_wire::OrderCompleted {
+            order_id: self.id.clone(),
+            number: self.number.clone(),
+            created_at: self.created_at.clone(),
+            cashier: self.cashier.clone(),
+            customer_id: self.customer_id.clone(),
+            referral_code: self.referral_code.clone(),
+            currency: self.currency.clone(),
+            tax_mode: self.tax_mode.clone(),
+            lines: self
+                .lines
+                .iter()
+                .map(|l| till_wire::OrderLine {
+                    line_no: l.line_no,
+                    sku: l.sku.clone(),
+                    name: l.name.clone(),
+                    qty: l.qty,
+                    unit_price: l.unit_price,
+                    price_note: l.price_note.clone(),
+                    total: l.total,
+                    discount: l.discount,
+                    tax_rate: l.tax_rate,
+                    tax: l.tax,
+                    charged: l.charged,
+                    refunded_qty: l.refunded_qty,
+                })
+                .collect(),
+            bundles: self
+                .bundles
+                .iter()
+                .map(|b| till_wire::OrderBundle {
+                    bundle_id: b.bundle_id,
+                    name: b.name.clone(),
+                    times: b.times,
+                    discount: b.discount,
+                })
+                .collect(),
+            subtotal: self.subtotal,
+            discount: self.discount,
+            tax: self.tax,
+            taxes: self
+                .taxes
+                .iter()
+                .map(|t| till_wire::OrderTax {
+                    rate: t.rate,
+                    base: t.base,
+                    tax: t.tax,
+                })
+                .collect(),
+            total: self.total,
+            payments: self
+                .payments
+                .iter()
+                .map(|p| till_wire::OrderPayment {
+                    method: p.method.as_str().to_string(),
+                    amount: p.amount,
+                    reference: p.reference.clone(),
+                })
+                .collect(),
+            paid: self.paid,
+            change: self.change,
+        }
+    }
+}
+
+impl Refund {
+    /// The `order.refunded` payload.
+    pub(crate) fn event_payload(&self) -> till_wire::OrderRefunded {
+        till_wire::OrderRefunded {
+            refund_id: self.id.clone(),
+            order_id: self.order_id.clone(),
+            number: self.number.clone(),
+            lines: self
+                .lines
+                .iter()
+                .map(|l| till_wire::RefundLine {
+                    line_no: l.line_no,
+                    sku: l.sku.clone(),
+                    qty: l.qty,
+                    amount: l.amount,
+                    tax: l.tax,
+                })
+                .collect(),
+            amount: self.amount,
+            tax: self.tax,
+            method: self.method.as_str().to_string(),
+        }
     }
 }
 
@@ -620,15 +687,7 @@ impl Store {
         drop(stmt);
         crate::referrals::reverse_for_refund(&tx, &currency, now, &order.id, &refund_id)?;
         let refund = load_refund(&tx, &refund_id)?;
-        outbox::push(
-            &tx,
-            "order.refunded",
-            now,
-            serde_json::json!({
-                "refund_id": refund.id, "order_id": refund.order_id, "number": refund.number,
-                "lines": refund.lines, "amount": refund.amount, "tax": refund.tax, "method": refund.method,
-            }),
-        )?;
+        outbox::push(&tx, now, &refund.event_payload())?;
         tx.commit()?;
         Ok(refund)
     }

@@ -6,19 +6,13 @@
 use chrono::{DateTime, Utc};
 use rusqlite::{params, Connection, OptionalExtension};
 use serde::{Deserialize, Serialize};
+use till_wire::{Payload, Rejection};
 
 use crate::error::{Error, Result};
 use crate::store::{ts, Store};
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct OutboxEvent {
-    pub id: String,
-    pub seq: i64,
-    #[serde(rename = "type")]
-    pub kind: String,
-    pub occurred_at: String,
-    pub payload: serde_json::Value,
-}
+/// An event as it goes to the upstream: the wire format's (`till_wire`).
+pub type OutboxEvent = till_wire::Event;
 
 /// An event the upstream refused, waiting for the owner.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -48,25 +42,19 @@ pub struct SyncStatus {
     pub auth_failed: bool,
 }
 
-/// Appends an event inside the caller's transaction.
-/// How the upstream's reason for refusing a referral code that another
-/// device of the store already issued begins (the protocol's words).
-pub const DUPLICATE_CODE: &str = "duplicate referral code";
-
-pub(crate) fn push(
-    conn: &Connection,
-    kind: &str,
-    at: DateTime<Utc>,
-    payload: serde_json::Value,
-) -> Result<()> {
+/// Appends an event inside the caller's transaction. The payload's type
+/// decides the event's type, so the two always agree.
+pub(crate) fn push<P: Payload>(conn: &Connection, at: DateTime<Utc>, payload: &P) -> Result<()> {
+    let payload = serde_json::to_string(payload)
+        .map_err(|e| Error::Internal(format!("cannot encode a {} event: {e}", P::KIND)))?;
     conn.prepare_cached(
         "INSERT INTO outbox (id, type, occurred_at, payload) VALUES (?1, ?2, ?3, ?4)",
     )?
     .execute(params![
         uuid::Uuid::now_v7().to_string(),
-        kind,
+        P::KIND.as_str(),
         ts(at),
-        payload.to_string()
+        payload
     ])?;
     Ok(())
 }
@@ -87,32 +75,68 @@ pub(crate) fn parse_payload(text: &str) -> std::result::Result<serde_json::Value
 
 const PENDING: &str = "sent_at IS NULL AND dead_at IS NULL AND discarded_at IS NULL";
 
+/// Records the upstream's answer to one batch inside the caller's
+/// transaction: accepted events are sent, rejected ones dead letters (with
+/// the upstream's reason). What a rejection asks of the rest of the store
+/// (a new referral code) is the caller's (`delivery`).
+pub(crate) fn mark_delivered(
+    conn: &Connection,
+    at: DateTime<Utc>,
+    accepted: &[String],
+    rejected: &[Rejection],
+) -> Result<()> {
+    let now = ts(at);
+    let mut sent = conn.prepare_cached("UPDATE outbox SET sent_at = ?1, attempts = attempts + 1 WHERE id = ?2 AND sent_at IS NULL")?;
+    for id in accepted {
+        sent.execute(params![now, id])?;
+    }
+    let mut dead = conn.prepare_cached(
+        "UPDATE outbox SET dead_at = ?1, dead_reason = ?2, attempts = attempts + 1 WHERE id = ?3 AND sent_at IS NULL",
+    )?;
+    for r in rejected {
+        dead.execute(params![now, r.reason, r.id])?;
+    }
+    Ok(())
+}
+
+/// The payload of event `id` read as `P`, when the event is of `P`'s kind;
+/// none when there is no such event or it is of another kind. A payload
+/// that cannot be read as `P` is damage.
+pub(crate) fn payload_of<P: Payload>(conn: &Connection, id: &str) -> Result<Option<P>> {
+    Ok(conn
+        .query_row(
+            "SELECT seq, payload FROM outbox WHERE id = ?1 AND type = ?2",
+            params![id, P::KIND.as_str()],
+            |r| {
+                crate::stored::parse_with(r, 1, |s| {
+                    serde_json::from_str::<P>(s)
+                        .map_err(|e| format!("which is not a {} payload ({e})", P::KIND))
+                })
+            },
+        )
+        .optional()?)
+}
+
+/// Files event `id` as settled without delivery (kept, marked discarded).
+pub(crate) fn discard(conn: &Connection, at: DateTime<Utc>, id: &str) -> Result<()> {
+    conn.execute(
+        "UPDATE outbox SET discarded_at = ?1 WHERE id = ?2",
+        params![ts(at), id],
+    )?;
+    Ok(())
+}
+
 impl Store {
-    /// Events not yet delivered (and not dead letters), oldest first.
+    /// Events not yet delivered (and not dead letters), oldest first. An
+    /// event whose payload cannot be read stops the read with `Damaged`
+    /// (naming the outbox row): it is neither sent as something it is not,
+    /// nor skipped (the events behind it wait until it is repaired).
     pub fn pending_events(&self, limit: usize) -> Result<Vec<OutboxEvent>> {
         let mut stmt = self.conn.prepare_cached(&format!(
             "SELECT id, seq, type, occurred_at, payload FROM outbox WHERE {PENDING} ORDER BY seq LIMIT ?1"
         ))?;
         let rows = stmt.query_map([limit as i64], event_from_row)?;
-        let (events, damaged) = crate::stored::split_damaged(rows)?;
-        if !damaged.is_empty() {
-            // An event that cannot be read must neither be sent as something
-            // it is not nor hold back the events behind it: it becomes a
-            // dead letter, with the damage as its reason, in one statement.
-            let at = ts(self.now());
-            for d in &damaged {
-                let seq = d.row.as_deref().and_then(|r| r.parse::<i64>().ok());
-                let marked = self.conn.execute(
-                    "UPDATE outbox SET dead_at = ?1, dead_reason = ?2 WHERE seq = ?3 AND sent_at IS NULL",
-                    params![at, format!("the store is damaged: {d}"), seq],
-                )?;
-                if marked == 0 {
-                    return Err(Error::Damaged(d.clone()));
-                }
-            }
-            return self.pending_events(limit);
-        }
-        Ok(events)
+        Ok(rows.collect::<rusqlite::Result<Vec<_>>>()?)
     }
 
     pub fn pending_event_count(&self) -> Result<i64> {
@@ -123,81 +147,18 @@ impl Store {
         )?)
     }
 
-    /// Records the upstream's answer to one batch, in one transaction:
-    /// accepted events are sent, rejected ones become dead letters.
-    /// Records an upstream's answer: accepted events are sent, rejected
-    /// ones dead letters (with the upstream's reason).
-    pub fn record_delivery(
-        &mut self,
-        accepted: &[String],
-        rejected: &[(String, String)],
-    ) -> Result<()> {
-        let at = self.now();
-        let now = ts(at);
-        let tx = self.write_tx()?;
-        {
-            let mut sent = tx.prepare_cached("UPDATE outbox SET sent_at = ?1, attempts = attempts + 1 WHERE id = ?2 AND sent_at IS NULL")?;
-            for id in accepted {
-                sent.execute(params![now, id])?;
-            }
-            let mut dead = tx.prepare_cached(
-                "UPDATE outbox SET dead_at = ?1, dead_reason = ?2, attempts = attempts + 1 WHERE id = ?3 AND sent_at IS NULL",
-            )?;
-            for (id, reason) in rejected {
-                dead.execute(params![now, reason, id])?;
-            }
-        }
-        // A referral code another device of the store drew first: retire it,
-        // issue a new one, and file the refused event away (it is settled).
-        for (id, reason) in rejected {
-            if !reason.starts_with(DUPLICATE_CODE) {
-                continue;
-            }
-            let row: Option<(String, serde_json::Value)> = tx
-                .query_row(
-                    "SELECT type, payload FROM outbox WHERE id = ?1",
-                    [id],
-                    |r| {
-                        Ok((
-                            r.get(0)?,
-                            crate::stored::parse_with(r, 1, |s| {
-                                serde_json::from_str(s).map_err(|e| format!("is not JSON ({e})"))
-                            })?,
-                        ))
-                    },
-                )
-                .optional()?;
-            let Some((kind, payload)) = row else { continue };
-            if kind != "referral.code_created" {
-                continue;
-            }
-            if let Some(code) = payload.get("code").and_then(|c| c.as_str()) {
-                crate::referrals::reissue(&tx, at, code, reason)?;
-                tx.execute(
-                    "UPDATE outbox SET discarded_at = ?1 WHERE id = ?2",
-                    params![now, id],
-                )?;
-            }
-        }
-        tx.commit()?;
-        Ok(())
-    }
-
     pub fn dead_letters(&self) -> Result<Vec<DeadLetter>> {
         let mut stmt = self.conn.prepare(
             "SELECT id, seq, type, occurred_at, payload, dead_reason, dead_at FROM outbox
              WHERE dead_at IS NOT NULL AND discarded_at IS NULL AND sent_at IS NULL ORDER BY seq",
         )?;
         let rows = stmt.query_map([], |r| {
-            // A dead letter is shown as it is, even when its payload cannot
-            // be read (that is why it is dead): then as the stored text.
-            let raw: String = r.get(4)?;
             Ok(DeadLetter {
                 id: r.get(0)?,
                 seq: r.get(1)?,
                 kind: r.get(2)?,
                 occurred_at: r.get(3)?,
-                payload: parse_payload(&raw).unwrap_or(serde_json::Value::String(raw)),
+                payload: crate::stored::parse_with(r, 4, parse_payload)?,
                 reason: r.get::<_, Option<String>>(5)?.unwrap_or_default(),
                 dead_at: r.get(6)?,
             })

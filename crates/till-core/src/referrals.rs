@@ -529,13 +529,18 @@ pub(crate) fn accrue(
     insert(conn, &c)?;
     outbox::push(
         conn,
-        "commission.accrued",
         now,
-        serde_json::json!({
-            "commission_id": c.id, "referrer_id": c.referrer_id, "order_id": c.order_id,
-            "customer_id": c.customer_id, "code": c.code, "basis": c.basis, "rate": c.rate,
-            "amount": c.amount, "status": c.status,
-        }),
+        &till_wire::CommissionAccrued {
+            commission_id: c.id.clone(),
+            referrer_id: c.referrer_id.clone(),
+            order_id: c.order_id.clone(),
+            customer_id: c.customer_id.clone(),
+            code: c.code.clone(),
+            basis: c.basis,
+            rate: c.rate.clone(),
+            amount: c.amount,
+            status: c.status.as_str().to_string(),
+        },
     )?;
     Ok(Some(c))
 }
@@ -664,13 +669,16 @@ pub(crate) fn reverse_for_refund(
         insert(conn, &c)?;
         outbox::push(
             conn,
-            "commission.reversed",
             now,
-            serde_json::json!({
-                "commission_id": c.id, "reverses": acc.id, "referrer_id": c.referrer_id,
-                "order_id": c.order_id, "refund_id": c.refund_id, "amount": c.amount,
-                "accrual_status": acc.status,
-            }),
+            &till_wire::CommissionReversed {
+                commission_id: c.id.clone(),
+                reverses: acc.id.clone(),
+                referrer_id: c.referrer_id.clone(),
+                order_id: c.order_id.clone(),
+                refund_id: c.refund_id.clone(),
+                amount: c.amount,
+                accrual_status: acc.status.as_str().to_string(),
+            },
         )?;
     }
     Ok(())
@@ -791,7 +799,7 @@ impl Store {
     /// Retires a code the upstream refused as a duplicate (made on another
     /// device) and issues its referrer a new one. Returns the new code, or
     /// None if the code was already retired. The sync does this by itself
-    /// (see `outbox::record_delivery`).
+    /// (see `Store::record_delivery`).
     pub fn reissue_referral_code(&mut self, code: &str, why: &str) -> Result<Option<ReferralCode>> {
         let now = self.now();
         let tx = self.write_tx()?;
@@ -957,12 +965,15 @@ impl Store {
         };
         outbox::push(
             &tx,
-            "payout.created",
             now,
-            serde_json::json!({
-                "payout_id": payout.id, "referrer_id": payout.referrer_id, "amount": payout.amount,
-                "method": payout.method, "reference": payout.reference, "entries": payout.entries,
-            }),
+            &till_wire::PayoutCreated {
+                payout_id: payout.id.clone(),
+                referrer_id: payout.referrer_id.clone(),
+                amount: payout.amount,
+                method: payout.method.clone(),
+                reference: payout.reference.clone(),
+                entries: payout.entries.clone(),
+            },
         )?;
         tx.commit()?;
         Ok(payout)
@@ -1060,6 +1071,23 @@ impl Store {
     }
 }
 
+/// The upstream refused event `event_id` because another device of the
+/// store drew its referral code first: retires the code, issues the
+/// referrer a new one (its own event) and files the refused event as
+/// settled, inside the caller's transaction.
+pub(crate) fn on_duplicate_code(
+    conn: &Connection,
+    now: DateTime<Utc>,
+    event_id: &str,
+    why: &str,
+) -> Result<()> {
+    let Some(event) = outbox::payload_of::<till_wire::ReferralCodeCreated>(conn, event_id)? else {
+        return Ok(());
+    };
+    reissue(conn, now, &event.code, why)?;
+    outbox::discard(conn, now, event_id)
+}
+
 /// Retires `code` (with `why`) and issues its referrer a new code, inside
 /// the caller's transaction.
 pub(crate) fn reissue(
@@ -1117,12 +1145,13 @@ fn issue(
         if n == 1 {
             outbox::push(
                 conn,
-                "referral.code_created",
                 now,
-                serde_json::json!({
-                    "code": code, "referrer_id": referrer.id, "referrer_kind": referrer.kind,
-                    "expires_at": expires_at.map(ts),
-                }),
+                &till_wire::ReferralCodeCreated {
+                    code: code.clone(),
+                    referrer_id: referrer.id.clone(),
+                    referrer_kind: referrer.kind.as_str().to_string(),
+                    expires_at: expires_at.map(ts),
+                },
             )?;
             return Ok(ReferralCode {
                 code,

@@ -4,32 +4,13 @@
 use std::io::Write;
 use std::time::Duration;
 
-use serde::{Deserialize, Serialize};
-use till_core::outbox::OutboxEvent;
+use serde::Serialize;
+use till_wire::{BatchRequest, BatchResponse, Event, Rejection};
 
 use crate::error::SyncError;
 
-/// The request body of `POST /v1/batches`.
-#[derive(Debug, Serialize)]
-pub struct Batch<'a> {
-    pub device_id: &'a str,
-    pub store_id: &'a str,
-    pub batch_id: String,
-    pub events: &'a [OutboxEvent],
-}
-
-#[derive(Debug, Deserialize)]
-struct Answer {
-    accepted: Vec<String>,
-    #[serde(default)]
-    rejected: Vec<Rejected>,
-}
-
-#[derive(Debug, Deserialize)]
-struct Rejected {
-    id: String,
-    reason: String,
-}
+/// The request body of `POST /v1/batches`, borrowing the events.
+pub type Batch<'a> = BatchRequest<&'a Event>;
 
 /// How a batch attempt ended.
 #[derive(Debug, Clone, PartialEq)]
@@ -37,7 +18,7 @@ pub enum Outcome {
     /// 200: what the upstream stored and what it will never take.
     Delivered {
         accepted: Vec<String>,
-        rejected: Vec<(String, String)>,
+        rejected: Vec<Rejection>,
     },
     /// 401/403: stop until the owner logs in again.
     Refused { status: u16, message: String },
@@ -159,10 +140,10 @@ impl Upstream {
             }
         };
         match status {
-            200 => match serde_json::from_str::<Answer>(&text) {
+            200 => match serde_json::from_str::<BatchResponse>(&text) {
                 Ok(a) => Outcome::Delivered {
                     accepted: a.accepted,
-                    rejected: a.rejected.into_iter().map(|r| (r.id, r.reason)).collect(),
+                    rejected: a.rejected,
                 },
                 Err(e) => Outcome::Retry {
                     reason: format!("the upstream's answer could not be read ({e})"),

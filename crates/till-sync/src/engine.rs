@@ -9,6 +9,8 @@ use till_core::store::ts;
 use till_core::Store;
 use tokio::sync::watch;
 
+use till_wire::{RejectCode, Rejection};
+
 use crate::client::{Batch, Outcome, Upstream};
 use crate::error::SyncError;
 use crate::plan::{self, MAX_BYTES, MAX_EVENTS};
@@ -100,10 +102,10 @@ pub async fn push_until_empty(
         };
         last_batch = Some((batch_id.clone(), ids));
         let batch = Batch {
-            device_id: &device_id,
-            store_id: &store_id,
+            device_id: device_id.clone(),
+            store_id: store_id.clone(),
             batch_id,
-            events,
+            events: events.iter().collect(),
         };
         let outcome = tokio::select! {
             o = upstream.send(&batch) => o,
@@ -173,7 +175,10 @@ pub async fn push_until_empty(
                     }
                     _ => "the event is larger than the upstream accepts".to_string(),
                 };
-                store.record_delivery(&[], &[(events[0].id.clone(), reason)])?;
+                // Refused by the transport, not by the upstream's checks of
+                // the event: no code to act on.
+                let refused = Rejection::new(events[0].id.clone(), RejectCode::Other, reason);
+                store.record_delivery(&[], &[refused])?;
                 cap = MAX_EVENTS;
             }
             Outcome::Retry {

@@ -3,7 +3,7 @@
 
 use std::time::Duration;
 
-use till_core::outbox::OutboxEvent;
+use till_wire::Event as OutboxEvent;
 
 /// Protocol limits for one batch.
 pub const MAX_EVENTS: usize = 500;

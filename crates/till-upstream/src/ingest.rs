@@ -12,27 +12,19 @@ use std::collections::HashSet;
 use std::io::Read;
 
 use chrono::{DateTime, Utc};
-use serde::{Deserialize, Serialize};
+use serde::Deserialize;
 use serde_json::Value;
+use till_wire::{BatchRequest, EventKind, RejectCode};
 use uuid::Uuid;
 
 use crate::auth::MAX_STORE_ID_LEN;
 use crate::error::ApiError;
 
-/// The event types of protocol v1.
-pub const EVENT_TYPES: [&str; 8] = [
-    "order.completed",
-    "order.refunded",
-    "stock.adjusted",
-    "usage.recorded",
-    "commission.accrued",
-    "commission.reversed",
-    "referral.code_created",
-    "payout.created",
-];
+pub use till_wire::{BatchResponse, Rejection};
 
 /// The start of the reason given for a referral code another device of the
-/// store already holds; devices match on it to issue a new code.
+/// store already holds. Devices act on the code `duplicate_referral_code`;
+/// devices from before codes match on these words, so they stay.
 pub const DUPLICATE_CODE: &str = "duplicate referral code";
 /// Longest referral code.
 const MAX_CODE_LEN: usize = 64;
@@ -75,22 +67,6 @@ pub enum Encoding {
     Gzip,
 }
 
-/// The `200` answer.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
-pub struct BatchResponse {
-    pub accepted: Vec<String>,
-    pub rejected: Vec<Rejected>,
-}
-
-/// An event the upstream will never take as it is, and why.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct Rejected {
-    /// The event's `id` exactly as sent (its JSON text when it is not a
-    /// string, empty when missing), so the client can match it.
-    pub id: String,
-    pub reason: String,
-}
-
 /// A valid event, ready to store.
 #[derive(Debug, Clone, PartialEq)]
 pub struct ValidEvent {
@@ -98,7 +74,7 @@ pub struct ValidEvent {
     pub id_text: String,
     pub id: Uuid,
     pub seq: i64,
-    pub kind: &'static str,
+    pub kind: EventKind,
     pub occurred_at: DateTime<Utc>,
     pub payload: Value,
     /// For `order.completed`: the `orders` row it projects to.
@@ -125,7 +101,7 @@ pub struct Batch {
     /// How many events the body held.
     pub events: usize,
     pub valid: Vec<ValidEvent>,
-    pub rejected: Vec<Rejected>,
+    pub rejected: Vec<Rejection>,
 }
 
 impl Batch {
@@ -139,14 +115,6 @@ impl Batch {
             .map(|e| e.id_text.clone())
             .collect()
     }
-}
-
-#[derive(Deserialize)]
-struct BatchIn {
-    device_id: String,
-    store_id: String,
-    batch_id: String,
-    events: Vec<Value>,
 }
 
 /// The body of the benchmark's one-event endpoint (`POST /v1/events`).
@@ -226,7 +194,8 @@ pub fn parse_batch(
     idempotency_key: Option<&str>,
     limits: &Limits,
 ) -> Result<Batch, ApiError> {
-    let batch: BatchIn = serde_json::from_slice(json)
+    // Each event as raw JSON: one bad event is rejected on its own.
+    let batch: BatchRequest<Value> = serde_json::from_slice(json)
         .map_err(|e| ApiError::BadRequest(format!("not a valid batch: {e}")))?;
     check_sender(&batch.device_id, &batch.store_id, token_store)?;
     let batch_id = Uuid::parse_str(&batch.batch_id).map_err(|_| {
@@ -291,90 +260,122 @@ pub fn parse_single(json: &[u8], token_store: &str) -> Result<Batch, ApiError> {
 }
 
 /// Validates one event on its own: any problem rejects this event only.
-pub fn validate_event(event: Value) -> Result<ValidEvent, Rejected> {
+pub fn validate_event(event: Value) -> Result<ValidEvent, Rejection> {
     let Value::Object(mut map) = event else {
-        return Err(Rejected {
-            id: String::new(),
-            reason: "the event is not a JSON object".into(),
-        });
+        return Err(Rejection::new(
+            "",
+            RejectCode::NotAnObject,
+            "the event is not a JSON object",
+        ));
     };
     let id_text = match map.get("id") {
         Some(Value::String(s)) => s.clone(),
         Some(other) => other.to_string(),
         None => String::new(),
     };
-    let reject = |reason: String| Rejected {
-        id: id_text.clone(),
-        reason,
-    };
+    let reject = |code: RejectCode, reason: String| Rejection::new(id_text.clone(), code, reason);
 
     let id = match map.get("id") {
-        Some(Value::String(s)) => {
-            Uuid::parse_str(s).map_err(|_| reject(format!("id: {} is not a UUID", quote(s))))?
+        Some(Value::String(s)) => Uuid::parse_str(s).map_err(|_| {
+            reject(
+                RejectCode::InvalidId,
+                format!("id: {} is not a UUID", quote(s)),
+            )
+        })?,
+        Some(_) => {
+            return Err(reject(
+                RejectCode::InvalidId,
+                "id: must be a string holding a UUID".into(),
+            ))
         }
-        Some(_) => return Err(reject("id: must be a string holding a UUID".into())),
-        None => return Err(reject("id: missing".into())),
+        None => return Err(reject(RejectCode::InvalidId, "id: missing".into())),
     };
     let seq = match map.get("seq") {
         Some(Value::Number(n)) => n.as_i64().filter(|s| *s >= 1),
         _ => None,
     }
-    .ok_or_else(|| reject("seq: must be an integer >= 1".into()))?;
+    .ok_or_else(|| {
+        reject(
+            RejectCode::InvalidSeq,
+            "seq: must be an integer >= 1".into(),
+        )
+    })?;
     let kind = match map.get("type") {
-        Some(Value::String(t)) => {
-            EVENT_TYPES
-                .iter()
-                .copied()
-                .find(|k| k == t)
-                .ok_or_else(|| {
-                    reject(format!(
-                        "type: unknown event type {} (known: {})",
-                        quote(t),
-                        EVENT_TYPES.join(", ")
-                    ))
-                })?
+        Some(Value::String(t)) => t.parse::<EventKind>().map_err(|_| {
+            let known: Vec<&str> = EventKind::ALL.iter().map(|k| k.as_str()).collect();
+            reject(
+                RejectCode::UnknownType,
+                format!(
+                    "type: unknown event type {} (known: {})",
+                    quote(t),
+                    known.join(", ")
+                ),
+            )
+        })?,
+        _ => {
+            return Err(reject(
+                RejectCode::UnknownType,
+                "type: missing or not a string".into(),
+            ))
         }
-        _ => return Err(reject("type: missing or not a string".into())),
     };
     let occurred_at = match map.get("occurred_at") {
         Some(Value::String(s)) => DateTime::parse_from_rfc3339(s)
             .map(|t| t.with_timezone(&Utc))
             .map_err(|_| {
-                reject(format!(
-                    "occurred_at: {} is not an RFC 3339 time (e.g. 2026-11-25T17:03:12.123Z)",
-                    quote(s)
-                ))
+                reject(
+                    RejectCode::InvalidOccurredAt,
+                    format!(
+                        "occurred_at: {} is not an RFC 3339 time (e.g. 2026-11-25T17:03:12.123Z)",
+                        quote(s)
+                    ),
+                )
             })?,
         _ => {
             return Err(reject(
+                RejectCode::InvalidOccurredAt,
                 "occurred_at: missing or not a string (RFC 3339)".into(),
             ))
         }
     };
     let payload = match map.remove("payload") {
         Some(p @ Value::Object(_)) => p,
-        _ => return Err(reject("payload: missing or not a JSON object".into())),
+        _ => {
+            return Err(reject(
+                RejectCode::InvalidPayload,
+                "payload: missing or not a JSON object".into(),
+            ))
+        }
     };
     if has_nul(&payload) {
         return Err(reject(
+            RejectCode::NulCharacter,
             "payload: contains a NUL character (\\u0000), which cannot be stored".into(),
         ));
     }
-    let order = if kind == "order.completed" {
-        Some(order_row(&payload).map_err(&reject)?)
+    let order = if kind == EventKind::OrderCompleted {
+        Some(order_row(&payload).map_err(|(code, reason)| reject(code, reason))?)
     } else {
         None
     };
-    let code = if kind == "referral.code_created" {
+    let code = if kind == EventKind::ReferralCodeCreated {
         match payload.get("code") {
             Some(Value::String(c)) if !c.is_empty() && c.len() <= MAX_CODE_LEN => Some(c.clone()),
             Some(Value::String(c)) => {
-                return Err(reject(format!(
-                    "payload.code: {} must be 1 to {MAX_CODE_LEN} characters",
-                    quote(c)
-                )))
+                return Err(reject(
+                    RejectCode::InvalidReferralCode,
+                    format!(
+                        "payload.code: {} must be 1 to {MAX_CODE_LEN} characters",
+                        quote(c)
+                    ),
+                ))
             }
-            _ => return Err(reject("payload.code: missing or not a string".into())),
+            _ => {
+                return Err(reject(
+                    RejectCode::InvalidReferralCode,
+                    "payload.code: missing or not a string".into(),
+                ))
+            }
         }
     } else {
         None
@@ -391,18 +392,26 @@ pub fn validate_event(event: Value) -> Result<ValidEvent, Rejected> {
     })
 }
 
-fn order_row(payload: &Value) -> Result<OrderRow, String> {
+fn order_row(payload: &Value) -> Result<OrderRow, (RejectCode, String)> {
     let order_id = match payload.get("order_id") {
         Some(Value::String(s)) if !s.is_empty() && s.len() <= MAX_ORDER_ID_LEN => s.clone(),
         _ => {
-            return Err(format!(
+            return Err((
+                RejectCode::InvalidOrderId,
+                format!(
                 "payload.order_id: must be a non-empty string of at most {MAX_ORDER_ID_LEN} bytes"
+            ),
             ))
         }
     };
     let total = match payload.get("total") {
         Some(Value::String(s)) if is_decimal(s) => s.clone(),
-        _ => return Err("payload.total: must be a decimal string such as \"57.50\"".into()),
+        _ => {
+            return Err((
+                RejectCode::InvalidTotal,
+                "payload.total: must be a decimal string such as \"57.50\"".into(),
+            ))
+        }
     };
     let number = match payload.get("number") {
         Some(Value::String(s)) => Some(s.clone()),
@@ -460,7 +469,7 @@ pub struct Stored {
     pub events: u64,
     pub orders: u64,
     /// Referral codes another event of the store already holds.
-    pub rejected: Vec<Rejected>,
+    pub rejected: Vec<Rejection>,
 }
 
 const CLAIM_CODES: &str = "
@@ -519,7 +528,7 @@ pub async fn store_batch(
 
     // Referral codes first: an event whose code is held by another event of
     // the store is refused and not stored (a resend of the holder is fine).
-    let mut refused: Vec<Rejected> = Vec::new();
+    let mut refused: Vec<Rejection> = Vec::new();
     let mut claims: Vec<(&str, Uuid)> = rows
         .iter()
         .filter_map(|e| e.code.as_deref().map(|c| (c, e.id)))
@@ -546,13 +555,14 @@ pub async fn store_batch(
         }
         rows.retain(|e| {
             if lost.contains(&e.id) {
-                refused.push(Rejected {
-                    id: e.id_text.clone(),
-                    reason: format!(
+                refused.push(Rejection::new(
+                    e.id_text.clone(),
+                    RejectCode::DuplicateReferralCode,
+                    format!(
                         "{DUPLICATE_CODE} {}: another device of this store issued it first",
                         e.code.as_deref().unwrap_or_default()
                     ),
-                });
+                ));
                 false
             } else {
                 true
@@ -568,7 +578,7 @@ pub async fn store_batch(
     }
     let ids: Vec<Uuid> = rows.iter().map(|e| e.id).collect();
     let seqs: Vec<i64> = rows.iter().map(|e| e.seq).collect();
-    let kinds: Vec<&str> = rows.iter().map(|e| e.kind).collect();
+    let kinds: Vec<&str> = rows.iter().map(|e| e.kind.as_str()).collect();
     let times: Vec<DateTime<Utc>> = rows.iter().map(|e| e.occurred_at).collect();
     let payloads: Vec<&Value> = rows.iter().map(|e| &e.payload).collect();
 
@@ -670,7 +680,7 @@ mod tests {
             json!({"order_id": "o1", "number": "A-1", "total": "57.50", "currency": "EUR", "extra": [1]}),
         ))
         .unwrap();
-        assert_eq!(e.kind, "order.completed");
+        assert_eq!(e.kind, EventKind::OrderCompleted);
         let o = e.order.unwrap();
         assert_eq!(
             (

@@ -29,7 +29,8 @@ pub use connections::ConnectionLimits;
 pub use db::{migrate, pool, PoolOptions};
 pub use devices::create_device;
 pub use error::{ApiError, Error};
-pub use ingest::{BatchResponse, Limits, Rejected, EVENT_TYPES};
+pub use ingest::{BatchResponse, Limits, Rejection};
+pub use till_wire;
 pub use routes::{router, router_with, router_with_baseline};
 pub use server::{serve, shutdown_signal, Server, ServerConfig};
 

@@ -80,12 +80,14 @@ pub(crate) fn record(
     .execute(params![r.id, r.metric, r.quantity.to_string(), r.occurred_at, source])?;
     outbox::push(
         conn,
-        "usage.recorded",
         at,
-        serde_json::json!({
-            "usage_id": r.id, "metric": r.metric, "quantity": r.quantity,
-            "occurred_at": r.occurred_at, "source": source,
-        }),
+        &till_wire::UsageRecorded {
+            usage_id: r.id.clone(),
+            metric: r.metric.clone(),
+            quantity: r.quantity,
+            occurred_at: r.occurred_at.clone(),
+            source: source.to_string(),
+        },
     )?;
     Ok(r)
 }

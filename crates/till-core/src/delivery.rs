@@ -1,0 +1,33 @@
+//! The upstream's answer to a batch, recorded in one transaction: the
+//! outbox's delivery state, and what a rejection asks of the rest of the
+//! store. Reactions key on the rejection's wire code (`till_wire::RejectCode`),
+//! never on the wording of its reason. Above `outbox` and `referrals`.
+
+use till_wire::{RejectCode, Rejection};
+
+use crate::error::Result;
+use crate::store::Store;
+use crate::{outbox, referrals};
+
+impl Store {
+    /// Records an upstream's answer: accepted events are sent, rejected
+    /// ones dead letters (with the upstream's reason), and a referral code
+    /// another device of the store drew first is re-issued (its refused
+    /// event is then settled, not left for the owner).
+    pub fn record_delivery(&mut self, accepted: &[String], rejected: &[Rejection]) -> Result<()> {
+        let at = self.now();
+        let tx = self.write_tx()?;
+        outbox::mark_delivered(&tx, at, accepted, rejected)?;
+        for r in rejected {
+            match r.code {
+                RejectCode::DuplicateReferralCode => {
+                    referrals::on_duplicate_code(&tx, at, &r.id, &r.reason)?
+                }
+                // Nothing else to do: the owner sees the dead letter.
+                _ => {}
+            }
+        }
+        tx.commit()?;
+        Ok(())
+    }
+}

@@ -58,6 +58,26 @@ pub enum RunEnd {
     Refused(String),
 }
 
+/// Runs a store call (SQLite: a write waits up to the busy timeout for the
+/// counter's transaction, every commit waits for the disk) without holding
+/// up the async runtime's other tasks.
+///
+/// On a multi-threaded runtime (the desktop's, tests, anyone who shares a
+/// runtime with the engine) `block_in_place` hands this worker's other
+/// tasks to another thread while the call blocks. Not `spawn_blocking`:
+/// the engine borrows the caller's `Store`, and a call on the blocking pool
+/// would need it owned and moved there and back for every statement. A
+/// current-thread runtime has no other worker to hand tasks to (and
+/// `block_in_place` panics there); such a runtime is the sync's own (`till
+/// sync`, the desktop's sync thread), so the call blocks only the sync.
+fn blocking<T>(call: impl FnOnce() -> T) -> T {
+    use tokio::runtime::{Handle, RuntimeFlavor};
+    match Handle::try_current().map(|h| h.runtime_flavor()) {
+        Ok(RuntimeFlavor::MultiThread) => tokio::task::block_in_place(call),
+        _ => call(),
+    }
+}
+
 /// Sleeps `d`, waking early when asked to stop. True when asked to stop.
 async fn pause(d: Duration, stop: &mut watch::Receiver<bool>) -> bool {
     if *stop.borrow() {
@@ -89,7 +109,7 @@ pub async fn push_until_empty(
         if *stop.borrow() {
             return Ok(RunEnd::Stopped);
         }
-        let pending = store.pending_events(cap)?;
+        let pending = blocking(|| store.pending_events(cap))?;
         if pending.is_empty() {
             return Ok(RunEnd::Empty);
         }
@@ -135,14 +155,16 @@ pub async fn push_until_empty(
                     }
                     continue;
                 }
-                store.record_delivery(&accepted, &rejected)?;
-                store.set_sync_state(&[
-                    ("last_success", Some(&now)),
-                    ("last_attempt", Some(&now)),
-                    ("connected", Some("true")),
-                    ("last_error", None),
-                    ("auth_failed", None),
-                ])?;
+                blocking(|| {
+                    store.record_delivery(&accepted, &rejected)?;
+                    store.set_sync_state(&[
+                        ("last_success", Some(&now)),
+                        ("last_attempt", Some(&now)),
+                        ("connected", Some("true")),
+                        ("last_error", None),
+                        ("auth_failed", None),
+                    ])
+                })?;
                 tracing::info!(
                     accepted = accepted.len(),
                     rejected = rejected.len(),
@@ -156,12 +178,14 @@ pub async fn push_until_empty(
                     "the upstream refused this device's token ({status}{}); log in again with `till sync login`",
                     if message.is_empty() { String::new() } else { format!(": {message}") }
                 );
-                store.set_sync_state(&[
-                    ("last_error", Some(&msg)),
-                    ("last_attempt", Some(&now)),
-                    ("connected", Some("true")),
-                    ("auth_failed", Some("true")),
-                ])?;
+                blocking(|| {
+                    store.set_sync_state(&[
+                        ("last_error", Some(&msg)),
+                        ("last_attempt", Some(&now)),
+                        ("connected", Some("true")),
+                        ("auth_failed", Some("true")),
+                    ])
+                })?;
                 return Ok(RunEnd::Refused(msg));
             }
             Outcome::TooLarge | Outcome::BadRequest(_) if n > 1 => {
@@ -178,7 +202,7 @@ pub async fn push_until_empty(
                 // Refused by the transport, not by the upstream's checks of
                 // the event: no code to act on.
                 let refused = Rejection::new(events[0].id.clone(), RejectCode::Other, reason);
-                store.record_delivery(&[], &[refused])?;
+                blocking(|| store.record_delivery(&[], &[refused]))?;
                 cap = MAX_EVENTS;
             }
             Outcome::Retry {
@@ -225,11 +249,13 @@ async fn retry_wait(
     stop: &mut watch::Receiver<bool>,
 ) -> Result<Option<RunEnd>, SyncError> {
     let now = ts(store.now());
-    store.set_sync_state(&[
-        ("last_error", Some(reason)),
-        ("last_attempt", Some(&now)),
-        ("connected", Some(if reached { "true" } else { "false" })),
-    ])?;
+    blocking(|| {
+        store.set_sync_state(&[
+            ("last_error", Some(reason)),
+            ("last_attempt", Some(&now)),
+            ("connected", Some(if reached { "true" } else { "false" })),
+        ])
+    })?;
     let wait = plan::backoff(
         *attempt,
         retry_after,
@@ -240,7 +266,7 @@ async fn retry_wait(
     if let Some(d) = deadline {
         if Instant::now() + wait >= d {
             return Ok(Some(RunEnd::DeadlinePassed {
-                pending: store.pending_event_count()?,
+                pending: blocking(|| store.pending_event_count())?,
                 last_error: Some(reason.into()),
             }));
         }
@@ -260,7 +286,7 @@ pub async fn run_forever(
     stop: &mut watch::Receiver<bool>,
 ) -> Result<(), SyncError> {
     loop {
-        if store.sync_status()?.auth_failed {
+        if blocking(|| store.sync_status())?.auth_failed {
             if pause(opts.poll, stop).await {
                 return Ok(());
             }
@@ -274,5 +300,87 @@ pub async fn run_forever(
                 }
             }
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::sync::atomic::{AtomicBool, Ordering};
+    use std::sync::Arc;
+
+    use till_core::settings::Settings;
+
+    use super::*;
+
+    /// A store write that waits (here for another connection's write
+    /// transaction, as it would for the counter's) must hold up only the
+    /// sync, never the other tasks of the runtime it shares.
+    #[test]
+    fn a_store_call_that_waits_does_not_stall_the_runtime() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("till.db");
+        let mut store = Store::create(&path, Settings::default()).unwrap();
+        store
+            .connection()
+            .execute(
+                "INSERT INTO outbox (id, type, occurred_at, payload) VALUES (?1, 'stock.adjusted', '2026-11-25T10:00:00.000Z', '{}')",
+                [uuid::Uuid::now_v7().to_string()],
+            )
+            .unwrap();
+        // Another connection holds the write lock for a while.
+        let (locked_tx, locked_rx) = std::sync::mpsc::channel();
+        let holder_path = path.clone();
+        let holder = std::thread::spawn(move || {
+            let other = Store::open(&holder_path).unwrap();
+            other.connection().execute_batch("BEGIN IMMEDIATE").unwrap();
+            locked_tx.send(()).unwrap();
+            std::thread::sleep(Duration::from_millis(1500));
+            other.connection().execute_batch("COMMIT").unwrap();
+        });
+        locked_rx.recv().unwrap();
+
+        // One worker: a blocked worker would stall every other task.
+        let runtime = tokio::runtime::Builder::new_multi_thread()
+            .worker_threads(1)
+            .enable_all()
+            .build()
+            .unwrap();
+        let worst_gap = runtime.block_on(async move {
+            let done = Arc::new(AtomicBool::new(false));
+            let ticking = done.clone();
+            let ticker = tokio::spawn(async move {
+                let mut worst = Duration::ZERO;
+                let mut last = Instant::now();
+                while !ticking.load(Ordering::Relaxed) {
+                    tokio::time::sleep(Duration::from_millis(10)).await;
+                    worst = worst.max(last.elapsed());
+                    last = Instant::now();
+                }
+                worst
+            });
+            let engine = tokio::spawn(async move {
+                // Nothing listens there: the attempt fails at once and the
+                // engine records it, which waits for the lock.
+                let mut opts = SyncOptions::new("http://127.0.0.1:9", "token");
+                opts.timeout = Duration::from_secs(2);
+                let (_stop_tx, mut stop) = watch::channel(false);
+                let deadline = Instant::now() + Duration::from_millis(2500);
+                let end = push_until_empty(&mut store, &opts, Some(deadline), &mut stop).await;
+                (end, store.sync_status().unwrap())
+            });
+            let (end, status) = engine.await.unwrap();
+            done.store(true, Ordering::Relaxed);
+            assert!(
+                matches!(end, Ok(RunEnd::DeadlinePassed { pending: 1, .. })),
+                "{end:?}"
+            );
+            assert!(status.last_error.is_some(), "the failed attempt was recorded");
+            ticker.await.unwrap()
+        });
+        holder.join().unwrap();
+        assert!(
+            worst_gap < Duration::from_millis(700),
+            "the runtime stalled for {worst_gap:?} while the sync waited for the store"
+        );
     }
 }

@@ -1,16 +1,19 @@
 //! The outbox against real store files: every event the core writes is
 //! exactly a wire payload (`till_wire`), the upstream's answer is acted on by
-//! its rejection code and never by its wording, and an unreadable payload
-//! is damage naming its row.
+//! its rejection code and never by its wording, an unreadable payload is
+//! damage naming its row, and the price version moves with what prices
+//! depend on and with nothing else.
 
 #[path = "support/mod.rs"]
 mod support;
 
 use chrono::{DateTime, Utc};
 use support::*;
+use till_core::catalog::ProductUpdate;
 use till_core::customers::{CustomerKind, NewCustomer};
 use till_core::inventory::MovementKind;
 use till_core::orders::RefundRequest;
+use till_core::settings::SettingsUpdate;
 use till_core::{Clock, Error, Store};
 use till_wire::{EventKind, Payload, RejectCode, Rejection};
 
@@ -239,4 +242,58 @@ fn an_unreadable_dead_letter_is_damage_naming_its_row() {
         (d.table.as_str(), d.row, d.column.as_str()),
         ("outbox", Some(seq.to_string()), "payload")
     );
+}
+
+#[test]
+fn the_price_version_moves_with_prices_and_not_with_the_sync() {
+    let (_d, mut s) = shop();
+    s.sell(sale(&[("MUG", 1)], vec![cash("100")])).unwrap();
+    let v0 = s.price_version().unwrap();
+    s.update_product(
+        "MUG",
+        ProductUpdate {
+            price: Some(dec("11.00")),
+            ..Default::default()
+        },
+    )
+    .unwrap();
+    let v1 = s.price_version().unwrap();
+    assert!(v1 > v0, "a price change moves it");
+
+    // Delivering the outbox, and the sync's bookkeeping, do not.
+    let ids: Vec<String> = s
+        .pending_events(1000)
+        .unwrap()
+        .into_iter()
+        .map(|e| e.id)
+        .collect();
+    assert!(!ids.is_empty());
+    s.record_delivery(&ids, &[]).unwrap();
+    assert_eq!(s.pending_event_count().unwrap(), 0);
+    s.set_sync_state(&[("last_success", Some("2026-11-01T10:00:00Z"))])
+        .unwrap();
+    assert_eq!(s.price_version().unwrap(), v1);
+    // Nor does a setting prices do not depend on.
+    s.update_settings(SettingsUpdate {
+        store_name: Some("Renamed".into()),
+        ..Default::default()
+    })
+    .unwrap();
+    assert_eq!(s.price_version().unwrap(), v1);
+
+    // Stock moves (stock rules price on it), and so do pricing settings.
+    s.adjust_stock("MUG", 3, MovementKind::Restock, None)
+        .unwrap();
+    let v2 = s.price_version().unwrap();
+    assert!(v2 > v1, "a stock movement moves it");
+    s.update_settings(SettingsUpdate {
+        floor_at_cost: Some(false),
+        ..Default::default()
+    })
+    .unwrap();
+    assert!(s.price_version().unwrap() > v2, "a pricing setting moves it");
+
+    // Another connection (the CLI, the sync) sees the same version.
+    let other = Store::open(s.path()).unwrap();
+    assert_eq!(other.price_version().unwrap(), s.price_version().unwrap());
 }

@@ -48,6 +48,10 @@ pub const MIGRATIONS: &[(&str, &str)] = &[
         "0008_hardening.sql",
         include_str!("../../../migrations/0008_hardening.sql"),
     ),
+    (
+        "0009_price_version.sql",
+        include_str!("../../../migrations/0009_price_version.sql"),
+    ),
 ];
 
 /// SQLite `application_id` of a Till store: "TILL" in ASCII. Set by

@@ -391,6 +391,18 @@ impl Store {
         ))
     }
 
+    /// A number that changes whenever something a price depends on changes
+    /// (products, stock, rules, flash sales, bundles, kits, memberships,
+    /// the pricing settings), in any process, and not otherwise: triggers
+    /// keep it (migration 0009). One indexed read, for watchers that must
+    /// know when to ask for prices again.
+    pub fn price_version(&self) -> Result<i64> {
+        Ok(self
+            .conn
+            .prepare_cached("SELECT value FROM counters WHERE name = 'price_version'")?
+            .query_row([], |r| r.get(0))?)
+    }
+
     /// Pricing rules, flash sales, bundles and sell-by dates that cannot be
     /// read and are therefore left out of every price: for banners and
     /// `till doctor`.

@@ -35,8 +35,7 @@ impl Fingerprint {
     /// command that made it, so it is not announced twice.
     fn prices_changed_since(&self, last: &Fingerprint) -> bool {
         self.active_sales != last.active_sales
-            || (self.price_version != last.price_version
-                && self.data_version != last.data_version)
+            || (self.price_version != last.price_version && self.data_version != last.data_version)
     }
 }
 

@@ -111,8 +111,7 @@ fn every_event_the_core_writes_is_its_wire_payload() {
             EventKind::PayoutCreated => same_as_wire::<till_wire::PayoutCreated>(&e.payload),
         }
     }
-    let all: std::collections::BTreeSet<&str> =
-        EventKind::ALL.iter().map(|k| k.as_str()).collect();
+    let all: std::collections::BTreeSet<&str> = EventKind::ALL.iter().map(|k| k.as_str()).collect();
     assert_eq!(seen, all, "the scenario writes every kind of event");
 }
 
@@ -291,7 +290,10 @@ fn the_price_version_moves_with_prices_and_not_with_the_sync() {
         ..Default::default()
     })
     .unwrap();
-    assert!(s.price_version().unwrap() > v2, "a pricing setting moves it");
+    assert!(
+        s.price_version().unwrap() > v2,
+        "a pricing setting moves it"
+    );
 
     // Another connection (the CLI, the sync) sees the same version.
     let other = Store::open(s.path()).unwrap();

@@ -86,7 +86,9 @@ pub(crate) fn mark_delivered(
     rejected: &[Rejection],
 ) -> Result<()> {
     let now = ts(at);
-    let mut sent = conn.prepare_cached("UPDATE outbox SET sent_at = ?1, attempts = attempts + 1 WHERE id = ?2 AND sent_at IS NULL")?;
+    let mut sent = conn.prepare_cached(
+        "UPDATE outbox SET sent_at = ?1, attempts = attempts + 1 WHERE id = ?2 AND sent_at IS NULL",
+    )?;
     for id in accepted {
         sent.execute(params![now, id])?;
     }

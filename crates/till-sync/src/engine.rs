@@ -374,7 +374,10 @@ mod tests {
                 matches!(end, Ok(RunEnd::DeadlinePassed { pending: 1, .. })),
                 "{end:?}"
             );
-            assert!(status.last_error.is_some(), "the failed attempt was recorded");
+            assert!(
+                status.last_error.is_some(),
+                "the failed attempt was recorded"
+            );
             ticker.await.unwrap()
         });
         holder.join().unwrap();

@@ -30,9 +30,9 @@ pub use db::{migrate, pool, PoolOptions};
 pub use devices::create_device;
 pub use error::{ApiError, Error};
 pub use ingest::{BatchResponse, Limits, Rejection};
-pub use till_wire;
 pub use routes::{router, router_with, router_with_baseline};
 pub use server::{serve, shutdown_signal, Server, ServerConfig};
+pub use till_wire;
 
 // The pool type and the driver, so users need no direct dependency to query.
 pub use deadpool_postgres::{self, Pool};

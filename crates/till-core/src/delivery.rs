@@ -18,13 +18,10 @@ impl Store {
         let at = self.now();
         let tx = self.write_tx()?;
         outbox::mark_delivered(&tx, at, accepted, rejected)?;
+        // Any other code asks nothing more: the owner sees the dead letter.
         for r in rejected {
-            match r.code {
-                RejectCode::DuplicateReferralCode => {
-                    referrals::on_duplicate_code(&tx, at, &r.id, &r.reason)?
-                }
-                // Nothing else to do: the owner sees the dead letter.
-                _ => {}
+            if r.code == RejectCode::DuplicateReferralCode {
+                referrals::on_duplicate_code(&tx, at, &r.id, &r.reason)?;
             }
         }
         tx.commit()?;

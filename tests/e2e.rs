@@ -428,6 +428,93 @@ async fn a_flash_sale_starting_while_the_checkout_is_open_shows_its_badge() {
     .await;
 }
 
+/// How many `prices-changed` events the window has heard since
+/// `listen_for_price_changes`.
+async fn price_changes_heard(c: &Client) -> i64 {
+    c.execute("return window.__pricesChanged;", vec![])
+        .await
+        .unwrap()
+        .as_i64()
+        .expect("the listener is installed")
+}
+
+/// Counts the backend's `prices-changed` events in the page, as the screens
+/// hear them (through Tauri's event plugin).
+async fn listen_for_price_changes(c: &Client) {
+    let installed = c
+        .execute_async(
+            "const done = arguments[arguments.length - 1];
+             const tauri = window.__TAURI_INTERNALS__;
+             window.__pricesChanged = 0;
+             tauri.invoke('plugin:event|listen', {
+               event: 'prices-changed',
+               target: { kind: 'Any' },
+               handler: tauri.transformCallback(() => { window.__pricesChanged += 1; }),
+             }).then(() => done(true), (e) => done(String(e)));",
+            vec![],
+        )
+        .await
+        .unwrap();
+    assert_eq!(installed, serde_json::json!(true), "{installed}");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+#[ignore = "needs a display, tauri-driver and a built app; run by scripts/test.sh"]
+async fn the_window_hears_of_price_changes_and_not_of_sync_batches() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = shop(dir.path());
+    {
+        // A backlog for the sync to deliver.
+        let mut s = Store::open(&db).unwrap();
+        for _ in 0..3 {
+            s.adjust_stock("WAT", 1, till_core::inventory::MovementKind::Restock, None)
+                .unwrap();
+        }
+    }
+    in_window(&db, move |c, db| async move {
+        find(&c, "scan").await;
+        listen_for_price_changes(&c).await;
+
+        // Another connection does what a sync does, batch after batch:
+        // events marked sent, the sync status written.
+        let mut s = Store::open(&db).unwrap();
+        for e in s.pending_events(100).unwrap() {
+            s.record_delivery(&[e.id], &[]).unwrap();
+            let now = chrono::Utc::now().to_rfc3339();
+            s.set_sync_state(&[("last_success", Some(&now)), ("connected", Some("true"))])
+                .unwrap();
+            tokio::time::sleep(Duration::from_millis(700)).await;
+        }
+        assert_eq!(s.pending_event_count().unwrap(), 0);
+        // The watcher looks once a second: give it time to (wrongly) speak.
+        tokio::time::sleep(Duration::from_millis(2500)).await;
+        assert_eq!(
+            price_changes_heard(&c).await,
+            0,
+            "sync batches changed no price"
+        );
+
+        // Another process changes a price: the window hears of it.
+        s.update_product(
+            "COF",
+            till_core::catalog::ProductUpdate {
+                price: Some("3.60".parse().unwrap()),
+                ..Default::default()
+            },
+        )
+        .unwrap();
+        let deadline = Instant::now() + Duration::from_secs(10);
+        while price_changes_heard(&c).await == 0 {
+            assert!(
+                Instant::now() < deadline,
+                "the window was not told of the new price"
+            );
+            tokio::time::sleep(Duration::from_millis(200)).await;
+        }
+    })
+    .await;
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 #[ignore = "needs a display, tauri-driver and a built app; run by scripts/test.sh"]
 async fn back_office_screens_render_and_take_input() {

@@ -10,7 +10,7 @@ use serde::{Deserialize, Serialize};
 use crate::error::{Error, Result};
 use crate::store::{ts, Store};
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, specta::Type)]
 pub struct OutboxEvent {
     pub id: String,
     pub seq: i64,
@@ -21,7 +21,7 @@ pub struct OutboxEvent {
 }
 
 /// An event the upstream refused, waiting for the owner.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, specta::Type)]
 pub struct DeadLetter {
     pub id: String,
     pub seq: i64,
@@ -34,7 +34,7 @@ pub struct DeadLetter {
 }
 
 /// What the owner sees about syncing.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, specta::Type)]
 pub struct SyncStatus {
     pub endpoint: Option<String>,
     pub pending: i64,

@@ -4,8 +4,10 @@
 // A failing poll never throws: it only sets `error`, and the last status
 // that was read stays.
 
-import * as api from './api';
-import type { SyncStatus, UiError } from './types';
+import { commands, events } from './bindings';
+import { toUiError } from './errors';
+import { onBackendEvent } from './events';
+import type { SyncStatus, UiError } from './bindings';
 
 /** The indicator's states (its `data-state`). */
 export type SyncState = 'synced' | 'syncing' | 'offline' | 'refused' | 'off';
@@ -79,12 +81,12 @@ class SyncMonitor {
   async refresh(): Promise<void> {
     const seq = ++this.#seq;
     try {
-      const s = await api.syncStatus();
+      const s = await commands.syncStatus();
       if (seq !== this.#seq) return;
       this.status = s;
       this.error = null;
     } catch (e) {
-      if (seq === this.#seq) this.error = api.toUiError(e);
+      if (seq === this.#seq) this.error = toUiError(e);
     }
   }
 
@@ -109,8 +111,8 @@ class SyncMonitor {
       if (!stopped) timer = setTimeout(tick, intervalMs);
     };
     void tick();
-    const stopOrders = api.onBackendEvent('orders-changed', () => void this.refresh());
-    const stopCatalog = api.onBackendEvent('catalog-changed', () => void this.refresh());
+    const stopOrders = onBackendEvent(events.ordersChanged, () => void this.refresh());
+    const stopCatalog = onBackendEvent(events.catalogChanged, () => void this.refresh());
     return () => {
       stopped = true;
       clearTimeout(timer);

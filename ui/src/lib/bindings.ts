@@ -916,8 +916,23 @@ export type Suggestion = {
 	suggested_price: string,
 };
 
+/**  Where syncing stands, in one word: what the window's status bar shows. */
+export type SyncState = 
+/**  No upstream is set up. */
+"off" | 
+/**  The upstream refused the token: syncing waits for a new login. */
+"refused" | 
+/**  The last attempt did not reach the upstream. */
+"offline" | 
+/**  The upstream answers and events wait to be sent. */
+"syncing" | 
+/**  Nothing waits to be sent (or nothing was ever tried: nothing waited). */
+"synced";
+
 /**  What the owner sees about syncing. */
 export type SyncStatus = {
+	/**  The flags and counts below, in one word. */
+	state: SyncState,
 	endpoint: string | null,
 	pending: number,
 	dead: number,

@@ -2,7 +2,8 @@
 //! and every event, with the TypeScript the UI calls them through,
 //! generated from the Rust types into `ui/src/lib/bindings.ts`. A test
 //! fails when that file is stale; `TILL_WRITE_BINDINGS=1 cargo test -p
-//! till-desktop --lib bindings` writes it.
+//! till-desktop --lib --features tauri/custom-protocol bindings` writes it
+//! (the feature only keeps Tauri's build the one the workspace uses).
 
 use tauri_specta::{collect_events, Builder, ErrorHandlingMode};
 
@@ -52,7 +53,7 @@ mod tests {
 
     fn exporter() -> Typescript {
         Typescript::default().header(
-            "// Regenerate: TILL_WRITE_BINDINGS=1 cargo test -p till-desktop --lib bindings",
+            "// Regenerate: TILL_WRITE_BINDINGS=1 cargo test -p till-desktop --lib --features tauri/custom-protocol bindings",
         )
     }
 
@@ -76,7 +77,7 @@ mod tests {
         let committed = std::fs::read_to_string(&committed_path).unwrap_or_default();
         assert!(
             committed == fresh,
-            "{PATH} is stale: run `TILL_WRITE_BINDINGS=1 cargo test -p till-desktop --lib bindings` and commit it"
+            "{PATH} is stale: run `TILL_WRITE_BINDINGS=1 cargo test -p till-desktop --lib --features tauri/custom-protocol bindings` and commit it"
         );
     }
 }

@@ -9,7 +9,7 @@ use std::sync::Mutex;
 use std::time::{Duration, Instant};
 
 use serde::{Deserialize, Serialize};
-use tauri::{AppHandle, Emitter, State};
+use tauri::{AppHandle, State};
 
 use till_core::bundles::{
     Bundle, BundleInput, BundleList, BundleOffer, BundleUpdate, Companion, Suggestion,
@@ -20,8 +20,9 @@ use till_core::kits::Kit;
 use till_core::Store;
 use till_mining::{CancelToken, Params, Progress, Rule, Stage, Transactions};
 
-use crate::commands::{blank, with_store, Res, UiError};
-use crate::AppState;
+use crate::commands::blank;
+use crate::events::{emit, CatalogChanged, MiningProgress, PricesChanged};
+use crate::state::{AppState, Res, UiError};
 
 /// The mining run in progress, if any: its number and its cancel flag.
 #[derive(Default)]
@@ -33,13 +34,13 @@ enum Source {
     Baskets(Vec<Vec<String>>),
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, specta::Type)]
 pub struct BundleItemForm {
     pub code: String,
     pub qty: i64,
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, specta::Type)]
 pub struct BundleForm {
     pub name: String,
     pub items: Vec<BundleItemForm>,
@@ -70,54 +71,66 @@ fn items(f: &BundleForm) -> Vec<(String, i64)> {
 }
 
 #[tauri::command]
-pub fn bundles_list(state: State<'_, AppState>, all: Option<bool>) -> Res<BundleList> {
-    with_store(&state, |s| s.bundle_list(all.unwrap_or(true)))
+#[specta::specta]
+pub async fn bundles_list(state: State<'_, AppState>, all: Option<bool>) -> Res<BundleList> {
+    state.run(move |s| s.bundle_list(all.unwrap_or(true))).await
 }
 
 #[tauri::command]
-pub fn bundle_create(app: AppHandle, state: State<'_, AppState>, input: BundleForm) -> Res<Bundle> {
-    let b = with_store(&state, |s| {
-        let offer = offer(s, &input)?;
-        s.create_bundle(BundleInput {
-            name: input.name.clone(),
-            items: items(&input),
-            offer,
-            valid_from: window_end("valid from", &input.valid_from)?,
-            valid_until: window_end("valid until", &input.valid_until)?,
+#[specta::specta]
+pub async fn bundle_create(
+    app: AppHandle,
+    state: State<'_, AppState>,
+    input: BundleForm,
+) -> Res<Bundle> {
+    let b = state
+        .run(move |s| {
+            let offer = offer(s, &input)?;
+            s.create_bundle(BundleInput {
+                name: input.name.clone(),
+                items: items(&input),
+                offer,
+                valid_from: window_end("valid from", &input.valid_from)?,
+                valid_until: window_end("valid until", &input.valid_until)?,
+            })
         })
-    })?;
-    let _ = app.emit("prices-changed", ());
+        .await?;
+    emit(&app, PricesChanged);
     Ok(b)
 }
 
 #[tauri::command]
-pub fn bundle_update(
+#[specta::specta]
+pub async fn bundle_update(
     app: AppHandle,
     state: State<'_, AppState>,
     id: i64,
     input: BundleForm,
     active: Option<bool>,
 ) -> Res<Bundle> {
-    let b = with_store(&state, |s| {
-        let offer = offer(s, &input)?;
-        s.update_bundle(
-            id,
-            BundleUpdate {
-                name: Some(input.name.clone()),
-                items: Some(items(&input)),
-                offer,
-                valid_from: Some(window_end("valid from", &input.valid_from)?),
-                valid_until: Some(window_end("valid until", &input.valid_until)?),
-                active,
-            },
-        )
-    })?;
-    let _ = app.emit("prices-changed", ());
+    let b = state
+        .run(move |s| {
+            let offer = offer(s, &input)?;
+            s.update_bundle(
+                id,
+                BundleUpdate {
+                    name: Some(input.name.clone()),
+                    items: Some(items(&input)),
+                    offer,
+                    valid_from: Some(window_end("valid from", &input.valid_from)?),
+                    valid_until: Some(window_end("valid until", &input.valid_until)?),
+                    active,
+                },
+            )
+        })
+        .await?;
+    emit(&app, PricesChanged);
     Ok(b)
 }
 
 #[tauri::command]
-pub fn bundle_set_active(
+#[specta::specta]
+pub async fn bundle_set_active(
     app: AppHandle,
     state: State<'_, AppState>,
     id: i64,
@@ -125,20 +138,23 @@ pub fn bundle_set_active(
 ) -> Res<Option<Bundle>> {
     // Reads nothing else first, so a bundle that cannot be read can still
     // be switched off; `None` then.
-    let b = with_store(&state, |s| {
-        s.set_bundle_active(id, active)?;
-        match s.bundle(id) {
-            Ok(b) => Ok(Some(b)),
-            Err(till_core::Error::Damaged(_)) => Ok(None),
-            Err(e) => Err(e),
-        }
-    })?;
-    let _ = app.emit("prices-changed", ());
+    let b = state
+        .run(move |s| {
+            s.set_bundle_active(id, active)?;
+            match s.bundle(id) {
+                Ok(b) => Ok(Some(b)),
+                Err(till_core::Error::Damaged(_)) => Ok(None),
+                Err(e) => Err(e),
+            }
+        })
+        .await?;
+    emit(&app, PricesChanged);
     Ok(b)
 }
 
 #[tauri::command]
-pub fn bundle_suggestion_approve(
+#[specta::specta]
+pub async fn bundle_suggestion_approve(
     app: AppHandle,
     state: State<'_, AppState>,
     key: String,
@@ -146,50 +162,58 @@ pub fn bundle_suggestion_approve(
     percent_off: Option<String>,
     price: Option<String>,
 ) -> Res<Bundle> {
-    let b = with_store(&state, |s| {
-        let offer = BundleOffer::parse(&s.settings().currency, blank(&percent_off), blank(&price))?;
-        s.approve_suggestion(&key, blank(&name).map(String::from), offer, None, None)
-    })?;
-    let _ = app.emit("prices-changed", ());
+    let b = state
+        .run(move |s| {
+            let offer =
+                BundleOffer::parse(&s.settings().currency, blank(&percent_off), blank(&price))?;
+            s.approve_suggestion(&key, blank(&name).map(String::from), offer, None, None)
+        })
+        .await?;
+    emit(&app, PricesChanged);
     Ok(b)
 }
 
 #[tauri::command]
-pub fn bundle_suggestion_dismiss(state: State<'_, AppState>, key: String) -> Res<String> {
-    with_store(&state, |s| s.dismiss_suggestion(&key))
+#[specta::specta]
+pub async fn bundle_suggestion_dismiss(state: State<'_, AppState>, key: String) -> Res<String> {
+    state.run(move |s| s.dismiss_suggestion(&key)).await
 }
 
 #[tauri::command]
-pub fn cart_companions(state: State<'_, AppState>, cart_id: String) -> Res<Vec<Companion>> {
-    with_store(&state, |s| s.cart_companions(&cart_id, 3))
+#[specta::specta]
+pub async fn cart_companions(state: State<'_, AppState>, cart_id: String) -> Res<Vec<Companion>> {
+    state.run(move |s| s.cart_companions(&cart_id, 3)).await
 }
 
 #[tauri::command]
-pub fn kits_list(state: State<'_, AppState>) -> Res<Vec<Kit>> {
-    with_store(&state, |s| s.kits())
+#[specta::specta]
+pub async fn kits_list(state: State<'_, AppState>) -> Res<Vec<Kit>> {
+    state.run(move |s| s.kits()).await
 }
 
 #[tauri::command]
-pub fn kit_set(
+#[specta::specta]
+pub async fn kit_set(
     app: AppHandle,
     state: State<'_, AppState>,
     sku: String,
     items: Vec<BundleItemForm>,
 ) -> Res<Kit> {
     let items: Vec<(String, i64)> = items.into_iter().map(|i| (i.code, i.qty)).collect();
-    let k = with_store(&state, |s| s.set_kit(&sku, &items))?;
-    let _ = app.emit("catalog-changed", &k.sku);
+    let k = state.run(move |s| s.set_kit(&sku, &items)).await?;
+    emit(&app, CatalogChanged(k.sku.clone()));
     Ok(k)
 }
 
 #[tauri::command]
-pub fn kit_clear(app: AppHandle, state: State<'_, AppState>, sku: String) -> Res<Product> {
-    let p = with_store(&state, |s| s.clear_kit(&sku))?;
-    let _ = app.emit("catalog-changed", &p.sku);
+#[specta::specta]
+pub async fn kit_clear(app: AppHandle, state: State<'_, AppState>, sku: String) -> Res<Product> {
+    let p = state.run(move |s| s.clear_kit(&sku)).await?;
+    emit(&app, CatalogChanged(p.sku.clone()));
     Ok(p)
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, specta::Type)]
 pub struct MineForm {
     /// A basket file; empty: the store's own orders.
     pub input: Option<String>,
@@ -200,42 +224,62 @@ pub struct MineForm {
 }
 
 /// What a mining run found, for the screen.
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, specta::Type)]
 pub struct MineOutcome {
+    /// The file's path, or "this shop's orders".
     pub source: String,
     pub transactions: u64,
     pub itemsets: usize,
     pub rules: usize,
     /// The strongest rules by lift (at most 50).
-    pub top_rules: Vec<Rule>,
+    pub top_rules: Vec<MineRule>,
     /// Bundle suggestions when the items are this shop's SKUs.
     pub suggestions: Vec<Suggestion>,
     pub seconds: f64,
 }
 
-/// Sent as `mining-progress`: the stage and the whole run's progress.
-#[derive(Debug, Clone, Serialize)]
-struct ProgressEvent {
-    stage: &'static str,
-    fraction: f64,
+/// An association rule: baskets with the antecedent often hold the
+/// consequent (`till_mining::Rule`, which knows nothing of the window).
+#[derive(Debug, Serialize, specta::Type)]
+pub struct MineRule {
+    pub antecedent: Vec<String>,
+    pub consequent: Vec<String>,
+    pub support_count: u64,
+    pub confidence: f64,
+    pub lift: f64,
 }
 
-fn overall(p: Progress) -> ProgressEvent {
+impl From<Rule> for MineRule {
+    fn from(r: Rule) -> Self {
+        MineRule {
+            antecedent: r.antecedent,
+            consequent: r.consequent,
+            support_count: r.support_count,
+            confidence: r.confidence,
+            lift: r.lift,
+        }
+    }
+}
+
+fn progress_event(stage: &str, fraction: f64) -> MiningProgress {
+    MiningProgress {
+        stage: stage.into(),
+        fraction,
+    }
+}
+
+fn overall(p: Progress) -> MiningProgress {
     // Mining itemsets is by far the longest stage; weight it so.
     let f = p.fraction().clamp(0.0, 1.0);
-    let (stage, fraction) = match p.stage {
-        Stage::Building => ("reading baskets", 0.1 * f),
-        Stage::Itemsets => ("finding itemsets", 0.1 + 0.8 * f),
-        Stage::Rules => ("building rules", 0.9 + 0.1 * f),
-    };
-    ProgressEvent { stage, fraction }
+    match p.stage {
+        Stage::Building => progress_event("reading baskets", 0.1 * f),
+        Stage::Itemsets => progress_event("finding itemsets", 0.1 + 0.8 * f),
+        Stage::Rules => progress_event("building rules", 0.9 + 0.1 * f),
+    }
 }
 
 fn mining_unavailable() -> UiError {
-    UiError {
-        code: "internal".into(),
-        message: "mining state unavailable; restart Till".into(),
-    }
+    UiError::new("internal", "mining state unavailable; restart Till")
 }
 
 fn mine_err(field: &str, e: till_mining::Error) -> UiError {
@@ -244,13 +288,14 @@ fn mine_err(field: &str, e: till_mining::Error) -> UiError {
     } else {
         "invalid_input"
     };
-    UiError {
-        code: code.into(),
-        message: format!("{field}: {e}"),
-    }
+    UiError::new(code, format!("{field}: {e}"))
 }
 
+/// Mines the baskets for bundles on a worker thread: may take seconds.
+/// Reports `mining-progress` while it runs; rejects with code `cancelled`
+/// when `bundles_mine_cancel` stopped it.
 #[tauri::command]
+#[specta::specta]
 pub async fn bundles_mine(
     app: AppHandle,
     state: State<'_, AppState>,
@@ -276,7 +321,7 @@ pub async fn bundles_mine(
         }
         // The store's baskets are read under the lock; the mining is not.
         None => (
-            Source::Baskets(with_store(&state, |s| s.basket_transactions())?),
+            Source::Baskets(state.run(move |s| s.basket_transactions()).await?),
             "this shop's orders".to_string(),
         ),
     };
@@ -297,10 +342,10 @@ pub async fn bundles_mine(
                 till_mining::read_file(&path, fmt).map_err(|e| mine_err("basket file", e))?
             }
             Source::Baskets(b) if b.is_empty() => {
-                return Err(UiError {
-                    code: "refused".into(),
-                    message: "the store has no completed orders to learn from yet".into(),
-                })
+                return Err(UiError::new(
+                    "refused",
+                    "the store has no completed orders to learn from yet",
+                ))
             }
             Source::Baskets(b) => Transactions::from_baskets(&b),
         };
@@ -309,31 +354,21 @@ pub async fn bundles_mine(
         let progress = |p: Progress| {
             if last.get().elapsed() >= Duration::from_millis(100) {
                 last.set(Instant::now());
-                let _ = worker_app.emit("mining-progress", overall(p));
+                emit(&worker_app, overall(p));
             }
             !token.is_cancelled()
         };
         till_mining::mine(&transactions, &params, &progress).map_err(|e| mine_err("mining", e))
     })
     .await
-    .map_err(|e| UiError {
-        code: "internal".into(),
-        message: format!("the mining worker failed: {e}"),
-    })?;
+    .map_err(|e| UiError::new("internal", format!("the mining worker failed: {e}")))?;
     if let Ok(mut slot) = mining.0.lock() {
         if slot.0 == run {
             slot.1 = None;
         }
     }
     let result = result?;
-    let _ = app.emit(
-        "mining-progress",
-        ProgressEvent {
-            stage: "done",
-            fraction: 1.0,
-        },
-    );
-    let suggestions = with_store(&state, |s| s.suggestions_from(&result, None, 20))?.suggestions;
+    emit(&app, progress_event("done", 1.0));
     let mut top: Vec<Rule> = result.rules.clone();
     top.sort_by(|a, b| {
         b.lift
@@ -341,19 +376,30 @@ pub async fn bundles_mine(
             .then(b.confidence.total_cmp(&a.confidence))
     });
     top.truncate(50);
+    let (transactions, itemsets, rules) = (
+        result.transactions,
+        result.itemsets.len(),
+        result.rules.len(),
+    );
+    let suggestions = state
+        .run(move |s| s.suggestions_from(&result, None, 20))
+        .await?
+        .suggestions;
     Ok(MineOutcome {
         source: label,
-        transactions: result.transactions,
-        itemsets: result.itemsets.len(),
-        rules: result.rules.len(),
-        top_rules: top,
+        transactions,
+        itemsets,
+        rules,
+        top_rules: top.into_iter().map(MineRule::from).collect(),
         suggestions,
         seconds: started.elapsed().as_secs_f64(),
     })
 }
 
+/// Stops the mining run, if any; false when none was running.
 #[tauri::command]
-pub fn bundles_mine_cancel(mining: State<'_, Mining>) -> Res<bool> {
+#[specta::specta]
+pub async fn bundles_mine_cancel(mining: State<'_, Mining>) -> Res<bool> {
     let slot = mining.0.lock().map_err(|_| mining_unavailable())?;
     Ok(match slot.1.as_ref() {
         Some(t) => {

@@ -2,28 +2,25 @@
 //! the window. Every handler is a thin wrapper over `till_core::Store`; no
 //! business rule lives here (see ARCHITECTURE.md).
 
+mod bindings;
 mod bundles;
 mod commands;
+mod events;
 mod plans;
 mod price_watch;
 mod ready;
 mod referrals;
+mod state;
 mod sync_task;
 
 use std::ffi::OsString;
 use std::path::PathBuf;
-use std::sync::Mutex;
 
 use tauri::Manager;
 use till_core::settings::Settings;
 use till_core::Store;
 
-/// The one store connection of this window, shared by the command handlers,
-/// and the background sync task (which has a connection of its own).
-pub struct AppState {
-    pub store: Mutex<Store>,
-    pub sync: sync_task::SyncTask,
-}
+pub use state::AppState;
 
 /// Where the desktop app keeps its store: Till's one default
 /// (`till_core::location`: `TILL_DB`, else the OS data folder), the same
@@ -97,13 +94,13 @@ pub fn run() {
         }
     };
     tracing::info!(path = %store.path().display(), "store opened");
+    let window = bindings::builder();
     tauri::Builder::default()
-        .manage(AppState {
-            store: Mutex::new(store),
-            sync: sync_task::SyncTask::default(),
-        })
+        .manage(AppState::new(store))
         .manage(bundles::Mining::default())
-        .setup(|app| {
+        .invoke_handler(window.invoke_handler())
+        .setup(move |app| {
+            window.mount_events(app);
             price_watch::spawn(app.handle().clone());
             let state = app.state::<AppState>();
             let (db, endpoint) = {
@@ -120,76 +117,6 @@ pub fn run() {
             }
             Ok(())
         })
-        .invoke_handler(tauri::generate_handler![
-            ready::ui_ready,
-            commands::settings_get,
-            commands::cart_current,
-            commands::cart_new,
-            commands::cart_add,
-            commands::cart_set_qty,
-            commands::cart_remove,
-            commands::cart_line_discount,
-            commands::cart_order_discount,
-            commands::cart_void,
-            commands::cart_complete,
-            commands::products_list,
-            commands::product_add,
-            commands::product_update,
-            commands::stock_adjust,
-            commands::orders_list,
-            commands::order_get,
-            commands::order_refund,
-            commands::quotes_list,
-            commands::pricing_rules_list,
-            commands::pricing_rule_add,
-            commands::pricing_rule_remove,
-            commands::flash_list,
-            commands::flash_create,
-            commands::flash_update,
-            commands::flash_cancel,
-            commands::flash_delete,
-            commands::sync_status,
-            commands::sync_login,
-            commands::sync_now,
-            commands::sync_dead_letters,
-            commands::sync_retry,
-            commands::sync_discard,
-            bundles::bundles_list,
-            bundles::bundle_create,
-            bundles::bundle_update,
-            bundles::bundle_set_active,
-            bundles::bundle_suggestion_approve,
-            bundles::bundle_suggestion_dismiss,
-            bundles::cart_companions,
-            bundles::kits_list,
-            bundles::kit_set,
-            bundles::kit_clear,
-            bundles::bundles_mine,
-            bundles::bundles_mine_cancel,
-            referrals::customers_search,
-            referrals::customer_add,
-            referrals::affiliate_add,
-            referrals::customer_update,
-            referrals::cart_set_customer,
-            referrals::cart_set_referral,
-            referrals::referrers_list,
-            referrals::referrer_get,
-            referrals::referral_code_issue,
-            referrals::payout_create,
-            referrals::commissions_approve_due,
-            referrals::program_get,
-            referrals::program_set,
-            plans::plan_get,
-            plans::plan_load_file,
-            plans::license_install_file,
-            plans::usage_report,
-            plans::usage_record,
-            plans::membership_tiers_list,
-            plans::membership_tier_add,
-            plans::membership_enroll,
-            plans::membership_get,
-            plans::report_products,
-        ])
         .build(tauri::generate_context!())
         .expect("error while building the Till window")
         .run(|app, event| {

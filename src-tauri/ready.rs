@@ -13,7 +13,9 @@ pub fn mark_start() {
 }
 
 #[tauri::command]
-pub fn ui_ready() {
+#[specta::specta]
+pub async fn ui_ready() -> crate::state::Res<()> {
     let ms = START.get().map_or(0, |t| t.elapsed().as_millis());
     tracing::info!("first screen drawn {ms} ms after start");
+    Ok(())
 }

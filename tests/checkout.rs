@@ -266,7 +266,7 @@ fn refunds_restore_stock_and_give_back_exactly_what_was_paid() {
         .unwrap_err();
     assert!(again.to_string().contains("already fully refunded"));
     let shown = s.order(&r.id).unwrap();
-    assert_eq!(shown.status, "refunded");
+    assert_eq!(shown.status, till_core::orders::OrderStatus::Refunded);
     assert_eq!(shown.refunds.len(), 2);
     assert_eq!(
         s.pending_events(100)

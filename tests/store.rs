@@ -268,3 +268,50 @@ fn catalog_validates_input() {
         .unwrap();
     assert_eq!(p.tax_rate, dec("20"));
 }
+
+#[test]
+fn the_sync_state_follows_the_status_it_sums_up() {
+    use till_core::outbox::SyncState;
+    let (_d, mut store) = new_store();
+    let state = |s: &Store| s.sync_status().unwrap().state;
+    assert_eq!(state(&store), SyncState::Off);
+
+    store
+        .set_sync_state(&[("endpoint", Some("http://127.0.0.1:9"))])
+        .unwrap();
+    // Set up, never tried, nothing waiting: in sync.
+    assert_eq!(store.pending_event_count().unwrap(), 0);
+    assert_eq!(state(&store), SyncState::Synced);
+
+    add(&mut store, "A", "1.00", "0", 2);
+    store
+        .adjust_stock("A", 3, MovementKind::Restock, None)
+        .unwrap();
+    assert!(store.pending_event_count().unwrap() > 0);
+    store
+        .set_sync_state(&[("last_attempt", Some("2026-12-02T10:00:00Z"))])
+        .unwrap();
+    assert_eq!(state(&store), SyncState::Offline);
+
+    store
+        .set_sync_state(&[("connected", Some("true"))])
+        .unwrap();
+    assert_eq!(state(&store), SyncState::Syncing);
+
+    let ids: Vec<String> = store
+        .pending_events(1000)
+        .unwrap()
+        .into_iter()
+        .map(|e| e.id)
+        .collect();
+    store.record_delivery(&ids, &[]).unwrap();
+    assert_eq!(state(&store), SyncState::Synced);
+
+    store
+        .set_sync_state(&[("auth_failed", Some("true"))])
+        .unwrap();
+    assert_eq!(state(&store), SyncState::Refused);
+    // The CLI's JSON says it in the same words.
+    let json = serde_json::to_value(store.sync_status().unwrap()).unwrap();
+    assert_eq!(json["state"], "refused");
+}

@@ -96,7 +96,7 @@ pub fn movements(list: &[Movement], h: &Human) -> String {
 pub fn receipt(r: &Receipt, h: &Human) -> String {
     let mut s = String::new();
     let _ = writeln!(s, "Receipt {}   {}", r.number, h.time(&r.created_at));
-    if r.status != "completed" {
+    if r.status != till_core::orders::OrderStatus::Completed {
         let _ = writeln!(s, "  {}", words(&r.status));
     }
     for l in &r.lines {
@@ -138,7 +138,7 @@ pub fn receipt(r: &Receipt, h: &Human) -> String {
         let _ = writeln!(s, "  {:<40} {:>10}", label, format!("-{}", r.discount));
     }
     for t in &r.taxes {
-        let label = if r.tax_mode == "inclusive" {
+        let label = if r.tax_mode == till_core::tax::TaxMode::Inclusive {
             format!("incl. tax {}% on {}", t.rate, t.base)
         } else {
             format!("Tax {}% on {}", t.rate, t.base)

@@ -21,9 +21,10 @@ use crate::orders::{load_receipt, Receipt};
 use crate::pricing;
 use crate::store::{ts, Store};
 use crate::stored::decimal as dec_col;
+use crate::tax::TaxMode;
 use crate::totals::{Discount, Totals};
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, specta::Type)]
 pub struct CartLine {
     pub id: i64,
     pub sku: String,
@@ -43,10 +44,29 @@ pub struct CartLine {
     pub kit: bool,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+/// Where a cart stands: being rung up, sold, or given up.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, specta::Type)]
+#[serde(rename_all = "lowercase")]
+pub enum CartStatus {
+    Open,
+    Completed,
+    Voided,
+}
+
+impl CartStatus {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            CartStatus::Open => "open",
+            CartStatus::Completed => "completed",
+            CartStatus::Voided => "voided",
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, specta::Type)]
 pub struct Cart {
     pub id: String,
-    pub status: String,
+    pub status: CartStatus,
     pub lines: Vec<CartLine>,
     pub order_discount: Option<Discount>,
     /// Bundles the cart gets right now (recomputed on every change: take an
@@ -57,7 +77,7 @@ pub struct Cart {
     pub tax: Decimal,
     pub taxes: Vec<crate::totals::TaxLine>,
     pub total: Decimal,
-    pub tax_mode: String,
+    pub tax_mode: TaxMode,
     pub currency: String,
     pub order_id: Option<String>,
     /// The customer the sale is for.
@@ -95,7 +115,7 @@ fn load_lines(conn: &Connection, cart_id: &str) -> Result<Vec<(i64, PricedLine)>
 }
 
 struct CartRow {
-    status: String,
+    status: CartStatus,
     order_discount: Option<Discount>,
     order_id: Option<String>,
     customer_id: Option<String>,
@@ -120,9 +140,11 @@ fn cart_row(conn: &Connection, cart_id: &str) -> Result<CartRow> {
 }
 
 /// A cart's stored status, one of the three Till writes.
-fn cart_status(text: &str) -> std::result::Result<String, String> {
+fn cart_status(text: &str) -> std::result::Result<CartStatus, String> {
     match text {
-        "open" | "completed" | "voided" => Ok(text.to_string()),
+        "open" => Ok(CartStatus::Open),
+        "completed" => Ok(CartStatus::Completed),
+        "voided" => Ok(CartStatus::Voided),
         _ => Err("which is not one of open, completed, voided".to_string()),
     }
 }
@@ -132,10 +154,11 @@ fn cart_status(text: &str) -> std::result::Result<String, String> {
 /// completed a moment ago is seen as completed.
 fn require_open(conn: &Connection, cart_id: &str) -> Result<()> {
     let status = cart_row(conn, cart_id)?.status;
-    match status.as_str() {
-        "open" => Ok(()),
+    match status {
+        CartStatus::Open => Ok(()),
         s => Err(Error::Refused(format!(
-            "this cart is {s}; start a new sale"
+            "this cart is {}; start a new sale",
+            s.as_str()
         ))),
     }
 }
@@ -304,7 +327,7 @@ impl Store {
             tax,
             taxes,
             total,
-            tax_mode: self.settings.tax_mode.to_string(),
+            tax_mode: self.settings.tax_mode,
             currency: currency.code.clone(),
             order_id,
             customer,
@@ -573,9 +596,9 @@ impl Store {
             customer_id,
             referral_code,
         } = cart_row(&tx, cart_id)?;
-        match (status.as_str(), order_id) {
-            ("completed", Some(order_id)) => return load_receipt(&tx, &order_id),
-            ("voided", _) => {
+        match (status, order_id) {
+            (CartStatus::Completed, Some(order_id)) => return load_receipt(&tx, &order_id),
+            (CartStatus::Voided, _) => {
                 return Err(Error::Refused(
                     "this cart was voided; start a new sale".into(),
                 ))

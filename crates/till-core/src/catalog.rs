@@ -11,7 +11,7 @@ use crate::inventory::MovementKind;
 use crate::store::{ts, Store};
 use crate::stored;
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, specta::Type)]
 pub struct Product {
     pub id: i64,
     pub sku: String,
@@ -43,7 +43,7 @@ pub struct Product {
     pub sell_by_damage: Option<stored::Damage>,
 }
 
-#[derive(Debug, Clone, Default, Deserialize)]
+#[derive(Debug, Clone, Default, Deserialize, specta::Type)]
 pub struct NewProduct {
     pub sku: String,
     pub name: String,
@@ -65,7 +65,7 @@ pub struct NewProduct {
 
 /// Fields to change; `None` leaves a field as it is. For the optional
 /// fields, `Some(None)` clears them.
-#[derive(Debug, Clone, Default, Deserialize)]
+#[derive(Debug, Clone, Default, Deserialize, specta::Type)]
 pub struct ProductUpdate {
     pub name: Option<String>,
     pub price: Option<Decimal>,

@@ -26,7 +26,7 @@ use crate::settings::Settings;
 use crate::store::{ts, Store};
 use crate::totals::{compute, Discount, LineInput, Totals};
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, specta::Type)]
 #[serde(rename_all = "lowercase")]
 pub enum TenderMethod {
     Cash,
@@ -56,7 +56,7 @@ impl FromStr for TenderMethod {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, specta::Type)]
 pub struct Tender {
     pub method: TenderMethod,
     pub amount: Decimal,
@@ -90,7 +90,7 @@ impl Tender {
 }
 
 /// How the tenders settle the total.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, specta::Type)]
 pub struct Settlement {
     pub paid: Decimal,
     pub change: Decimal,
@@ -144,7 +144,7 @@ pub fn settle(currency: &Currency, total: Decimal, tenders: &[Tender]) -> Result
 }
 
 /// One line of a sale as the customer asked for it.
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, specta::Type)]
 pub struct SaleLine {
     /// SKU or barcode.
     pub code: String,
@@ -154,7 +154,7 @@ pub struct SaleLine {
 }
 
 /// A whole sale in one request (what `till sale` sends).
-#[derive(Debug, Clone, Default, Deserialize)]
+#[derive(Debug, Clone, Default, Deserialize, specta::Type)]
 pub struct SaleRequest {
     /// Idempotency key; a new one is made when absent.
     #[serde(default)]
@@ -448,13 +448,13 @@ pub(crate) fn commit_sale(
     let receipt = crate::orders::Receipt {
         id,
         number,
-        status: "completed".into(),
+        status: crate::orders::OrderStatus::Completed,
         created_at: at,
         cashier: user.to_string(),
         customer_id: customer_id.map(String::from),
         referral_code: referral_code.clone(),
         currency: currency.code.clone(),
-        tax_mode: settings.tax_mode.to_string(),
+        tax_mode: settings.tax_mode,
         lines: sale
             .lines
             .iter()

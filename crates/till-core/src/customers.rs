@@ -9,7 +9,7 @@ use serde::{Deserialize, Serialize};
 use crate::error::{Error, Result};
 use crate::store::{ts, Store};
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, specta::Type)]
 #[serde(rename_all = "lowercase")]
 pub enum CustomerKind {
     /// Buys at the counter (and may refer others).
@@ -27,7 +27,7 @@ impl CustomerKind {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, specta::Type)]
 pub struct Customer {
     pub id: String,
     pub kind: CustomerKind,
@@ -44,7 +44,7 @@ pub struct Customer {
     pub created_at: String,
 }
 
-#[derive(Debug, Clone, Default, Deserialize)]
+#[derive(Debug, Clone, Default, Deserialize, specta::Type)]
 pub struct NewCustomer {
     pub name: String,
     #[serde(default)]
@@ -60,7 +60,7 @@ pub struct NewCustomer {
 }
 
 /// Changes; `None` leaves a field, `Some(None)` clears an optional one.
-#[derive(Debug, Clone, Default, Deserialize)]
+#[derive(Debug, Clone, Default, Deserialize, specta::Type)]
 pub struct CustomerUpdate {
     pub name: Option<String>,
     pub email: Option<Option<String>>,

@@ -498,7 +498,7 @@ pub fn damaged_values(conn: &Connection) -> Result<Vec<Damage>> {
 }
 
 /// What the doctor found.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, specta::Type)]
 pub struct Report {
     /// SQLite's own check: "ok" when the file is sound.
     pub integrity: String,
@@ -520,14 +520,14 @@ impl Report {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, specta::Type)]
 pub struct StockDrift {
     pub sku: String,
     pub cached: i64,
     pub ledger: i64,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, specta::Type)]
 pub struct CodeClash {
     pub code: String,
     /// The product whose SKU it is.

@@ -11,7 +11,7 @@ use crate::error::{Error, Result};
 use crate::outbox;
 use crate::store::{ts, Store};
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, specta::Type)]
 #[serde(rename_all = "lowercase")]
 pub enum MovementKind {
     Sale,
@@ -61,13 +61,13 @@ impl FromStr for MovementKind {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, specta::Type)]
 pub struct StockLevel {
     pub sku: String,
     pub on_hand: i64,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, specta::Type)]
 pub struct Movement {
     pub id: i64,
     pub kind: MovementKind,

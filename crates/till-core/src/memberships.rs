@@ -13,7 +13,7 @@ use crate::error::{Error, Result};
 use crate::plans::tiers;
 use crate::store::{ts, Store};
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, specta::Type)]
 pub struct MembershipTier {
     pub id: String,
     pub name: String,
@@ -21,7 +21,7 @@ pub struct MembershipTier {
     pub discount_percent: Decimal,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, specta::Type)]
 pub struct Membership {
     pub customer_id: String,
     pub tier_id: String,

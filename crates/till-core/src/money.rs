@@ -11,7 +11,7 @@ use std::str::FromStr;
 use crate::error::{Error, Result};
 
 /// The store's currency: ISO 4217 code and number of minor-unit digits.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, specta::Type)]
 pub struct Currency {
     pub code: String,
     pub minor_units: u32,

@@ -12,9 +12,10 @@ use crate::money::Currency;
 use crate::outbox;
 use crate::store::{ts, Store};
 use crate::stored::decimal as dec_col;
+use crate::tax::TaxMode;
 use crate::totals::TaxLine;
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, specta::Type)]
 pub struct ReceiptLine {
     pub line_no: i64,
     pub sku: String,
@@ -34,14 +35,14 @@ pub struct ReceiptLine {
     pub refunded_qty: i64,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, specta::Type)]
 pub struct Payment {
     pub method: TenderMethod,
     pub amount: Decimal,
     pub reference: Option<String>,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, specta::Type)]
 pub struct RefundLine {
     pub line_no: i64,
     pub sku: String,
@@ -50,7 +51,7 @@ pub struct RefundLine {
     pub tax: Decimal,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, specta::Type)]
 pub struct Refund {
     pub id: String,
     pub order_id: String,
@@ -62,11 +63,30 @@ pub struct Refund {
     pub created_at: String,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+/// How much of an order has been refunded.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, specta::Type)]
+#[serde(rename_all = "snake_case")]
+pub enum OrderStatus {
+    Completed,
+    PartiallyRefunded,
+    Refunded,
+}
+
+impl OrderStatus {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            OrderStatus::Completed => "completed",
+            OrderStatus::PartiallyRefunded => "partially_refunded",
+            OrderStatus::Refunded => "refunded",
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, specta::Type)]
 pub struct Receipt {
     pub id: String,
     pub number: String,
-    pub status: String,
+    pub status: OrderStatus,
     pub created_at: String,
     pub cashier: String,
     pub customer_id: Option<String>,
@@ -74,7 +94,7 @@ pub struct Receipt {
     #[serde(default)]
     pub referral_code: Option<String>,
     pub currency: String,
-    pub tax_mode: String,
+    pub tax_mode: TaxMode,
     pub lines: Vec<ReceiptLine>,
     /// Bundles the sale got; their discount is also in the lines' `discount`.
     #[serde(default)]
@@ -102,7 +122,7 @@ impl Receipt {
             customer_id: self.customer_id.clone(),
             referral_code: self.referral_code.clone(),
             currency: self.currency.clone(),
-            tax_mode: self.tax_mode.clone(),
+            tax_mode: self.tax_mode.to_string(),
             lines: self
                 .lines
                 .iter()
@@ -184,24 +204,24 @@ impl Refund {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, specta::Type)]
 pub struct OrderSummary {
     pub id: String,
     pub number: String,
-    pub status: String,
+    pub status: OrderStatus,
     pub created_at: String,
     pub items: i64,
     pub total: Decimal,
     pub refunded: Decimal,
 }
 
-fn status_of(lines: &[ReceiptLine]) -> &'static str {
+fn status_of(lines: &[ReceiptLine]) -> OrderStatus {
     let sold: i64 = lines.iter().map(|l| l.qty).sum();
     let back: i64 = lines.iter().map(|l| l.refunded_qty).sum();
     match back {
-        0 => "completed",
-        b if b >= sold => "refunded",
-        _ => "partially_refunded",
+        0 => OrderStatus::Completed,
+        b if b >= sold => OrderStatus::Refunded,
+        _ => OrderStatus::PartiallyRefunded,
     }
 }
 
@@ -219,7 +239,7 @@ pub(crate) fn load_receipt(conn: &Connection, id: &str) -> Result<Receipt> {
                 r.get::<_, String>(3)?,
                 r.get::<_, Option<String>>(4)?,
                 r.get::<_, String>(5)?,
-                r.get::<_, String>(6)?,
+                crate::stored::enum_col::<TaxMode>(r, 6)?,
                 [dec_col(r, 7)?, dec_col(r, 8)?, dec_col(r, 9)?, dec_col(r, 10)?, dec_col(r, 11)?, dec_col(r, 12)?],
                 r.get::<_, Option<String>>(13)?,
             ))
@@ -283,7 +303,7 @@ pub(crate) fn load_receipt(conn: &Connection, id: &str) -> Result<Receipt> {
     let (id, number, created_at, cashier, customer_id, currency, tax_mode, m, referral_code) = head;
     let bundles = crate::bundles::load_for_order(conn, &id)?;
     Ok(Receipt {
-        status: status_of(&lines).to_string(),
+        status: status_of(&lines),
         id,
         number,
         created_at,
@@ -345,7 +365,7 @@ fn load_refund(conn: &Connection, id: &str) -> Result<Refund> {
 }
 
 /// What to give back: `None` refunds everything not yet refunded.
-#[derive(Debug, Clone, Default, Deserialize)]
+#[derive(Debug, Clone, Default, Deserialize, specta::Type)]
 pub struct RefundRequest {
     pub order: String,
     #[serde(default)]
@@ -506,11 +526,10 @@ impl Store {
                     items,
                     refunded: currency.round(refunded),
                     status: match left {
-                        l if l == items => "completed",
-                        0 => "refunded",
-                        _ => "partially_refunded",
-                    }
-                    .to_string(),
+                        l if l == items => OrderStatus::Completed,
+                        0 => OrderStatus::Refunded,
+                        _ => OrderStatus::PartiallyRefunded,
+                    },
                 })
             },
         )?;
@@ -719,7 +738,7 @@ impl Store {
 }
 
 /// One product's sales in a period (the advanced report).
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, specta::Type)]
 pub struct ProductSales {
     pub sku: String,
     pub name: String,

@@ -15,7 +15,7 @@ use crate::store::{ts, Store};
 pub type OutboxEvent = till_wire::Event;
 
 /// An event the upstream refused, waiting for the owner.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, specta::Type)]
 pub struct DeadLetter {
     pub id: String,
     pub seq: i64,
@@ -27,9 +27,27 @@ pub struct DeadLetter {
     pub payload: serde_json::Value,
 }
 
+/// Where syncing stands, in one word: what the window's status bar shows.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, specta::Type)]
+#[serde(rename_all = "snake_case")]
+pub enum SyncState {
+    /// No upstream is set up.
+    Off,
+    /// The upstream refused the token: syncing waits for a new login.
+    Refused,
+    /// The last attempt did not reach the upstream.
+    Offline,
+    /// The upstream answers and events wait to be sent.
+    Syncing,
+    /// Nothing waits to be sent (or nothing was ever tried: nothing waited).
+    Synced,
+}
+
 /// What the owner sees about syncing.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, specta::Type)]
 pub struct SyncStatus {
+    /// The flags and counts below, in one word.
+    pub state: SyncState,
     pub endpoint: Option<String>,
     pub pending: i64,
     pub dead: i64,
@@ -233,15 +251,38 @@ impl Store {
             [],
             |r| r.get(0),
         )?;
+        let endpoint = self.sync_get("endpoint")?;
+        let pending = self.pending_event_count()?;
+        let last_attempt = self.sync_get("last_attempt")?;
+        let connected = self.sync_get("connected")?.as_deref() == Some("true");
+        let auth_failed = self.sync_get("auth_failed")?.as_deref() == Some("true");
+        let state = if endpoint.is_none() {
+            SyncState::Off
+        } else if auth_failed {
+            SyncState::Refused
+        } else if !connected {
+            // The task calls the upstream only when there is something to
+            // send: set up, never tried and nothing waiting is in sync.
+            if pending == 0 && last_attempt.is_none() {
+                SyncState::Synced
+            } else {
+                SyncState::Offline
+            }
+        } else if pending > 0 {
+            SyncState::Syncing
+        } else {
+            SyncState::Synced
+        };
         Ok(SyncStatus {
-            endpoint: self.sync_get("endpoint")?,
-            pending: self.pending_event_count()?,
+            state,
+            endpoint,
+            pending,
             dead,
             last_success: self.sync_get("last_success")?,
             last_error: self.sync_get("last_error")?,
-            last_attempt: self.sync_get("last_attempt")?,
-            connected: self.sync_get("connected")?.as_deref() == Some("true"),
-            auth_failed: self.sync_get("auth_failed")?.as_deref() == Some("true"),
+            last_attempt,
+            connected,
+            auth_failed,
         })
     }
 }

@@ -37,7 +37,7 @@ use crate::store::{parse_ts, ts, Store};
 const ALPHABET: &[u8] = b"23456789ABCDEFGHJKMNPQRSTUVWXYZ";
 const CODE_LEN: usize = 10;
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, specta::Type)]
 pub struct Program {
     /// Percent of the order's net total; `None` when a fixed amount is paid.
     pub percent: Option<Decimal>,
@@ -115,7 +115,7 @@ impl Program {
 }
 
 /// Changes to the program; a percent replaces an amount and vice versa.
-#[derive(Debug, Clone, Default, Deserialize)]
+#[derive(Debug, Clone, Default, Deserialize, specta::Type)]
 pub struct ProgramUpdate {
     pub percent: Option<Decimal>,
     pub amount: Option<Decimal>,
@@ -123,7 +123,7 @@ pub struct ProgramUpdate {
     pub return_days: Option<i64>,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, specta::Type)]
 pub struct ReferralCode {
     pub code: String,
     pub referrer_id: String,
@@ -133,7 +133,7 @@ pub struct ReferralCode {
     pub created_at: String,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, specta::Type)]
 #[serde(rename_all = "lowercase")]
 pub enum CommissionStatus {
     Pending,
@@ -169,12 +169,30 @@ impl FromStr for CommissionStatus {
     }
 }
 
+/// What a ledger entry records.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, specta::Type)]
+#[serde(rename_all = "lowercase")]
+pub enum CommissionKind {
+    /// Earned with a sale.
+    Accrual,
+    /// Taken back with a refund (negative).
+    Reversal,
+}
+
+impl CommissionKind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            CommissionKind::Accrual => "accrual",
+            CommissionKind::Reversal => "reversal",
+        }
+    }
+}
+
 /// One entry of the commission ledger.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, specta::Type)]
 pub struct Commission {
     pub id: String,
-    /// `accrual` (with a sale) or `reversal` (with a refund; negative).
-    pub kind: String,
+    pub kind: CommissionKind,
     pub referrer_id: String,
     pub order_id: String,
     pub refund_id: Option<String>,
@@ -197,7 +215,7 @@ pub struct Commission {
     pub order_number: Option<String>,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, specta::Type)]
 pub struct Payout {
     pub id: String,
     pub referrer_id: String,
@@ -210,7 +228,7 @@ pub struct Payout {
 }
 
 /// A referrer's standing, as the back office shows it.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, specta::Type)]
 pub struct ReferrerSummary {
     pub id: String,
     pub kind: CustomerKind,
@@ -232,7 +250,7 @@ pub struct ReferrerSummary {
     pub balance: Decimal,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, specta::Type)]
 pub struct ReferrerDetail {
     #[serde(flatten)]
     pub summary: ReferrerSummary,
@@ -509,7 +527,7 @@ pub(crate) fn accrue(
     }
     let c = Commission {
         id: uuid::Uuid::now_v7().to_string(),
-        kind: "accrual".into(),
+        kind: CommissionKind::Accrual,
         referrer_id: a.referrer_id.clone(),
         order_id: order_id.to_string(),
         refund_id: None,
@@ -552,7 +570,7 @@ fn insert(conn: &Connection, c: &Commission) -> Result<()> {
     )?
     .execute(params![
         c.id,
-        c.kind,
+        c.kind.as_str(),
         c.referrer_id,
         c.order_id,
         c.refund_id,
@@ -580,7 +598,8 @@ fn commission_from_row(r: &rusqlite::Row) -> rusqlite::Result<Commission> {
     Ok(Commission {
         id: r.get(0)?,
         kind: crate::stored::parse_with(r, 1, |s| match s {
-            "accrual" | "reversal" => Ok(s.to_string()),
+            "accrual" => Ok(CommissionKind::Accrual),
+            "reversal" => Ok(CommissionKind::Reversal),
             _ => Err("is not a commission kind (accrual or reversal)".into()),
         })?,
         referrer_id: r.get(2)?,
@@ -649,7 +668,7 @@ pub(crate) fn reverse_for_refund(
         }
         let c = Commission {
             id: uuid::Uuid::now_v7().to_string(),
-            kind: "reversal".into(),
+            kind: CommissionKind::Reversal,
             referrer_id: acc.referrer_id.clone(),
             order_id: order_id.to_string(),
             refund_id: Some(refund_id.to_string()),
@@ -1021,7 +1040,10 @@ impl Store {
             [&c.id],
             |r| r.get(0),
         )?;
-        let orders = entries.iter().filter(|e| e.kind == "accrual").count() as i64;
+        let orders = entries
+            .iter()
+            .filter(|e| e.kind == CommissionKind::Accrual)
+            .count() as i64;
         Ok(ReferrerSummary {
             codes: codes_of(&self.conn, &c.id)?
                 .into_iter()
@@ -1032,7 +1054,7 @@ impl Store {
             orders,
             pending: sum(&|e| e.status == CommissionStatus::Pending),
             approved: sum(&|e| e.status == CommissionStatus::Approved),
-            reversed: sum(&|e| e.kind == "reversal" && e.payout_id.is_none()),
+            reversed: sum(&|e| e.kind == CommissionKind::Reversal && e.payout_id.is_none()),
             paid,
             balance: net - paid,
             id: c.id,

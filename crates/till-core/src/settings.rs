@@ -11,7 +11,7 @@ use crate::money::Currency;
 use crate::stored::Damage;
 use crate::tax::{parse_rate, TaxMode};
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, specta::Type)]
 pub struct Settings {
     pub store_name: String,
     /// Identifies the shop to the upstream.
@@ -238,7 +238,7 @@ impl Settings {
 }
 
 /// A change to one store setting, as the owner gives it.
-#[derive(Debug, Clone, Default, Deserialize)]
+#[derive(Debug, Clone, Default, Deserialize, specta::Type)]
 pub struct SettingsUpdate {
     pub store_name: Option<String>,
     pub tax_mode: Option<TaxMode>,

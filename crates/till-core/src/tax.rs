@@ -10,7 +10,7 @@ use crate::money::parse_decimal;
 
 /// Whether shelf prices include tax (common for retail in the EU) or tax is
 /// added at the till (the default, common in North America).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, specta::Type)]
 #[serde(rename_all = "lowercase")]
 pub enum TaxMode {
     Exclusive,

@@ -18,7 +18,7 @@ use crate::money::{allocate, parse_decimal, Currency};
 use crate::tax::{fraction, TaxMode};
 
 /// A discount on a line or on the whole order.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, specta::Type)]
 #[serde(tag = "kind", content = "value", rename_all = "lowercase")]
 pub enum Discount {
     /// Percent off, 0 < p <= 100.
@@ -100,7 +100,7 @@ pub struct LineInput {
     pub discount: Option<Discount>,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, specta::Type)]
 pub struct LineTotals {
     /// unit price x quantity.
     pub gross: Decimal,
@@ -115,7 +115,7 @@ pub struct LineTotals {
     pub total: Decimal,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, specta::Type)]
 pub struct TaxLine {
     /// Percent.
     pub rate: Decimal,
@@ -124,7 +124,7 @@ pub struct TaxLine {
     pub tax: Decimal,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, specta::Type)]
 pub struct Totals {
     pub lines: Vec<LineTotals>,
     pub subtotal: Decimal,

@@ -4,8 +4,9 @@
 // forgets a run still going: mining takes seconds on a worker thread and
 // the rest of the app stays usable meanwhile.
 
-import * as api from '../lib/api';
-import type { MineInput, MineOutcome, MiningProgress, Suggestion, UiError } from '../lib/types';
+import { commands } from '../lib/bindings';
+import { toUiError } from '../lib/errors';
+import type { MineForm, MineOutcome, MiningProgress, Suggestion, UiError } from '../lib/bindings';
 
 export type MineSource = 'orders' | 'file';
 
@@ -50,7 +51,7 @@ export class MiningRun {
   #run = 0;
 
   /** The form as `bundles_mine` takes it. */
-  input(): MineInput {
+  input(): MineForm {
     const f = this.form;
     const file = f.source === 'file';
     return {
@@ -78,13 +79,13 @@ export class MiningRun {
     this.cancelled = false;
     this.error = null;
     try {
-      const outcome = await api.bundlesMine(this.input());
+      const outcome = await commands.bundlesMine(this.input());
       if (run !== this.#run) return;
       this.outcome = outcome;
       this.suggestions = outcome.suggestions;
     } catch (e) {
       if (run !== this.#run) return;
-      const err = api.toUiError(e);
+      const err = toUiError(e);
       if (err.code === 'cancelled') this.cancelled = true;
       else this.error = err;
     } finally {
@@ -99,10 +100,10 @@ export class MiningRun {
     if (!this.running || this.cancelling) return;
     this.cancelling = true;
     try {
-      await api.bundlesMineCancel();
+      await commands.bundlesMineCancel();
     } catch (e) {
       this.cancelling = false;
-      this.error = api.toUiError(e);
+      this.error = toUiError(e);
     }
   }
 
@@ -110,7 +111,7 @@ export class MiningRun {
   progress(p: MiningProgress): void {
     if (!this.running) return;
     this.stage = p.stage;
-    this.fraction = Math.min(1, Math.max(0, p.fraction));
+    this.fraction = Math.min(1, Math.max(0, p.fraction ?? 0));
   }
 
   /** After Approve or Dismiss: the row goes. */

@@ -6,9 +6,10 @@
 // before the first answer arrives, and every answer is the whole cart, so
 // they must be applied in the order they were sent.
 
-import * as api from '../lib/api';
+import { commands } from '../lib/bindings';
+import { toUiError } from '../lib/errors';
 import { readings } from '../lib/scan';
-import type { Cart, Receipt, TenderInput, UiError } from '../lib/types';
+import type { Cart, Receipt, TenderInput, UiError } from '../lib/bindings';
 
 export class CheckoutSession {
   /** The open cart; null until `start` has loaded it. */
@@ -35,7 +36,7 @@ export class CheckoutSession {
         this.error = null;
         return true;
       } catch (e) {
-        this.error = api.toUiError(e);
+        this.error = toUiError(e);
         return false;
       }
     };
@@ -57,7 +58,7 @@ export class CheckoutSession {
         this.cart = await action(cart);
         return null;
       } catch (e) {
-        return api.toUiError(e);
+        return toUiError(e);
       }
     };
     const next = this.#queue.then(run);
@@ -68,11 +69,11 @@ export class CheckoutSession {
   /** Loads the open cart (restoring one left open by a crash) or starts one. */
   async start(): Promise<void> {
     try {
-      this.cart = await api.cartCurrent();
+      this.cart = await commands.cartCurrent();
       this.receipt = null;
       this.error = null;
     } catch (e) {
-      this.error = api.toUiError(e);
+      this.error = toUiError(e);
     }
   }
 
@@ -84,12 +85,12 @@ export class CheckoutSession {
       let lastError: unknown;
       for (const { code, qty } of tries) {
         try {
-          return await api.cartAdd(cart.id, code, qty);
+          return await commands.cartAdd(cart.id, code, qty);
         } catch (e) {
           lastError = e;
           // Only an unknown code is worth reading another way; "out of
           // stock" for the literal SKU is the answer.
-          if (api.toUiError(e).code !== 'unknown_product') break;
+          if (toUiError(e).code !== 'unknown_product') break;
         }
       }
       throw lastError;
@@ -98,7 +99,7 @@ export class CheckoutSession {
 
   /** Adds a product picked from the suggestions, by its exact SKU. */
   addSku(sku: string, qty: number): Promise<boolean> {
-    return this.#change((cart) => api.cartAdd(cart.id, sku, qty));
+    return this.#change((cart) => commands.cartAdd(cart.id, sku, qty));
   }
 
   /**
@@ -112,27 +113,27 @@ export class CheckoutSession {
       const line = cart.lines.find((l) => l.id === lineId);
       if (!line) throw { code: 'not_found', message: 'That line is no longer in the cart.' } satisfies UiError;
       const qty = line.qty + delta;
-      return qty < 1 ? api.cartRemove(cart.id, lineId) : api.cartSetQty(cart.id, lineId, qty);
+      return qty < 1 ? commands.cartRemove(cart.id, lineId) : commands.cartSetQty(cart.id, lineId, qty);
     });
   }
 
   remove(lineId: number): Promise<boolean> {
-    return this.#change((cart) => api.cartRemove(cart.id, lineId));
+    return this.#change((cart) => commands.cartRemove(cart.id, lineId));
   }
 
   /** "10%" or "2.00"; blank clears the discount. */
   lineDiscount(lineId: number, text: string): Promise<boolean> {
-    return this.#change((cart) => api.cartLineDiscount(cart.id, lineId, text.trim() || null));
+    return this.#change((cart) => commands.cartLineDiscount(cart.id, lineId, text.trim() || null));
   }
 
   /** "10%" or "2.00"; blank clears the discount. */
   orderDiscount(text: string): Promise<boolean> {
-    return this.#change((cart) => api.cartOrderDiscount(cart.id, text.trim() || null));
+    return this.#change((cart) => commands.cartOrderDiscount(cart.id, text.trim() || null));
   }
 
   /** The customer the sale is for; null: nobody in particular. */
   setCustomer(customerId: string | null): Promise<UiError | null> {
-    return this.#attempt((cart) => api.cartSetCustomer(cart.id, customerId));
+    return this.#attempt((cart) => commands.cartSetCustomer(cart.id, customerId));
   }
 
   /**
@@ -141,12 +142,12 @@ export class CheckoutSession {
    * the sale goes on without it.
    */
   setReferral(code: string | null): Promise<UiError | null> {
-    return this.#attempt((cart) => api.cartSetReferral(cart.id, code?.trim() || null));
+    return this.#attempt((cart) => commands.cartSetReferral(cart.id, code?.trim() || null));
   }
 
   /** Voids the sale; the backend hands back a fresh cart. */
   void(): Promise<boolean> {
-    return this.#change((cart) => api.cartVoid(cart.id));
+    return this.#change((cart) => commands.cartVoid(cart.id));
   }
 
   /**
@@ -158,7 +159,7 @@ export class CheckoutSession {
     await this.#queue;
     const cart = this.cart;
     if (!cart) throw { code: 'internal', message: 'No open sale.' } satisfies UiError;
-    const receipt = await api.cartComplete(cart.id, tenders);
+    const receipt = await commands.cartComplete(cart.id, tenders);
     this.receipt = receipt;
     this.paying = false;
     return receipt;

@@ -3,7 +3,7 @@
 // lift are statistics (JS numbers), never money.
 
 import { shortTime, windowLabel } from './format';
-import type { AppliedBundle, Bundle, BundleOffer } from './types';
+import type { AppliedBundle, Bundle, BundleOffer } from './bindings';
 
 /** "10% off" or "5.00 per set". */
 export function offerLabel(offer: BundleOffer): string {
@@ -35,17 +35,21 @@ export function appliedLabel(b: AppliedBundle): string {
   return b.times > 1 ? `Bundle: ${b.name} ×${b.times}` : `Bundle: ${b.name}`;
 }
 
+// A statistic the core could not work out (not a finite number) arrives
+// as null and reads "—".
+
 /** A share (0..1) as a percent: 0.4567 -> "45.7%". */
-export function percentLabel(share: number): string {
-  return `${(share * 100).toFixed(1)}%`;
+export function percentLabel(share: number | null): string {
+  return share === null ? '—' : `${(share * 100).toFixed(1)}%`;
 }
 
 /** A lift: 2.345 -> "2.35". */
-export function liftLabel(lift: number): string {
-  return lift.toFixed(2);
+export function liftLabel(lift: number | null): string {
+  return lift === null ? '—' : lift.toFixed(2);
 }
 
 /** A run's duration: "0.42 s", "12.3 s". */
-export function secondsLabel(seconds: number): string {
+export function secondsLabel(seconds: number | null): string {
+  if (seconds === null) return '—';
   return `${seconds < 10 ? seconds.toFixed(2) : seconds.toFixed(1)} s`;
 }

@@ -4,7 +4,7 @@
 // (settings.time_zone), not the web view's defaults.
 
 import { shop } from './shop.svelte';
-import type { Discount, Money, OrderStatus, Settings, TaxMode } from './types';
+import type { Discount, OrderStatus, Settings, TaxMode } from './bindings';
 
 /** Uses the store's locale and time zone from now on (called once the settings load). */
 export function useStoreLocale(settings: Pick<Settings, 'locale' | 'time_zone'>) {
@@ -119,7 +119,7 @@ export function currencyParts(currency: string): { before: string; after: string
 }
 
 /** An amount and its currency as one string: "€29.00", "−€5.00", "29.00 €". */
-export function moneyText(amount: Money, currency: string): string {
+export function moneyText(amount: string, currency: string): string {
   const { before, after } = currencyParts(currency);
   const text = amount.trim();
   const negative = text.startsWith('-');

@@ -4,7 +4,6 @@
 // a cent out. Everything else the UI shows comes computed from the core.
 
 import { parseDec } from './decimal';
-import type { Money } from './types';
 
 /**
  * Parses "12", "12.5" or "12.50" into minor units, or null when the text is
@@ -12,7 +11,7 @@ import type { Money } from './types';
  * currency allows. The core validates again; this only drives the live
  * display.
  */
-export function toMinor(text: Money, minorUnits: number): bigint | null {
+export function toMinor(text: string, minorUnits: number): bigint | null {
   const d = parseDec(text);
   if (!d) return null;
   if (d.scale <= minorUnits) return d.n * 10n ** BigInt(minorUnits - d.scale);
@@ -22,7 +21,7 @@ export function toMinor(text: Money, minorUnits: number): bigint | null {
 }
 
 /** Formats minor units as the core does: "57.50", "-0.05", "1200" for JPY. */
-export function fromMinor(minor: bigint, minorUnits: number): Money {
+export function fromMinor(minor: bigint, minorUnits: number): string {
   const negative = minor < 0n;
   const digits = (negative ? -minor : minor).toString().padStart(minorUnits + 1, '0');
   const whole = digits.slice(0, digits.length - minorUnits);
@@ -35,18 +34,18 @@ export function fromMinor(minor: bigint, minorUnits: number): Money {
  * figures that are not rounded money already (a plan's price as the tiers
  * document writes it); as given when it has more decimals than that.
  */
-export function padMinor(text: Money, minorUnits: number): Money {
+export function padMinor(text: string, minorUnits: number): string {
   const minor = toMinor(text, minorUnits);
   return minor === null ? text : fromMinor(minor, minorUnits);
 }
 
 /** The number of decimals of an amount as sent by the core ("57.50" -> 2; 0 for text that is not a number). */
-export function scaleOf(amount: Money): number {
+export function scaleOf(amount: string): number {
   return parseDec(amount)?.scale ?? 0;
 }
 
 /** True when an amount from the core is exactly zero ("0.00", "-0.00"); false for text that is not a number. */
-export function isZero(amount: Money): boolean {
+export function isZero(amount: string): boolean {
   return parseDec(amount)?.n === 0n;
 }
 

@@ -5,7 +5,7 @@
 
 import { signOf } from './decimal';
 import { dateLabel } from './format';
-import type { Limit, LicenseStatus, Membership, MetricUsage, UiError } from './types';
+import type { Limit, LicenseStatus, Membership, MetricUsage, UiError } from './bindings';
 
 /** The plan lacks the feature: the message names the tier that has it. */
 export function isGated(e: UiError | string | null | undefined): e is UiError {

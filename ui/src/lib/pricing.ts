@@ -2,7 +2,7 @@
 // the screens show them. Values stay the decimal strings the core sent.
 
 import { multiplierLabel, signOf } from './decimal';
-import type { FlashEffect, FlashSaleView, Rule, RuleCondition, RuleEffect, RuleScope } from './types';
+import type { FlashEffect, FlashSaleView, Rule, Condition, Effect, Scope } from './bindings';
 
 /** What a flash sale does: "-25%" (multiplier 0.75) or "at 2.00" (fixed price). */
 export function flashEffectLabel(effect: FlashEffect): string {
@@ -30,13 +30,13 @@ export function targetsFull(skus: string[], categories: string[]): string {
   return parts.join(' · ');
 }
 
-export const CONDITION_LABELS: Record<RuleCondition['kind'], string> = {
+export const CONDITION_LABELS: Record<Condition['kind'], string> = {
   stock_below: 'Stock below',
   stock_above: 'Stock above',
   within_days_of_sell_by: 'Within days of sell-by',
 };
 
-export function conditionLabel(c: RuleCondition): string {
+export function conditionLabel(c: Condition): string {
   switch (c.kind) {
     case 'stock_below':
       return `Stock below ${c.threshold}`;
@@ -48,12 +48,12 @@ export function conditionLabel(c: RuleCondition): string {
 }
 
 /** "+15%", "−30%", "2.00 off", "+0.50". */
-export function ruleEffectLabel(e: RuleEffect): string {
+export function ruleEffectLabel(e: Effect): string {
   if (e.kind === 'multiplier') return multiplierLabel(e.value, '−');
   return signOf(e.value) < 0 ? `${e.value.trim().slice(1)} off` : `+${e.value.trim().replace(/^\+/, '')}`;
 }
 
-export function scopeLabel(s: RuleScope): string {
+export function scopeLabel(s: Scope): string {
   switch (s.kind) {
     case 'all':
       return 'all products';

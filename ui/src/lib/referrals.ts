@@ -3,7 +3,10 @@
 
 import { moneyText, shortTime } from './format';
 import { signOf } from './decimal';
-import type { Commission, CommissionStatus, Customer, Program, ReferralCode } from './types';
+import type { Commission, CommissionStatus, Customer, CustomerKind, Program, ReferralCode } from './bindings';
+
+/** Which people `customersSearch` looks at (default: customers). */
+export type CustomerKindFilter = CustomerKind | 'all';
 
 /** "1 day", "14 days". */
 export function plural(n: number, one: string, many = `${one}s`): string {

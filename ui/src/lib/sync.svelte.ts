@@ -4,13 +4,13 @@
 // A failing poll never throws: it only sets `error`, and the last status
 // that was read stays.
 
-import * as api from './api';
-import type { SyncStatus, UiError } from './types';
-
-/** The indicator's states (its `data-state`). */
-export type SyncState = 'synced' | 'syncing' | 'offline' | 'refused' | 'off';
+import { commands, events } from './bindings';
+import { toUiError } from './errors';
+import { onBackendEvent } from './events';
+import type { SyncState, SyncStatus, UiError } from './bindings';
 
 export interface SyncIndicator {
+  /** Its `data-state`: the core's, or `off` while the status cannot be read. */
   state: SyncState;
   text: string;
   /** "2 need attention", or null. */
@@ -23,7 +23,7 @@ function plural(n: number, one: string, many: string): string {
   return `${n} ${n === 1 ? one : many}`;
 }
 
-/** What the status bar says about syncing. */
+/** What the status bar says about syncing (the core decides the state). */
 export function syncIndicator(status: SyncStatus | null, error: UiError | null): SyncIndicator {
   if (error) {
     return { state: 'off', text: 'Sync status unavailable', attention: null, title: error.message };
@@ -33,39 +33,43 @@ export function syncIndicator(status: SyncStatus | null, error: UiError | null):
   }
   const attention = status.dead > 0 ? `${status.dead} ${status.dead === 1 ? 'needs' : 'need'} attention` : null;
   const tail = attention ? ` ${plural(status.dead, 'event was', 'events were')} rejected by the upstream.` : '';
-  if (!status.endpoint) {
-    return { state: 'off', text: 'Sync not set up', attention, title: `Open Sync (F5) to connect this till.${tail}` };
+  const state = status.state;
+  switch (state) {
+    case 'off':
+      return { state, text: 'Sync not set up', attention, title: `Open Sync (F5) to connect this till.${tail}` };
+    case 'refused':
+      return {
+        state,
+        text: 'Sync stopped: token refused',
+        attention,
+        title: `The upstream refused this device's token; open Sync (F5) to log in again.${tail}`,
+      };
+    case 'offline':
+      return {
+        state,
+        text: status.pending > 0 ? `Offline · ${status.pending} waiting` : 'Offline',
+        attention,
+        title: `${status.endpoint} cannot be reached${status.last_error ? `: ${status.last_error}` : ''}.${tail}`,
+      };
+    case 'syncing':
+      return {
+        state,
+        text: `Syncing · ${status.pending} to send`,
+        attention,
+        title: `Sending to ${status.endpoint}.${tail}`,
+      };
+    case 'synced':
+      return {
+        state,
+        text: 'Synced',
+        attention,
+        // Not connected: set up but never tried (the task only calls the
+        // upstream when there is something to send), and nothing waits.
+        title: status.connected
+          ? `Everything is sent to ${status.endpoint}.${tail}`
+          : `Nothing to send to ${status.endpoint}.${tail}`,
+      };
   }
-  if (status.auth_failed) {
-    return {
-      state: 'refused',
-      text: 'Sync stopped: token refused',
-      attention,
-      title: `The upstream refused this device's token; open Sync (F5) to log in again.${tail}`,
-    };
-  }
-  if (!status.connected) {
-    // Set up, but nothing was ever sent (the task only calls the upstream
-    // when there is something to send): nothing is waiting either.
-    if (status.pending === 0 && !status.last_attempt) {
-      return { state: 'synced', text: 'Synced', attention, title: `Nothing to send to ${status.endpoint}.${tail}` };
-    }
-    return {
-      state: 'offline',
-      text: status.pending > 0 ? `Offline · ${status.pending} waiting` : 'Offline',
-      attention,
-      title: `${status.endpoint} cannot be reached${status.last_error ? `: ${status.last_error}` : ''}.${tail}`,
-    };
-  }
-  if (status.pending > 0) {
-    return {
-      state: 'syncing',
-      text: `Syncing · ${status.pending} to send`,
-      attention,
-      title: `Sending to ${status.endpoint}.${tail}`,
-    };
-  }
-  return { state: 'synced', text: 'Synced', attention, title: `Everything is sent to ${status.endpoint}.${tail}` };
 }
 
 class SyncMonitor {
@@ -79,12 +83,12 @@ class SyncMonitor {
   async refresh(): Promise<void> {
     const seq = ++this.#seq;
     try {
-      const s = await api.syncStatus();
+      const s = await commands.syncStatus();
       if (seq !== this.#seq) return;
       this.status = s;
       this.error = null;
     } catch (e) {
-      if (seq === this.#seq) this.error = api.toUiError(e);
+      if (seq === this.#seq) this.error = toUiError(e);
     }
   }
 
@@ -109,8 +113,8 @@ class SyncMonitor {
       if (!stopped) timer = setTimeout(tick, intervalMs);
     };
     void tick();
-    const stopOrders = api.onBackendEvent('orders-changed', () => void this.refresh());
-    const stopCatalog = api.onBackendEvent('catalog-changed', () => void this.refresh());
+    const stopOrders = onBackendEvent(events.ordersChanged, () => void this.refresh());
+    const stopCatalog = onBackendEvent(events.catalogChanged, () => void this.refresh());
     return () => {
       stopped = true;
       clearTimeout(timer);

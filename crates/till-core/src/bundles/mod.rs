@@ -100,7 +100,7 @@ impl BundleOffer {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, specta::Type)]
 pub struct BundleItem {
     pub sku: String,
     pub name: String,
@@ -109,7 +109,7 @@ pub struct BundleItem {
     pub unit_price: Decimal,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, specta::Type)]
 pub struct Bundle {
     pub id: i64,
     pub name: String,
@@ -130,14 +130,14 @@ pub struct Bundle {
 }
 
 /// The bundles, and those that cannot be read.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, specta::Type)]
 pub struct BundleList {
     pub bundles: Vec<Bundle>,
     pub damaged: Vec<Damage>,
 }
 
 /// A new bundle. Items are SKUs or barcodes with units per set.
-#[derive(Debug, Clone, Default, Deserialize)]
+#[derive(Debug, Clone, Default, Deserialize, specta::Type)]
 pub struct BundleInput {
     pub name: String,
     pub items: Vec<(String, i64)>,
@@ -152,7 +152,7 @@ pub struct BundleInput {
 
 /// Changes to a bundle; `None` leaves a field as it is, `Some(None)` clears
 /// a window end.
-#[derive(Debug, Clone, Default, Deserialize)]
+#[derive(Debug, Clone, Default, Deserialize, specta::Type)]
 pub struct BundleUpdate {
     pub name: Option<String>,
     pub items: Option<Vec<(String, i64)>>,
@@ -162,7 +162,7 @@ pub struct BundleUpdate {
     pub active: Option<bool>,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, specta::Type)]
 pub struct SuggestedItem {
     pub sku: String,
     pub name: String,
@@ -170,7 +170,7 @@ pub struct SuggestedItem {
 }
 
 /// A bundle the baskets suggest.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, specta::Type)]
 pub struct Suggestion {
     /// The SKUs joined by "+", sorted: what `approve` and `dismiss` take.
     pub key: String,
@@ -186,14 +186,14 @@ pub struct Suggestion {
     pub suggested_price: Decimal,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, specta::Type)]
 pub struct Suggestions {
     pub transactions: u64,
     pub suggestions: Vec<Suggestion>,
 }
 
 /// A product often bought with another.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, specta::Type)]
 pub struct Companion {
     pub sku: String,
     pub name: String,

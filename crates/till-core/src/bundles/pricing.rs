@@ -26,7 +26,7 @@ use serde::{Deserialize, Serialize};
 use crate::money::{allocate, Currency};
 
 /// What a bundle gives.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, specta::Type)]
 #[serde(tag = "kind", content = "value", rename_all = "snake_case")]
 pub enum BundleOffer {
     /// Percent off the items' unit prices, 0 < p <= 100.
@@ -56,7 +56,7 @@ pub struct BundleLine {
 }
 
 /// A bundle the cart got, for the receipt.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, specta::Type)]
 pub struct AppliedBundle {
     pub bundle_id: i64,
     pub name: String,

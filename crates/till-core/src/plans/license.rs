@@ -19,7 +19,7 @@ pub const FORMAT: &str = LICENSE.format;
 pub const DEFAULT_GRACE_DAYS: i64 = 14;
 
 /// A feature bought on its own.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, specta::Type)]
 pub struct Unlock {
     pub feature: String,
     /// `one_time` (kept for good) or `monthly` (until `expires_at`).
@@ -28,7 +28,7 @@ pub struct Unlock {
     pub expires_at: Option<String>,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, specta::Type)]
 pub struct LicensePayload {
     pub license_id: String,
     pub issued_to: String,

@@ -32,7 +32,7 @@ use license::LicensePayload;
 use tiers::{Limit, Tier, TiersDoc};
 
 /// Where the license stands at a moment.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, specta::Type)]
 #[serde(rename_all = "lowercase")]
 pub enum LicenseState {
     /// No license installed: the free tier.
@@ -44,7 +44,7 @@ pub enum LicenseState {
     Expired,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, specta::Type)]
 pub struct LicenseStatus {
     pub state: LicenseState,
     pub license: Option<LicensePayload>,
@@ -57,7 +57,7 @@ pub struct LicenseStatus {
 }
 
 /// Where the tiers in force come from.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, specta::Type)]
 #[serde(rename_all = "snake_case")]
 pub enum TiersSource {
     /// Till's built-in tiers: no document was loaded.
@@ -86,7 +86,7 @@ impl TiersSource {
 
 /// The plan in force: the tier, every feature available (the tier's and the
 /// unlocked ones) and the document's other tiers for comparison.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, specta::Type)]
 pub struct PlanView {
     pub tier: Tier,
     pub features: Vec<String>,
@@ -105,10 +105,12 @@ pub struct PlanView {
 }
 
 /// What `limit check` answers.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, specta::Type)]
 pub struct LimitStatus {
     pub key: String,
     #[serde(serialize_with = "tiers::serialize_quantity")]
+    // A JSON number, never null (see `serialize_quantity`).
+    #[specta(type = i64)]
     pub used: Decimal,
     pub limit: Limit,
     pub within: bool,

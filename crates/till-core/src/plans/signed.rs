@@ -66,7 +66,7 @@ pub const VENDOR_PUBLIC_KEY: &str = match option_env!("TILL_VENDOR_PUBLIC_KEY") 
 /// The test key, trusted by debug builds only.
 const TEST_KEY: (&str, &str) = ("test", "aoCj0B1pk23PkaModTy8JZvCVmvwyqOyIR9pzkCBY+s=");
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, specta::Type)]
 pub struct Envelope {
     pub format: String,
     pub key_id: String,

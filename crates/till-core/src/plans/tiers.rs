@@ -65,6 +65,34 @@ impl Serialize for Limit {
     }
 }
 
+/// A `Limit` as the window gets it: a number, or "unlimited".
+impl specta::Type for Limit {
+    fn definition(types: &mut specta::Types) -> specta::datatype::DataType {
+        wire::Limit::definition(types)
+    }
+}
+
+/// The JSON form of `Limit`, described for the generated TypeScript only.
+mod wire {
+    use serde::Serialize;
+
+    #[derive(Serialize, specta::Type)]
+    #[serde(untagged)]
+    #[allow(dead_code)]
+    pub enum Limit {
+        // A JSON number, never null (see `serialize_quantity`).
+        Max(i64),
+        Unlimited(Unlimited),
+    }
+
+    #[derive(Serialize, specta::Type)]
+    #[serde(rename_all = "lowercase")]
+    #[allow(dead_code)]
+    pub enum Unlimited {
+        Unlimited,
+    }
+}
+
 impl<'de> Deserialize<'de> for Limit {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> std::result::Result<Self, D::Error> {
         let v = Value::deserialize(d)?;
@@ -72,7 +100,7 @@ impl<'de> Deserialize<'de> for Limit {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, specta::Type)]
 pub struct Tier {
     pub id: String,
     pub name: String,
@@ -84,7 +112,7 @@ pub struct Tier {
     pub extra: BTreeMap<String, Value>,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, specta::Type)]
 pub struct TiersDoc {
     pub tiers: Vec<Tier>,
 }

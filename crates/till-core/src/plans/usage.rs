@@ -26,16 +26,18 @@ use crate::store::{ts, Store};
 /// limits). `orders` is counted from the orders themselves.
 pub const BUILT_IN: [&str; 1] = ["api_calls"];
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, specta::Type)]
 pub struct UsageRecord {
     pub id: String,
     pub metric: String,
     #[serde(serialize_with = "super::tiers::serialize_quantity")]
+    // A JSON number, never null (see `serialize_quantity`).
+    #[specta(type = i64)]
     pub quantity: Decimal,
     pub occurred_at: String,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, specta::Type)]
 pub struct Period {
     pub from: String,
     pub to: String,
@@ -43,17 +45,19 @@ pub struct Period {
     pub label: String,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, specta::Type)]
 pub struct MetricUsage {
     /// What the owner reads for the metric's key ("API calls").
     #[serde(default)]
     pub name: String,
     #[serde(serialize_with = "super::tiers::serialize_quantity")]
+    // A JSON number, never null (see `serialize_quantity`).
+    #[specta(type = i64)]
     pub used: Decimal,
     pub limit: Limit,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, specta::Type)]
 pub struct UsageReport {
     pub period: Period,
     pub tier: String,

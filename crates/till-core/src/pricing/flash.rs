@@ -19,7 +19,7 @@ use crate::store::parse_ts;
 use crate::store::{ts, Store};
 use crate::stored::{self, Damage};
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, specta::Type)]
 #[serde(tag = "kind", content = "value", rename_all = "snake_case")]
 pub enum FlashEffect {
     /// Price x M.
@@ -37,7 +37,7 @@ impl FlashEffect {
     }
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, specta::Type)]
 #[serde(rename_all = "snake_case")]
 pub enum FlashStatus {
     Upcoming,
@@ -46,7 +46,7 @@ pub enum FlashStatus {
     Cancelled,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, specta::Type)]
 pub struct FlashSale {
     pub id: i64,
     pub name: String,
@@ -62,7 +62,7 @@ pub struct FlashSale {
 }
 
 /// A flash sale with where it stands at the time asked about.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, specta::Type)]
 pub struct FlashSaleView {
     #[serde(flatten)]
     pub sale: FlashSale,
@@ -72,7 +72,7 @@ pub struct FlashSaleView {
     pub window_end: Option<String>,
 }
 
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, specta::Type)]
 pub struct FlashSaleInput {
     pub name: String,
     #[serde(default)]
@@ -476,7 +476,7 @@ impl Store {
 }
 
 /// The flash sales screen: what can be read, and what cannot.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, specta::Type)]
 pub struct FlashSaleList {
     pub sales: Vec<FlashSaleView>,
     pub damaged: Vec<Damage>,

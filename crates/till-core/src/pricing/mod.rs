@@ -29,7 +29,7 @@ pub use flash::{FlashEffect, FlashSale, FlashSaleInput, FlashSaleList, FlashStat
 pub use rules::{Condition, Effect, Rule, RuleInput, RuleList, Scope};
 
 /// One step of the pipeline that changed the price.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, specta::Type)]
 pub struct Adjustment {
     /// "stock_rule", "sell_by_rule", "member", "flash_sale" or "guardrail".
     pub source: String,
@@ -40,7 +40,7 @@ pub struct Adjustment {
 }
 
 /// The flash sale that set a price, for badges and countdowns.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, specta::Type)]
 pub struct SaleBadge {
     pub id: i64,
     pub name: String,
@@ -48,7 +48,7 @@ pub struct SaleBadge {
     pub ends_at: String,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, specta::Type)]
 pub struct Quote {
     pub sku: String,
     pub name: String,

@@ -15,7 +15,7 @@ use crate::money::Currency;
 use crate::store::{ts, Store};
 use crate::stored::{self, Damage};
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, specta::Type)]
 #[serde(tag = "kind", content = "threshold", rename_all = "snake_case")]
 pub enum Condition {
     StockBelow(i64),
@@ -58,7 +58,7 @@ impl Condition {
     }
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, specta::Type)]
 #[serde(tag = "kind", content = "value", rename_all = "snake_case")]
 pub enum Effect {
     /// Price x M.
@@ -94,7 +94,7 @@ pub fn describe_multiplier(m: Decimal) -> String {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, specta::Type)]
 #[serde(tag = "kind", content = "value", rename_all = "snake_case")]
 pub enum Scope {
     All,
@@ -112,7 +112,7 @@ impl Scope {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, specta::Type)]
 pub struct Rule {
     pub id: i64,
     pub position: i64,
@@ -162,14 +162,14 @@ impl Rule {
 }
 
 /// The pricing rules, and those that cannot be read.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, specta::Type)]
 pub struct RuleList {
     pub rules: Vec<Rule>,
     pub damaged: Vec<Damage>,
 }
 
 /// A rule as the owner gives it.
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, specta::Type)]
 pub struct RuleInput {
     pub condition: Condition,
     pub effect: Effect,

@@ -1,0 +1,41 @@
+//! What the backend tells the window without being asked. Each event is a
+//! type: its name is the type's in kebab case (`PricesChanged` is
+//! `prices-changed`) and its payload is in the generated bindings.
+
+use serde::{Deserialize, Serialize};
+use tauri::AppHandle;
+use tauri_specta::Event;
+
+/// An order was completed or refunded; the order's id.
+#[derive(Debug, Clone, Serialize, Deserialize, specta::Type, tauri_specta::Event)]
+pub struct OrdersChanged(pub String);
+
+/// A product, its stock or its kit changed; the product's SKU.
+#[derive(Debug, Clone, Serialize, Deserialize, specta::Type, tauri_specta::Event)]
+pub struct CatalogChanged(pub String);
+
+/// Prices may have changed: a flash sale started or ended, stock moved,
+/// rules, sales or bundles changed, or another process changed the store.
+#[derive(Debug, Clone, Serialize, Deserialize, specta::Type, tauri_specta::Event)]
+pub struct PricesChanged;
+
+/// A payout was made (the referrer's id) or commissions were approved (none).
+#[derive(Debug, Clone, Serialize, Deserialize, specta::Type, tauri_specta::Event)]
+pub struct ReferralsChanged(pub Option<String>);
+
+/// How far a mining run is.
+#[derive(Debug, Clone, Serialize, Deserialize, specta::Type, tauri_specta::Event)]
+pub struct MiningProgress {
+    /// "reading baskets", "finding itemsets", "building rules" or "done".
+    pub stage: String,
+    /// Of the whole run, 0 to 1.
+    pub fraction: f64,
+}
+
+/// Sends `event` to the window. A window that is gone misses nothing it
+/// could show, so a failure is only logged.
+pub fn emit<E: Event + Serialize + Clone>(app: &AppHandle, event: E) {
+    if let Err(e) = event.emit(app) {
+        tracing::warn!(error = %e, event = E::NAME, "event not sent");
+    }
+}

@@ -342,7 +342,7 @@ fn recent_orders_are_newest_first() {
         "2026-11-25T12:00:00Z",
     ] {
         s.set_clock(till_core::Clock::Fixed(
-            till_core::store::parse_ts("t", t).unwrap(),
+            till_core::store::parse_ts(till_core::input::Field::At, t).unwrap(),
         ));
         s.sell(sale(&[("WAT", 1)], vec![cash("2.00")])).unwrap();
     }

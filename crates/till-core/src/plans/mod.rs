@@ -26,6 +26,7 @@ use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 
 use crate::error::{Error, Result};
+use crate::input::Field;
 use crate::store::{parse_ts, ts, Store};
 use crate::stored::Damage;
 use license::LicensePayload;
@@ -197,7 +198,7 @@ fn status_at(
     let expires = p
         .expires_at
         .as_deref()
-        .map(|t| parse_ts("expires_at", t))
+        .map(|t| parse_ts(Field::License, t))
         .transpose()?;
     let grace_until = expires.map(|e| e + Duration::days(p.grace_days));
     let state = match (expires, grace_until) {
@@ -217,7 +218,7 @@ fn status_at(
     for u in &p.unlocks {
         let live = match (&u.billing[..], &u.expires_at) {
             ("one_time", _) | (_, None) => true,
-            (_, Some(t)) => at < parse_ts("unlock expires_at", t)? + Duration::days(p.grace_days),
+            (_, Some(t)) => at < parse_ts(Field::License, t)? + Duration::days(p.grace_days),
         };
         if live && !unlocked.contains(&u.feature) {
             unlocked.push(u.feature.clone());
@@ -277,7 +278,7 @@ impl Store {
         if let Some(p) = self.installed_license()? {
             if doc.tier(&p.tier).is_none() {
                 return Err(Error::invalid(
-                    "tiers document",
+                    Field::TiersDocument,
                     format!("the installed license is for the tier {:?}, which this document does not have", p.tier),
                 ));
             }
@@ -299,7 +300,7 @@ impl Store {
         if let Some(store) = &p.store_id {
             if *store != self.settings.store_id {
                 return Err(Error::invalid(
-                    "license",
+                    Field::License,
                     format!(
                         "it was issued for the store {store}, not this one ({})",
                         self.settings.store_id
@@ -310,7 +311,7 @@ impl Store {
         let doc = self.tiers_document()?;
         if doc.tier(&p.tier).is_none() {
             return Err(Error::invalid(
-                "license",
+                Field::License,
                 format!("its tier {:?} is not in this store's plan document", p.tier),
             ));
         }
@@ -375,7 +376,7 @@ impl Store {
         if let Some(d) = day {
             if !(1..=28).contains(&d) {
                 return Err(Error::invalid(
-                    "--billing-day",
+                    Field::BillingDay,
                     format!("{d} must be 1 to 28"),
                 ));
             }
@@ -413,7 +414,7 @@ impl Store {
                 });
             }
             return Err(Error::invalid(
-                "feature",
+                Field::Feature,
                 format!("{key:?} is not a feature of any tier (known: {})", {
                     let mut f: Vec<&str> = doc.features().into_iter().collect();
                     f.sort_unstable();
@@ -453,7 +454,7 @@ impl Store {
             let mut known: Vec<&str> = doc.limit_keys().into_iter().collect();
             known.sort_unstable();
             return Err(Error::invalid(
-                "limit",
+                Field::Limit,
                 format!(
                     "{key:?} is not a limit of any tier (known: {})",
                     known.join(", ")

@@ -1,8 +1,9 @@
 //! Plan, license, usage and membership commands: thin wrappers over the core.
 
-use tauri::State;
+use tauri::{AppHandle, State};
 
 use till_core::input::time as parse_time;
+use till_core::input::Field;
 use till_core::memberships::{Membership, MembershipTier};
 use till_core::orders::ProductSales;
 use till_core::plans::tiers::TiersDoc;
@@ -11,11 +12,14 @@ use till_core::plans::{LicenseStatus, PlanView};
 use till_core::Error;
 
 use crate::commands::{filled, with_store, Res};
+use crate::files;
 use crate::AppState;
 
-fn read(path: &str, what: &str) -> till_core::Result<String> {
-    std::fs::read_to_string(path.trim())
-        .map_err(|e| Error::invalid(what, format!("cannot read {}: {e}", path.trim())))
+/// Reads the file the user chose for `what`.
+async fn read_chosen(app: &AppHandle, ask: files::Ask, what: Field) -> Res<String> {
+    let path = files::choose(app, ask).await?;
+    Ok(std::fs::read_to_string(&path)
+        .map_err(|e| Error::invalid(what, format!("cannot read {}: {e}", path.display())))?)
 }
 
 #[tauri::command]
@@ -23,23 +27,27 @@ pub fn plan_get(state: State<'_, AppState>) -> Res<PlanView> {
     with_store(&state, |s| s.plan(s.now()))
 }
 
+/// Loads the tiers document the user chooses in the file dialog.
 #[tauri::command]
-pub fn plan_load_file(state: State<'_, AppState>, path: String) -> Res<TiersDoc> {
-    with_store(&state, |s| s.load_tiers(&read(&path, "tiers document")?))
+pub async fn plan_load_file(app: AppHandle, state: State<'_, AppState>) -> Res<TiersDoc> {
+    let text = read_chosen(&app, files::TIERS, Field::TiersDocument).await?;
+    with_store(&state, |s| s.load_tiers(&text))
 }
 
+/// Installs the license the user chooses in the file dialog.
 #[tauri::command]
-pub fn license_install_file(state: State<'_, AppState>, path: String) -> Res<LicenseStatus> {
-    with_store(&state, |s| s.install_license(&read(&path, "license")?))
+pub async fn license_install_file(
+    app: AppHandle,
+    state: State<'_, AppState>,
+) -> Res<LicenseStatus> {
+    let text = read_chosen(&app, files::LICENSE, Field::License).await?;
+    with_store(&state, |s| s.install_license(&text))
 }
 
 #[tauri::command]
 pub fn usage_report(state: State<'_, AppState>, period: Option<String>) -> Res<UsageReport> {
     with_store(&state, |s| {
-        let (from, to, label) = match filled(period) {
-            Some(p) => s.billing_period_named(&p)?,
-            None => s.billing_period(s.now())?,
-        };
+        let (from, to, label) = s.usage_period(period.as_deref(), None, None)?;
         s.usage_report(from, to, label)
     })
 }
@@ -52,8 +60,8 @@ pub fn usage_record(
     at: Option<String>,
 ) -> Res<UsageRecord> {
     with_store(&state, |s| {
-        let q = till_core::money::parse_decimal("quantity", &quantity)?;
-        let at = filled(at).map(|t| parse_time("time", &t)).transpose()?;
+        let q = till_core::money::parse_decimal(Field::Quantity, &quantity)?;
+        let at = filled(at).map(|t| parse_time(Field::At, &t)).transpose()?;
         s.record_usage(&metric, q, at)
     })
 }
@@ -72,15 +80,8 @@ pub fn membership_tier_add(
     fee: Option<String>,
 ) -> Res<MembershipTier> {
     with_store(&state, |s| {
-        let discount =
-            till_core::money::parse_decimal("discount", discount.trim().trim_end_matches('%'))?;
-        let fee = match filled(fee) {
-            Some(f) if f.starts_with('-') => {
-                return Err(Error::invalid("fee", format!("{f} must not be negative")))
-            }
-            Some(f) => s.settings().currency.parse_non_negative("fee", &f)?,
-            None => rust_decimal::Decimal::ZERO,
-        };
+        let (discount, fee) =
+            till_core::input::member_terms(&discount, fee.as_deref(), &s.settings().currency)?;
         s.add_membership_tier(&id, &name, discount, fee)
     })
 }
@@ -94,7 +95,7 @@ pub fn membership_enroll(
 ) -> Res<Membership> {
     with_store(&state, |s| {
         let until = filled(until)
-            .map(|u| till_core::input::date("until", &u))
+            .map(|u| till_core::input::date(Field::Until, &u))
             .transpose()?;
         s.enroll(&customer_id, &tier_id, until)
     })
@@ -112,15 +113,7 @@ pub fn report_products(
     to: Option<String>,
 ) -> Res<Vec<ProductSales>> {
     with_store(&state, |s| {
-        let now = s.now();
-        let from = match filled(from) {
-            Some(f) => parse_time("from", &f)?,
-            None => s.billing_period(now)?.0,
-        };
-        let to = match filled(to) {
-            Some(t) => parse_time("to", &t)?,
-            None => now + chrono::Duration::milliseconds(1),
-        };
+        let (from, to) = s.report_period(from.as_deref(), to.as_deref())?;
         s.product_sales(from, to)
     })
 }

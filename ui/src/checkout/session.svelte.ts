@@ -7,7 +7,6 @@
 // they must be applied in the order they were sent.
 
 import * as api from '../lib/api';
-import { readings } from '../lib/scan';
 import type { Cart, Receipt, TenderInput, UiError } from '../lib/types';
 
 export class CheckoutSession {
@@ -76,23 +75,14 @@ export class CheckoutSession {
     }
   }
 
-  /** Adds what was typed or scanned: "SKU", a barcode, "3*SKU" or "SKUx3". */
+  /**
+   * Adds what was typed or scanned: "SKU", a barcode, "3*SKU" or "SKUx3".
+   * The core reads it (README, "Items"), as it reads `till sale --item`.
+   */
   add(text: string): Promise<boolean> {
     return this.#change(async (cart) => {
-      const tries = readings(text);
-      if (tries.length === 0) throw { code: 'invalid_input', message: 'Type or scan a SKU or barcode.' };
-      let lastError: unknown;
-      for (const { code, qty } of tries) {
-        try {
-          return await api.cartAdd(cart.id, code, qty);
-        } catch (e) {
-          lastError = e;
-          // Only an unknown code is worth reading another way; "out of
-          // stock" for the literal SKU is the answer.
-          if (api.toUiError(e).code !== 'unknown_product') break;
-        }
-      }
-      throw lastError;
+      if (text.trim() === '') throw { code: 'invalid_input', message: 'Type or scan a SKU or barcode.' };
+      return await api.cartScan(cart.id, text);
     });
   }
 

@@ -89,6 +89,8 @@ export const settingsGet = () => call<Settings>('settings_get');
 export const cartCurrent = () => call<Cart>('cart_current');
 export const cartNew = () => call<Cart>('cart_new');
 export const cartAdd = (cartId: string, code: string, qty = 1) => call<Cart>('cart_add', { cartId, code, qty });
+/** Adds what was scanned or typed, read by the core's item grammar ("COF", "3*COF", "COFx3"). */
+export const cartScan = (cartId: string, text: string) => call<Cart>('cart_add', { cartId, code: text, qty: null });
 export const cartSetQty = (cartId: string, lineId: number, qty: number) =>
   call<Cart>('cart_set_qty', { cartId, lineId, qty });
 export const cartRemove = (cartId: string, lineId: number) => call<Cart>('cart_remove', { cartId, lineId });
@@ -230,10 +232,18 @@ export const programSet = (input: ProgramInput) => call<Program>('program_set', 
 
 /** The tier in force, its features, the license and every tier to compare. */
 export const planGet = () => call<PlanView>('plan_get');
-/** Loads a tiers document (JSON) from a file on this computer; nothing changes when it has a mistake. */
-export const planLoadFile = (path: string) => call<TiersDoc>('plan_load_file', { path });
-/** Verifies and installs a license file; a tampered or another store's license is refused. */
-export const licenseInstallFile = (path: string) => call<LicenseStatus>('license_install_file', { path });
+/**
+ * Loads a tiers document (JSON) the user chooses in the native file dialog
+ * (the backend opens it); nothing changes when it has a mistake. Code
+ * `cancelled` when the dialog was closed.
+ */
+export const planLoadFile = () => call<TiersDoc>('plan_load_file');
+/**
+ * Verifies and installs a license file the user chooses in the native file
+ * dialog; a tampered or another store's license is refused. Code
+ * `cancelled` when the dialog was closed.
+ */
+export const licenseInstallFile = () => call<LicenseStatus>('license_install_file');
 /** `period` "YYYY-MM"; null or blank: the current billing period. */
 export const usageReport = (period?: string | null) =>
   call<UsageReport>('usage_report', { period: period?.trim() || null });

@@ -516,8 +516,8 @@ export interface Kit {
 
 /** What `bundles_mine` takes (bundles.rs `MineForm`): thresholds as typed. */
 export interface MineInput {
-  /** A basket file's path; blank or null: this shop's orders. */
-  input?: string | null;
+  /** Mine a basket file the user chooses in the native file dialog; else this shop's orders. */
+  from_file: boolean;
   /** 'fimi' or 'csv'; blank or null: by the file's extension. */
   format?: string | null;
   /** A fraction of the baskets, e.g. "0.01". */

@@ -133,6 +133,16 @@ mod tests {
     }
 
     #[test]
+    fn a_code_is_trimmed_and_read_whole() {
+        assert_eq!(read("  4006381333931 "), ("4006381333931".into(), 1));
+        assert_eq!(
+            item("COF X 2").unwrap().readings(),
+            vec![("COF X 2".into(), 1), ("COF".into(), 2)]
+        );
+        assert_eq!(read("COFx1a"), ("COFx1a".into(), 1));
+    }
+
+    #[test]
     fn the_quantity_may_come_first_or_last_with_spaces() {
         assert_eq!(read("3*COF"), ("COF".into(), 3));
         assert_eq!(read("12 * COF"), ("COF".into(), 12));

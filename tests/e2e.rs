@@ -352,6 +352,10 @@ async fn cashier_rings_up_a_three_line_cash_sale() {
     let dir = tempfile::tempdir().unwrap();
     let db = shop(dir.path());
     in_window(&db, move |c, db| async move {
+        // A mistake is worded with the window's words, never a CLI flag.
+        scan(&c, "COFx0").await;
+        let said = wait_text(&c, "error", "Item: COFx0").await;
+        assert!(!said.contains("--"), "{said}");
         // SKU with a quantity, a barcode, and a plain SKU then + on its line.
         scan(&c, "2*COF").await;
         wait_text(&c, "subtotal", "6.80").await;

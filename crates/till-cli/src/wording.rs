@@ -40,6 +40,9 @@ pub fn message(e: &Error) -> String {
     match e {
         Error::Invalid { field, message } => format!("invalid {}: {message}", flag(*field)),
         Error::NoStore(_) => format!("{e}: run `till init` to create one"),
+        Error::Damaged(d) if d.table == "plan_state" => {
+            format!("{e} (`till plan load FILE` or `till license install FILE`)")
+        }
         e => e.to_string(),
     }
 }

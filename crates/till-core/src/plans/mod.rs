@@ -136,7 +136,7 @@ fn plan_damage(column: &str, text: &str, message: &str) -> Error {
         column,
         text,
         format!(
-            "which does not verify ({message}); selling and refunds still work, and loading the vendor's file again (till plan load / till license install) repairs it"
+            "which does not verify ({message}); selling and refunds still work, and loading the vendor's file again (the tiers document or the license) repairs it"
         ),
     ))
 }

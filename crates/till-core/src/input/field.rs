@@ -8,6 +8,7 @@ macro_rules! fields {
     ($($(#[$doc:meta])* $variant:ident => $key:literal,)*) => {
         /// One input a user gives, named neutrally.
         #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize)]
+        #[serde(rename_all = "snake_case")]
         pub enum Field {
             $($(#[$doc])* $variant,)*
         }
@@ -178,6 +179,8 @@ mod tests {
                 k.chars().all(|c| c.is_ascii_lowercase() || c == '_'),
                 "{k} is not a neutral snake-case name"
             );
+            // Serialized (for a front end that words it itself), it is its key.
+            assert_eq!(serde_json::to_value(f).unwrap(), k, "{f:?}");
         }
     }
 }

@@ -542,11 +542,11 @@ impl Store {
         for (i, l) in req.lines.iter().enumerate() {
             if l.qty <= 0 {
                 return Err(Error::invalid(
-                    Field::Quantity,
+                    Field::Item,
                     format!("item {}: {} must be at least 1", i + 1, l.qty),
                 ));
             }
-            crate::money::check_qty(Field::Quantity, l.qty)
+            crate::money::check_qty(Field::Item, l.qty)
                 .map_err(|e| e.at(format_args!("item {}", i + 1)))?;
             if let Some(d) = &l.discount {
                 d.validate(Field::LineDiscount)

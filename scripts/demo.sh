@@ -16,10 +16,10 @@ step "building the UI" npm --workspace ui run build --silent
 step "building the app and the till command" \
   cargo build --features tauri/custom-protocol -p till-desktop -p till-cli -p till-license
 
-# Till's one default store (till_core::location): $TILL_DB, else
-# till/till.db in the user's data folder. The app and `till` without --db
+# Till's one default store, as `till store path` says ($TILL_DB, else
+# till/till.db in the user's data folder). The app and `till` without --db
 # both open it, so after the demo `till order list` shows the app's shop.
-DB="${TILL_DB:-${XDG_DATA_HOME:-$HOME/.local/share}/till/till.db}"
+DB="$(./target/debug/till store path)"
 if [ ! -e "$DB" ]; then
   # A Pro license for the demo's coffee club, signed with the test key that
   # debug builds (this one) trust and release builds do not.

@@ -16,6 +16,7 @@ use till_core::bundles::{
 };
 use till_core::catalog::Product;
 use till_core::input::time as parse_time;
+use till_core::input::Field;
 use till_core::kits::Kit;
 use till_core::Store;
 use till_mining::{CancelToken, Params, Progress, Rule, Stage, Transactions};
@@ -60,7 +61,7 @@ fn offer(store: &Store, f: &BundleForm) -> till_core::Result<Option<BundleOffer>
 }
 
 fn window_end(
-    field: &str,
+    field: Field,
     v: &Option<String>,
 ) -> till_core::Result<Option<chrono::DateTime<chrono::Utc>>> {
     blank(v).map(|t| parse_time(field, t)).transpose()
@@ -90,8 +91,8 @@ pub async fn bundle_create(
                 name: input.name.clone(),
                 items: items(&input),
                 offer,
-                valid_from: window_end("valid from", &input.valid_from)?,
-                valid_until: window_end("valid until", &input.valid_until)?,
+                valid_from: window_end(Field::From, &input.valid_from)?,
+                valid_until: window_end(Field::Until, &input.valid_until)?,
             })
         })
         .await?;
@@ -117,8 +118,8 @@ pub async fn bundle_update(
                     name: Some(input.name.clone()),
                     items: Some(items(&input)),
                     offer,
-                    valid_from: Some(window_end("valid from", &input.valid_from)?),
-                    valid_until: Some(window_end("valid until", &input.valid_until)?),
+                    valid_from: Some(window_end(Field::From, &input.valid_from)?),
+                    valid_until: Some(window_end(Field::Until, &input.valid_until)?),
                     active,
                 },
             )
@@ -215,8 +216,10 @@ pub async fn kit_clear(app: AppHandle, state: State<'_, AppState>, sku: String) 
 
 #[derive(Debug, Deserialize, specta::Type)]
 pub struct MineForm {
-    /// A basket file; empty: the store's own orders.
-    pub input: Option<String>,
+    /// Mine a basket file the user chooses in the file dialog; else the
+    /// store's own orders.
+    #[serde(default)]
+    pub from_file: bool,
     pub format: Option<String>,
     pub min_support: String,
     pub min_confidence: String,
@@ -282,13 +285,13 @@ fn mining_unavailable() -> UiError {
     UiError::new("internal", "mining state unavailable; restart Till")
 }
 
-fn mine_err(field: &str, e: till_mining::Error) -> UiError {
+fn mine_err(field: Field, e: till_mining::Error) -> UiError {
     let code = if matches!(e, till_mining::Error::Cancelled) {
         "cancelled"
     } else {
         "invalid_input"
     };
-    UiError::new(code, format!("{field}: {e}"))
+    UiError::new(code, format!("{}: {e}", crate::wording::label(field)))
 }
 
 /// Mines the baskets for bundles on a worker thread: may take seconds.
@@ -303,7 +306,7 @@ pub async fn bundles_mine(
     input: MineForm,
 ) -> Res<MineOutcome> {
     let max_len = match blank(&input.max_len) {
-        Some(m) => Some(till_core::input::whole("max length", m)? as usize),
+        Some(m) => Some(till_core::input::whole(Field::MaxLen, m)? as usize),
         None => None,
     };
     let params = Params::parse(
@@ -311,20 +314,9 @@ pub async fn bundles_mine(
         input.min_confidence.trim(),
         max_len,
     )
-    .map_err(|e| mine_err("thresholds", e))?;
-    let file = blank(&input.input).map(PathBuf::from);
-    let (source, label) = match file {
-        Some(path) => {
-            let format = till_core::bundles::basket_format(&path, blank(&input.format))?;
-            let label = path.display().to_string();
-            (Source::File(path, format), label)
-        }
-        // The store's baskets are read under the lock; the mining is not.
-        None => (
-            Source::Baskets(state.run(move |s| s.basket_transactions()).await?),
-            "this shop's orders".to_string(),
-        ),
-    };
+    .map_err(|e| mine_err(Field::Thresholds, e))?;
+    // The run is registered before the file dialog opens, so a Cancel
+    // pressed while it is open (or closing) is not lost.
     let token = CancelToken::new();
     let run = {
         let mut slot = mining.0.lock().map_err(|_| mining_unavailable())?;
@@ -334,12 +326,45 @@ pub async fn bundles_mine(
         slot.0 += 1;
         slot.0
     };
+    let release = || {
+        if let Ok(mut slot) = mining.0.lock() {
+            if slot.0 == run {
+                slot.1 = None;
+            }
+        }
+    };
+    let chosen: Res<(Source, String)> = async {
+        if input.from_file {
+            let path = crate::files::choose(&app, crate::files::BASKETS).await?;
+            let format = till_core::bundles::basket_format(&path, blank(&input.format))?;
+            let label = path.display().to_string();
+            Ok((Source::File(path, format), label))
+        } else {
+            // The store's baskets are read under the lock; the mining is not.
+            Ok((
+                Source::Baskets(state.run(move |s| s.basket_transactions()).await?),
+                "this shop's orders".to_string(),
+            ))
+        }
+    }
+    .await;
+    let (source, label) = match chosen {
+        Ok(_) if token.is_cancelled() => {
+            release();
+            return Err(mine_err(Field::Mining, till_mining::Error::Cancelled));
+        }
+        Ok(chosen) => chosen,
+        Err(e) => {
+            release();
+            return Err(e);
+        }
+    };
     let worker_app = app.clone();
     let started = Instant::now();
     let result = tauri::async_runtime::spawn_blocking(move || {
         let transactions = match source {
             Source::File(path, fmt) => {
-                till_mining::read_file(&path, fmt).map_err(|e| mine_err("basket file", e))?
+                till_mining::read_file(&path, fmt).map_err(|e| mine_err(Field::BasketFile, e))?
             }
             Source::Baskets(b) if b.is_empty() => {
                 return Err(UiError::new(
@@ -358,15 +383,11 @@ pub async fn bundles_mine(
             }
             !token.is_cancelled()
         };
-        till_mining::mine(&transactions, &params, &progress).map_err(|e| mine_err("mining", e))
+        till_mining::mine(&transactions, &params, &progress).map_err(|e| mine_err(Field::Mining, e))
     })
     .await
     .map_err(|e| UiError::new("internal", format!("the mining worker failed: {e}")))?;
-    if let Ok(mut slot) = mining.0.lock() {
-        if slot.0 == run {
-            slot.1 = None;
-        }
-    }
+    release();
     let result = result?;
     emit(&app, progress_event("done", 1.0));
     let mut top: Vec<Rule> = result.rules.clone();

@@ -6,14 +6,12 @@ use serde::Deserialize;
 use tauri::{AppHandle, State};
 
 use till_core::cart::Cart;
-use till_core::catalog::{NewProduct, Product, ProductUpdate};
-use till_core::checkout::{Tender, TenderMethod};
+use till_core::catalog::Product;
+use till_core::input::{whole, Field, FlashForm, ProductForm, RuleForm, TenderForm};
 use till_core::inventory::{MovementKind, StockLevel};
 use till_core::orders::{OrderSummary, Receipt, Refund, RefundRequest};
 use till_core::pricing::flash::{FlashSaleList, FlashSaleView};
-use till_core::pricing::{
-    Condition, Effect, FlashEffect, FlashSaleInput, Quote, Rule, RuleInput, RuleList, Scope,
-};
+use till_core::pricing::{Quote, Rule, RuleList};
 use till_core::settings::Settings;
 use till_core::totals::Discount;
 use till_core::Store;
@@ -24,7 +22,7 @@ use crate::state::{blocking, AppState, Res, UiError};
 fn discount(
     store: &Store,
     text: Option<String>,
-    field: &str,
+    field: Field,
 ) -> till_core::Result<Option<Discount>> {
     text.filter(|t| !t.trim().is_empty())
         .map(|t| Discount::parse(field, &t, &store.settings().currency))
@@ -60,7 +58,15 @@ pub async fn cart_add(
     qty: Option<i64>,
 ) -> Res<Cart> {
     state
-        .run(move |s| s.cart_add(&cart_id, &code, qty.unwrap_or(1)))
+        .run(move |s| {
+            // Without a quantity, `code` is what was scanned or typed, in the
+            // item grammar ("3*COF", "COFx3").
+            let (code, qty) = match qty {
+                Some(q) => (code, q),
+                None => s.item(&code)?,
+            };
+            s.cart_add(&cart_id, &code, qty)
+        })
         .await
 }
 
@@ -94,7 +100,7 @@ pub async fn cart_line_discount(
 ) -> Res<Cart> {
     state
         .run(move |s| {
-            let d = self::discount(s, discount, "line discount")?;
+            let d = self::discount(s, discount, Field::LineDiscount)?;
             s.cart_line_discount(&cart_id, line_id, d)
         })
         .await
@@ -109,7 +115,7 @@ pub async fn cart_order_discount(
 ) -> Res<Cart> {
     state
         .run(move |s| {
-            let d = self::discount(s, discount, "order discount")?;
+            let d = self::discount(s, discount, Field::OrderDiscount)?;
             s.cart_order_discount(&cart_id, d)
         })
         .await
@@ -127,15 +133,6 @@ pub async fn cart_void(state: State<'_, AppState>, cart_id: String) -> Res<Cart>
         .await
 }
 
-/// One payment as the window gives it: the amount as typed.
-#[derive(Debug, Deserialize, specta::Type)]
-pub struct TenderInput {
-    pub method: TenderMethod,
-    pub amount: String,
-    #[serde(default)]
-    pub reference: Option<String>,
-}
-
 /// Idempotent per cart: completing the same cart twice returns the first receipt.
 #[tauri::command]
 #[specta::specta]
@@ -143,23 +140,11 @@ pub async fn cart_complete(
     app: AppHandle,
     state: State<'_, AppState>,
     cart_id: String,
-    tenders: Vec<TenderInput>,
+    tenders: Vec<TenderForm>,
 ) -> Res<Receipt> {
     let receipt = state
         .run(move |s| {
-            let currency = s.settings().currency.clone();
-            let tenders = tenders
-                .iter()
-                .enumerate()
-                .map(|(i, t)| {
-                    Ok(Tender {
-                        method: t.method,
-                        amount: currency
-                            .parse_positive(&format!("payment {}", i + 1), &t.amount)?,
-                        reference: t.reference.clone().filter(|r| !r.trim().is_empty()),
-                    })
-                })
-                .collect::<till_core::Result<Vec<_>>>()?;
+            let tenders = till_core::input::tenders(&tenders, &s.settings().currency)?;
             s.cart_complete(&cart_id, &tenders)
         })
         .await?;
@@ -219,23 +204,26 @@ pub struct ProductInput {
     pub price_ceiling: Option<String>,
 }
 
-fn sell_by(input: &ProductInput) -> till_core::Result<Option<chrono::NaiveDate>> {
-    blank(&input.sell_by)
-        .map(|d| till_core::input::date("sell-by date", d))
-        .transpose()
-}
-
-fn floor_and_ceiling(
-    s: &Store,
-    input: &ProductInput,
-) -> till_core::Result<(Option<rust_decimal::Decimal>, Option<rust_decimal::Decimal>)> {
-    let floor = blank(&input.price_floor)
-        .map(|v| s.settings().currency.parse_non_negative("price floor", v))
-        .transpose()?;
-    let ceiling = blank(&input.price_ceiling)
-        .map(|v| till_core::money::parse_decimal("price ceiling", v))
-        .transpose()?;
-    Ok((floor, ceiling))
+impl ProductInput {
+    /// The core's form: every field given, so on an update a blank or
+    /// missing one is cleared (a blank tax rate keeps the rate).
+    fn form(&self) -> ProductForm {
+        let given = |v: &Option<String>| Some(v.clone().unwrap_or_default());
+        ProductForm {
+            sku: self.sku.clone(),
+            name: Some(self.name.clone()),
+            price: Some(self.price.clone()),
+            cost: given(&self.cost),
+            barcode: given(&self.barcode),
+            tax_rate: given(&self.tax_rate),
+            category: given(&self.category),
+            stock: self.stock.clone(),
+            active: self.active,
+            sell_by: given(&self.sell_by),
+            price_floor: given(&self.price_floor),
+            price_ceiling: given(&self.price_ceiling),
+        }
+    }
 }
 
 /// A form field: trimmed, and `None` when left empty.
@@ -257,26 +245,8 @@ pub async fn product_add(
 ) -> Res<Product> {
     let p = state
         .run(move |s| {
-            let c = s.settings().currency.clone();
-            let stock = blank(&input.stock).map(|q| whole("stock", q)).transpose()?;
-            let (price_floor, price_ceiling) = floor_and_ceiling(s, &input)?;
-            s.add_product(NewProduct {
-                sku: input.sku.clone(),
-                name: input.name.clone(),
-                price: c.parse_non_negative("price", &input.price)?,
-                cost: blank(&input.cost)
-                    .map(|v| c.parse_non_negative("cost", v))
-                    .transpose()?,
-                barcode: blank(&input.barcode).map(String::from),
-                tax_rate: blank(&input.tax_rate)
-                    .map(till_core::tax::parse_rate)
-                    .transpose()?,
-                category: blank(&input.category).map(String::from),
-                stock,
-                sell_by: sell_by(&input)?,
-                price_floor,
-                price_ceiling,
-            })
+            let p = input.form().new_product(&s.settings().currency)?;
+            s.add_product(p)
         })
         .await?;
     emit(&app, CatalogChanged(p.sku.clone()));
@@ -293,29 +263,8 @@ pub async fn product_update(
 ) -> Res<Product> {
     let p = state
         .run(move |s| {
-            let c = s.settings().currency.clone();
-            let (price_floor, price_ceiling) = floor_and_ceiling(s, &input)?;
-            s.update_product(
-                &sku,
-                ProductUpdate {
-                    name: Some(input.name.clone()),
-                    price: Some(c.parse_non_negative("price", &input.price)?),
-                    cost: Some(
-                        blank(&input.cost)
-                            .map(|v| c.parse_non_negative("cost", v))
-                            .transpose()?,
-                    ),
-                    barcode: Some(blank(&input.barcode).map(String::from)),
-                    tax_rate: blank(&input.tax_rate)
-                        .map(till_core::tax::parse_rate)
-                        .transpose()?,
-                    category: Some(blank(&input.category).map(String::from)),
-                    active: input.active,
-                    sell_by: Some(sell_by(&input)?),
-                    price_floor: Some(price_floor),
-                    price_ceiling: Some(price_ceiling),
-                },
-            )
+            let u = input.form().update(&s.settings().currency)?;
+            s.update_product(&sku, u)
         })
         .await?;
     emit(&app, CatalogChanged(p.sku.clone()));
@@ -336,7 +285,7 @@ pub async fn stock_adjust(
 ) -> Res<StockLevel> {
     let level = state
         .run(move |s| {
-            let by = whole("quantity", &by)?;
+            let by = whole(Field::Adjustment, &by)?;
             s.adjust_stock(&sku, by, reason, note.as_deref())
         })
         .await?;
@@ -411,24 +360,6 @@ pub async fn pricing_rules_list(state: State<'_, AppState>) -> Res<RuleList> {
     state.run(|s| s.pricing_rule_list()).await
 }
 
-#[derive(Debug, Deserialize, specta::Type)]
-pub struct RuleForm {
-    /// stock_below | stock_above | within_days_of_sell_by
-    pub condition: String,
-    pub threshold: String,
-    /// multiplier | amount
-    pub effect: String,
-    pub value: String,
-    /// all | category | sku
-    pub scope: String,
-    #[serde(default)]
-    pub scope_value: Option<String>,
-    #[serde(default)]
-    pub hysteresis: Option<String>,
-}
-
-use till_core::input::whole;
-
 #[tauri::command]
 #[specta::specta]
 pub async fn pricing_rule_add(
@@ -438,60 +369,8 @@ pub async fn pricing_rule_add(
 ) -> Res<Rule> {
     let rule = state
         .run(move |s| {
-            let n = whole("threshold", &input.threshold)?;
-            let condition = match input.condition.as_str() {
-                "stock_below" => Condition::StockBelow(n),
-                "stock_above" => Condition::StockAbove(n),
-                "within_days_of_sell_by" => Condition::WithinDaysOfSellBy(n),
-                other => {
-                    return Err(till_core::Error::invalid(
-                        "condition",
-                        format!("{other:?} is not a rule condition"),
-                    ))
-                }
-            };
-            let effect = match input.effect.as_str() {
-                "multiplier" => {
-                    Effect::Multiplier(till_core::money::parse_decimal("multiplier", &input.value)?)
-                }
-                "amount" => {
-                    Effect::Amount(s.settings().currency.parse_amount("amount", &input.value)?)
-                }
-                other => {
-                    return Err(till_core::Error::invalid(
-                        "effect",
-                        format!("{other:?} is not a rule effect"),
-                    ))
-                }
-            };
-            let value = blank(&input.scope_value).map(String::from);
-            let scope = match (input.scope.as_str(), value) {
-                ("all", _) => Scope::All,
-                ("category", Some(v)) => Scope::Category(v),
-                ("sku", Some(v)) => Scope::Sku(v),
-                (kind, None) => {
-                    return Err(till_core::Error::invalid(
-                        "scope",
-                        format!("name the {kind}"),
-                    ))
-                }
-                (other, _) => {
-                    return Err(till_core::Error::invalid(
-                        "scope",
-                        format!("{other:?} is not a rule scope"),
-                    ))
-                }
-            };
-            let hysteresis = blank(&input.hysteresis)
-                .map(|h| whole("hysteresis", h))
-                .transpose()?
-                .unwrap_or(0);
-            s.add_pricing_rule(RuleInput {
-                condition,
-                effect,
-                scope,
-                hysteresis,
-            })
+            let rule = input.parse(&s.settings().currency)?;
+            s.add_pricing_rule(rule)
         })
         .await?;
     emit(&app, PricesChanged);
@@ -517,61 +396,6 @@ pub async fn flash_list(state: State<'_, AppState>) -> Res<FlashSaleList> {
         .await
 }
 
-#[derive(Debug, Deserialize, specta::Type)]
-pub struct FlashForm {
-    pub name: String,
-    #[serde(default)]
-    pub skus: Vec<String>,
-    #[serde(default)]
-    pub categories: Vec<String>,
-    /// multiplier | price
-    pub effect: String,
-    pub value: String,
-    /// RFC 3339.
-    pub starts_at: String,
-    pub ends_at: String,
-    #[serde(default)]
-    pub weekly: bool,
-}
-
-fn flash_input(s: &Store, f: &FlashForm) -> till_core::Result<FlashSaleInput> {
-    let effect = match f.effect.as_str() {
-        "multiplier" => {
-            FlashEffect::Multiplier(till_core::money::parse_decimal("multiplier", &f.value)?)
-        }
-        "price" => FlashEffect::Price(
-            s.settings()
-                .currency
-                .parse_non_negative("price", &f.value)?,
-        ),
-        other => {
-            return Err(till_core::Error::invalid(
-                "effect",
-                format!("{other:?} is neither multiplier nor price"),
-            ))
-        }
-    };
-    Ok(FlashSaleInput {
-        name: f.name.clone(),
-        skus: f
-            .skus
-            .iter()
-            .map(|x| x.trim().to_string())
-            .filter(|x| !x.is_empty())
-            .collect(),
-        categories: f
-            .categories
-            .iter()
-            .map(|x| x.trim().to_string())
-            .filter(|x| !x.is_empty())
-            .collect(),
-        effect,
-        starts_at: till_core::input::time("start", &f.starts_at)?,
-        ends_at: till_core::input::time("end", &f.ends_at)?,
-        weekly: f.weekly,
-    })
-}
-
 #[tauri::command]
 #[specta::specta]
 pub async fn flash_create(
@@ -581,7 +405,7 @@ pub async fn flash_create(
 ) -> Res<FlashSaleView> {
     let v = state
         .run(move |s| {
-            let i = flash_input(s, &input)?;
+            let i = input.parse(&s.settings().currency)?;
             let now = s.now();
             Ok(s.create_flash_sale(i)?.view(now))
         })
@@ -600,7 +424,7 @@ pub async fn flash_update(
 ) -> Res<FlashSaleView> {
     let v = state
         .run(move |s| {
-            let i = flash_input(s, &input)?;
+            let i = input.parse(&s.settings().currency)?;
             let now = s.now();
             Ok(s.update_flash_sale(id, i)?.view(now))
         })

@@ -1,8 +1,9 @@
 //! Plan, license, usage and membership commands: thin wrappers over the core.
 
-use tauri::State;
+use tauri::{AppHandle, State};
 
 use till_core::input::time as parse_time;
+use till_core::input::Field;
 use till_core::memberships::{Membership, MembershipTier};
 use till_core::orders::ProductSales;
 use till_core::plans::tiers::TiersDoc;
@@ -11,11 +12,14 @@ use till_core::plans::{LicenseStatus, PlanView};
 use till_core::Error;
 
 use crate::commands::filled;
+use crate::files;
 use crate::state::{AppState, Res};
 
-fn read(path: &str, what: &str) -> till_core::Result<String> {
-    std::fs::read_to_string(path.trim())
-        .map_err(|e| Error::invalid(what, format!("cannot read {}: {e}", path.trim())))
+/// Reads the file the user chose for `what`.
+async fn read_chosen(app: &AppHandle, ask: files::Ask, what: Field) -> Res<String> {
+    let path = files::choose(app, ask).await?;
+    Ok(std::fs::read_to_string(&path)
+        .map_err(|e| Error::invalid(what, format!("cannot read {}: {e}", path.display())))?)
 }
 
 #[tauri::command]
@@ -24,20 +28,23 @@ pub async fn plan_get(state: State<'_, AppState>) -> Res<PlanView> {
     state.run(move |s| s.plan(s.now())).await
 }
 
+/// Loads the tiers document the user chooses in the file dialog.
 #[tauri::command]
 #[specta::specta]
-pub async fn plan_load_file(state: State<'_, AppState>, path: String) -> Res<TiersDoc> {
-    state
-        .run(move |s| s.load_tiers(&read(&path, "tiers document")?))
-        .await
+pub async fn plan_load_file(app: AppHandle, state: State<'_, AppState>) -> Res<TiersDoc> {
+    let text = read_chosen(&app, files::TIERS, Field::TiersDocument).await?;
+    state.run(move |s| s.load_tiers(&text)).await
 }
 
+/// Installs the license the user chooses in the file dialog.
 #[tauri::command]
 #[specta::specta]
-pub async fn license_install_file(state: State<'_, AppState>, path: String) -> Res<LicenseStatus> {
-    state
-        .run(move |s| s.install_license(&read(&path, "license")?))
-        .await
+pub async fn license_install_file(
+    app: AppHandle,
+    state: State<'_, AppState>,
+) -> Res<LicenseStatus> {
+    let text = read_chosen(&app, files::LICENSE, Field::License).await?;
+    state.run(move |s| s.install_license(&text)).await
 }
 
 #[tauri::command]
@@ -45,10 +52,7 @@ pub async fn license_install_file(state: State<'_, AppState>, path: String) -> R
 pub async fn usage_report(state: State<'_, AppState>, period: Option<String>) -> Res<UsageReport> {
     state
         .run(move |s| {
-            let (from, to, label) = match filled(period) {
-                Some(p) => s.billing_period_named(&p)?,
-                None => s.billing_period(s.now())?,
-            };
+            let (from, to, label) = s.usage_period(period.as_deref(), None, None)?;
             s.usage_report(from, to, label)
         })
         .await
@@ -64,8 +68,8 @@ pub async fn usage_record(
 ) -> Res<UsageRecord> {
     state
         .run(move |s| {
-            let q = till_core::money::parse_decimal("quantity", &quantity)?;
-            let at = filled(at).map(|t| parse_time("time", &t)).transpose()?;
+            let q = till_core::money::parse_decimal(Field::Quantity, &quantity)?;
+            let at = filled(at).map(|t| parse_time(Field::At, &t)).transpose()?;
             s.record_usage(&metric, q, at)
         })
         .await
@@ -88,15 +92,8 @@ pub async fn membership_tier_add(
 ) -> Res<MembershipTier> {
     state
         .run(move |s| {
-            let discount =
-                till_core::money::parse_decimal("discount", discount.trim().trim_end_matches('%'))?;
-            let fee = match filled(fee) {
-                Some(f) if f.starts_with('-') => {
-                    return Err(Error::invalid("fee", format!("{f} must not be negative")))
-                }
-                Some(f) => s.settings().currency.parse_non_negative("fee", &f)?,
-                None => rust_decimal::Decimal::ZERO,
-            };
+            let (discount, fee) =
+                till_core::input::member_terms(&discount, fee.as_deref(), &s.settings().currency)?;
             s.add_membership_tier(&id, &name, discount, fee)
         })
         .await
@@ -113,7 +110,7 @@ pub async fn membership_enroll(
     state
         .run(move |s| {
             let until = filled(until)
-                .map(|u| till_core::input::date("until", &u))
+                .map(|u| till_core::input::date(Field::Until, &u))
                 .transpose()?;
             s.enroll(&customer_id, &tier_id, until)
         })
@@ -138,15 +135,7 @@ pub async fn report_products(
 ) -> Res<Vec<ProductSales>> {
     state
         .run(move |s| {
-            let now = s.now();
-            let from = match filled(from) {
-                Some(f) => parse_time("from", &f)?,
-                None => s.billing_period(now)?.0,
-            };
-            let to = match filled(to) {
-                Some(t) => parse_time("to", &t)?,
-                None => now + chrono::Duration::milliseconds(1),
-            };
+            let (from, to) = s.report_period(from.as_deref(), to.as_deref())?;
             s.product_sales(from, to)
         })
         .await

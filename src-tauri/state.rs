@@ -33,7 +33,7 @@ impl From<till_core::Error> for UiError {
         if !e.is_user_error() {
             tracing::error!(error = %e, "command failed");
         }
-        UiError::new(e.code(), e.to_string())
+        UiError::new(e.code(), crate::wording::message(&e))
     }
 }
 

@@ -342,7 +342,7 @@ fn recent_orders_are_newest_first() {
         "2026-11-25T12:00:00Z",
     ] {
         s.set_clock(till_core::Clock::Fixed(
-            till_core::store::parse_ts("t", t).unwrap(),
+            till_core::store::parse_ts(till_core::input::Field::At, t).unwrap(),
         ));
         s.sell(sale(&[("WAT", 1)], vec![cash("2.00")])).unwrap();
     }
@@ -518,4 +518,26 @@ fn an_order_discount_that_no_longer_fits_is_refused_not_hidden() {
         .unwrap();
     let e = s.cart(&cart.id).unwrap_err();
     assert!(e.to_string().contains("order discount"), "{e}");
+}
+
+#[test]
+fn an_item_text_names_a_product_and_a_quantity_whole_text_first() {
+    let (_d, mut s) = shop();
+    add(&mut s, "MUGx2", "20.00", "20", 5);
+    assert_eq!(s.item("3*COF").unwrap(), ("COF".to_string(), 3));
+    assert_eq!(s.item("COFx2").unwrap(), ("COF".to_string(), 2));
+    // The code that itself ends in x2 is that product, once.
+    assert_eq!(s.item("MUGx2").unwrap(), ("MUGx2".to_string(), 1));
+    assert_eq!(s.item("MUG X 2").unwrap(), ("MUG".to_string(), 2));
+    match s.item("TEAx2").unwrap_err() {
+        till_core::Error::UnknownProduct(code) => assert_eq!(code, "TEA"),
+        e => panic!("{e}"),
+    }
+    match s.item("COFx0").unwrap_err() {
+        till_core::Error::Invalid { field, message } => {
+            assert_eq!(field, till_core::input::Field::Item);
+            assert!(!message.contains("--"), "{message}");
+        }
+        e => panic!("{e}"),
+    }
 }

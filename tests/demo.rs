@@ -293,7 +293,8 @@ fn till_at_home(home: &Path, till_db: Option<&Path>, args: &[&str]) -> Value {
 #[test]
 fn without_db_till_uses_the_one_default_store() {
     let home = tempfile::tempdir().unwrap();
-    let expected = till_core::location::resolve(None, Some(home.path().join("data"))).unwrap();
+    let expected =
+        till_core::input::store_path::resolve(None, Some(home.path().join("data"))).unwrap();
     assert_eq!(expected, home.path().join("data/till/till.db"));
     let made = till_at_home(home.path(), None, &["init", "--demo", "--catalog-only"]);
     assert_eq!(made["path"], expected.display().to_string());

@@ -255,6 +255,61 @@ async fn screenshot(c: &Client, name: &str) -> PathBuf {
     path
 }
 
+/// Runs xdotool on the test's display; panics with its words on failure.
+fn xdotool(args: &[&str]) -> String {
+    let out = Command::new("xdotool")
+        .args(args)
+        .output()
+        .expect("xdotool runs (apt-get install xdotool)");
+    assert!(
+        out.status.success(),
+        "xdotool {args:?}: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8_lossy(&out.stdout).into_owned()
+}
+
+/// Waits for the native file dialog titled `title` that the app opens
+/// (the real GTK file chooser) and gives it the keyboard: WebDriver reaches
+/// only the web view, so the test drives the dialog as a user would, with
+/// keys (xdotool).
+async fn file_dialog(title: &str) -> String {
+    let deadline = Instant::now() + Duration::from_secs(20);
+    let dialog = loop {
+        let found = Command::new("xdotool")
+            .args(["search", "--onlyvisible", "--name", title])
+            .output()
+            .expect("xdotool runs (apt-get install xdotool)");
+        let ids = String::from_utf8_lossy(&found.stdout);
+        if let Some(id) = ids.lines().next() {
+            break id.trim().to_string();
+        }
+        assert!(Instant::now() < deadline, "no file dialog {title:?} opened");
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    };
+    // GTK maps the dialog before it takes keys: let it settle.
+    tokio::time::sleep(Duration::from_millis(500)).await;
+    xdotool(&["windowfocus", "--sync", &dialog]);
+    dialog
+}
+
+/// Chooses `path` in the file dialog titled `title`: Ctrl+L for its
+/// location field, the path, Return.
+async fn choose_file(title: &str, path: &Path) {
+    file_dialog(title).await;
+    xdotool(&["key", "--clearmodifiers", "ctrl+l"]);
+    tokio::time::sleep(Duration::from_millis(200)).await;
+    xdotool(&["type", "--delay", "5", &path.display().to_string()]);
+    tokio::time::sleep(Duration::from_millis(200)).await;
+    xdotool(&["key", "Return"]);
+}
+
+/// Closes the file dialog titled `title` without choosing (Escape).
+async fn close_file_dialog(title: &str) {
+    file_dialog(title).await;
+    xdotool(&["key", "Escape"]);
+}
+
 fn shop(dir: &Path) -> PathBuf {
     let db = dir.join("e2e.db");
     let mut s = Store::create(
@@ -297,6 +352,10 @@ async fn cashier_rings_up_a_three_line_cash_sale() {
     let dir = tempfile::tempdir().unwrap();
     let db = shop(dir.path());
     in_window(&db, move |c, db| async move {
+        // A mistake is worded with the window's words, never a CLI flag.
+        scan(&c, "COFx0").await;
+        let said = wait_text(&c, "error", "Item: COFx0").await;
+        assert!(!said.contains("--"), "{said}");
         // SKU with a quantity, a barcode, and a plain SKU then + on its line.
         scan(&c, "2*COF").await;
         wait_text(&c, "subtotal", "6.80").await;
@@ -693,14 +752,14 @@ async fn bundles_screen_mines_with_progress_and_cancel_and_approves_a_suggestion
         assert!(retail.exists(), "{} is missing", retail.display());
         // The screen loads when first opened: wait for it.
         find(&c, "mine-source-file").await.click().await.unwrap();
-        let path = find(&c, "mine-path").await;
-        path.send_keys(&retail.display().to_string()).await.unwrap();
         let support = find(&c, "mine-min-support").await;
         support.clear().await.unwrap();
         support.send_keys("0.0002").await.unwrap();
         let max_len = find(&c, "mine-max-len").await;
         max_len.clear().await.unwrap();
+        // The file is chosen in the native dialog the backend opens.
         find(&c, "mine-start").await.click().await.unwrap();
+        choose_file("Choose a basket file", &retail).await;
         find(&c, "mine-progress").await;
         screenshot(&c, "bundles-mining").await;
         find(&c, "mine-cancel").await.click().await.unwrap();
@@ -862,13 +921,21 @@ async fn the_plan_screen_gates_upgrades_and_the_member_price_reaches_the_checkou
         wait_text(&c, "gated-notice", "Pro").await;
         screenshot(&c, "screen-plan-free").await;
 
-        // Install the license: the tier changes and the gate opens.
-        find(&c, "license-path")
-            .await
-            .send_keys(&lic.display().to_string())
-            .await
-            .unwrap();
+        // Install the license, chosen in the native file dialog: closing
+        // the dialog changes nothing and says nothing; choosing the file
+        // changes the tier and opens the gate.
         find(&c, "license-install").await.click().await.unwrap();
+        close_file_dialog("Choose a license file").await;
+        wait_text(&c, "license-install", "Choose license file").await;
+        assert!(
+            c.find(Locator::Css(&testid("license-error")))
+                .await
+                .is_err(),
+            "closing the dialog is not an error"
+        );
+        wait_text(&c, "plan-tier", "Free").await;
+        find(&c, "license-install").await.click().await.unwrap();
+        choose_file("Choose a license file", &lic).await;
         wait_text(&c, "plan-tier", "Pro").await;
         find(&c, "membership-tier-save")
             .await

@@ -474,7 +474,9 @@ fn editing_the_stored_tiers_document_opens_no_gate_and_never_stops_selling() {
         assert_eq!(e.code(), "store_damaged", "{e}");
         let m = e.to_string();
         assert!(
-            m.contains("plan_state row 1: tiers_doc") && m.contains("till plan load"),
+            m.contains("plan_state row 1: tiers_doc")
+                && m.contains("loading the vendor's file again")
+                && !m.contains("till plan"),
             "{m}"
         );
     }

@@ -16,7 +16,7 @@ use till_core::store::parse_ts;
 use till_core::{Clock, Store};
 
 fn t(s: &str) -> DateTime<Utc> {
-    parse_ts("t", s).unwrap()
+    parse_ts(till_core::input::Field::At, s).unwrap()
 }
 
 fn rule(store: &mut Store, condition: Condition, effect: Effect, scope: Scope) -> i64 {

@@ -127,6 +127,8 @@ fn unusable_store_files_exit_2() {
     );
     let e = run_err(&dir.path().join("none.db"), "product list", 2);
     assert_eq!(e["error"]["code"], "no_store");
+    let m = e["error"]["message"].as_str().unwrap();
+    assert!(m.contains("run `till init` to create one"), "{m}");
     // A folder that cannot hold a database.
     let e = run_err(Path::new("/proc/till/shop.db"), "init", 2);
     assert_eq!(e["error"]["code"], "store_unusable", "{e}");

@@ -9,6 +9,7 @@ mod license_support;
 
 mod bad_input;
 mod bundles;
+mod input;
 mod plans;
 mod pricing;
 mod referrals;

@@ -2,15 +2,16 @@
 
 use till_core::bundles::{BundleInput, BundleOffer, BundleUpdate, SuggestParams};
 use till_core::input::time as parse_time;
+use till_core::input::Field;
 use till_core::{Error, Result, Store};
 use till_mining::{mine, no_progress, MiningResult, Params, Transactions};
 
 use crate::cli::{BundleCmd, BundleOfferArgs, BundleWindowArgs, BundlesCmd, KitCmd};
 use crate::print;
-use crate::run::{parse_item, Ctx};
+use crate::run::Ctx;
 
 /// Mining errors are the user's input (a file, a threshold): exit 2.
-fn mining_err(field: &str, e: till_mining::Error) -> Error {
+fn mining_err(field: Field, e: till_mining::Error) -> Error {
     Error::invalid(field, e.to_string())
 }
 
@@ -26,16 +27,17 @@ pub fn run(ctx: &Ctx, store: Option<&mut Store>, cmd: BundlesCmd) -> Result<()> 
             let max_len = max_len
                 .map(|m| {
                     m.trim().parse::<usize>().map_err(|_| {
-                        Error::invalid("--max-len", format!("{m:?} is not a whole number"))
+                        Error::invalid(Field::MaxLen, format!("{m:?} is not a whole number"))
                     })
                 })
                 .transpose()?;
             let params = Params::parse(&min_support, &min_confidence, max_len)
-                .map_err(|e| mining_err("thresholds", e))?;
+                .map_err(|e| mining_err(Field::Thresholds, e))?;
             let transactions = match (&input, store) {
                 (Some(path), _) => {
                     let fmt = till_core::bundles::basket_format(path, format.as_deref())?;
-                    till_mining::read_file(path, fmt).map_err(|e| mining_err("--input", e))?
+                    till_mining::read_file(path, fmt)
+                        .map_err(|e| mining_err(Field::BasketFile, e))?
                 }
                 (None, Some(store)) => {
                     let baskets = store.basket_transactions()?;
@@ -47,11 +49,14 @@ pub fn run(ctx: &Ctx, store: Option<&mut Store>, cmd: BundlesCmd) -> Result<()> 
                     Transactions::from_baskets(&baskets)
                 }
                 (None, None) => {
-                    return Err(Error::invalid("--input", "give a basket file or a store"))
+                    return Err(Error::invalid(
+                        Field::Mining,
+                        "give a basket file or a store",
+                    ))
                 }
             };
-            let result =
-                mine(&transactions, &params, &no_progress).map_err(|e| mining_err("mining", e))?;
+            let result = mine(&transactions, &params, &no_progress)
+                .map_err(|e| mining_err(Field::Mining, e))?;
             ctx.out(&result, human)
         }
         BundlesCmd::Suggest {
@@ -65,7 +70,7 @@ pub fn run(ctx: &Ctx, store: Option<&mut Store>, cmd: BundlesCmd) -> Result<()> 
                 min_support,
                 min_confidence,
                 sku,
-                limit: count("--limit", &limit)?,
+                limit: count(Field::Limit, &limit)?,
             })?;
             ctx.out(&r, |v| print::suggestions(v, &ctx.human))
         }
@@ -90,17 +95,17 @@ pub fn run(ctx: &Ctx, store: Option<&mut Store>, cmd: BundlesCmd) -> Result<()> 
         }
         BundlesCmd::Companions { sku, limit } => {
             let store = need(store)?;
-            let list = store.companions(&sku, &[], count("--limit", &limit)?)?;
+            let list = store.companions(&sku, &[], count(Field::Limit, &limit)?)?;
             ctx.out(&list, |l| print::companions(l, &ctx.human))
         }
     }
 }
 
 fn need(store: Option<&mut Store>) -> Result<&mut Store> {
-    store.ok_or_else(|| Error::invalid("--db", "this command needs a store"))
+    store.ok_or_else(|| Error::invalid(Field::Db, "this command needs a store"))
 }
 
-fn count(field: &str, text: &str) -> Result<usize> {
+fn count(field: Field, text: &str) -> Result<usize> {
     match till_core::input::whole(field, text)? {
         n if n >= 1 => Ok(n as usize),
         n => Err(Error::invalid(field, format!("{n} must be at least 1"))),
@@ -119,7 +124,7 @@ fn offer_of(store: &Store, a: &BundleOfferArgs) -> Result<Option<BundleOffer>> {
 type WindowEnd = Option<Option<chrono::DateTime<chrono::Utc>>>;
 
 fn window_of(w: &BundleWindowArgs) -> Result<(WindowEnd, WindowEnd)> {
-    let end = |field: &str, v: &Option<String>| -> Result<WindowEnd> {
+    let end = |field: Field, v: &Option<String>| -> Result<WindowEnd> {
         v.as_deref()
             .map(|t| {
                 if t.trim().is_empty() {
@@ -130,11 +135,11 @@ fn window_of(w: &BundleWindowArgs) -> Result<(WindowEnd, WindowEnd)> {
             })
             .transpose()
     };
-    Ok((end("--from", &w.from)?, end("--until", &w.until)?))
+    Ok((end(Field::From, &w.from)?, end(Field::Until, &w.until)?))
 }
 
-fn items_of(items: &[String]) -> Result<Vec<(String, i64)>> {
-    items.iter().map(|i| parse_item(i)).collect()
+fn items_of(store: &Store, items: &[String]) -> Result<Vec<(String, i64)>> {
+    items.iter().map(|i| store.item(i)).collect()
 }
 
 pub fn bundle(ctx: &Ctx, store: &mut Store, cmd: BundleCmd) -> Result<()> {
@@ -149,7 +154,7 @@ pub fn bundle(ctx: &Ctx, store: &mut Store, cmd: BundleCmd) -> Result<()> {
             let (from, until) = window_of(&window)?;
             let b = store.create_bundle(BundleInput {
                 name,
-                items: items_of(&items)?,
+                items: items_of(store, &items)?,
                 offer,
                 valid_from: from.flatten(),
                 valid_until: until.flatten(),
@@ -165,7 +170,7 @@ pub fn bundle(ctx: &Ctx, store: &mut Store, cmd: BundleCmd) -> Result<()> {
             ctx.out(&list, |l| print::bundles(l, &ctx.human))
         }
         BundleCmd::Show { id } => {
-            let b = store.bundle(till_core::input::whole("ID", &id)?)?;
+            let b = store.bundle(till_core::input::whole(Field::Id, &id)?)?;
             ctx.out(&b, |v| print::bundle(v, &ctx.human))
         }
         BundleCmd::Edit {
@@ -176,7 +181,7 @@ pub fn bundle(ctx: &Ctx, store: &mut Store, cmd: BundleCmd) -> Result<()> {
             window,
             active,
         } => {
-            let id = till_core::input::whole("ID", &id)?;
+            let id = till_core::input::whole(Field::Id, &id)?;
             let only_active = name.is_none()
                 && items.is_empty()
                 && offer.percent_off.is_none()
@@ -210,7 +215,7 @@ pub fn bundle(ctx: &Ctx, store: &mut Store, cmd: BundleCmd) -> Result<()> {
                     items: if items.is_empty() {
                         None
                     } else {
-                        Some(items_of(&items)?)
+                        Some(items_of(store, &items)?)
                     },
                     offer,
                     valid_from,
@@ -226,7 +231,7 @@ pub fn bundle(ctx: &Ctx, store: &mut Store, cmd: BundleCmd) -> Result<()> {
 pub fn kit(ctx: &Ctx, store: &mut Store, cmd: KitCmd) -> Result<()> {
     match cmd {
         KitCmd::Set { sku, items } => {
-            let k = store.set_kit(&sku, &items_of(&items)?)?;
+            let k = store.set_kit(&sku, &items_of(store, &items)?)?;
             ctx.out(&k, |v| print::kit(v, &ctx.human))
         }
         KitCmd::Clear { sku } => {

@@ -64,6 +64,9 @@ pub struct Cli {
 pub enum Command {
     /// Create a new store.
     Init(InitArgs),
+    /// The store file itself.
+    #[command(subcommand)]
+    Store(StoreCmd),
     /// Catalog: add, list, show, edit products.
     #[command(subcommand)]
     Product(ProductCmd),
@@ -145,6 +148,14 @@ pub enum Command {
     /// value read the way Till reads it, and scan codes naming two products.
     /// Exits 2 when it finds anything.
     Doctor,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum StoreCmd {
+    /// Print the path of the store file `till` opens (--db, else $TILL_DB,
+    /// else till/till.db in the user data folder; the app opens the same),
+    /// whether it exists or not. JSON: {"path": ...}.
+    Path,
 }
 
 #[derive(Debug, Subcommand)]
@@ -443,7 +454,8 @@ pub enum StockCmd {
 
 #[derive(Debug, Args)]
 pub struct SaleArgs {
-    /// SKU or barcode, optionally with a quantity: COFFEE or COFFEEx3. Repeatable.
+    /// SKU or barcode, optionally with a quantity: COFFEE, COFFEEx3 or 3*COFFEE
+    /// (README, "Items"). Repeatable.
     #[arg(
         long = "item",
         value_name = "SKU[xQ]",
@@ -1078,7 +1090,7 @@ mod tests {
                 }
                 // Does Till check this value? Then "-1" must be answered by
                 // that check (or accepted).
-                let names_it = |r: &till_core::Result<()>| matches!(r, Err(Error::Invalid { field, .. }) if field.contains(arg.get_id().as_str()) || field.contains(&name));
+                let names_it = |r: &till_core::Result<()>| matches!(r, Err(Error::Invalid { field, .. }) if field.key().contains(arg.get_id().as_str()) || crate::wording::flag(*field).contains(&name));
                 let Some(x) = run(&fresh("x")) else { continue };
                 let Some(answer) = run(&minus) else { continue };
                 if names_it(&x) {

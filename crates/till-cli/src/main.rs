@@ -14,6 +14,7 @@ mod print;
 mod referrals;
 mod run;
 mod sync;
+mod wording;
 
 use std::io::Write;
 use std::process::ExitCode;
@@ -54,10 +55,11 @@ fn main() -> ExitCode {
     match run::run(cli) {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {
+            let message = wording::message(&e);
             if json {
-                print_json_error(e.code(), &e.to_string());
+                print_json_error(e.code(), &message);
             } else {
-                eprintln!("till: {e}");
+                eprintln!("till: {message}");
                 match &e {
                     till_core::Error::Damaged(_) => {
                         eprintln!("till: `till doctor` lists every value Till cannot read")

@@ -4,6 +4,7 @@ use std::fmt::Write;
 use std::path::Path;
 
 use till_core::input::time as parse_time;
+use till_core::input::Field;
 use till_core::plans::tiers::Limit;
 use till_core::plans::usage::UsageReport;
 use till_core::plans::{names, LicenseStatus, LimitStatus, PlanView};
@@ -13,7 +14,7 @@ use crate::cli::*;
 use crate::human::{words, Human};
 use crate::run::Ctx;
 
-fn read(path: &Path, what: &str) -> Result<String> {
+fn read(path: &Path, what: Field) -> Result<String> {
     std::fs::read_to_string(path)
         .map_err(|e| Error::invalid(what, format!("cannot read {}: {e}", path.display())))
 }
@@ -75,7 +76,7 @@ fn plan_text(p: &PlanView, h: &Human) -> String {
 pub fn plan(ctx: &Ctx, store: &mut Store, cmd: PlanCmd) -> Result<()> {
     match cmd {
         PlanCmd::Load { file } => {
-            let doc = store.load_tiers(&read(&file, "tiers document")?)?;
+            let doc = store.load_tiers(&read(&file, Field::TiersDocument)?)?;
             ctx.out(&doc, |d| {
                 format!(
                     "loaded {} tiers: {}",
@@ -93,15 +94,14 @@ pub fn plan(ctx: &Ctx, store: &mut Store, cmd: PlanCmd) -> Result<()> {
             ctx.out(&p, |p| plan_text(p, &ctx.human))
         }
         PlanCmd::Set { billing_day } => {
-            let day =
-                if billing_day.trim().is_empty() {
-                    None
-                } else {
-                    let d = till_core::input::whole("--billing-day", &billing_day)?;
-                    Some(u32::try_from(d).map_err(|_| {
-                        Error::invalid("--billing-day", format!("{d} must be 1 to 28"))
-                    })?)
-                };
+            let day = if billing_day.trim().is_empty() {
+                None
+            } else {
+                let d = till_core::input::whole(Field::BillingDay, &billing_day)?;
+                Some(u32::try_from(d).map_err(|_| {
+                    Error::invalid(Field::BillingDay, format!("{d} must be 1 to 28"))
+                })?)
+            };
             store.set_billing_day(day)?;
             let p = store.plan(store.now())?;
             ctx.out(&p, |p| plan_text(p, &ctx.human))
@@ -112,7 +112,7 @@ pub fn plan(ctx: &Ctx, store: &mut Store, cmd: PlanCmd) -> Result<()> {
 pub fn license(ctx: &Ctx, store: &mut Store, cmd: LicenseCmd) -> Result<()> {
     match cmd {
         LicenseCmd::Install { file } => {
-            let s = store.install_license(&read(&file, "license")?)?;
+            let s = store.install_license(&read(&file, Field::License)?)?;
             ctx.out(&s, |s| license_text(s, &ctx.human))
         }
         LicenseCmd::Show => {
@@ -206,8 +206,8 @@ pub fn usage(ctx: &Ctx, store: &mut Store, cmd: UsageCmd) -> Result<()> {
             quantity,
             at,
         } => {
-            let q = till_core::money::parse_decimal("--quantity", &quantity)?;
-            let at = at.map(|t| parse_time("--at", &t)).transpose()?;
+            let q = till_core::money::parse_decimal(Field::Quantity, &quantity)?;
+            let at = at.map(|t| parse_time(Field::At, &t)).transpose()?;
             let r = store.record_usage(&metric, q, at)?;
             ctx.out(&r, |r| {
                 format!(
@@ -219,18 +219,8 @@ pub fn usage(ctx: &Ctx, store: &mut Store, cmd: UsageCmd) -> Result<()> {
             })
         }
         UsageCmd::Report { period, from, to } => {
-            let (from, to, label) = match (period, from, to) {
-                (Some(p), _, _) => store.billing_period_named(&p)?,
-                (None, Some(f), Some(t)) => {
-                    let (f, t) = (parse_time("--from", &f)?, parse_time("--to", &t)?);
-                    (
-                        f,
-                        t,
-                        format!("{}..{}", till_core::store::ts(f), till_core::store::ts(t)),
-                    )
-                }
-                _ => store.billing_period(store.now())?,
-            };
+            let (from, to, label) =
+                store.usage_period(period.as_deref(), from.as_deref(), to.as_deref())?;
             let r = store.usage_report(from, to, label)?;
             ctx.out(&r, |r| usage_text(r, &ctx.human))
         }
@@ -262,24 +252,13 @@ pub fn membership(ctx: &Ctx, store: &mut Store, cmd: MembershipCmd) -> Result<()
             discount,
             fee,
         }) => {
-            let c = store.settings().currency.clone();
-            let discount = till_core::money::parse_decimal(
-                "--discount",
-                discount.trim().trim_end_matches('%'),
-            )?;
-            let fee = if fee.trim().starts_with('-') {
-                return Err(Error::invalid(
-                    "--fee",
-                    format!("{fee} must not be negative"),
-                ));
-            } else {
-                c.parse_non_negative("--fee", &fee)?
-            };
+            let (discount, fee) =
+                till_core::input::member_terms(&discount, Some(&fee), &store.settings().currency)?;
             let t = store.add_membership_tier(&id, &name, discount, fee)?;
             ctx.out(&vec![t], tiers_text)
         }
         MembershipCmd::Tier(MembershipTierCmd::Load { file }) => {
-            let l = store.load_membership_tiers(&read(&file, "membership tiers")?)?;
+            let l = store.load_membership_tiers(&read(&file, Field::MembershipTiers)?)?;
             ctx.out(&l, tiers_text)
         }
         MembershipCmd::Tier(MembershipTierCmd::List) => {
@@ -292,7 +271,7 @@ pub fn membership(ctx: &Ctx, store: &mut Store, cmd: MembershipCmd) -> Result<()
             until,
         } => {
             let until = until
-                .map(|u| till_core::input::date("--until", &u))
+                .map(|u| till_core::input::date(Field::Until, &u))
                 .transpose()?;
             let m = store.enroll(&customer_id, &tier_id, until)?;
             ctx.out(&m, |m| membership_text(m, &ctx.human))
@@ -325,15 +304,7 @@ fn membership_text(m: &till_core::memberships::Membership, h: &Human) -> String 
 pub fn report(ctx: &Ctx, store: &Store, cmd: ReportCmd) -> Result<()> {
     match cmd {
         ReportCmd::Products { from, to } => {
-            let now = store.now();
-            let from = match from {
-                Some(f) => parse_time("--from", &f)?,
-                None => store.billing_period(now)?.0,
-            };
-            let to = match to {
-                Some(t) => parse_time("--to", &t)?,
-                None => now + chrono::Duration::milliseconds(1),
-            };
+            let (from, to) = store.report_period(from.as_deref(), to.as_deref())?;
             let rows = store.product_sales(from, to)?;
             ctx.out(&rows, |rows| {
                 if rows.is_empty() {

@@ -5,6 +5,7 @@ use std::fmt::Write;
 use rust_decimal::Decimal;
 use till_core::customers::{Customer, CustomerKind, CustomerUpdate, NewCustomer};
 use till_core::input::time as parse_time;
+use till_core::input::Field;
 use till_core::referrals::{
     Commission, Payout, Program, ProgramUpdate, ReferrerDetail, ReferrerSummary,
 };
@@ -85,7 +86,9 @@ pub fn referral(ctx: &Ctx, store: &mut Store, cmd: ReferralCmd) -> Result<()> {
             referrer_id,
             expires,
         } => {
-            let expires = expires.map(|t| parse_time("--expires", &t)).transpose()?;
+            let expires = expires
+                .map(|t| parse_time(Field::Expires, &t))
+                .transpose()?;
             let code = store.issue_referral_code(&referrer_id, expires)?;
             ctx.out(&code, |c| c.code.clone())
         }
@@ -137,7 +140,7 @@ pub fn commission(ctx: &Ctx, store: &mut Store, cmd: CommissionCmd) -> Result<()
         }
         CommissionCmd::ApproveDue { at } => {
             let at = match at {
-                Some(t) => parse_time("--at", &t)?,
+                Some(t) => parse_time(Field::At, &t)?,
                 None => store.now(),
             };
             let list = store.approve_due_commissions(at)?;

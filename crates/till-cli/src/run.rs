@@ -2,15 +2,14 @@
 
 use std::path::PathBuf;
 
-use rust_decimal::Decimal;
 use serde::Serialize;
-use till_core::catalog::{NewProduct, ProductUpdate};
 use till_core::checkout::{SaleLine, SaleRequest, Tender};
 use till_core::input::time as parse_time;
+use till_core::input::{Field, FlashForm, ProductForm, RuleForm};
 use till_core::money::parse_decimal;
 use till_core::money::Currency;
 use till_core::orders::RefundRequest;
-use till_core::pricing::{Condition, Effect, FlashEffect, FlashSaleInput, RuleInput, Scope};
+use till_core::pricing::FlashSaleInput;
 use till_core::settings::{Settings, SettingsUpdate};
 use till_core::tax::parse_rate;
 use till_core::totals::Discount;
@@ -19,15 +18,6 @@ use till_core::{Error, Result, Store};
 use crate::cli::*;
 use crate::human::Human;
 use crate::print;
-
-/// The store path: --db, else Till's one default (`till_core::location`:
-/// $TILL_DB, else the OS user data folder), the same file the app opens.
-fn store_path(cli_db: &Option<PathBuf>) -> Result<PathBuf> {
-    match cli_db {
-        Some(p) => Ok(p.clone()),
-        None => till_core::location::default_path(),
-    }
-}
 
 pub(crate) struct Ctx {
     pub(crate) json: bool,
@@ -92,7 +82,13 @@ pub fn run(cli: Cli) -> Result<()> {
         json: cli.json,
         human: Human::plain(),
     };
-    let path = store_path(&cli.db)?;
+    // --db, else Till's one default ($TILL_DB, else the OS user data
+    // folder), the same file the app opens.
+    let path = till_core::input::store_path(cli.db.clone())?;
+    if let Command::Store(StoreCmd::Path) = &cli.command {
+        let report = serde_json::json!({ "path": path.display().to_string() });
+        return ctx.out(&report, |_| path.display().to_string());
+    }
     if let Command::Init(args) = &cli.command {
         return init(&ctx, &path, args);
     }
@@ -116,22 +112,22 @@ pub fn run(cli: Cli) -> Result<()> {
     }
     ctx.human = Human::of(store.settings())?;
     match cli.command {
-        Command::Init(_) => unreachable!("handled above"),
+        Command::Init(_) | Command::Store(_) => unreachable!("handled above"),
         Command::Product(cmd) => product(&ctx, &mut store, cmd),
         Command::Stock(cmd) => stock(&ctx, &mut store, cmd),
         Command::Sale(args) => sale(&ctx, &mut store, args),
         Command::Order(cmd) => order(&ctx, &mut store, cmd),
         Command::Price(PriceCmd::Show { sku, at }) => {
             let at = match at {
-                Some(t) => parse_time("--at", &t)?,
+                Some(t) => parse_time(Field::At, &t)?,
                 None => store.now(),
             };
             let q = store.quote(&sku, at)?;
             ctx.out(&q, |v| print::quote(v, &ctx.human))
         }
         Command::Demo(DemoCmd::Sales { count, seed }) => {
-            let count = parse_count("--count", &count)?;
-            let seed = till_core::demo::parse_seed("--seed", &seed)?;
+            let count = parse_count(Field::Count, &count)?;
+            let seed = till_core::demo::parse_seed(Field::Seed, &seed)?;
             let summary = till_core::demo::run_sales(&mut store, count as usize, seed)?;
             ctx.out(&summary, |s| {
                 format!(
@@ -175,7 +171,7 @@ pub fn run(cli: Cli) -> Result<()> {
                         if c.trim().is_empty() {
                             Ok(None)
                         } else {
-                            parse_decimal("--price-ceiling", &c).map(Some)
+                            parse_decimal(Field::PriceCeiling, &c).map(Some)
                         }
                     })
                     .transpose()?,
@@ -226,11 +222,11 @@ fn init(ctx: &Ctx, path: &PathBuf, args: &InitArgs) -> Result<()> {
         settings.time_zone = till_core::settings::parse_time_zone(tz)?.name().to_string();
     }
     if let Some(tag) = &args.locale {
-        settings.locale = till_core::input::locale("--locale", tag)?;
+        settings.locale = till_core::input::locale(Field::Locale, tag)?;
     }
     if let Some(name) = &args.name {
         if name.trim().is_empty() {
-            return Err(Error::invalid("--name", "must not be empty"));
+            return Err(Error::invalid(Field::Name, "must not be empty"));
         }
         settings.store_name = name.trim().to_string();
     } else if args.demo {
@@ -239,16 +235,19 @@ fn init(ctx: &Ctx, path: &PathBuf, args: &InitArgs) -> Result<()> {
     let (store, products, demo) = if args.demo && !args.catalog_only {
         let options = till_core::demo::DemoOptions {
             seed: match &args.seed {
-                Some(s) => till_core::demo::parse_seed("--seed", s)?,
+                Some(s) => till_core::demo::parse_seed(Field::Seed, s)?,
                 None => till_core::demo::DEFAULT_SEED,
             },
             now: match &args.at {
-                Some(t) => parse_time("--at", t)?,
+                Some(t) => parse_time(Field::At, t)?,
                 None => till_core::Clock::System.now(),
             },
             license: match &args.license {
                 Some(file) => Some(std::fs::read_to_string(file).map_err(|e| {
-                    Error::invalid("--license", format!("cannot read {}: {e}", file.display()))
+                    Error::invalid(
+                        Field::License,
+                        format!("cannot read {}: {e}", file.display()),
+                    )
                 })?),
                 None => None,
             },
@@ -291,108 +290,61 @@ fn init(ctx: &Ctx, path: &PathBuf, args: &InitArgs) -> Result<()> {
     })
 }
 
-fn parse_count(field: &str, text: &str) -> Result<i64> {
+fn parse_count(field: Field, text: &str) -> Result<i64> {
     match parse_int(field, text)? {
         n if n >= 1 => Ok(n),
         n => Err(Error::invalid(field, format!("{n} must be at least 1"))),
     }
 }
 
-/// Splits "SKUx3" into ("SKU", 3); "SKU" alone is one unit. The quantity is
-/// what follows the last lowercase "x" when that is a number.
-pub fn parse_item(text: &str) -> Result<(String, i64)> {
-    let t = text.trim();
-    if t.is_empty() {
-        return Err(Error::invalid("--item", "must not be empty"));
-    }
-    if let Some(pos) = t.rfind('x') {
-        let (code, qty) = (&t[..pos], &t[pos + 1..]);
-        let numeric = !qty.is_empty()
-            && qty
-                .trim_start_matches(['-', '+'])
-                .chars()
-                .all(|c| c.is_ascii_digit() || c == '.');
-        if !code.is_empty() && numeric {
-            return match qty.parse::<i64>() {
-                Ok(q) if q >= 1 => Ok((code.to_string(), q)),
-                Ok(q) => Err(Error::invalid(
-                    format!("--item {t}"),
-                    format!("quantity {q} must be at least 1"),
-                )),
-                Err(_) => Err(Error::invalid(
-                    format!("--item {t}"),
-                    format!("quantity {qty:?} must be a whole number"),
-                )),
-            };
-        }
-    }
-    Ok((t.to_string(), 1))
-}
-
-fn product_sell_by(a: &ProductPricingArgs) -> Result<Option<Option<chrono::NaiveDate>>> {
-    clearable(a.sell_by.clone())
-        .map(|v| {
-            v.map(|d| till_core::input::date("--sell-by", &d))
-                .transpose()
-        })
-        .transpose()
-}
-
-fn product_floor(c: &Currency, a: &ProductPricingArgs) -> Result<Option<Option<Decimal>>> {
-    clearable(a.floor.clone())
-        .map(|v| v.map(|f| c.parse_non_negative("--floor", &f)).transpose())
-        .transpose()
-}
-
-fn product_ceiling(a: &ProductPricingArgs) -> Result<Option<Option<Decimal>>> {
-    clearable(a.ceiling.clone())
-        .map(|v| v.map(|x| parse_decimal("--ceiling", &x)).transpose())
-        .transpose()
-}
-
 use till_core::input::whole as parse_int;
 
 fn parse_id(text: &str) -> Result<i64> {
-    parse_int("ID", text)
+    parse_int(Field::Id, text)
 }
 
 fn pricing_rule(ctx: &Ctx, store: &mut Store, cmd: RuleCmd) -> Result<()> {
     match cmd {
         RuleCmd::Add(a) => {
-            let condition = match (
-                &a.when.when_stock_below,
-                &a.when.when_stock_above,
-                &a.when.within_days_of_sell_by,
-            ) {
-                (Some(n), _, _) => Condition::StockBelow(parse_int("--when-stock-below", n)?),
-                (_, Some(n), _) => Condition::StockAbove(parse_int("--when-stock-above", n)?),
-                (_, _, Some(n)) => {
-                    Condition::WithinDaysOfSellBy(parse_int("--within-days-of-sell-by", n)?)
-                }
-                _ => return Err(Error::invalid(
-                    "rule",
-                    "give one of --when-stock-below, --when-stock-above, --within-days-of-sell-by",
-                )),
+            let (condition, threshold) = match a.when {
+                RuleWhen {
+                    when_stock_below: Some(n),
+                    ..
+                } => ("stock_below", n),
+                RuleWhen {
+                    when_stock_above: Some(n),
+                    ..
+                } => ("stock_above", n),
+                RuleWhen {
+                    within_days_of_sell_by: Some(n),
+                    ..
+                } => ("within_days_of_sell_by", n),
+                // clap requires one of the three.
+                _ => ("", String::new()),
             };
-            let effect = match (&a.effect.multiplier, &a.effect.amount) {
-                (Some(m), _) => Effect::Multiplier(parse_decimal("--multiplier", m)?),
-                (_, Some(x)) => {
-                    Effect::Amount(store.settings().currency.parse_amount("--amount", x)?)
-                }
-                _ => return Err(Error::invalid("rule", "give --multiplier or --amount")),
+            let (effect, value) = match a.effect {
+                RuleEffect {
+                    multiplier: Some(m),
+                    ..
+                } => ("multiplier", m),
+                RuleEffect { amount, .. } => ("amount", amount.unwrap_or_default()),
             };
-            let scope = match (a.sku, a.category) {
-                (Some(s), _) => Scope::Sku(s),
-                (_, Some(c)) => Scope::Category(c),
-                _ => Scope::All,
+            let (scope, scope_value) = match (a.sku, a.category) {
+                (Some(s), _) => ("sku", Some(s)),
+                (_, Some(c)) => ("category", Some(c)),
+                _ => ("all", None),
             };
-            let hysteresis = parse_int("--hysteresis", &a.hysteresis)?;
-            let rule = store.add_pricing_rule(RuleInput {
-                condition,
-                effect,
-                scope,
-                hysteresis,
-            })?;
+            let input = RuleForm {
+                condition: condition.into(),
+                threshold,
+                effect: effect.into(),
+                value,
+                scope: scope.into(),
+                scope_value,
+                hysteresis: Some(a.hysteresis),
+            }
+            .parse(&store.settings().currency)?;
+            let rule = store.add_pricing_rule(input)?;
             let c = store.settings().currency.clone();
             ctx.out(&rule, |r| format!("rule {}: {}", r.id, print::rule(r, &c)))
         }
@@ -425,22 +377,24 @@ fn pricing_rule(ctx: &Ctx, store: &mut Store, cmd: RuleCmd) -> Result<()> {
 }
 
 fn flash_input(store: &Store, a: FlashArgs) -> Result<FlashSaleInput> {
-    let effect = match (&a.effect.multiplier, &a.effect.price) {
-        (Some(m), _) => FlashEffect::Multiplier(parse_decimal("--multiplier", m)?),
-        (_, Some(p)) => {
-            FlashEffect::Price(store.settings().currency.parse_non_negative("--price", p)?)
-        }
-        _ => return Err(Error::invalid("flash sale", "give --multiplier or --price")),
+    let (effect, value) = match a.effect {
+        FlashEffectArgs {
+            multiplier: Some(m),
+            ..
+        } => ("multiplier", m),
+        FlashEffectArgs { price, .. } => ("price", price.unwrap_or_default()),
     };
-    Ok(FlashSaleInput {
+    FlashForm {
         name: a.name,
         skus: a.skus,
         categories: a.categories,
-        effect,
-        starts_at: parse_time("--start", &a.start)?,
-        ends_at: parse_time("--end", &a.end)?,
+        effect: effect.into(),
+        value,
+        starts_at: a.start,
+        ends_at: a.end,
         weekly: a.weekly,
-    })
+    }
+    .parse(&store.settings().currency)
 }
 
 fn flash(ctx: &Ctx, store: &mut Store, cmd: FlashCmd) -> Result<()> {
@@ -460,7 +414,7 @@ fn flash(ctx: &Ctx, store: &mut Store, cmd: FlashCmd) -> Result<()> {
         }
         FlashCmd::List { at } => {
             let at = at
-                .map(|t| parse_time("--at", &t))
+                .map(|t| parse_time(Field::At, &t))
                 .transpose()?
                 .unwrap_or(now);
             let list = store.flash_sales(at)?;
@@ -499,39 +453,59 @@ fn flash(ctx: &Ctx, store: &mut Store, cmd: FlashCmd) -> Result<()> {
     }
 }
 
-fn opt_amount(c: &Currency, field: &str, v: &Option<String>) -> Result<Option<Decimal>> {
-    v.as_deref()
-        .map(|s| c.parse_non_negative(field, s))
-        .transpose()
+/// The product flags as the core's form: `None` not given, "" clears.
+fn product_form(
+    sku: String,
+    name: Option<String>,
+    price: Option<String>,
+    more: ProductFields,
+) -> ProductForm {
+    ProductForm {
+        sku,
+        name,
+        price,
+        cost: more.cost,
+        barcode: more.barcode,
+        tax_rate: more.tax_rate,
+        category: more.category,
+        stock: more.stock,
+        active: more.active,
+        sell_by: more.pricing.sell_by,
+        price_floor: more.pricing.floor,
+        price_ceiling: more.pricing.ceiling,
+    }
 }
 
-/// "" clears an optional field; anything else sets it.
-fn clearable(v: Option<String>) -> Option<Option<String>> {
-    v.map(|s| if s.trim().is_empty() { None } else { Some(s) })
+/// The optional product flags `add` and `edit` share.
+struct ProductFields {
+    cost: Option<String>,
+    barcode: Option<String>,
+    tax_rate: Option<String>,
+    category: Option<String>,
+    stock: Option<String>,
+    active: Option<bool>,
+    pricing: ProductPricingArgs,
 }
 
 fn product(ctx: &Ctx, store: &mut Store, cmd: ProductCmd) -> Result<()> {
     let c = store.settings().currency.clone();
     match cmd {
         ProductCmd::Add(a) => {
-            let stock = a
-                .stock
-                .as_deref()
-                .map(|s| parse_int("--stock", s))
-                .transpose()?;
-            let p = store.add_product(NewProduct {
-                sku: a.sku,
-                name: a.name,
-                price: c.parse_non_negative("--price", &a.price)?,
-                cost: opt_amount(&c, "--cost", &a.cost)?,
-                barcode: a.barcode,
-                tax_rate: a.tax_rate.as_deref().map(parse_rate).transpose()?,
-                category: a.category,
-                stock,
-                sell_by: product_sell_by(&a.pricing)?.flatten(),
-                price_floor: product_floor(&c, &a.pricing)?.flatten(),
-                price_ceiling: product_ceiling(&a.pricing)?.flatten(),
-            })?;
+            let form = product_form(
+                a.sku,
+                Some(a.name),
+                Some(a.price),
+                ProductFields {
+                    cost: a.cost,
+                    barcode: a.barcode,
+                    tax_rate: a.tax_rate,
+                    category: a.category,
+                    stock: a.stock,
+                    active: None,
+                    pricing: a.pricing,
+                },
+            );
+            let p = store.add_product(form.new_product(&c)?)?;
             ctx.out(&p, |v| print::product(v, &ctx.human))
         }
         ProductCmd::List { search, all } => {
@@ -543,26 +517,21 @@ fn product(ctx: &Ctx, store: &mut Store, cmd: ProductCmd) -> Result<()> {
             ctx.out(&p, |v| print::product(v, &ctx.human))
         }
         ProductCmd::Edit(a) => {
-            let cost = match clearable(a.cost) {
-                Some(Some(v)) => Some(Some(c.parse_non_negative("--cost", &v)?)),
-                Some(None) => Some(None),
-                None => None,
-            };
-            let p = store.update_product(
-                &a.sku,
-                ProductUpdate {
-                    name: a.name,
-                    price: opt_amount(&c, "--price", &a.price)?,
-                    cost,
-                    barcode: clearable(a.barcode),
-                    tax_rate: a.tax_rate.as_deref().map(parse_rate).transpose()?,
-                    category: clearable(a.category),
+            let form = product_form(
+                a.sku,
+                a.name,
+                a.price,
+                ProductFields {
+                    cost: a.cost,
+                    barcode: a.barcode,
+                    tax_rate: a.tax_rate,
+                    category: a.category,
+                    stock: None,
                     active: a.active,
-                    sell_by: product_sell_by(&a.pricing)?,
-                    price_floor: product_floor(&c, &a.pricing)?,
-                    price_ceiling: product_ceiling(&a.pricing)?,
+                    pricing: a.pricing,
                 },
-            )?;
+            );
+            let p = store.update_product(&form.sku, form.update(&c)?)?;
             ctx.out(&p, |v| print::product(v, &ctx.human))
         }
     }
@@ -576,7 +545,7 @@ fn stock(ctx: &Ctx, store: &mut Store, cmd: StockCmd) -> Result<()> {
             reason,
             note,
         } => {
-            let by = parse_int("--by", &by)?;
+            let by = parse_int(Field::Adjustment, &by)?;
             let level = store.adjust_stock(&sku, by, reason.parse()?, note.as_deref())?;
             ctx.out(&level, |l| format!("{}: {} on hand", l.sku, l.on_hand))
         }
@@ -597,7 +566,7 @@ fn sale(ctx: &Ctx, store: &mut Store, a: SaleArgs) -> Result<()> {
         .items
         .iter()
         .map(|i| {
-            parse_item(i).map(|(code, qty)| SaleLine {
+            store.item(i).map(|(code, qty)| SaleLine {
                 code,
                 qty,
                 discount: None,
@@ -612,7 +581,7 @@ fn sale(ctx: &Ctx, store: &mut Store, a: SaleArgs) -> Result<()> {
     let order_discount = a
         .discount
         .as_deref()
-        .map(|d| Discount::parse("--discount", d, &c))
+        .map(|d| Discount::parse(Field::OrderDiscount, d, &c))
         .transpose()?;
     let receipt = store.sell(SaleRequest {
         key: a.key,
@@ -632,9 +601,9 @@ fn order(ctx: &Ctx, store: &mut Store, cmd: OrderCmd) -> Result<()> {
             ctx.out(&r, |v| print::receipt(v, &ctx.human))
         }
         OrderCmd::List { from, to, limit } => {
-            let from = from.map(|t| parse_time("--from", &t)).transpose()?;
-            let to = to.map(|t| parse_time("--to", &t)).transpose()?;
-            let limit = limit.map(|l| parse_count("--limit", &l)).transpose()?;
+            let from = from.map(|t| parse_time(Field::From, &t)).transpose()?;
+            let to = to.map(|t| parse_time(Field::To, &t)).transpose()?;
+            let limit = limit.map(|l| parse_count(Field::Limit, &l)).transpose()?;
             let list = store.orders(from, to, limit)?;
             ctx.out(&list, |l| print::orders(l, &ctx.human))
         }
@@ -645,7 +614,7 @@ fn order(ctx: &Ctx, store: &mut Store, cmd: OrderCmd) -> Result<()> {
                 Some(
                     items
                         .iter()
-                        .map(|i| parse_item(i))
+                        .map(|i| store.item(i))
                         .collect::<Result<Vec<_>>>()?,
                 )
             };
@@ -656,22 +625,5 @@ fn order(ctx: &Ctx, store: &mut Store, cmd: OrderCmd) -> Result<()> {
             })?;
             ctx.out(&r, |v| print::refund(v, &ctx.human))
         }
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::parse_item;
-
-    #[test]
-    fn items_parse() {
-        assert_eq!(parse_item("ESPx3").unwrap(), ("ESP".into(), 3));
-        assert_eq!(parse_item("ESP").unwrap(), ("ESP".into(), 1));
-        assert_eq!(parse_item("BOX").unwrap(), ("BOX".into(), 1));
-        assert_eq!(parse_item("boxx2").unwrap(), ("box".into(), 2));
-        assert!(parse_item("ESPx0").is_err());
-        assert!(parse_item("ESPx-1").is_err());
-        assert!(parse_item("ESPx1.5").is_err());
-        assert!(parse_item("").is_err());
     }
 }

@@ -3,6 +3,7 @@
 use std::io::{IsTerminal, Read};
 use std::time::{Duration, Instant};
 
+use till_core::input::Field;
 use till_core::{Error, Result, Store};
 use till_sync::{RunEnd, SyncError, SyncOptions};
 
@@ -17,7 +18,7 @@ fn sync_err(e: SyncError) -> Error {
     }
 }
 
-fn seconds(field: &str, text: &Option<String>, default: u64) -> Result<Duration> {
+fn seconds(field: Field, text: &Option<String>, default: u64) -> Result<Duration> {
     match text {
         None => Ok(Duration::from_secs(default)),
         Some(t) => match t.trim().parse::<f64>() {
@@ -32,7 +33,7 @@ fn seconds(field: &str, text: &Option<String>, default: u64) -> Result<Duration>
 
 fn check_endpoint(endpoint: &str) -> Result<String> {
     till_sync::client::normalize_endpoint(endpoint)
-        .map_err(|e| Error::invalid("--endpoint", e.to_string()))
+        .map_err(|e| Error::invalid(Field::Endpoint, e.to_string()))
 }
 
 pub fn run(ctx: &Ctx, store: &mut Store, cmd: SyncCmd) -> Result<()> {
@@ -46,13 +47,16 @@ pub fn run(ctx: &Ctx, store: &mut Store, cmd: SyncCmd) -> Result<()> {
             let mut token = String::new();
             if !(from_env && std::io::stdin().is_terminal()) {
                 std::io::stdin().read_to_string(&mut token).map_err(|e| {
-                    Error::invalid("token", format!("could not read the token from stdin: {e}"))
+                    Error::invalid(
+                        Field::Token,
+                        format!("could not read the token from stdin: {e}"),
+                    )
                 })?;
             }
             let token = token.trim();
             if token.contains(char::is_whitespace) || (token.is_empty() && !from_env) {
                 return Err(Error::invalid(
-                    "token",
+                    Field::Token,
                     "give the device token, alone, on standard input (or set TILL_SYNC_TOKEN)",
                 ));
             }
@@ -99,9 +103,9 @@ pub fn run(ctx: &Ctx, store: &mut Store, cmd: SyncCmd) -> Result<()> {
             };
             let token = till_sync::token::load(&endpoint).map_err(sync_err)?;
             let mut opts = SyncOptions::new(endpoint, token);
-            opts.timeout = seconds("--timeout", &timeout, 15)?;
-            opts.max_backoff = seconds("--max-backoff", &max_backoff, 60)?;
-            let deadline = seconds("--deadline", &deadline, 300)?;
+            opts.timeout = seconds(Field::Timeout, &timeout, 15)?;
+            opts.max_backoff = seconds(Field::MaxBackoff, &max_backoff, 60)?;
+            let deadline = seconds(Field::Deadline, &deadline, 300)?;
             // A store login clears a refused token; a manual run is a new try.
             store.set_sync_state(&[("auth_failed", None)])?;
             let dead_before = store.sync_status()?.dead;

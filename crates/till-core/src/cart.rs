@@ -17,6 +17,7 @@ use crate::checkout::{
 };
 use crate::customers::Customer;
 use crate::error::{Error, Result};
+use crate::input::Field;
 use crate::orders::{load_receipt, Receipt};
 use crate::pricing;
 use crate::store::{ts, Store};
@@ -364,10 +365,10 @@ impl Store {
     /// Adding a product already in the cart at the same price and with no
     /// line discount raises that line's quantity instead.
     pub fn cart_add(&mut self, cart_id: &str, code: &str, qty: i64) -> Result<Cart> {
-        crate::money::check_qty("quantity", qty)?;
+        crate::money::check_qty(Field::Quantity, qty)?;
         if qty <= 0 {
             return Err(Error::invalid(
-                "quantity",
+                Field::Quantity,
                 format!("{qty} must be at least 1"),
             ));
         }
@@ -438,10 +439,10 @@ impl Store {
     }
 
     pub fn cart_set_qty(&mut self, cart_id: &str, line_id: i64, qty: i64) -> Result<Cart> {
-        crate::money::check_qty("quantity", qty)?;
+        crate::money::check_qty(Field::Quantity, qty)?;
         if qty <= 0 {
             return Err(Error::invalid(
-                "quantity",
+                Field::Quantity,
                 format!("{qty} must be at least 1; remove the line instead"),
             ));
         }
@@ -497,7 +498,7 @@ impl Store {
     ) -> Result<Cart> {
         require_open(&self.conn, cart_id)?;
         if let Some(d) = &discount {
-            d.validate("line discount")?;
+            d.validate(Field::LineDiscount)?;
             let cart = self.cart(cart_id)?;
             let line = cart
                 .lines
@@ -507,12 +508,12 @@ impl Store {
             if let Discount::Amount(a) = d {
                 if *a > line.total {
                     return Err(Error::invalid(
-                        "line discount",
+                        Field::LineDiscount,
                         format!("{a} off is more than the line's {}", line.total),
                     ));
                 }
             }
-            self.check_amount_scale("line discount", d)?;
+            self.check_amount_scale(Field::LineDiscount, d)?;
         }
         let defs = self.live_bundles(self.now())?;
         let pricing = self.settings.clone();
@@ -538,8 +539,8 @@ impl Store {
     ) -> Result<Cart> {
         require_open(&self.conn, cart_id)?;
         if let Some(d) = &discount {
-            d.validate("order discount")?;
-            self.check_amount_scale("order discount", d)?;
+            d.validate(Field::OrderDiscount)?;
+            self.check_amount_scale(Field::OrderDiscount, d)?;
             let lines: Vec<PricedLine> = load_lines(&self.conn, cart_id)?
                 .into_iter()
                 .map(|(_, l)| l)
@@ -560,7 +561,7 @@ impl Store {
         self.cart(cart_id)
     }
 
-    fn check_amount_scale(&self, field: &str, d: &Discount) -> Result<()> {
+    fn check_amount_scale(&self, field: Field, d: &Discount) -> Result<()> {
         if let Discount::Amount(a) = d {
             self.check_amount(field, *a)?;
         }

@@ -6,6 +6,7 @@ use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 
 use crate::error::{Error, Result};
+use crate::input::Field;
 use crate::input::{self, TextKind};
 use crate::inventory::MovementKind;
 use crate::store::{ts, Store};
@@ -127,14 +128,14 @@ pub(crate) fn product_from_row_at(row: &Row, at: usize) -> rusqlite::Result<Prod
 pub(crate) fn check_ceiling(value: Decimal) -> Result<Decimal> {
     if value < Decimal::ONE || value > Decimal::ONE_HUNDRED {
         return Err(Error::invalid(
-            "price ceiling",
+            Field::Ceiling,
             format!("{value} must be between 1 and 100 (a multiple of the base price)"),
         ));
     }
     Ok(value.normalize())
 }
 
-fn validate_code(field: &str, value: &str) -> Result<String> {
+fn validate_code(field: Field, value: &str) -> Result<String> {
     let v = value.trim();
     if v.is_empty() {
         return Err(Error::invalid(field, "must not be empty"));
@@ -206,7 +207,7 @@ fn clean_opt(value: Option<String>) -> Option<String> {
 
 impl Store {
     /// Checks an amount fits the store currency (no extra decimals, not negative).
-    pub(crate) fn check_amount(&self, field: &str, value: Decimal) -> Result<Decimal> {
+    pub(crate) fn check_amount(&self, field: Field, value: Decimal) -> Result<Decimal> {
         let c = &self.settings.currency;
         crate::money::check_magnitude(field, value)?;
         if value.normalize().scale() > c.minor_units {
@@ -232,31 +233,38 @@ impl Store {
     }
 
     pub fn add_product(&mut self, new: NewProduct) -> Result<Product> {
-        let sku = validate_code("SKU", &new.sku)?;
-        let name = input::text("name", &new.name, TextKind::Name)?;
-        let price = self.check_amount("price", new.price)?;
-        let cost = new.cost.map(|c| self.check_amount("cost", c)).transpose()?;
+        let sku = validate_code(Field::Sku, &new.sku)?;
+        let name = input::text(Field::Name, &new.name, TextKind::Name)?;
+        let price = self.check_amount(Field::Price, new.price)?;
+        let cost = new
+            .cost
+            .map(|c| self.check_amount(Field::Cost, c))
+            .transpose()?;
         self.check_limit("products", rust_decimal::Decimal::ONE)?;
         let barcode = clean_opt(new.barcode)
-            .map(|b| validate_code("barcode", &b))
+            .map(|b| validate_code(Field::Barcode, &b))
             .transpose()?;
         let tax_rate = match new.tax_rate.or(self.settings.default_tax_rate) {
             Some(r) => self.check_rate(r)?,
             None => Decimal::ZERO,
         };
-        let category = input::opt_text("category", new.category.as_deref(), TextKind::Category)?;
+        let category =
+            input::opt_text(Field::Category, new.category.as_deref(), TextKind::Category)?;
         let price_floor = new
             .price_floor
-            .map(|f| self.check_amount("price floor", f))
+            .map(|f| self.check_amount(Field::Floor, f))
             .transpose()?;
         let price_ceiling = new.price_ceiling.map(check_ceiling).transpose()?;
         if let Some(d) = new.sell_by {
-            crate::input::check_date("sell-by date", d)?;
+            crate::input::check_date(Field::SellBy, d)?;
         }
         if let Some(q) = new.stock {
-            crate::money::check_qty("stock", q)?;
+            crate::money::check_qty(Field::Stock, q)?;
             if q < 0 {
-                return Err(Error::invalid("stock", format!("{q} must not be negative")));
+                return Err(Error::invalid(
+                    Field::Stock,
+                    format!("{q} must not be negative"),
+                ));
             }
         }
         let now = ts(self.now());
@@ -301,21 +309,21 @@ impl Store {
     pub fn update_product(&mut self, sku: &str, update: ProductUpdate) -> Result<Product> {
         let current = self.product(sku)?;
         let name = match update.name {
-            Some(n) => input::text("name", &n, TextKind::Name)?,
+            Some(n) => input::text(Field::Name, &n, TextKind::Name)?,
             None => current.name.clone(),
         };
         let price = update
             .price
-            .map(|p| self.check_amount("price", p))
+            .map(|p| self.check_amount(Field::Price, p))
             .transpose()?
             .unwrap_or(current.price);
         let cost = match update.cost {
-            Some(c) => c.map(|c| self.check_amount("cost", c)).transpose()?,
+            Some(c) => c.map(|c| self.check_amount(Field::Cost, c)).transpose()?,
             None => current.cost,
         };
         let barcode = match update.barcode {
             Some(b) => clean_opt(b)
-                .map(|b| validate_code("barcode", &b))
+                .map(|b| validate_code(Field::Barcode, &b))
                 .transpose()?,
             None => current.barcode.clone(),
         };
@@ -325,7 +333,7 @@ impl Store {
             .transpose()?
             .unwrap_or(current.tax_rate);
         let category = match update.category {
-            Some(c) => input::opt_text("category", c.as_deref(), TextKind::Category)?,
+            Some(c) => input::opt_text(Field::Category, c.as_deref(), TextKind::Category)?,
             None => current.category.clone(),
         };
         let active = update.active.unwrap_or(current.active);
@@ -333,10 +341,10 @@ impl Store {
         let keep_sell_by = update.sell_by.is_none() && current.sell_by_damage.is_some();
         let sell_by = update.sell_by.unwrap_or(current.sell_by);
         if let Some(d) = sell_by {
-            crate::input::check_date("sell-by date", d)?;
+            crate::input::check_date(Field::SellBy, d)?;
         }
         let price_floor = match update.price_floor {
-            Some(f) => f.map(|f| self.check_amount("price floor", f)).transpose()?,
+            Some(f) => f.map(|f| self.check_amount(Field::Floor, f)).transpose()?,
             None => current.price_floor,
         };
         let price_ceiling = match update.price_ceiling {
@@ -396,22 +404,24 @@ impl Store {
         let mut out: Vec<(Product, i64, String)> = Vec::with_capacity(items.len());
         for (i, (code, qty)) in items.iter().enumerate() {
             let field = format!("item {} ({code})", i + 1);
-            crate::money::check_qty(&field, *qty)?;
+            crate::money::check_qty(Field::Item, *qty).map_err(|e| e.at(&field))?;
             if *qty < 1 {
                 return Err(Error::invalid(
-                    field,
+                    Field::Item,
                     format!("quantity {qty} must be at least 1"),
-                ));
+                )
+                .at(&field));
             }
             let p = self.find_product(code)?;
             if out.iter().any(|(q, _, _)| q.id == p.id) {
                 return Err(Error::invalid(
-                    field,
+                    Field::Item,
                     format!(
                         "{} is listed twice; give its quantity once, e.g. {}x2",
                         p.sku, p.sku
                     ),
-                ));
+                )
+                .at(&field));
             }
             out.push((p, *qty, field));
         }
@@ -421,7 +431,7 @@ impl Store {
     pub fn find_product(&self, code: &str) -> Result<Product> {
         let code = code.trim();
         if code.is_empty() {
-            return Err(Error::invalid("SKU or barcode", "must not be empty"));
+            return Err(Error::invalid(Field::Code, "must not be empty"));
         }
         self.conn
             .prepare_cached(&format!(

@@ -16,6 +16,7 @@ use std::str::FromStr;
 use crate::bundles::{AppliedBundle, BundleDef, BundleLine};
 use crate::catalog::Product;
 use crate::error::{Error, Result};
+use crate::input::Field;
 use crate::inventory::{insert_movement, on_hand, MovementKind};
 use crate::kits::stock_parts;
 use crate::money::Currency;
@@ -49,7 +50,7 @@ impl FromStr for TenderMethod {
             "cash" => Ok(TenderMethod::Cash),
             "card" => Ok(TenderMethod::Card),
             _ => Err(Error::invalid(
-                "payment method",
+                Field::Method,
                 format!("{s:?} is neither cash nor card"),
             )),
         }
@@ -68,24 +69,7 @@ pub struct Tender {
 impl Tender {
     /// Parses the CLI form "cash:20.00" or "card:12.50[:REF]".
     pub fn parse(text: &str, currency: &Currency) -> Result<Tender> {
-        let mut parts = text.splitn(3, ':');
-        let method: TenderMethod = parts.next().unwrap_or_default().parse()?;
-        let amount = parts.next().ok_or_else(|| {
-            Error::invalid(
-                "payment",
-                format!("{text:?} needs an amount, e.g. cash:20.00"),
-            )
-        })?;
-        let amount = currency.parse_positive("payment amount", amount)?;
-        let reference = parts
-            .next()
-            .map(|r| r.trim().to_string())
-            .filter(|r| !r.is_empty());
-        Ok(Tender {
-            method,
-            amount,
-            reference,
-        })
+        crate::input::TenderForm::from_text(text)?.parse(currency)
     }
 }
 
@@ -100,18 +84,19 @@ pub struct Settlement {
 /// only ever given in cash, so card tenders may not exceed the total.
 pub fn settle(currency: &Currency, total: Decimal, tenders: &[Tender]) -> Result<Settlement> {
     for (i, t) in tenders.iter().enumerate() {
-        crate::money::check_magnitude(&format!("payment {}", i + 1), t.amount)?;
+        let place = format!("payment {}", i + 1);
+        crate::money::check_magnitude(Field::Payment, t.amount).map_err(|e| e.at(&place))?;
         if t.amount <= Decimal::ZERO {
             return Err(Error::invalid(
-                format!("payment {}", i + 1),
-                format!("{} must be greater than zero", t.amount),
+                Field::Payment,
+                format!("{place}: {} must be greater than zero", t.amount),
             ));
         }
         if t.amount.normalize().scale() > currency.minor_units {
             return Err(Error::invalid(
-                format!("payment {}", i + 1),
+                Field::Payment,
                 format!(
-                    "{} has more decimals than {} allows",
+                    "{place}: {} has more decimals than {} allows",
                     t.amount, currency.code
                 ),
             ));
@@ -324,7 +309,7 @@ pub(crate) fn commit_sale(
         return load_receipt(conn, &existing);
     }
     if sale.lines.is_empty() {
-        return Err(Error::invalid("sale", "has no lines"));
+        return Err(Error::invalid(Field::Items, "has no lines"));
     }
     for l in sale.lines {
         if !l.product.active {
@@ -527,15 +512,18 @@ impl Store {
     pub fn sell(&mut self, req: SaleRequest) -> Result<crate::orders::Receipt> {
         let now = self.now();
         let key = match &req.key {
-            Some(k) => crate::input::text("key", k, crate::input::TextKind::Key)?,
+            Some(k) => crate::input::text(Field::Key, k, crate::input::TextKind::Key)?,
             None => uuid::Uuid::now_v7().to_string(),
         };
         if req.lines.is_empty() {
-            return Err(Error::invalid("items", "a sale needs at least one item"));
+            return Err(Error::invalid(
+                Field::Items,
+                "a sale needs at least one item",
+            ));
         }
         if req.lines.len() > crate::input::MAX_SALE_LINES {
             return Err(Error::invalid(
-                "items",
+                Field::Items,
                 format!(
                     "{} lines are more than the {} one sale may hold",
                     req.lines.len(),
@@ -554,13 +542,15 @@ impl Store {
         for (i, l) in req.lines.iter().enumerate() {
             if l.qty <= 0 {
                 return Err(Error::invalid(
-                    format!("item {} quantity", i + 1),
-                    format!("{} must be at least 1", l.qty),
+                    Field::Item,
+                    format!("item {}: {} must be at least 1", i + 1, l.qty),
                 ));
             }
-            crate::money::check_qty(&format!("item {} quantity", i + 1), l.qty)?;
+            crate::money::check_qty(Field::Item, l.qty)
+                .map_err(|e| e.at(format_args!("item {}", i + 1)))?;
             if let Some(d) = &l.discount {
-                d.validate(&format!("item {} discount", i + 1))?;
+                d.validate(Field::LineDiscount)
+                    .map_err(|e| e.at(format_args!("item {}", i + 1)))?;
             }
             let product = self.find_product(&l.code)?;
             let q = pricing::quote(&ctx, &product, now);
@@ -573,14 +563,15 @@ impl Store {
             });
         }
         if let Some(d) = &req.order_discount {
-            d.validate("order discount")?;
+            d.validate(Field::OrderDiscount)?;
         }
         for (i, t) in req.tenders.iter().enumerate() {
             crate::input::opt_text(
-                &format!("payment {} reference", i + 1),
+                Field::Reference,
                 t.reference.as_deref(),
                 crate::input::TextKind::Reference,
-            )?;
+            )
+            .map_err(|e| e.at(format_args!("payment {}", i + 1)))?;
         }
         let request = sale_request_text(&req, &lines, &self.settings.currency);
         let settings = self.settings.clone();

@@ -7,6 +7,7 @@ use rusqlite::{params, Connection, OptionalExtension, Row};
 use serde::{Deserialize, Serialize};
 
 use crate::error::{Error, Result};
+use crate::input::Field;
 use crate::store::{ts, Store};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, specta::Type)]
@@ -106,7 +107,7 @@ pub(crate) fn buyer(conn: &Connection, id: &str) -> Result<Customer> {
     let c = load(conn, id)?;
     if c.kind == CustomerKind::Affiliate {
         return Err(Error::invalid(
-            "customer",
+            Field::Customer,
             format!(
                 "{} is an affiliate, not a customer; attach a customer to the sale",
                 c.name
@@ -125,7 +126,7 @@ pub(crate) fn buyer(conn: &Connection, id: &str) -> Result<Customer> {
 /// "Ann@Shop.COM " -> "ann@shop.com"; refuses what cannot be an address.
 pub fn normalize_email(text: &str) -> Result<String> {
     let e = text.trim().to_lowercase();
-    crate::input::check_text("--email", &e, crate::input::TextKind::Email)?;
+    crate::input::check_text(Field::Email, &e, crate::input::TextKind::Email)?;
     let ok = match e.split_once('@') {
         Some((local, domain)) => {
             !local.is_empty()
@@ -139,7 +140,7 @@ pub fn normalize_email(text: &str) -> Result<String> {
     };
     if !ok {
         return Err(Error::invalid(
-            "--email",
+            Field::Email,
             format!("{text:?} is not an email address (like ann@example.com)"),
         ));
     }
@@ -159,7 +160,7 @@ pub fn normalize_phone(text: &str) -> Result<String> {
             '+' if digits.is_empty() => {}
             _ => {
                 return Err(Error::invalid(
-                    "--phone",
+                    Field::Phone,
                     format!("{text:?} has {c:?}; a phone number has digits, spaces, dashes and an optional leading +"),
                 ))
             }
@@ -167,7 +168,7 @@ pub fn normalize_phone(text: &str) -> Result<String> {
     }
     if !(6..=15).contains(&digits.len()) {
         return Err(Error::invalid(
-            "--phone",
+            Field::Phone,
             format!(
                 "{text:?} has {} digits; a phone number has 6 to 15",
                 digits.len()
@@ -182,11 +183,11 @@ fn clean(v: Option<String>) -> Option<String> {
 }
 
 fn check_name(name: &str) -> Result<String> {
-    crate::input::text("--name", name, crate::input::TextKind::Name)
+    crate::input::text(Field::Name, name, crate::input::TextKind::Name)
 }
 
 fn check_notes(notes: Option<String>) -> Result<Option<String>> {
-    crate::input::opt_text("--notes", notes.as_deref(), crate::input::TextKind::Note)
+    crate::input::opt_text(Field::Notes, notes.as_deref(), crate::input::TextKind::Note)
 }
 
 /// Says which unique field a constraint failure was about.
@@ -227,7 +228,7 @@ impl Store {
         if let Some(code) = code {
             if kind == CustomerKind::Affiliate {
                 return Err(Error::invalid(
-                    "--referral",
+                    Field::Referral,
                     "an affiliate refers customers; it is not referred itself",
                 ));
             }

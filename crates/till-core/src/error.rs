@@ -4,13 +4,16 @@
 
 use std::path::PathBuf;
 
+pub use crate::input::field::Field;
+
 pub type Result<T, E = Error> = std::result::Result<T, E>;
 
 #[derive(Debug, thiserror::Error)]
 pub enum Error {
     /// Input that is malformed or out of range; `field` says which input.
+    /// The front ends word `field` their own way (a flag, a form label).
     #[error("invalid {field}: {message}")]
-    Invalid { field: String, message: String },
+    Invalid { field: Field, message: String },
 
     #[error("unknown product {0:?}: no product has this SKU or barcode")]
     UnknownProduct(String),
@@ -46,7 +49,7 @@ pub enum Error {
     #[error("{message}")]
     Gated { key: String, message: String },
 
-    #[error("no Till store at {0}: run `till init` to create one")]
+    #[error("no Till store at {0}")]
     NoStore(PathBuf),
 
     #[error(
@@ -91,10 +94,22 @@ pub enum Error {
 }
 
 impl Error {
-    pub fn invalid(field: impl Into<String>, message: impl Into<String>) -> Error {
+    pub fn invalid(field: Field, message: impl Into<String>) -> Error {
         Error::Invalid {
-            field: field.into(),
+            field,
             message: message.into(),
+        }
+    }
+
+    /// An `Invalid` error with `place` ("line 2", "payment 1") before its
+    /// message; any other error as it is.
+    pub fn at(self, place: impl std::fmt::Display) -> Error {
+        match self {
+            Error::Invalid { field, message } => Error::Invalid {
+                field,
+                message: format!("{place}: {message}"),
+            },
+            e => e,
         }
     }
 

@@ -8,6 +8,7 @@ use std::fmt;
 use std::str::FromStr;
 
 use crate::error::{Error, Result};
+use crate::input::Field;
 use crate::outbox;
 use crate::store::{ts, Store};
 
@@ -53,7 +54,7 @@ impl FromStr for MovementKind {
             "correction" => MovementKind::Correction,
             _ => {
                 return Err(Error::invalid(
-                    "reason",
+                    Field::Reason,
                     format!("{s:?} is not one of restock, count, damage, correction"),
                 ))
             }
@@ -131,30 +132,30 @@ impl Store {
     ) -> Result<StockLevel> {
         if matches!(kind, MovementKind::Sale | MovementKind::Refund) {
             return Err(Error::invalid(
-                "reason",
+                Field::Reason,
                 "sales and refunds move stock through checkout, not by adjustment",
             ));
         }
-        crate::money::check_qty("quantity", by)?;
+        crate::money::check_qty(Field::Quantity, by)?;
         if by == 0 {
             return Err(Error::invalid(
-                "quantity",
+                Field::Quantity,
                 "an adjustment of 0 changes nothing",
             ));
         }
         if kind == MovementKind::Restock && by < 0 {
             return Err(Error::invalid(
-                "quantity",
+                Field::Quantity,
                 "a restock adds stock; use damage or correction to remove it",
             ));
         }
-        let reason = crate::input::opt_text("note", reason, crate::input::TextKind::Note)?;
+        let reason = crate::input::opt_text(Field::Note, reason, crate::input::TextKind::Note)?;
         let reason = reason.as_deref();
         let product = self.product(sku)?;
         if product.kit {
             return Err(Error::Refused(format!(
-                "{} is a kit and holds no stock of its own; adjust its components (`till kit show {}`)",
-                product.sku, product.sku
+                "{} is a kit and holds no stock of its own; adjust the stock of its components",
+                product.sku
             )));
         }
         let allow_negative = self.settings.allow_negative_stock;
@@ -164,7 +165,7 @@ impl Store {
         let before = on_hand(&tx, product.id)?;
         let after = before
             .checked_add(by)
-            .ok_or_else(|| Error::invalid("quantity", format!("{by} is out of range")))?;
+            .ok_or_else(|| Error::invalid(Field::Quantity, format!("{by} is out of range")))?;
         if after < 0 && !allow_negative {
             return Err(Error::InsufficientStock {
                 sku: product.sku,

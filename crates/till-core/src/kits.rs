@@ -10,6 +10,7 @@ use rusqlite::{params, Connection, OptionalExtension};
 use serde::{Deserialize, Serialize};
 
 use crate::error::{Error, Result};
+use crate::input::Field;
 use crate::store::{ts, Store};
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, specta::Type)]
@@ -55,7 +56,10 @@ impl Store {
     pub fn clear_kit(&mut self, kit_sku: &str) -> Result<crate::catalog::Product> {
         let kit = self.product(kit_sku)?;
         if !kit.kit {
-            return Err(Error::invalid("SKU", format!("{} is not a kit", kit.sku)));
+            return Err(Error::invalid(
+                Field::Sku,
+                format!("{} is not a kit", kit.sku),
+            ));
         }
         let now = ts(self.now());
         let tx = self.write_tx()?;
@@ -74,20 +78,23 @@ impl Store {
         let kit = self.product(kit_sku)?;
         if items.is_empty() {
             return Err(Error::invalid(
-                "--item",
-                "a kit needs at least one component (to undo a kit: `till kit clear`)",
+                Field::Item,
+                "a kit needs at least one component (to undo a kit, clear it)",
             ));
         }
         let mut components: Vec<(i64, i64, String)> = Vec::new();
         for (p, qty, field) in self.resolve_items(items)? {
             if p.id == kit.id {
-                return Err(Error::invalid(field, "a kit cannot contain itself"));
+                return Err(
+                    Error::invalid(Field::Components, "a kit cannot contain itself").at(&field),
+                );
             }
             if p.kit {
                 return Err(Error::invalid(
-                    field,
+                    Field::Components,
                     format!("{} is itself a kit; kits do not nest", p.sku),
-                ));
+                )
+                .at(&field));
             }
             components.push((p.id, qty, p.sku));
         }
@@ -103,7 +110,7 @@ impl Store {
                 .optional()?;
             if let Some(other) = used_in {
                 return Err(Error::invalid(
-                    "kit",
+                    Field::Sku,
                     format!(
                         "{} is a component of the kit {other}; kits do not nest",
                         kit.sku
@@ -138,11 +145,8 @@ impl Store {
         let p = self.product(sku)?;
         if !p.kit {
             return Err(Error::invalid(
-                "SKU",
-                format!(
-                    "{} is not a kit; make it one with `till kit set {} --item …`",
-                    p.sku, p.sku
-                ),
+                Field::Sku,
+                format!("{} is not a kit; give it components to make it one", p.sku),
             ));
         }
         let mut stmt = self.conn.prepare_cached(

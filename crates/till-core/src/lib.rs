@@ -16,7 +16,6 @@ pub mod input;
 pub mod inventory;
 pub mod kits;
 pub mod locale;
-pub mod location;
 pub mod memberships;
 pub mod money;
 pub mod orders;

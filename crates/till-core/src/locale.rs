@@ -17,6 +17,7 @@ use icu_locale_core::Locale;
 use icu_provider::prelude::*;
 
 use crate::error::{Error, Result};
+use crate::input::Field;
 
 /// The locale when the machine names none Till can use (unset, "C",
 /// "POSIX", or one without date formats): English words with the day
@@ -27,7 +28,7 @@ pub const FALLBACK: &str = "en-GB";
 /// Checks a locale tag the owner gives and returns it in its canonical
 /// form ("de-de" -> "de-DE"). Refused: text that is not a BCP 47 tag, and
 /// tags Till has no date formats for (they would silently print ISO dates).
-pub fn parse(field: &str, text: &str) -> Result<String> {
+pub fn parse(field: Field, text: &str) -> Result<String> {
     let t = text.trim();
     let locale: Locale = t.parse().map_err(|_| {
         Error::invalid(
@@ -103,7 +104,7 @@ fn from_posix(value: &str) -> Option<String> {
     if name.is_empty() || name == "C" || name == "POSIX" {
         return None;
     }
-    parse("locale", &name).ok()
+    parse(Field::Locale, &name).ok()
 }
 
 /// Writes times and dates for a shop: in its locale, and times in its time
@@ -117,9 +118,9 @@ pub struct TimeFormat {
 impl TimeFormat {
     /// `locale` and `time_zone` as the settings hold them (already checked).
     pub fn new(locale: &str, time_zone: &str) -> Result<TimeFormat> {
-        let parsed: Locale = parse("locale", locale)?
-            .parse()
-            .map_err(|_| Error::invalid("locale", format!("{locale:?} is not a locale tag")))?;
+        let parsed: Locale = parse(Field::Locale, locale)?.parse().map_err(|_| {
+            Error::invalid(Field::Locale, format!("{locale:?} is not a locale tag"))
+        })?;
         let zone = crate::settings::parse_time_zone(time_zone)?;
         let date = YMD::short().with_year_style(YearStyle::Full);
         let cannot = |e: icu_datetime::DateTimeFormatterLoadError| {
@@ -176,16 +177,16 @@ mod tests {
 
     #[test]
     fn tags_are_checked_and_made_canonical() {
-        assert_eq!(parse("locale", "de-DE").unwrap(), "de-DE");
-        assert_eq!(parse("locale", " de-de ").unwrap(), "de-DE");
-        assert_eq!(parse("locale", "fr").unwrap(), "fr");
-        assert_eq!(parse("locale", "de-AT").unwrap(), "de-AT");
+        assert_eq!(parse(Field::Locale, "de-DE").unwrap(), "de-DE");
+        assert_eq!(parse(Field::Locale, " de-de ").unwrap(), "de-DE");
+        assert_eq!(parse(Field::Locale, "fr").unwrap(), "fr");
+        assert_eq!(parse(Field::Locale, "de-AT").unwrap(), "de-AT");
         for bad in ["", "German", "de_DE.UTF-8", "12-34"] {
-            let e = parse("locale", bad).unwrap_err().to_string();
+            let e = parse(Field::Locale, bad).unwrap_err().to_string();
             assert!(e.contains("not a locale tag"), "{bad}: {e}");
         }
         for unknown in ["und", "xx-YY", "tlh"] {
-            let e = parse("locale", unknown).unwrap_err().to_string();
+            let e = parse(Field::Locale, unknown).unwrap_err().to_string();
             assert!(e.contains("no date formats"), "{unknown}: {e}");
         }
     }

@@ -10,6 +10,7 @@ use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 
 use crate::error::{Error, Result};
+use crate::input::Field;
 use crate::plans::tiers;
 use crate::store::{ts, Store};
 
@@ -121,14 +122,14 @@ impl Store {
                         .and_then(|s| s.parse::<Decimal>().ok())
                         .ok_or_else(|| {
                             Error::invalid(
-                                format!("tiers[{i}].discount_percent"),
-                                format!("{v} is not a number"),
+                                Field::MembershipTiers,
+                                format!("tiers[{i}].discount_percent: {v} is not a number"),
                             )
                         })?;
                     if d < Decimal::ZERO || d > Decimal::ONE_HUNDRED {
                         return Err(Error::invalid(
-                            format!("tiers[{i}].discount_percent"),
-                            format!("{d} must be between 0 and 100"),
+                            Field::MembershipTiers,
+                            format!("tiers[{i}].discount_percent: {d} must be between 0 and 100"),
                         ));
                     }
                     d
@@ -202,7 +203,7 @@ impl Store {
         let c = self.customer(customer_id)?;
         if c.kind != crate::customers::CustomerKind::Customer {
             return Err(Error::invalid(
-                "customer",
+                Field::Customer,
                 format!("{} is an affiliate, not a customer", c.name),
             ));
         }
@@ -216,9 +217,9 @@ impl Store {
         }
         let now = self.now();
         if let Some(u) = until {
-            crate::input::check_date("--until", u)?;
+            crate::input::check_date(Field::Until, u)?;
             if u < today(&self.settings.time_zone, now)? {
-                return Err(Error::invalid("--until", format!("{u} is already past")));
+                return Err(Error::invalid(Field::Until, format!("{u} is already past")));
             }
         }
         let tx = self.write_tx()?;

@@ -9,6 +9,7 @@ use serde::{Deserialize, Serialize};
 use std::str::FromStr;
 
 use crate::error::{Error, Result};
+use crate::input::Field;
 
 /// The store's currency: ISO 4217 code and number of minor-unit digits.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, specta::Type)]
@@ -23,14 +24,14 @@ impl Currency {
         let upper = code.trim().to_ascii_uppercase();
         let iso = iso_currency::Currency::from_code(&upper).ok_or_else(|| {
             Error::invalid(
-                "currency",
+                Field::Currency,
                 format!("{code:?} is not an ISO 4217 currency code"),
             )
         })?;
         // Funds and precious metals have no minor unit; a shop does not sell in them.
         let minor = iso.exponent().ok_or_else(|| {
             Error::invalid(
-                "currency",
+                Field::Currency,
                 format!("{upper} has no minor unit and cannot be used for sales"),
             )
         })?;
@@ -62,7 +63,7 @@ impl Currency {
 
     /// Parses a user-given amount: a plain decimal number with at most the
     /// currency's minor-unit digits. `field` names the input in the error.
-    pub fn parse_amount(&self, field: &str, text: &str) -> Result<Decimal> {
+    pub fn parse_amount(&self, field: Field, text: &str) -> Result<Decimal> {
         let value = parse_decimal(field, text)?;
         check_magnitude(field, value)?;
         if value.scale() > self.minor_units && value.normalize().scale() > self.minor_units {
@@ -78,7 +79,7 @@ impl Currency {
     }
 
     /// Like `parse_amount`, but the amount must not be negative.
-    pub fn parse_non_negative(&self, field: &str, text: &str) -> Result<Decimal> {
+    pub fn parse_non_negative(&self, field: Field, text: &str) -> Result<Decimal> {
         let v = self.parse_amount(field, text)?;
         if v.is_sign_negative() && !v.is_zero() {
             return Err(Error::invalid(
@@ -90,7 +91,7 @@ impl Currency {
     }
 
     /// Like `parse_amount`, but the amount must be greater than zero.
-    pub fn parse_positive(&self, field: &str, text: &str) -> Result<Decimal> {
+    pub fn parse_positive(&self, field: Field, text: &str) -> Result<Decimal> {
         let v = self.parse_amount(field, text)?;
         if v <= Decimal::ZERO {
             return Err(Error::invalid(
@@ -123,7 +124,7 @@ pub const MAX_AMOUNT: Decimal = Decimal::from_parts(3_567_587_328, 232, 0, false
 pub const MAX_QTY: i64 = 1_000_000;
 
 /// Refuses amounts beyond [`MAX_AMOUNT`] (either sign).
-pub fn check_magnitude(field: &str, value: Decimal) -> Result<()> {
+pub fn check_magnitude(field: Field, value: Decimal) -> Result<()> {
     if value.abs() > MAX_AMOUNT {
         return Err(Error::invalid(
             field,
@@ -134,7 +135,7 @@ pub fn check_magnitude(field: &str, value: Decimal) -> Result<()> {
 }
 
 /// Refuses quantities beyond [`MAX_QTY`] (either sign).
-pub fn check_qty(field: &str, qty: i64) -> Result<()> {
+pub fn check_qty(field: Field, qty: i64) -> Result<()> {
     if qty.unsigned_abs() > MAX_QTY as u64 {
         return Err(Error::invalid(
             field,
@@ -147,7 +148,7 @@ pub fn check_qty(field: &str, qty: i64) -> Result<()> {
 /// Parses a decimal number written the plain way ("12", "12.5", "-3.25").
 /// Rejects exponents, thousands separators, NaN and anything else a float
 /// parser would accept but a till should not.
-pub fn parse_decimal(field: &str, text: &str) -> Result<Decimal> {
+pub fn parse_decimal(field: Field, text: &str) -> Result<Decimal> {
     let t = text.trim();
     let body = t
         .strip_prefix('-')
@@ -224,33 +225,38 @@ mod tests {
     #[test]
     fn parses_amounts_strictly() {
         assert_eq!(
-            eur().parse_amount("price", "4.5").unwrap().to_string(),
+            eur().parse_amount(Field::Price, "4.5").unwrap().to_string(),
             "4.50"
         );
         assert_eq!(
-            eur().parse_amount("price", "4.500").unwrap().to_string(),
+            eur()
+                .parse_amount(Field::Price, "4.500")
+                .unwrap()
+                .to_string(),
             "4.50"
         );
-        assert!(eur().parse_amount("price", "4.555").is_err());
-        assert!(eur().parse_amount("price", "1e3").is_err());
-        assert!(eur().parse_amount("price", "abc").is_err());
-        assert!(eur().parse_amount("price", "1,50").is_err());
-        assert!(eur().parse_amount("price", "").is_err());
-        assert!(eur().parse_positive("price", "0").is_err());
+        assert!(eur().parse_amount(Field::Price, "4.555").is_err());
+        assert!(eur().parse_amount(Field::Price, "1e3").is_err());
+        assert!(eur().parse_amount(Field::Price, "abc").is_err());
+        assert!(eur().parse_amount(Field::Price, "1,50").is_err());
+        assert!(eur().parse_amount(Field::Price, "").is_err());
+        assert!(eur().parse_positive(Field::Price, "0").is_err());
         assert!(Currency::from_code("XXY").is_err());
     }
 
     #[test]
     fn huge_amounts_and_quantities_are_refused() {
         assert_eq!(MAX_AMOUNT, dec!(1000000000000));
-        assert!(eur().parse_amount("price", "1000000000000").is_ok());
-        assert!(eur().parse_amount("price", "1000000000000.01").is_err());
+        assert!(eur().parse_amount(Field::Price, "1000000000000").is_ok());
         assert!(eur()
-            .parse_amount("price", "79228162514264337593543950335")
+            .parse_amount(Field::Price, "1000000000000.01")
             .is_err());
-        assert!(check_qty("qty", 1_000_000).is_ok());
-        assert!(check_qty("qty", 1_000_001).is_err());
-        assert!(check_qty("qty", -1_000_001).is_err());
+        assert!(eur()
+            .parse_amount(Field::Price, "79228162514264337593543950335")
+            .is_err());
+        assert!(check_qty(Field::Quantity, 1_000_000).is_ok());
+        assert!(check_qty(Field::Quantity, 1_000_001).is_err());
+        assert!(check_qty(Field::Quantity, -1_000_001).is_err());
     }
 
     #[test]

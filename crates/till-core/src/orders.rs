@@ -7,6 +7,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::checkout::TenderMethod;
 use crate::error::{Error, Result};
+use crate::input::Field;
 use crate::inventory::{insert_movement, MovementKind};
 use crate::money::Currency;
 use crate::outbox;
@@ -485,7 +486,10 @@ impl Store {
     ) -> Result<Vec<OrderSummary>> {
         if let Some(l) = limit {
             if l <= 0 {
-                return Err(Error::invalid("limit", format!("{l} must be at least 1")));
+                return Err(Error::invalid(
+                    Field::Limit,
+                    format!("{l} must be at least 1"),
+                ));
             }
         }
         let order = if newest_first {
@@ -545,7 +549,7 @@ impl Store {
     pub fn refund(&mut self, req: RefundRequest) -> Result<Refund> {
         let order = self.order(&req.order)?;
         let key = match &req.key {
-            Some(k) => crate::input::text("key", k, crate::input::TextKind::Key)?,
+            Some(k) => crate::input::text(Field::Key, k, crate::input::TextKind::Key)?,
             None => uuid::Uuid::now_v7().to_string(),
         };
         let request = self.refund_request_text(&order.id, req.items.as_deref())?;
@@ -570,13 +574,16 @@ impl Store {
             }
             Some(items) => {
                 if items.is_empty() {
-                    return Err(Error::invalid("items", "name at least one item to refund"));
+                    return Err(Error::invalid(
+                        Field::Items,
+                        "name at least one item to refund",
+                    ));
                 }
                 for (code, qty) in items {
                     if *qty <= 0 {
                         return Err(Error::invalid(
-                            format!("refund quantity for {code}"),
-                            format!("{qty} must be at least 1"),
+                            Field::Item,
+                            format!("{code}: refund quantity {qty} must be at least 1"),
                         ));
                     }
                     let product = self.find_product(code)?;
@@ -588,7 +595,7 @@ impl Store {
                         .sum();
                     if sold == 0 {
                         return Err(Error::invalid(
-                            "items",
+                            Field::Items,
                             format!("order {} has no {}", order.number, product.sku),
                         ));
                     }

@@ -29,6 +29,7 @@ use std::str::FromStr;
 
 use crate::customers::{self, Customer, CustomerKind};
 use crate::error::{Error, Result};
+use crate::input::Field;
 use crate::money::Currency;
 use crate::outbox;
 use crate::store::{parse_ts, ts, Store};
@@ -60,27 +61,27 @@ impl ProgramUpdate {
         fn given(v: Option<&str>) -> Option<&str> {
             v.map(str::trim).filter(|t| !t.is_empty())
         }
-        let days = |field: &str, v: Option<&str>| {
+        let days = |field: Field, v: Option<&str>| {
             given(v).map(|d| crate::input::whole(field, d)).transpose()
         };
         Ok(ProgramUpdate {
             percent: given(percent)
-                .map(|p| crate::money::parse_decimal("--percent", p.trim_end_matches('%')))
+                .map(|p| crate::money::parse_decimal(Field::Percent, p.trim_end_matches('%')))
                 .transpose()?,
             amount: given(amount)
                 .map(|a| {
                     if a.starts_with('-') {
                         Err(Error::invalid(
-                            "--amount",
+                            Field::Amount,
                             format!("{a} must not be negative"),
                         ))
                     } else {
-                        currency.parse_non_negative("--amount", a)
+                        currency.parse_non_negative(Field::Amount, a)
                     }
                 })
                 .transpose()?,
-            window_days: days("--window-days", window_days)?,
-            return_days: days("--return-days", return_days)?,
+            window_days: days(Field::WindowDays, window_days)?,
+            return_days: days(Field::ReturnDays, return_days)?,
         })
     }
 }
@@ -162,7 +163,7 @@ impl FromStr for CommissionStatus {
             "paid" => Ok(CommissionStatus::Paid),
             "reversed" => Ok(CommissionStatus::Reversed),
             _ => Err(Error::invalid(
-                "--status",
+                Field::Status,
                 format!("{s:?} is not one of pending, approved, paid, reversed"),
             )),
         }
@@ -331,7 +332,7 @@ const CODE_COLUMNS: &str = "code, referrer_id, active, expires_at, retired, crea
 fn resolve_code(conn: &Connection, now: DateTime<Utc>, text: &str) -> Result<(String, Customer)> {
     let code = normalize_code(text);
     if code.is_empty() {
-        return Err(Error::invalid("referral code", "must not be empty"));
+        return Err(Error::invalid(Field::ReferralCode, "must not be empty"));
     }
     let found = conn
         .prepare_cached(&format!(
@@ -341,7 +342,7 @@ fn resolve_code(conn: &Connection, now: DateTime<Utc>, text: &str) -> Result<(St
         .optional()?;
     let Some(c) = found else {
         return Err(Error::invalid(
-            "referral code",
+            Field::ReferralCode,
             format!("{code} is not a referral code of this shop; check it, or sell without it"),
         ));
     };
@@ -406,7 +407,7 @@ pub(crate) fn link_customer(
 }
 
 fn window_end(start: &str, days: i64) -> Result<DateTime<Utc>> {
-    Ok(parse_ts("window start", start)? + Duration::days(days))
+    Ok(parse_ts(Field::WindowDays, start)? + Duration::days(days))
 }
 
 /// Decides who earns on an order, or refuses the code with a message for
@@ -713,14 +714,14 @@ impl Store {
         match (u.percent, u.amount) {
             (Some(_), Some(_)) => {
                 return Err(Error::invalid(
-                    "program",
-                    "give --percent or --amount, not both",
+                    Field::Percent,
+                    "give a percent or an amount, not both",
                 ))
             }
             (Some(pct), None) => {
                 if pct < Decimal::ZERO || pct > Decimal::ONE_HUNDRED {
                     return Err(Error::invalid(
-                        "--percent",
+                        Field::Percent,
                         format!("{pct} must be between 0 and 100"),
                     ));
                 }
@@ -730,14 +731,14 @@ impl Store {
             (None, Some(a)) => {
                 if a < Decimal::ZERO {
                     return Err(Error::invalid(
-                        "--amount",
+                        Field::Amount,
                         format!("{a} must not be negative"),
                     ));
                 }
-                self.check_amount("--amount", a)?;
+                self.check_amount(Field::Amount, a)?;
                 if a.normalize().scale() > self.settings.currency.minor_units {
                     return Err(Error::invalid(
-                        "--amount",
+                        Field::Amount,
                         format!(
                             "{a} has more decimals than {} allows",
                             self.settings.currency.code
@@ -750,8 +751,8 @@ impl Store {
             (None, None) => {}
         }
         for (field, v, max) in [
-            ("--window-days", u.window_days, 3650),
-            ("--return-days", u.return_days, 365),
+            (Field::WindowDays, u.window_days, 3650),
+            (Field::ReturnDays, u.return_days, 365),
         ] {
             if let Some(d) = v {
                 if !(0..=max).contains(&d) {
@@ -797,10 +798,10 @@ impl Store {
         }
         let now = self.now();
         if let Some(e) = expires_at {
-            crate::input::check_time("--expires", e)?;
+            crate::input::check_time(Field::Expires, e)?;
             if e <= now {
                 return Err(Error::invalid(
-                    "--expires",
+                    Field::Expires,
                     format!("{} is not in the future", ts(e)),
                 ));
             }
@@ -853,7 +854,9 @@ impl Store {
         for c in pending {
             // Read and checked by `commission_from_row`; an error here is a
             // bug, not a commission to skip.
-            if parse_ts("created_at", &c.created_at)? + Duration::days(program.return_days) <= at {
+            if parse_ts(Field::ReturnDays, &c.created_at)? + Duration::days(program.return_days)
+                <= at
+            {
                 due.push(c);
             }
         }
@@ -890,14 +893,17 @@ impl Store {
         let referrer = self.customer(referrer_id)?;
         if method.trim().is_empty() {
             return Err(Error::invalid(
-                "--method",
+                Field::Method,
                 "must not be empty (e.g. cash, bank, voucher)",
             ));
         }
-        let method = crate::input::text("--method", method, crate::input::TextKind::Reference)?;
+        let method = crate::input::text(Field::Method, method, crate::input::TextKind::Reference)?;
         let method = method.as_str();
-        let reference =
-            crate::input::opt_text("--reference", reference, crate::input::TextKind::Reference)?;
+        let reference = crate::input::opt_text(
+            Field::Reference,
+            reference,
+            crate::input::TextKind::Reference,
+        )?;
         let reference = reference.as_deref();
         let now = self.now();
         let at = ts(now);
@@ -937,7 +943,7 @@ impl Store {
                 referrer.name,
                 if pending > 0 {
                     format!(
-                        " ({pending} still pending: they are approved when the return window has passed — `till commission approve-due`)"
+                        " ({pending} still pending: they are approved when the return window has passed)"
                     )
                 } else {
                     String::new()
@@ -1137,7 +1143,7 @@ pub(crate) fn reissue(
     let expires = old
         .expires_at
         .as_deref()
-        .map(|e| parse_ts("expires", e))
+        .map(|e| parse_ts(Field::Expires, e))
         .transpose()?;
     Ok(Some(issue(conn, now, &referrer, expires)?))
 }

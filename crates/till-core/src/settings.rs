@@ -7,6 +7,7 @@ use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 
 use crate::error::{Error, Result};
+use crate::input::Field;
 use crate::money::Currency;
 use crate::stored::Damage;
 use crate::tax::{parse_rate, TaxMode};
@@ -74,7 +75,7 @@ pub fn local_time_zone() -> String {
 pub fn parse_time_zone(name: &str) -> Result<chrono_tz::Tz> {
     name.trim().parse::<chrono_tz::Tz>().map_err(|_| {
         Error::invalid(
-            "time zone",
+            Field::TimeZone,
             format!("{name:?} is not an IANA time zone such as Europe/Paris"),
         )
     })
@@ -154,7 +155,7 @@ impl Settings {
         // reads as the machine's until the owner sets one.
         let locale = match get("locale")? {
             None => crate::locale::system_default(),
-            Some(tag) => crate::locale::parse("locale", &tag).map_err(|_| {
+            Some(tag) => crate::locale::parse(Field::Locale, &tag).map_err(|_| {
                 damaged(
                     "locale",
                     &tag,
@@ -260,7 +261,7 @@ impl crate::Store {
         let mut next = self.settings.clone();
         if let Some(name) = update.store_name {
             next.store_name =
-                crate::input::text("store name", &name, crate::input::TextKind::Name)?;
+                crate::input::text(Field::StoreName, &name, crate::input::TextKind::Name)?;
         }
         if let Some(mode) = update.tax_mode {
             next.tax_mode = mode;
@@ -275,7 +276,7 @@ impl crate::Store {
             next.time_zone = parse_time_zone(&tz)?.name().to_string();
         }
         if let Some(tag) = update.locale {
-            next.locale = crate::input::locale("locale", &tag)?;
+            next.locale = crate::input::locale(Field::Locale, &tag)?;
         }
         if let Some(f) = update.floor_at_cost {
             next.floor_at_cost = f;

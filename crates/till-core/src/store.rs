@@ -11,6 +11,7 @@ use rusqlite::{Connection, OpenFlags, Transaction, TransactionBehavior};
 use rusqlite_migration::{Migrations, M};
 
 use crate::error::{Error, Result};
+use crate::input::Field;
 use crate::settings::Settings;
 
 /// The schema migrations, in order, embedded in the binary. Index + 1 is the
@@ -95,7 +96,7 @@ pub fn ts(t: DateTime<Utc>) -> String {
 }
 
 /// Parses a stored or user-given RFC 3339 time.
-pub fn parse_ts(field: &str, text: &str) -> Result<DateTime<Utc>> {
+pub fn parse_ts(field: Field, text: &str) -> Result<DateTime<Utc>> {
     DateTime::parse_from_rfc3339(text.trim())
         .map(|t| t.with_timezone(&Utc))
         .map_err(|e| {
@@ -248,7 +249,7 @@ impl Store {
 
     /// Who is working the till; recorded on stock movements and orders.
     pub fn set_user(&mut self, user: &str) -> Result<()> {
-        self.user = crate::input::text("user", user, crate::input::TextKind::User)?;
+        self.user = crate::input::text(Field::User, user, crate::input::TextKind::User)?;
         Ok(())
     }
 
@@ -281,7 +282,7 @@ impl Store {
 fn default_user() -> Result<String> {
     match std::env::var("TILL_USER").or_else(|_| std::env::var("USER")) {
         Ok(u) if !u.trim().is_empty() => {
-            crate::input::text("TILL_USER", &u, crate::input::TextKind::User)
+            crate::input::text(Field::User, &u, crate::input::TextKind::User)
         }
         _ => Ok("owner".into()),
     }

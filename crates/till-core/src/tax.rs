@@ -6,6 +6,7 @@ use std::fmt;
 use std::str::FromStr;
 
 use crate::error::{Error, Result};
+use crate::input::Field;
 use crate::money::parse_decimal;
 
 /// Whether shelf prices include tax (common for retail in the EU) or tax is
@@ -33,7 +34,7 @@ impl FromStr for TaxMode {
             "exclusive" => Ok(TaxMode::Exclusive),
             "inclusive" => Ok(TaxMode::Inclusive),
             _ => Err(Error::invalid(
-                "tax mode",
+                Field::TaxMode,
                 format!("{s:?} is neither \"exclusive\" nor \"inclusive\""),
             )),
         }
@@ -44,16 +45,16 @@ impl FromStr for TaxMode {
 /// between 0 and 100 with at most 4 decimals.
 pub fn parse_rate(text: &str) -> Result<Decimal> {
     let t = text.trim().trim_end_matches('%');
-    let rate = parse_decimal("tax rate", t)?;
+    let rate = parse_decimal(Field::TaxRate, t)?;
     if rate < Decimal::ZERO || rate > Decimal::ONE_HUNDRED {
         return Err(Error::invalid(
-            "tax rate",
+            Field::TaxRate,
             format!("{text:?} must be a percentage between 0 and 100"),
         ));
     }
     if rate.normalize().scale() > 4 {
         return Err(Error::invalid(
-            "tax rate",
+            Field::TaxRate,
             format!("{text:?} has more than 4 decimals"),
         ));
     }

@@ -14,6 +14,7 @@ use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 
 use crate::error::{Error, Result};
+use crate::input::Field;
 use crate::money::{allocate, parse_decimal, Currency};
 use crate::tax::{fraction, TaxMode};
 
@@ -29,7 +30,7 @@ pub enum Discount {
 
 impl Discount {
     /// Parses "10%" (percent off) or "2.50" (amount off).
-    pub fn parse(field: &str, text: &str, currency: &Currency) -> Result<Discount> {
+    pub fn parse(field: Field, text: &str, currency: &Currency) -> Result<Discount> {
         let t = text.trim();
         let d = if let Some(p) = t.strip_suffix('%') {
             let p = parse_decimal(field, p)?;
@@ -41,7 +42,7 @@ impl Discount {
         Ok(d)
     }
 
-    pub fn validate(&self, field: &str) -> Result<()> {
+    pub fn validate(&self, field: Field) -> Result<()> {
         match self {
             Discount::Percent(p) if *p <= Decimal::ZERO || *p > Decimal::ONE_HUNDRED => Err(
                 Error::invalid(field, format!("{p}% must be more than 0 and at most 100")),
@@ -56,7 +57,7 @@ impl Discount {
 
     /// The discount on `base`, rounded to the minor unit. An amount larger
     /// than `base` is refused rather than silently capped.
-    fn apply(&self, field: &str, base: Decimal, currency: &Currency) -> Result<Decimal> {
+    fn apply(&self, field: Field, base: Decimal, currency: &Currency) -> Result<Decimal> {
         match self {
             Discount::Percent(p) => Ok(currency.round(base * *p / Decimal::ONE_HUNDRED)),
             Discount::Amount(a) if *a > base => Err(Error::invalid(
@@ -75,7 +76,7 @@ impl Discount {
             None => text.parse().map(Discount::Amount).map_err(bad)?,
         };
         // A number is not enough: 150% or -2 is no discount Till gives.
-        d.validate("discount")
+        d.validate(Field::OrderDiscount)
             .map_err(|_| "which is not a discount Till gives (over 0, at most 100%)".to_string())?;
         Ok(d)
     }
@@ -150,13 +151,15 @@ pub fn compute(
     for (i, l) in lines.iter().enumerate() {
         if l.qty <= 0 {
             return Err(Error::invalid(
-                format!("line {} quantity", i + 1),
-                format!("{} must be at least 1", l.qty),
+                Field::Quantity,
+                format!("line {}: {} must be at least 1", i + 1, l.qty),
             ));
         }
         let g = currency.round(l.unit_price * Decimal::from(l.qty));
         let d = match &l.discount {
-            Some(d) => d.apply(&format!("line {} discount", i + 1), g, currency)?,
+            Some(d) => d
+                .apply(Field::LineDiscount, g, currency)
+                .map_err(|e| e.at(format_args!("line {}", i + 1)))?,
             None => zero,
         };
         gross.push(g);
@@ -165,7 +168,7 @@ pub fn compute(
     }
     let base: Decimal = after_line.iter().sum();
     let order_disc = match order_discount {
-        Some(d) => d.apply("order discount", base, currency)?,
+        Some(d) => d.apply(Field::OrderDiscount, base, currency)?,
         None => zero,
     };
     let order_parts = allocate(currency, order_disc, &after_line);

@@ -13,7 +13,6 @@ export type MineSource = 'orders' | 'file';
 /** What the form holds, as typed. */
 export interface MineFormState {
   source: MineSource;
-  path: string;
   /** '' (by the file's extension), 'fimi' or 'csv'. */
   format: string;
   minSupport: string;
@@ -25,7 +24,6 @@ export interface MineFormState {
 export class MiningRun {
   form = $state<MineFormState>({
     source: 'orders',
-    path: '',
     format: '',
     minSupport: '0.01',
     minConfidence: '0.2',
@@ -55,7 +53,7 @@ export class MiningRun {
     const f = this.form;
     const file = f.source === 'file';
     return {
-      input: file ? f.path.trim() : null,
+      from_file: file,
       format: file && f.format !== '' ? f.format : null,
       min_support: f.minSupport.trim(),
       min_confidence: f.minConfidence.trim(),
@@ -65,10 +63,6 @@ export class MiningRun {
 
   async start(): Promise<void> {
     if (this.running) return;
-    if (this.form.source === 'file' && this.form.path.trim() === '') {
-      this.error = { code: 'invalid_input', message: 'Enter the path of the basket file.' };
-      return;
-    }
     const run = ++this.#run;
     this.running = true;
     this.cancelling = false;

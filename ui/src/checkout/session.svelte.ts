@@ -8,8 +8,7 @@
 
 import { commands } from '../lib/bindings';
 import { toUiError } from '../lib/errors';
-import { readings } from '../lib/scan';
-import type { Cart, Receipt, TenderInput, UiError } from '../lib/bindings';
+import type { Cart, Receipt, TenderForm, UiError } from '../lib/bindings';
 
 export class CheckoutSession {
   /** The open cart; null until `start` has loaded it. */
@@ -77,23 +76,14 @@ export class CheckoutSession {
     }
   }
 
-  /** Adds what was typed or scanned: "SKU", a barcode, "3*SKU" or "SKUx3". */
+  /**
+   * Adds what was typed or scanned: "SKU", a barcode, "3*SKU" or "SKUx3".
+   * The core reads it (README, "Items"), as it reads `till sale --item`.
+   */
   add(text: string): Promise<boolean> {
     return this.#change(async (cart) => {
-      const tries = readings(text);
-      if (tries.length === 0) throw { code: 'invalid_input', message: 'Type or scan a SKU or barcode.' };
-      let lastError: unknown;
-      for (const { code, qty } of tries) {
-        try {
-          return await commands.cartAdd(cart.id, code, qty);
-        } catch (e) {
-          lastError = e;
-          // Only an unknown code is worth reading another way; "out of
-          // stock" for the literal SKU is the answer.
-          if (toUiError(e).code !== 'unknown_product') break;
-        }
-      }
-      throw lastError;
+      if (text.trim() === '') throw { code: 'invalid_input', message: 'Type or scan a SKU or barcode.' };
+      return await commands.cartAdd(cart.id, text, null);
     });
   }
 
@@ -155,7 +145,7 @@ export class CheckoutSession {
    * put in `error`. Waits for queued cart changes, so the sale charged is
    * the one on screen.
    */
-  async complete(tenders: TenderInput[]): Promise<Receipt> {
+  async complete(tenders: TenderForm[]): Promise<Receipt> {
     await this.#queue;
     const cart = this.cart;
     if (!cart) throw { code: 'internal', message: 'No open sale.' } satisfies UiError;

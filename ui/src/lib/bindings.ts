@@ -21,7 +21,7 @@ export const commands = {
 	/**  Voids the cart and returns a fresh one. */
 	cartVoid: (cartId: string) => __TAURI_INVOKE<Cart>("cart_void", { cartId }),
 	/**  Idempotent per cart: completing the same cart twice returns the first receipt. */
-	cartComplete: (cartId: string, tenders: TenderInput[]) => __TAURI_INVOKE<Receipt>("cart_complete", { cartId, tenders }),
+	cartComplete: (cartId: string, tenders: TenderForm[]) => __TAURI_INVOKE<Receipt>("cart_complete", { cartId, tenders }),
 	productsList: (search: string | null, includeInactive: boolean | null) => __TAURI_INVOKE<Product[]>("products_list", { search, includeInactive }),
 	productAdd: (input: ProductInput) => __TAURI_INVOKE<Product>("product_add", { input }),
 	productUpdate: (sku: string, input: ProductInput) => __TAURI_INVOKE<Product>("product_update", { sku, input }),
@@ -101,8 +101,10 @@ export const commands = {
 	programGet: () => __TAURI_INVOKE<Program>("program_get"),
 	programSet: (input: ProgramForm) => __TAURI_INVOKE<Program>("program_set", { input }),
 	planGet: () => __TAURI_INVOKE<PlanView>("plan_get"),
-	planLoadFile: (path: string) => __TAURI_INVOKE<TiersDoc>("plan_load_file", { path }),
-	licenseInstallFile: (path: string) => __TAURI_INVOKE<LicenseStatus>("license_install_file", { path }),
+	/**  Loads the tiers document the user chooses in the file dialog. */
+	planLoadFile: () => __TAURI_INVOKE<TiersDoc>("plan_load_file"),
+	/**  Installs the license the user chooses in the file dialog. */
+	licenseInstallFile: () => __TAURI_INVOKE<LicenseStatus>("license_install_file"),
 	usageReport: (period: string | null) => __TAURI_INVOKE<UsageReport>("usage_report", { period }),
 	usageRecord: (metric: string, quantity: string, at: string | null) => __TAURI_INVOKE<UsageRecord>("usage_record", { metric, quantity, at }),
 	membershipTiersList: () => __TAURI_INVOKE<MembershipTier[]>("membership_tiers_list"),
@@ -379,8 +381,9 @@ export type FlashForm = {
 	/**  multiplier | price */
 	effect: string,
 	value: string,
-	/**  RFC 3339. */
+	/**  RFC 3339, inclusive. */
 	starts_at: string,
+	/**  RFC 3339, exclusive. */
 	ends_at: string,
 	weekly?: boolean,
 };
@@ -494,8 +497,11 @@ export type MetricUsage = {
 };
 
 export type MineForm = {
-	/**  A basket file; empty: the store's own orders. */
-	input: string | null,
+	/**
+	 *  Mine a basket file the user chooses in the file dialog; else the
+	 *  store's own orders.
+	 */
+	from_file?: boolean,
 	format: string | null,
 	min_support: string,
 	min_confidence: string,
@@ -827,6 +833,7 @@ export type Rule = {
 export type RuleForm = {
 	/**  stock_below | stock_above | within_days_of_sell_by */
 	condition: string,
+	/**  The condition's number (units of stock, or days). */
 	threshold: string,
 	/**  multiplier | amount */
 	effect: string,
@@ -834,6 +841,7 @@ export type RuleForm = {
 	/**  all | category | sku */
 	scope: string,
 	scope_value?: string | null,
+	/**  Blank or missing: 0. */
 	hysteresis?: string | null,
 };
 
@@ -959,10 +967,11 @@ export type TaxLine = {
  */
 export type TaxMode = "exclusive" | "inclusive";
 
-/**  One payment as the window gives it: the amount as typed. */
-export type TenderInput = {
+/**  One payment as a front end gives it: the amount as typed. */
+export type TenderForm = {
 	method: TenderMethod,
 	amount: string,
+	/**  A card terminal's reference; blank is none. */
 	reference?: string | null,
 };
 

@@ -24,6 +24,7 @@ use std::path::Path;
 use till_mining::{Format, MiningResult, Params, Transactions};
 
 use crate::error::{Error, Result};
+use crate::input::Field;
 use crate::money::Currency;
 use crate::store::{ts, Store};
 use crate::stored::{self, Damage};
@@ -44,16 +45,16 @@ impl BundleOffer {
         let offer = match (percent_off, price) {
             (Some(_), Some(_)) => {
                 return Err(Error::invalid(
-                    "bundle",
-                    "give --percent-off or --price, not both",
+                    Field::PercentOff,
+                    "give a percent off or a price, not both",
                 ))
             }
             (Some(p), None) => Some(BundleOffer::PercentOff(
-                crate::money::parse_decimal("--percent-off", p.trim().trim_end_matches('%'))?
+                crate::money::parse_decimal(Field::PercentOff, p.trim().trim_end_matches('%'))?
                     .normalize(),
             )),
             (None, Some(p)) => Some(BundleOffer::Price(
-                currency.parse_non_negative("--price", p)?,
+                currency.parse_non_negative(Field::Price, p)?,
             )),
             (None, None) => None,
         };
@@ -67,19 +68,19 @@ impl BundleOffer {
         match self {
             BundleOffer::PercentOff(p) if *p <= Decimal::ZERO || *p > Decimal::ONE_HUNDRED => {
                 Err(Error::invalid(
-                    "--percent-off",
+                    Field::PercentOff,
                     format!("{p} must be more than 0 and at most 100"),
                 ))
             }
             BundleOffer::Price(p) if *p < Decimal::ZERO => Err(Error::invalid(
-                "--price",
+                Field::Price,
                 format!("{p} must not be negative"),
             )),
             BundleOffer::Price(p) => {
-                crate::money::check_magnitude("--price", *p)?;
+                crate::money::check_magnitude(Field::Price, *p)?;
                 if p.normalize().scale() > currency.minor_units {
                     return Err(Error::invalid(
-                        "--price",
+                        Field::Price,
                         format!("{p} has more decimals than {} allows", currency.code),
                     ));
                 }
@@ -383,7 +384,10 @@ impl Store {
     /// Checks a bundle's fields and resolves its items to product ids.
     fn bundle_items(&self, items: &[(String, i64)]) -> Result<Vec<(i64, i64)>> {
         if items.is_empty() {
-            return Err(Error::invalid("--item", "a bundle needs at least one item"));
+            return Err(Error::invalid(
+                Field::Item,
+                "a bundle needs at least one item",
+            ));
         }
         let out: Vec<(i64, i64)> = self
             .resolve_items(items)?
@@ -392,7 +396,7 @@ impl Store {
             .collect();
         if out.iter().map(|(_, q)| q).sum::<i64>() < 2 {
             return Err(Error::invalid(
-                "--item",
+                Field::Item,
                 "a bundle needs at least two units (two items, or one item x2 or more)",
             ));
         }
@@ -400,16 +404,16 @@ impl Store {
     }
 
     fn check_window(from: Option<DateTime<Utc>>, until: Option<DateTime<Utc>>) -> Result<()> {
-        from.map(|t| crate::input::check_time("--from", t))
+        from.map(|t| crate::input::check_time(Field::From, t))
             .transpose()?;
         until
-            .map(|t| crate::input::check_time("--until", t))
+            .map(|t| crate::input::check_time(Field::Until, t))
             .transpose()?;
         if let (Some(f), Some(u)) = (from, until) {
             if u <= f {
                 return Err(Error::invalid(
-                    "--until",
-                    format!("{} is not after --from {}", ts(u), ts(f)),
+                    Field::Until,
+                    format!("{} is not after the start {}", ts(u), ts(f)),
                 ));
             }
         }
@@ -417,7 +421,7 @@ impl Store {
     }
 
     fn check_name(name: &str) -> Result<String> {
-        crate::input::text("--name", name, crate::input::TextKind::Name)
+        crate::input::text(Field::Name, name, crate::input::TextKind::Name)
     }
 
     pub fn create_bundle(&mut self, input: BundleInput) -> Result<Bundle> {
@@ -471,7 +475,7 @@ impl Store {
         offer.validate(&self.settings.currency)?;
         let parse = |t: &Option<String>| {
             t.as_deref()
-                .map(|t| crate::store::parse_ts("window", t))
+                .map(|t| crate::store::parse_ts(Field::Until, t))
                 .transpose()
         };
         let from = match update.valid_from {
@@ -631,7 +635,7 @@ impl Store {
     /// Mines the shop's baskets and turns the rules into suggestions.
     pub fn bundle_suggestions(&self, p: &SuggestParams) -> Result<Suggestions> {
         let params = Params::parse(&p.min_support, &p.min_confidence, Some(SUGGEST_MAX_ITEMS))
-            .map_err(|e| Error::invalid("thresholds", e.to_string()))?;
+            .map_err(|e| Error::invalid(Field::Thresholds, e.to_string()))?;
         let baskets = self.basket_transactions()?;
         if baskets.is_empty() {
             return Ok(Suggestions {
@@ -641,7 +645,7 @@ impl Store {
         }
         let tx = Transactions::from_baskets(&baskets);
         let result = till_mining::mine(&tx, &params, &till_mining::no_progress)
-            .map_err(|e| Error::invalid("mining", e.to_string()))?;
+            .map_err(|e| Error::invalid(Field::Mining, e.to_string()))?;
         self.suggestions_from(&result, p.sku.as_deref(), p.limit)
     }
 
@@ -764,7 +768,7 @@ impl Store {
             .collect();
         if skus.len() < 2 {
             return Err(Error::invalid(
-                "suggestion",
+                Field::Key,
                 format!("{key:?} is not a suggestion key; keys look like SKU1+SKU2"),
             ));
         }
@@ -933,7 +937,7 @@ pub fn basket_format(path: &Path, given: Option<&str>) -> Result<Format> {
     match given {
         Some(f) => f
             .parse::<Format>()
-            .map_err(|e| Error::invalid("--format", e)),
+            .map_err(|e| Error::invalid(Field::Format, e)),
         None => match path
             .extension()
             .and_then(|e| e.to_str())
@@ -943,8 +947,8 @@ pub fn basket_format(path: &Path, given: Option<&str>) -> Result<Format> {
             Some("csv") => Ok(Format::Csv),
             Some("dat") | Some("fimi") | Some("txt") => Ok(Format::Fimi),
             _ => Err(Error::invalid(
-                "--format",
-                "give --format fimi or --format csv for this file",
+                Field::Format,
+                "name the format of this file: fimi or csv",
             )),
         },
     }

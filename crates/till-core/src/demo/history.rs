@@ -23,6 +23,7 @@ use crate::bundles::pricing::BundleOffer;
 use crate::bundles::SuggestParams;
 use crate::checkout::SaleLine;
 use crate::error::{Error, Result};
+use crate::input::Field;
 use crate::inventory::MovementKind;
 use crate::orders::RefundRequest;
 use crate::referrals::CommissionStatus;
@@ -93,14 +94,14 @@ pub fn check_license(text: &str) -> Result<()> {
     let license = crate::plans::license::verify(text)?;
     if let Some(store) = &license.store_id {
         return Err(Error::invalid(
-            "--license",
+            Field::License,
             format!("it was issued for the store {store}; the demo makes a new store, so it needs a license issued for no store in particular"),
         ));
     }
     let tiers = crate::plans::tiers::parse(crate::plans::tiers::DEFAULT_TIERS)?;
     if tiers.tier(&license.tier).is_none() {
         return Err(Error::invalid(
-            "--license",
+            Field::License,
             format!("its tier {:?} is not one of Till's plans", license.tier),
         ));
     }
@@ -182,7 +183,7 @@ impl<'s> History<'s> {
             shop::coffee_club(store)?;
         } else {
             notes.push(format!(
-                "no coffee club: memberships are not in this store's {} plan (a license with them, `till init --demo --license FILE`, adds the club and its members)",
+                "no coffee club: memberships are not in this store's {} plan (a license that includes them adds the club and its members)",
                 store.plan(morning)?.tier.name
             ));
         }

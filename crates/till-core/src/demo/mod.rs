@@ -28,11 +28,12 @@ pub use history::{build, check_license, DemoOptions, DemoReport, DAYS, DEFAULT_S
 pub use sales::{run_sales, DemoSummary};
 
 use crate::error::{Error, Result};
+use crate::input::Field;
 use crate::settings::Settings;
 use crate::store::Store;
 
 /// A demo's seed as typed ("42"); `field` names the input in the error.
-pub fn parse_seed(field: &str, text: &str) -> Result<u64> {
+pub fn parse_seed(field: Field, text: &str) -> Result<u64> {
     text.trim()
         .parse::<u64>()
         .map_err(|_| Error::invalid(field, format!("{text:?} is not a whole number from 0 up")))
@@ -52,7 +53,7 @@ fn check_end(now: DateTime<Utc>) -> Result<()> {
     match (earliest, latest) {
         (Some(a), Some(b)) if now >= a && now < b => Ok(()),
         _ => Err(Error::invalid(
-            "--at",
+            Field::At,
             format!(
                 "{} leaves no room for the demo's {DAYS} days of history between {} and {}",
                 crate::store::ts(now),

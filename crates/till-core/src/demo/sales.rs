@@ -27,7 +27,7 @@ pub fn run_sales(store: &mut Store, count: usize, seed: u64) -> Result<DemoSumma
     let products = store.products(None, false)?;
     if products.is_empty() {
         return Err(Error::Refused(
-            "the catalog is empty: add products or run `till init --demo`".into(),
+            "the catalog is empty: add products or create the demo store".into(),
         ));
     }
     let mut rng = StdRng::seed_from_u64(seed);

@@ -10,6 +10,7 @@ use serde::{Deserialize, Serialize};
 
 use super::signed::{self, LICENSE};
 use crate::error::{Error, Result};
+use crate::input::Field;
 
 pub use super::signed::{public_of, signing_key};
 
@@ -51,7 +52,7 @@ fn default_grace() -> i64 {
 }
 
 fn bad(message: impl Into<String>) -> Error {
-    Error::invalid("license", message)
+    Error::invalid(Field::License, message)
 }
 
 /// Checks a license file's signature and returns what it grants.
@@ -64,7 +65,8 @@ pub fn verify(text: &str) -> Result<LicensePayload> {
         ("expires_at", p.expires_at.as_ref()),
     ] {
         if let Some(t) = t {
-            crate::store::parse_ts(&format!("license {field}"), t)?;
+            crate::store::parse_ts(Field::License, t)
+                .map_err(|_| bad(format!("{field} {t:?} is not an RFC 3339 time")))?;
         }
     }
     for u in &p.unlocks {
@@ -75,7 +77,12 @@ pub fn verify(text: &str) -> Result<LicensePayload> {
             )));
         }
         if let Some(t) = &u.expires_at {
-            crate::store::parse_ts(&format!("unlock {} expires_at", u.feature), t)?;
+            crate::store::parse_ts(Field::License, t).map_err(|_| {
+                bad(format!(
+                    "unlock {} expires_at {t:?} is not an RFC 3339 time",
+                    u.feature
+                ))
+            })?;
         }
     }
     if p.grace_days < 0 {

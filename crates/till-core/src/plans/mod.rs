@@ -26,6 +26,7 @@ use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 
 use crate::error::{Error, Result};
+use crate::input::Field;
 use crate::store::{parse_ts, ts, Store};
 use crate::stored::Damage;
 use license::LicensePayload;
@@ -137,7 +138,7 @@ fn plan_damage(column: &str, text: &str, message: &str) -> Error {
         column,
         text,
         format!(
-            "which does not verify ({message}); selling and refunds still work, and loading the vendor's file again (till plan load / till license install) repairs it"
+            "which does not verify ({message}); selling and refunds still work, and loading the vendor's file again (the tiers document or the license) repairs it"
         ),
     ))
 }
@@ -199,7 +200,7 @@ fn status_at(
     let expires = p
         .expires_at
         .as_deref()
-        .map(|t| parse_ts("expires_at", t))
+        .map(|t| parse_ts(Field::License, t))
         .transpose()?;
     let grace_until = expires.map(|e| e + Duration::days(p.grace_days));
     let state = match (expires, grace_until) {
@@ -219,7 +220,7 @@ fn status_at(
     for u in &p.unlocks {
         let live = match (&u.billing[..], &u.expires_at) {
             ("one_time", _) | (_, None) => true,
-            (_, Some(t)) => at < parse_ts("unlock expires_at", t)? + Duration::days(p.grace_days),
+            (_, Some(t)) => at < parse_ts(Field::License, t)? + Duration::days(p.grace_days),
         };
         if live && !unlocked.contains(&u.feature) {
             unlocked.push(u.feature.clone());
@@ -279,7 +280,7 @@ impl Store {
         if let Some(p) = self.installed_license()? {
             if doc.tier(&p.tier).is_none() {
                 return Err(Error::invalid(
-                    "tiers document",
+                    Field::TiersDocument,
                     format!("the installed license is for the tier {:?}, which this document does not have", p.tier),
                 ));
             }
@@ -301,7 +302,7 @@ impl Store {
         if let Some(store) = &p.store_id {
             if *store != self.settings.store_id {
                 return Err(Error::invalid(
-                    "license",
+                    Field::License,
                     format!(
                         "it was issued for the store {store}, not this one ({})",
                         self.settings.store_id
@@ -312,7 +313,7 @@ impl Store {
         let doc = self.tiers_document()?;
         if doc.tier(&p.tier).is_none() {
             return Err(Error::invalid(
-                "license",
+                Field::License,
                 format!("its tier {:?} is not in this store's plan document", p.tier),
             ));
         }
@@ -377,7 +378,7 @@ impl Store {
         if let Some(d) = day {
             if !(1..=28).contains(&d) {
                 return Err(Error::invalid(
-                    "--billing-day",
+                    Field::BillingDay,
                     format!("{d} must be 1 to 28"),
                 ));
             }
@@ -415,7 +416,7 @@ impl Store {
                 });
             }
             return Err(Error::invalid(
-                "feature",
+                Field::Feature,
                 format!("{key:?} is not a feature of any tier (known: {})", {
                     let mut f: Vec<&str> = doc.features().into_iter().collect();
                     f.sort_unstable();
@@ -455,7 +456,7 @@ impl Store {
             let mut known: Vec<&str> = doc.limit_keys().into_iter().collect();
             known.sort_unstable();
             return Err(Error::invalid(
-                "limit",
+                Field::Limit,
                 format!(
                     "{key:?} is not a limit of any tier (known: {})",
                     known.join(", ")

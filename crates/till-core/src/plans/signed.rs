@@ -22,6 +22,7 @@ use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
 use crate::error::{Error, Result};
+use crate::input::Field;
 
 /// The private half, for the vendor's tool and the tests.
 pub use ed25519_dalek::SigningKey;
@@ -30,8 +31,10 @@ pub use ed25519_dalek::SigningKey;
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Kind {
     pub format: &'static str,
-    /// "license": the field named in errors.
+    /// "license": how messages name it.
     pub what: &'static str,
+    /// The field errors name.
+    pub field: Field,
     /// "licenses": as in "licenses must be signed by the vendor".
     pub plural: &'static str,
 }
@@ -39,12 +42,14 @@ pub struct Kind {
 pub const LICENSE: Kind = Kind {
     format: "till-license/1",
     what: "license",
+    field: Field::License,
     plural: "licenses",
 };
 
 pub const TIERS: Kind = Kind {
     format: "till-tiers/1",
     what: "tiers document",
+    field: Field::TiersDocument,
     plural: "tiers documents",
 };
 
@@ -94,7 +99,7 @@ fn public_key(b64: &str) -> Result<VerifyingKey> {
 }
 
 fn bad(kind: &Kind, message: impl Into<String>) -> Error {
-    Error::invalid(kind.what, message)
+    Error::invalid(kind.field, message)
 }
 
 /// The format an envelope says it has, if the text is one at all.
@@ -189,7 +194,7 @@ pub fn signing_key(seed_b64: &str) -> Result<SigningKey> {
         .decode(seed_b64.trim())
         .ok()
         .and_then(|b| b.try_into().ok())
-        .ok_or_else(|| Error::invalid("key", "not a base64 Ed25519 seed of 32 bytes"))?;
+        .ok_or_else(|| Error::invalid(Field::Key, "not a base64 Ed25519 seed of 32 bytes"))?;
     Ok(SigningKey::from_bytes(&seed))
 }
 

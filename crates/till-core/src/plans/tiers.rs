@@ -20,6 +20,7 @@ use serde_json::Value;
 
 use super::signed::{self, TIERS};
 use crate::error::{Error, Result};
+use crate::input::Field;
 
 pub const FORMAT: &str = TIERS.format;
 
@@ -139,22 +140,27 @@ impl TiersDoc {
     }
 }
 
+/// A mistake at `at` (`tiers[0].id`) inside a tiers document.
+fn bad_at(at: &str, message: impl std::fmt::Display) -> Error {
+    Error::invalid(Field::TiersDocument, format!("{at}: {message}"))
+}
+
 fn limit_from(v: &Value, at: &str) -> Result<Limit> {
     match v {
         Value::String(s) if s == "unlimited" => Ok(Limit::Unlimited),
         Value::Number(n) => {
             let d = Decimal::from_str(&n.to_string())
                 .or_else(|_| Decimal::from_scientific(&n.to_string()))
-                .map_err(|_| Error::invalid(at, format!("{n} is not a usable number")))?;
+                .map_err(|_| bad_at(at, format!("{n} is not a usable number")))?;
             if d < Decimal::ZERO {
-                return Err(Error::invalid(
+                return Err(bad_at(
                     at,
                     format!("{n} is negative; a limit is 0 or more, or \"unlimited\""),
                 ));
             }
             Ok(Limit::Max(d))
         }
-        other => Err(Error::invalid(
+        other => Err(bad_at(
             at,
             format!("{other} is neither a number nor \"unlimited\""),
         )),
@@ -167,11 +173,11 @@ fn money_from(v: &Value, at: &str) -> Result<Decimal> {
         Value::String(s) => Decimal::from_str(s.trim()).ok(),
         _ => None,
     }
-    .ok_or_else(|| Error::invalid(at, format!("{v} is not an amount")))?;
+    .ok_or_else(|| bad_at(at, format!("{v} is not an amount")))?;
     if d < Decimal::ZERO {
-        return Err(Error::invalid(at, format!("{v} is negative")));
+        return Err(bad_at(at, format!("{v} is negative")));
     }
-    crate::money::check_magnitude(at, d)?;
+    crate::money::check_magnitude(Field::TiersDocument, d).map_err(|e| e.at(at))?;
     Ok(d)
 }
 
@@ -184,7 +190,7 @@ pub fn parse(text: &str) -> Result<TiersDoc> {
 pub fn verify(text: &str) -> Result<TiersDoc> {
     let bytes = signed::open(text, &TIERS)?;
     let json = std::str::from_utf8(&bytes)
-        .map_err(|_| Error::invalid(TIERS.what, "the signed payload is not UTF-8 text"))?;
+        .map_err(|_| Error::invalid(TIERS.field, "the signed payload is not UTF-8 text"))?;
     parse_as(json, "the signed payload is ")
 }
 
@@ -208,7 +214,7 @@ pub fn is_unsigned(text: &str) -> bool {
 fn parse_as(text: &str, context: &str) -> Result<TiersDoc> {
     let root: Value = serde_json::from_str(text).map_err(|e| {
         Error::invalid(
-            "tiers document",
+            Field::TiersDocument,
             format!(
                 "{context}not valid JSON: {e} (line {}, column {})",
                 e.line(),
@@ -218,12 +224,12 @@ fn parse_as(text: &str, context: &str) -> Result<TiersDoc> {
     })?;
     let tiers = root
         .get("tiers")
-        .ok_or_else(|| Error::invalid("tiers document", "has no \"tiers\" list"))?
+        .ok_or_else(|| Error::invalid(Field::TiersDocument, "has no \"tiers\" list"))?
         .as_array()
-        .ok_or_else(|| Error::invalid("tiers", "must be a list"))?;
+        .ok_or_else(|| Error::invalid(Field::TiersDocument, "must be a list"))?;
     if tiers.is_empty() {
         return Err(Error::invalid(
-            "tiers",
+            Field::TiersDocument,
             "the list is empty; give at least one tier",
         ));
     }
@@ -233,28 +239,23 @@ fn parse_as(text: &str, context: &str) -> Result<TiersDoc> {
         let at = |f: &str| format!("tiers[{i}].{f}");
         let obj = t
             .as_object()
-            .ok_or_else(|| Error::invalid(format!("tiers[{i}]"), "must be an object"))?;
+            .ok_or_else(|| bad_at(&format!("tiers[{i}]"), "must be an object"))?;
         let id = match obj.get("id") {
             Some(Value::String(s)) if !s.trim().is_empty() => s.trim().to_string(),
-            Some(v) => {
-                return Err(Error::invalid(
-                    at("id"),
-                    format!("{v} is not a non-empty string"),
-                ))
-            }
-            None => return Err(Error::invalid(at("id"), "is missing")),
+            Some(v) => return Err(bad_at(&at("id"), format!("{v} is not a non-empty string"))),
+            None => return Err(bad_at(&at("id"), "is missing")),
         };
         if !seen.insert(id.clone()) {
-            return Err(Error::invalid(
-                at("id"),
+            return Err(bad_at(
+                &at("id"),
                 format!("{id:?} is used by an earlier tier too"),
             ));
         }
         let name = match obj.get("name") {
             Some(Value::String(s)) if !s.trim().is_empty() => s.trim().to_string(),
             Some(v) => {
-                return Err(Error::invalid(
-                    at("name"),
+                return Err(bad_at(
+                    &at("name"),
                     format!("{v} is not a non-empty string"),
                 ))
             }
@@ -277,15 +278,15 @@ fn parse_as(text: &str, context: &str) -> Result<TiersDoc> {
                             }
                         }
                         v => {
-                            return Err(Error::invalid(
-                                at(&format!("features[{k}]")),
+                            return Err(bad_at(
+                                &at(&format!("features[{k}]")),
                                 format!("{v} is not a feature name"),
                             ))
                         }
                     }
                 }
             }
-            Some(v) => return Err(Error::invalid(at("features"), format!("{v} is not a list"))),
+            Some(v) => return Err(bad_at(&at("features"), format!("{v} is not a list"))),
         }
         let mut limits = BTreeMap::new();
         match obj.get("limits") {
@@ -295,12 +296,7 @@ fn parse_as(text: &str, context: &str) -> Result<TiersDoc> {
                     limits.insert(k.clone(), limit_from(v, &at(&format!("limits.{k}")))?);
                 }
             }
-            Some(v) => {
-                return Err(Error::invalid(
-                    at("limits"),
-                    format!("{v} is not an object"),
-                ))
-            }
+            Some(v) => return Err(bad_at(&at("limits"), format!("{v} is not an object"))),
         }
         let extra = obj
             .iter()

@@ -19,6 +19,7 @@ use serde::{Deserialize, Serialize};
 
 use super::tiers::Limit;
 use crate::error::{Error, Result};
+use crate::input::Field;
 use crate::outbox;
 use crate::store::{ts, Store};
 
@@ -190,7 +191,12 @@ impl Store {
         &self,
         text: &str,
     ) -> Result<(DateTime<Utc>, DateTime<Utc>, String)> {
-        let bad = || Error::invalid("--period", format!("{text:?} is not a month like 2026-11"));
+        let bad = || {
+            Error::invalid(
+                Field::Period,
+                format!("{text:?} is not a month like 2026-11"),
+            )
+        };
         let (y, m) = text.trim().split_once('-').ok_or_else(bad)?;
         let (y, m): (i32, u32) = (y.parse().map_err(|_| bad())?, m.parse().map_err(|_| bad())?);
         let day = self.billing_day()?.unwrap_or(1);
@@ -211,7 +217,7 @@ impl Store {
         let doc = self.tiers_document()?;
         if metric == "orders" {
             return Err(Error::invalid(
-                "--metric",
+                Field::Metric,
                 "orders are counted from the sales themselves; they cannot be recorded by hand",
             ));
         }
@@ -227,7 +233,7 @@ impl Store {
             k.sort_unstable();
             k.dedup();
             return Err(Error::invalid(
-                "--metric",
+                Field::Metric,
                 format!(
                     "{metric:?} is not a metered metric (known: {})",
                     k.join(", ")
@@ -236,13 +242,13 @@ impl Store {
         }
         if quantity <= Decimal::ZERO {
             return Err(Error::invalid(
-                "--quantity",
+                Field::Quantity,
                 format!("{quantity} must be more than 0"),
             ));
         }
-        crate::money::check_magnitude("--quantity", quantity)?;
+        crate::money::check_magnitude(Field::Quantity, quantity)?;
         let at = match at {
-            Some(t) => crate::input::check_time("--at", t)?,
+            Some(t) => crate::input::check_time(Field::At, t)?,
             None => self.now(),
         };
         let tx = self.write_tx()?;
@@ -262,8 +268,8 @@ impl Store {
     ) -> Result<UsageReport> {
         if to <= from {
             return Err(Error::invalid(
-                "--to",
-                format!("{} is not after --from {}", ts(to), ts(from)),
+                Field::To,
+                format!("{} is not after the start {}", ts(to), ts(from)),
             ));
         }
         let plan = self.plan(self.now())?;

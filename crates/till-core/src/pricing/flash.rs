@@ -12,6 +12,7 @@ use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 
 use crate::error::{Error, Result};
+use crate::input::Field;
 use crate::money::Currency;
 use crate::pricing::rules::describe_multiplier;
 #[cfg(test)]
@@ -266,11 +267,11 @@ pub(crate) fn load_live_sales(conn: &Connection) -> Result<(Vec<FlashSale>, Vec<
 
 impl Store {
     fn check_flash(&self, input: &FlashSaleInput) -> Result<(String, Vec<String>, Vec<String>)> {
-        let name = crate::input::text("--name", &input.name, crate::input::TextKind::Name)?;
+        let name = crate::input::text(Field::Name, &input.name, crate::input::TextKind::Name)?;
         if input.skus.is_empty() && input.categories.is_empty() {
             return Err(Error::invalid(
-                "flash sale",
-                "name at least one --sku or --category",
+                Field::Effect,
+                "name at least one SKU or category",
             ));
         }
         let mut skus = Vec::new();
@@ -287,7 +288,7 @@ impl Store {
             )?;
             if !exists {
                 return Err(Error::invalid(
-                    "--category",
+                    Field::Category,
                     format!("no product is in category {c:?}"),
                 ));
             }
@@ -300,32 +301,32 @@ impl Store {
         match input.effect {
             FlashEffect::Multiplier(m) if m > Decimal::ONE_HUNDRED => {
                 return Err(Error::invalid(
-                    "--multiplier",
+                    Field::Multiplier,
                     format!("{m} is more than 100 times the price"),
                 ))
             }
             FlashEffect::Multiplier(m) if m <= Decimal::ZERO => {
                 return Err(Error::invalid(
-                    "--multiplier",
+                    Field::Multiplier,
                     format!("{m} must be greater than 0"),
                 ))
             }
             FlashEffect::Multiplier(m) if m == Decimal::ONE => {
                 return Err(Error::invalid(
-                    "--multiplier",
+                    Field::Multiplier,
                     "1 would leave prices unchanged",
                 ))
             }
             FlashEffect::Price(p) => {
-                self.check_amount("--price", p)?;
+                self.check_amount(Field::Price, p)?;
             }
             _ => {}
         }
-        crate::input::check_time("--start", input.starts_at)?;
-        crate::input::check_time("--end", input.ends_at)?;
+        crate::input::check_time(Field::Start, input.starts_at)?;
+        crate::input::check_time(Field::End, input.ends_at)?;
         if input.ends_at <= input.starts_at {
             return Err(Error::invalid(
-                "--end",
+                Field::End,
                 format!(
                     "{} is not after the start {}",
                     ts(input.ends_at),
@@ -335,7 +336,7 @@ impl Store {
         }
         if input.weekly && input.ends_at - input.starts_at >= Duration::weeks(1) {
             return Err(Error::invalid(
-                "--weekly",
+                Field::Weekly,
                 "a weekly sale's window must be shorter than a week",
             ));
         }
@@ -493,8 +494,8 @@ mod tests {
             skus: vec!["A".into()],
             categories: vec![],
             effect: FlashEffect::Multiplier(Decimal::new(75, 2)),
-            starts_at: parse_ts("s", start).unwrap(),
-            ends_at: parse_ts("e", end).unwrap(),
+            starts_at: parse_ts(Field::Start, start).unwrap(),
+            ends_at: parse_ts(Field::End, end).unwrap(),
             weekly,
             time_zone: tz.into(),
             cancelled_at: None,
@@ -502,7 +503,7 @@ mod tests {
     }
 
     fn t(s: &str) -> DateTime<Utc> {
-        parse_ts("t", s).unwrap()
+        parse_ts(Field::At, s).unwrap()
     }
 
     #[test]

@@ -11,6 +11,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::catalog::Product;
 use crate::error::{Error, Result};
+use crate::input::Field;
 use crate::money::Currency;
 use crate::store::{ts, Store};
 use crate::stored::{self, Damage};
@@ -261,43 +262,43 @@ impl Store {
         match input.effect {
             Effect::Multiplier(m) if m > Decimal::ONE_HUNDRED => {
                 return Err(Error::invalid(
-                    "multiplier",
+                    Field::Multiplier,
                     format!("{m} is more than 100 times the price"),
                 ))
             }
             Effect::Amount(a) if a.abs() > crate::money::MAX_AMOUNT => {
                 return Err(Error::invalid(
-                    "amount",
+                    Field::Amount,
                     format!("{a} is larger than Till handles"),
                 ))
             }
             Effect::Multiplier(m) if m <= Decimal::ZERO => {
                 return Err(Error::invalid(
-                    "multiplier",
+                    Field::Multiplier,
                     format!("{m} must be greater than 0"),
                 ))
             }
             Effect::Multiplier(m) if m == Decimal::ONE => {
                 return Err(Error::invalid(
-                    "multiplier",
+                    Field::Multiplier,
                     "1 would leave the price unchanged",
                 ))
             }
             Effect::Multiplier(m) if m.normalize().scale() > 6 => {
                 return Err(Error::invalid(
-                    "multiplier",
+                    Field::Multiplier,
                     format!("{m} has more than 6 decimals"),
                 ))
             }
             Effect::Amount(a) if a.is_zero() => {
                 return Err(Error::invalid(
-                    "amount",
+                    Field::Amount,
                     "0 would leave the price unchanged",
                 ))
             }
             Effect::Amount(a) if a.normalize().scale() > c.minor_units => {
                 return Err(Error::invalid(
-                    "amount",
+                    Field::Amount,
                     format!("{a} has more decimals than {} allows", c.code),
                 ))
             }
@@ -305,31 +306,34 @@ impl Store {
         }
         if input.hysteresis < 0 {
             return Err(Error::invalid(
-                "hysteresis",
+                Field::Hysteresis,
                 format!("{} must not be negative", input.hysteresis),
             ));
         }
         match input.condition {
             Condition::StockBelow(n) if n <= 0 && !self.settings.allow_negative_stock => {
                 return Err(Error::invalid(
-                    "--when-stock-below",
+                    Field::WhenStockBelow,
                     format!("{n} can never match: stock never goes below 0 in this store"),
                 ))
             }
             Condition::StockAbove(n) if n < 0 => {
                 return Err(Error::invalid(
-                    "--when-stock-above",
+                    Field::WhenStockAbove,
                     format!("{n} must be 0 or more"),
                 ))
             }
             Condition::WithinDaysOfSellBy(n) if n < 0 => {
                 return Err(Error::invalid(
-                    "--within-days-of-sell-by",
+                    Field::WithinDaysOfSellBy,
                     format!("{n} must be 0 or more"),
                 ))
             }
             Condition::WithinDaysOfSellBy(_) if input.hysteresis > 0 => {
-                return Err(Error::invalid("hysteresis", "applies to stock rules only"))
+                return Err(Error::invalid(
+                    Field::Hysteresis,
+                    "applies to stock rules only",
+                ))
             }
             _ => {}
         }
@@ -345,7 +349,7 @@ impl Store {
                 )?;
                 if !exists {
                     return Err(Error::invalid(
-                        "--category",
+                        Field::Category,
                         format!("no product is in category {cat:?}"),
                     ));
                 }

@@ -1,0 +1,186 @@
+//! The names of the inputs Till checks, as the core knows them: neutral
+//! words (`price`, `multiplier`, `method`), never a front end's syntax.
+//! An `Error::Invalid` carries one, and each front end words it its own
+//! way: the CLI as its flag (`--price`), the window as its form label
+//! ("Price"). Imports nothing, so every module may name a field.
+
+macro_rules! fields {
+    ($($(#[$doc:meta])* $variant:ident => $key:literal,)*) => {
+        /// One input a user gives, named neutrally.
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize)]
+        #[serde(rename_all = "snake_case")]
+        pub enum Field {
+            $($(#[$doc])* $variant,)*
+        }
+
+        impl Field {
+            /// Every field, for front ends to check they word each one.
+            pub const ALL: &'static [Field] = &[$(Field::$variant),*];
+
+            /// The field's neutral name in snake case: `tax_rate`.
+            pub const fn key(self) -> &'static str {
+                match self {
+                    $(Field::$variant => $key,)*
+                }
+            }
+        }
+    };
+}
+
+fields! {
+    // Products and stock.
+    Sku => "sku",
+    /// A SKU or a barcode, as scanned or typed.
+    Code => "code",
+    Name => "name",
+    Price => "price",
+    Cost => "cost",
+    Barcode => "barcode",
+    TaxRate => "tax_rate",
+    Category => "category",
+    /// Opening stock of a new product.
+    Stock => "stock",
+    SellBy => "sell_by",
+    /// The lowest price dynamic pricing may set for a product.
+    Floor => "floor",
+    /// The highest price, as a multiple of the base price.
+    Ceiling => "ceiling",
+    /// The units a stock adjustment adds (negative: removes).
+    Adjustment => "adjustment",
+    Reason => "reason",
+    Note => "note",
+    // Sales, carts, refunds.
+    /// One item of a sale or refund, in the item grammar (`SKUx3`, `3*SKU`).
+    Item => "item",
+    Items => "items",
+    Quantity => "quantity",
+    OrderDiscount => "order_discount",
+    LineDiscount => "line_discount",
+    /// How a payment is made: cash or card.
+    Method => "method",
+    /// One payment (tender) of a sale.
+    Payment => "payment",
+    Reference => "reference",
+    /// An idempotency key.
+    Key => "key",
+    Customer => "customer",
+    Referral => "referral",
+    Limit => "limit",
+    // Pricing rules and flash sales.
+    Condition => "condition",
+    WhenStockBelow => "when_stock_below",
+    WhenStockAbove => "when_stock_above",
+    WithinDaysOfSellBy => "within_days_of_sell_by",
+    Effect => "effect",
+    Multiplier => "multiplier",
+    Amount => "amount",
+    Scope => "scope",
+    Hysteresis => "hysteresis",
+    /// The products a flash sale covers (SKUs and categories).
+    Products => "products",
+    Start => "start",
+    End => "end",
+    Weekly => "weekly",
+    // Times and periods.
+    At => "at",
+    From => "from",
+    Until => "until",
+    To => "to",
+    Period => "period",
+    // Bundles, kits, mining.
+    PercentOff => "percent_off",
+    /// A kit's components.
+    Components => "components",
+    Format => "format",
+    /// The mining thresholds (support, confidence).
+    Thresholds => "thresholds",
+    MinSupport => "min_support",
+    MinConfidence => "min_confidence",
+    MaxLen => "max_len",
+    /// A file of baskets to mine.
+    BasketFile => "basket_file",
+    Mining => "mining",
+    // Customers and referrals.
+    Email => "email",
+    Phone => "phone",
+    Notes => "notes",
+    Percent => "percent",
+    WindowDays => "window_days",
+    ReturnDays => "return_days",
+    Expires => "expires",
+    Status => "status",
+    ReferralCode => "referral_code",
+    // Plans, usage, memberships.
+    License => "license",
+    TiersDocument => "tiers_document",
+    /// A signing key (the vendor's tool).
+    SigningKey => "signing_key",
+    Metric => "metric",
+    BillingDay => "billing_day",
+    Fee => "fee",
+    /// The discount a membership tier gives its members, in percent.
+    MemberDiscount => "member_discount",
+    Tier => "tier",
+    /// A document of membership tiers.
+    MembershipTiers => "membership_tiers",
+    // Settings and the store.
+    StoreName => "store_name",
+    Currency => "currency",
+    TaxMode => "tax_mode",
+    TimeZone => "time_zone",
+    Locale => "locale",
+    /// The store-wide default ceiling (a multiple of the base price).
+    PriceCeiling => "price_ceiling",
+    User => "user",
+    /// The upstream a device syncs with.
+    Endpoint => "endpoint",
+    /// A device token for the upstream.
+    Token => "token",
+    /// Seconds to wait for one request, for a whole run, between retries.
+    Timeout => "timeout",
+    Deadline => "deadline",
+    MaxBackoff => "max_backoff",
+    /// The store file.
+    Db => "db",
+    // Demo data.
+    Seed => "seed",
+    Count => "count",
+    /// A record's id.
+    Id => "id",
+    /// A feature of a plan.
+    Feature => "feature",
+}
+
+impl Field {
+    /// The neutral words for the field ("tax rate"), for messages no
+    /// front end has reworded.
+    pub fn words(self) -> String {
+        self.key().replace('_', " ")
+    }
+}
+
+impl std::fmt::Display for Field {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.words())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::Field;
+
+    #[test]
+    fn keys_are_neutral_and_distinct() {
+        let mut seen = std::collections::HashSet::new();
+        for f in Field::ALL {
+            let k = f.key();
+            assert!(seen.insert(k), "{k} twice");
+            assert!(
+                k.chars().all(|c| c.is_ascii_lowercase() || c == '_'),
+                "{k} is not a neutral snake-case name"
+            );
+            // Serialized (for a front end that words it itself), it is its key.
+            assert_eq!(serde_json::to_value(f).unwrap(), k, "{f:?}");
+        }
+    }
+}

@@ -273,6 +273,33 @@ fn guardrails_clamp_and_say_so() {
         .any(|a| a.source == "guardrail" && a.description.contains("capped")));
 }
 
+/// The cap is rounded down: 1.33x of 560.50 is 745.465, and the price may
+/// not pass it by rounding half a cent up.
+#[test]
+fn ceiling_is_never_passed_by_rounding() {
+    let (_d, mut s) = new_store();
+    s.add_product(NewProduct {
+        sku: "A".into(),
+        name: "A".into(),
+        price: dec("560.50"),
+        stock: Some(5),
+        ..Default::default()
+    })
+    .unwrap();
+    s.update_settings(till_core::settings::SettingsUpdate {
+        price_ceiling: Some(Some(dec("1.33"))),
+        ..Default::default()
+    })
+    .unwrap();
+    rule(
+        &mut s,
+        Condition::StockBelow(10),
+        Effect::Multiplier(dec("2")),
+        Scope::All,
+    );
+    assert_eq!(price(&s, "A", NOW), "745.46");
+}
+
 #[test]
 fn flash_windows_overlaps_cancel_and_restart() {
     let (dir, mut s) = new_store();
@@ -551,7 +578,7 @@ proptest! {
             prop_assert!(q.price >= c.min(base), "{} below cost {}", q.price, c);
         }
         if let Some(c) = ceiling {
-            prop_assert!(q.price <= (base * Decimal::new(c, 2)).round_dp(2) || q.price <= base, "{} above ceiling", q.price);
+            prop_assert!(q.price <= base * Decimal::new(c, 2) || q.price <= base, "{} above ceiling", q.price);
         }
         prop_assert_eq!(q.adjustments.iter().map(|a| a.effect).sum::<Decimal>(), q.price - q.base_price);
     }

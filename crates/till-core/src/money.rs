@@ -50,6 +50,15 @@ impl Currency {
         r
     }
 
+    /// Rounds down (toward zero) to the minor unit: for a cap, which the
+    /// rounded price must not pass ("at most 1.33x" of 560.50 is 745.46,
+    /// not 745.47).
+    pub fn round_down(&self, amount: Decimal) -> Decimal {
+        let mut r = amount.round_dp_with_strategy(self.minor_units, RoundingStrategy::ToZero);
+        r.rescale(self.minor_units);
+        r
+    }
+
     /// An amount standing alone in text, with its currency: "29.00 EUR".
     /// Padded to the minor unit but never rounded, so it states exactly
     /// what is charged.

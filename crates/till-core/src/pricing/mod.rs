@@ -315,7 +315,9 @@ fn run<'a>(
     // Guardrails: a ceiling over the base price, a floor (own, else cost).
     if price != base {
         if let Some(ceiling) = p.price_ceiling.or(ctx.price_ceiling) {
-            let max = base * ceiling;
+            // Rounded down: the price is rounded once more at the end, and
+            // half a cent up would pass the cap.
+            let max = c.round_down(base * ceiling);
             if price > max {
                 t.step(
                     "guardrail",

@@ -9,6 +9,7 @@ use crate::error::{Error, Result};
 use crate::input::Field;
 use crate::input::{self, TextKind};
 use crate::inventory::MovementKind;
+use crate::settings::check_ceiling;
 use crate::store::{ts, Store};
 use crate::stored;
 
@@ -122,17 +123,6 @@ pub(crate) fn product_from_row_at(row: &Row, at: usize) -> rusqlite::Result<Prod
         kit: row.get(at + 13)?,
         sell_by_damage,
     })
-}
-
-/// A ceiling is a multiple of the base price, at least 1.
-pub(crate) fn check_ceiling(value: Decimal) -> Result<Decimal> {
-    if value < Decimal::ONE || value > Decimal::ONE_HUNDRED {
-        return Err(Error::invalid(
-            Field::Ceiling,
-            format!("{value} must be between 1 and 100 (a multiple of the base price)"),
-        ));
-    }
-    Ok(value.normalize())
 }
 
 fn validate_code(field: Field, value: &str) -> Result<String> {

@@ -47,6 +47,16 @@ pub fn parse(field: Field, text: &str) -> Result<String> {
     Ok(locale.to_string())
 }
 
+/// Checks an IANA time zone name ("Europe/Paris").
+pub fn parse_time_zone(name: &str) -> Result<chrono_tz::Tz> {
+    name.trim().parse::<chrono_tz::Tz>().map_err(|_| {
+        Error::invalid(
+            Field::TimeZone,
+            format!("{name:?} is not an IANA time zone such as Europe/Paris"),
+        )
+    })
+}
+
 /// Whether Till can write dates in `locale`: CLDR has date patterns for it
 /// or for a parent ("de-AT" -> "de"), not only the root's ISO form.
 fn has_date_formats(locale: &Locale) -> bool {
@@ -121,7 +131,7 @@ impl TimeFormat {
         let parsed: Locale = parse(Field::Locale, locale)?.parse().map_err(|_| {
             Error::invalid(Field::Locale, format!("{locale:?} is not a locale tag"))
         })?;
-        let zone = crate::settings::parse_time_zone(time_zone)?;
+        let zone = parse_time_zone(time_zone)?;
         let date = YMD::short().with_year_style(YearStyle::Full);
         let cannot = |e: icu_datetime::DateTimeFormatterLoadError| {
             Error::Internal(format!("no date formats for {locale}: {e}"))

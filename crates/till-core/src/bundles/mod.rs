@@ -873,6 +873,22 @@ impl Store {
 }
 
 impl Store {
+    /// Pricing rules, flash sales, bundles and sell-by dates that cannot be
+    /// read and are therefore left out of every price: for banners and
+    /// `till doctor`. Here rather than in `pricing` because bundles price
+    /// on top of it.
+    pub fn pricing_damage(&self) -> Result<Vec<Damage>> {
+        let mut out = crate::pricing::rules::load_rules(&self.conn)?.1;
+        out.extend(crate::pricing::flash::load_live_sales(&self.conn)?.1);
+        out.extend(load_active(&self.conn)?.1);
+        out.extend(
+            self.products(None, true)?
+                .into_iter()
+                .filter_map(|p| p.sell_by_damage),
+        );
+        Ok(out)
+    }
+
     /// The bundles on offer at `at`, as checkout prices them. Served from a
     /// cache that is checked against SQLite's `data_version` on every call.
     pub fn live_bundles(&self, at: DateTime<Utc>) -> Result<Vec<BundleDef>> {

@@ -4,8 +4,8 @@ use chrono::{DateTime, Utc};
 use rusqlite::{params, Connection, OptionalExtension};
 use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
+use std::str::FromStr;
 
-use crate::checkout::TenderMethod;
 use crate::error::{Error, Result};
 use crate::input::Field;
 use crate::inventory::{insert_movement, MovementKind};
@@ -15,6 +15,36 @@ use crate::store::{ts, Store};
 use crate::stored::decimal as dec_col;
 use crate::tax::TaxMode;
 use crate::totals::TaxLine;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, specta::Type)]
+#[serde(rename_all = "lowercase")]
+pub enum TenderMethod {
+    Cash,
+    Card,
+}
+
+impl TenderMethod {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            TenderMethod::Cash => "cash",
+            TenderMethod::Card => "card",
+        }
+    }
+}
+
+impl FromStr for TenderMethod {
+    type Err = Error;
+    fn from_str(s: &str) -> Result<Self> {
+        match s.trim().to_ascii_lowercase().as_str() {
+            "cash" => Ok(TenderMethod::Cash),
+            "card" => Ok(TenderMethod::Card),
+            _ => Err(Error::invalid(
+                Field::Method,
+                format!("{s:?} is neither cash nor card"),
+            )),
+        }
+    }
+}
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, specta::Type)]
 pub struct ReceiptLine {

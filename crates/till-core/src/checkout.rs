@@ -38,13 +38,6 @@ pub struct Tender {
     pub reference: Option<String>,
 }
 
-impl Tender {
-    /// Parses the CLI form "cash:20.00" or "card:12.50[:REF]".
-    pub fn parse(text: &str, currency: &Currency) -> Result<Tender> {
-        crate::input::TenderForm::from_text(text)?.parse(currency)
-    }
-}
-
 /// How the tenders settle the total.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, specta::Type)]
 pub struct Settlement {

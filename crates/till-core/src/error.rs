@@ -4,7 +4,7 @@
 
 use std::path::PathBuf;
 
-pub use crate::input::field::Field;
+pub use crate::field::Field;
 
 pub type Result<T, E = Error> = std::result::Result<T, E>;
 

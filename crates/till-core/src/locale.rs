@@ -17,7 +17,7 @@ use icu_locale_core::Locale;
 use icu_provider::prelude::*;
 
 use crate::error::{Error, Result};
-use crate::input::Field;
+use crate::field::Field;
 
 /// The locale when the machine names none Till can use (unset, "C",
 /// "POSIX", or one without date formats): English words with the day

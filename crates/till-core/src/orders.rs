@@ -749,31 +749,6 @@ impl Store {
     }
 }
 
-impl Store {
-    /// The shop's own baskets for the bundle miner: one transaction per
-    /// completed order, its distinct SKUs, leaving out lines refunded in
-    /// full (a refunded item was not, in the end, bought with the others).
-    pub fn basket_transactions(&self) -> Result<Vec<Vec<String>>> {
-        let mut stmt = self.conn.prepare(
-            "SELECT order_id, sku FROM order_lines WHERE qty > refunded_qty GROUP BY order_id, sku ORDER BY order_id, sku",
-        )?;
-        let mut out: Vec<Vec<String>> = Vec::new();
-        let mut current: Option<String> = None;
-        let rows = stmt.query_map([], |r| Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?)))?;
-        for row in rows {
-            let (order, sku) = row?;
-            if current.as_deref() != Some(order.as_str()) {
-                out.push(Vec::new());
-                current = Some(order);
-            }
-            if let Some(last) = out.last_mut() {
-                last.push(sku);
-            }
-        }
-        Ok(out)
-    }
-}
-
 /// One product's sales in a period (the advanced report).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, specta::Type)]
 pub struct ProductSales {

@@ -7,7 +7,8 @@ use tauri::{AppHandle, State};
 
 use till_core::cart::Cart;
 use till_core::catalog::Product;
-use till_core::input::{whole, Field, FlashForm, ProductForm, RuleForm, TenderForm};
+use till_core::forms::{FlashForm, ProductForm, RuleForm, TenderForm};
+use till_core::input::{whole, Field};
 use till_core::inventory::{MovementKind, StockLevel};
 use till_core::orders::{OrderSummary, Receipt, Refund, RefundRequest};
 use till_core::pricing::flash::{FlashSaleList, FlashSaleView};
@@ -144,7 +145,7 @@ pub async fn cart_complete(
 ) -> Res<Receipt> {
     let receipt = state
         .run(move |s| {
-            let tenders = till_core::input::tenders(&tenders, &s.settings().currency)?;
+            let tenders = till_core::forms::tenders(&tenders, &s.settings().currency)?;
             s.cart_complete(&cart_id, &tenders)
         })
         .await?;

@@ -4,8 +4,9 @@ use std::path::PathBuf;
 
 use serde::Serialize;
 use till_core::checkout::{SaleLine, SaleRequest, Tender};
+use till_core::forms::{FlashForm, ProductForm, RuleForm};
 use till_core::input::time as parse_time;
-use till_core::input::{Field, FlashForm, ProductForm, RuleForm};
+use till_core::input::Field;
 use till_core::money::parse_decimal;
 use till_core::money::Currency;
 use till_core::orders::RefundRequest;

@@ -1,14 +1,14 @@
 //! The catalog: products with SKU, optional barcode, prices, tax and category.
 
 use chrono::NaiveDate;
-use rusqlite::{params, OptionalExtension, Row};
+use rusqlite::{params, Connection, OptionalExtension, Row};
 use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 
 use crate::error::{Error, Result};
 use crate::input::Field;
 use crate::input::{self, TextKind};
-use crate::inventory::MovementKind;
+use crate::settings::check_ceiling;
 use crate::store::{ts, Store};
 use crate::stored;
 
@@ -124,17 +124,6 @@ pub(crate) fn product_from_row_at(row: &Row, at: usize) -> rusqlite::Result<Prod
     })
 }
 
-/// A ceiling is a multiple of the base price, at least 1.
-pub(crate) fn check_ceiling(value: Decimal) -> Result<Decimal> {
-    if value < Decimal::ONE || value > Decimal::ONE_HUNDRED {
-        return Err(Error::invalid(
-            Field::Ceiling,
-            format!("{value} must be between 1 and 100 (a multiple of the base price)"),
-        ));
-    }
-    Ok(value.normalize())
-}
-
 fn validate_code(field: Field, value: &str) -> Result<String> {
     let v = value.trim();
     if v.is_empty() {
@@ -232,7 +221,15 @@ impl Store {
         crate::tax::parse_rate(&value.to_string())
     }
 
-    pub fn add_product(&mut self, new: NewProduct) -> Result<Product> {
+    /// Adds a product; `opening_stock(transaction, product id, quantity,
+    /// user, time)` records its opening stock in the same transaction.
+    /// Called by `Store::add_product` (in `inventory`, above the catalog:
+    /// moving stock also moves pricing's latches).
+    pub(crate) fn insert_product(
+        &mut self,
+        new: NewProduct,
+        opening_stock: fn(&Connection, i64, i64, &str, &str) -> Result<()>,
+    ) -> Result<Product> {
         let sku = validate_code(Field::Sku, &new.sku)?;
         let name = input::text(Field::Name, &new.name, TextKind::Name)?;
         let price = self.check_amount(Field::Price, new.price)?;
@@ -290,17 +287,7 @@ impl Store {
         )?;
         let id = tx.last_insert_rowid();
         if let Some(q) = new.stock.filter(|q| *q > 0) {
-            crate::inventory::insert_movement(
-                &tx,
-                id,
-                MovementKind::Restock,
-                q,
-                Some("opening stock"),
-                &user,
-                &now,
-                None,
-                None,
-            )?;
+            opening_stock(&tx, id, q, &user, &now)?;
         }
         tx.commit()?;
         self.product(&sku)

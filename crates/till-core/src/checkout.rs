@@ -11,7 +11,6 @@ use chrono::{DateTime, Utc};
 use rusqlite::{params, Connection, OptionalExtension};
 use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
-use std::str::FromStr;
 
 use crate::bundles::{AppliedBundle, BundleDef, BundleLine};
 use crate::catalog::Product;
@@ -21,41 +20,14 @@ use crate::inventory::{insert_movement, on_hand, MovementKind};
 use crate::kits::stock_parts;
 use crate::money::Currency;
 use crate::orders::load_receipt;
+/// How a tender was paid; receipts and refunds read it, so it lives with
+/// the orders, below checkout.
+pub use crate::orders::TenderMethod;
 use crate::outbox;
 use crate::pricing;
 use crate::settings::Settings;
 use crate::store::{ts, Store};
 use crate::totals::{compute, Discount, LineInput, Totals};
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, specta::Type)]
-#[serde(rename_all = "lowercase")]
-pub enum TenderMethod {
-    Cash,
-    Card,
-}
-
-impl TenderMethod {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            TenderMethod::Cash => "cash",
-            TenderMethod::Card => "card",
-        }
-    }
-}
-
-impl FromStr for TenderMethod {
-    type Err = Error;
-    fn from_str(s: &str) -> Result<Self> {
-        match s.trim().to_ascii_lowercase().as_str() {
-            "cash" => Ok(TenderMethod::Cash),
-            "card" => Ok(TenderMethod::Card),
-            _ => Err(Error::invalid(
-                Field::Method,
-                format!("{s:?} is neither cash nor card"),
-            )),
-        }
-    }
-}
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, specta::Type)]
 pub struct Tender {
@@ -64,13 +36,6 @@ pub struct Tender {
     /// The external card terminal's reference, for card payments.
     #[serde(default)]
     pub reference: Option<String>,
-}
-
-impl Tender {
-    /// Parses the CLI form "cash:20.00" or "card:12.50[:REF]".
-    pub fn parse(text: &str, currency: &Currency) -> Result<Tender> {
-        crate::input::TenderForm::from_text(text)?.parse(currency)
-    }
 }
 
 /// How the tenders settle the total.

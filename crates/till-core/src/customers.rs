@@ -3,6 +3,7 @@
 //! among customers (and among affiliates) when given; they are kept normalised (email lowercased, phone as digits
 //! with an optional leading +) so "Ann@Shop.com" and "ann@shop.com " are one.
 
+use chrono::{DateTime, Utc};
 use rusqlite::{params, Connection, OptionalExtension, Row};
 use serde::{Deserialize, Serialize};
 
@@ -209,8 +210,16 @@ fn unique_error(e: rusqlite::Error, email: &Option<String>, phone: &Option<Strin
 }
 
 impl Store {
-    /// Adds a customer (`Customer`) or an affiliate.
-    pub fn add_customer(&mut self, kind: CustomerKind, new: NewCustomer) -> Result<Customer> {
+    /// Adds a customer (`Customer`) or an affiliate; `link(transaction,
+    /// now, customer, code)` ties a customer given a referral code to its
+    /// referrer in the same transaction. Called by `Store::add_customer`
+    /// (in `referrals`, which sit above customers).
+    pub(crate) fn insert_customer(
+        &mut self,
+        kind: CustomerKind,
+        new: NewCustomer,
+        link: fn(&Connection, DateTime<Utc>, &Customer, &str) -> Result<()>,
+    ) -> Result<Customer> {
         let name = check_name(&new.name)?;
         let email = clean(new.email).map(|e| normalize_email(&e)).transpose()?;
         let phone = clean(new.phone).map(|p| normalize_phone(&p)).transpose()?;
@@ -233,7 +242,7 @@ impl Store {
                 ));
             }
             let buyer = load(&tx, &id)?;
-            crate::referrals::link_customer(&tx, now, &buyer, &code)?;
+            link(&tx, now, &buyer, &code)?;
         }
         tx.commit()?;
         self.customer(&id)

@@ -4,7 +4,7 @@
 
 use std::path::PathBuf;
 
-pub use crate::input::field::Field;
+pub use crate::field::Field;
 
 pub type Result<T, E = Error> = std::result::Result<T, E>;
 
@@ -164,35 +164,9 @@ impl From<rusqlite::Error> for Error {
     /// A value the readers in `stored` could not read becomes `Damaged`
     /// with its place; so does a value of the wrong SQLite type.
     fn from(e: rusqlite::Error) -> Error {
-        use crate::stored::{damage_in, Damage};
-        if let Some(d) = damage_in(&e) {
-            return Error::Damaged(d.clone());
-        }
-        match e {
-            rusqlite::Error::InvalidColumnType(_, column, ty) => Error::Damaged(Damage::new(
-                "(query)",
-                None,
-                column,
-                &format!("a {ty} value"),
-                "where another type was expected",
-            )),
-            rusqlite::Error::FromSqlConversionFailure(idx, ty, inner) => {
-                Error::Damaged(Damage::new(
-                    "(query)",
-                    None,
-                    format!("column {idx}"),
-                    &format!("a {ty} value"),
-                    format!("which cannot be read: {inner}"),
-                ))
-            }
-            rusqlite::Error::IntegralValueOutOfRange(idx, v) => Error::Damaged(Damage::new(
-                "(query)",
-                None,
-                format!("column {idx}"),
-                &v.to_string(),
-                "which is out of range",
-            )),
-            e => Error::Database(e),
+        match crate::stored::damage_of(&e) {
+            Some(d) => Error::Damaged(d),
+            None => Error::Database(e),
         }
     }
 }

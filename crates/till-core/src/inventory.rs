@@ -7,6 +7,7 @@ use serde::{Deserialize, Serialize};
 use std::fmt;
 use std::str::FromStr;
 
+use crate::catalog::{NewProduct, Product};
 use crate::error::{Error, Result};
 use crate::input::Field;
 use crate::outbox;
@@ -112,7 +113,28 @@ pub(crate) fn on_hand(conn: &Connection, product_id: i64) -> Result<i64> {
         .query_row([product_id], |r| r.get(0))?)
 }
 
+/// Records a new product's opening stock, as a restock, in the
+/// transaction that adds it.
+fn opening_stock(conn: &Connection, product_id: i64, qty: i64, user: &str, at: &str) -> Result<()> {
+    insert_movement(
+        conn,
+        product_id,
+        MovementKind::Restock,
+        qty,
+        Some("opening stock"),
+        user,
+        at,
+        None,
+        None,
+    )
+}
+
 impl Store {
+    /// Adds a product, and its opening stock as a restock movement.
+    pub fn add_product(&mut self, new: NewProduct) -> Result<Product> {
+        self.insert_product(new, opening_stock)
+    }
+
     pub fn stock(&self, sku: &str) -> Result<StockLevel> {
         let p = self.product(sku)?;
         Ok(StockLevel {

@@ -12,6 +12,8 @@ pub mod delivery;
 pub mod demo;
 pub mod doctor;
 pub mod error;
+pub mod field;
+pub mod forms;
 pub mod input;
 pub mod inventory;
 pub mod kits;

@@ -17,7 +17,7 @@ use icu_locale_core::Locale;
 use icu_provider::prelude::*;
 
 use crate::error::{Error, Result};
-use crate::input::Field;
+use crate::field::Field;
 
 /// The locale when the machine names none Till can use (unset, "C",
 /// "POSIX", or one without date formats): English words with the day
@@ -45,6 +45,16 @@ pub fn parse(field: Field, text: &str) -> Result<String> {
         ));
     }
     Ok(locale.to_string())
+}
+
+/// Checks an IANA time zone name ("Europe/Paris").
+pub fn parse_time_zone(name: &str) -> Result<chrono_tz::Tz> {
+    name.trim().parse::<chrono_tz::Tz>().map_err(|_| {
+        Error::invalid(
+            Field::TimeZone,
+            format!("{name:?} is not an IANA time zone such as Europe/Paris"),
+        )
+    })
 }
 
 /// Whether Till can write dates in `locale`: CLDR has date patterns for it
@@ -121,7 +131,7 @@ impl TimeFormat {
         let parsed: Locale = parse(Field::Locale, locale)?.parse().map_err(|_| {
             Error::invalid(Field::Locale, format!("{locale:?} is not a locale tag"))
         })?;
-        let zone = crate::settings::parse_time_zone(time_zone)?;
+        let zone = parse_time_zone(time_zone)?;
         let date = YMD::short().with_year_style(YearStyle::Full);
         let cannot = |e: icu_datetime::DateTimeFormatterLoadError| {
             Error::Internal(format!("no date formats for {locale}: {e}"))

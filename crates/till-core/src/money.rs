@@ -9,7 +9,7 @@ use serde::{Deserialize, Serialize};
 use std::str::FromStr;
 
 use crate::error::{Error, Result};
-use crate::input::Field;
+use crate::field::Field;
 
 /// The store's currency: ISO 4217 code and number of minor-unit digits.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, specta::Type)]

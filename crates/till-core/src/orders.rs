@@ -4,8 +4,8 @@ use chrono::{DateTime, Utc};
 use rusqlite::{params, Connection, OptionalExtension};
 use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
+use std::str::FromStr;
 
-use crate::checkout::TenderMethod;
 use crate::error::{Error, Result};
 use crate::input::Field;
 use crate::inventory::{insert_movement, MovementKind};
@@ -15,6 +15,36 @@ use crate::store::{ts, Store};
 use crate::stored::decimal as dec_col;
 use crate::tax::TaxMode;
 use crate::totals::TaxLine;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, specta::Type)]
+#[serde(rename_all = "lowercase")]
+pub enum TenderMethod {
+    Cash,
+    Card,
+}
+
+impl TenderMethod {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            TenderMethod::Cash => "cash",
+            TenderMethod::Card => "card",
+        }
+    }
+}
+
+impl FromStr for TenderMethod {
+    type Err = Error;
+    fn from_str(s: &str) -> Result<Self> {
+        match s.trim().to_ascii_lowercase().as_str() {
+            "cash" => Ok(TenderMethod::Cash),
+            "card" => Ok(TenderMethod::Card),
+            _ => Err(Error::invalid(
+                Field::Method,
+                format!("{s:?} is neither cash nor card"),
+            )),
+        }
+    }
+}
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, specta::Type)]
 pub struct ReceiptLine {
@@ -716,31 +746,6 @@ impl Store {
         outbox::push(&tx, now, &refund.event_payload())?;
         tx.commit()?;
         Ok(refund)
-    }
-}
-
-impl Store {
-    /// The shop's own baskets for the bundle miner: one transaction per
-    /// completed order, its distinct SKUs, leaving out lines refunded in
-    /// full (a refunded item was not, in the end, bought with the others).
-    pub fn basket_transactions(&self) -> Result<Vec<Vec<String>>> {
-        let mut stmt = self.conn.prepare(
-            "SELECT order_id, sku FROM order_lines WHERE qty > refunded_qty GROUP BY order_id, sku ORDER BY order_id, sku",
-        )?;
-        let mut out: Vec<Vec<String>> = Vec::new();
-        let mut current: Option<String> = None;
-        let rows = stmt.query_map([], |r| Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?)))?;
-        for row in rows {
-            let (order, sku) = row?;
-            if current.as_deref() != Some(order.as_str()) {
-                out.push(Vec::new());
-                current = Some(order);
-            }
-            if let Some(last) = out.last_mut() {
-                last.push(sku);
-            }
-        }
-        Ok(out)
     }
 }
 

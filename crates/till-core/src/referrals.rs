@@ -27,7 +27,7 @@ use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 use std::str::FromStr;
 
-use crate::customers::{self, Customer, CustomerKind};
+use crate::customers::{self, Customer, CustomerKind, NewCustomer};
 use crate::error::{Error, Result};
 use crate::input::Field;
 use crate::money::Currency;
@@ -705,6 +705,12 @@ pub(crate) fn reverse_for_refund(
 }
 
 impl Store {
+    /// Adds a customer (`Customer`) or an affiliate. A customer given a
+    /// referral code is linked to its referrer in the same transaction.
+    pub fn add_customer(&mut self, kind: CustomerKind, new: NewCustomer) -> Result<Customer> {
+        self.insert_customer(kind, new, link_customer)
+    }
+
     pub fn referral_program(&self) -> Result<Program> {
         load_program(&self.conn)
     }

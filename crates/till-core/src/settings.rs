@@ -12,6 +12,9 @@ use crate::money::Currency;
 use crate::stored::Damage;
 use crate::tax::{parse_rate, TaxMode};
 
+/// Time zones are read with the locale, the layer below.
+pub use crate::locale::parse_time_zone;
+
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, specta::Type)]
 pub struct Settings {
     pub store_name: String,
@@ -71,14 +74,16 @@ pub fn local_time_zone() -> String {
         .unwrap_or_else(|| "UTC".into())
 }
 
-/// Checks an IANA time zone name ("Europe/Paris").
-pub fn parse_time_zone(name: &str) -> Result<chrono_tz::Tz> {
-    name.trim().parse::<chrono_tz::Tz>().map_err(|_| {
-        Error::invalid(
-            Field::TimeZone,
-            format!("{name:?} is not an IANA time zone such as Europe/Paris"),
-        )
-    })
+/// A ceiling is a multiple of the base price, at least 1 (the store's, and
+/// a product's own).
+pub(crate) fn check_ceiling(value: Decimal) -> Result<Decimal> {
+    if value < Decimal::ONE || value > Decimal::ONE_HUNDRED {
+        return Err(Error::invalid(
+            Field::Ceiling,
+            format!("{value} must be between 1 and 100 (a multiple of the base price)"),
+        ));
+    }
+    Ok(value.normalize())
 }
 
 /// Four characters from an alphabet without look-alikes (no 0/O, 1/I/L).
@@ -254,11 +259,13 @@ pub struct SettingsUpdate {
     pub price_ceiling: Option<Option<Decimal>>,
 }
 
-impl crate::Store {
-    /// Changes store settings in one transaction. The currency is fixed at
-    /// `init`: changing it would silently re-denominate every stored amount.
-    pub fn update_settings(&mut self, update: SettingsUpdate) -> Result<Settings> {
-        let mut next = self.settings.clone();
+impl Settings {
+    /// These settings with `update` applied, each value checked. The
+    /// currency is fixed at `init`: changing it would silently
+    /// re-denominate every stored amount. `Store::update_settings` saves
+    /// the result.
+    pub(crate) fn updated(&self, update: SettingsUpdate) -> Result<Settings> {
+        let mut next = self.clone();
         if let Some(name) = update.store_name {
             next.store_name =
                 crate::input::text(Field::StoreName, &name, crate::input::TextKind::Name)?;
@@ -283,14 +290,10 @@ impl crate::Store {
         }
         if let Some(c) = update.price_ceiling {
             if let Some(v) = c {
-                crate::catalog::check_ceiling(v)?;
+                check_ceiling(v)?;
             }
             next.price_ceiling = c.map(|v| v.normalize());
         }
-        let tx = self.write_tx()?;
-        next.save(&tx)?;
-        tx.commit()?;
-        self.settings = next;
-        Ok(self.settings.clone())
+        Ok(next)
     }
 }

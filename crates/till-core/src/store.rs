@@ -4,15 +4,20 @@
 //! foreign keys, busy timeout), refuses a file written by a newer Till
 //! without touching it, and applies forward-only migrations.
 
+use std::any::Any;
+use std::cell::RefCell;
 use std::path::{Path, PathBuf};
 
-use chrono::{DateTime, SecondsFormat, Utc};
+use chrono::{DateTime, Utc};
 use rusqlite::{Connection, OpenFlags, Transaction, TransactionBehavior};
 use rusqlite_migration::{Migrations, M};
 
 use crate::error::{Error, Result};
 use crate::input::Field;
-use crate::settings::Settings;
+use crate::settings::{Settings, SettingsUpdate};
+/// Ids and stored times are written by `stored`, the layer below; most of
+/// the core takes them from here.
+pub use crate::stored::{new_id, ts};
 
 /// The schema migrations, in order, embedded in the binary. Index + 1 is the
 /// schema version stored in SQLite's `user_version`.
@@ -85,16 +90,6 @@ impl Clock {
     }
 }
 
-/// A new id: UUID v7, time-ordered, unique without coordination.
-pub fn new_id() -> String {
-    uuid::Uuid::now_v7().to_string()
-}
-
-/// Formats a time the way the store keeps it: RFC 3339, UTC, milliseconds.
-pub fn ts(t: DateTime<Utc>) -> String {
-    t.to_rfc3339_opts(SecondsFormat::Millis, true)
-}
-
 /// Parses a stored or user-given RFC 3339 time.
 pub fn parse_ts(field: Field, text: &str) -> Result<DateTime<Utc>> {
     DateTime::parse_from_rfc3339(text.trim())
@@ -116,7 +111,45 @@ pub struct Store {
     pub(crate) settings: Settings,
     /// Active bundles with their windows, read once and kept until they
     /// change (see `bundles::Store::live_bundles`).
-    pub(crate) bundle_cache: std::cell::RefCell<Option<crate::bundles::BundleCache>>,
+    pub(crate) bundle_cache: Cache,
+}
+
+/// Something read from the store and kept until SQLite's `data_version`
+/// changes (it does whenever another connection commits) or this
+/// connection's own change clears it, so a stale value is never used. It
+/// holds a value of a type the module above defines (the live bundles), so
+/// the store needs nothing from the modules above it.
+#[derive(Default)]
+pub(crate) struct Cache(RefCell<Option<(i64, Box<dyn Any + Send>)>>);
+
+impl Cache {
+    /// Runs `read` on the kept value, reading it again with `load` first
+    /// when the store changed since or it was cleared.
+    pub(crate) fn read<T: Send + 'static, R>(
+        &self,
+        conn: &Connection,
+        load: impl FnOnce() -> Result<T>,
+        read: impl FnOnce(&T) -> R,
+    ) -> Result<R> {
+        let version: i64 = conn
+            .prepare_cached("PRAGMA data_version")?
+            .query_row([], |r| r.get(0))?;
+        let mut kept = self.0.borrow_mut();
+        if !matches!(&*kept, Some((v, value)) if *v == version && value.is::<T>()) {
+            *kept = Some((version, Box::new(load()?)));
+        }
+        match kept
+            .as_ref()
+            .and_then(|(_, value)| value.downcast_ref::<T>())
+        {
+            Some(value) => Ok(read(value)),
+            None => Err(Error::Internal("the cache lost what it read".into())),
+        }
+    }
+
+    pub(crate) fn clear(&self) {
+        self.0.borrow_mut().take();
+    }
 }
 
 impl std::fmt::Debug for Store {
@@ -231,6 +264,17 @@ impl Store {
 
     pub fn settings(&self) -> &Settings {
         &self.settings
+    }
+
+    /// Changes store settings in one transaction (see `Settings::updated`
+    /// for what may change).
+    pub fn update_settings(&mut self, update: SettingsUpdate) -> Result<Settings> {
+        let next = self.settings.updated(update)?;
+        let tx = self.write_tx()?;
+        next.save(&tx)?;
+        tx.commit()?;
+        self.settings = next;
+        Ok(self.settings.clone())
     }
 
     pub fn set_clock(&mut self, clock: Clock) {

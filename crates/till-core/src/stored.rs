@@ -1,11 +1,15 @@
-//! Reading stored values, and saying exactly where one cannot be read.
+//! Stored values: how Till writes ids and times into the store, how it
+//! reads typed values back, and saying exactly where one cannot be read.
+//!
+//! The lowest layer of the core: it imports nothing else of it, so every
+//! module (the errors included) can use it.
 //!
 //! Every typed column Till keeps as text (decimals, times, dates, enums)
 //! is read through these functions. A value that does not parse is never
 //! turned into a default: the reader fails with a [`Damage`] naming the
 //! table, the row (its primary key, when the query selected it), the
 //! column and the value, and `Error::from` turns that into
-//! `Error::Damaged`. Loaders that feed pricing (rules, flash sales,
+//! `Error::Damaged` (see [`damage_of`]). Loaders that feed pricing (rules, flash sales,
 //! bundles) catch it per row, leave the row out and report it
 //! ([`split_damaged`]); everything else refuses with "the store is
 //! damaged". `till doctor` reads every row of every table through the
@@ -14,13 +18,21 @@
 use std::fmt;
 use std::str::FromStr;
 
-use chrono::{DateTime, NaiveDate, Utc};
+use chrono::{DateTime, NaiveDate, SecondsFormat, Utc};
 use rusqlite::types::{Type, ValueRef};
 use rusqlite::Row;
 use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 
-use crate::error::{Error, Result};
+/// A new id: UUID v7, time-ordered, unique without coordination.
+pub fn new_id() -> String {
+    uuid::Uuid::now_v7().to_string()
+}
+
+/// Formats a time the way the store keeps it: RFC 3339, UTC, milliseconds.
+pub fn ts(t: DateTime<Utc>) -> String {
+    t.to_rfc3339_opts(SecondsFormat::Millis, true)
+}
 
 /// A stored value Till cannot read, and where it is.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, specta::Type)]
@@ -217,18 +229,53 @@ pub(crate) fn damage_in(e: &rusqlite::Error) -> Option<&Damage> {
     }
 }
 
+/// The damage a read error means: a value the readers here could not read,
+/// with its place, or a value of the wrong SQLite type. None for any other
+/// error (the database itself failed).
+pub(crate) fn damage_of(e: &rusqlite::Error) -> Option<Damage> {
+    if let Some(d) = damage_in(e) {
+        return Some(d.clone());
+    }
+    match e {
+        rusqlite::Error::InvalidColumnType(_, column, ty) => Some(Damage::new(
+            "(query)",
+            None,
+            column.clone(),
+            &format!("a {ty} value"),
+            "where another type was expected",
+        )),
+        rusqlite::Error::FromSqlConversionFailure(idx, ty, inner) => Some(Damage::new(
+            "(query)",
+            None,
+            format!("column {idx}"),
+            &format!("a {ty} value"),
+            format!("which cannot be read: {inner}"),
+        )),
+        rusqlite::Error::IntegralValueOutOfRange(idx, v) => Some(Damage::new(
+            "(query)",
+            None,
+            format!("column {idx}"),
+            &v.to_string(),
+            "which is out of range",
+        )),
+        _ => None,
+    }
+}
+
 /// Splits rows into those Till can read and the damage of the others; any
 /// other error stops the whole read.
 pub(crate) fn split_damaged<T>(
     rows: impl Iterator<Item = rusqlite::Result<T>>,
-) -> Result<(Vec<T>, Vec<Damage>)> {
+) -> rusqlite::Result<(Vec<T>, Vec<Damage>)> {
     let mut good = Vec::new();
     let mut bad = Vec::new();
     for row in rows {
-        match row.map_err(Error::from) {
+        match row {
             Ok(v) => good.push(v),
-            Err(Error::Damaged(d)) => bad.push(d),
-            Err(e) => return Err(e),
+            Err(e) => match damage_of(&e) {
+                Some(d) => bad.push(d),
+                None => return Err(e),
+            },
         }
     }
     Ok((good, bad))

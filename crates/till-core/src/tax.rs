@@ -6,7 +6,7 @@ use std::fmt;
 use std::str::FromStr;
 
 use crate::error::{Error, Result};
-use crate::input::Field;
+use crate::field::Field;
 use crate::money::parse_decimal;
 
 /// Whether shelf prices include tax (common for retail in the EU) or tax is

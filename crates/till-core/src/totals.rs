@@ -14,7 +14,7 @@ use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 
 use crate::error::{Error, Result};
-use crate::input::Field;
+use crate::field::Field;
 use crate::money::{allocate, parse_decimal, Currency};
 use crate::tax::{fraction, TaxMode};
 

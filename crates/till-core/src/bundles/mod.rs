@@ -280,15 +280,6 @@ fn in_window(from: Option<DateTime<Utc>>, until: Option<DateTime<Utc>>, at: Date
     from.is_none_or(|f| f <= at) && until.is_none_or(|u| u > at)
 }
 
-/// The active bundles as last read, and SQLite's `data_version` then: it
-/// changes whenever another connection commits, and this store's own bundle
-/// writes clear the cache, so a stale offer is never priced.
-#[derive(Debug)]
-pub(crate) struct BundleCache {
-    data_version: i64,
-    bundles: Vec<WindowedBundle>,
-}
-
 /// The active bundles Till can read, and the damage of those it cannot
 /// (left out of checkout, reported on the Bundles screen and by doctor).
 pub(crate) fn load_active(conn: &Connection) -> Result<(Vec<WindowedBundle>, Vec<Damage>)> {
@@ -882,34 +873,66 @@ impl Store {
 }
 
 impl Store {
+    /// Pricing rules, flash sales, bundles and sell-by dates that cannot be
+    /// read and are therefore left out of every price: for banners and
+    /// `till doctor`. Here rather than in `pricing` because bundles price
+    /// on top of it.
+    pub fn pricing_damage(&self) -> Result<Vec<Damage>> {
+        let mut out = crate::pricing::rules::load_rules(&self.conn)?.1;
+        out.extend(crate::pricing::flash::load_live_sales(&self.conn)?.1);
+        out.extend(load_active(&self.conn)?.1);
+        out.extend(
+            self.products(None, true)?
+                .into_iter()
+                .filter_map(|p| p.sell_by_damage),
+        );
+        Ok(out)
+    }
+
+    /// The shop's own baskets for the bundle miner: one transaction per
+    /// completed order, its distinct SKUs, leaving out lines refunded in
+    /// full (a refunded item was not, in the end, bought with the others).
+    pub fn basket_transactions(&self) -> Result<Vec<Vec<String>>> {
+        let mut stmt = self.conn.prepare(
+            "SELECT order_id, sku FROM order_lines WHERE qty > refunded_qty GROUP BY order_id, sku ORDER BY order_id, sku",
+        )?;
+        let mut out: Vec<Vec<String>> = Vec::new();
+        let mut current: Option<String> = None;
+        let rows = stmt.query_map([], |r| Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?)))?;
+        for row in rows {
+            let (order, sku) = row?;
+            if current.as_deref() != Some(order.as_str()) {
+                out.push(Vec::new());
+                current = Some(order);
+            }
+            if let Some(last) = out.last_mut() {
+                last.push(sku);
+            }
+        }
+        Ok(out)
+    }
+
     /// The bundles on offer at `at`, as checkout prices them. Served from a
     /// cache that is checked against SQLite's `data_version` on every call.
     pub fn live_bundles(&self, at: DateTime<Utc>) -> Result<Vec<BundleDef>> {
-        let version: i64 = self
-            .conn
-            .prepare_cached("PRAGMA data_version")?
-            .query_row([], |r| r.get(0))?;
-        let mut cache = self.bundle_cache.borrow_mut();
-        if cache.as_ref().is_none_or(|c| c.data_version != version) {
-            *cache = Some(BundleCache {
-                data_version: version,
-                bundles: load_active(&self.conn)?.0,
-            });
-        }
-        Ok(cache
-            .as_ref()
-            .map(|c| {
-                c.bundles
+        // This store's own bundle writes clear the cache; another
+        // connection's commit changes `data_version`: a stale offer is
+        // never priced.
+        self.bundle_cache.read(
+            &self.conn,
+            || Ok(load_active(&self.conn)?.0),
+            |bundles: &Vec<WindowedBundle>| {
+                bundles
                     .iter()
                     .filter(|b| b.live_at(at))
                     .map(|b| b.def.clone())
                     .collect()
-            })
-            .unwrap_or_default())
+            },
+        )
     }
 
     fn forget_bundles(&self) {
-        self.bundle_cache.borrow_mut().take();
+        self.bundle_cache.clear();
     }
 
     /// "Often bought with" for the last item rung up in a cart, leaving out

@@ -3,33 +3,24 @@
 //! the same mistake and nothing unreadable ever reaches the store. Money has
 //! its own parsers in `money`.
 //!
-//! The front ends map their flags or fields onto the functions and forms
-//! here; errors name a neutral [`Field`] that each front end words its own
-//! way. `field`, `number`, `text` and `time` import nothing of the core
-//! but errors; the forms above them build the domain's inputs.
+//! The front ends map their flags or fields onto the functions here;
+//! errors name a neutral [`Field`] (from `field`, below the errors) that
+//! each front end words its own way. This module imports only the layers
+//! below it; the forms that build the domain's inputs from these parts
+//! (products, rules, flash sales, tenders, items, periods) are `forms`,
+//! above the modules whose inputs they build.
 
-pub mod field;
-mod flash;
-mod item;
+pub use crate::field;
 mod membership;
 mod number;
-mod period;
-mod product;
-mod rule;
 pub mod store_path;
-mod tender;
 mod text;
 mod time;
 
 pub use field::Field;
-pub use flash::FlashForm;
-pub use item::{item, ItemText};
 pub use membership::member_terms;
 pub use number::whole;
-pub use product::ProductForm;
-pub use rule::RuleForm;
 pub use store_path::{db_argument, default_path, store_path};
-pub use tender::{tenders, TenderForm};
 pub use text::{check_text, opt_text, text, TextKind};
 pub use time::{check_date, check_time, date, time, FIRST_YEAR, LAST_YEAR};
 

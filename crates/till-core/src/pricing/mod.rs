@@ -405,21 +405,6 @@ impl Store {
             .query_row([], |r| r.get(0))?)
     }
 
-    /// Pricing rules, flash sales, bundles and sell-by dates that cannot be
-    /// read and are therefore left out of every price: for banners and
-    /// `till doctor`.
-    pub fn pricing_damage(&self) -> Result<Vec<crate::stored::Damage>> {
-        let mut out = rules::load_rules(&self.conn)?.1;
-        out.extend(flash::load_live_sales(&self.conn)?.1);
-        out.extend(crate::bundles::load_active(&self.conn)?.1);
-        out.extend(
-            self.products(None, true)?
-                .into_iter()
-                .filter_map(|p| p.sell_by_damage),
-        );
-        Ok(out)
-    }
-
     /// The price of one unit of `sku` (or barcode) at time `at`.
     pub fn quote(&self, sku: &str, at: DateTime<Utc>) -> Result<Quote> {
         let product = self.find_product(sku)?;

@@ -210,7 +210,7 @@ pub(crate) fn load_rules(conn: &Connection) -> Result<(Vec<Rule>, Vec<Damage>)> 
             hysteresis: r.get(8)?,
         })
     })?;
-    stored::split_damaged(rows)
+    Ok(stored::split_damaged(rows)?)
 }
 
 pub(crate) fn load_latches(conn: &Connection) -> Result<HashSet<(i64, i64)>> {

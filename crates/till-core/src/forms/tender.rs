@@ -66,3 +66,10 @@ pub fn tenders(forms: &[TenderForm], currency: &Currency) -> Result<Vec<Tender>>
         })
         .collect()
 }
+
+impl Tender {
+    /// Parses the CLI form "cash:20.00" or "card:12.50[:REF]".
+    pub fn parse(text: &str, currency: &Currency) -> Result<Tender> {
+        TenderForm::from_text(text)?.parse(currency)
+    }
+}

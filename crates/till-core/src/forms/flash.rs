@@ -50,8 +50,8 @@ impl FlashForm {
             skus: names(&self.skus),
             categories: names(&self.categories),
             effect,
-            starts_at: super::time(Field::Start, &self.starts_at)?,
-            ends_at: super::time(Field::End, &self.ends_at)?,
+            starts_at: crate::input::time(Field::Start, &self.starts_at)?,
+            ends_at: crate::input::time(Field::End, &self.ends_at)?,
             weekly: self.weekly,
         })
     }

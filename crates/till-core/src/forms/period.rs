@@ -22,11 +22,11 @@ impl Store {
     ) -> Result<(DateTime<Utc>, DateTime<Utc>)> {
         let now = self.now();
         let from = match given(from) {
-            Some(f) => super::time(Field::From, f)?,
+            Some(f) => crate::input::time(Field::From, f)?,
             None => self.billing_period(now)?.0,
         };
         let to = match given(to) {
-            Some(t) => super::time(Field::To, t)?,
+            Some(t) => crate::input::time(Field::To, t)?,
             None => now + chrono::Duration::milliseconds(1),
         };
         Ok((from, to))
@@ -44,7 +44,10 @@ impl Store {
         match (given(period), given(from), given(to)) {
             (Some(p), _, _) => self.billing_period_named(p),
             (None, Some(f), Some(t)) => {
-                let (f, t) = (super::time(Field::From, f)?, super::time(Field::To, t)?);
+                let (f, t) = (
+                    crate::input::time(Field::From, f)?,
+                    crate::input::time(Field::To, t)?,
+                );
                 let label = format!("{}..{}", crate::store::ts(f), crate::store::ts(t));
                 Ok((f, t, label))
             }

@@ -65,7 +65,7 @@ fn clearable<T>(
 
 impl ProductForm {
     fn sell_by(t: &str) -> Result<NaiveDate> {
-        super::date(Field::SellBy, t)
+        crate::input::date(Field::SellBy, t)
     }
 
     /// A new product: SKU, name and price are required.
@@ -84,7 +84,7 @@ impl ProductForm {
                 .transpose()?,
             category: filled(&self.category).map(String::from),
             stock: filled(&self.stock)
-                .map(|s| super::whole(Field::Stock, s))
+                .map(|s| crate::input::whole(Field::Stock, s))
                 .transpose()?,
             sell_by: filled(&self.sell_by).map(Self::sell_by).transpose()?,
             price_floor: opt_money(Field::Floor, &self.price_floor)?,

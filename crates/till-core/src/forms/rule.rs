@@ -38,7 +38,7 @@ impl RuleForm {
                 ))
             }
         };
-        let condition = make(super::whole(field, &self.threshold)?);
+        let condition = make(crate::input::whole(field, &self.threshold)?);
         let effect = match self.effect.trim() {
             "multiplier" => Effect::Multiplier(parse_decimal(Field::Multiplier, &self.value)?),
             "amount" => Effect::Amount(currency.parse_amount(Field::Amount, &self.value)?),
@@ -70,7 +70,7 @@ impl RuleForm {
         };
         let hysteresis = match self.hysteresis.as_deref().map(str::trim) {
             None | Some("") => 0,
-            Some(h) => super::whole(Field::Hysteresis, h)?,
+            Some(h) => crate::input::whole(Field::Hysteresis, h)?,
         };
         Ok(RuleInput {
             condition,

@@ -1,0 +1,18 @@
+//! Forms: what a front end gives for one domain input (a product, a
+//! pricing rule, a flash sale, a payment, an item of a sale, a report
+//! period), checked with the parts in `input` and built into the type
+//! the domain takes. Above the modules whose inputs they build, so those
+//! modules never import their own forms.
+
+mod flash;
+mod item;
+mod period;
+mod product;
+mod rule;
+mod tender;
+
+pub use flash::FlashForm;
+pub use item::{item, ItemText};
+pub use product::ProductForm;
+pub use rule::RuleForm;
+pub use tender::{tenders, TenderForm};

@@ -229,7 +229,7 @@ impl ProductInput {
 
 /// A form field: trimmed, and `None` when left empty.
 pub(crate) fn blank(v: &Option<String>) -> Option<&str> {
-    v.as_deref().map(str::trim).filter(|v| !v.is_empty())
+    till_core::input::given(v.as_deref())
 }
 
 /// The same, owned.

@@ -29,7 +29,7 @@ use std::str::FromStr;
 
 use crate::customers::{self, Customer, CustomerKind, NewCustomer};
 use crate::error::{Error, Result};
-use crate::input::Field;
+use crate::input::{given, Field};
 use crate::money::Currency;
 use crate::outbox;
 use crate::store::{parse_ts, ts, Store};
@@ -58,9 +58,6 @@ impl ProgramUpdate {
         window_days: Option<&str>,
         return_days: Option<&str>,
     ) -> Result<ProgramUpdate> {
-        fn given(v: Option<&str>) -> Option<&str> {
-            v.map(str::trim).filter(|t| !t.is_empty())
-        }
         let days = |field: Field, v: Option<&str>| {
             given(v).map(|d| crate::input::whole(field, d)).transpose()
         };
@@ -418,7 +415,7 @@ pub(crate) fn attribute(
     buyer: Option<&Customer>,
     code: Option<&str>,
 ) -> Result<Option<Attribution>> {
-    let code = code.map(str::trim).filter(|c| !c.is_empty());
+    let code = given(code);
     // Most sales have neither: no query at all for them.
     if code.is_none() && buyer.is_none_or(|b| b.referred_by.is_none()) {
         return Ok(None);

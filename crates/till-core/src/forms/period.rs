@@ -5,12 +5,8 @@
 use chrono::{DateTime, Utc};
 
 use crate::error::{Field, Result};
+use crate::input::given;
 use crate::Store;
-
-/// Given and not blank.
-fn given(v: Option<&str>) -> Option<&str> {
-    v.map(str::trim).filter(|v| !v.is_empty())
-}
 
 impl Store {
     /// The period of a sales report: from `from` (default: the start of

@@ -48,7 +48,7 @@ pub struct ProductForm {
 
 /// Given and not blank.
 fn filled(v: &Option<String>) -> Option<&str> {
-    v.as_deref().map(str::trim).filter(|v| !v.is_empty())
+    crate::input::given(v.as_deref())
 }
 
 /// Given: blank clears (`Some(None)`), else `parse`.

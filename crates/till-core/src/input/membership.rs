@@ -10,7 +10,7 @@ use crate::money::{parse_decimal, Currency};
 /// typed.
 pub fn member_terms(discount: &str, fee: Option<&str>, c: &Currency) -> Result<(Decimal, Decimal)> {
     let discount = parse_decimal(Field::MemberDiscount, discount.trim().trim_end_matches('%'))?;
-    let fee = match fee.map(str::trim).filter(|f| !f.is_empty()) {
+    let fee = match super::given(fee) {
         None => Decimal::ZERO,
         Some(f) if f.starts_with('-') => {
             return Err(Error::invalid(

@@ -21,7 +21,7 @@ pub use field::Field;
 pub use membership::member_terms;
 pub use number::whole;
 pub use store_path::{db_argument, default_path, store_path};
-pub use text::{check_text, opt_text, text, TextKind};
+pub use text::{check_text, given, opt_text, text, TextKind};
 pub use time::{check_date, check_time, date, time, FIRST_YEAR, LAST_YEAR};
 
 use crate::error::Result;

@@ -55,8 +55,14 @@ pub fn text(field: Field, value: &str, kind: TextKind) -> Result<String> {
 }
 
 /// Optional text: blank is none; otherwise as `text`.
+/// A value given and not blank, trimmed: what every form field and
+/// optional flag means by "given".
+pub fn given(value: Option<&str>) -> Option<&str> {
+    value.map(str::trim).filter(|v| !v.is_empty())
+}
+
 pub fn opt_text(field: Field, value: Option<&str>, kind: TextKind) -> Result<Option<String>> {
-    match value.map(str::trim).filter(|v| !v.is_empty()) {
+    match given(value) {
         None => Ok(None),
         Some(v) => text(field, v, kind).map(Some),
     }

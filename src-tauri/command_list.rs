@@ -5,6 +5,7 @@
 // the UI through `commands` in ui/src/lib/bindings.ts.
 window_commands![
     ready::ui_ready,
+    about::app_info,
     commands::settings_get,
     commands::cart_current,
     commands::cart_new,

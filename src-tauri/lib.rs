@@ -2,11 +2,14 @@
 //! the window. Every handler is a thin wrapper over `till_core::Store`; no
 //! business rule lives here (see ARCHITECTURE.md).
 
+mod about;
 mod bindings;
 mod bundles;
 mod commands;
 mod events;
 mod files;
+mod instance;
+mod logs;
 mod plans;
 mod price_watch;
 mod ready;
@@ -38,11 +41,8 @@ fn open_store() -> Result<Store, till_core::Error> {
 
 pub fn run() {
     ready::mark_start();
-    tracing_subscriber::fmt()
-        .with_env_filter(tracing_subscriber::EnvFilter::from_default_env())
-        // Logs are diagnostics: stderr, like the error above, not stdout.
-        .with_writer(std::io::stderr)
-        .init();
+    // Logs are diagnostics: stderr (not stdout) and the log file.
+    let log_folder = logs::init();
     let store = match open_store() {
         Ok(s) => s,
         Err(e) => {
@@ -53,10 +53,16 @@ pub fn run() {
         }
     };
     tracing::info!(path = %store.path().display(), "store opened");
+    let context = tauri::generate_context!();
+    let key = instance::store_key(store.path());
     let window = bindings::builder();
     tauri::Builder::default()
+        // First: a second start on this store hands over before anything else.
+        .plugin(instance::single(&context.config().identifier, &key))
+        .plugin(instance::window_state(&key))
         .plugin(tauri_plugin_dialog::init())
         .manage(AppState::new(store))
+        .manage(log_folder)
         .manage(bundles::Mining::default())
         .invoke_handler(window.invoke_handler())
         .setup(move |app| {
@@ -77,7 +83,7 @@ pub fn run() {
             }
             Ok(())
         })
-        .build(tauri::generate_context!())
+        .build(context)
         .expect("error while building the Till window")
         .run(|app, event| {
             if let tauri::RunEvent::Exit = event {

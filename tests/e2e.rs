@@ -62,8 +62,73 @@ fn driver() -> &'static Driver {
     DRIVER.get_or_init(Driver::start)
 }
 
+/// What every app of the run shares besides the display: a data and a
+/// config folder of the run's own (log files, remembered window places;
+/// never the user's) and a D-Bus session bus of its own, on which the app
+/// claims its store's name (one app per store file).
+struct Home {
+    dir: PathBuf,
+    bus: String,
+}
+
+static HOME: OnceLock<Home> = OnceLock::new();
+/// The bus daemon's process group, for the kill at exit (0: none).
+static BUS_GROUP: AtomicI32 = AtomicI32::new(0);
+
+fn home() -> &'static Home {
+    HOME.get_or_init(Home::start)
+}
+
+impl Home {
+    fn start() -> Home {
+        let dir = std::env::temp_dir().join(format!("till-e2e-home-{}", std::process::id()));
+        for sub in ["data", "config", "bus"] {
+            std::fs::create_dir_all(dir.join(sub)).unwrap();
+        }
+        let socket = dir.join("bus/socket");
+        let bus = format!("unix:path={}", socket.display());
+        use std::os::unix::process::CommandExt;
+        let daemon = Command::new("dbus-daemon")
+            .process_group(0)
+            .args([
+                "--session",
+                "--nofork",
+                "--nopidfile",
+                &format!("--address={bus}"),
+            ])
+            // It reports every service it starts for the web view: noise.
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("dbus-daemon not found (apt-get install dbus-daemon)");
+        BUS_GROUP.store(
+            i32::try_from(daemon.id()).expect("a process id fits an i32"),
+            Ordering::SeqCst,
+        );
+        let deadline = Instant::now() + Duration::from_secs(10);
+        while !socket.exists() {
+            assert!(Instant::now() < deadline, "dbus-daemon did not start");
+            std::thread::sleep(Duration::from_millis(50));
+        }
+        Home { dir, bus }
+    }
+
+    /// The environment of an app of the run.
+    fn env(&self) -> [(&'static str, String); 3] {
+        [
+            ("XDG_DATA_HOME", self.dir.join("data").display().to_string()),
+            (
+                "XDG_CONFIG_HOME",
+                self.dir.join("config").display().to_string(),
+            ),
+            ("DBUS_SESSION_BUS_ADDRESS", self.bus.clone()),
+        ]
+    }
+}
+
 impl Driver {
     fn start() -> Driver {
+        let home = home();
         let port = free_port();
         let native = free_port();
         // Its own process group, so one kill ends tauri-driver, the
@@ -82,6 +147,7 @@ impl Driver {
                 // Each session names its store (`--db`); none is inherited.
                 .env_remove("TILL_DB")
                 .env("TILL_USER", "e2e")
+                .envs(home.env())
                 .stdout(Stdio::null())
                 .stderr(Stdio::inherit())
                 .spawn()
@@ -113,6 +179,9 @@ impl Driver {
 fn kill_driver_at_exit() {
     extern "C" fn at_exit() {
         kill_driver();
+        if let Some(home) = HOME.get() {
+            let _ = std::fs::remove_dir_all(&home.dir);
+        }
     }
     extern "C" fn on_signal(signal: libc::c_int) {
         kill_driver();
@@ -136,11 +205,13 @@ fn kill_driver_at_exit() {
 }
 
 fn kill_driver() {
-    let group = DRIVER_GROUP.swap(0, Ordering::SeqCst);
-    if group > 0 {
-        // SAFETY: sends a signal; no memory is touched.
-        unsafe {
-            libc::kill(-group, libc::SIGKILL);
+    for group in [&DRIVER_GROUP, &BUS_GROUP] {
+        let group = group.swap(0, Ordering::SeqCst);
+        if group > 0 {
+            // SAFETY: sends a signal; no memory is touched.
+            unsafe {
+                libc::kill(-group, libc::SIGKILL);
+            }
         }
     }
 }
@@ -1658,6 +1729,89 @@ async fn dates_money_and_features_read_as_the_shop_expects() {
             .unwrap();
         assert_eq!(api.trim(), "API access");
         screenshot(&c, "locale-plan").await;
+    })
+    .await;
+}
+
+/// Starts the app on `db` outside WebDriver, as a user would a second time,
+/// with the run's home and bus.
+fn start_app(db: &Path) -> std::process::Child {
+    Command::new(app_binary())
+        .arg("--db")
+        .arg(db)
+        .env_remove("TILL_DB")
+        .envs(home().env())
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("starting the app")
+}
+
+/// The app's exit status, once it has exited within `within`.
+async fn exited(
+    app: &mut std::process::Child,
+    within: Duration,
+) -> Option<std::process::ExitStatus> {
+    let deadline = Instant::now() + within;
+    loop {
+        if let Some(status) = app.try_wait().unwrap() {
+            return Some(status);
+        }
+        if Instant::now() > deadline {
+            return None;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+#[ignore = "needs a display, tauri-driver and a built app; run by scripts/test.sh"]
+async fn about_names_the_files_and_a_store_runs_in_one_app() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = shop(dir.path());
+    in_window(&db, |c, db| async move {
+        click(&c, "nav-settings").await;
+        wait_text(&c, "about-store", &db.display().to_string()).await;
+        let logs = home().dir.join("data/till/logs");
+        wait_text(&c, "about-logs", &logs.display().to_string()).await;
+        let backups = db.with_file_name("backups");
+        wait_text(&c, "about-backups", &backups.display().to_string()).await;
+        wait_text(&c, "about-version", env!("CARGO_PKG_VERSION")).await;
+        show(&c, "about").await;
+        screenshot(&c, "about").await;
+
+        // The log file has the app's start on this store.
+        let logged: String = std::fs::read_dir(&logs)
+            .unwrap()
+            .map(|f| std::fs::read_to_string(f.unwrap().path()).unwrap())
+            .collect();
+        assert!(
+            logged.contains("store opened") && logged.contains(&db.display().to_string()),
+            "{logged}"
+        );
+
+        // A second start on this store hands over to the running app and
+        // ends at once, its job done.
+        let mut second = start_app(&db);
+        let status = exited(&mut second, Duration::from_secs(30)).await;
+        assert!(
+            status.is_some_and(|s| s.success()),
+            "a second app on the same store: {status:?}"
+        );
+        // One on another store opens and runs.
+        let other_dir = tempfile::tempdir().unwrap();
+        let other = shop(other_dir.path());
+        let mut third = start_app(&other);
+        let status = exited(&mut third, Duration::from_secs(5)).await;
+        let _ = third.kill();
+        let _ = third.wait();
+        assert!(
+            status.is_none(),
+            "an app on another store stopped: {status:?}"
+        );
+        // And the first window is still there, answering.
+        click(&c, "nav-checkout").await;
+        find(&c, "scan").await;
     })
     .await;
 }

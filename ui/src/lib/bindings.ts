@@ -7,6 +7,7 @@ import * as __TAURI_EVENT from "@tauri-apps/api/event";
 /** Commands */
 export const commands = {
 	uiReady: () => __TAURI_INVOKE<null>("ui_ready"),
+	appInfo: () => __TAURI_INVOKE<AppInfo>("app_info"),
 	settingsGet: () => __TAURI_INVOKE<Settings>("settings_get"),
 	/**  The newest open cart, or a new one: restores the sale after a crash. */
 	cartCurrent: () => __TAURI_INVOKE<Cart>("cart_current"),
@@ -134,6 +135,17 @@ export type Adjustment = {
 	 *  The effects add up exactly to `price - base_price`.
 	 */
 	effect: string,
+};
+
+export type AppInfo = {
+	/**  The app's version. */
+	version: string,
+	/**  The store file this window sells from. */
+	store_path: string,
+	/**  Where the log files are; null when the app logs to stderr only. */
+	log_folder: string | null,
+	/**  Where backups go. */
+	backup_folder: string,
 };
 
 /**  A bundle the cart got, for the receipt. */

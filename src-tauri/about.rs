@@ -34,7 +34,7 @@ pub async fn app_info(
                 version,
                 store_path: s.path().display().to_string(),
                 log_folder,
-                backup_folder: s.path().with_file_name("backups").display().to_string(),
+                backup_folder: s.settings().backup_folder(s.path()).display().to_string(),
             })
         })
         .await

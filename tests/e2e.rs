@@ -1764,13 +1764,85 @@ async fn exited(
     }
 }
 
+/// Types `text` into the field with the test id, replacing what it held.
+async fn type_into(c: &Client, id: &str, text: &str) {
+    let field = find(c, id).await;
+    field.clear().await.unwrap();
+    field.send_keys(text).await.unwrap();
+}
+
+/// A new owner's first hours in the window, on one app: the set-up of a
+/// new store, a setting changed and its record, About, one app per store,
+/// and backups.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 #[ignore = "needs a display, tauri-driver and a built app; run by scripts/test.sh"]
-async fn about_names_the_files_and_a_store_runs_in_one_app() {
+async fn a_new_store_is_set_up_changed_and_kept_in_the_window() {
     let dir = tempfile::tempdir().unwrap();
-    let db = shop(dir.path());
+    // No store yet: the window creates it and opens on the set-up.
+    let db = dir.path().join("new-shop.db");
     in_window(&db, |c, db| async move {
+        // Set-up: a wrong answer is refused with the core's words.
+        find(&c, "setup").await;
+        type_into(&c, "setup-name", "Corner Café").await;
+        type_into(&c, "setup-address", "1 Market Street").await;
+        type_into(&c, "setup-tax-id", "DE123456789").await;
+        type_into(&c, "setup-currency", "EURO").await;
+        type_into(&c, "setup-tax-rate", "7").await;
+        click(&c, "setup-demo").await;
+        screenshot(&c, "setup").await;
+        click(&c, "setup-finish").await;
+        let said = wait_text(&c, "error", "Currency:").await;
+        assert!(said.contains("EURO") && !said.contains("--"), "{said}");
+        screenshot(&c, "setup-refused").await;
+        assert!(!Store::open(&db).unwrap().settings().setup_done);
+        // Corrected, with the demo catalog: the checkout opens and sells it.
+        type_into(&c, "setup-currency", "EUR").await;
+        click(&c, "setup-finish").await;
+        scan(&c, "ESP").await;
+        wait_text(&c, "subtotal", "2.20").await;
+        screenshot(&c, "setup-done-checkout").await;
+        {
+            let s = Store::open(&db).unwrap();
+            let set = s.settings();
+            assert!(set.setup_done);
+            assert_eq!(set.store_name, "Corner Café");
+            assert_eq!(set.tax_id.as_deref(), Some("DE123456789"));
+            assert_eq!(set.default_tax_rate, Some(Decimal::from(7)));
+        }
+
+        // Settings: a refused value, then a change saved and recorded.
         click(&c, "nav-settings").await;
+        type_into(&c, "settings-backup_keep", "0").await;
+        click(&c, "settings-save").await;
+        let said = wait_text(&c, "settings-error", "Backups kept:").await;
+        assert!(!said.contains("--"), "{said}");
+        type_into(&c, "settings-backup_keep", "7").await;
+        click(&c, "settings-save").await;
+        find(&c, "settings-saved").await;
+        let change = c
+            .wait()
+            .at_most(Duration::from_secs(15))
+            .for_element(Locator::Css(
+                "[data-testid=\"settings-change\"][data-key=\"backup_keep\"]",
+            ))
+            .await
+            .unwrap();
+        let cell = |id: &'static str| {
+            let change = change.clone();
+            async move {
+                let found = change.find(Locator::Css(&testid(id))).await.unwrap();
+                found.text().await.unwrap()
+            }
+        };
+        assert_eq!(cell("change-who").await, "e2e");
+        assert_eq!(cell("change-setting").await, "Backups kept");
+        assert_eq!(cell("change-old").await, "14");
+        assert_eq!(cell("change-new").await, "→ 7");
+        assert_eq!(Store::open(&db).unwrap().settings().backup_keep, 7);
+        show(&c, "settings-history").await;
+        screenshot(&c, "settings-history").await;
+
+        // About: the version and where the store, logs and backups are.
         wait_text(&c, "about-store", &db.display().to_string()).await;
         let logs = home().dir.join("data/till/logs");
         wait_text(&c, "about-logs", &logs.display().to_string()).await;
@@ -1779,7 +1851,6 @@ async fn about_names_the_files_and_a_store_runs_in_one_app() {
         wait_text(&c, "about-version", env!("CARGO_PKG_VERSION")).await;
         show(&c, "about").await;
         screenshot(&c, "about").await;
-
         // The log file has the app's start on this store.
         let logged: String = std::fs::read_dir(&logs)
             .unwrap()
@@ -1791,17 +1862,15 @@ async fn about_names_the_files_and_a_store_runs_in_one_app() {
         );
 
         // A second start on this store hands over to the running app and
-        // ends at once, its job done.
+        // ends at once, its job done; one on another store opens and runs.
         let mut second = start_app(&db);
         let status = exited(&mut second, Duration::from_secs(30)).await;
         assert!(
             status.is_some_and(|s| s.success()),
             "a second app on the same store: {status:?}"
         );
-        // One on another store opens and runs.
         let other_dir = tempfile::tempdir().unwrap();
-        let other = shop(other_dir.path());
-        let mut third = start_app(&other);
+        let mut third = start_app(&shop(other_dir.path()));
         let status = exited(&mut third, Duration::from_secs(5)).await;
         let _ = third.kill();
         let _ = third.wait();
@@ -1811,7 +1880,7 @@ async fn about_names_the_files_and_a_store_runs_in_one_app() {
         );
         // And the first window is still there, answering.
         click(&c, "nav-checkout").await;
-        find(&c, "scan").await;
+        wait_text(&c, "subtotal", "2.20").await;
     })
     .await;
 }

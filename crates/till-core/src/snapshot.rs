@@ -37,8 +37,14 @@ pub struct Backup {
     pub bytes: u64,
     /// Orders in the copy.
     pub orders: i64,
-    /// When the copy was made (recorded inside it).
+    /// When the copy was made (recorded inside it). Written as the store
+    /// writes times (RFC 3339, UTC, milliseconds), so they sort as text.
+    #[serde(serialize_with = "stored_time")]
     pub created_at: DateTime<Utc>,
+}
+
+fn stored_time<S: serde::Serializer>(t: &DateTime<Utc>, s: S) -> std::result::Result<S::Ok, S::Error> {
+    s.serialize_str(&ts(*t))
 }
 
 /// Where backups go and how many are kept: the `backup_dir`,

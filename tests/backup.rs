@@ -349,6 +349,17 @@ fn the_backup_folder_keeps_the_newest_and_never_touches_other_files() {
     }
     assert_eq!(left.len(), foreign.len() + 3, "{left:?}");
     assert!(!dir.path().join("backups").exists());
+
+    // Restoring the oldest of a full folder: the store it replaces is kept,
+    // and the folder is pruned only once the restore is done.
+    let oldest = list[2]["path"].as_str().unwrap();
+    let r = ok_json(&db, &["backup", "restore", oldest]);
+    let list = ok_json(&db, &["backup", "list"]);
+    let list = list.as_array().unwrap();
+    assert_eq!(list.len(), 3, "{list:?}");
+    assert_eq!(list[0]["path"], r["kept"]["path"]);
+    assert!(!Path::new(oldest).exists());
+    assert_eq!(names(&folder).len(), foreign.len() + 3);
 }
 
 #[test]

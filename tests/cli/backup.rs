@@ -32,6 +32,14 @@ fn create_list_verify_and_restore_speak_the_contract() {
     // --out never overwrites a file.
     let e = s.run_err(&format!("backup create --out {}", out.display()), 2);
     assert_eq!(e["error"]["code"], "conflict");
+    // Nor writes into a folder that is not there.
+    let nowhere = s.db.parent().unwrap().join("no-such-folder").join("copy.db");
+    let e = s.run_err(&format!("backup create --out {}", nowhere.display()), 2);
+    assert_eq!(e["error"]["code"], "backup_failed");
+    assert!(
+        e["error"]["message"].as_str().unwrap().contains("does not exist"),
+        "{e}"
+    );
 
     let list = s.run("backup list");
     let list = list.as_array().unwrap();

@@ -153,14 +153,24 @@ impl Store {
     }
 
     fn backup_to_folder(&self, reason: Option<&str>) -> Result<Backup> {
+        let made = self.backup_unpruned(reason)?;
+        self.prune_backups()?;
+        Ok(made)
+    }
+
+    fn backup_unpruned(&self, reason: Option<&str>) -> Result<Backup> {
         let policy = self.backup_policy()?;
         let target = Target::Folder {
             folder: &policy.folder,
             reason,
         };
-        let made = snapshot::write(&self.conn, target, self.now(), true)?;
+        snapshot::write(&self.conn, target, self.now(), true)
+    }
+
+    fn prune_backups(&self) -> Result<()> {
+        let policy = self.backup_policy()?;
         snapshot::prune(&policy.folder, policy.keep)?;
-        Ok(made)
+        Ok(())
     }
 
     /// The backup folder's backups, newest first. A file that cannot be
@@ -202,7 +212,8 @@ impl Store {
     /// settings. See the module's comment for what sync keeps.
     pub fn restore(&mut self, file: &Path) -> Result<Restored> {
         let restored = verify(file)?;
-        let kept = self.backup_to_folder(Some("before-restore"))?;
+        // Pruned only once restored: the file may be the folder's oldest.
+        let kept = self.backup_unpruned(Some("before-restore"))?;
         let source = Connection::open_with_flags(
             file,
             OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX,
@@ -218,6 +229,7 @@ impl Store {
         self.migrate()?;
         self.carry_over(&kept.path)?;
         self.settings = Settings::load(&self.conn)?;
+        self.prune_backups()?;
         Ok(Restored { restored, kept })
     }
 

@@ -72,6 +72,11 @@ pub enum Error {
     #[error("{path} is damaged ({reason})")]
     FileDamaged { path: PathBuf, reason: String },
 
+    /// A backup (or the backup folder) Till cannot write or read: a
+    /// missing folder, permissions, a full disk.
+    #[error("backup {path}: {reason}")]
+    BackupFile { path: PathBuf, reason: String },
+
     /// A sync run that ended with events the upstream refused: they are
     /// kept as dead letters, not delivered.
     #[error("{}", if *.0 == 1 { "1 event was refused by the upstream and set aside as a dead letter".to_string() } else { format!("{} events were refused by the upstream and set aside as dead letters", .0) })]
@@ -142,6 +147,7 @@ impl Error {
             Error::NotATillStore { .. } => "not_a_till_store",
             Error::StoreUnusable { .. } => "store_unusable",
             Error::FileDamaged { .. } => "file_damaged",
+            Error::BackupFile { .. } => "backup_failed",
             Error::Unavailable(_) => "unavailable",
             Error::DeadLetters(_) => "dead_letters",
             Error::Damaged(_) => "store_damaged",

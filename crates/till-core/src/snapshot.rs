@@ -140,8 +140,14 @@ pub(crate) fn write(
         }
     };
     let folder = parent(&path);
+    if !folder.is_dir() {
+        return Err(Error::BackupFile {
+            path: path.clone(),
+            reason: format!("the folder {} does not exist", folder.display()),
+        });
+    }
     let temp = folder.join(format!(".till-backup-{}.tmp", uuid::Uuid::now_v7()));
-    let written = write_temp(conn, &temp, at, record).and_then(|orders| {
+    let written = write_temp(conn, &temp, &path, at, record).and_then(|orders| {
         put_in_place(&temp, &path)?;
         Ok(orders)
     });
@@ -164,15 +170,21 @@ pub(crate) fn write(
 }
 
 /// The copy itself, into `temp`; returns the copy's orders.
-fn write_temp(conn: &Connection, temp: &Path, at: DateTime<Utc>, record: bool) -> Result<i64> {
+fn write_temp(
+    conn: &Connection,
+    temp: &Path,
+    path: &Path,
+    at: DateTime<Utc>,
+    record: bool,
+) -> Result<i64> {
     let mut copy = Connection::open_with_flags(
         temp,
         OpenFlags::SQLITE_OPEN_READ_WRITE
             | OpenFlags::SQLITE_OPEN_CREATE
             | OpenFlags::SQLITE_OPEN_NO_MUTEX,
     )
-    .map_err(|e| sqlite_error(temp, "cannot create the copy", e))?;
-    copy_pages(conn, &mut copy).map_err(|e| sqlite_error(temp, "the copy failed", e))?;
+    .map_err(|e| sqlite_error(path, "cannot create the copy", e))?;
+    copy_pages(conn, &mut copy).map_err(|e| sqlite_error(path, "the copy failed", e))?;
     // The pages came from a WAL database and say so; a backup is one
     // self-contained file, with no -wal or -shm beside it.
     let mode: String = copy.query_row("PRAGMA journal_mode = DELETE", [], |r| r.get(0))?;
@@ -337,11 +349,9 @@ pub(crate) fn read(named: &Named) -> Result<Backup> {
         Some((at, orders)) => (
             DateTime::parse_from_rfc3339(&at)
                 .map(|t| t.with_timezone(&Utc))
-                .map_err(|_| {
-                    Error::StoreUnusable {
-                        path: path.clone(),
-                        reason: format!("its backup time {at:?} is not an RFC 3339 time"),
-                    }
+                .map_err(|_| Error::BackupFile {
+                    path: path.clone(),
+                    reason: format!("its backup time {at:?} is not an RFC 3339 time"),
                 })?,
             orders,
         ),
@@ -405,14 +415,14 @@ fn sync_dir(dir: &Path) -> Result<()> {
 }
 
 fn io_error(path: &Path, what: &str, e: std::io::Error) -> Error {
-    Error::StoreUnusable {
+    Error::BackupFile {
         path: path.to_path_buf(),
         reason: format!("{what}: {e}"),
     }
 }
 
 fn sqlite_error(path: &Path, what: &str, e: rusqlite::Error) -> Error {
-    Error::StoreUnusable {
+    Error::BackupFile {
         path: path.to_path_buf(),
         reason: format!("{what}: {e}"),
     }

@@ -240,10 +240,9 @@ fn free_name(folder: &Path, at: DateTime<Utc>, reason: Option<&str>) -> Result<P
         .into_iter()
         .filter(|n| n.stamp == at.trunc_subsecs(0).naive_utc())
         .collect();
-    let mut seq = 1;
-    while taken.iter().any(|n| n.seq == seq) {
-        seq += 1;
-    }
+    // After the newest of that second, never into a gap pruning left:
+    // the number orders the backups made within one second.
+    let seq = taken.iter().map(|n| n.seq + 1).max().unwrap_or(1);
     let mut name = format!("till-{stamp}");
     if seq > 1 {
         name.push_str(&format!("-{seq}"));

@@ -8,11 +8,11 @@
 use tauri_specta::{collect_events, Builder, ErrorHandlingMode};
 
 use crate::events::{
-    CatalogChanged, MiningProgress, OrdersChanged, PricesChanged, ReferralsChanged,
+    CatalogChanged, MiningProgress, OrdersChanged, PricesChanged, ReferralsChanged, SettingsChanged,
 };
 use crate::state::UiError;
 #[allow(unused_imports)] // the paths in command_list.rs name these modules
-use crate::{bundles, commands, plans, ready, referrals};
+use crate::{bundles, commands, plans, ready, referrals, settings};
 
 /// The commands and events of the window.
 pub fn builder() -> Builder<tauri::Wry> {
@@ -29,7 +29,8 @@ pub fn builder() -> Builder<tauri::Wry> {
             CatalogChanged,
             PricesChanged,
             ReferralsChanged,
-            MiningProgress
+            MiningProgress,
+            SettingsChanged
         ])
         // One shape per type: what Rust sends and what it takes are the same
         // (an optional field of a form is `T | null`, always given).

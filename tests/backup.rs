@@ -317,13 +317,17 @@ fn the_backup_folder_keeps_the_newest_and_never_touches_other_files() {
     for f in foreign {
         std::fs::write(folder.join(f), b"keep me").unwrap();
     }
-    // The settings the window and `till settings set` write.
-    Connection::open(&db)
-        .unwrap()
-        .execute_batch(
-            "INSERT INTO settings (key, value) VALUES ('backup_dir', 'elsewhere'), ('backup_keep', '3')",
-        )
-        .unwrap();
+    ok_json(
+        &db,
+        &[
+            "settings",
+            "set",
+            "--backup-dir",
+            folder.to_str().unwrap(),
+            "--backup-keep",
+            "3",
+        ],
+    );
     let made: Vec<Value> = (0..5)
         .map(|_| ok_json(&db, &["backup", "create"]))
         .collect();
@@ -395,11 +399,16 @@ fn a_store_whose_backup_cannot_be_made_is_not_migrated() {
     let dir = tempfile::tempdir().unwrap();
     let db = dir.path().join("old.db");
     till_core::Store::create_with_schema(&db, Settings::default(), 5).unwrap();
-    // The backup folder is a file: no backup can go there.
-    std::fs::write(dir.path().join("not-a-folder"), b"").unwrap();
+    // The backup folder is a file: no backup can go there. (Set as the
+    // settings keep it: the old store has no `settings set` of its own.)
+    let file = dir.path().join("not-a-folder");
+    std::fs::write(&file, b"").unwrap();
     Connection::open(&db)
         .unwrap()
-        .execute_batch("INSERT INTO settings (key, value) VALUES ('backup_dir', 'not-a-folder')")
+        .execute(
+            "INSERT INTO settings (key, value) VALUES ('backup_dir', ?1)",
+            [file.to_str().unwrap()],
+        )
         .unwrap();
     let e = err_json(&db, &["settings", "show"], 2);
     let message = e["error"]["message"].as_str().unwrap();

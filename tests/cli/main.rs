@@ -16,3 +16,4 @@ mod pricing;
 mod referrals;
 mod refunds;
 mod sales;
+mod settings;

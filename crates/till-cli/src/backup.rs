@@ -42,7 +42,7 @@ pub fn run(ctx: &mut Ctx, path: &Path, user: Option<&str>, cmd: BackupCmd) -> Re
         BackupCmd::List => {
             let store = open(ctx)?;
             let list = store.backups()?;
-            let folder = store.backup_folder()?;
+            let folder = store.backup_folder();
             ctx.out(&list, |l| backups(l, &folder, &ctx.human))
         }
         BackupCmd::Restore { file } => match Store::open(path) {

@@ -135,10 +135,8 @@ pub fn verify(file: &Path) -> Result<Verified> {
 
 impl Store {
     /// The backup settings: folder, interval and how many to keep.
-    // Read raw until the settings carry them; then this is the one place
-    // that changes.
     fn backup_policy(&self) -> Result<Policy> {
-        snapshot::policy(&self.conn, self.path())
+        Ok(Policy::of(self.settings(), self.path()))
     }
 
     /// A consistent copy of the store, made while other processes keep
@@ -190,8 +188,8 @@ impl Store {
 
     /// The backup folder (the `backup_dir` setting, else `backups` beside
     /// the store).
-    pub fn backup_folder(&self) -> Result<std::path::PathBuf> {
-        Ok(self.backup_policy()?.folder)
+    pub fn backup_folder(&self) -> std::path::PathBuf {
+        self.settings().backup_folder(self.path())
     }
 
     /// True when the newest backup in the folder is older than

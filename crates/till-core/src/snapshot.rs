@@ -28,6 +28,7 @@ use rusqlite::{Connection, OpenFlags, OptionalExtension};
 use serde::Serialize;
 
 use crate::error::{Error, Result};
+use crate::settings::{default_backup_folder, Settings, BACKUP_EVERY_HOURS, BACKUP_KEEP};
 use crate::stored::{ts, Damage};
 
 /// One backup file.
@@ -56,13 +57,22 @@ pub(crate) struct Policy {
     pub keep: u32,
 }
 
-pub(crate) const DEFAULT_EVERY_HOURS: u32 = 24;
-pub(crate) const DEFAULT_KEEP: u32 = 14;
+impl Policy {
+    /// The backup settings as the store's settings hold them.
+    pub fn of(settings: &Settings, store_path: &Path) -> Policy {
+        Policy {
+            folder: settings.backup_folder(store_path),
+            every_hours: settings.backup_every_hours,
+            keep: settings.backup_keep,
+        }
+    }
+}
 
 /// The backup settings of the store at `store_path`, read straight from
 /// its settings table: the store copies itself before a migration, when
-/// its settings may not be readable as this build's yet. A value that
-/// cannot be read is damage, never a default.
+/// its settings may not be readable as this build's yet (the same keys and
+/// defaults as `Settings`). A value that cannot be read is damage, never a
+/// default.
 pub(crate) fn policy(conn: &Connection, store_path: &Path) -> Result<Policy> {
     let get = |key: &str| -> Result<Option<String>> {
         Ok(conn
@@ -85,20 +95,14 @@ pub(crate) fn policy(conn: &Connection, store_path: &Path) -> Result<Policy> {
             }),
         }
     };
-    let beside = store_path
-        .parent()
-        .filter(|d| !d.as_os_str().is_empty())
-        .unwrap_or(Path::new("."));
-    let folder = match get("backup_dir")?.filter(|d| !d.trim().is_empty()) {
-        None => beside.join("backups"),
-        // A relative folder is reckoned from the store's folder, not from
-        // wherever the program was started.
-        Some(d) => beside.join(d.trim()),
+    let folder = match get("backup_dir")? {
+        None => default_backup_folder(store_path),
+        Some(d) => PathBuf::from(d),
     };
     Ok(Policy {
         folder,
-        every_hours: number("backup_every_hours", DEFAULT_EVERY_HOURS)?,
-        keep: number("backup_keep", DEFAULT_KEEP)?,
+        every_hours: number("backup_every_hours", BACKUP_EVERY_HOURS)?,
+        keep: number("backup_keep", BACKUP_KEEP)?,
     })
 }
 

@@ -29,8 +29,8 @@ fn demo_shop(dir: &Path) -> PathBuf {
 
 /// Every order whole and the stock ledger agreeing with the orders.
 fn assert_consistent(file: &Path) -> i64 {
-    let conn = Connection::open_with_flags(file, rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY)
-        .unwrap();
+    let conn =
+        Connection::open_with_flags(file, rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY).unwrap();
     let integrity: String = conn
         .query_row("PRAGMA integrity_check", [], |r| r.get(0))
         .unwrap();
@@ -137,7 +137,9 @@ fn damaged_foreign_and_newer_files_are_refused_and_the_store_stays_byte_identica
     let truncated = dir.path().join("truncated.db");
     std::fs::write(&truncated, &good_bytes[..good_bytes.len() / 2]).unwrap();
     let random = dir.path().join("random.db");
-    let noise: Vec<u8> = (0..good_bytes.len()).map(|_| rand::random::<u8>()).collect();
+    let noise: Vec<u8> = (0..good_bytes.len())
+        .map(|_| rand::random::<u8>())
+        .collect();
     std::fs::write(&random, noise).unwrap();
     // Pages overwritten in the middle: the header reads, the tables do not.
     let scribbled = dir.path().join("scribbled.db");
@@ -230,7 +232,10 @@ fn a_backup_restored_on_a_new_machine_opens_and_sells() {
     // No trace of the backup's own record, and nothing else in the folder.
     let conn = Connection::open(&fresh).unwrap();
     assert_eq!(
-        scalar(&conn, "SELECT COUNT(*) FROM sqlite_master WHERE name = 'till_backup'"),
+        scalar(
+            &conn,
+            "SELECT COUNT(*) FROM sqlite_master WHERE name = 'till_backup'"
+        ),
         0
     );
     let left: Vec<_> = std::fs::read_dir(fresh.parent().unwrap())
@@ -241,7 +246,10 @@ fn a_backup_restored_on_a_new_machine_opens_and_sells() {
     assert!(left.is_empty(), "{left:?}");
     // A second restore onto the same path is a restore in place.
     let r = ok_json(&fresh, &["backup", "restore", file.to_str().unwrap()]);
-    assert!(r["kept"]["path"].as_str().unwrap().ends_with("-before-restore.db"));
+    assert!(r["kept"]["path"]
+        .as_str()
+        .unwrap()
+        .ends_with("-before-restore.db"));
 }
 
 #[test]
@@ -390,7 +398,10 @@ fn a_store_is_backed_up_before_it_is_migrated() {
     );
     // Once current, opening makes no more backups.
     ok_json(&db, &["settings", "show"]);
-    assert_eq!(ok_json(&db, &["backup", "list"]).as_array().unwrap().len(), 1);
+    assert_eq!(
+        ok_json(&db, &["backup", "list"]).as_array().unwrap().len(),
+        1
+    );
 }
 
 #[test]

@@ -19,8 +19,15 @@ fn create_list_verify_and_restore_speak_the_contract() {
         "{created}"
     );
     let path = b["path"].as_str().unwrap().to_string();
-    let name = std::path::Path::new(&path).file_name().unwrap().to_str().unwrap();
-    assert!(name.starts_with("till-") && name.ends_with("Z.db"), "{name}");
+    let name = std::path::Path::new(&path)
+        .file_name()
+        .unwrap()
+        .to_str()
+        .unwrap();
+    assert!(
+        name.starts_with("till-") && name.ends_with("Z.db"),
+        "{name}"
+    );
     assert_eq!(
         std::path::Path::new(&path).parent().unwrap(),
         s.db.parent().unwrap().join("backups")
@@ -33,11 +40,18 @@ fn create_list_verify_and_restore_speak_the_contract() {
     let e = s.run_err(&format!("backup create --out {}", out.display()), 2);
     assert_eq!(e["error"]["code"], "conflict");
     // Nor writes into a folder that is not there.
-    let nowhere = s.db.parent().unwrap().join("no-such-folder").join("copy.db");
+    let nowhere =
+        s.db.parent()
+            .unwrap()
+            .join("no-such-folder")
+            .join("copy.db");
     let e = s.run_err(&format!("backup create --out {}", nowhere.display()), 2);
     assert_eq!(e["error"]["code"], "backup_failed");
     assert!(
-        e["error"]["message"].as_str().unwrap().contains("does not exist"),
+        e["error"]["message"]
+            .as_str()
+            .unwrap()
+            .contains("does not exist"),
         "{e}"
     );
 

@@ -77,7 +77,9 @@ pub fn verify(file: &Path) -> Result<Verified> {
             })
         }
         Ok(Identity::Foreign(reason)) => return Err(Error::NotATillStore { path, reason }),
-        Err(Error::StoreUnusable { reason, .. }) => return Err(Error::FileDamaged { path, reason }),
+        Err(Error::StoreUnusable { reason, .. }) => {
+            return Err(Error::FileDamaged { path, reason })
+        }
         Err(e) => return Err(e),
     };
     if version > schema_version() {
@@ -117,10 +119,7 @@ pub fn verify(file: &Path) -> Result<Verified> {
         };
         return Err(Error::FileDamaged {
             path,
-            reason: format!(
-                "SQLite's integrity check found: {}{more}",
-                shown.join("; ")
-            ),
+            reason: format!("SQLite's integrity check found: {}{more}", shown.join("; ")),
         });
     }
     let orders: i64 = conn
@@ -180,7 +179,9 @@ impl Store {
         for named in snapshot::names(&policy.folder)? {
             match snapshot::read(&named) {
                 Ok(b) => list.push(b),
-                Err(e) => tracing::warn!(path = %named.path.display(), "backup left out of the list: {e}"),
+                Err(e) => {
+                    tracing::warn!(path = %named.path.display(), "backup left out of the list: {e}")
+                }
             }
         }
         Ok(list)
@@ -198,7 +199,9 @@ impl Store {
         let policy = self.backup_policy()?;
         let newest = match snapshot::names(&policy.folder)?.into_iter().next() {
             None => return Ok(true),
-            Some(n) => snapshot::read(&n).map(|b| b.created_at).unwrap_or(n.stamp()),
+            Some(n) => snapshot::read(&n)
+                .map(|b| b.created_at)
+                .unwrap_or(n.stamp()),
         };
         Ok(self.now() - newest >= chrono::Duration::hours(policy.every_hours.into()))
     }
@@ -285,7 +288,8 @@ impl Store {
     /// when it is the same shop and device (see the module's comment).
     fn carry_over(&mut self, kept: &Path) -> Result<()> {
         let kept_path = kept.to_string_lossy().into_owned();
-        self.conn.execute("ATTACH DATABASE ?1 AS kept", [&kept_path])?;
+        self.conn
+            .execute("ATTACH DATABASE ?1 AS kept", [&kept_path])?;
         let done = (|| -> Result<()> {
             let tx = self.write_tx()?;
             tx.execute_batch("DROP TABLE IF EXISTS main.till_backup")?;

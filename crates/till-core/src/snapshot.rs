@@ -44,7 +44,10 @@ pub struct Backup {
     pub created_at: DateTime<Utc>,
 }
 
-fn stored_time<S: serde::Serializer>(t: &DateTime<Utc>, s: S) -> std::result::Result<S::Ok, S::Error> {
+fn stored_time<S: serde::Serializer>(
+    t: &DateTime<Utc>,
+    s: S,
+) -> std::result::Result<S::Ok, S::Error> {
     s.serialize_str(&ts(*t))
 }
 
@@ -322,7 +325,7 @@ pub(crate) fn names(folder: &Path) -> Result<Vec<Named>> {
             });
         }
     }
-    found.sort_by(|a, b| (b.stamp, b.seq).cmp(&(a.stamp, a.seq)));
+    found.sort_by_key(|n| std::cmp::Reverse((n.stamp, n.seq)));
     Ok(found)
 }
 

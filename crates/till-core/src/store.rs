@@ -329,19 +329,23 @@ impl Store {
 /// Till the shop wants to leave, never costs the shop its data. When the
 /// copy cannot be made the store is not migrated.
 fn back_up_before_migration(conn: &Connection, path: &Path, found: i64) -> Result<()> {
-    let refused = |e: Error| Error::StoreUnusable {
-        path: path.to_path_buf(),
-        reason: format!(
-            "it must be upgraded from schema version {found} to {}, and the backup taken first failed ({e}); it was left untouched",
-            schema_version()
-        ),
+    let refused = |e: Error| {
+        let known = schema_version();
+        Error::StoreUnusable {
+            path: path.to_path_buf(),
+            reason: format!(
+                "it must be upgraded from schema version {found} to {known}, and the \
+                 backup taken first failed ({e}); it was left untouched"
+            ),
+        }
     };
     let policy = crate::snapshot::policy(conn, path).map_err(refused)?;
     let target = crate::snapshot::Target::Folder {
         folder: &policy.folder,
         reason: Some("before-migration"),
     };
-    let backup = crate::snapshot::write(conn, target, Clock::System.now(), true).map_err(refused)?;
+    let backup =
+        crate::snapshot::write(conn, target, Clock::System.now(), true).map_err(refused)?;
     tracing::info!(path = %backup.path.display(), "backup before migration");
     crate::snapshot::prune(&policy.folder, policy.keep).map_err(refused)?;
     Ok(())

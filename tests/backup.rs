@@ -253,6 +253,70 @@ fn a_backup_restored_on_a_new_machine_opens_and_sells() {
 }
 
 #[test]
+fn a_store_too_damaged_to_open_is_set_aside_and_the_backup_restored() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = demo_shop(dir.path());
+    let file = dir.path().join("good.db");
+    let b = ok_json(&db, &["backup", "create", "--out", file.to_str().unwrap()]);
+    // Settings that cannot be read: the store does not open.
+    Connection::open(&db)
+        .unwrap()
+        .execute(
+            "UPDATE settings SET value = 'sideways' WHERE key = 'tax_mode'",
+            [],
+        )
+        .unwrap();
+    let damaged = settled_bytes(&db);
+    let e = err_json(&db, &["settings", "show"], 1);
+    assert_eq!(e["error"]["code"], "store_damaged");
+    let r = ok_json(&db, &["backup", "restore", file.to_str().unwrap()]);
+    assert_eq!(r["restored"]["orders"], b["orders"]);
+    let aside = PathBuf::from(r["set_aside"].as_str().unwrap());
+    assert_eq!(aside.parent().unwrap(), dir.path());
+    assert!(
+        aside
+            .file_name()
+            .unwrap()
+            .to_str()
+            .unwrap()
+            .starts_with("shop.db.damaged-"),
+        "{}",
+        aside.display()
+    );
+    assert!(
+        std::fs::read(&aside).unwrap() == damaged,
+        "the damaged store was kept as it was"
+    );
+    ok_json(&db, &["sale", "--item", "BAN", "--pay", "cash:20"]);
+    assert_consistent(&db);
+
+    // A store SQLite finds damaged (pages scribbled over) the same way.
+    let mut bytes = settled_bytes(&db);
+    let middle = bytes.len() / 2;
+    for b in &mut bytes[middle - 20_000..middle + 20_000] {
+        *b = 0x5a;
+    }
+    std::fs::write(&db, &bytes).unwrap();
+    let e = err_json(&db, &["backup", "verify", db.to_str().unwrap()], 2);
+    assert_eq!(e["error"]["code"], "file_damaged");
+    std::thread::sleep(Duration::from_millis(1100)); // a new name for the second set-aside
+    let r = ok_json(&db, &["backup", "restore", file.to_str().unwrap()]);
+    assert!(std::fs::read(r["set_aside"].as_str().unwrap()).unwrap() == bytes);
+    ok_json(&db, &["sale", "--item", "BAN", "--pay", "cash:20"]);
+
+    // Somebody else's database at the store's path is never set aside.
+    let foreign = dir.path().join("notes.db");
+    Connection::open(&foreign)
+        .unwrap()
+        .execute_batch("CREATE TABLE notes (body TEXT)")
+        .unwrap();
+    let before = std::fs::read(&foreign).unwrap();
+    let e = err_json(&foreign, &["backup", "restore", file.to_str().unwrap()], 2);
+    assert_eq!(e["error"]["code"], "not_a_till_store");
+    assert!(std::fs::read(&foreign).unwrap() == before);
+}
+
+#[test]
 fn a_restore_in_place_keeps_the_replaced_store_and_what_it_told_the_upstream() {
     let dir = tempfile::tempdir().unwrap();
     let db = demo_shop(dir.path());

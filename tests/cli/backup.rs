@@ -68,8 +68,11 @@ fn create_list_verify_and_restore_speak_the_contract() {
     );
     s.run("sale --item COF --pay cash:5");
     let r = s.run(&format!("backup restore {path}"));
+    let keys: Vec<&String> = r.as_object().unwrap().keys().collect();
+    assert_eq!(keys, ["kept", "restored", "set_aside"], "{r}");
     assert_eq!(r["restored"]["orders"], 1);
     assert_eq!(r["kept"]["orders"], 2);
+    assert_eq!(r["set_aside"], serde_json::Value::Null);
     assert_eq!(s.run("order list").as_array().unwrap().len(), 1);
     assert_eq!(s.run("stock show COF")["on_hand"], 9);
     // Newest first: the kept store, then the backup.

@@ -6,7 +6,7 @@ use std::fmt::Write as _;
 use std::path::Path;
 
 use till_core::backup::{self, Backup, Verified};
-use till_core::{Error, Result, Store};
+use till_core::{Result, Store};
 
 use crate::cli::BackupCmd;
 use crate::human::Human;
@@ -45,39 +45,29 @@ pub fn run(ctx: &mut Ctx, path: &Path, user: Option<&str>, cmd: BackupCmd) -> Re
             let folder = store.backup_folder();
             ctx.out(&list, |l| backups(l, &folder, &ctx.human))
         }
-        BackupCmd::Restore { file } => match Store::open(path) {
-            // A new machine: the backup becomes the store.
-            Err(Error::NoStore(_)) => {
-                let (store, v) = Store::create_from_backup(path, &file)?;
-                ctx.human = Human::of(store.settings())?;
-                let report = serde_json::json!({ "restored": v, "kept": null });
-                ctx.out(&report, |_| {
-                    format!(
-                        "restored {} into the new store {} ({} orders)",
-                        file.display(),
-                        path.display(),
-                        v.orders
-                    )
-                })
-            }
-            opened => {
-                let mut store = opened?;
-                if let Some(u) = user {
-                    store.set_user(u)?;
+        BackupCmd::Restore { file } => {
+            let (store, r) = Store::restore_at(path, &file)?;
+            ctx.human = Human::of(store.settings())?;
+            ctx.out(&r, |r| {
+                let mut s = format!(
+                    "restored {} ({} orders, schema version {})",
+                    file.display(),
+                    r.restored.orders,
+                    r.restored.schema_version
+                );
+                if let Some(kept) = &r.kept {
+                    let _ = write!(s, "; the replaced store is kept as {}", kept.path.display());
                 }
-                let r = store.restore(&file)?;
-                ctx.human = Human::of(store.settings())?;
-                ctx.out(&r, |r| {
-                    format!(
-                        "restored {} ({} orders, schema version {}); the replaced store is kept as {}",
-                        file.display(),
-                        r.restored.orders,
-                        r.restored.schema_version,
-                        r.kept.path.display()
-                    )
-                })
-            }
-        },
+                if let Some(aside) = &r.set_aside {
+                    let _ = write!(
+                        s,
+                        "; the damaged store was set aside as {}",
+                        aside.display()
+                    );
+                }
+                s
+            })
+        }
     }
 }
 

@@ -31,7 +31,7 @@
 //! upstream, which stores each event id once per store, keeps those it
 //! already had once.
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 use rusqlite::{Connection, OpenFlags};
 use serde::Serialize;
@@ -60,6 +60,47 @@ pub struct Restored {
     pub kept: Backup,
 }
 
+/// What [`Store::restore_at`] did: the file it restored; the backup of
+/// the store it replaced (a restore in place); or where it set a damaged
+/// store aside.
+#[derive(Debug, Clone, PartialEq, Serialize, specta::Type)]
+pub struct RestoredAt {
+    pub restored: Verified,
+    pub kept: Option<Backup>,
+    pub set_aside: Option<PathBuf>,
+}
+
+/// Renames a damaged store (and its WAL) to `NAME.damaged-STAMP` beside
+/// itself, so nothing of it is lost, and returns the new name.
+fn set_aside(path: &Path) -> Result<PathBuf> {
+    let with = |p: &Path, suffix: &str| {
+        let mut name = p.as_os_str().to_owned();
+        name.push(suffix);
+        PathBuf::from(name)
+    };
+    let stamp = chrono::Utc::now().format("%Y%m%dT%H%M%SZ");
+    let aside = with(path, &format!(".damaged-{stamp}"));
+    let unusable = |e: std::io::Error| Error::StoreUnusable {
+        path: path.to_path_buf(),
+        reason: format!(
+            "cannot set the damaged store aside as {}: {e}",
+            aside.display()
+        ),
+    };
+    if aside.exists() {
+        return Err(unusable(std::io::ErrorKind::AlreadyExists.into()));
+    }
+    // The WAL first: a store file without its WAL is the older store, a
+    // WAL without its file is nothing.
+    let wal = with(path, "-wal");
+    if wal.exists() {
+        std::fs::rename(&wal, with(&aside, "-wal")).map_err(unusable)?;
+    }
+    std::fs::rename(path, &aside).map_err(unusable)?;
+    let _ = std::fs::remove_file(with(path, "-shm"));
+    Ok(aside)
+}
+
 /// Checks that `file` can be restored: SQLite's `integrity_check` passes,
 /// it is a Till store, and its schema version is not newer than this
 /// build's. Reads the file only (never writes to it). Each refusal is a
@@ -67,6 +108,15 @@ pub struct Restored {
 /// SQLite said), `StoreTooNew` (found and known versions), `NotFound`.
 pub fn verify(file: &Path) -> Result<Verified> {
     let path = file.to_path_buf();
+    // A file that cannot be read at all (permissions) is not damaged.
+    if let Err(e) = std::fs::File::open(file) {
+        if e.kind() != std::io::ErrorKind::NotFound {
+            return Err(Error::StoreUnusable {
+                path,
+                reason: format!("cannot read it: {e}"),
+            });
+        }
+    }
     let version = match identify(file) {
         Ok(Identity::Till(v)) => v,
         Ok(Identity::Missing) => return Err(Error::not_found("file", file.display().to_string())),
@@ -281,6 +331,49 @@ impl Store {
         }
         let store = Store::open(path)?;
         Ok((store, verified))
+    }
+
+    /// Restores `file` as the store at `path`, whatever is there, and
+    /// opens it: no store (a new machine: `create_from_backup`), a sound
+    /// store (a restore in place: [`Store::restore`]), or a Till store too
+    /// damaged to use: SQLite finds it damaged (see [`verify`]), or its
+    /// settings cannot be read. A damaged store is never deleted: it is set
+    /// aside beside itself, renamed `NAME.damaged-20261202T141500Z` (with
+    /// its `-wal`), and `file` becomes the store as on a new machine.
+    /// Refused, with nothing changed, unless `file` verifies, and for
+    /// anything at `path` that is not a Till store or is one from a newer
+    /// Till. Used with no store open at `path` (the CLI, the app before it
+    /// opens a store).
+    pub fn restore_at(path: impl AsRef<Path>, file: &Path) -> Result<(Store, RestoredAt)> {
+        let path = path.as_ref();
+        let restored = verify(file)?;
+        let done = |store: Store, kept: Option<Backup>, set_aside: Option<PathBuf>| {
+            let at = RestoredAt {
+                restored: restored.clone(),
+                kept,
+                set_aside,
+            };
+            Ok((store, at))
+        };
+        if matches!(identify(path)?, Identity::Missing | Identity::Empty) {
+            let (store, _) = Store::create_from_backup(path, file)?;
+            return done(store, None, None);
+        }
+        match verify(path) {
+            Err(Error::FileDamaged { .. }) => {}
+            Err(e) => return Err(e),
+            Ok(_) => match Store::open(path) {
+                Err(Error::Damaged(_)) => {}
+                Err(e) => return Err(e),
+                Ok(mut store) => {
+                    let r = store.restore(file)?;
+                    return done(store, Some(r.kept), None);
+                }
+            },
+        }
+        let aside = set_aside(path)?;
+        let (store, _) = Store::create_from_backup(path, file)?;
+        done(store, None, Some(aside))
     }
 
     /// After a restore: leaves out the backup's own record, and keeps what

@@ -389,6 +389,15 @@ fn the_backup_folder_keeps_the_newest_and_never_touches_other_files() {
     for f in foreign {
         std::fs::write(folder.join(f), b"keep me").unwrap();
     }
+    // What a copy cut short (a crash, a full disk) leaves: removed once a
+    // day old, never while a copy may still be writing it.
+    let day_old = folder.join(".till-backup-01a2.tmp");
+    let fresh = folder.join(".till-backup-01a3.tmp");
+    for (f, age) in [(&day_old, 25 * 3600), (&fresh, 60)] {
+        let file = std::fs::File::create(f).unwrap();
+        file.set_modified(std::time::SystemTime::now() - Duration::from_secs(age))
+            .unwrap();
+    }
     ok_json(
         &db,
         &[
@@ -423,6 +432,10 @@ fn the_backup_folder_keeps_the_newest_and_never_touches_other_files() {
         assert!(left.contains(&f.to_string()), "{f} was deleted: {left:?}");
         assert_eq!(std::fs::read(folder.join(f)).unwrap(), b"keep me");
     }
+    assert!(!day_old.exists());
+    assert!(fresh.exists());
+    std::fs::remove_file(&fresh).unwrap();
+    let left = names(&folder);
     assert_eq!(left.len(), foreign.len() + 3, "{left:?}");
     assert!(!dir.path().join("backups").exists());
 

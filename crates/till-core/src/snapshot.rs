@@ -153,7 +153,7 @@ pub(crate) fn write(
             reason: format!("the folder {} does not exist", folder.display()),
         });
     }
-    let temp = folder.join(format!(".till-backup-{}.tmp", uuid::Uuid::now_v7()));
+    let temp = folder.join(format!("{TEMP_PREFIX}{}.tmp", uuid::Uuid::now_v7()));
     let written = write_temp(conn, &temp, &path, at, record).and_then(|orders| {
         put_in_place(&temp, &path)?;
         Ok(orders)
@@ -379,10 +379,12 @@ pub(crate) fn read(named: &Named) -> Result<Backup> {
 }
 
 /// Deletes Till's backups in `folder` beyond the newest `keep` (at least
-/// one is always kept). Files Till did not name are never touched.
+/// one is always kept), and the temporary files of copies that never
+/// finished (a crash, a full disk) once they are a day old. Files Till did
+/// not name are never touched.
 pub(crate) fn prune(folder: &Path, keep: u32) -> Result<Vec<PathBuf>> {
     let keep = keep.max(1) as usize;
-    let mut removed = vec![];
+    let mut removed = unfinished(folder);
     for old in names(folder)?.into_iter().skip(keep) {
         std::fs::remove_file(&old.path)
             .map_err(|e| io_error(&old.path, "cannot remove the old backup", e))?;
@@ -393,6 +395,33 @@ pub(crate) fn prune(folder: &Path, keep: u32) -> Result<Vec<PathBuf>> {
     }
     Ok(removed)
 }
+
+/// Removes this module's temporary files in `folder` older than a day
+/// (a copy in progress is younger). Best effort: one that cannot be
+/// removed is tried again next time.
+fn unfinished(folder: &Path) -> Vec<PathBuf> {
+    let Ok(entries) = std::fs::read_dir(folder) else {
+        return vec![];
+    };
+    let day = Duration::from_secs(24 * 3600);
+    let mut removed = vec![];
+    for entry in entries.flatten() {
+        let name = entry.file_name();
+        let ours = name
+            .to_str()
+            .is_some_and(|n| n.starts_with(TEMP_PREFIX) && n.ends_with(".tmp"));
+        let old = entry
+            .metadata()
+            .and_then(|m| m.modified())
+            .is_ok_and(|t| t.elapsed().is_ok_and(|age| age > day));
+        if ours && old && std::fs::remove_file(entry.path()).is_ok() {
+            removed.push(entry.path());
+        }
+    }
+    removed
+}
+
+const TEMP_PREFIX: &str = ".till-backup-";
 
 fn parent(path: &Path) -> &Path {
     path.parent()

@@ -99,6 +99,9 @@ fn verify_and_restore_refuse_with_exit_2_and_the_reason() {
     assert_eq!(out.status.code(), Some(2));
     let err = String::from_utf8_lossy(&out.stderr);
     assert!(err.contains("is damaged"), "{err}");
+    // The store is no backup of itself.
+    let e = s.run_err(&format!("backup restore {}", s.db.display()), 2);
+    assert_eq!(e["error"]["code"], "conflict", "{e}");
     // Verifying needs no store.
     let nowhere = s.db.parent().unwrap().join("none").join("till.db");
     let e = run_err(&nowhere, &format!("backup verify {}", junk.display()), 2);

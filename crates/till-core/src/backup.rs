@@ -262,6 +262,16 @@ impl Store {
     /// transaction, migrates older content forward, and reloads the
     /// settings. See the module's comment for what sync keeps.
     pub fn restore(&mut self, file: &Path) -> Result<Restored> {
+        let same = |a: &Path, b: &Path| match (a.canonicalize(), b.canonicalize()) {
+            (Ok(a), Ok(b)) => a == b,
+            _ => false,
+        };
+        if same(file, self.path()) {
+            return Err(Error::Conflict(format!(
+                "{} is the store itself; give a backup file",
+                file.display()
+            )));
+        }
         let restored = verify(file)?;
         // Pruned only once restored: the file may be the folder's oldest.
         let kept = self.backup_unpruned(Some("before-restore"))?;

@@ -3,6 +3,8 @@
 //! business rule lives here (see ARCHITECTURE.md).
 
 mod about;
+mod backup_task;
+mod backups;
 mod bindings;
 mod bundles;
 mod commands;
@@ -71,6 +73,8 @@ pub fn run() {
         .plugin(tauri_plugin_dialog::init())
         .manage(AppState::new(store))
         .manage(log_folder)
+        .manage(backups::PendingRestore::default())
+        .manage(backup_task::BackupTask::default())
         .manage(bundles::Mining::default())
         .invoke_handler(window.invoke_handler())
         .setup(move |app| {
@@ -84,6 +88,7 @@ pub fn run() {
                     store.sync_status().ok().and_then(|s| s.endpoint),
                 )
             };
+            app.state::<backup_task::BackupTask>().start(db.clone());
             if endpoint.is_some() {
                 if let Err(why) = state.sync.ensure_started(db, endpoint) {
                     tracing::warn!(%why, "background sync not started");
@@ -96,6 +101,7 @@ pub fn run() {
         .run(|app, event| {
             if let tauri::RunEvent::Exit = event {
                 app.state::<AppState>().sync.stop();
+                app.state::<backup_task::BackupTask>().stop();
             }
         });
 }

@@ -1842,11 +1842,125 @@ async fn a_new_store_is_set_up_changed_and_kept_in_the_window() {
         show(&c, "settings-history").await;
         screenshot(&c, "settings-history").await;
 
+        // Backups: one was made at start (none was there), one now.
+        let backups = db.with_file_name("backups");
+        let listed = |dir: PathBuf| {
+            let mut names: Vec<String> = std::fs::read_dir(dir)
+                .map(|d| {
+                    d.map(|f| f.unwrap().file_name().to_string_lossy().into_owned())
+                        .filter(|n| n.starts_with("till-") && n.ends_with(".db"))
+                        .collect()
+                })
+                .unwrap_or_default();
+            names.sort();
+            names
+        };
+        let deadline = Instant::now() + Duration::from_secs(20);
+        while listed(backups.clone()).is_empty() {
+            assert!(Instant::now() < deadline, "no backup at start");
+            tokio::time::sleep(Duration::from_millis(200)).await;
+        }
+        let at_start = listed(backups.clone());
+        assert_eq!(at_start.len(), 1, "{at_start:?}");
+        click(&c, "backup-now").await;
+        find(&c, "backup-done").await;
+        let now = listed(backups.clone());
+        assert_eq!(now.len(), 2, "{now:?}");
+        let newest = now.iter().max().unwrap().clone();
+        let row = format!("[data-testid=\"backup-row\"][data-file=\"{newest}\"]");
+        c.wait()
+            .at_most(Duration::from_secs(15))
+            .for_element(Locator::Css(&row))
+            .await
+            .unwrap();
+        // Newest first.
+        let first = c
+            .find(Locator::Css(&testid("backup-row")))
+            .await
+            .unwrap()
+            .attr("data-file")
+            .await
+            .unwrap();
+        assert_eq!(first.as_deref(), Some(newest.as_str()));
+        show(&c, "backups").await;
+        screenshot(&c, "backups").await;
+
+        // A file that is not a Till backup is refused, and says why.
+        // Not beside the store: see `files::choose_in` for why the dialog
+        // must not list the store's folder.
+        let elsewhere = tempfile::tempdir().unwrap();
+        let junk = elsewhere.path().join("junk.db");
+        std::fs::write(&junk, b"these are not the bytes of a store").unwrap();
+        click(&c, "restore-file").await;
+        choose_file("Choose a backup to restore", &junk).await;
+        let said = wait_text(&c, "backup-error", "junk.db").await;
+        screenshot(&c, "backup-refused").await;
+        assert!(
+            c.find(Locator::Css(&testid("restore-offer")))
+                .await
+                .is_err(),
+            "{said}"
+        );
+
+        // A sale after the backup, then the backup restored: the sale is
+        // gone from the store, kept in the backup made before the restore.
+        sell_direct(&mut Store::open(&db).unwrap(), &[("ESP", 1)]);
+        c.find(Locator::Css(&row))
+            .await
+            .unwrap()
+            .find(Locator::Css(&testid("backup-restore")))
+            .await
+            .unwrap()
+            .click()
+            .await
+            .unwrap();
+        let offer = wait_text(&c, "restore-offer", &db.display().to_string()).await;
+        assert!(
+            offer.contains(&newest) && offer.contains("0 orders"),
+            "{offer}"
+        );
+        screenshot(&c, "restore-offer").await;
+        click(&c, "restore-confirm").await;
+        // The window starts afresh on the restored store: the checkout.
+        find(&c, "scan").await;
+        {
+            let s = Store::open(&db).unwrap();
+            let orders = s.orders(None, None, None).unwrap();
+            assert!(orders.is_empty(), "{orders:?}");
+            assert_eq!(s.settings().store_name, "Corner Café");
+        }
+        let kept = listed(backups.clone());
+        assert!(
+            kept.iter().any(|n| n.contains("before-restore")),
+            "{kept:?}"
+        );
+        click(&c, "nav-settings").await;
+        let kept_row = c
+            .wait()
+            .at_most(Duration::from_secs(15))
+            .for_element(Locator::Css(&testid("backup-row")))
+            .await
+            .unwrap();
+        assert!(kept_row
+            .attr("data-file")
+            .await
+            .unwrap()
+            .is_some_and(|f| f.contains("before-restore")));
+        assert_eq!(
+            kept_row
+                .find(Locator::Css(&testid("backup-orders")))
+                .await
+                .unwrap()
+                .text()
+                .await
+                .unwrap(),
+            "1"
+        );
+
         // About: the version and where the store, logs and backups are.
         wait_text(&c, "about-store", &db.display().to_string()).await;
         let logs = home().dir.join("data/till/logs");
         wait_text(&c, "about-logs", &logs.display().to_string()).await;
-        let backups = db.with_file_name("backups");
         wait_text(&c, "about-backups", &backups.display().to_string()).await;
         wait_text(&c, "about-version", env!("CARGO_PKG_VERSION")).await;
         show(&c, "about").await;

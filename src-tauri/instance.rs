@@ -23,7 +23,9 @@
 use std::path::Path;
 
 use sha2::{Digest, Sha256};
-use tauri::{AppHandle, Manager, Runtime};
+use tauri::Runtime;
+#[cfg(target_os = "linux")]
+use tauri::{AppHandle, Manager};
 
 /// A short, stable digest of the store's path (made absolute and resolved,
 /// so two spellings of one file are one store).
@@ -33,18 +35,31 @@ pub fn store_key(store: &Path) -> String {
     digest[..8].iter().map(|b| format!("{b:02x}")).collect()
 }
 
-/// The single-instance plugin for the store whose key is `key`.
-pub fn single<R: Runtime>(identifier: &str, key: &str) -> tauri::plugin::TauriPlugin<R> {
-    let builder = tauri_plugin_single_instance::Builder::new().callback(|app, _args, _cwd| {
-        tracing::info!("the app was started again on this store: showing its window");
-        focus(app);
-    });
-    // A D-Bus name element may not start with a digit.
+/// Adds the single-instance plugin for the store whose key is `key` (on
+/// Linux; see above). First among the plugins: a second start on this
+/// store hands over before anything else is set up.
+pub fn one_app_per_store<R: Runtime>(
+    builder: tauri::Builder<R>,
+    identifier: &str,
+    key: &str,
+) -> tauri::Builder<R> {
     #[cfg(target_os = "linux")]
-    let builder = builder.dbus_id(format!("{identifier}.store_{key}"));
+    {
+        // A D-Bus name element may not start with a digit.
+        let plugin = tauri_plugin_single_instance::Builder::new()
+            .callback(|app, _args, _cwd| {
+                tracing::info!("the app was started again on this store: showing its window");
+                focus(app);
+            })
+            .dbus_id(format!("{identifier}.store_{key}"))
+            .build();
+        builder.plugin(plugin)
+    }
     #[cfg(not(target_os = "linux"))]
-    let _ = (identifier, key);
-    builder.build()
+    {
+        let _ = (identifier, key);
+        builder
+    }
 }
 
 /// The window-state plugin, saving to the store's own file.
@@ -54,6 +69,7 @@ pub fn window_state<R: Runtime>(key: &str) -> tauri::plugin::TauriPlugin<R> {
         .build()
 }
 
+#[cfg(target_os = "linux")]
 fn focus<R: Runtime>(app: &AppHandle<R>) {
     if let Some(window) = app.get_webview_window("main") {
         let _ = window.unminimize();

@@ -66,9 +66,12 @@ pub fn run() {
     let context = tauri::generate_context!();
     let key = instance::store_key(store.path());
     let window = bindings::builder();
-    tauri::Builder::default()
-        // First: a second start on this store hands over before anything else.
-        .plugin(instance::single(&context.config().identifier, &key))
+    let builder = instance::one_app_per_store(
+        tauri::Builder::default(),
+        &context.config().identifier,
+        &key,
+    );
+    builder
         .plugin(instance::window_state(&key))
         .plugin(tauri_plugin_dialog::init())
         .manage(AppState::new(store))

@@ -1647,6 +1647,17 @@ async fn every_screen_fits_the_smallest_and_the_default_window() {
             show(&c, "report-panel").await;
             fit.look(&c, "plan-report").await;
 
+            // Settings: the store's settings, backups, history, About.
+            click(&c, "nav-settings").await;
+            find(&c, "settings-form").await;
+            fit.look(&c, "settings").await;
+            show(&c, "backups").await;
+            find(&c, "backup-row").await;
+            fit.look(&c, "settings-backups").await;
+            show(&c, "about").await;
+            wait_text(&c, "about-store", ".db").await;
+            fit.look(&c, "settings-about").await;
+
             problems.extend(fit.problems);
         }
         assert!(

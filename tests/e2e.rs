@@ -69,6 +69,8 @@ fn driver() -> &'static Driver {
 struct Home {
     dir: PathBuf,
     bus: String,
+    /// Kept, not waited for: the kill at exit ends it.
+    _bus_daemon: std::process::Child,
 }
 
 static HOME: OnceLock<Home> = OnceLock::new();
@@ -110,7 +112,11 @@ impl Home {
             assert!(Instant::now() < deadline, "dbus-daemon did not start");
             std::thread::sleep(Duration::from_millis(50));
         }
-        Home { dir, bus }
+        Home {
+            dir,
+            bus,
+            _bus_daemon: daemon,
+        }
     }
 
     /// The environment of an app of the run.

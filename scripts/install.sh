@@ -19,8 +19,9 @@ PACKAGES=(
   xvfb xauth
 )
 if $TESTS; then
-  # xdotool: benches/startup.py types into the window.
-  PACKAGES+=(webkit2gtk-driver postgresql python3 python3-venv python3-pip xdotool)
+  # xdotool: benches/startup.py types into the window. dbus-daemon: the
+  # window tests' own session bus (one app per store file).
+  PACKAGES+=(webkit2gtk-driver postgresql python3 python3-venv python3-pip xdotool dbus-daemon)
 fi
 missing=()
 for p in "${PACKAGES[@]}"; do

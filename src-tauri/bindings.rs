@@ -12,7 +12,7 @@ use crate::events::{
 };
 use crate::state::UiError;
 #[allow(unused_imports)] // the paths in command_list.rs name these modules
-use crate::{bundles, commands, plans, ready, referrals, settings};
+use crate::{about, backups, bundles, commands, plans, ready, referrals, settings};
 
 /// The commands and events of the window.
 pub fn builder() -> Builder<tauri::Wry> {

@@ -5,6 +5,13 @@
 // the UI through `commands` in ui/src/lib/bindings.ts.
 window_commands![
     ready::ui_ready,
+    about::app_info,
+    backups::backups_list,
+    backups::backup_now,
+    backups::restore_choose,
+    backups::restore_listed,
+    backups::restore_confirm,
+    backups::restore_cancel,
     commands::settings_get,
     settings::settings_update,
     settings::settings_changes,

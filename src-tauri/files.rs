@@ -1,6 +1,7 @@
 //! Files the user gives the app (a license, a tiers document, a basket
-//! file) are chosen in the native file dialog, which the backend opens and
-//! reads from: the window asks for "a license", never sends a path, so no
+//! file, a backup to restore) are chosen in the native file dialog, which
+//! the backend opens and reads from: the window asks for "a license",
+//! never sends a path, so no
 //! script in it can make the app read a file the user did not choose. The
 //! window's capability grants no dialog permission at all.
 
@@ -32,15 +33,37 @@ pub const BASKETS: Ask = Ask {
     filter: ("Baskets (FIMI or CSV)", &["dat", "txt", "fimi", "csv"]),
 };
 
+pub const BACKUP: Ask = Ask {
+    title: "Choose a backup to restore",
+    filter: ("Till backup", &["db"]),
+};
+
 /// The file the user chose, or the error `cancelled` when they closed the
 /// dialog. The dialog blocks a worker thread, never the main one.
 pub async fn choose(app: &AppHandle, ask: Ask) -> Res<PathBuf> {
+    choose_in(app, ask, None).await
+}
+
+/// [`choose`], opening in `folder`.
+///
+/// Why a folder matters: the GTK file chooser reads the first bytes of the
+/// files it lists (to tell their type), opening and closing them in this
+/// process, and on Linux closing any descriptor of a file drops every
+/// POSIX lock the process holds on it, SQLite's included. Listed, the
+/// store's folder leaves the window's connection without its locks, and
+/// another process (`till`) may then checkpoint and remove the WAL under
+/// it. So the backups' dialog opens in the backup folder, never beside
+/// the store.
+pub async fn choose_in(app: &AppHandle, ask: Ask, folder: Option<PathBuf>) -> Res<PathBuf> {
     let mut dialog = app
         .dialog()
         .file()
         .set_title(ask.title)
         .add_filter(ask.filter.0, ask.filter.1)
         .add_filter("All files", &["*"]);
+    if let Some(folder) = folder.filter(|f| f.is_dir()) {
+        dialog = dialog.set_directory(folder);
+    }
     if let Some(window) = app.get_webview_window("main") {
         dialog = dialog.set_parent(&window);
     }

@@ -2,11 +2,16 @@
 //! the window. Every handler is a thin wrapper over `till_core::Store`; no
 //! business rule lives here (see ARCHITECTURE.md).
 
+mod about;
+mod backup_task;
+mod backups;
 mod bindings;
 mod bundles;
 mod commands;
 mod events;
 mod files;
+mod instance;
+mod logs;
 mod plans;
 mod price_watch;
 mod ready;
@@ -46,11 +51,8 @@ fn open_store() -> Result<Store, till_core::Error> {
 
 pub fn run() {
     ready::mark_start();
-    tracing_subscriber::fmt()
-        .with_env_filter(tracing_subscriber::EnvFilter::from_default_env())
-        // Logs are diagnostics: stderr, like the error above, not stdout.
-        .with_writer(std::io::stderr)
-        .init();
+    // Logs are diagnostics: stderr (not stdout) and the log file.
+    let log_folder = logs::init();
     let store = match open_store() {
         Ok(s) => s,
         Err(e) => {
@@ -61,10 +63,21 @@ pub fn run() {
         }
     };
     tracing::info!(path = %store.path().display(), "store opened");
+    let context = tauri::generate_context!();
+    let key = instance::store_key(store.path());
     let window = bindings::builder();
-    tauri::Builder::default()
+    let builder = instance::one_app_per_store(
+        tauri::Builder::default(),
+        &context.config().identifier,
+        &key,
+    );
+    builder
+        .plugin(instance::window_state(&key))
         .plugin(tauri_plugin_dialog::init())
         .manage(AppState::new(store))
+        .manage(log_folder)
+        .manage(backups::PendingRestore::default())
+        .manage(backup_task::BackupTask::default())
         .manage(bundles::Mining::default())
         .invoke_handler(window.invoke_handler())
         .setup(move |app| {
@@ -78,6 +91,7 @@ pub fn run() {
                     store.sync_status().ok().and_then(|s| s.endpoint),
                 )
             };
+            app.state::<backup_task::BackupTask>().start(db.clone());
             if endpoint.is_some() {
                 if let Err(why) = state.sync.ensure_started(db, endpoint) {
                     tracing::warn!(%why, "background sync not started");
@@ -85,11 +99,12 @@ pub fn run() {
             }
             Ok(())
         })
-        .build(tauri::generate_context!())
+        .build(context)
         .expect("error while building the Till window")
         .run(|app, event| {
             if let tauri::RunEvent::Exit = event {
                 app.state::<AppState>().sync.stop();
+                app.state::<backup_task::BackupTask>().stop();
             }
         });
 }

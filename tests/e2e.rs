@@ -62,8 +62,79 @@ fn driver() -> &'static Driver {
     DRIVER.get_or_init(Driver::start)
 }
 
+/// What every app of the run shares besides the display: a data and a
+/// config folder of the run's own (log files, remembered window places;
+/// never the user's) and a D-Bus session bus of its own, on which the app
+/// claims its store's name (one app per store file).
+struct Home {
+    dir: PathBuf,
+    bus: String,
+    /// Kept, not waited for: the kill at exit ends it.
+    _bus_daemon: std::process::Child,
+}
+
+static HOME: OnceLock<Home> = OnceLock::new();
+/// The bus daemon's process group, for the kill at exit (0: none).
+static BUS_GROUP: AtomicI32 = AtomicI32::new(0);
+
+fn home() -> &'static Home {
+    HOME.get_or_init(Home::start)
+}
+
+impl Home {
+    fn start() -> Home {
+        let dir = std::env::temp_dir().join(format!("till-e2e-home-{}", std::process::id()));
+        for sub in ["data", "config", "bus"] {
+            std::fs::create_dir_all(dir.join(sub)).unwrap();
+        }
+        let socket = dir.join("bus/socket");
+        let bus = format!("unix:path={}", socket.display());
+        use std::os::unix::process::CommandExt;
+        let daemon = Command::new("dbus-daemon")
+            .process_group(0)
+            .args([
+                "--session",
+                "--nofork",
+                "--nopidfile",
+                &format!("--address={bus}"),
+            ])
+            // It reports every service it starts for the web view: noise.
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("dbus-daemon not found (apt-get install dbus-daemon)");
+        BUS_GROUP.store(
+            i32::try_from(daemon.id()).expect("a process id fits an i32"),
+            Ordering::SeqCst,
+        );
+        let deadline = Instant::now() + Duration::from_secs(10);
+        while !socket.exists() {
+            assert!(Instant::now() < deadline, "dbus-daemon did not start");
+            std::thread::sleep(Duration::from_millis(50));
+        }
+        Home {
+            dir,
+            bus,
+            _bus_daemon: daemon,
+        }
+    }
+
+    /// The environment of an app of the run.
+    fn env(&self) -> [(&'static str, String); 3] {
+        [
+            ("XDG_DATA_HOME", self.dir.join("data").display().to_string()),
+            (
+                "XDG_CONFIG_HOME",
+                self.dir.join("config").display().to_string(),
+            ),
+            ("DBUS_SESSION_BUS_ADDRESS", self.bus.clone()),
+        ]
+    }
+}
+
 impl Driver {
     fn start() -> Driver {
+        let home = home();
         let port = free_port();
         let native = free_port();
         // Its own process group, so one kill ends tauri-driver, the
@@ -82,6 +153,7 @@ impl Driver {
                 // Each session names its store (`--db`); none is inherited.
                 .env_remove("TILL_DB")
                 .env("TILL_USER", "e2e")
+                .envs(home.env())
                 .stdout(Stdio::null())
                 .stderr(Stdio::inherit())
                 .spawn()
@@ -113,6 +185,9 @@ impl Driver {
 fn kill_driver_at_exit() {
     extern "C" fn at_exit() {
         kill_driver();
+        if let Some(home) = HOME.get() {
+            let _ = std::fs::remove_dir_all(&home.dir);
+        }
     }
     extern "C" fn on_signal(signal: libc::c_int) {
         kill_driver();
@@ -136,11 +211,13 @@ fn kill_driver_at_exit() {
 }
 
 fn kill_driver() {
-    let group = DRIVER_GROUP.swap(0, Ordering::SeqCst);
-    if group > 0 {
-        // SAFETY: sends a signal; no memory is touched.
-        unsafe {
-            libc::kill(-group, libc::SIGKILL);
+    for group in [&DRIVER_GROUP, &BUS_GROUP] {
+        let group = group.swap(0, Ordering::SeqCst);
+        if group > 0 {
+            // SAFETY: sends a signal; no memory is touched.
+            unsafe {
+                libc::kill(-group, libc::SIGKILL);
+            }
         }
     }
 }
@@ -1576,6 +1653,17 @@ async fn every_screen_fits_the_smallest_and_the_default_window() {
             show(&c, "report-panel").await;
             fit.look(&c, "plan-report").await;
 
+            // Settings: the store's settings, backups, history, About.
+            click(&c, "nav-settings").await;
+            find(&c, "settings-form").await;
+            fit.look(&c, "settings").await;
+            show(&c, "backups").await;
+            find(&c, "backup-row").await;
+            fit.look(&c, "settings-backups").await;
+            show(&c, "about").await;
+            wait_text(&c, "about-store", ".db").await;
+            fit.look(&c, "settings-about").await;
+
             problems.extend(fit.problems);
         }
         assert!(
@@ -1658,6 +1746,272 @@ async fn dates_money_and_features_read_as_the_shop_expects() {
             .unwrap();
         assert_eq!(api.trim(), "API access");
         screenshot(&c, "locale-plan").await;
+    })
+    .await;
+}
+
+/// Starts the app on `db` outside WebDriver, as a user would a second time,
+/// with the run's home and bus.
+fn start_app(db: &Path) -> std::process::Child {
+    Command::new(app_binary())
+        .arg("--db")
+        .arg(db)
+        .env_remove("TILL_DB")
+        .envs(home().env())
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("starting the app")
+}
+
+/// The app's exit status, once it has exited within `within`.
+async fn exited(
+    app: &mut std::process::Child,
+    within: Duration,
+) -> Option<std::process::ExitStatus> {
+    let deadline = Instant::now() + within;
+    loop {
+        if let Some(status) = app.try_wait().unwrap() {
+            return Some(status);
+        }
+        if Instant::now() > deadline {
+            return None;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+}
+
+/// Types `text` into the field with the test id, replacing what it held.
+async fn type_into(c: &Client, id: &str, text: &str) {
+    let field = find(c, id).await;
+    field.clear().await.unwrap();
+    field.send_keys(text).await.unwrap();
+}
+
+/// A new owner's first hours in the window, on one app: the set-up of a
+/// new store, a setting changed and its record, About, one app per store,
+/// and backups.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+#[ignore = "needs a display, tauri-driver and a built app; run by scripts/test.sh"]
+async fn a_new_store_is_set_up_changed_and_kept_in_the_window() {
+    let dir = tempfile::tempdir().unwrap();
+    // No store yet: the window creates it and opens on the set-up.
+    let db = dir.path().join("new-shop.db");
+    in_window(&db, |c, db| async move {
+        // Set-up: a wrong answer is refused with the core's words.
+        find(&c, "setup").await;
+        type_into(&c, "setup-name", "Corner Café").await;
+        type_into(&c, "setup-address", "1 Market Street").await;
+        type_into(&c, "setup-tax-id", "DE123456789").await;
+        type_into(&c, "setup-currency", "EURO").await;
+        type_into(&c, "setup-tax-rate", "7").await;
+        click(&c, "setup-demo").await;
+        screenshot(&c, "setup").await;
+        click(&c, "setup-finish").await;
+        let said = wait_text(&c, "error", "Currency:").await;
+        assert!(said.contains("EURO") && !said.contains("--"), "{said}");
+        screenshot(&c, "setup-refused").await;
+        assert!(!Store::open(&db).unwrap().settings().setup_done);
+        // Corrected, with the demo catalog: the checkout opens and sells it.
+        type_into(&c, "setup-currency", "EUR").await;
+        click(&c, "setup-finish").await;
+        scan(&c, "ESP").await;
+        wait_text(&c, "subtotal", "2.20").await;
+        screenshot(&c, "setup-done-checkout").await;
+        {
+            let s = Store::open(&db).unwrap();
+            let set = s.settings();
+            assert!(set.setup_done);
+            assert_eq!(set.store_name, "Corner Café");
+            assert_eq!(set.tax_id.as_deref(), Some("DE123456789"));
+            assert_eq!(set.default_tax_rate, Some(Decimal::from(7)));
+        }
+
+        // Settings: a refused value, then a change saved and recorded.
+        click(&c, "nav-settings").await;
+        type_into(&c, "settings-backup_keep", "0").await;
+        click(&c, "settings-save").await;
+        let said = wait_text(&c, "settings-error", "Backups kept:").await;
+        assert!(!said.contains("--"), "{said}");
+        type_into(&c, "settings-backup_keep", "7").await;
+        click(&c, "settings-save").await;
+        find(&c, "settings-saved").await;
+        let change = c
+            .wait()
+            .at_most(Duration::from_secs(15))
+            .for_element(Locator::Css(
+                "[data-testid=\"settings-change\"][data-key=\"backup_keep\"]",
+            ))
+            .await
+            .unwrap();
+        let cell = |id: &'static str| {
+            let change = change.clone();
+            async move {
+                let found = change.find(Locator::Css(&testid(id))).await.unwrap();
+                found.text().await.unwrap()
+            }
+        };
+        assert_eq!(cell("change-who").await, "e2e");
+        assert_eq!(cell("change-setting").await, "Backups kept");
+        assert_eq!(cell("change-old").await, "14");
+        assert_eq!(cell("change-new").await, "→ 7");
+        assert_eq!(Store::open(&db).unwrap().settings().backup_keep, 7);
+        show(&c, "settings-history").await;
+        screenshot(&c, "settings-history").await;
+
+        // Backups: one was made at start (none was there), one now.
+        let backups = db.with_file_name("backups");
+        let listed = |dir: PathBuf| {
+            let mut names: Vec<String> = std::fs::read_dir(dir)
+                .map(|d| {
+                    d.map(|f| f.unwrap().file_name().to_string_lossy().into_owned())
+                        .filter(|n| n.starts_with("till-") && n.ends_with(".db"))
+                        .collect()
+                })
+                .unwrap_or_default();
+            names.sort();
+            names
+        };
+        let deadline = Instant::now() + Duration::from_secs(20);
+        while listed(backups.clone()).is_empty() {
+            assert!(Instant::now() < deadline, "no backup at start");
+            tokio::time::sleep(Duration::from_millis(200)).await;
+        }
+        let at_start = listed(backups.clone());
+        assert_eq!(at_start.len(), 1, "{at_start:?}");
+        click(&c, "backup-now").await;
+        find(&c, "backup-done").await;
+        let now = listed(backups.clone());
+        assert_eq!(now.len(), 2, "{now:?}");
+        let newest = now.iter().max().unwrap().clone();
+        let row = format!("[data-testid=\"backup-row\"][data-file=\"{newest}\"]");
+        c.wait()
+            .at_most(Duration::from_secs(15))
+            .for_element(Locator::Css(&row))
+            .await
+            .unwrap();
+        // Newest first.
+        let first = c
+            .find(Locator::Css(&testid("backup-row")))
+            .await
+            .unwrap()
+            .attr("data-file")
+            .await
+            .unwrap();
+        assert_eq!(first.as_deref(), Some(newest.as_str()));
+        show(&c, "backups").await;
+        screenshot(&c, "backups").await;
+
+        // A file that is not a Till backup is refused, and says why.
+        // Not beside the store: see `files::choose_in` for why the dialog
+        // must not list the store's folder.
+        let elsewhere = tempfile::tempdir().unwrap();
+        let junk = elsewhere.path().join("junk.db");
+        std::fs::write(&junk, b"these are not the bytes of a store").unwrap();
+        click(&c, "restore-file").await;
+        choose_file("Choose a backup to restore", &junk).await;
+        let said = wait_text(&c, "backup-error", "junk.db").await;
+        screenshot(&c, "backup-refused").await;
+        assert!(
+            c.find(Locator::Css(&testid("restore-offer")))
+                .await
+                .is_err(),
+            "{said}"
+        );
+
+        // A sale after the backup, then the backup restored: the sale is
+        // gone from the store, kept in the backup made before the restore.
+        sell_direct(&mut Store::open(&db).unwrap(), &[("ESP", 1)]);
+        c.find(Locator::Css(&row))
+            .await
+            .unwrap()
+            .find(Locator::Css(&testid("backup-restore")))
+            .await
+            .unwrap()
+            .click()
+            .await
+            .unwrap();
+        let offer = wait_text(&c, "restore-offer", &db.display().to_string()).await;
+        assert!(
+            offer.contains(&newest) && offer.contains("0 orders"),
+            "{offer}"
+        );
+        screenshot(&c, "restore-offer").await;
+        click(&c, "restore-confirm").await;
+        // The window starts afresh on the restored store: the checkout.
+        find(&c, "scan").await;
+        {
+            let s = Store::open(&db).unwrap();
+            let orders = s.orders(None, None, None).unwrap();
+            assert!(orders.is_empty(), "{orders:?}");
+            assert_eq!(s.settings().store_name, "Corner Café");
+        }
+        let kept = listed(backups.clone());
+        assert!(
+            kept.iter().any(|n| n.contains("before-restore")),
+            "{kept:?}"
+        );
+        click(&c, "nav-settings").await;
+        let kept_row = c
+            .wait()
+            .at_most(Duration::from_secs(15))
+            .for_element(Locator::Css(&testid("backup-row")))
+            .await
+            .unwrap();
+        assert!(kept_row
+            .attr("data-file")
+            .await
+            .unwrap()
+            .is_some_and(|f| f.contains("before-restore")));
+        assert_eq!(
+            kept_row
+                .find(Locator::Css(&testid("backup-orders")))
+                .await
+                .unwrap()
+                .text()
+                .await
+                .unwrap(),
+            "1"
+        );
+
+        // About: the version and where the store, logs and backups are.
+        wait_text(&c, "about-store", &db.display().to_string()).await;
+        let logs = home().dir.join("data/till/logs");
+        wait_text(&c, "about-logs", &logs.display().to_string()).await;
+        wait_text(&c, "about-backups", &backups.display().to_string()).await;
+        wait_text(&c, "about-version", env!("CARGO_PKG_VERSION")).await;
+        show(&c, "about").await;
+        screenshot(&c, "about").await;
+        // The log file has the app's start on this store.
+        let logged: String = std::fs::read_dir(&logs)
+            .unwrap()
+            .map(|f| std::fs::read_to_string(f.unwrap().path()).unwrap())
+            .collect();
+        assert!(
+            logged.contains("store opened") && logged.contains(&db.display().to_string()),
+            "{logged}"
+        );
+
+        // A second start on this store hands over to the running app and
+        // ends at once, its job done; one on another store opens and runs.
+        let mut second = start_app(&db);
+        let status = exited(&mut second, Duration::from_secs(30)).await;
+        assert!(
+            status.is_some_and(|s| s.success()),
+            "a second app on the same store: {status:?}"
+        );
+        let other_dir = tempfile::tempdir().unwrap();
+        let mut third = start_app(&shop(other_dir.path()));
+        let status = exited(&mut third, Duration::from_secs(5)).await;
+        let _ = third.kill();
+        let _ = third.wait();
+        assert!(
+            status.is_none(),
+            "an app on another store stopped: {status:?}"
+        );
+        // And the first window is still there, answering.
+        click(&c, "nav-checkout").await;
+        wait_text(&c, "subtotal", "2.20").await;
     })
     .await;
 }

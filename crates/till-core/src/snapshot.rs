@@ -41,6 +41,7 @@ pub struct Backup {
     /// When the copy was made (recorded inside it). Written as the store
     /// writes times (RFC 3339, UTC, milliseconds), so they sort as text.
     #[serde(serialize_with = "stored_time")]
+    #[specta(type = String)]
     pub created_at: DateTime<Utc>,
 }
 

@@ -7,6 +7,28 @@ import * as __TAURI_EVENT from "@tauri-apps/api/event";
 /** Commands */
 export const commands = {
 	uiReady: () => __TAURI_INVOKE<null>("ui_ready"),
+	appInfo: () => __TAURI_INVOKE<AppInfo>("app_info"),
+	/**  The backup folder's backups, newest first. */
+	backupsList: () => __TAURI_INVOKE<Backup[]>("backups_list"),
+	/**  A backup now, into the backup folder (pruned to the newest kept). */
+	backupNow: () => __TAURI_INVOKE<Backup>("backup_now"),
+	/**
+	 *  Asks for a file in the native dialog, opened in the backup folder (see
+	 *  `files::choose_in` for why never beside the store), and verifies it.
+	 */
+	restoreChoose: () => __TAURI_INVOKE<RestoreOffer>("restore_choose"),
+	/**
+	 *  Verifies one of the backup folder's own backups, named by its file name
+	 *  as the list gave it.
+	 */
+	restoreListed: (name: string) => __TAURI_INVOKE<RestoreOffer>("restore_listed", { name }),
+	/**
+	 *  Restores the file of the last offer. The replaced store is kept as a
+	 *  backup first; the window then starts afresh on the restored store.
+	 */
+	restoreConfirm: () => __TAURI_INVOKE<Restored>("restore_confirm"),
+	/**  Forgets the offer (the owner said no). */
+	restoreCancel: () => __TAURI_INVOKE<null>("restore_cancel"),
 	settingsGet: () => __TAURI_INVOKE<Settings>("settings_get"),
 	settingsUpdate: (form: SettingsForm) => __TAURI_INVOKE<Settings>("settings_update", { form }),
 	/**  Newest first. */
@@ -141,6 +163,17 @@ export type Adjustment = {
 	effect: string,
 };
 
+export type AppInfo = {
+	/**  The app's version. */
+	version: string,
+	/**  The store file this window sells from. */
+	store_path: string,
+	/**  Where the log files are; null when the app logs to stderr only. */
+	log_folder: string | null,
+	/**  Where backups go. */
+	backup_folder: string,
+};
+
 /**  A bundle the cart got, for the receipt. */
 export type AppliedBundle = {
 	bundle_id: number,
@@ -149,6 +182,19 @@ export type AppliedBundle = {
 	times: number,
 	/**  The whole discount of those sets. */
 	discount: string,
+};
+
+/**  One backup file. */
+export type Backup = {
+	path: string,
+	bytes: number,
+	/**  Orders in the copy. */
+	orders: number,
+	/**
+	 *  When the copy was made (recorded inside it). Written as the store
+	 *  writes times (RFC 3339, UTC, milliseconds), so they sort as text.
+	 */
+	created_at: string,
 };
 
 export type Bundle = {
@@ -833,6 +879,26 @@ export type RefundLine = {
 	tax: string,
 };
 
+/**  What a restore would do, for the owner to confirm. */
+export type RestoreOffer = {
+	/**  The file that would be restored, and what it holds. */
+	file: string,
+	verified: Verified,
+	/**  The store it would replace. */
+	store_path: string,
+	/**  Where the replaced store is kept first. */
+	backup_folder: string,
+};
+
+/**
+ *  What a restore did: the file it restored, and the backup of the store
+ *  it replaced.
+ */
+export type Restored = {
+	restored: Verified,
+	kept: Backup,
+};
+
 export type Rule = {
 	id: number,
 	position: number,
@@ -1124,6 +1190,14 @@ export type UsageReport = {
 };
 
 export type Value = null | boolean | number | string | Value[] | { [key in string]: Value };
+
+/**  A file that verified: a sound Till store this build can open. */
+export type Verified = {
+	/**  Always true: a file that does not verify is an error. */
+	ok: boolean,
+	orders: number,
+	schema_version: number,
+};
 
 /* Tauri Specta runtime */
 type EventEmit<T> = [T] extends [null] ? () => Promise<void> : (payload: T) => Promise<void>;

@@ -1,7 +1,8 @@
 /** The screens of the top nav, with their function-key shortcuts. */
-export type Screen = 'checkout' | 'products' | 'orders' | 'pricing' | 'sync' | 'bundles' | 'referrals' | 'plan';
+export type Screen = 'checkout' | 'products' | 'orders' | 'pricing' | 'sync' | 'bundles' | 'referrals' | 'plan' | 'settings';
 
-export const SCREENS: { id: Screen; label: string; key: string }[] = [
+/** `icon`: shown in the nav instead of the label (which is its name for assistive technology). */
+export const SCREENS: { id: Screen; label: string; key: string; icon?: string }[] = [
   { id: 'checkout', label: 'Checkout', key: 'F1' },
   { id: 'products', label: 'Products', key: 'F2' },
   { id: 'orders', label: 'Orders', key: 'F3' },
@@ -10,6 +11,7 @@ export const SCREENS: { id: Screen; label: string; key: string }[] = [
   { id: 'bundles', label: 'Bundles', key: 'F6' },
   { id: 'referrals', label: 'Referrals', key: 'F7' },
   { id: 'plan', label: 'Plan', key: 'F8' },
+  { id: 'settings', label: 'Settings', key: 'F9', icon: '⚙' },
 ];
 
 /** The screen a function key opens, if any. */

@@ -8,11 +8,12 @@
 use tauri_specta::{collect_events, Builder, ErrorHandlingMode};
 
 use crate::events::{
-    CatalogChanged, MiningProgress, OrdersChanged, PricesChanged, ReferralsChanged,
+    CatalogChanged, MiningProgress, OrdersChanged, PricesChanged, ReferralsChanged, UpdateOffered,
+    UpdateProgress,
 };
 use crate::state::UiError;
 #[allow(unused_imports)] // the paths in command_list.rs name these modules
-use crate::{bundles, commands, plans, ready, referrals};
+use crate::{bundles, commands, plans, ready, referrals, updates};
 
 /// The commands and events of the window.
 pub fn builder() -> Builder<tauri::Wry> {
@@ -29,7 +30,9 @@ pub fn builder() -> Builder<tauri::Wry> {
             CatalogChanged,
             PricesChanged,
             ReferralsChanged,
-            MiningProgress
+            MiningProgress,
+            UpdateProgress,
+            UpdateOffered
         ])
         // One shape per type: what Rust sends and what it takes are the same
         // (an optional field of a form is `T | null`, always given).

@@ -13,6 +13,7 @@ mod ready;
 mod referrals;
 mod state;
 mod sync_task;
+mod updates;
 mod wording;
 
 use tauri::Manager;
@@ -56,12 +57,15 @@ pub fn run() {
     let window = bindings::builder();
     tauri::Builder::default()
         .plugin(tauri_plugin_dialog::init())
+        .plugin(tauri_plugin_updater::Builder::new().build())
         .manage(AppState::new(store))
         .manage(bundles::Mining::default())
+        .manage(updates::Pending::default())
         .invoke_handler(window.invoke_handler())
         .setup(move |app| {
             window.mount_events(app);
             price_watch::spawn(app.handle().clone());
+            updates::check_at_start(app.handle().clone());
             let state = app.state::<AppState>();
             let (db, endpoint) = {
                 let store = state.store.lock().expect("store lock at start-up");

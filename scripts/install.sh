@@ -19,8 +19,10 @@ PACKAGES=(
   xvfb xauth
 )
 if $TESTS; then
-  # xdotool: benches/startup.py types into the window.
-  PACKAGES+=(webkit2gtk-driver postgresql python3 python3-venv python3-pip xdotool)
+  # xdotool: benches/startup.py types into the window. sudo: the updater
+  # installs a .deb through pkexec or sudo, and the update test runs as root
+  # with no graphical prompt, so sudo it is.
+  PACKAGES+=(webkit2gtk-driver postgresql python3 python3-venv python3-pip xdotool sudo)
 fi
 missing=()
 for p in "${PACKAGES[@]}"; do

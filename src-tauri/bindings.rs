@@ -8,12 +8,12 @@
 use tauri_specta::{collect_events, Builder, ErrorHandlingMode};
 
 use crate::events::{
-    CatalogChanged, MiningProgress, OrdersChanged, PricesChanged, ReferralsChanged, UpdateOffered,
-    UpdateProgress,
+    CatalogChanged, MiningProgress, OrdersChanged, PricesChanged, ReferralsChanged, SettingsChanged,
+    UpdateOffered, UpdateProgress,
 };
 use crate::state::UiError;
 #[allow(unused_imports)] // the paths in command_list.rs name these modules
-use crate::{bundles, commands, plans, ready, referrals, updates};
+use crate::{bundles, commands, plans, ready, referrals, settings, updates};
 
 /// The commands and events of the window.
 pub fn builder() -> Builder<tauri::Wry> {
@@ -31,6 +31,7 @@ pub fn builder() -> Builder<tauri::Wry> {
             PricesChanged,
             ReferralsChanged,
             MiningProgress,
+            SettingsChanged,
             UpdateProgress,
             UpdateOffered
         ])

@@ -6,6 +6,9 @@
 window_commands![
     ready::ui_ready,
     commands::settings_get,
+    settings::settings_update,
+    settings::settings_changes,
+    settings::setup_finish,
     commands::cart_current,
     commands::cart_new,
     commands::cart_add,

@@ -19,6 +19,10 @@ pub struct CatalogChanged(pub String);
 #[derive(Debug, Clone, Serialize, Deserialize, specta::Type, tauri_specta::Event)]
 pub struct PricesChanged;
 
+/// The store's settings changed (the Settings screen or the set-up).
+#[derive(Debug, Clone, Serialize, Deserialize, specta::Type, tauri_specta::Event)]
+pub struct SettingsChanged;
+
 /// A payout was made (the referrer's id) or commissions were approved (none).
 #[derive(Debug, Clone, Serialize, Deserialize, specta::Type, tauri_specta::Event)]
 pub struct ReferralsChanged(pub Option<String>);

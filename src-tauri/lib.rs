@@ -11,6 +11,7 @@ mod plans;
 mod price_watch;
 mod ready;
 mod referrals;
+mod settings;
 mod state;
 mod sync_task;
 mod updates;
@@ -30,7 +31,14 @@ fn open_store() -> Result<Store, till_core::Error> {
     let named = till_core::input::db_argument(std::env::args_os().skip(1))?;
     let path = till_core::input::store_path(named)?;
     let mut store = match Store::open(&path) {
-        Err(till_core::Error::NoStore(_)) => Store::create(&path, Settings::default())?,
+        // A store the window creates opens on the first-run set-up.
+        Err(till_core::Error::NoStore(_)) => Store::create(
+            &path,
+            Settings {
+                setup_done: false,
+                ..Settings::default()
+            },
+        )?,
         other => other?,
     };
     store.set_user(&std::env::var("TILL_USER").unwrap_or_else(|_| "counter".into()))?;

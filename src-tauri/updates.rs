@@ -208,10 +208,8 @@ fn installed_from_deb() -> bool {
 
 /// The update settings: whether to check at start, and the endpoint.
 fn update_settings(store: &Store) -> (bool, Option<String>) {
-    // SETTINGS STUB: becomes `(s.update_check, s.update_endpoint.clone())`
-    // once main's settings fields are merged.
-    let _ = store;
-    (true, std::env::var("TILL_UPDATE_ENDPOINT").ok())
+    let s = store.settings();
+    (s.update_check, s.update_endpoint.clone())
 }
 
 /// Asks the endpoint for a newer version.

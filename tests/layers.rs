@@ -36,8 +36,8 @@ const LAYERS: &[&[&str]] = &[
     &["store"],
     // Written or asked inside everyone's transactions: events, the plan.
     &["outbox", "plans"],
-    // People and products.
-    &["customers", "catalog"],
+    // People and products; changes to the settings, recorded and synced.
+    &["customers", "catalog", "setting_changes"],
     // What earns, what is owed, what things cost.
     &["referrals", "memberships", "pricing"],
     // The upstream's answer to a batch; stock: the ledger (moving stock
@@ -53,8 +53,8 @@ const LAYERS: &[&[&str]] = &[
     &["forms"],
     // The open cart.
     &["cart"],
-    // Over everything: the store check, the demo shop.
-    &["doctor", "demo"],
+    // Over everything: the store check, the demo shop, the first-run set-up.
+    &["doctor", "demo", "setup"],
 ];
 
 fn src_dir() -> PathBuf {

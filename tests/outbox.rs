@@ -90,6 +90,12 @@ fn every_event_the_core_writes_is_its_wire_payload() {
         .unwrap();
     s.record_usage("api_calls", dec("2.5"), None).unwrap();
     s.record_usage("api_calls", dec("3"), None).unwrap();
+    s.update_settings(till_core::settings::SettingsUpdate {
+        tax_id: Some(Some("GB123456789".into())),
+        backup_keep: Some(30),
+        ..Default::default()
+    })
+    .unwrap();
     let mut seen = std::collections::BTreeSet::new();
     for e in s.pending_events(1000).unwrap() {
         let kind: EventKind = e.kind.parse().unwrap();
@@ -109,6 +115,7 @@ fn every_event_the_core_writes_is_its_wire_payload() {
                 same_as_wire::<till_wire::ReferralCodeCreated>(&e.payload)
             }
             EventKind::PayoutCreated => same_as_wire::<till_wire::PayoutCreated>(&e.payload),
+            EventKind::SettingsChanged => same_as_wire::<till_wire::SettingsChanged>(&e.payload),
         }
     }
     let all: std::collections::BTreeSet<&str> = EventKind::ALL.iter().map(|k| k.as_str()).collect();

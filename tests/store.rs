@@ -318,3 +318,70 @@ fn the_sync_state_follows_the_status_it_sums_up() {
     let json = serde_json::to_value(store.sync_status().unwrap()).unwrap();
     assert_eq!(json["state"], "refused");
 }
+
+#[test]
+fn first_run_setup_checks_everything_then_applies_it_once() {
+    use till_core::forms::{Catalog, SetupForm};
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("new.db");
+    let mut s = Store::create(
+        &path,
+        Settings {
+            setup_done: false,
+            ..Settings::default()
+        },
+    )
+    .unwrap();
+    let form = |catalog| SetupForm {
+        store_name: "Corner Café".into(),
+        shop_address: "1 Market St".into(),
+        tax_id: "".into(),
+        currency: "GBP".into(),
+        time_zone: "Europe/London".into(),
+        tax_mode: "inclusive".into(),
+        default_tax_rate: "20".into(),
+        catalog,
+    };
+    // A bad answer refuses the whole set-up: nothing is written.
+    let bad = SetupForm {
+        time_zone: "Mars/Olympus".into(),
+        ..form(Catalog::Demo)
+    };
+    let e = s.finish_setup(bad.setup().unwrap()).unwrap_err();
+    assert!(matches!(e, Error::Invalid { .. }), "{e:?}");
+    let yen = SetupForm {
+        currency: "JPY".into(),
+        ..form(Catalog::Demo)
+    };
+    let e = s.finish_setup(yen.setup().unwrap()).unwrap_err();
+    assert!(e.to_string().contains("priced in cents"), "{e}");
+    assert!(!s.settings().setup_done);
+    assert_eq!(s.settings_changes(10).unwrap().len(), 0);
+    assert_eq!(s.pending_event_count().unwrap(), 0);
+
+    let done = s
+        .finish_setup(form(Catalog::Demo).setup().unwrap())
+        .unwrap();
+    assert!(done.setup_done);
+    assert_eq!(done.store_name, "Corner Café");
+    assert_eq!(done.currency.code, "GBP");
+    assert_eq!(done.tax_id, None);
+    assert_eq!(done.shop_address.as_deref(), Some("1 Market St"));
+    assert!(
+        s.products(None, false).unwrap().len() >= 10,
+        "the demo catalog"
+    );
+    drop(s);
+    // What was set up is what the store holds.
+    let mut s = Store::open(&path).unwrap();
+    assert_eq!(s.settings(), &done);
+    assert!(s
+        .settings_changes(50)
+        .unwrap()
+        .iter()
+        .any(|c| c.key == "time_zone" && c.new.as_deref() == Some("Europe/London")));
+    let again = s
+        .finish_setup(form(Catalog::Empty).setup().unwrap())
+        .unwrap_err();
+    assert!(matches!(again, Error::Conflict(_)), "{again:?}");
+}

@@ -54,6 +54,18 @@ fn offline_shop(dir: &Path, sales: usize) -> (PathBuf, String) {
         ])
         .output()
         .unwrap());
+    // A settings change travels with the sales (`settings.changed`).
+    ok(till(&db)
+        .args([
+            "settings",
+            "set",
+            "--tax-id",
+            "GB123456789",
+            "--backup-keep",
+            "20",
+        ])
+        .output()
+        .unwrap());
     let store_id = Store::open(&db).unwrap().settings().store_id.clone();
     (db, store_id)
 }

@@ -15,3 +15,4 @@ mod pricing;
 mod referrals;
 mod refunds;
 mod sales;
+mod settings;

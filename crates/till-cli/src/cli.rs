@@ -529,6 +529,8 @@ pub enum DemoCmd {
     },
 }
 
+// Parsed once per run: the size of the biggest variant costs nothing.
+#[allow(clippy::large_enum_variant)]
 #[derive(Debug, Subcommand)]
 pub enum SettingsCmd {
     /// Show the store settings.
@@ -558,6 +560,36 @@ pub enum SettingsCmd {
         /// Highest dynamic price as a multiple of the base price; "" for none.
         #[arg(long)]
         price_ceiling: Option<String>,
+        /// ISO 4217 code, e.g. EUR; only until the first sale.
+        #[arg(long, value_name = "CODE")]
+        currency: Option<String>,
+        /// The shop's address as printed on receipts; "" clears it.
+        #[arg(long)]
+        address: Option<String>,
+        /// The shop's tax or VAT number, printed on receipts; "" clears it.
+        #[arg(long)]
+        tax_id: Option<String>,
+        /// Folder for backups (a full path); "" for a `backups` folder beside the store.
+        #[arg(long, value_name = "DIR")]
+        backup_dir: Option<String>,
+        /// Hours between automatic backups while the app runs (1 to 8760).
+        #[arg(long, value_name = "H")]
+        backup_every_hours: Option<String>,
+        /// How many backups to keep, newest first (1 to 1000).
+        #[arg(long, value_name = "N")]
+        backup_keep: Option<String>,
+        /// Look for a new version when the app starts (true/false).
+        #[arg(long)]
+        update_check: Option<bool>,
+        /// Web address of the update manifest; "" for none.
+        #[arg(long, value_name = "URL")]
+        update_endpoint: Option<String>,
+    },
+    /// Who changed which setting, when, from what to what; newest first.
+    History {
+        /// At most this many changes.
+        #[arg(long, default_value = "50")]
+        limit: String,
     },
 }
 

@@ -10,6 +10,7 @@ use till_core::money::Currency;
 use till_core::orders::{OrderSummary, Receipt, Refund};
 use till_core::pricing::flash::FlashSaleView;
 use till_core::pricing::{Quote, Rule, Scope};
+use till_core::setting_changes::SettingChange;
 use till_core::settings::Settings;
 
 use crate::human::{words, Human};
@@ -229,9 +230,12 @@ pub fn quote(q: &Quote, h: &Human) -> String {
 }
 
 pub fn settings(st: &Settings) -> String {
+    let or_none = |v: &Option<String>| v.clone().unwrap_or_else(|| "none".into());
     format!(
-        "store       {}\ncurrency    {} ({} decimals)\nlocale      {}\ntime zone   {}\ntax mode    {}\ndefault tax {}\nneg. stock  {}\ndevice      {} ({})\nstore id    {}\n",
+        "store       {}\naddress     {}\ntax id      {}\ncurrency    {} ({} decimals)\nlocale      {}\ntime zone   {}\ntax mode    {}\ndefault tax {}\nneg. stock  {}\nbackups     every {} h, keep {}, in {}\nupdates     {}{}\ndevice      {} ({})\nstore id    {}\n",
         st.store_name,
+        or_none(&st.shop_address).replace('\n', ", "),
+        or_none(&st.tax_id),
         st.currency.code,
         st.currency.minor_units,
         st.locale,
@@ -239,10 +243,38 @@ pub fn settings(st: &Settings) -> String {
         st.tax_mode,
         st.default_tax_rate.map(|r| format!("{r}%")).unwrap_or_else(|| "none".into()),
         if st.allow_negative_stock { "allowed" } else { "refused" },
+        st.backup_every_hours,
+        st.backup_keep,
+        st.backup_dir.as_deref().unwrap_or("a backups folder beside the store"),
+        if st.update_check { "checked at start" } else { "not checked" },
+        st.update_endpoint.as_deref().map(|u| format!(", from {u}")).unwrap_or_default(),
         st.device_prefix,
         st.device_id,
         st.store_id
     )
+}
+
+pub fn settings_changes(changes: &[SettingChange], h: &Human) -> String {
+    if changes.is_empty() {
+        return "no settings changed yet\n".into();
+    }
+    let shown = |v: &Option<String>| match v {
+        Some(v) => format!("{v:?}"),
+        None => "(none)".into(),
+    };
+    changes
+        .iter()
+        .map(|c| {
+            format!(
+                "{}  {}  {}: {} -> {}\n",
+                h.moment(c.changed_at),
+                c.changed_by,
+                c.key,
+                shown(&c.old),
+                shown(&c.new)
+            )
+        })
+        .collect()
 }
 
 pub fn rule(r: &Rule, c: &Currency) -> String {

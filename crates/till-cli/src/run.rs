@@ -7,12 +7,10 @@ use till_core::checkout::{SaleLine, SaleRequest, Tender};
 use till_core::forms::{FlashForm, ProductForm, RuleForm};
 use till_core::input::time as parse_time;
 use till_core::input::Field;
-use till_core::money::parse_decimal;
 use till_core::money::Currency;
 use till_core::orders::RefundRequest;
 use till_core::pricing::FlashSaleInput;
-use till_core::settings::{Settings, SettingsUpdate};
-use till_core::tax::parse_rate;
+use till_core::settings::Settings;
 use till_core::totals::Discount;
 use till_core::{Error, Result, Store};
 
@@ -150,35 +148,43 @@ pub fn run(cli: Cli) -> Result<()> {
             locale,
             floor_at_cost,
             price_ceiling,
+            currency,
+            address,
+            tax_id,
+            backup_dir,
+            backup_every_hours,
+            backup_keep,
+            update_check,
+            update_endpoint,
         }) => {
-            let update = SettingsUpdate {
+            let form = till_core::forms::SettingsForm {
                 store_name: name,
-                tax_mode: tax_mode.map(|m| m.parse()).transpose()?,
-                default_tax_rate: default_tax_rate
-                    .map(|r| {
-                        if r.trim().is_empty() {
-                            Ok(None)
-                        } else {
-                            parse_rate(&r).map(Some)
-                        }
-                    })
-                    .transpose()?,
+                currency,
+                tax_mode,
+                default_tax_rate,
                 allow_negative_stock,
                 time_zone,
                 locale,
                 floor_at_cost,
-                price_ceiling: price_ceiling
-                    .map(|c| {
-                        if c.trim().is_empty() {
-                            Ok(None)
-                        } else {
-                            parse_decimal(Field::PriceCeiling, &c).map(Some)
-                        }
-                    })
-                    .transpose()?,
+                price_ceiling,
+                shop_address: address,
+                tax_id,
+                backup_dir,
+                backup_every_hours,
+                backup_keep,
+                update_check,
+                update_endpoint,
             };
-            let s = store.update_settings(update)?;
+            let s = store.update_settings(form.update()?)?;
             ctx.out(&s, print::settings)
+        }
+        Command::Settings(SettingsCmd::History { limit }) => {
+            let limit = till_core::input::whole(Field::Limit, &limit)?;
+            let limit = usize::try_from(limit).map_err(|_| {
+                Error::invalid(Field::Limit, format!("{limit} must not be negative"))
+            })?;
+            let changes = store.settings_changes(limit)?;
+            ctx.out(&changes, |c| print::settings_changes(c, &ctx.human))
         }
         Command::Pricing(PricingCmd::Rule(cmd)) => pricing_rule(&ctx, &mut store, cmd),
         Command::Flash(cmd) => flash(&ctx, &mut store, cmd),

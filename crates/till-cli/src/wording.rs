@@ -19,6 +19,8 @@ pub fn flag(field: Field) -> String {
         Field::Thresholds => "--min-support or --min-confidence",
         Field::BasketFile => "--input",
         Field::Mining => "mining",
+        // The window's first-run choice; `till init --demo` is the CLI's.
+        Field::Catalog => "catalog",
         Field::License => "license",
         Field::TiersDocument => "tiers document",
         Field::MembershipTiers => "membership tiers",

@@ -344,6 +344,17 @@ pub const COLUMNS: &[(&str, &[(&str, Kind)])] = &[
         ],
     ),
     (
+        "settings_changes",
+        &[
+            ("id", Integer),
+            ("changed_at", Time),
+            ("changed_by", Text),
+            ("key", Text),
+            ("old_value", Text),
+            ("new_value", Text),
+        ],
+    ),
+    (
         "payouts",
         &[
             ("id", Text),

@@ -132,6 +132,18 @@ fields! {
     /// The store-wide default ceiling (a multiple of the base price).
     PriceCeiling => "price_ceiling",
     User => "user",
+    /// The shop's address, as printed on receipts.
+    Address => "address",
+    /// The shop's tax or VAT number.
+    TaxId => "tax_id",
+    BackupDir => "backup_dir",
+    BackupEveryHours => "backup_every_hours",
+    BackupKeep => "backup_keep",
+    UpdateCheck => "update_check",
+    /// Where the app looks for new versions.
+    UpdateEndpoint => "update_endpoint",
+    /// The first-run choice of catalog (empty or demo).
+    Catalog => "catalog",
     /// The upstream a device syncs with.
     Endpoint => "endpoint",
     /// A device token for the upstream.

@@ -2,12 +2,14 @@
 //! and this device's identity.
 
 use rand::Rng;
+use std::path::{Path, PathBuf};
+
 use rusqlite::{params, Connection, OptionalExtension};
 use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 
 use crate::error::{Error, Result};
-use crate::input::Field;
+use crate::input::{opt_text, Field, TextKind};
 use crate::money::Currency;
 use crate::stored::Damage;
 use crate::tax::{parse_rate, TaxMode};
@@ -42,7 +44,29 @@ pub struct Settings {
     /// Guardrail: the highest price as a multiple of the base price, for
     /// products without a ceiling of their own. None: no ceiling.
     pub price_ceiling: Option<Decimal>,
+    /// The shop's address as printed on receipts; may span lines.
+    pub shop_address: Option<String>,
+    /// The shop's tax or VAT number, printed on receipts.
+    pub tax_id: Option<String>,
+    /// False while a store the window created waits for its first-run
+    /// set-up; stores made by `till init` and older stores are set up.
+    pub setup_done: bool,
+    /// Where backups go; None: a `backups` folder beside the store.
+    pub backup_dir: Option<String>,
+    /// Hours between automatic backups while the app runs.
+    pub backup_every_hours: u32,
+    /// How many backups the backup folder keeps (the newest).
+    pub backup_keep: u32,
+    /// Whether the app looks for a new version when it starts.
+    pub update_check: bool,
+    /// Where the app looks for new versions: the URL of a JSON manifest.
+    pub update_endpoint: Option<String>,
 }
+
+/// Hours between automatic backups, unless the owner chose otherwise.
+pub const BACKUP_EVERY_HOURS: u32 = 24;
+/// Backups kept, unless the owner chose otherwise.
+pub const BACKUP_KEEP: u32 = 14;
 
 impl Default for Settings {
     fn default() -> Self {
@@ -62,6 +86,14 @@ impl Default for Settings {
             locale: crate::locale::system_default(),
             floor_at_cost: true,
             price_ceiling: None,
+            shop_address: None,
+            tax_id: None,
+            setup_done: true,
+            backup_dir: None,
+            backup_every_hours: BACKUP_EVERY_HOURS,
+            backup_keep: BACKUP_KEEP,
+            update_check: true,
+            update_endpoint: None,
         }
     }
 }
@@ -175,7 +207,39 @@ impl Settings {
                     .map_err(|_| damaged("price_ceiling", &c, "which is not a decimal number"))?,
             ),
         };
+        let count =
+            |key: &str, default: u32, range: std::ops::RangeInclusive<u32>| -> Result<u32> {
+                match get(key)? {
+                    None => Ok(default),
+                    Some(v) => match v.parse::<u32>() {
+                        Ok(n) if range.contains(&n) => Ok(n),
+                        _ => Err(damaged(
+                            key,
+                            &v,
+                            &format!(
+                                "which is not a whole number from {} to {}",
+                                range.start(),
+                                range.end()
+                            ),
+                        )),
+                    },
+                }
+            };
+        let opt_flag = |key: &str, default: bool| -> Result<bool> {
+            match get(key)? {
+                None => Ok(default),
+                Some(v) => flag(key, v),
+            }
+        };
         Ok(Settings {
+            shop_address: get("shop_address")?,
+            tax_id: get("tax_id")?,
+            setup_done: opt_flag("setup_done", true)?,
+            backup_dir: get("backup_dir")?,
+            backup_every_hours: count("backup_every_hours", BACKUP_EVERY_HOURS, BACKUP_HOURS)?,
+            backup_keep: count("backup_keep", BACKUP_KEEP, BACKUP_KEEP_RANGE)?,
+            update_check: opt_flag("update_check", true)?,
+            update_endpoint: get("update_endpoint")?,
             store_name: need("store_name")?,
             store_id: need("store_id")?,
             device_id: need("device_id")?,
@@ -195,16 +259,51 @@ impl Settings {
             allow_negative_stock: flag("allow_negative_stock", need("allow_negative_stock")?)?,
             time_zone,
             locale,
-            floor_at_cost: match get("floor_at_cost")? {
-                None => true,
-                Some(v) => flag("floor_at_cost", v)?,
-            },
+            floor_at_cost: opt_flag("floor_at_cost", true)?,
             price_ceiling,
         })
     }
 
+    /// Every setting as its key in the settings table and its stored text
+    /// (None: not stored). `save` writes these; the change record compares them.
+    pub(crate) fn entries(&self) -> Vec<(&'static str, Option<String>)> {
+        let dec = |d: Option<Decimal>| d.map(|v| v.normalize().to_string());
+        vec![
+            ("store_name", Some(self.store_name.clone())),
+            ("store_id", Some(self.store_id.clone())),
+            ("device_id", Some(self.device_id.clone())),
+            ("device_prefix", Some(self.device_prefix.clone())),
+            ("currency_code", Some(self.currency.code.clone())),
+            (
+                "currency_minor_units",
+                Some(self.currency.minor_units.to_string()),
+            ),
+            ("tax_mode", Some(self.tax_mode.to_string())),
+            ("default_tax_rate", dec(self.default_tax_rate)),
+            (
+                "allow_negative_stock",
+                Some(self.allow_negative_stock.to_string()),
+            ),
+            ("time_zone", Some(self.time_zone.clone())),
+            ("locale", Some(self.locale.clone())),
+            ("floor_at_cost", Some(self.floor_at_cost.to_string())),
+            ("price_ceiling", dec(self.price_ceiling)),
+            ("shop_address", self.shop_address.clone()),
+            ("tax_id", self.tax_id.clone()),
+            ("setup_done", Some(self.setup_done.to_string())),
+            ("backup_dir", self.backup_dir.clone()),
+            (
+                "backup_every_hours",
+                Some(self.backup_every_hours.to_string()),
+            ),
+            ("backup_keep", Some(self.backup_keep.to_string())),
+            ("update_check", Some(self.update_check.to_string())),
+            ("update_endpoint", self.update_endpoint.clone()),
+        ]
+    }
+
     pub(crate) fn save(&self, conn: &Connection) -> Result<()> {
-        let put = |key: &str, value: Option<String>| -> Result<()> {
+        for (key, value) in self.entries() {
             match value {
                 Some(v) => conn.execute(
                     "INSERT INTO settings (key, value) VALUES (?1, ?2) ON CONFLICT (key) DO UPDATE SET value = excluded.value",
@@ -212,36 +311,34 @@ impl Settings {
                 )?,
                 None => conn.execute("DELETE FROM settings WHERE key = ?1", [key])?,
             };
-            Ok(())
-        };
-        put("store_name", Some(self.store_name.clone()))?;
-        put("store_id", Some(self.store_id.clone()))?;
-        put("device_id", Some(self.device_id.clone()))?;
-        put("device_prefix", Some(self.device_prefix.clone()))?;
-        put("currency_code", Some(self.currency.code.clone()))?;
-        put(
-            "currency_minor_units",
-            Some(self.currency.minor_units.to_string()),
-        )?;
-        put("tax_mode", Some(self.tax_mode.to_string()))?;
-        put(
-            "default_tax_rate",
-            self.default_tax_rate.map(|r| r.normalize().to_string()),
-        )?;
-        put(
-            "allow_negative_stock",
-            Some(self.allow_negative_stock.to_string()),
-        )?;
-        put("time_zone", Some(self.time_zone.clone()))?;
-        put("locale", Some(self.locale.clone()))?;
-        put("floor_at_cost", Some(self.floor_at_cost.to_string()))?;
-        put(
-            "price_ceiling",
-            self.price_ceiling.map(|c| c.normalize().to_string()),
-        )?;
+        }
         Ok(())
     }
+
+    /// The folder backups go to: the chosen one, else `backups` beside
+    /// the store file.
+    pub fn backup_folder(&self, store_path: &Path) -> PathBuf {
+        match &self.backup_dir {
+            Some(dir) => PathBuf::from(dir),
+            None => default_backup_folder(store_path),
+        }
+    }
 }
+
+/// `backups` beside the store file: where backups go unless the owner
+/// chose a folder.
+pub fn default_backup_folder(store_path: &Path) -> PathBuf {
+    store_path
+        .parent()
+        .filter(|d| !d.as_os_str().is_empty())
+        .unwrap_or(Path::new("."))
+        .join("backups")
+}
+
+/// Automatic backups: at least hourly, at most yearly.
+pub const BACKUP_HOURS: std::ops::RangeInclusive<u32> = 1..=8760;
+/// Backups kept: at least one.
+pub const BACKUP_KEEP_RANGE: std::ops::RangeInclusive<u32> = 1..=1000;
 
 /// A change to one store setting, as the owner gives it.
 #[derive(Debug, Clone, Default, Deserialize, specta::Type)]
@@ -257,6 +354,20 @@ pub struct SettingsUpdate {
     pub floor_at_cost: Option<bool>,
     /// `Some(None)` removes the store ceiling.
     pub price_ceiling: Option<Option<Decimal>>,
+    /// Changeable until the first sale (see `Store::update_settings`).
+    pub currency: Option<Currency>,
+    /// `Some(None)` clears the address.
+    pub shop_address: Option<Option<String>>,
+    /// `Some(None)` clears the tax id.
+    pub tax_id: Option<Option<String>>,
+    pub setup_done: Option<bool>,
+    /// `Some(None)`: back to the `backups` folder beside the store.
+    pub backup_dir: Option<Option<String>>,
+    pub backup_every_hours: Option<u32>,
+    pub backup_keep: Option<u32>,
+    pub update_check: Option<bool>,
+    /// `Some(None)`: no update endpoint.
+    pub update_endpoint: Option<Option<String>>,
 }
 
 impl Settings {
@@ -294,6 +405,54 @@ impl Settings {
             }
             next.price_ceiling = c.map(|v| v.normalize());
         }
+        if let Some(c) = update.currency {
+            next.currency = Currency::from_code(&c.code)?;
+        }
+        if let Some(a) = update.shop_address {
+            next.shop_address = opt_text(Field::Address, a.as_deref(), TextKind::Note)?;
+        }
+        if let Some(t) = update.tax_id {
+            next.tax_id = opt_text(Field::TaxId, t.as_deref(), TextKind::Reference)?;
+        }
+        if let Some(done) = update.setup_done {
+            next.setup_done = done;
+        }
+        if let Some(dir) = update.backup_dir {
+            next.backup_dir = match crate::input::given(dir.as_deref()) {
+                None => None,
+                Some(d) => Some(crate::input::folder(Field::BackupDir, d)?),
+            };
+        }
+        if let Some(h) = update.backup_every_hours {
+            next.backup_every_hours = in_range(Field::BackupEveryHours, h, BACKUP_HOURS, "hours")?;
+        }
+        if let Some(k) = update.backup_keep {
+            next.backup_keep = in_range(Field::BackupKeep, k, BACKUP_KEEP_RANGE, "backups")?;
+        }
+        if let Some(on) = update.update_check {
+            next.update_check = on;
+        }
+        if let Some(url) = update.update_endpoint {
+            next.update_endpoint = match crate::input::given(url.as_deref()) {
+                None => None,
+                Some(u) => Some(crate::input::web_address(Field::UpdateEndpoint, u)?),
+            };
+        }
         Ok(next)
+    }
+}
+
+fn in_range(field: Field, n: u32, range: std::ops::RangeInclusive<u32>, what: &str) -> Result<u32> {
+    if range.contains(&n) {
+        Ok(n)
+    } else {
+        Err(Error::invalid(
+            field,
+            format!(
+                "{n} must be from {} to {} {what}",
+                range.start(),
+                range.end()
+            ),
+        ))
     }
 }

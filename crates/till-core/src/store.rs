@@ -14,7 +14,7 @@ use rusqlite_migration::{Migrations, M};
 
 use crate::error::{Error, Result};
 use crate::input::Field;
-use crate::settings::{Settings, SettingsUpdate};
+use crate::settings::Settings;
 /// Ids and stored times are written by `stored`, the layer below; most of
 /// the core takes them from here.
 pub use crate::stored::{new_id, ts};
@@ -57,6 +57,10 @@ pub const MIGRATIONS: &[(&str, &str)] = &[
     (
         "0009_price_version.sql",
         include_str!("../../../migrations/0009_price_version.sql"),
+    ),
+    (
+        "0010_settings_changes.sql",
+        include_str!("../../../migrations/0010_settings_changes.sql"),
     ),
 ];
 
@@ -266,15 +270,10 @@ impl Store {
         &self.settings
     }
 
-    /// Changes store settings in one transaction (see `Settings::updated`
-    /// for what may change).
-    pub fn update_settings(&mut self, update: SettingsUpdate) -> Result<Settings> {
-        let next = self.settings.updated(update)?;
-        let tx = self.write_tx()?;
-        next.save(&tx)?;
-        tx.commit()?;
+    /// Settings as they are now in memory; `setting_changes` saves new ones
+    /// and calls this in the same breath.
+    pub(crate) fn replace_settings(&mut self, next: Settings) {
         self.settings = next;
-        Ok(self.settings.clone())
     }
 
     pub fn set_clock(&mut self, clock: Clock) {

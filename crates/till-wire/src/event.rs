@@ -43,10 +43,12 @@ pub enum EventKind {
     ReferralCodeCreated,
     #[serde(rename = "payout.created")]
     PayoutCreated,
+    #[serde(rename = "settings.changed")]
+    SettingsChanged,
 }
 
 impl EventKind {
-    pub const ALL: [EventKind; 8] = [
+    pub const ALL: [EventKind; 9] = [
         EventKind::OrderCompleted,
         EventKind::OrderRefunded,
         EventKind::StockAdjusted,
@@ -55,6 +57,7 @@ impl EventKind {
         EventKind::CommissionReversed,
         EventKind::ReferralCodeCreated,
         EventKind::PayoutCreated,
+        EventKind::SettingsChanged,
     ];
 
     /// The type as it is on the wire (`order.completed`).
@@ -68,6 +71,7 @@ impl EventKind {
             EventKind::CommissionReversed => "commission.reversed",
             EventKind::ReferralCodeCreated => "referral.code_created",
             EventKind::PayoutCreated => "payout.created",
+            EventKind::SettingsChanged => "settings.changed",
         }
     }
 }

@@ -217,6 +217,26 @@ impl Payload for PayoutCreated {
     const KIND: EventKind = EventKind::PayoutCreated;
 }
 
+/// `settings.changed`: the owner changed store settings (one event per
+/// save, naming each setting that changed).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct SettingsChanged {
+    pub changed_by: String,
+    pub changes: Vec<SettingChange>,
+}
+
+impl Payload for SettingsChanged {
+    const KIND: EventKind = EventKind::SettingsChanged;
+}
+
+/// One setting's change; a value that was or becomes unset is null.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct SettingChange {
+    pub key: String,
+    pub old: Option<String>,
+    pub new: Option<String>,
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

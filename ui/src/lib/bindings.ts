@@ -8,6 +8,10 @@ import * as __TAURI_EVENT from "@tauri-apps/api/event";
 export const commands = {
 	uiReady: () => __TAURI_INVOKE<null>("ui_ready"),
 	settingsGet: () => __TAURI_INVOKE<Settings>("settings_get"),
+	settingsUpdate: (form: SettingsForm) => __TAURI_INVOKE<Settings>("settings_update", { form }),
+	/**  Newest first. */
+	settingsChanges: (limit: number) => __TAURI_INVOKE<SettingChange[]>("settings_changes", { limit }),
+	setupFinish: (form: SetupForm) => __TAURI_INVOKE<Settings>("setup_finish", { form }),
 	/**  The newest open cart, or a new one: restores the sale after a crash. */
 	cartCurrent: () => __TAURI_INVOKE<Cart>("cart_current"),
 	cartNew: () => __TAURI_INVOKE<Cart>("cart_new"),
@@ -139,6 +143,7 @@ export const events = {
 	ordersChanged: makeEvent<OrdersChanged, OrdersChanged>("orders-changed"),
 	pricesChanged: makeEvent<PricesChanged, PricesChanged>("prices-changed"),
 	referralsChanged: makeEvent<ReferralsChanged, ReferralsChanged>("referrals-changed"),
+	settingsChanged: makeEvent<SettingsChanged, SettingsChanged>("settings-changed"),
 	updateOffered: makeEvent<UpdateOffered, UpdateOffered>("update-offered"),
 	updateProgress: makeEvent<UpdateProgress, UpdateProgress>("update-progress"),
 };
@@ -266,6 +271,13 @@ export type CartLine = {
 
 /**  Where a cart stands: being rung up, sold, or given up. */
 export type CartStatus = "open" | "completed" | "voided";
+
+/**  How a new store starts. */
+export type Catalog = 
+/**  No products: the owner adds their own. */
+"empty" | 
+/**  The demo café's products with opening stock, to try Till out. */
+"demo";
 
 /**  A product, its stock or its kit changed; the product's SKU. */
 export type CatalogChanged = string;
@@ -881,6 +893,18 @@ export type SaleBadge = {
 
 export type Scope = { kind: "all" } | { kind: "category"; value: string } | { kind: "sku"; value: string };
 
+/**  One recorded change of one setting. */
+export type SettingChange = {
+	changed_at: string,
+	changed_by: string,
+	/**  The setting's key (`tax_mode`, `backup_keep`, ...). */
+	key: string,
+	/**  None: it was not set. */
+	old: string | null,
+	/**  None: it is no longer set. */
+	new: string | null,
+};
+
 export type Settings = {
 	store_name: string,
 	/**  Identifies the shop to the upstream. */
@@ -915,6 +939,71 @@ export type Settings = {
 	 *  products without a ceiling of their own. None: no ceiling.
 	 */
 	price_ceiling: string | null,
+	/**  The shop's address as printed on receipts; may span lines. */
+	shop_address: string | null,
+	/**  The shop's tax or VAT number, printed on receipts. */
+	tax_id: string | null,
+	/**
+	 *  False while a store the window created waits for its first-run
+	 *  set-up; stores made by `till init` and older stores are set up.
+	 */
+	setup_done: boolean,
+	/**  Where backups go; None: a `backups` folder beside the store. */
+	backup_dir: string | null,
+	/**  Hours between automatic backups while the app runs. */
+	backup_every_hours: number,
+	/**  How many backups the backup folder keeps (the newest). */
+	backup_keep: number,
+	/**  Whether the app looks for a new version when it starts. */
+	update_check: boolean,
+	/**  Where the app looks for new versions: the URL of a JSON manifest. */
+	update_endpoint: string | null,
+};
+
+/**  The store's settings changed (the Settings screen or the set-up). */
+export type SettingsChanged = null;
+
+/**  One change to the settings; None leaves a setting as it is. */
+export type SettingsForm = {
+	store_name?: string | null,
+	/**  An ISO 4217 code ("EUR"); changeable until the first sale. */
+	currency?: string | null,
+	/**  `exclusive` or `inclusive`. */
+	tax_mode?: string | null,
+	/**  Percent; blank clears it. */
+	default_tax_rate?: string | null,
+	allow_negative_stock?: boolean | null,
+	time_zone?: string | null,
+	locale?: string | null,
+	floor_at_cost?: boolean | null,
+	/**  A multiple of the base price; blank: no ceiling. */
+	price_ceiling?: string | null,
+	/**  Blank clears it. */
+	shop_address?: string | null,
+	/**  Blank clears it. */
+	tax_id?: string | null,
+	/**  A full path; blank: the `backups` folder beside the store. */
+	backup_dir?: string | null,
+	backup_every_hours?: string | null,
+	backup_keep?: string | null,
+	update_check?: boolean | null,
+	/**  A web address; blank: none. */
+	update_endpoint?: string | null,
+};
+
+/**
+ *  The set-up's answers, as typed. Blank address, tax id and default rate
+ *  mean none.
+ */
+export type SetupForm = {
+	store_name: string,
+	shop_address: string,
+	tax_id: string,
+	currency: string,
+	time_zone: string,
+	tax_mode: string,
+	default_tax_rate: string,
+	catalog: Catalog,
 };
 
 export type StockLevel = {

@@ -9,10 +9,14 @@ mod item;
 mod period;
 mod product;
 mod rule;
+mod settings;
+mod setup;
 mod tender;
 
 pub use flash::FlashForm;
 pub use item::{item, ItemText};
 pub use product::ProductForm;
 pub use rule::RuleForm;
+pub use settings::SettingsForm;
+pub use setup::{Catalog, Setup, SetupForm};
 pub use tender::{tenders, TenderForm};

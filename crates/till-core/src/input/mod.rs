@@ -13,6 +13,7 @@
 pub use crate::field;
 mod membership;
 mod number;
+mod place;
 pub mod store_path;
 mod text;
 mod time;
@@ -20,6 +21,7 @@ mod time;
 pub use field::Field;
 pub use membership::member_terms;
 pub use number::whole;
+pub use place::{folder, web_address};
 pub use store_path::{db_argument, default_path, store_path};
 pub use text::{check_text, given, opt_text, text, TextKind};
 pub use time::{check_date, check_time, date, time, FIRST_YEAR, LAST_YEAR};

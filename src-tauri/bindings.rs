@@ -8,8 +8,8 @@
 use tauri_specta::{collect_events, Builder, ErrorHandlingMode};
 
 use crate::events::{
-    CatalogChanged, MiningProgress, OrdersChanged, PricesChanged, ReferralsChanged, SettingsChanged,
-    UpdateOffered, UpdateProgress,
+    CatalogChanged, MiningProgress, OrdersChanged, PricesChanged, ReferralsChanged,
+    SettingsChanged, UpdateOffered, UpdateProgress,
 };
 use crate::state::UiError;
 #[allow(unused_imports)] // the paths in command_list.rs name these modules

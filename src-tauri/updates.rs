@@ -12,6 +12,7 @@
 //! reason (`Refusal`). How the plugin installs a `.deb` is in ARCHITECTURE.md
 //! ("Updates").
 
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Mutex;
 use std::time::{Duration, Instant};
 
@@ -48,9 +49,10 @@ impl UpdateOffer {
     }
 }
 
-/// The update last found, kept so "Install" installs what the window showed.
+/// The update last found, kept so "Install" installs what the window
+/// showed, and whether one is being installed.
 #[derive(Default)]
-pub struct Pending(Mutex<Option<Update>>);
+pub struct Pending(Mutex<Option<Update>>, AtomicBool);
 
 impl Pending {
     fn set(&self, update: Option<Update>) {
@@ -270,14 +272,27 @@ pub async fn update_install(
     state: State<'_, AppState>,
     pending: State<'_, Pending>,
 ) -> Res<()> {
+    // A second click while one install runs must not start another.
+    if pending.1.swap(true, Ordering::SeqCst) {
+        return Err(UiError::new(
+            "update_busy",
+            "The update is being installed already.",
+        ));
+    }
+    let outcome = install(&app, &state, &pending).await;
+    pending.1.store(false, Ordering::SeqCst);
+    outcome
+}
+
+async fn install(app: &AppHandle, state: &AppState, pending: &Pending) -> Res<()> {
     let update = match pending.take() {
         Some(u) => u,
-        None => find(&app, endpoint(&state).await?)
+        None => find(app, endpoint(state).await?)
             .await?
             .ok_or(Refusal::NoNewerVersion)?,
     };
-    let bytes = download(&app, &update).await?;
-    backup_before_install(&state).await?;
+    let bytes = download(app, &update).await?;
+    backup_before_install(state).await?;
     tracing::info!(version = %update.version, "installing the update");
     blocking(move || {
         // Verifies the signature once more, then runs dpkg -i.

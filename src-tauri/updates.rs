@@ -323,15 +323,13 @@ async fn download(app: &AppHandle, update: &Update) -> Result<Vec<u8>, Refusal> 
 
 /// A backup of the store before the package manager runs.
 async fn backup_before_install(state: &AppState) -> Result<(), Refusal> {
-    state
-        .run(|s| {
-            // BACKUP CALL SITE: becomes `s.backup(None).map(|_| ())`
-            // (till_core::backup) once it is on main.
-            let _ = s;
-            Ok(())
-        })
+    // Into the backup folder (pruned to `backup_keep`), like any other.
+    let backup = state
+        .run(|s| s.backup(None))
         .await
-        .map_err(|e| Refusal::BackupFailed(e.message))
+        .map_err(|e| Refusal::BackupFailed(e.message))?;
+    tracing::info!(path = %backup.path.display(), "store backed up before the update");
+    Ok(())
 }
 
 /// At start, when the setting is on and an endpoint is set: asks for a

@@ -30,8 +30,8 @@ const LAYERS: &[&[&str]] = &[
     &["money", "tax", "totals"],
     // What people give and read: the locale, parsing user input.
     &["locale", "input"],
-    // The shop's settings, as stored.
-    &["settings"],
+    // The shop's settings, as stored; consistent copies of a store's file.
+    &["settings", "snapshot"],
     // The store: connection, migrations, transactions, the clock, caches.
     &["store"],
     // Written or asked inside everyone's transactions: events, the plan.
@@ -53,8 +53,9 @@ const LAYERS: &[&[&str]] = &[
     &["forms"],
     // The open cart.
     &["cart"],
-    // Over everything: the store check, the demo shop, the first-run set-up.
-    &["doctor", "demo", "setup"],
+    // Over everything: the store check, backups and restore, the demo
+    // shop, the first-run set-up.
+    &["doctor", "backup", "demo", "setup"],
 ];
 
 fn src_dir() -> PathBuf {

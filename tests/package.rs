@@ -642,8 +642,9 @@ fn update_store(dir: &Path, name: &str, endpoint: &str) -> PathBuf {
 
 /// Version N installed, its window open on a store whose endpoint is
 /// `endpoint`; the start-up check's banner leads to the update panel.
-/// Runs `test` there, and checks the installed version afterwards.
-async fn from_version_n<F, Fut>(name: &str, endpoint: &str, restarts: bool, test: F)
+/// Runs `test` there; afterwards the store opens, with `backups` backups
+/// (one made before installing an update, none for a refused one).
+async fn from_version_n<F, Fut>(name: &str, endpoint: &str, restarts: bool, backups: usize, test: F)
 where
     F: FnOnce(Client) -> Fut,
     Fut: Future<Output = ()> + Send + 'static,
@@ -663,6 +664,7 @@ where
     // The store is never lost: it opens and has its settings.
     let s = Store::open(&db).unwrap();
     assert_eq!(s.settings().update_endpoint.as_deref(), Some(endpoint));
+    assert_eq!(s.backups().unwrap().len(), backups, "backups of {name}");
 }
 
 /// Opens the update panel from the banner the check at start shows.
@@ -686,7 +688,7 @@ async fn an_update_is_found_verified_installed_and_the_app_restarts_into_it() {
     let package = std::fs::read(&r.deb_next).unwrap();
     let endpoint = publish(&server, site.path(), "good", &r.next, &package, &r.sig_next);
     let (n, next) = (r.n.clone(), r.next.clone());
-    from_version_n("good", &endpoint, true, |c| async move {
+    from_version_n("good", &endpoint, true, 1, |c| async move {
         open_offer(&c, &next).await;
         wait_text(&c, "update-current", &n).await;
         screenshot(&c, "update-offered").await;
@@ -707,7 +709,7 @@ async fn an_update_is_found_verified_installed_and_the_app_restarts_into_it() {
 async fn refused(name: &'static str, endpoint: String, reason: &'static str) {
     let r = releases();
     let (n, next) = (r.n.clone(), r.next.clone());
-    from_version_n(name, &endpoint, false, move |c| async move {
+    from_version_n(name, &endpoint, false, 0, move |c| async move {
         open_offer(&c, &next).await;
         click(&c, "update-install").await;
         let said = wait_text(&c, "update-refusal", reason).await;
@@ -790,7 +792,7 @@ async fn an_older_version_is_not_offered_and_version_n_stays() {
         &r.sig_next,
     );
     let n = r.n.clone();
-    from_version_n("older", &endpoint, false, move |c| async move {
+    from_version_n("older", &endpoint, false, 0, move |c| async move {
         find(&c, "scan").await;
         // The check at start finds nothing to offer: no banner. Asked
         // again through the panel's command, the answer is the same.

@@ -7,6 +7,7 @@ mod cli_support;
 #[path = "../support/license.rs"]
 mod license_support;
 
+mod backup;
 mod bad_input;
 mod bundles;
 mod input;

@@ -105,6 +105,9 @@ pub enum Command {
     /// Sync with the upstream (protocol v1, docs/sync-protocol.md).
     #[command(subcommand)]
     Sync(SyncCmd),
+    /// Backups of the store: create, list, verify, restore.
+    #[command(subcommand)]
+    Backup(BackupCmd),
     /// Customers: add, list, show, edit.
     #[command(subcommand)]
     Customer(CustomerCmd),
@@ -156,6 +159,28 @@ pub enum StoreCmd {
     /// else till/till.db in the user data folder; the app opens the same),
     /// whether it exists or not. JSON: {"path": ...}.
     Path,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum BackupCmd {
+    /// Take a consistent copy of the store now, while it may be selling:
+    /// into the backup folder (which then keeps the newest `backup_keep`),
+    /// or into --out FILE. JSON: {"path","bytes","orders","created_at"}.
+    Create {
+        /// Write the backup to this file (it must not exist yet).
+        #[arg(long, value_name = "FILE")]
+        out: Option<PathBuf>,
+    },
+    /// The backup folder's backups, newest first.
+    List,
+    /// Check a backup file: SQLite's integrity check, a Till store, a schema
+    /// this Till knows. Exits 2 with the reason when it fails.
+    Verify { file: PathBuf },
+    /// Replace the store's content with a backup file that verifies; the
+    /// replaced store is kept as a backup. With no store at --db yet, the
+    /// backup becomes the store. Refused (exit 2, store untouched) unless
+    /// FILE verifies.
+    Restore { file: PathBuf },
 }
 
 #[derive(Debug, Subcommand)]
@@ -1095,6 +1120,9 @@ mod tests {
             // These two talk to an upstream (and `login` reads stdin):
             // only the parser is asked; tests/words.rs runs their numbers.
             let networked = path[0] == "sync" && matches!(path[1].as_str(), "login" | "run");
+            // This one writes the file its value names (in the working
+            // folder): only the parser is asked; tests/cli/backup.rs runs it.
+            let writes = path[0] == "backup" && path[1] == "create";
             for arg in leaf
                 .get_arguments()
                 .filter(|a| takes_value(a) && !a.is_global_set())
@@ -1110,7 +1138,7 @@ mod tests {
                     argv(&db, path, leaf, arg, value)
                 };
                 let minus = fresh("-1");
-                if networked {
+                if networked || writes {
                     if let Err(e) = super::parse_from(&minus) {
                         if e.kind() != ErrorKind::MissingRequiredArgument
                             || e.to_string().contains("'-1'")

@@ -5,6 +5,7 @@
 //! failure. Errors go to stderr, as `{"error":{"code","message"}}`
 //! with `--json`.
 
+mod backup;
 mod bundles;
 mod cli;
 mod demo;

@@ -91,6 +91,13 @@ pub fn run(cli: Cli) -> Result<()> {
     if let Command::Init(args) = &cli.command {
         return init(&ctx, &path, args);
     }
+    if let Command::Backup(_) = &cli.command {
+        let user = cli.user.clone();
+        let Command::Backup(cmd) = cli.command else {
+            unreachable!()
+        };
+        return crate::backup::run(&mut ctx, &path, user.as_deref(), cmd);
+    }
     // Mining a basket file needs no store.
     if let Command::Bundles(BundlesCmd::Mine { input: Some(_), .. }) = &cli.command {
         let Command::Bundles(cmd) = cli.command else {
@@ -111,7 +118,9 @@ pub fn run(cli: Cli) -> Result<()> {
     }
     ctx.human = Human::of(store.settings())?;
     match cli.command {
-        Command::Init(_) | Command::Store(_) => unreachable!("handled above"),
+        Command::Init(_) | Command::Store(_) | Command::Backup(_) => {
+            unreachable!("handled above")
+        }
         Command::Product(cmd) => product(&ctx, &mut store, cmd),
         Command::Stock(cmd) => stock(&ctx, &mut store, cmd),
         Command::Sale(args) => sale(&ctx, &mut store, args),

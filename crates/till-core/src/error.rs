@@ -67,6 +67,16 @@ pub enum Error {
     #[error("cannot use the store {path}: {reason}")]
     StoreUnusable { path: PathBuf, reason: String },
 
+    /// A file Till was asked to read as a store (a backup to verify or
+    /// restore) that SQLite finds damaged or cannot read.
+    #[error("{path} is damaged ({reason})")]
+    FileDamaged { path: PathBuf, reason: String },
+
+    /// A backup (or the backup folder) Till cannot write or read: a
+    /// missing folder, permissions, a full disk.
+    #[error("backup {path}: {reason}")]
+    BackupFile { path: PathBuf, reason: String },
+
     /// A sync run that ended with events the upstream refused: they are
     /// kept as dead letters, not delivered.
     #[error("{}", if *.0 == 1 { "1 event was refused by the upstream and set aside as a dead letter".to_string() } else { format!("{} events were refused by the upstream and set aside as dead letters", .0) })]
@@ -136,6 +146,8 @@ impl Error {
             Error::StoreTooNew { .. } => "store_too_new",
             Error::NotATillStore { .. } => "not_a_till_store",
             Error::StoreUnusable { .. } => "store_unusable",
+            Error::FileDamaged { .. } => "file_damaged",
+            Error::BackupFile { .. } => "backup_failed",
             Error::Unavailable(_) => "unavailable",
             Error::DeadLetters(_) => "dead_letters",
             Error::Damaged(_) => "store_damaged",

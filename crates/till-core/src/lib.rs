@@ -3,6 +3,7 @@
 //! The desktop shell (`src-tauri/`), the `till` CLI and the benchmarks all
 //! call into [`Store`]. See ARCHITECTURE.md for the map.
 
+pub mod backup;
 pub mod bundles;
 pub mod cart;
 pub mod catalog;
@@ -28,6 +29,7 @@ pub mod referrals;
 pub mod setting_changes;
 pub mod settings;
 pub mod setup;
+mod snapshot;
 pub mod store;
 pub mod stored;
 pub mod tax;

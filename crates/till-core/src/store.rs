@@ -183,6 +183,9 @@ impl Store {
             });
         }
         let conn = connect(&path)?;
+        if found < schema_version() {
+            back_up_before_migration(&conn, &path, found)?;
+        }
         let mut store = Store {
             conn,
             path,
@@ -252,7 +255,7 @@ impl Store {
         Ok(())
     }
 
-    fn migrate(&mut self) -> Result<()> {
+    pub(crate) fn migrate(&mut self) -> Result<()> {
         migrations().to_latest(&mut self.conn).map_err(|e| match e {
             rusqlite_migration::Error::RusqliteError { err, .. } => Error::Database(err),
             other => Error::StoreUnusable {
@@ -321,6 +324,33 @@ impl Store {
     }
 }
 
+/// Copies a store about to be migrated into its backup folder (the
+/// `before-migration` backup), so a migration that goes wrong, or a newer
+/// Till the shop wants to leave, never costs the shop its data. When the
+/// copy cannot be made the store is not migrated.
+fn back_up_before_migration(conn: &Connection, path: &Path, found: i64) -> Result<()> {
+    let refused = |e: Error| {
+        let known = schema_version();
+        Error::StoreUnusable {
+            path: path.to_path_buf(),
+            reason: format!(
+                "it must be upgraded from schema version {found} to {known}, and the \
+                 backup taken first failed ({e}); it was left untouched"
+            ),
+        }
+    };
+    let policy = crate::snapshot::policy(conn, path).map_err(refused)?;
+    let target = crate::snapshot::Target::Folder {
+        folder: &policy.folder,
+        reason: Some("before-migration"),
+    };
+    let backup =
+        crate::snapshot::write(conn, target, Clock::System.now(), true).map_err(refused)?;
+    tracing::info!(path = %backup.path.display(), "backup before migration");
+    crate::snapshot::prune(&policy.folder, policy.keep).map_err(refused)?;
+    Ok(())
+}
+
 /// The cashier's name from `TILL_USER` (else the login name, else "owner").
 fn default_user() -> Result<String> {
     match std::env::var("TILL_USER").or_else(|_| std::env::var("USER")) {
@@ -368,7 +398,7 @@ fn connect(path: &Path) -> Result<Connection> {
 }
 
 /// What a file at a store path is.
-enum Identity {
+pub(crate) enum Identity {
     Missing,
     /// No bytes, or a SQLite database with nothing in it.
     Empty,
@@ -381,7 +411,7 @@ enum Identity {
 /// Tells what the file at `path` is through a read-only connection, so a
 /// file from a newer Till, somebody else's database or a file that is not a
 /// database at all is never modified (not even switched to WAL).
-fn identify(path: &Path) -> Result<Identity> {
+pub(crate) fn identify(path: &Path) -> Result<Identity> {
     let meta = match std::fs::metadata(path) {
         Ok(m) => m,
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(Identity::Missing),

@@ -20,8 +20,10 @@ PACKAGES=(
 )
 if $TESTS; then
   # xdotool: benches/startup.py types into the window. dbus-daemon: the
-  # window tests' own session bus (one app per store file).
-  PACKAGES+=(webkit2gtk-driver postgresql python3 python3-venv python3-pip xdotool dbus-daemon)
+  # window tests' own session bus (one app per store file). sudo: the
+  # updater installs a .deb through pkexec or sudo, and the update test runs
+  # as root with no graphical prompt, so sudo it is.
+  PACKAGES+=(webkit2gtk-driver postgresql python3 python3-venv python3-pip xdotool dbus-daemon sudo)
 fi
 missing=()
 for p in "${PACKAGES[@]}"; do

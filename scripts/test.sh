@@ -53,6 +53,19 @@ window_tests() {
     cargo test --workspace "${FEATURES[@]}" --test e2e -- --ignored --test-threads=1
 }
 
+# The .deb and signed updates (tests/package.rs): debug packages of versions
+# N and N+1 (each rebuilds only the app crate: the config differs), installed
+# with apt-get and driven in a real window. They install system packages, so
+# they need root; CI runs as root.
+package_tests() {
+  if [ "$(id -u)" -ne 0 ]; then
+    echo "    SKIPPED: the package and update tests install packages and need root; run the test command as root to include them"
+    return 0
+  fi
+  xvfb-run -a --server-args="-screen 0 1280x900x24" \
+    cargo test --workspace "${FEATURES[@]}" --test package -- --ignored --test-threads=1 --nocapture
+}
+
 disk
 step "one feature set for every build" one_feature_set
 step "UI: type check, unit tests and build" ui
@@ -67,4 +80,8 @@ disk
 step "tests: core, CLI, sync, property and crash durability" cargo test --workspace "${FEATURES[@]}"
 disk
 step "tests: real window (Xvfb + tauri-driver + WebKitWebDriver)" window_tests
+# After the window tests: the packages' builds leave target/debug/till-desktop
+# built with the test config.
+step "tests: the .deb and signed updates (apt-get, Xvfb, a local update server)" package_tests
+disk
 echo "==> all tests passed in $((SECONDS - T0)) s"

@@ -8,11 +8,12 @@
 use tauri_specta::{collect_events, Builder, ErrorHandlingMode};
 
 use crate::events::{
-    CatalogChanged, MiningProgress, OrdersChanged, PricesChanged, ReferralsChanged, SettingsChanged,
+    CatalogChanged, MiningProgress, OrdersChanged, PricesChanged, ReferralsChanged,
+    SettingsChanged, UpdateOffered, UpdateProgress,
 };
 use crate::state::UiError;
 #[allow(unused_imports)] // the paths in command_list.rs name these modules
-use crate::{about, backups, bundles, commands, plans, ready, referrals, settings};
+use crate::{about, backups, bundles, commands, plans, ready, referrals, settings, updates};
 
 /// The commands and events of the window.
 pub fn builder() -> Builder<tauri::Wry> {
@@ -30,7 +31,9 @@ pub fn builder() -> Builder<tauri::Wry> {
             PricesChanged,
             ReferralsChanged,
             MiningProgress,
-            SettingsChanged
+            SettingsChanged,
+            UpdateProgress,
+            UpdateOffered
         ])
         // One shape per type: what Rust sends and what it takes are the same
         // (an optional field of a form is `T | null`, always given).

@@ -82,4 +82,7 @@ window_commands![
     plans::membership_enroll,
     plans::membership_get,
     plans::report_products,
+    updates::update_check,
+    updates::update_offered,
+    updates::update_install,
 ]

@@ -36,6 +36,18 @@ pub struct MiningProgress {
     pub fraction: f64,
 }
 
+/// How far an update's download is, in bytes (`total` when the server
+/// said).
+#[derive(Debug, Clone, Serialize, Deserialize, specta::Type, tauri_specta::Event)]
+pub struct UpdateProgress {
+    pub downloaded: u64,
+    pub total: Option<u64>,
+}
+
+/// The check at start found a newer version.
+#[derive(Debug, Clone, Serialize, Deserialize, specta::Type, tauri_specta::Event)]
+pub struct UpdateOffered(pub crate::updates::UpdateOffer);
+
 /// Sends `event` to the window. A window that is gone misses nothing it
 /// could show, so a failure is only logged.
 pub fn emit<E: Event + Serialize + Clone>(app: &AppHandle, event: E) {

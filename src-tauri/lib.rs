@@ -19,6 +19,7 @@ mod referrals;
 mod settings;
 mod state;
 mod sync_task;
+mod updates;
 mod wording;
 
 use tauri::Manager;
@@ -74,15 +75,18 @@ pub fn run() {
     builder
         .plugin(instance::window_state(&key))
         .plugin(tauri_plugin_dialog::init())
+        .plugin(tauri_plugin_updater::Builder::new().build())
         .manage(AppState::new(store))
         .manage(log_folder)
         .manage(backups::PendingRestore::default())
         .manage(backup_task::BackupTask::default())
         .manage(bundles::Mining::default())
+        .manage(updates::Pending::default())
         .invoke_handler(window.invoke_handler())
         .setup(move |app| {
             window.mount_events(app);
             price_watch::spawn(app.handle().clone());
+            updates::check_at_start(app.handle().clone());
             let state = app.state::<AppState>();
             let (db, endpoint) = {
                 let store = state.store.lock().expect("store lock at start-up");

@@ -138,6 +138,24 @@ export const commands = {
 	membershipEnroll: (customerId: string, tierId: string, until: string | null) => __TAURI_INVOKE<Membership>("membership_enroll", { customerId, tierId, until }),
 	membershipGet: (customerId: string) => __TAURI_INVOKE<Membership | null>("membership_get", { customerId }),
 	reportProducts: (from: string | null, to: string | null) => __TAURI_INVOKE<ProductSales[]>("report_products", { from, to }),
+	/**
+	 *  Asks the update endpoint for a newer version: the offer, or none when
+	 *  this version is the newest.
+	 */
+	updateCheck: () => __TAURI_INVOKE<UpdateOffer | null>("update_check"),
+	/**
+	 *  The update the check at start (or the last check) found, if any; asks
+	 *  nothing of the network. The window asks on start, in case the check
+	 *  finished before it listened for `UpdateOffered`.
+	 */
+	updateOffered: () => __TAURI_INVOKE<UpdateOffer | null>("update_offered"),
+	/**
+	 *  Downloads the offered update, verifies its signature, backs the store
+	 *  up, installs the package and restarts into the new version. Returns only
+	 *  when something refused it (the window shows why); on success the app
+	 *  restarts instead.
+	 */
+	updateInstall: () => __TAURI_INVOKE<null>("update_install"),
 };
 
 /** Events */
@@ -148,6 +166,8 @@ export const events = {
 	pricesChanged: makeEvent<PricesChanged, PricesChanged>("prices-changed"),
 	referralsChanged: makeEvent<ReferralsChanged, ReferralsChanged>("referrals-changed"),
 	settingsChanged: makeEvent<SettingsChanged, SettingsChanged>("settings-changed"),
+	updateOffered: makeEvent<UpdateOffered, UpdateOffered>("update-offered"),
+	updateProgress: makeEvent<UpdateProgress, UpdateProgress>("update-progress"),
 };
 
 /* Types */
@@ -1174,6 +1194,27 @@ export type Unlock = {
 	/**  `one_time` (kept for good) or `monthly` (until `expires_at`). */
 	billing: string,
 	expires_at?: string | null,
+};
+
+/**  A newer version the endpoint offers. */
+export type UpdateOffer = {
+	version: string,
+	/**  What is new, as the release's manifest words it. */
+	notes: string | null,
+	/**  When it was published (RFC 3339), if the manifest says. */
+	date: string | null,
+};
+
+/**  The check at start found a newer version. */
+export type UpdateOffered = UpdateOffer;
+
+/**
+ *  How far an update's download is, in bytes (`total` when the server
+ *  said).
+ */
+export type UpdateProgress = {
+	downloaded: number,
+	total: number | null,
 };
 
 export type UsageRecord = {

@@ -9,6 +9,7 @@ mod bindings;
 mod bundles;
 mod commands;
 mod events;
+pub mod file_chooser;
 mod files;
 mod instance;
 mod logs;
@@ -73,7 +74,6 @@ pub fn run() {
     );
     builder
         .plugin(instance::window_state(&key))
-        .plugin(tauri_plugin_dialog::init())
         .manage(AppState::new(store))
         .manage(log_folder)
         .manage(backups::PendingRestore::default())

@@ -50,17 +50,16 @@ pub async fn backup_now(state: State<'_, AppState>) -> Res<Backup> {
     Ok(made)
 }
 
-/// Asks for a file in the native dialog, opened in the backup folder (see
-/// `files::choose_in` for why never beside the store), and verifies it.
+/// Asks for a file in the native dialog, opened in the backup folder (where
+/// the backups are), and verifies it.
 #[tauri::command]
 #[specta::specta]
 pub async fn restore_choose(
-    app: AppHandle,
     state: State<'_, AppState>,
     pending: State<'_, PendingRestore>,
 ) -> Res<RestoreOffer> {
     let folder = state.run(|s| Ok(s.backup_folder())).await?;
-    let file = files::choose_in(&app, files::BACKUP, Some(folder)).await?;
+    let file = files::choose_in(files::BACKUP, Some(folder)).await?;
     offer(&state, &pending, file).await
 }
 

@@ -335,7 +335,7 @@ pub async fn bundles_mine(
     };
     let chosen: Res<(Source, String)> = async {
         if input.from_file {
-            let path = crate::files::choose(&app, crate::files::BASKETS).await?;
+            let path = crate::files::choose(crate::files::BASKETS).await?;
             let format = till_core::bundles::basket_format(&path, blank(&input.format))?;
             let label = path.display().to_string();
             Ok((Source::File(path, format), label))

@@ -4,12 +4,22 @@
 //! never sends a path, so no
 //! script in it can make the app read a file the user did not choose. The
 //! window's capability grants no dialog permission at all.
+//!
+//! The dialog runs in a short-lived process of its own (this binary,
+//! started with `--choose-file`, see `file_chooser.rs`), never in the
+//! app's. The GTK file chooser opens and closes the files it lists to tell
+//! their type, and on Linux closing any descriptor of a file drops every
+//! POSIX lock the closing process holds on it, SQLite's included. In the
+//! app's process, a dialog listing the store's folder left the window's
+//! connection without its locks, and another process (`till`) could then
+//! checkpoint and remove the WAL under it. Locks belong to a process: the
+//! dialog's process holds none, so what it opens and closes cannot drop
+//! the app's.
 
 use std::path::PathBuf;
+use std::process::{Command, Stdio};
 
-use tauri::{AppHandle, Manager};
-use tauri_plugin_dialog::DialogExt;
-
+use crate::file_chooser::{self, Request};
 use crate::state::{Res, UiError};
 
 /// What to ask for: the dialog's title and the file types it offers.
@@ -39,48 +49,58 @@ pub const BACKUP: Ask = Ask {
 };
 
 /// The file the user chose, or the error `cancelled` when they closed the
-/// dialog. The dialog blocks a worker thread, never the main one.
-pub async fn choose(app: &AppHandle, ask: Ask) -> Res<PathBuf> {
-    choose_in(app, ask, None).await
+/// dialog. The dialog's process is waited for on a worker thread, never
+/// the main one.
+pub async fn choose(ask: Ask) -> Res<PathBuf> {
+    choose_in(ask, None).await
 }
 
-/// [`choose`], opening in `folder`.
-///
-/// Why a folder matters: the GTK file chooser reads the first bytes of the
-/// files it lists (to tell their type), opening and closing them in this
-/// process, and on Linux closing any descriptor of a file drops every
-/// POSIX lock the process holds on it, SQLite's included. Listed, the
-/// store's folder leaves the window's connection without its locks, and
-/// another process (`till`) may then checkpoint and remove the WAL under
-/// it. So the backups' dialog opens in the backup folder, never beside
-/// the store.
-pub async fn choose_in(app: &AppHandle, ask: Ask, folder: Option<PathBuf>) -> Res<PathBuf> {
-    let mut dialog = app
-        .dialog()
-        .file()
-        .set_title(ask.title)
-        .add_filter(ask.filter.0, ask.filter.1)
-        .add_filter("All files", &["*"]);
-    if let Some(folder) = folder.filter(|f| f.is_dir()) {
-        dialog = dialog.set_directory(folder);
-    }
-    if let Some(window) = app.get_webview_window("main") {
-        dialog = dialog.set_parent(&window);
-    }
-    let chosen = tauri::async_runtime::spawn_blocking(move || dialog.blocking_pick_file())
-        .await
-        .map_err(|e| UiError {
-            code: "internal".into(),
-            message: format!("the file dialog failed: {e}"),
-        })?;
-    let Some(chosen) = chosen else {
-        return Err(UiError {
-            code: "cancelled".into(),
-            message: "no file was chosen".into(),
-        });
+/// [`choose`], opening in `folder` (when it is one).
+pub async fn choose_in(ask: Ask, folder: Option<PathBuf>) -> Res<PathBuf> {
+    let request = Request {
+        title: ask.title.into(),
+        filter_name: ask.filter.0.into(),
+        filter_ext: ask.filter.1.iter().map(|e| e.to_string()).collect(),
+        folder: folder.filter(|f| f.is_dir()),
     };
-    chosen.into_path().map_err(|e| UiError {
-        code: "invalid_input".into(),
-        message: format!("the chosen file cannot be opened: {e}"),
-    })
+    crate::state::blocking(move || ask_in_own_process(&request)).await
+}
+
+fn ask_in_own_process(request: &Request) -> Res<PathBuf> {
+    let internal = |why: String| UiError::new("internal", format!("the file dialog failed: {why}"));
+    let exe = std::env::current_exe().map_err(|e| internal(e.to_string()))?;
+    let mut child = Command::new(exe)
+        .args(request.args())
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .map_err(|e| internal(format!("it could not start: {e}")))?;
+    // Held open until the dialog has answered: it closes when this process
+    // ends, and the dialog with it (see `file_chooser::end_with_the_app`).
+    let app_alive = child.stdin.take();
+    let out = child.wait_with_output();
+    drop(app_alive);
+    let out = out.map_err(|e| internal(e.to_string()))?;
+    match out.status.code() {
+        Some(0) => file_chooser::path_from(out.stdout)
+            .filter(|p| p.is_absolute())
+            .ok_or_else(|| {
+                UiError::new(
+                    "invalid_input",
+                    "the chosen file cannot be opened: the dialog gave no file path",
+                )
+            }),
+        Some(1) => Err(UiError::new("cancelled", "no file was chosen")),
+        code => {
+            let said = String::from_utf8_lossy(&out.stderr);
+            // The reason is the dialog's last line; GTK may warn before it.
+            let why = said.lines().rev().find(|l| !l.trim().is_empty());
+            tracing::error!(?code, stderr = %said, "the file dialog failed");
+            Err(internal(why.map_or_else(
+                || format!("it ended with {:?}", out.status),
+                str::to_owned,
+            )))
+        }
+    }
 }

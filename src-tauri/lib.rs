@@ -9,6 +9,7 @@ mod bindings;
 mod bundles;
 mod commands;
 mod events;
+pub mod file_chooser;
 mod files;
 mod instance;
 mod logs;
@@ -74,7 +75,6 @@ pub fn run() {
     );
     builder
         .plugin(instance::window_state(&key))
-        .plugin(tauri_plugin_dialog::init())
         .plugin(tauri_plugin_updater::Builder::new().build())
         .manage(AppState::new(store))
         .manage(log_folder)

@@ -1,3 +1,12 @@
-fn main() {
-    till_desktop::run()
+use std::process::ExitCode;
+
+fn main() -> ExitCode {
+    // The app starts itself with `--choose-file` for the file dialog: that
+    // process asks and ends here, before `run` opens the store, the log
+    // file or anything of Tauri (see file_chooser.rs).
+    if let Some(code) = till_desktop::file_chooser::answer(std::env::args_os().skip(1)) {
+        return code;
+    }
+    till_desktop::run();
+    ExitCode::SUCCESS
 }

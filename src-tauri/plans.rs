@@ -1,6 +1,6 @@
 //! Plan, license, usage and membership commands: thin wrappers over the core.
 
-use tauri::{AppHandle, State};
+use tauri::State;
 
 use till_core::input::time as parse_time;
 use till_core::input::Field;
@@ -16,8 +16,8 @@ use crate::files;
 use crate::state::{AppState, Res};
 
 /// Reads the file the user chose for `what`.
-async fn read_chosen(app: &AppHandle, ask: files::Ask, what: Field) -> Res<String> {
-    let path = files::choose(app, ask).await?;
+async fn read_chosen(ask: files::Ask, what: Field) -> Res<String> {
+    let path = files::choose(ask).await?;
     Ok(std::fs::read_to_string(&path)
         .map_err(|e| Error::invalid(what, format!("cannot read {}: {e}", path.display())))?)
 }
@@ -31,19 +31,16 @@ pub async fn plan_get(state: State<'_, AppState>) -> Res<PlanView> {
 /// Loads the tiers document the user chooses in the file dialog.
 #[tauri::command]
 #[specta::specta]
-pub async fn plan_load_file(app: AppHandle, state: State<'_, AppState>) -> Res<TiersDoc> {
-    let text = read_chosen(&app, files::TIERS, Field::TiersDocument).await?;
+pub async fn plan_load_file(state: State<'_, AppState>) -> Res<TiersDoc> {
+    let text = read_chosen(files::TIERS, Field::TiersDocument).await?;
     state.run(move |s| s.load_tiers(&text)).await
 }
 
 /// Installs the license the user chooses in the file dialog.
 #[tauri::command]
 #[specta::specta]
-pub async fn license_install_file(
-    app: AppHandle,
-    state: State<'_, AppState>,
-) -> Res<LicenseStatus> {
-    let text = read_chosen(&app, files::LICENSE, Field::License).await?;
+pub async fn license_install_file(state: State<'_, AppState>) -> Res<LicenseStatus> {
+    let text = read_chosen(files::LICENSE, Field::License).await?;
     state.run(move |s| s.install_license(&text)).await
 }
 

@@ -1902,11 +1902,12 @@ async fn a_new_store_is_set_up_changed_and_kept_in_the_window() {
         show(&c, "backups").await;
         screenshot(&c, "backups").await;
 
-        // A file that is not a Till backup is refused, and says why.
-        // Not beside the store: see `files::choose_in` for why the dialog
-        // must not list the store's folder.
-        let elsewhere = tempfile::tempdir().unwrap();
-        let junk = elsewhere.path().join("junk.db");
+        // A file that is not a Till backup is refused, and says why. Beside
+        // the store on purpose: the dialog lists the store's folder, which
+        // must leave the window's locks on the store alone (see files.rs);
+        // the sale below, from another process, would otherwise find the
+        // store unlocked.
+        let junk = db.with_file_name("junk.db");
         std::fs::write(&junk, b"these are not the bytes of a store").unwrap();
         click(&c, "restore-file").await;
         choose_file("Choose a backup to restore", &junk).await;

@@ -13,8 +13,8 @@ export const commands = {
 	/**  A backup now, into the backup folder (pruned to the newest kept). */
 	backupNow: () => __TAURI_INVOKE<Backup>("backup_now"),
 	/**
-	 *  Asks for a file in the native dialog, opened in the backup folder (see
-	 *  `files::choose_in` for why never beside the store), and verifies it.
+	 *  Asks for a file in the native dialog, opened in the backup folder (where
+	 *  the backups are), and verifies it.
 	 */
 	restoreChoose: () => __TAURI_INVOKE<RestoreOffer>("restore_choose"),
 	/**

@@ -628,7 +628,9 @@ async fn the_deb_installs_into_the_menu_starts_sells_and_removes_leaving_the_sto
     );
 }
 
-/// A store of its own for one update session, pointing at `endpoint`.
+/// A store of its own for one update session, pointing at `endpoint`,
+/// with one backup made just now: the app's automatic backup is not due at
+/// start, so the backups a session adds are the update's own.
 fn update_store(dir: &Path, name: &str, endpoint: &str) -> PathBuf {
     let db = dir.join(format!("{name}.db"));
     let mut s = Store::create(&db, Settings::default()).unwrap();
@@ -637,12 +639,13 @@ fn update_store(dir: &Path, name: &str, endpoint: &str) -> PathBuf {
         ..Default::default()
     })
     .unwrap();
+    s.backup(None).unwrap();
     db
 }
 
 /// Version N installed, its window open on a store whose endpoint is
 /// `endpoint`; the start-up check's banner leads to the update panel.
-/// Runs `test` there; afterwards the store opens, with `backups` backups
+/// Runs `test` there; afterwards the store opens, with `backups` backups more
 /// (one made before installing an update, none for a refused one).
 async fn from_version_n<F, Fut>(name: &str, endpoint: &str, restarts: bool, backups: usize, test: F)
 where
@@ -664,7 +667,8 @@ where
     // The store is never lost: it opens and has its settings.
     let s = Store::open(&db).unwrap();
     assert_eq!(s.settings().update_endpoint.as_deref(), Some(endpoint));
-    assert_eq!(s.backups().unwrap().len(), backups, "backups of {name}");
+    // The one made with the store, and the update's.
+    assert_eq!(s.backups().unwrap().len(), 1 + backups, "backups of {name}");
 }
 
 /// Opens the update panel from the banner the check at start shows.

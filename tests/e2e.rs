@@ -9,12 +9,13 @@
 #[path = "support/license.rs"]
 mod license_support;
 use license_support::pro_license;
+#[path = "support/webdriver.rs"]
+mod webdriver_support;
+use webdriver_support::{remove_at_exit, spawn_killed_at_exit, start_driver, Driver};
 
 use std::future::Future;
-use std::net::TcpListener;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
-use std::sync::atomic::{AtomicI32, Ordering};
 use std::sync::OnceLock;
 use std::time::{Duration, Instant};
 
@@ -34,32 +35,18 @@ fn app_binary() -> PathBuf {
         .unwrap_or_else(|| root().join("target/debug/till-desktop"))
 }
 
-fn free_port() -> u16 {
-    TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port()
-}
-
-/// The one tauri-driver of the run, with the WebKitWebDriver it starts,
-/// started by the first test that needs it: one server for every test is
-/// quicker than one each, and a server that has only just started is the
-/// one that sometimes dropped the first request. Each test opens a session
-/// of its own on it (`in_window`): a fresh app on the test's own store.
-struct Driver {
-    port: u16,
-    /// Kept, not waited for: the kill at exit ends it (statics are never
-    /// dropped).
-    _child: std::process::Child,
-}
-
-/// The driver's process group, for the kill at exit (0: none started).
-static DRIVER_GROUP: AtomicI32 = AtomicI32::new(0);
+/// The one tauri-driver of the run, started by the first test that needs
+/// it; each test opens a session of its own on it (`in_window`): a fresh
+/// app on the test's own store.
 static DRIVER: OnceLock<Driver> = OnceLock::new();
 
 fn driver() -> &'static Driver {
-    DRIVER.get_or_init(Driver::start)
+    DRIVER.get_or_init(|| {
+        let home = home();
+        start_driver(|cmd| {
+            cmd.env("TILL_USER", "e2e").envs(home.env());
+        })
+    })
 }
 
 /// What every app of the run shares besides the display: a data and a
@@ -74,8 +61,6 @@ struct Home {
 }
 
 static HOME: OnceLock<Home> = OnceLock::new();
-/// The bus daemon's process group, for the kill at exit (0: none).
-static BUS_GROUP: AtomicI32 = AtomicI32::new(0);
 
 fn home() -> &'static Home {
     HOME.get_or_init(Home::start)
@@ -89,24 +74,20 @@ impl Home {
         }
         let socket = dir.join("bus/socket");
         let bus = format!("unix:path={}", socket.display());
-        use std::os::unix::process::CommandExt;
-        let daemon = Command::new("dbus-daemon")
-            .process_group(0)
-            .args([
-                "--session",
-                "--nofork",
-                "--nopidfile",
-                &format!("--address={bus}"),
-            ])
-            // It reports every service it starts for the web view: noise.
-            .stdout(Stdio::null())
-            .stderr(Stdio::null())
-            .spawn()
-            .expect("dbus-daemon not found (apt-get install dbus-daemon)");
-        BUS_GROUP.store(
-            i32::try_from(daemon.id()).expect("a process id fits an i32"),
-            Ordering::SeqCst,
-        );
+        remove_at_exit(dir.clone());
+        let daemon = spawn_killed_at_exit(
+            Command::new("dbus-daemon")
+                .args([
+                    "--session",
+                    "--nofork",
+                    "--nopidfile",
+                    &format!("--address={bus}"),
+                ])
+                // It reports every service it starts for the web view: noise.
+                .stdout(Stdio::null())
+                .stderr(Stdio::null()),
+        )
+        .expect("dbus-daemon not found (apt-get install dbus-daemon)");
         let deadline = Instant::now() + Duration::from_secs(10);
         while !socket.exists() {
             assert!(Instant::now() < deadline, "dbus-daemon did not start");
@@ -129,96 +110,6 @@ impl Home {
             ),
             ("DBUS_SESSION_BUS_ADDRESS", self.bus.clone()),
         ]
-    }
-}
-
-impl Driver {
-    fn start() -> Driver {
-        let home = home();
-        let port = free_port();
-        let native = free_port();
-        // Its own process group, so one kill ends tauri-driver, the
-        // WebKitWebDriver it starts and any app still open; a WebKitWebDriver
-        // left behind would hold the test's output open.
-        use std::os::unix::process::CommandExt;
-        let child =
-            Command::new(std::env::var("TAURI_DRIVER").unwrap_or_else(|_| "tauri-driver".into()))
-                .process_group(0)
-                .args([
-                    "--port",
-                    &port.to_string(),
-                    "--native-port",
-                    &native.to_string(),
-                ])
-                // Each session names its store (`--db`); none is inherited.
-                .env_remove("TILL_DB")
-                .env("TILL_USER", "e2e")
-                .envs(home.env())
-                .stdout(Stdio::null())
-                .stderr(Stdio::inherit())
-                .spawn()
-                .expect("tauri-driver not found: cargo install tauri-driver --locked");
-        let group = i32::try_from(child.id()).expect("a process id fits an i32");
-        DRIVER_GROUP.store(group, Ordering::SeqCst);
-        kill_driver_at_exit();
-        // tauri-driver listens at once but forwards to WebKitWebDriver,
-        // which takes a moment longer: wait for both.
-        let deadline = Instant::now() + Duration::from_secs(20);
-        for p in [port, native] {
-            while std::net::TcpStream::connect(("127.0.0.1", p)).is_err() {
-                assert!(Instant::now() < deadline, "tauri-driver did not start");
-                std::thread::sleep(Duration::from_millis(100));
-            }
-        }
-        Driver {
-            port,
-            _child: child,
-        }
-    }
-}
-
-/// Kills the driver's process group when the run ends: when the test
-/// binary exits (after the last test, passed or failed: a failing test's
-/// panic is caught by the harness) and when it is interrupted or
-/// terminated (Ctrl-C, a timeout). Statics are never dropped, hence the
-/// `atexit`.
-fn kill_driver_at_exit() {
-    extern "C" fn at_exit() {
-        kill_driver();
-        if let Some(home) = HOME.get() {
-            let _ = std::fs::remove_dir_all(&home.dir);
-        }
-    }
-    extern "C" fn on_signal(signal: libc::c_int) {
-        kill_driver();
-        // Then end as the signal would have (kill and signal are
-        // async-signal-safe).
-        unsafe {
-            libc::signal(signal, libc::SIG_DFL);
-            libc::raise(signal);
-        }
-    }
-    // SAFETY: plain C callbacks that only read an atomic and send signals.
-    unsafe {
-        libc::atexit(at_exit);
-        for signal in [libc::SIGINT, libc::SIGTERM, libc::SIGHUP] {
-            libc::signal(
-                signal,
-                on_signal as extern "C" fn(libc::c_int) as libc::sighandler_t,
-            );
-        }
-    }
-}
-
-fn kill_driver() {
-    for group in [&DRIVER_GROUP, &BUS_GROUP] {
-        let group = group.swap(0, Ordering::SeqCst);
-        if group > 0 {
-            // SAFETY: sends a signal; no memory is touched.
-            unsafe {
-                libc::kill(-group, libc::SIGKILL);
-            }
-        }
     }
 }
 

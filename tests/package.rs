@@ -14,10 +14,8 @@
 //! `scripts/package.sh` itself.
 
 use std::future::Future;
-use std::net::TcpListener;
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
-use std::sync::atomic::{AtomicI32, Ordering};
 use std::sync::OnceLock;
 use std::time::{Duration, Instant};
 
@@ -26,6 +24,10 @@ use rust_decimal::Decimal;
 use till_core::catalog::NewProduct;
 use till_core::settings::{Settings, SettingsUpdate};
 use till_core::Store;
+
+#[path = "support/webdriver.rs"]
+mod webdriver_support;
+use webdriver_support::{free_port, remove_at_exit, start_driver, Driver};
 
 /// The installed app, where the package puts it.
 const APP: &str = "/usr/bin/till-desktop";
@@ -89,14 +91,6 @@ fn install(deb: &Path) {
         "--allow-downgrades",
         &deb.display().to_string(),
     ]);
-}
-
-fn free_port() -> u16 {
-    TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port()
 }
 
 // ---- The packages: versions N and N+1, signed with a key made here ----
@@ -324,93 +318,31 @@ fn publish(
 
 // ---- The window: one tauri-driver for the run, one session per window ----
 
-struct Driver {
-    port: u16,
-    _child: Child,
-    home: tempfile::TempDir,
-}
-
-static DRIVER_GROUP: AtomicI32 = AtomicI32::new(0);
 static DRIVER: OnceLock<Driver> = OnceLock::new();
 
-/// The run's tauri-driver, started once, with a fresh HOME (and no XDG
-/// folders of the machine) that every app it starts inherits.
-fn driver() -> &'static Driver {
-    DRIVER.get_or_init(|| {
-        let home = tempfile::tempdir().unwrap();
-        let port = free_port();
-        let native = free_port();
-        use std::os::unix::process::CommandExt;
-        let mut cmd =
-            Command::new(std::env::var("TAURI_DRIVER").unwrap_or_else(|_| "tauri-driver".into()));
-        cmd.process_group(0)
-            .args([
-                "--port",
-                &port.to_string(),
-                "--native-port",
-                &native.to_string(),
-            ])
-            .env("HOME", home.path())
-            .env_remove("TILL_DB")
-            .env("TILL_USER", "package")
-            .stdout(Stdio::null())
-            .stderr(Stdio::inherit());
-        for var in ["XDG_DATA_HOME", "XDG_CONFIG_HOME", "XDG_CACHE_HOME"] {
-            cmd.env_remove(var);
-        }
-        let child = cmd
-            .spawn()
-            .expect("tauri-driver not found: cargo install tauri-driver --locked");
-        DRIVER_GROUP.store(
-            i32::try_from(child.id()).expect("a process id fits an i32"),
-            Ordering::SeqCst,
-        );
-        kill_driver_at_exit();
-        let deadline = Instant::now() + Duration::from_secs(20);
-        for p in [port, native] {
-            while std::net::TcpStream::connect(("127.0.0.1", p)).is_err() {
-                assert!(Instant::now() < deadline, "tauri-driver did not start");
-                std::thread::sleep(Duration::from_millis(100));
-            }
-        }
-        Driver {
-            port,
-            _child: child,
-            home,
-        }
+static HOME: OnceLock<PathBuf> = OnceLock::new();
+
+/// The fresh HOME of the run's apps, removed when the run ends.
+fn home() -> &'static Path {
+    HOME.get_or_init(|| {
+        let home = std::env::temp_dir().join(format!("till-package-home-{}", std::process::id()));
+        std::fs::create_dir_all(&home).unwrap();
+        remove_at_exit(home.clone());
+        home
     })
 }
 
-/// Kills the driver's process group (with any app it started) when the
-/// test binary exits or is interrupted.
-fn kill_driver_at_exit() {
-    extern "C" fn at_exit() {
-        let group = DRIVER_GROUP.swap(0, Ordering::SeqCst);
-        if group > 0 {
-            // SAFETY: sends a signal; no memory is touched.
-            unsafe {
-                libc::kill(-group, libc::SIGKILL);
+/// The run's tauri-driver, started once, with the fresh HOME (and no XDG
+/// folders of the machine) that every app it starts inherits.
+fn driver() -> &'static Driver {
+    DRIVER.get_or_init(|| {
+        start_driver(|cmd| {
+            cmd.env("HOME", home()).env("TILL_USER", "package");
+            for var in ["XDG_DATA_HOME", "XDG_CONFIG_HOME", "XDG_CACHE_HOME"] {
+                cmd.env_remove(var);
             }
-        }
-    }
-    extern "C" fn on_signal(signal: libc::c_int) {
-        at_exit();
-        // SAFETY: async-signal-safe calls only.
-        unsafe {
-            libc::signal(signal, libc::SIG_DFL);
-            libc::raise(signal);
-        }
-    }
-    // SAFETY: plain C callbacks that only read an atomic and send signals.
-    unsafe {
-        libc::atexit(at_exit);
-        for signal in [libc::SIGINT, libc::SIGTERM, libc::SIGHUP] {
-            libc::signal(
-                signal,
-                on_signal as extern "C" fn(libc::c_int) as libc::sighandler_t,
-            );
-        }
-    }
+        })
+    })
 }
 
 /// Opens the installed app (with `args`) in a WebDriver session, runs
@@ -558,7 +490,7 @@ async fn the_deb_installs_into_the_menu_starts_sells_and_removes_leaving_the_sto
     );
 
     // First start with a fresh HOME: the store goes in the user's data folder.
-    let store = driver().home.path().join(".local/share/till/till.db");
+    let store = home().join(".local/share/till/till.db");
     let made = store.clone();
     in_window(&[], false, |_c| async move {
         let deadline = Instant::now() + Duration::from_secs(30);

@@ -640,10 +640,14 @@ async fn an_update_is_found_verified_installed_and_the_app_restarts_into_it() {
     assert_eq!(installed_version().as_deref(), Some(r.next.as_str()));
 }
 
-/// Version N's window is offered `version` at `endpoint`; "Install and
-/// restart" is refused with `reason`, and N stays installed.
-async fn refused(name: &'static str, endpoint: String, reason: &'static str) {
+/// N+1 published as `package` with `signature`: version N's window is
+/// offered it, "Install and restart" is refused with `reason`, and N stays
+/// installed.
+async fn refused(name: &'static str, package: &[u8], signature: &str, reason: &'static str) {
     let r = releases();
+    let site = tempfile::tempdir().unwrap();
+    let server = Server::start(site.path());
+    let endpoint = publish(&server, site.path(), name, &r.next, package, signature);
     let (n, next) = (r.n.clone(), r.next.clone());
     from_version_n(name, &endpoint, false, 0, move |c| async move {
         open_offer(&c, &next).await;
@@ -668,21 +672,17 @@ async fn a_tampered_package_is_refused_and_version_n_stays() {
     }
     let _one = serial().await;
     let r = releases();
-    let site = tempfile::tempdir().unwrap();
-    let server = Server::start(site.path());
     let mut package = std::fs::read(&r.deb_next).unwrap();
     // One byte changed in the middle of the package, the signature as published.
     let middle = package.len() / 2;
     package[middle] ^= 0x01;
-    let endpoint = publish(
-        &server,
-        site.path(),
+    refused(
         "tampered",
-        &r.next,
         &package,
         &r.sig_next,
-    );
-    refused("tampered", endpoint, "signature does not match").await;
+        "signature does not match",
+    )
+    .await;
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -693,18 +693,14 @@ async fn a_package_signed_with_another_key_is_refused_and_version_n_stays() {
     }
     let _one = serial().await;
     let r = releases();
-    let site = tempfile::tempdir().unwrap();
-    let server = Server::start(site.path());
     let package = std::fs::read(&r.deb_next).unwrap();
-    let endpoint = publish(
-        &server,
-        site.path(),
+    refused(
         "other-key",
-        &r.next,
         &package,
         &r.sig_other,
-    );
-    refused("other-key", endpoint, "signature does not match").await;
+        "signature does not match",
+    )
+    .await;
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

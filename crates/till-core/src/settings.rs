@@ -118,6 +118,62 @@ pub(crate) fn check_ceiling(value: Decimal) -> Result<Decimal> {
     Ok(value.normalize())
 }
 
+/// The stored text of setting `key`, if it is set.
+fn stored(conn: &Connection, key: &str) -> Result<Option<String>> {
+    Ok(conn
+        .query_row("SELECT value FROM settings WHERE key = ?1", [key], |r| {
+            r.get(0)
+        })
+        .optional()?)
+}
+
+/// Setting `key` holds `value`, which it cannot: the store is damaged there.
+fn damaged(key: &str, value: &str, problem: &str) -> Error {
+    Error::Damaged(Damage::new(
+        "settings",
+        Some(key.to_string()),
+        "value",
+        value,
+        problem,
+    ))
+}
+
+/// The backup settings alone, read as `Settings::load` reads them. A store
+/// backs itself up before a migration, when the rest of its settings may
+/// not be readable as this build's yet, so these are read on their own.
+pub(crate) struct BackupSettings {
+    pub dir: Option<String>,
+    pub every_hours: u32,
+    pub keep: u32,
+}
+
+impl BackupSettings {
+    pub(crate) fn load(conn: &Connection) -> Result<BackupSettings> {
+        let count = |key: &str, default: u32, range: std::ops::RangeInclusive<u32>| match stored(
+            conn, key,
+        )? {
+            None => Ok(default),
+            Some(v) => match v.parse::<u32>() {
+                Ok(n) if range.contains(&n) => Ok(n),
+                _ => Err(damaged(
+                    key,
+                    &v,
+                    &format!(
+                        "which is not a whole number from {} to {}",
+                        range.start(),
+                        range.end()
+                    ),
+                )),
+            },
+        };
+        Ok(BackupSettings {
+            dir: stored(conn, "backup_dir")?,
+            every_hours: count("backup_every_hours", BACKUP_EVERY_HOURS, BACKUP_HOURS)?,
+            keep: count("backup_keep", BACKUP_KEEP, BACKUP_KEEP_RANGE)?,
+        })
+    }
+}
+
 /// Four characters from an alphabet without look-alikes (no 0/O, 1/I/L).
 fn random_prefix() -> String {
     const ALPHABET: &[u8] = b"ABCDEFGHJKMNPQRSTUVWXYZ23456789";
@@ -132,22 +188,7 @@ impl Settings {
     /// damage, named by its key; only settings that later schema versions
     /// added have defaults, so a store created before them opens as it was.
     pub(crate) fn load(conn: &Connection) -> Result<Settings> {
-        let get = |key: &str| -> Result<Option<String>> {
-            Ok(conn
-                .query_row("SELECT value FROM settings WHERE key = ?1", [key], |r| {
-                    r.get(0)
-                })
-                .optional()?)
-        };
-        let damaged = |key: &str, value: &str, problem: &str| {
-            Error::Damaged(Damage::new(
-                "settings",
-                Some(key.to_string()),
-                "value",
-                value,
-                problem,
-            ))
-        };
+        let get = |key: &str| stored(conn, key);
         let need = |key: &str| -> Result<String> {
             get(key)?.ok_or_else(|| damaged(key, "", "because the setting is missing"))
         };
@@ -207,37 +248,20 @@ impl Settings {
                     .map_err(|_| damaged("price_ceiling", &c, "which is not a decimal number"))?,
             ),
         };
-        let count =
-            |key: &str, default: u32, range: std::ops::RangeInclusive<u32>| -> Result<u32> {
-                match get(key)? {
-                    None => Ok(default),
-                    Some(v) => match v.parse::<u32>() {
-                        Ok(n) if range.contains(&n) => Ok(n),
-                        _ => Err(damaged(
-                            key,
-                            &v,
-                            &format!(
-                                "which is not a whole number from {} to {}",
-                                range.start(),
-                                range.end()
-                            ),
-                        )),
-                    },
-                }
-            };
         let opt_flag = |key: &str, default: bool| -> Result<bool> {
             match get(key)? {
                 None => Ok(default),
                 Some(v) => flag(key, v),
             }
         };
+        let backups = BackupSettings::load(conn)?;
         Ok(Settings {
             shop_address: get("shop_address")?,
             tax_id: get("tax_id")?,
             setup_done: opt_flag("setup_done", true)?,
-            backup_dir: get("backup_dir")?,
-            backup_every_hours: count("backup_every_hours", BACKUP_EVERY_HOURS, BACKUP_HOURS)?,
-            backup_keep: count("backup_keep", BACKUP_KEEP, BACKUP_KEEP_RANGE)?,
+            backup_dir: backups.dir,
+            backup_every_hours: backups.every_hours,
+            backup_keep: backups.keep,
             update_check: opt_flag("update_check", true)?,
             update_endpoint: get("update_endpoint")?,
             store_name: need("store_name")?,

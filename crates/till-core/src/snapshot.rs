@@ -28,8 +28,8 @@ use rusqlite::{Connection, OpenFlags, OptionalExtension};
 use serde::Serialize;
 
 use crate::error::{Error, Result};
-use crate::settings::{default_backup_folder, Settings, BACKUP_EVERY_HOURS, BACKUP_KEEP};
-use crate::stored::{ts, Damage};
+use crate::settings::{default_backup_folder, BackupSettings, Settings};
+use crate::stored::ts;
 
 /// One backup file.
 #[derive(Debug, Clone, PartialEq, Serialize, specta::Type)]
@@ -78,35 +78,14 @@ impl Policy {
 /// defaults as `Settings`). A value that cannot be read is damage, never a
 /// default.
 pub(crate) fn policy(conn: &Connection, store_path: &Path) -> Result<Policy> {
-    let get = |key: &str| -> Result<Option<String>> {
-        Ok(conn
-            .query_row("SELECT value FROM settings WHERE key = ?1", [key], |r| {
-                r.get(0)
-            })
-            .optional()?)
-    };
-    let number = |key: &str, default: u32| -> Result<u32> {
-        match get(key)? {
-            None => Ok(default),
-            Some(v) => v.trim().parse::<u32>().map_err(|_| {
-                Error::Damaged(Damage::new(
-                    "settings",
-                    Some(key.to_string()),
-                    "value",
-                    &v,
-                    "which is not a whole number",
-                ))
-            }),
-        }
-    };
-    let folder = match get("backup_dir")? {
-        None => default_backup_folder(store_path),
-        Some(d) => PathBuf::from(d),
-    };
+    let b = BackupSettings::load(conn)?;
     Ok(Policy {
-        folder,
-        every_hours: number("backup_every_hours", BACKUP_EVERY_HOURS)?,
-        keep: number("backup_keep", BACKUP_KEEP)?,
+        folder: b
+            .dir
+            .map(PathBuf::from)
+            .unwrap_or_else(|| default_backup_folder(store_path)),
+        every_hours: b.every_hours,
+        keep: b.keep,
     })
 }
 

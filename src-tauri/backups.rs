@@ -73,13 +73,7 @@ pub async fn restore_listed(
     name: String,
 ) -> Res<RestoreOffer> {
     let file = state
-        .run(move |s| {
-            let listed = s.backups()?;
-            Ok(listed
-                .into_iter()
-                .map(|b| b.path)
-                .find(|p| p.file_name().is_some_and(|n| n.to_string_lossy() == name)))
-        })
+        .run(move |s| s.backup_named(&name))
         .await?
         .ok_or_else(|| {
             UiError::new("not_found", "that backup is no longer in the backup folder")

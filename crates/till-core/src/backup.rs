@@ -237,6 +237,16 @@ impl Store {
         Ok(list)
     }
 
+    /// The backup folder's backup named `name` (a file name as `backups`
+    /// lists it), if it is there; nothing else of the folder is named so.
+    pub fn backup_named(&self, name: &str) -> Result<Option<std::path::PathBuf>> {
+        let policy = self.backup_policy()?;
+        Ok(snapshot::names(&policy.folder)?
+            .into_iter()
+            .map(|n| n.path)
+            .find(|p| p.file_name().is_some_and(|n| n == name)))
+    }
+
     /// The backup folder (the `backup_dir` setting, else `backups` beside
     /// the store).
     pub fn backup_folder(&self) -> std::path::PathBuf {

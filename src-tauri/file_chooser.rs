@@ -10,11 +10,16 @@
 //! writes the chosen path to stdout (its bytes, nothing else) and exits 0;
 //! 1 when the user cancelled; 2 with the reason on stderr when it could not
 //! ask. `files.rs` is the app's side. Why a process: see `files.rs`.
+//!
+//! The process ends with [`quit`], never by returning from `main`: rfd
+//! keeps GTK's main loop running on a thread of its own for as long as the
+//! process lives, and the C library's exit handlers, which a normal exit
+//! runs, tear down what that thread is still using. On some machines that
+//! crashed the dialog (SIGSEGV) after it had answered.
 
 use std::ffi::{OsStr, OsString};
 use std::io::{Read, Write};
 use std::path::PathBuf;
-use std::process::ExitCode;
 
 /// The first argument of a file-dialog start.
 pub const FLAG: &str = "--choose-file";
@@ -84,8 +89,9 @@ impl Request {
 }
 
 /// `None` unless the arguments (after the program name) start with
-/// [`FLAG`]; then asks in the dialog and gives the process's exit code.
-pub fn answer(mut args: impl Iterator<Item = OsString>) -> Option<ExitCode> {
+/// [`FLAG`]; then asks in the dialog and gives the process's exit code,
+/// for [`quit`].
+pub fn answer(mut args: impl Iterator<Item = OsString>) -> Option<u8> {
     if args.next().as_deref() != Some(OsStr::new(FLAG)) {
         return None;
     }
@@ -106,7 +112,7 @@ pub fn answer(mut args: impl Iterator<Item = OsString>) -> Option<ExitCode> {
         dialog = dialog.set_directory(folder);
     }
     let Some(chosen) = dialog.pick_file() else {
-        return Some(ExitCode::from(1));
+        return Some(1);
     };
     let Some(bytes) = path_bytes(chosen.as_os_str()) else {
         return Some(failed("the chosen path cannot be passed on"));
@@ -115,7 +121,7 @@ pub fn answer(mut args: impl Iterator<Item = OsString>) -> Option<ExitCode> {
     if let Err(e) = out.write_all(bytes).and_then(|()| out.flush()) {
         return Some(failed(&format!("the chosen path was not passed on: {e}")));
     }
-    Some(ExitCode::SUCCESS)
+    Some(0)
 }
 
 /// The app holds the write end of this process's stdin until it has the
@@ -126,13 +132,29 @@ fn end_with_the_app() {
         let mut sink = [0u8; 64];
         let mut stdin = std::io::stdin().lock();
         while matches!(stdin.read(&mut sink), Ok(n) if n > 0) {}
-        std::process::exit(1);
+        quit(1);
     });
 }
 
-fn failed(why: &str) -> ExitCode {
+fn failed(why: &str) -> u8 {
     eprintln!("{why}");
-    ExitCode::from(2)
+    2
+}
+
+/// Ends the dialog's process with `code` at once, after its answer is
+/// flushed, without the exit handlers (see the module's comment).
+pub fn quit(code: u8) -> ! {
+    let _ = std::io::stdout().flush();
+    let _ = std::io::stderr().flush();
+    #[cfg(unix)]
+    {
+        // SAFETY: `_exit` only ends the process; it touches no Rust state.
+        unsafe { libc::_exit(i32::from(code)) }
+    }
+    #[cfg(not(unix))]
+    {
+        std::process::exit(i32::from(code))
+    }
 }
 
 /// The path as the bytes the app reads back (any bytes on Unix; UTF-8

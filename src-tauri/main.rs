@@ -5,7 +5,7 @@ fn main() -> ExitCode {
     // process asks and ends here, before `run` opens the store, the log
     // file or anything of Tauri (see file_chooser.rs).
     if let Some(code) = till_desktop::file_chooser::answer(std::env::args_os().skip(1)) {
-        return code;
+        till_desktop::file_chooser::quit(code);
     }
     till_desktop::run();
     ExitCode::SUCCESS

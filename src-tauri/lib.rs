@@ -3,6 +3,7 @@
 //! business rule lives here (see ARCHITECTURE.md).
 
 mod about;
+mod audit;
 mod backup_task;
 mod backups;
 mod bindings;
@@ -18,6 +19,7 @@ mod price_watch;
 mod ready;
 mod referrals;
 mod settings;
+mod staff;
 mod state;
 mod sync_task;
 mod updates;

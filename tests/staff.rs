@@ -598,3 +598,28 @@ proptest::proptest! {
         proptest::prop_assert_eq!(v.first_bad_seq, Some(seq));
     }
 }
+
+#[test]
+fn a_signed_in_member_is_the_cashier_whatever_name_is_set() {
+    let (_d, mut s) = staffed();
+    add(&mut s, "COF", "3.40", "10", 100);
+    s.sign_in("Cleo", "3333").unwrap();
+    s.set_user("Eve").unwrap();
+    assert_eq!(s.user(), "Cleo");
+    let r = s.sell(sale(&[("COF", 1)], vec![cash("5.00")])).unwrap();
+    let cashier: String = s
+        .connection()
+        .query_row("SELECT cashier FROM orders WHERE id = ?1", [&r.id], |r| {
+            r.get(0)
+        })
+        .unwrap();
+    assert_eq!(cashier, "Cleo");
+    s.sign_out();
+    assert_eq!(s.user(), "Eve");
+    assert_eq!(
+        s.sell(sale(&[("COF", 1)], vec![cash("5.00")]))
+            .unwrap_err()
+            .code(),
+        "forbidden"
+    );
+}

@@ -116,6 +116,7 @@ fn every_event_the_core_writes_is_its_wire_payload() {
             }
             EventKind::PayoutCreated => same_as_wire::<till_wire::PayoutCreated>(&e.payload),
             EventKind::SettingsChanged => same_as_wire::<till_wire::SettingsChanged>(&e.payload),
+            EventKind::AuditRecorded => same_as_wire::<till_wire::AuditRecorded>(&e.payload),
         }
     }
     let all: std::collections::BTreeSet<&str> = EventKind::ALL.iter().map(|k| k.as_str()).collect();

@@ -1720,6 +1720,9 @@ async fn a_batch_from_a_v1_device_is_accepted_as_it_always_was() {
             till_wire::EventKind::SettingsChanged => {
                 serde_json::from_value::<till_wire::SettingsChanged>(wire.payload).map(drop)
             }
+            till_wire::EventKind::AuditRecorded => {
+                serde_json::from_value::<till_wire::AuditRecorded>(wire.payload).map(drop)
+            }
         };
         typed.unwrap_or_else(|err| panic!("{kind}: {err}"));
     }

@@ -273,7 +273,7 @@ fn operations() -> Vec<(&'static str, Permission, Op)> {
             })
             .map(drop)
         }),
-        ("create a bundle", ManagePricing, |s, _| {
+        ("create a bundle", ManageProducts, |s, _| {
             s.create_bundle(BundleInput {
                 name: "Mug and coffee".into(),
                 items: vec![("MUG".into(), 1), ("COF".into(), 1)],
@@ -286,6 +286,22 @@ fn operations() -> Vec<(&'static str, Permission, Op)> {
         ("load membership tiers", ManagePricing, |s, _| {
             s.add_membership_tier("gold", "Gold", dec("5"), dec("0"))
                 .map(drop)
+        }),
+        ("add an affiliate", ManagePricing, |s, _| {
+            s.add_customer(
+                CustomerKind::Affiliate,
+                NewCustomer {
+                    name: "Blog".into(),
+                    ..Default::default()
+                },
+            )
+            .map(drop)
+        }),
+        ("list affiliates", Reports, |s, _| {
+            s.customers(Some(CustomerKind::Affiliate), None).map(drop)
+        }),
+        ("demo sales", ManageSettings, |s, _| {
+            till_core::demo::run_sales(s, 2, 7).map(drop)
         }),
         ("sales report", Reports, |s, _| {
             s.product_sales(at("2026-11-01T00:00:00Z"), s.now())
@@ -317,7 +333,7 @@ fn operations() -> Vec<(&'static str, Permission, Op)> {
         ("settings history", ManageSettings, |s, _| {
             s.settings_changes(10).map(drop)
         }),
-        ("referral program terms", ManageSettings, |s, _| {
+        ("referral program terms", Payouts, |s, _| {
             s.set_referral_program(ProgramUpdate {
                 percent: Some(dec("5")),
                 ..Default::default()

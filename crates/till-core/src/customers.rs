@@ -261,7 +261,11 @@ impl Store {
         kind: Option<CustomerKind>,
         search: Option<&str>,
     ) -> Result<Vec<Customer>> {
-        self.require(Permission::LookUp)?;
+        // Affiliates and what they earn are the referral standings.
+        self.require(match kind {
+            Some(CustomerKind::Affiliate) => Permission::Reports,
+            _ => Permission::LookUp,
+        })?;
         let text = search.map(str::trim).filter(|s| !s.is_empty());
         let like = text.map(|s| {
             format!(

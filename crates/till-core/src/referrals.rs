@@ -705,8 +705,13 @@ pub(crate) fn reverse_for_refund(
 impl Store {
     /// Adds a customer (`Customer`) or an affiliate. A customer given a
     /// referral code is linked to its referrer in the same transaction.
+    /// Adds a customer (a cashier may), or an affiliate: someone the shop
+    /// pays commissions to, a manager's call (`manage_pricing`).
     pub fn add_customer(&mut self, kind: CustomerKind, new: NewCustomer) -> Result<Customer> {
-        self.require(Permission::AddCustomer)?;
+        self.require(match kind {
+            CustomerKind::Customer => Permission::AddCustomer,
+            CustomerKind::Affiliate => Permission::ManagePricing,
+        })?;
         self.insert_customer(kind, new, link_customer)
     }
 
@@ -716,7 +721,7 @@ impl Store {
     }
 
     pub fn set_referral_program(&mut self, u: ProgramUpdate) -> Result<Program> {
-        let auth = self.require(Permission::ManageSettings)?;
+        let auth = self.require(Permission::Payouts)?;
         let mut p = self.referral_program()?;
         match (u.percent, u.amount) {
             (Some(_), Some(_)) => {

@@ -418,7 +418,7 @@ impl Store {
     }
 
     pub fn create_bundle(&mut self, input: BundleInput) -> Result<Bundle> {
-        let auth = self.require(Permission::ManagePricing)?;
+        let auth = self.require(Permission::ManageProducts)?;
         self.insert_bundle(input, "manual", &auth)
     }
 
@@ -477,7 +477,7 @@ impl Store {
     }
 
     pub fn update_bundle(&mut self, id: i64, update: BundleUpdate) -> Result<Bundle> {
-        let auth = self.require(Permission::ManagePricing)?;
+        let auth = self.require(Permission::ManageProducts)?;
         let current = self.bundle(id)?;
         let name = match &update.name {
             Some(n) => Self::check_name(n)?,
@@ -541,7 +541,7 @@ impl Store {
     /// Switches a bundle on or off without reading the rest of it, so a
     /// bundle that cannot be read can still be taken off the till.
     pub fn set_bundle_active(&mut self, id: i64, active: bool) -> Result<()> {
-        let auth = self.require(Permission::ManagePricing)?;
+        let auth = self.require(Permission::ManageProducts)?;
         let at = self.now();
         let now = ts(at);
         let tx = self.write_tx()?;
@@ -844,7 +844,7 @@ impl Store {
         valid_from: Option<DateTime<Utc>>,
         valid_until: Option<DateTime<Utc>>,
     ) -> Result<Bundle> {
-        let auth = self.require(Permission::ManagePricing)?;
+        let auth = self.require(Permission::ManageProducts)?;
         let skus = self.key_items(key)?;
         let name = match name {
             Some(n) => n,
@@ -871,7 +871,7 @@ impl Store {
 
     /// Hides a suggestion for good.
     pub fn dismiss_suggestion(&mut self, key: &str) -> Result<String> {
-        let auth = self.require(Permission::ManagePricing)?;
+        let auth = self.require(Permission::ManageProducts)?;
         let skus = self.key_items(key)?;
         let key = items_key(&skus);
         let at = self.now();

@@ -13,13 +13,15 @@ use serde::{Deserialize, Serialize};
 use crate::bundles::AppliedBundle;
 use crate::catalog::{product_from_row_at, PRODUCT_COLUMNS};
 use crate::checkout::{
-    check_stock, commit_sale, price_lines, Priced, PricedLine, SaleInput, Tender,
+    check_stock, commit_sale, order_discount_pct, price_lines, Priced, PricedLine, SaleInput,
+    Tender,
 };
 use crate::customers::Customer;
 use crate::error::{Error, Result};
 use crate::input::Field;
 use crate::orders::{load_receipt, Receipt};
 use crate::pricing;
+use crate::roles::Permission;
 use crate::store::{ts, Store};
 use crate::stored::decimal as dec_col;
 use crate::tax::TaxMode;
@@ -187,6 +189,7 @@ impl Store {
     /// the referral code already given, so the cashier hears of a problem
     /// now rather than at payment.
     pub fn cart_set_customer(&mut self, cart_id: &str, customer_id: Option<&str>) -> Result<Cart> {
+        self.require(Permission::Sell)?;
         require_open(&self.conn, cart_id)?;
         let row = self.cart_row(cart_id)?;
         let buyer = customer_id
@@ -233,7 +236,7 @@ impl Store {
         }
         check_prices(&tx, &pricing, &defs, cart_id)?;
         tx.commit()?;
-        self.cart(cart_id)
+        self.cart_view(cart_id)
     }
 
     /// Records the referral code given at the counter (`None` clears it),
@@ -241,6 +244,7 @@ impl Store {
     /// withdrawn code, a self-referral or another referrer's customer is
     /// refused with a message, and the sale goes on without it.
     pub fn cart_set_referral(&mut self, cart_id: &str, code: Option<&str>) -> Result<Cart> {
+        self.require(Permission::Sell)?;
         require_open(&self.conn, cart_id)?;
         let row = self.cart_row(cart_id)?;
         let code = code
@@ -261,7 +265,7 @@ impl Store {
             params![code, cart_id],
         )?;
         tx.commit()?;
-        self.cart(cart_id)
+        self.cart_view(cart_id)
     }
 
     fn cart_row(&self, cart_id: &str) -> Result<CartRow> {
@@ -270,6 +274,11 @@ impl Store {
 
     /// The cart as the counter shows it, with live totals.
     pub fn cart(&self, cart_id: &str) -> Result<Cart> {
+        self.require(Permission::Sell)?;
+        self.cart_view(cart_id)
+    }
+
+    fn cart_view(&self, cart_id: &str) -> Result<Cart> {
         let CartRow {
             status,
             order_discount,
@@ -339,17 +348,19 @@ impl Store {
     /// The newest open cart, or a new one: after a crash the counter comes
     /// back to what it was ringing up.
     pub fn current_cart(&mut self) -> Result<Cart> {
+        self.require(Permission::Sell)?;
         let open: Option<String> = self
             .conn
             .query_row("SELECT id FROM carts WHERE status = 'open' ORDER BY created_at DESC, rowid DESC LIMIT 1", [], |r| r.get(0))
             .optional()?;
         match open {
-            Some(id) => self.cart(&id),
+            Some(id) => self.cart_view(&id),
             None => self.new_cart(),
         }
     }
 
     pub fn new_cart(&mut self) -> Result<Cart> {
+        self.require(Permission::Sell)?;
         let id = uuid::Uuid::now_v7().to_string();
         let now = ts(self.now());
         let tx = self.write_tx()?;
@@ -358,13 +369,14 @@ impl Store {
             params![id, now],
         )?;
         tx.commit()?;
-        self.cart(&id)
+        self.cart_view(&id)
     }
 
     /// Adds `qty` of the product with this SKU or barcode, at its price now.
     /// Adding a product already in the cart at the same price and with no
     /// line discount raises that line's quantity instead.
     pub fn cart_add(&mut self, cart_id: &str, code: &str, qty: i64) -> Result<Cart> {
+        self.require(Permission::Sell)?;
         crate::money::check_qty(Field::Quantity, qty)?;
         if qty <= 0 {
             return Err(Error::invalid(
@@ -373,7 +385,7 @@ impl Store {
             ));
         }
         require_open(&self.conn, cart_id)?;
-        let product = self.find_product(code)?;
+        let product = self.product_by_code(code)?;
         if !product.active {
             return Err(Error::InactiveProduct(product.sku));
         }
@@ -435,10 +447,11 @@ impl Store {
         )?;
         check_prices(&tx, &settings, &defs, cart_id)?;
         tx.commit()?;
-        self.cart(cart_id)
+        self.cart_view(cart_id)
     }
 
     pub fn cart_set_qty(&mut self, cart_id: &str, line_id: i64, qty: i64) -> Result<Cart> {
+        self.require(Permission::Sell)?;
         crate::money::check_qty(Field::Quantity, qty)?;
         if qty <= 0 {
             return Err(Error::invalid(
@@ -468,10 +481,11 @@ impl Store {
         )?;
         check_prices(&tx, &settings, &defs, cart_id)?;
         tx.commit()?;
-        self.cart(cart_id)
+        self.cart_view(cart_id)
     }
 
     pub fn cart_remove(&mut self, cart_id: &str, line_id: i64) -> Result<Cart> {
+        self.require(Permission::Sell)?;
         require_open(&self.conn, cart_id)?;
         let defs = self.live_bundles(self.now())?;
         let pricing = self.settings.clone();
@@ -486,7 +500,7 @@ impl Store {
         }
         check_prices(&tx, &pricing, &defs, cart_id)?;
         tx.commit()?;
-        self.cart(cart_id)
+        self.cart_view(cart_id)
     }
 
     /// Sets or clears (`None`) a line's discount.
@@ -496,15 +510,21 @@ impl Store {
         line_id: i64,
         discount: Option<Discount>,
     ) -> Result<Cart> {
+        self.require(Permission::Sell)?;
         require_open(&self.conn, cart_id)?;
+        let mut above = None;
         if let Some(d) = &discount {
             d.validate(Field::LineDiscount)?;
-            let cart = self.cart(cart_id)?;
+            let cart = self.cart_view(cart_id)?;
             let line = cart
                 .lines
                 .iter()
                 .find(|l| l.id == line_id)
                 .ok_or_else(|| Error::not_found("cart line", line_id.to_string()))?;
+            let pct = d.percent_of(line.total);
+            if let (auth, true) = self.require_discount(pct)? {
+                above = Some((auth, pct, line.sku.clone()));
+            }
             if let Discount::Amount(a) = d {
                 if *a > line.total {
                     return Err(Error::invalid(
@@ -515,20 +535,37 @@ impl Store {
             }
             self.check_amount_scale(Field::LineDiscount, d)?;
         }
-        let defs = self.live_bundles(self.now())?;
+        let at = self.now();
+        let defs = self.live_bundles(at)?;
         let pricing = self.settings.clone();
         let tx = self.write_tx()?;
         require_open(&tx, cart_id)?;
+        let text = discount.map(|d| d.to_text());
         let n = tx.execute(
             "UPDATE cart_lines SET discount = ?1 WHERE id = ?2 AND cart_id = ?3",
-            params![discount.map(|d| d.to_text()), line_id, cart_id],
+            params![text, line_id, cart_id],
         )?;
         if n == 0 {
             return Err(Error::not_found("cart line", line_id.to_string()));
         }
         check_prices(&tx, &pricing, &defs, cart_id)?;
+        if let Some((auth, pct, sku)) = above {
+            crate::audit::record(
+                &tx,
+                &auth,
+                at,
+                "discount.above_threshold",
+                Some(cart_id),
+                serde_json::json!({
+                    "line": sku,
+                    "discount": text,
+                    "percent": pct.round_dp(2).normalize().to_string(),
+                    "threshold": pricing.discount_approval_pct.to_string(),
+                }),
+            )?;
+        }
         tx.commit()?;
-        self.cart(cart_id)
+        self.cart_view(cart_id)
     }
 
     /// Sets or clears (`None`) the discount on the whole order.
@@ -537,7 +574,9 @@ impl Store {
         cart_id: &str,
         discount: Option<Discount>,
     ) -> Result<Cart> {
+        self.require(Permission::Sell)?;
         require_open(&self.conn, cart_id)?;
+        let mut above = None;
         if let Some(d) = &discount {
             d.validate(Field::OrderDiscount)?;
             self.check_amount_scale(Field::OrderDiscount, d)?;
@@ -547,18 +586,39 @@ impl Store {
                 .collect();
             let defs = self.live_bundles(self.now())?;
             price_lines(&self.settings, &defs, &lines, Some(d))?;
+            let pct = order_discount_pct(&lines, d);
+            if let (auth, true) = self.require_discount(pct)? {
+                above = Some((auth, pct));
+            }
         }
-        let defs = self.live_bundles(self.now())?;
+        let at = self.now();
+        let defs = self.live_bundles(at)?;
         let pricing = self.settings.clone();
         let tx = self.write_tx()?;
         require_open(&tx, cart_id)?;
+        let text = discount.map(|d| d.to_text());
         tx.execute(
             "UPDATE carts SET order_discount = ?1 WHERE id = ?2",
-            params![discount.map(|d| d.to_text()), cart_id],
+            params![text, cart_id],
         )?;
         check_prices(&tx, &pricing, &defs, cart_id)?;
+        if let Some((auth, pct)) = above {
+            crate::audit::record(
+                &tx,
+                &auth,
+                at,
+                "discount.above_threshold",
+                Some(cart_id),
+                serde_json::json!({
+                    "order": true,
+                    "discount": text,
+                    "percent": pct.round_dp(2).normalize().to_string(),
+                    "threshold": pricing.discount_approval_pct.to_string(),
+                }),
+            )?;
+        }
         tx.commit()?;
-        self.cart(cart_id)
+        self.cart_view(cart_id)
     }
 
     fn check_amount_scale(&self, field: Field, d: &Discount) -> Result<()> {
@@ -570,14 +630,34 @@ impl Store {
 
     /// Voids an open cart: nothing is sold, nothing is kept.
     pub fn cart_void(&mut self, cart_id: &str) -> Result<()> {
+        let auth = self.require(Permission::VoidCart)?;
         require_open(&self.conn, cart_id)?;
-        let now = ts(self.now());
+        // What is voided, for the audit trail: the cart as it stood.
+        let voided = match auth.audited {
+            true => Some(self.cart_view(cart_id)?),
+            false => None,
+        };
+        let at = self.now();
+        let now = ts(at);
         let tx = self.write_tx()?;
         require_open(&tx, cart_id)?;
         tx.execute(
             "UPDATE carts SET status = 'voided', updated_at = ?1 WHERE id = ?2 AND status = 'open'",
             params![now, cart_id],
         )?;
+        if let Some(cart) = voided {
+            crate::audit::record(
+                &tx,
+                &auth,
+                at,
+                "cart.void",
+                Some(cart_id),
+                serde_json::json!({
+                    "items": cart.lines.iter().map(|l| serde_json::json!([l.sku, l.qty])).collect::<Vec<_>>(),
+                    "total": cart.total.to_string(),
+                }),
+            )?;
+        }
         tx.commit()?;
         Ok(())
     }
@@ -585,6 +665,7 @@ impl Store {
     /// Completes the cart: one transaction that writes the sale and closes
     /// the cart. Idempotent: a completed cart returns its receipt again.
     pub fn cart_complete(&mut self, cart_id: &str, tenders: &[Tender]) -> Result<Receipt> {
+        self.require(Permission::Sell)?;
         let now = self.now();
         let settings = self.settings.clone();
         let user = self.user().to_string();

@@ -25,6 +25,7 @@ use crate::orders::load_receipt;
 pub use crate::orders::TenderMethod;
 use crate::outbox;
 use crate::pricing;
+use crate::roles::Permission;
 use crate::settings::Settings;
 use crate::store::{ts, Store};
 use crate::totals::{compute, Discount, LineInput, Totals};
@@ -128,6 +129,39 @@ pub(crate) struct PricedLine {
     pub unit_price: Decimal,
     pub price_note: Option<String>,
     pub discount: Option<Discount>,
+}
+
+/// A line discount as a percent of its line (unit price x quantity).
+pub(crate) fn line_discount_pct(line: &PricedLine, d: &Discount) -> Decimal {
+    d.percent_of(line.unit_price * Decimal::from(line.qty))
+}
+
+/// An order discount as a percent of the lines after their own discounts
+/// (before bundle offers).
+pub(crate) fn order_discount_pct(lines: &[PricedLine], d: &Discount) -> Decimal {
+    let base: Decimal = lines
+        .iter()
+        .map(|l| {
+            let gross = l.unit_price * Decimal::from(l.qty);
+            let off = match &l.discount {
+                Some(Discount::Percent(p)) => gross * *p / Decimal::ONE_HUNDRED,
+                Some(Discount::Amount(a)) => (*a).min(gross),
+                None => Decimal::ZERO,
+            };
+            gross - off
+        })
+        .sum();
+    d.percent_of(base)
+}
+
+/// The largest discount of a sale, as a percent of what it applies to;
+/// None when the sale has none.
+fn largest_discount_pct(lines: &[PricedLine], order: Option<&Discount>) -> Option<Decimal> {
+    lines
+        .iter()
+        .filter_map(|l| l.discount.as_ref().map(|d| line_discount_pct(l, d)))
+        .chain(order.map(|d| order_discount_pct(lines, d)))
+        .max()
 }
 
 pub(crate) struct SaleInput<'a> {
@@ -475,6 +509,7 @@ fn sale_request_text(req: &SaleRequest, lines: &[PricedLine], currency: &Currenc
 impl Store {
     /// Prices and completes a whole sale in one transaction (the CLI path).
     pub fn sell(&mut self, req: SaleRequest) -> Result<crate::orders::Receipt> {
+        self.require(Permission::Sell)?;
         let now = self.now();
         let key = match &req.key {
             Some(k) => crate::input::text(Field::Key, k, crate::input::TextKind::Key)?,
@@ -517,7 +552,7 @@ impl Store {
                 d.validate(Field::LineDiscount)
                     .map_err(|e| e.at(format_args!("item {}", i + 1)))?;
             }
-            let product = self.find_product(&l.code)?;
+            let product = self.product_by_code(&l.code)?;
             let q = pricing::quote(&ctx, &product, now);
             lines.push(PricedLine {
                 product,
@@ -538,11 +573,24 @@ impl Store {
             )
             .map_err(|e| e.at(format_args!("payment {}", i + 1)))?;
         }
+        // A discount above the store's threshold needs a manager (or one's
+        // approval), and is audited with the sale.
+        let discount = largest_discount_pct(&lines, req.order_discount.as_ref())
+            .map(|pct| {
+                self.require_discount(pct)
+                    .map(|(auth, above)| (pct, auth, above))
+            })
+            .transpose()?;
         let request = sale_request_text(&req, &lines, &self.settings.currency);
         let settings = self.settings.clone();
         let user = self.user().to_string();
         let bundles = self.live_bundles(now)?;
         let tx = self.write_tx()?;
+        let replay: bool = tx.query_row(
+            "SELECT EXISTS (SELECT 1 FROM orders WHERE idempotency_key = ?1)",
+            [&key],
+            |r| r.get(0),
+        )?;
         let receipt = commit_sale(
             &tx,
             &settings,
@@ -559,6 +607,21 @@ impl Store {
                 bundles: &bundles,
             },
         )?;
+        if let (Some((pct, auth, true)), false) = (&discount, replay) {
+            crate::audit::record(
+                &tx,
+                auth,
+                now,
+                "discount.above_threshold",
+                Some(&receipt.id),
+                serde_json::json!({
+                    "number": receipt.number,
+                    "percent": pct.round_dp(2).normalize().to_string(),
+                    "threshold": settings.discount_approval_pct.to_string(),
+                    "discount": receipt.discount.to_string(),
+                }),
+            )?;
+        }
         tx.commit()?;
         Ok(receipt)
     }

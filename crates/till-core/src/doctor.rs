@@ -640,6 +640,7 @@ pub fn examine_file(path: &std::path::Path) -> Result<Report> {
 impl crate::Store {
     /// `till doctor` on this store.
     pub fn doctor(&self) -> Result<Report> {
+        self.require(crate::roles::Permission::ManageSettings)?;
         examine(&self.conn)
     }
 }

@@ -317,8 +317,13 @@ impl Store {
         Ok(())
     }
 
+    /// The signed-in staff member when there is one (so no free-text name
+    /// stands in for them on a store with staff), else the name set.
     pub fn user(&self) -> &str {
-        &self.user
+        match &self.acting {
+            Some(m) => &m.name,
+            None => &self.user,
+        }
     }
 
     /// Starts a write transaction that takes the write lock at once, so two

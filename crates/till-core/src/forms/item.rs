@@ -97,10 +97,11 @@ impl crate::Store {
     /// whose code is a product's SKU or barcode. When none is, the error
     /// says the last reading's code is unknown.
     pub fn item(&self, text: &str) -> Result<(String, i64)> {
+        self.require(crate::roles::Permission::LookUp)?;
         let readings = item(text)?.readings();
         let mut last = None;
         for (code, qty) in readings {
-            match self.find_product(&code) {
+            match self.product_by_code(&code) {
                 Ok(p) => return Ok((p.sku, qty)),
                 Err(e @ Error::UnknownProduct(_)) => last = Some(e),
                 Err(e) => return Err(e),

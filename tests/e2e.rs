@@ -1544,6 +1544,14 @@ async fn every_screen_fits_the_smallest_and_the_default_window() {
             show(&c, "report-panel").await;
             fit.look(&c, "plan-report").await;
 
+            // Staff: the staff list, the audit trail.
+            click(&c, "nav-staff").await;
+            find(&c, "staff-name").await;
+            fit.look(&c, "staff-list").await;
+            click(&c, "tab-audit").await;
+            find(&c, "audit-verify").await;
+            fit.look(&c, "staff-audit").await;
+
             // Settings: the store's settings, backups, history, About.
             click(&c, "nav-settings").await;
             find(&c, "settings-form").await;
@@ -1904,6 +1912,155 @@ async fn a_new_store_is_set_up_changed_and_kept_in_the_window() {
         // And the first window is still there, answering.
         click(&c, "nav-checkout").await;
         wait_text(&c, "subtotal", "2.20").await;
+    })
+    .await;
+}
+
+/// Presses keys of the PIN pad with the test id prefix `pad` ("pin",
+/// "approval-pin"), one tap each: digits, "back" or "enter".
+async fn tap_pin(c: &Client, pad: &str, keys: &[&str]) {
+    for key in keys {
+        c.find(Locator::Css(&format!(
+            "[data-testid=\"{pad}-key\"][data-key=\"{key}\"]"
+        )))
+        .await
+        .unwrap_or_else(|e| panic!("{pad} key {key}: {e}"))
+        .click()
+        .await
+        .unwrap();
+    }
+}
+
+/// Clicks the element with the test id whose `data-name` is `name`.
+async fn click_named(c: &Client, id: &str, name: &str) {
+    c.wait()
+        .at_most(Duration::from_secs(15))
+        .for_element(Locator::Css(&format!(
+            "[data-testid=\"{id}\"][data-name=\"{name}\"]"
+        )))
+        .await
+        .unwrap_or_else(|e| panic!("{id} {name}: {e}"))
+        .click()
+        .await
+        .unwrap();
+}
+
+/// A shop with staff at the counter: the till opens locked; the cashier
+/// signs in on the PIN pad (and the keyboard) and sells; her refund is
+/// refused, then made with the manager's PIN, and the audit trail names
+/// both.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+#[ignore = "needs a display, tauri-driver and a built app; run by scripts/test.sh"]
+async fn staff_sign_in_sell_and_have_a_refund_approved() {
+    use till_core::audit::AuditFilter;
+    use till_core::roles::Role;
+    let dir = tempfile::tempdir().unwrap();
+    let db = shop(dir.path());
+    {
+        let mut s = Store::open(&db).unwrap();
+        s.staff_add("Olive", Role::Owner, "1357").unwrap();
+        s.sign_in("Olive", "1357").unwrap();
+        s.staff_add("Max", Role::Manager, "2468").unwrap();
+        s.staff_add("Cara", Role::Cashier, "1234").unwrap();
+    }
+    in_window(&db, move |c, db| async move {
+        // Locked: nothing but the lock screen until someone signs in.
+        find(&c, "lock-screen").await;
+        assert!(c
+            .find_all(Locator::Css(&testid("scan")))
+            .await
+            .unwrap()
+            .is_empty());
+        click_named(&c, "lock-name", "Cara").await;
+        // A wrong PIN on the pad: the core's words, with the attempts left.
+        tap_pin(&c, "pin", &["9", "9", "9", "9", "enter"]).await;
+        wait_text(&c, "lock-error", "wrong PIN").await;
+        screenshot(&c, "staff-lock-wrong-pin").await;
+        // The right one: two digits on the pad, two and Enter on the keyboard.
+        tap_pin(&c, "pin", &["1", "2"]).await;
+        find(&c, "pin")
+            .await
+            .send_keys(&format!("34{ENTER}"))
+            .await
+            .unwrap();
+        let who = wait_text(&c, "signed-in", "Cara").await;
+        assert!(who.contains("Cashier"), "{who}");
+
+        // A sale: 2 coffees, 6.80 + 10 % tax, paid exactly in cash.
+        click(&c, "nav-checkout").await;
+        scan(&c, "2*COF").await;
+        wait_text(&c, "total", "7.48").await;
+        click(&c, "pay").await;
+        find(&c, "pay-dialog").await;
+        click(&c, "complete-payment").await;
+        find(&c, "receipt").await;
+        screenshot(&c, "staff-cashier-sale").await;
+        click(&c, "new-sale").await;
+
+        // Her refund needs a manager: refused, then approved with Max's PIN.
+        click(&c, "nav-orders").await;
+        wait_text(&c, "order-row", "7.48").await;
+        find(&c, "order-row")
+            .await
+            .find(Locator::Css("button.number"))
+            .await
+            .unwrap()
+            .click()
+            .await
+            .unwrap();
+        click(&c, "refund-all").await;
+        let refusal = wait_text(&c, "approval-refusal", "manager").await;
+        assert!(refusal.contains("Cara"), "{refusal}");
+        click_named(&c, "approver", "Max").await;
+        // A wrong PIN keeps the dialog open with the core's words.
+        tap_pin(&c, "approval-pin", &["1", "1", "1", "1", "enter"]).await;
+        wait_text(&c, "approval-error", "wrong PIN").await;
+        screenshot(&c, "staff-approval-wrong-pin").await;
+        tap_pin(&c, "approval-pin", &["2", "4", "6", "8", "enter"]).await;
+        wait_text(&c, "refund-result", "7.48").await;
+        assert!(c
+            .find_all(Locator::Css(&testid("approval-dialog")))
+            .await
+            .unwrap()
+            .is_empty());
+        screenshot(&c, "staff-refund-approved").await;
+
+        // The owner reads the audit trail: the refund by Cara, approved by Max.
+        click(&c, "switch-user").await;
+        find(&c, "lock-screen").await;
+        click_named(&c, "lock-name", "Olive").await;
+        tap_pin(&c, "pin", &["1", "3", "5", "7", "enter"]).await;
+        wait_text(&c, "signed-in", "Olive").await;
+        click(&c, "nav-staff").await;
+        click(&c, "tab-audit").await;
+        let refund = c
+            .wait()
+            .at_most(Duration::from_secs(15))
+            .for_element(Locator::Css(
+                "[data-testid=\"audit-row\"][data-action=\"refund\"]",
+            ))
+            .await
+            .unwrap();
+        let row = refund.text().await.unwrap();
+        assert!(row.contains("Cara") && row.contains("Max"), "{row}");
+        click(&c, "audit-verify").await;
+        let verdict = wait_text(&c, "audit-verdict", "intact").await;
+        assert!(verdict.contains("entries"), "{verdict}");
+        screenshot(&c, "staff-audit").await;
+
+        // The store holds the same: both names on the refund.
+        let mut s = Store::open(&db).unwrap();
+        s.sign_in("Olive", "1357").unwrap();
+        let refunds = s
+            .audit_list(&AuditFilter {
+                action: Some("refund".into()),
+                ..Default::default()
+            })
+            .unwrap();
+        assert_eq!(refunds.len(), 1, "{refunds:?}");
+        assert_eq!(refunds[0].actor.as_deref(), Some("Cara"));
+        assert_eq!(refunds[0].approver.as_deref(), Some("Max"));
+        assert!(s.audit_verify().unwrap().ok);
     })
     .await;
 }

@@ -276,6 +276,9 @@ pub(crate) fn commit_sale(
     if sale.lines.is_empty() {
         return Err(Error::invalid(Field::Items, "has no lines"));
     }
+    // The drawer's shift the sale counts in (refused here when the store
+    // sells only during a shift and none is open).
+    let shift_id = crate::shifts::open_shift(conn, settings, true)?;
     for l in sale.lines {
         if !l.product.active {
             return Err(Error::InactiveProduct(l.product.sku.clone()));
@@ -306,8 +309,8 @@ pub(crate) fn commit_sale(
     let number = next_number(conn, &settings.device_prefix)?;
     let at = ts(now);
     conn.prepare_cached(
-        "INSERT INTO orders (id, number, idempotency_key, customer_id, currency, tax_mode, subtotal, discount, tax, total, paid, change, cashier, created_at, referral_code, request)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16)",
+        "INSERT INTO orders (id, number, idempotency_key, customer_id, currency, tax_mode, subtotal, discount, tax, total, paid, change, cashier, created_at, referral_code, request, shift_id)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17)",
     )?
     .execute(params![
         id,
@@ -325,7 +328,8 @@ pub(crate) fn commit_sale(
         user,
         at,
         referral_code,
-        sale.request
+        sale.request,
+        shift_id
     ])?;
     let mut line_stmt = conn.prepare_cached(
         "INSERT INTO order_lines (order_id, line_no, product_id, sku, name, qty, unit_price, price_note, gross, discount, net, tax_rate, tax, total)

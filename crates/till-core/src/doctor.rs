@@ -105,6 +105,7 @@ pub const COLUMNS: &[(&str, &[(&str, Kind)])] = &[
             ("created_at", Time),
             ("referral_code", Text),
             ("request", Json),
+            ("shift_id", Text),
         ],
     ),
     (
@@ -159,6 +160,7 @@ pub const COLUMNS: &[(&str, &[(&str, Kind)])] = &[
             ("cashier", Text),
             ("created_at", Time),
             ("request", Json),
+            ("shift_id", Text),
         ],
     ),
     (
@@ -195,6 +197,7 @@ pub const COLUMNS: &[(&str, &[(&str, Kind)])] = &[
             ("price_note", Text),
             ("discount", Discount),
             ("added_at", Time),
+            ("price_override", Flag),
         ],
     ),
     (
@@ -341,6 +344,32 @@ pub const COLUMNS: &[(&str, &[(&str, Kind)])] = &[
             ("window_days", Integer),
             ("return_days", Integer),
             ("updated_at", Time),
+        ],
+    ),
+    (
+        "shifts",
+        &[
+            ("id", Text),
+            ("device_id", Text),
+            ("opened_by", Text),
+            ("opened_at", Time),
+            ("float", Decimal),
+            ("closed_by", Text),
+            ("closed_at", Time),
+            ("counted", Decimal),
+            ("report", Json),
+        ],
+    ),
+    (
+        "shift_cash",
+        &[
+            ("id", Integer),
+            ("shift_id", Text),
+            ("kind", Words(&["in", "out"])),
+            ("amount", Decimal),
+            ("reason", Text),
+            ("cashier", Text),
+            ("created_at", Time),
         ],
     ),
     (

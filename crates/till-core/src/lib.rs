@@ -29,6 +29,7 @@ pub mod referrals;
 pub mod setting_changes;
 pub mod settings;
 pub mod setup;
+pub mod shifts;
 mod snapshot;
 pub mod store;
 pub mod stored;

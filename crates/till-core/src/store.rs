@@ -62,6 +62,10 @@ pub const MIGRATIONS: &[(&str, &str)] = &[
         "0010_settings_changes.sql",
         include_str!("../../../migrations/0010_settings_changes.sql"),
     ),
+    (
+        "0012_shifts.sql",
+        include_str!("../../../migrations/0012_shifts.sql"),
+    ),
 ];
 
 /// SQLite `application_id` of a Till store: "TILL" in ASCII. Set by

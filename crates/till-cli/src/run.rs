@@ -582,10 +582,11 @@ fn sale(ctx: &Ctx, store: &mut Store, a: SaleArgs) -> Result<()> {
         .items
         .iter()
         .map(|i| {
-            store.item(i).map(|(code, qty)| SaleLine {
-                code,
-                qty,
+            store.sale_item(i).map(|it| SaleLine {
+                code: it.sku,
+                qty: it.qty,
                 discount: None,
+                price: it.price,
             })
         })
         .collect::<Result<Vec<_>>>()?;

@@ -101,6 +101,10 @@ pub struct SaleLine {
     pub qty: i64,
     #[serde(default)]
     pub discount: Option<Discount>,
+    /// A unit price set at the till instead of the price now (a price
+    /// override, which needs the permission to override prices).
+    #[serde(default)]
+    pub price: Option<Decimal>,
 }
 
 /// A whole sale in one request (what `till sale` sends).
@@ -463,9 +467,17 @@ pub(crate) fn commit_sale(
 /// price change is still the same request.
 fn sale_request_text(req: &SaleRequest, lines: &[PricedLine], currency: &Currency) -> String {
     serde_json::json!({
-        "lines": lines.iter().map(|l| serde_json::json!([
-            l.product.sku, l.qty, l.discount.as_ref().map(|d| d.to_text())
-        ])).collect::<Vec<_>>(),
+        "lines": lines.iter().zip(&req.lines).map(|(l, asked)| {
+            let mut line = serde_json::json!([
+                l.product.sku, l.qty, l.discount.as_ref().map(|d| d.to_text())
+            ]);
+            // A price set at the till is part of what was asked; lines
+            // without one read as they always have.
+            if let (Some(p), Some(items)) = (asked.price, line.as_array_mut()) {
+                items.push(serde_json::json!(p.to_string()));
+            }
+            line
+        }).collect::<Vec<_>>(),
         "order_discount": req.order_discount.as_ref().map(|d| d.to_text()),
         "payments": req.tenders.iter().map(|t| serde_json::json!([
             t.method.as_str(), currency.round(t.amount).to_string(), t.reference.as_deref().map(str::trim)
@@ -476,7 +488,18 @@ fn sale_request_text(req: &SaleRequest, lines: &[PricedLine], currency: &Currenc
     .to_string()
 }
 
+/// The price note of a line whose price was set at the till.
+pub(crate) fn override_note(by: &str) -> String {
+    format!("override by {by}")
+}
+
 impl Store {
+    /// The name a price set at the till is recorded under: who may
+    /// override prices and does (the store's user).
+    pub(crate) fn price_override_by(&self) -> Result<String> {
+        Ok(self.user().to_string())
+    }
+
     /// Prices and completes a whole sale in one transaction (the CLI path).
     pub fn sell(&mut self, req: SaleRequest) -> Result<crate::orders::Receipt> {
         let now = self.now();
@@ -508,6 +531,13 @@ impl Store {
             now,
         )?;
         let ctx = self.pricing_context()?.for_member(member);
+        // Who sets prices at the till, when a line has one.
+        let override_by = if req.lines.iter().any(|l| l.price.is_some()) {
+            Some(self.price_override_by()?)
+        } else {
+            None
+        };
+        let mut overrides = Vec::new();
         for (i, l) in req.lines.iter().enumerate() {
             if l.qty <= 0 {
                 return Err(Error::invalid(
@@ -523,11 +553,21 @@ impl Store {
             }
             let product = self.find_product(&l.code)?;
             let q = pricing::quote(&ctx, &product, now);
+            let (unit_price, price_note) = match (l.price, &override_by) {
+                (Some(p), Some(by)) => {
+                    let p = self
+                        .check_amount(Field::Item, p)
+                        .map_err(|e| e.at(format_args!("item {}: price", i + 1)))?;
+                    overrides.push((product.sku.clone(), q.price, p));
+                    (p, Some(override_note(by)))
+                }
+                _ => (q.price, q.note),
+            };
             lines.push(PricedLine {
                 product,
                 qty: l.qty,
-                unit_price: q.price,
-                price_note: q.note,
+                unit_price,
+                price_note,
                 discount: l.discount.clone(),
             });
         }

@@ -14,7 +14,7 @@ mod setup;
 mod tender;
 
 pub use flash::FlashForm;
-pub use item::{item, ItemText};
+pub use item::{item, ItemText, SaleItem};
 pub use product::ProductForm;
 pub use rule::RuleForm;
 pub use settings::SettingsForm;

@@ -214,6 +214,7 @@ pub fn run(cli: Cli) -> Result<()> {
         Command::Usage(cmd) => crate::plans::usage(&ctx, &mut store, cmd),
         Command::Membership(cmd) => crate::plans::membership(&ctx, &mut store, cmd),
         Command::Report(cmd) => crate::plans::report(&ctx, &store, cmd),
+        Command::Shift(cmd) => crate::shift::run(&ctx, &mut store, cmd),
         Command::Doctor => doctor(&ctx, store.doctor()?),
     }
 }

@@ -19,7 +19,7 @@
 
 use std::collections::BTreeMap;
 
-use chrono::{DateTime, Utc};
+use chrono::{DateTime, SubsecRound, Utc};
 use rusqlite::{params, Connection, OptionalExtension};
 use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
@@ -393,7 +393,8 @@ impl Store {
     /// a shift is open here.
     pub fn shift_open(&mut self, float: Decimal) -> Result<Shift> {
         let float = self.check_cash(Field::Float, float, false)?;
-        let now = self.now();
+        // To the millisecond, as the store keeps times.
+        let now = self.now().trunc_subsecs(3);
         let user = self.user().to_string();
         let device = self.settings.device_id.clone();
         let tx = self.write_tx()?;
@@ -456,7 +457,7 @@ impl Store {
     /// drawer; returns its Z report, which is kept as it is now.
     pub fn shift_close(&mut self, counted: Decimal) -> Result<ShiftReport> {
         let counted = self.check_cash(Field::Counted, counted, false)?;
-        let now = self.now();
+        let now = self.now().trunc_subsecs(3);
         let user = self.user().to_string();
         let settings = self.settings.clone();
         let tx = self.write_tx()?;

@@ -26,18 +26,20 @@ const LAYERS: &[&[&str]] = &[
     &["stored", "field"],
     // Typed errors.
     &["error"],
-    // Values and pure arithmetic: money, tax, order totals.
-    &["money", "tax", "totals"],
+    // Values and pure arithmetic: money, tax, order totals; staff roles
+    // and what each may do.
+    &["money", "tax", "totals", "roles"],
     // What people give and read: the locale, parsing user input.
     &["locale", "input"],
     // The shop's settings, as stored; consistent copies of a store's file.
     &["settings", "snapshot"],
     // The store: connection, migrations, transactions, the clock, caches.
     &["store"],
-    // Written or asked inside everyone's transactions: events, the plan.
-    &["outbox", "plans"],
+    // Written or asked inside everyone's transactions: events, the plan,
+    // who may do what, the audit trail.
+    &["outbox", "plans", "permissions", "audit"],
     // People and products; changes to the settings, recorded and synced.
-    &["customers", "catalog", "setting_changes"],
+    &["customers", "catalog", "setting_changes", "staff"],
     // What earns, what is owed, what things cost.
     &["referrals", "memberships", "pricing"],
     // The upstream's answer to a batch; stock: the ledger (moving stock

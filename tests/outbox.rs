@@ -96,6 +96,8 @@ fn every_event_the_core_writes_is_its_wire_payload() {
         ..Default::default()
     })
     .unwrap();
+    // The first staff member opens the audit trail (`audit.recorded`).
+    s.staff_add("Olga", till_core::Role::Owner, "2468").unwrap();
     let mut seen = std::collections::BTreeSet::new();
     for e in s.pending_events(1000).unwrap() {
         let kind: EventKind = e.kind.parse().unwrap();
@@ -116,6 +118,7 @@ fn every_event_the_core_writes_is_its_wire_payload() {
             }
             EventKind::PayoutCreated => same_as_wire::<till_wire::PayoutCreated>(&e.payload),
             EventKind::SettingsChanged => same_as_wire::<till_wire::SettingsChanged>(&e.payload),
+            EventKind::AuditRecorded => same_as_wire::<till_wire::AuditRecorded>(&e.payload),
         }
     }
     let all: std::collections::BTreeSet<&str> = EventKind::ALL.iter().map(|k| k.as_str()).collect();

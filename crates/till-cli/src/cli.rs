@@ -612,6 +612,15 @@ pub enum SettingsCmd {
         /// Web address of the update manifest; "" for none.
         #[arg(long, value_name = "URL")]
         update_endpoint: Option<String>,
+        /// Discounts above this percent of the line or the order need a manager (0 to 100).
+        #[arg(long, value_name = "P")]
+        discount_approval_pct: Option<String>,
+        /// Minutes without input before the window locks (0: never).
+        #[arg(long, value_name = "N")]
+        idle_lock_minutes: Option<String>,
+        /// Sales wait for an open shift (true/false).
+        #[arg(long)]
+        require_shift: Option<bool>,
     },
     /// Who changed which setting, when, from what to what; newest first.
     History {

@@ -232,7 +232,7 @@ pub fn quote(q: &Quote, h: &Human) -> String {
 pub fn settings(st: &Settings) -> String {
     let or_none = |v: &Option<String>| v.clone().unwrap_or_else(|| "none".into());
     format!(
-        "store       {}\naddress     {}\ntax id      {}\ncurrency    {} ({} decimals)\nlocale      {}\ntime zone   {}\ntax mode    {}\ndefault tax {}\nneg. stock  {}\nbackups     every {} h, keep {}, in {}\nupdates     {}{}\ndevice      {} ({})\nstore id    {}\n",
+        "store       {}\naddress     {}\ntax id      {}\ncurrency    {} ({} decimals)\nlocale      {}\ntime zone   {}\ntax mode    {}\ndefault tax {}\nneg. stock  {}\nbackups     every {} h, keep {}, in {}\nupdates     {}{}\nstaff       discounts above {}% need a manager, idle lock {}, shifts {}\ndevice      {} ({})\nstore id    {}\n",
         st.store_name,
         or_none(&st.shop_address).replace('\n', ", "),
         or_none(&st.tax_id),
@@ -248,6 +248,12 @@ pub fn settings(st: &Settings) -> String {
         st.backup_dir.as_deref().unwrap_or("a backups folder beside the store"),
         if st.update_check { "checked at start" } else { "not checked" },
         st.update_endpoint.as_deref().map(|u| format!(", from {u}")).unwrap_or_default(),
+        st.discount_approval_pct,
+        match st.idle_lock_minutes {
+            0 => "never".to_string(),
+            m => format!("after {m} min"),
+        },
+        if st.require_shift { "required for sales" } else { "optional" },
         st.device_prefix,
         st.device_id,
         st.store_id

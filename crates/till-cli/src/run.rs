@@ -165,6 +165,9 @@ pub fn run(cli: Cli) -> Result<()> {
             backup_keep,
             update_check,
             update_endpoint,
+            discount_approval_pct,
+            idle_lock_minutes,
+            require_shift,
         }) => {
             let form = till_core::forms::SettingsForm {
                 store_name: name,
@@ -183,6 +186,9 @@ pub fn run(cli: Cli) -> Result<()> {
                 backup_keep,
                 update_check,
                 update_endpoint,
+                discount_approval_pct,
+                idle_lock_minutes,
+                require_shift,
             };
             let s = store.update_settings(form.update()?)?;
             ctx.out(&s, print::settings)

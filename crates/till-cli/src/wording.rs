@@ -30,6 +30,9 @@ pub fn flag(field: Field) -> String {
         Field::Feature => "KEY",
         Field::Tier => "TIER_ID",
         Field::Token => "token",
+        // The PIN comes from $TILL_PIN, $TILL_NEW_PIN or stdin, never a flag.
+        Field::Pin => "PIN",
+        Field::Role => "role",
         Field::ReferralCode => "--referral",
         Field::MemberDiscount | Field::OrderDiscount => "--discount",
         Field::CashAmount => "--in or --out",
@@ -82,6 +85,7 @@ mod tests {
             "membership tiers",
             "signing key",
             "token",
+            "PIN",
         ];
         for f in Field::ALL {
             let words = flag(*f);

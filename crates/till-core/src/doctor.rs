@@ -384,6 +384,35 @@ pub const COLUMNS: &[(&str, &[(&str, Kind)])] = &[
         ],
     ),
     (
+        "staff",
+        &[
+            ("id", Text),
+            ("name", Text),
+            // owner, manager or cashier: the table's CHECK refuses others.
+            ("role", Text),
+            ("pin_hash", Text),
+            ("active", Flag),
+            ("failed_attempts", Integer),
+            ("locked_until", Time),
+            ("created_at", Time),
+            ("updated_at", Time),
+        ],
+    ),
+    (
+        "audit_log",
+        &[
+            ("seq", Integer),
+            ("at", Time),
+            ("actor", Text),
+            ("approver", Text),
+            ("action", Text),
+            ("subject", Text),
+            ("detail", Json),
+            ("prev_hash", Text),
+            ("hash", Text),
+        ],
+    ),
+    (
         "payouts",
         &[
             ("id", Text),

@@ -53,6 +53,28 @@ pub enum Error {
     #[error("{message}")]
     Gated { key: String, message: String },
 
+    /// A wrong PIN. `attempts_left` wrong PINs more lock the member.
+    #[error("wrong PIN for {name}: {}", attempts_left_words(*.attempts_left))]
+    BadPin { name: String, attempts_left: u32 },
+
+    /// Too many wrong PINs in a row: the member cannot sign in or approve
+    /// until `until`.
+    #[error("{name} is locked after too many wrong PINs, until {}", crate::stored::ts(*.until))]
+    Locked {
+        name: String,
+        until: chrono::DateTime<chrono::Utc>,
+    },
+
+    /// The acting member's role (and the approver's, if any) lacks the
+    /// permission. `who` is None when nobody is signed in on a store with
+    /// staff. `roles` says who has it: "a manager or an owner".
+    #[error("{}", forbidden_words(.who.as_deref(), .permission, .roles))]
+    Forbidden {
+        who: Option<String>,
+        permission: &'static str,
+        roles: String,
+    },
+
     #[error("no Till store at {0}")]
     NoStore(PathBuf),
 
@@ -147,6 +169,9 @@ impl Error {
             Error::Refused(_) => "refused",
             Error::NoShift(_) => "no_shift",
             Error::Gated { .. } => "gated",
+            Error::BadPin { .. } => "bad_pin",
+            Error::Locked { .. } => "locked",
+            Error::Forbidden { .. } => "forbidden",
             Error::NoStore(_) => "no_store",
             Error::StoreTooNew { .. } => "store_too_new",
             Error::NotATillStore { .. } => "not_a_till_store",
@@ -162,6 +187,15 @@ impl Error {
         }
     }
 
+    /// True for a refused PIN or permission (`bad_pin`, `locked`,
+    /// `forbidden`): the CLI exits 4 for them.
+    pub fn is_auth_error(&self) -> bool {
+        matches!(
+            self,
+            Error::BadPin { .. } | Error::Locked { .. } | Error::Forbidden { .. }
+        )
+    }
+
     /// True when the user (input, state of the shop, the store file they
     /// pointed at) caused the error rather than a fault in Till itself.
     /// The CLI maps this to exit code 2, everything else to 1.
@@ -174,6 +208,25 @@ impl Error {
                 | Error::Damaged(_)
                 | Error::DeadLetters(_)
         )
+    }
+}
+
+fn attempts_left_words(n: u32) -> String {
+    match n {
+        1 => "one more wrong PIN locks them for a while".into(),
+        n => format!("{n} more wrong PINs lock them for a while"),
+    }
+}
+
+fn forbidden_words(who: Option<&str>, permission: &str, roles: &str) -> String {
+    let what = permission.replace('_', " ");
+    match who {
+        Some(who) => format!(
+            "{who} may not do this: {what} (permission {permission}) needs {roles}, or their approval"
+        ),
+        None => format!(
+            "sign in first: this store has staff, and {what} (permission {permission}) needs {roles}"
+        ),
     }
 }
 

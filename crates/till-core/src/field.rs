@@ -149,6 +149,16 @@ fields! {
     UpdateCheck => "update_check",
     /// Where the app looks for new versions.
     UpdateEndpoint => "update_endpoint",
+    /// The discount (percent of the line or the order) above which a
+    /// manager's permission is needed.
+    DiscountApprovalPct => "discount_approval_pct",
+    /// Idle minutes before the window locks (0: never).
+    IdleLockMinutes => "idle_lock_minutes",
+    // Staff.
+    /// A staff member's role.
+    Role => "role",
+    /// A staff member's PIN.
+    Pin => "pin",
     /// The first-run choice of catalog (empty or demo).
     Catalog => "catalog",
     /// The upstream a device syncs with.

@@ -3,6 +3,7 @@
 //! The desktop shell (`src-tauri/`), the `till` CLI and the benchmarks all
 //! call into [`Store`]. See ARCHITECTURE.md for the map.
 
+pub mod audit;
 pub mod backup;
 pub mod bundles;
 pub mod cart;
@@ -23,18 +24,23 @@ pub mod memberships;
 pub mod money;
 pub mod orders;
 pub mod outbox;
+pub mod permissions;
 pub mod plans;
 pub mod pricing;
 pub mod referrals;
+pub mod roles;
 pub mod setting_changes;
 pub mod settings;
 pub mod setup;
 pub mod shifts;
 mod snapshot;
+pub mod staff;
 pub mod store;
 pub mod stored;
 pub mod tax;
 pub mod totals;
 
 pub use error::{Error, Result};
+pub use permissions::Authority;
+pub use roles::{Member, Permission, Role};
 pub use store::{Clock, Store};

@@ -61,12 +61,25 @@ pub struct Settings {
     pub update_check: bool,
     /// Where the app looks for new versions: the URL of a JSON manifest.
     pub update_endpoint: Option<String>,
+    /// A discount above this percent of the line or the order needs a
+    /// manager's permission (`discount_above_threshold`).
+    pub discount_approval_pct: Decimal,
+    /// Minutes without input before the window locks; 0: never.
+    pub idle_lock_minutes: u32,
+    /// Sales wait for an open shift.
+    pub require_shift: bool,
 }
 
 /// Hours between automatic backups, unless the owner chose otherwise.
 pub const BACKUP_EVERY_HOURS: u32 = 24;
 /// Backups kept, unless the owner chose otherwise.
 pub const BACKUP_KEEP: u32 = 14;
+/// Discounts above this percent need a manager, unless the owner chose otherwise.
+pub const DISCOUNT_APPROVAL_PCT: Decimal = Decimal::TEN;
+/// Idle minutes before the window locks, unless the owner chose otherwise.
+pub const IDLE_LOCK_MINUTES: u32 = 5;
+/// Idle lock: at most a day (0 is never).
+pub const IDLE_LOCK_RANGE: std::ops::RangeInclusive<u32> = 0..=1440;
 
 impl Default for Settings {
     fn default() -> Self {
@@ -94,6 +107,9 @@ impl Default for Settings {
             backup_keep: BACKUP_KEEP,
             update_check: true,
             update_endpoint: None,
+            discount_approval_pct: DISCOUNT_APPROVAL_PCT,
+            idle_lock_minutes: IDLE_LOCK_MINUTES,
+            require_shift: false,
         }
     }
 }
@@ -255,7 +271,36 @@ impl Settings {
             }
         };
         let backups = BackupSettings::load(conn)?;
+        let discount_approval_pct = match get("discount_approval_pct")? {
+            None => DISCOUNT_APPROVAL_PCT,
+            Some(p) => match p.parse::<Decimal>() {
+                Ok(d) if (Decimal::ZERO..=Decimal::ONE_HUNDRED).contains(&d) => d,
+                _ => {
+                    return Err(damaged(
+                        "discount_approval_pct",
+                        &p,
+                        "which is not a percent from 0 to 100",
+                    ))
+                }
+            },
+        };
+        let idle_lock_minutes = match get("idle_lock_minutes")? {
+            None => IDLE_LOCK_MINUTES,
+            Some(v) => match v.parse::<u32>() {
+                Ok(n) if IDLE_LOCK_RANGE.contains(&n) => n,
+                _ => {
+                    return Err(damaged(
+                        "idle_lock_minutes",
+                        &v,
+                        "which is not a whole number from 0 to 1440",
+                    ))
+                }
+            },
+        };
         Ok(Settings {
+            discount_approval_pct,
+            idle_lock_minutes,
+            require_shift: opt_flag("require_shift", false)?,
             shop_address: get("shop_address")?,
             tax_id: get("tax_id")?,
             setup_done: opt_flag("setup_done", true)?,
@@ -323,6 +368,15 @@ impl Settings {
             ("backup_keep", Some(self.backup_keep.to_string())),
             ("update_check", Some(self.update_check.to_string())),
             ("update_endpoint", self.update_endpoint.clone()),
+            (
+                "discount_approval_pct",
+                Some(self.discount_approval_pct.normalize().to_string()),
+            ),
+            (
+                "idle_lock_minutes",
+                Some(self.idle_lock_minutes.to_string()),
+            ),
+            ("require_shift", Some(self.require_shift.to_string())),
         ]
     }
 
@@ -392,6 +446,11 @@ pub struct SettingsUpdate {
     pub update_check: Option<bool>,
     /// `Some(None)`: no update endpoint.
     pub update_endpoint: Option<Option<String>>,
+    /// Percent, 0 to 100.
+    pub discount_approval_pct: Option<Decimal>,
+    /// 0 (never) to 1440.
+    pub idle_lock_minutes: Option<u32>,
+    pub require_shift: Option<bool>,
 }
 
 impl Settings {
@@ -461,6 +520,26 @@ impl Settings {
                 None => None,
                 Some(u) => Some(crate::input::web_address(Field::UpdateEndpoint, u)?),
             };
+        }
+        if let Some(p) = update.discount_approval_pct {
+            if p < Decimal::ZERO || p > Decimal::ONE_HUNDRED {
+                return Err(Error::invalid(
+                    Field::DiscountApprovalPct,
+                    format!("{p} must be a percent from 0 to 100"),
+                ));
+            }
+            next.discount_approval_pct = p.normalize();
+        }
+        if let Some(m) = update.idle_lock_minutes {
+            next.idle_lock_minutes = in_range(
+                Field::IdleLockMinutes,
+                m,
+                IDLE_LOCK_RANGE,
+                "minutes (0: never)",
+            )?;
+        }
+        if let Some(on) = update.require_shift {
+            next.require_shift = on;
         }
         Ok(next)
     }

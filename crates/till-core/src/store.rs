@@ -14,6 +14,7 @@ use rusqlite_migration::{Migrations, M};
 
 use crate::error::{Error, Result};
 use crate::input::Field;
+use crate::roles::Member;
 use crate::settings::Settings;
 /// Ids and stored times are written by `stored`, the layer below; most of
 /// the core takes them from here.
@@ -61,6 +62,10 @@ pub const MIGRATIONS: &[(&str, &str)] = &[
     (
         "0010_settings_changes.sql",
         include_str!("../../../migrations/0010_settings_changes.sql"),
+    ),
+    (
+        "0011_staff_audit.sql",
+        include_str!("../../../migrations/0011_staff_audit.sql"),
     ),
     (
         "0012_shifts.sql",
@@ -120,6 +125,13 @@ pub struct Store {
     /// Active bundles with their windows, read once and kept until they
     /// change (see `bundles::Store::live_bundles`).
     pub(crate) bundle_cache: Cache,
+    /// The staff member signed in on this connection (`staff::sign_in`).
+    pub(crate) acting: Option<Member>,
+    /// A member who approved what the acting one may not do alone
+    /// (`staff::approve`), until `clear_approval`.
+    pub(crate) approver: Option<Member>,
+    /// A connection the app uses by itself (see `Store::for_background`).
+    pub(crate) background: bool,
 }
 
 /// Something read from the store and kept until SQLite's `data_version`
@@ -197,6 +209,9 @@ impl Store {
             user: default_user()?,
             settings: Settings::default(),
             bundle_cache: Default::default(),
+            acting: None,
+            approver: None,
+            background: false,
         };
         store.migrate()?;
         store.settings = Settings::load(&store.conn)?;
@@ -231,6 +246,9 @@ impl Store {
             user: default_user()?,
             settings: settings.clone(),
             bundle_cache: Default::default(),
+            acting: None,
+            approver: None,
+            background: false,
         };
         store.migrate()?;
         let tx = store

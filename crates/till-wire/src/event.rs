@@ -45,10 +45,12 @@ pub enum EventKind {
     PayoutCreated,
     #[serde(rename = "settings.changed")]
     SettingsChanged,
+    #[serde(rename = "audit.recorded")]
+    AuditRecorded,
 }
 
 impl EventKind {
-    pub const ALL: [EventKind; 9] = [
+    pub const ALL: [EventKind; 10] = [
         EventKind::OrderCompleted,
         EventKind::OrderRefunded,
         EventKind::StockAdjusted,
@@ -58,6 +60,7 @@ impl EventKind {
         EventKind::ReferralCodeCreated,
         EventKind::PayoutCreated,
         EventKind::SettingsChanged,
+        EventKind::AuditRecorded,
     ];
 
     /// The type as it is on the wire (`order.completed`).
@@ -72,6 +75,7 @@ impl EventKind {
             EventKind::ReferralCodeCreated => "referral.code_created",
             EventKind::PayoutCreated => "payout.created",
             EventKind::SettingsChanged => "settings.changed",
+            EventKind::AuditRecorded => "audit.recorded",
         }
     }
 }

@@ -237,6 +237,28 @@ pub struct SettingChange {
     pub new: Option<String>,
 }
 
+/// `audit.recorded`: one entry of the device's audit trail, as the device
+/// keeps it. Entries are hash-chained per device: `prev_hash` is the
+/// `hash` of the device's entry before (64 zeros for its first), `hash` the
+/// SHA-256 of `prev_hash` and the entry's canonical content.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct AuditRecorded {
+    pub seq: i64,
+    /// RFC 3339.
+    pub at: String,
+    pub actor: Option<String>,
+    pub approver: Option<String>,
+    pub action: String,
+    pub subject: Option<String>,
+    pub detail: serde_json::Value,
+    pub prev_hash: String,
+    pub hash: String,
+}
+
+impl Payload for AuditRecorded {
+    const KIND: EventKind = EventKind::AuditRecorded;
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -1024,6 +1024,15 @@ export type Settings = {
 	update_check: boolean,
 	/**  Where the app looks for new versions: the URL of a JSON manifest. */
 	update_endpoint: string | null,
+	/**
+	 *  A discount above this percent of the line or the order needs a
+	 *  manager's permission (`discount_above_threshold`).
+	 */
+	discount_approval_pct: string,
+	/**  Minutes without input before the window locks; 0: never. */
+	idle_lock_minutes: number,
+	/**  Sales wait for an open shift. */
+	require_shift: boolean,
 };
 
 /**  The store's settings changed (the Settings screen or the set-up). */
@@ -1055,6 +1064,11 @@ export type SettingsForm = {
 	update_check?: boolean | null,
 	/**  A web address; blank: none. */
 	update_endpoint?: string | null,
+	/**  Percent of the line or the order. */
+	discount_approval_pct?: string | null,
+	/**  Minutes; 0: never. */
+	idle_lock_minutes?: string | null,
+	require_shift?: boolean | null,
 };
 
 /**

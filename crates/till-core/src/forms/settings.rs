@@ -39,6 +39,11 @@ pub struct SettingsForm {
     pub update_check: Option<bool>,
     /// A web address; blank: none.
     pub update_endpoint: Option<String>,
+    /// Percent of the line or the order.
+    pub discount_approval_pct: Option<String>,
+    /// Minutes; 0: never.
+    pub idle_lock_minutes: Option<String>,
+    pub require_shift: Option<bool>,
 }
 
 impl SettingsForm {
@@ -71,6 +76,13 @@ impl SettingsForm {
             backup_keep: count(Field::BackupKeep, &self.backup_keep)?,
             update_check: self.update_check,
             update_endpoint: clearable(&self.update_endpoint),
+            discount_approval_pct: self
+                .discount_approval_pct
+                .as_deref()
+                .map(|t| parse_decimal(Field::DiscountApprovalPct, t))
+                .transpose()?,
+            idle_lock_minutes: whole_u32(Field::IdleLockMinutes, &self.idle_lock_minutes)?,
+            require_shift: self.require_shift,
         })
     }
 }
@@ -87,6 +99,15 @@ fn optional<T>(
             Some(t) => parse(t).map(|v| Some(Some(v))),
         },
     }
+}
+
+/// A whole number of minutes, 0 or more.
+fn whole_u32(field: Field, value: &Option<String>) -> Result<Option<u32>> {
+    let Some(text) = value else { return Ok(None) };
+    let n = crate::input::whole(field, text)?;
+    u32::try_from(n)
+        .map(Some)
+        .map_err(|_| Error::invalid(field, format!("{n} must be a whole number, 0 or more")))
 }
 
 /// A count of hours or backups: a positive whole number.

@@ -645,3 +645,65 @@ fn the_same_key_with_another_price_is_another_sale() {
     req.lines[0].price = Some(dec("1.00"));
     assert_eq!(s.sell(req).unwrap_err().code(), "key_reused");
 }
+
+#[test]
+fn only_a_manager_sets_a_price_at_the_till_or_approves_it() {
+    use till_core::Role;
+    let (_d, mut s) = shop();
+    s.staff_add("Olga", Role::Owner, "1111").unwrap();
+    s.sign_in("Olga", "1111").unwrap();
+    s.staff_add("Max", Role::Manager, "2222").unwrap();
+    s.staff_add("Cleo", Role::Cashier, "3333").unwrap();
+    s.sign_in("Cleo", "3333").unwrap();
+    let cart = s.new_cart().unwrap();
+    let e = s.cart_scan(&cart.id, "COFx2@2.50").unwrap_err();
+    assert_eq!(e.code(), "forbidden", "{e}");
+    assert!(
+        matches!(&e, till_core::Error::Forbidden { permission, .. } if *permission == "price_override"),
+        "{e:?}"
+    );
+    let mut req = sale(&[("COF", 1)], vec![cash("5.00")]);
+    req.lines[0].price = Some(dec("1.00"));
+    assert_eq!(s.sell(req.clone()).unwrap_err().code(), "forbidden");
+    assert!(s.cart(&cart.id).unwrap().lines.is_empty());
+
+    // Approved by Max: the line says Max set it; the audit has both names.
+    s.approve("Max", "2222").unwrap();
+    let c = s.cart_scan(&cart.id, "COFx2@2.50").unwrap();
+    assert_eq!(c.lines[0].price_note.as_deref(), Some("override by Max"));
+    s.clear_approval();
+    let entries: Vec<(Option<String>, Option<String>, String, String)> = s
+        .connection()
+        .prepare("SELECT actor, approver, subject, detail FROM audit_log WHERE action = 'price.override' ORDER BY seq")
+        .unwrap()
+        .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)))
+        .unwrap()
+        .map(Result::unwrap)
+        .collect();
+    assert_eq!(entries.len(), 1);
+    let (actor, approver, subject, detail) = &entries[0];
+    assert_eq!(
+        (actor.as_deref(), approver.as_deref()),
+        (Some("Cleo"), Some("Max"))
+    );
+    assert_eq!(subject, "COF");
+    let detail: serde_json::Value = serde_json::from_str(detail).unwrap();
+    assert_eq!(detail["old"], "3.40");
+    assert_eq!(detail["new"], "2.50");
+    assert_eq!(detail["cart"], cart.id.as_str());
+
+    // A manager sets prices in their own name.
+    s.sign_in("Max", "2222").unwrap();
+    let r = s.sell(req).unwrap();
+    assert_eq!(r.lines[0].price_note.as_deref(), Some("override by Max"));
+    let n: i64 = s
+        .connection()
+        .query_row(
+            "SELECT COUNT(*) FROM audit_log WHERE action = 'price.override' AND actor = 'Max' AND approver IS NULL
+             AND json_extract(detail, '$.order') = ?1",
+            [&r.number],
+            |x| x.get(0),
+        )
+        .unwrap();
+    assert_eq!(n, 1);
+}

@@ -446,3 +446,155 @@ proptest! {
         prop_assert_eq!(s.shift_report(&z.id).unwrap(), z);
     }
 }
+
+// ---- Staff, approvals, the audit, require_shift ---------------------------
+
+/// (actor, approver, action, subject, detail) of the entries whose action
+/// starts with `prefix`, oldest first.
+type Entry = (
+    Option<String>,
+    Option<String>,
+    String,
+    Option<String>,
+    serde_json::Value,
+);
+
+fn audited(s: &Store, prefix: &str) -> Vec<Entry> {
+    s.connection()
+        .prepare("SELECT actor, approver, action, subject, detail FROM audit_log WHERE action LIKE ?1 ORDER BY seq")
+        .unwrap()
+        .query_map([format!("{prefix}%")], |r| {
+            Ok((
+                r.get(0)?,
+                r.get(1)?,
+                r.get(2)?,
+                r.get(3)?,
+                serde_json::from_str(&r.get::<_, String>(4)?).unwrap(),
+            ))
+        })
+        .unwrap()
+        .map(Result::unwrap)
+        .collect()
+}
+
+#[test]
+fn a_cashier_runs_the_drawer_and_a_manager_closes_it() {
+    use till_core::Role;
+    let (_d, mut s) = shop();
+    s.staff_add("Olga", Role::Owner, "1111").unwrap();
+    s.sign_in("Olga", "1111").unwrap();
+    s.staff_add("Max", Role::Manager, "2222").unwrap();
+    s.staff_add("Cleo", Role::Cashier, "3333").unwrap();
+    s.sign_out();
+    // Nobody signed in: nothing, not even the X report.
+    assert_eq!(s.shift_open(dec("50")).unwrap_err().code(), "forbidden");
+
+    s.sign_in("Cleo", "3333").unwrap();
+    let shift = s.shift_open(dec("50")).unwrap();
+    assert_eq!(shift.opened_by, "Cleo");
+    s.shift_cash(CashMove::Out, dec("4.00"), "milk").unwrap();
+    assert_eq!(s.shift_status().unwrap().expected_cash, dec("46.00"));
+    // Closing, the list and past reports are a manager's.
+    for e in [
+        s.shift_close(dec("46")).unwrap_err(),
+        s.shifts().unwrap_err(),
+        s.shift_report(&shift.id).unwrap_err(),
+    ] {
+        assert_eq!(e.code(), "forbidden", "{e}");
+        assert!(e.is_auth_error());
+    }
+    s.approve("Max", "2222").unwrap();
+    let z = s.shift_close(dec("45.50")).unwrap();
+    assert_eq!(z.closed_by.as_deref(), Some("Cleo"));
+    assert_eq!(z.variance, Some(dec("-0.50")));
+
+    let entries = audited(&s, "shift.");
+    let who: Vec<(Option<&str>, Option<&str>, &str)> = entries
+        .iter()
+        .map(|(a, b, c, _, _)| (a.as_deref(), b.as_deref(), c.as_str()))
+        .collect();
+    assert_eq!(
+        who,
+        [
+            (Some("Cleo"), None, "shift.open"),
+            (Some("Cleo"), None, "shift.cash"),
+            (Some("Cleo"), Some("Max"), "shift.close"),
+        ]
+    );
+    assert!(entries
+        .iter()
+        .all(|e| e.3.as_deref() == Some(shift.id.as_str())));
+    assert_eq!(entries[0].4["float"], "50.00");
+    assert_eq!(entries[1].4["kind"], "out");
+    assert_eq!(entries[1].4["reason"], "milk");
+    assert_eq!(entries[2].4["variance"], "-0.50");
+    assert!(s.audit_verify_unchecked());
+}
+
+trait Verify {
+    fn audit_verify_unchecked(&mut self) -> bool;
+}
+
+impl Verify for Store {
+    /// The chain verifies (as the owner).
+    fn audit_verify_unchecked(&mut self) -> bool {
+        self.sign_in("Olga", "1111").unwrap();
+        self.audit_verify().unwrap().ok
+    }
+}
+
+#[test]
+fn without_staff_shifts_are_not_audited() {
+    let (_d, mut s) = shop();
+    s.shift_open(dec("10")).unwrap();
+    s.shift_cash(CashMove::In, dec("1"), "coins").unwrap();
+    s.shift_close(dec("11")).unwrap();
+    assert_eq!(count(&s, "audit_log"), 0);
+    assert_eq!(count(&s, "outbox"), 0);
+}
+
+#[test]
+fn a_store_that_requires_a_shift_sells_only_during_one() {
+    let (_d, mut s) = shop();
+    let sold = s.sell(sale(&[("COF", 1)], vec![cash("5.00")])).unwrap();
+    s.update_settings(till_core::settings::SettingsUpdate {
+        require_shift: Some(true),
+        ..Default::default()
+    })
+    .unwrap();
+    let before = (
+        count(&s, "orders"),
+        count(&s, "stock_movements"),
+        count(&s, "outbox"),
+    );
+    let e = s.sell(sale(&[("COF", 1)], vec![cash("5.00")])).unwrap_err();
+    assert_eq!(e.code(), "no_shift", "{e}");
+    assert!(e.to_string().contains("no shift is open"), "{e}");
+    let cart = s.new_cart().unwrap();
+    s.cart_add(&cart.id, "COF", 1).unwrap();
+    assert_eq!(
+        s.cart_complete(&cart.id, &[cash("5.00")])
+            .unwrap_err()
+            .code(),
+        "no_shift"
+    );
+    assert_eq!(
+        before,
+        (
+            count(&s, "orders"),
+            count(&s, "stock_movements"),
+            count(&s, "outbox")
+        )
+    );
+    // A refund is never held back: the customer gets their money.
+    refund_all(&mut s, &sold.id);
+    // With a shift open, the cart completes and counts in it.
+    s.shift_open(dec("20")).unwrap();
+    let r = s.cart_complete(&cart.id, &[cash("5.00")]).unwrap();
+    let x = s.shift_status().unwrap();
+    assert_eq!(x.orders, 1);
+    assert_eq!(x.cash_sales, r.total);
+    // Completing the same cart again returns its receipt, shift or not.
+    s.shift_close(x.expected_cash).unwrap();
+    assert_eq!(s.cart_complete(&cart.id, &[cash("5.00")]).unwrap().id, r.id);
+}

@@ -411,13 +411,13 @@ impl Store {
             now,
         )?;
         let quote = pricing::quote(&self.pricing_context()?.for_member(member), &product, now);
-        let (unit_price, price_note) = match price {
+        let (override_by, unit_price, price_note) = match price {
             Some(p) => {
+                let (auth, by) = self.price_override_by()?;
                 let p = self.check_amount(Field::Price, p)?;
-                let by = self.price_override_by()?;
-                (p, Some(crate::checkout::override_note(&by)))
+                (Some(auth), p, Some(crate::checkout::override_note(&by)))
             }
-            None => (quote.price, quote.note.clone()),
+            None => (None, quote.price, quote.note.clone()),
         };
         let settings = self.settings.clone();
         let defs = self.live_bundles(self.now())?;
@@ -470,6 +470,17 @@ impl Store {
             "UPDATE carts SET updated_at = ?1 WHERE id = ?2",
             params![ts(now), cart_id],
         )?;
+        if let Some(auth) = &override_by {
+            crate::checkout::record_override(
+                &tx,
+                auth,
+                now,
+                &product.sku,
+                quote.price,
+                unit_price,
+                ("cart", cart_id),
+            )?;
+        }
         check_prices(&tx, &settings, &defs, cart_id)?;
         tx.commit()?;
         self.cart(cart_id)

@@ -24,7 +24,9 @@ use crate::orders::load_receipt;
 /// the orders, below checkout.
 pub use crate::orders::TenderMethod;
 use crate::outbox;
+use crate::permissions::Authority;
 use crate::pricing;
+use crate::roles::Permission;
 use crate::settings::Settings;
 use crate::store::{ts, Store};
 use crate::totals::{compute, Discount, LineInput, Totals};
@@ -494,10 +496,17 @@ pub(crate) fn override_note(by: &str) -> String {
 }
 
 impl Store {
-    /// The name a price set at the till is recorded under: who may
-    /// override prices and does (the store's user).
-    pub(crate) fn price_override_by(&self) -> Result<String> {
-        Ok(self.user().to_string())
+    /// Whether a price may be set at the till now, and the name the line
+    /// says set it: the approver when a manager approved it, else the
+    /// member signed in, else (a store without staff) the store's user.
+    pub(crate) fn price_override_by(&self) -> Result<(Authority, String)> {
+        let auth = self.require(Permission::PriceOverride)?;
+        let name = auth
+            .approver
+            .clone()
+            .or_else(|| auth.actor.clone())
+            .unwrap_or_else(|| self.user().to_string());
+        Ok((auth, name))
     }
 
     /// Prices and completes a whole sale in one transaction (the CLI path).
@@ -554,7 +563,7 @@ impl Store {
             let product = self.find_product(&l.code)?;
             let q = pricing::quote(&ctx, &product, now);
             let (unit_price, price_note) = match (l.price, &override_by) {
-                (Some(p), Some(by)) => {
+                (Some(p), Some((_, by))) => {
                     let p = self
                         .check_amount(Field::Item, p)
                         .map_err(|e| e.at(format_args!("item {}: price", i + 1)))?;
@@ -587,6 +596,9 @@ impl Store {
         let user = self.user().to_string();
         let bundles = self.live_bundles(now)?;
         let tx = self.write_tx()?;
+        let replay = tx
+            .prepare_cached("SELECT EXISTS (SELECT 1 FROM orders WHERE idempotency_key = ?1)")?
+            .query_row([&key], |r| r.get::<_, bool>(0))?;
         let receipt = commit_sale(
             &tx,
             &settings,
@@ -603,7 +615,39 @@ impl Store {
                 bundles: &bundles,
             },
         )?;
+        if let (Some((auth, _)), false) = (&override_by, replay) {
+            for (sku, old, new) in &overrides {
+                record_override(&tx, auth, now, sku, *old, *new, ("order", &receipt.number))?;
+            }
+        }
         tx.commit()?;
         Ok(receipt)
     }
+}
+
+/// The audit entry of a price set at the till (`price.override`), with
+/// the price it replaced and where it was set (`("order", number)`,
+/// `("cart", id)`).
+pub(crate) fn record_override(
+    tx: &Connection,
+    auth: &Authority,
+    at: DateTime<Utc>,
+    sku: &str,
+    old: Decimal,
+    new: Decimal,
+    (kind, id): (&str, &str),
+) -> Result<()> {
+    crate::audit::record(
+        tx,
+        auth,
+        at,
+        "price.override",
+        Some(sku),
+        serde_json::json!({
+            "sku": sku,
+            "old": old.to_string(),
+            "new": new.to_string(),
+            kind: id,
+        }),
+    )
 }

@@ -24,8 +24,10 @@ use rusqlite::{params, Connection, OptionalExtension};
 use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 
+use crate::audit;
 use crate::error::{Error, Result};
 use crate::input::{Field, TextKind};
+use crate::roles::Permission;
 use crate::settings::Settings;
 use crate::store::{new_id, ts, Store};
 use crate::stored::{decimal as dec_col, opt_decimal, opt_time, time as time_col};
@@ -199,8 +201,7 @@ pub(crate) fn open_shift(
 
 /// Whether sales wait for an open shift (the `require_shift` setting).
 fn shift_required(settings: &Settings) -> bool {
-    let _ = settings;
-    false
+    settings.require_shift
 }
 
 /// The figures of a shift, summed from its rows.
@@ -392,6 +393,7 @@ impl Store {
     /// Opens a shift on this till with `float` in the drawer. Refused while
     /// a shift is open here.
     pub fn shift_open(&mut self, float: Decimal) -> Result<Shift> {
+        let auth = self.require(Permission::OpenShift)?;
         let float = self.check_cash(Field::Float, float, false)?;
         // To the millisecond, as the store keeps times.
         let now = self.now().trunc_subsecs(3);
@@ -418,6 +420,14 @@ impl Store {
             "INSERT INTO shifts (id, device_id, opened_by, opened_at, float) VALUES (?1, ?2, ?3, ?4, ?5)",
             params![shift.id, device, shift.opened_by, ts(now), float.to_string()],
         )?;
+        audit::record(
+            &tx,
+            &auth,
+            now,
+            "shift.open",
+            Some(&shift.id),
+            serde_json::json!({ "float": float.to_string() }),
+        )?;
         tx.commit()?;
         Ok(shift)
     }
@@ -430,6 +440,7 @@ impl Store {
         amount: Decimal,
         reason: &str,
     ) -> Result<ShiftReport> {
+        let auth = self.require(Permission::CashInOut)?;
         let amount = self.check_cash(Field::CashAmount, amount, true)?;
         let reason = crate::input::text(Field::Reason, reason, TextKind::Note)?;
         let now = self.now();
@@ -441,13 +452,27 @@ impl Store {
             "INSERT INTO shift_cash (shift_id, kind, amount, reason, cashier, created_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
             params![shift.id, kind.as_str(), amount.to_string(), reason, user, ts(now)],
         )?;
+        audit::record(
+            &tx,
+            &auth,
+            now,
+            "shift.cash",
+            Some(&shift.id),
+            serde_json::json!({
+                "kind": kind.as_str(),
+                "amount": amount.to_string(),
+                "reason": reason,
+            }),
+        )?;
         let report = compute(&tx, &shift, &settings)?;
         tx.commit()?;
         Ok(report)
     }
 
-    /// The X report of the shift open on this till.
+    /// The X report of the shift open on this till: for whoever may run
+    /// the drawer (it is what a cash movement answers with too).
     pub fn shift_status(&self) -> Result<ShiftReport> {
+        self.require(Permission::OpenShift)?;
         let shift =
             open_shift_row(&self.conn, &self.settings.device_id)?.ok_or_else(no_open_shift)?;
         compute(&self.conn, &shift, &self.settings)
@@ -456,6 +481,7 @@ impl Store {
     /// Closes the shift open on this till with the cash counted in the
     /// drawer; returns its Z report, which is kept as it is now.
     pub fn shift_close(&mut self, counted: Decimal) -> Result<ShiftReport> {
+        let auth = self.require(Permission::CloseShift)?;
         let counted = self.check_cash(Field::Counted, counted, false)?;
         let now = self.now().trunc_subsecs(3);
         let user = self.user().to_string();
@@ -471,12 +497,25 @@ impl Store {
             "UPDATE shifts SET closed_by = ?1, closed_at = ?2, counted = ?3, report = ?4 WHERE id = ?5 AND closed_at IS NULL",
             params![shift.closed_by, ts(now), counted.to_string(), text, shift.id],
         )?;
+        audit::record(
+            &tx,
+            &auth,
+            now,
+            "shift.close",
+            Some(&shift.id),
+            serde_json::json!({
+                "counted": report.counted.map(|c| c.to_string()),
+                "expected_cash": report.expected_cash.to_string(),
+                "variance": report.variance.map(|v| v.to_string()),
+            }),
+        )?;
         tx.commit()?;
         Ok(report)
     }
 
-    /// Every shift of this store, newest first.
+    /// Every shift of this store, newest first (a report: managers).
     pub fn shifts(&self) -> Result<Vec<Shift>> {
+        self.require(Permission::Reports)?;
         let mut stmt = self.conn.prepare_cached(&format!(
             "SELECT {SHIFT_COLUMNS} FROM shifts ORDER BY opened_at DESC, rowid DESC"
         ))?;
@@ -485,8 +524,9 @@ impl Store {
     }
 
     /// A shift's report: the Z report kept at its close, or, for a shift
-    /// still open, its X report now.
+    /// still open, its X report now (a report: managers).
     pub fn shift_report(&self, id: &str) -> Result<ShiftReport> {
+        self.require(Permission::Reports)?;
         let id = id.trim();
         let shift = self
             .conn

@@ -1720,6 +1720,9 @@ async fn a_batch_from_a_v1_device_is_accepted_as_it_always_was() {
             till_wire::EventKind::SettingsChanged => {
                 serde_json::from_value::<till_wire::SettingsChanged>(wire.payload).map(drop)
             }
+            till_wire::EventKind::AuditRecorded => {
+                serde_json::from_value::<till_wire::AuditRecorded>(wire.payload).map(drop)
+            }
         };
         typed.unwrap_or_else(|err| panic!("{kind}: {err}"));
     }
@@ -1797,4 +1800,132 @@ async fn every_rejection_carries_its_code() {
             "docs/sync-protocol.md does not list {code}"
         );
     }
+}
+
+/// An `audit.recorded` event for entry `seq` whose previous entry's hash is
+/// `prev`; its own hash is made up from `tag` (the upstream follows the
+/// chain, it does not recompute the device's hashes).
+fn audit_event(seq: i64, prev: &str, tag: &str) -> (Value, String) {
+    use std::fmt::Write as _;
+    let mut hash = String::new();
+    for b in tag.bytes().cycle().take(32) {
+        let _ = write!(hash, "{:02x}", b.wrapping_add(seq as u8));
+    }
+    let e = event(
+        seq,
+        "audit.recorded",
+        json!({"seq": seq, "at": "2026-12-02T17:00:00Z", "actor": "Ann", "approver": null,
+               "action": "refund", "subject": format!("order-{seq}"), "detail": {"tag": tag},
+               "prev_hash": prev, "hash": hash}),
+    );
+    (e, hash)
+}
+
+/// Three chained entries from `prev` on: the events and the last hash.
+fn audit_chain(from_seq: i64, prev: &str, tag: &str, n: i64) -> (Vec<Value>, String) {
+    let mut prev = prev.to_string();
+    let mut events = Vec::new();
+    for seq in from_seq..from_seq + n {
+        let (e, h) = audit_event(seq, &prev, tag);
+        events.push(e);
+        prev = h;
+    }
+    (events, prev)
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_audit_chain_that_does_not_continue_is_refused() {
+    let ctx = setup("audit_chain").await;
+    let zeros = till_wire::AUDIT_GENESIS;
+    // Entries 1 to 3, sent out of order within the batch: the chain is
+    // followed by the entries' seq.
+    let (first, head) = audit_chain(1, zeros, "a", 3);
+    let shuffled = vec![
+        first[2].clone(),
+        stock(4),
+        first[0].clone(),
+        first[1].clone(),
+    ];
+    let (status, answer) = send(&ctx, &batch(&ctx, &shuffled)).await;
+    assert_eq!(status, 200, "{answer}");
+    assert!(rejected(&answer).is_empty(), "{answer}");
+    assert_eq!(accepted(&answer).len(), 4);
+    // A resend is accepted again, although the head has moved past it.
+    let (_, answer) = send(&ctx, &batch(&ctx, &first[..1])).await;
+    assert_eq!(accepted(&answer), ids(&first[..1]), "{answer}");
+    // A rewritten history: another entry 3 on entry 2's hash (an old backup
+    // restored), and the entry 4 that hangs on it. Both refused with the
+    // code, the rest of the batch stored, nothing of them kept.
+    let prev2 = first[1]["payload"]["hash"].as_str().unwrap().to_string();
+    let (forged, _) = audit_chain(3, &prev2, "b", 2);
+    let sale = order(9, "o-audit", "1.00");
+    let mut events = forged.clone();
+    events.push(sale.clone());
+    let (status, answer) = send(&ctx, &batch(&ctx, &events)).await;
+    assert_eq!(status, 200, "{answer}");
+    assert_eq!(accepted(&answer), ids(std::slice::from_ref(&sale)));
+    let codes: Vec<(&str, &str)> = answer["rejected"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| (r["id"].as_str().unwrap(), r["code"].as_str().unwrap()))
+        .collect();
+    let forged_ids = ids(&forged);
+    assert_eq!(
+        codes,
+        vec![
+            (forged_ids[0].as_str(), "audit_chain_broken"),
+            (forged_ids[1].as_str(), "audit_chain_broken")
+        ]
+    );
+    let reason = &rejected(&answer)[0].1;
+    assert!(reason.contains("up to entry 3"), "{reason}");
+    let held = count(
+        &ctx,
+        "SELECT count(*) FROM events WHERE type = 'audit.recorded'",
+    )
+    .await;
+    assert_eq!(held, 3);
+    // The owner sees where it broke; the true chain goes on from its head.
+    let client = ctx.server.pool().get().await.unwrap();
+    let row = client
+        .query_one(
+            "SELECT seq, hash, refused_seq FROM audit_heads WHERE store_id = $1 AND device_id = $2",
+            &[&ctx.store, &ctx.device],
+        )
+        .await
+        .unwrap();
+    let (seq, hash, refused): (i64, String, Option<i64>) = (row.get(0), row.get(1), row.get(2));
+    assert_eq!((seq, hash.as_str(), refused), (3, head.as_str(), Some(4)));
+    let (next, _) = audit_chain(4, &head, "a", 1);
+    let (_, answer) = send(&ctx, &batch(&ctx, &next)).await;
+    assert_eq!(accepted(&answer), ids(&next), "{answer}");
+    // Another device's chain is its own and starts from 64 zeros.
+    let other_device = Uuid::now_v7().to_string();
+    let other_token = create_device(ctx.server.pool(), &ctx.store, Some("till 2"))
+        .await
+        .unwrap();
+    let (mid, _) = audit_chain(2, &head, "c", 1);
+    let (start, _) = audit_chain(1, zeros, "c", 1);
+    for (events, code) in [(&mid, Some("audit_chain_broken")), (&start, None)] {
+        let (_, answer) = send_with(
+            &ctx,
+            Some(&other_token),
+            &batch_for(&ctx.store, &other_device, events),
+        )
+        .await;
+        match code {
+            Some(code) => assert_eq!(answer["rejected"][0]["code"], code, "{answer}"),
+            None => assert_eq!(accepted(&answer), ids(events), "{answer}"),
+        }
+    }
+    // Chain fields that are not hashes make a malformed payload.
+    let mut bad = audit_chain(5, &head, "a", 1).0.remove(0);
+    bad["payload"]["prev_hash"] = json!("not a hash");
+    let (_, answer) = send(&ctx, &batch(&ctx, &[bad])).await;
+    assert_eq!(answer["rejected"][0]["code"], "invalid_payload", "{answer}");
+    assert!(
+        rejected(&answer)[0].1.contains("payload.prev_hash"),
+        "{answer}"
+    );
 }

@@ -25,6 +25,11 @@ const MIGRATIONS: &[(i32, &str, &str)] = &[
         "device_binding",
         include_str!("../migrations/0003_device_binding.sql"),
     ),
+    (
+        4,
+        "audit_heads",
+        include_str!("../migrations/0004_audit_heads.sql"),
+    ),
 ];
 
 /// Arbitrary constant for `pg_advisory_xact_lock`: "till" in ASCII.

@@ -81,6 +81,18 @@ pub struct ValidEvent {
     pub order: Option<OrderRow>,
     /// For `referral.code_created`: the code it claims.
     pub code: Option<String>,
+    /// For `audit.recorded`: where the entry sits in the device's chain.
+    pub audit: Option<AuditLink>,
+}
+
+/// An audit entry's place in its device's hash chain.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AuditLink {
+    pub seq: i64,
+    /// Lowercase hex SHA-256 of the device's previous entry.
+    pub prev_hash: String,
+    /// Lowercase hex SHA-256 of this entry.
+    pub hash: String,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -380,6 +392,11 @@ pub fn validate_event(event: Value) -> Result<ValidEvent, Rejection> {
     } else {
         None
     };
+    let audit = if kind == EventKind::AuditRecorded {
+        Some(audit_link(&payload).map_err(|reason| reject(RejectCode::InvalidPayload, reason))?)
+    } else {
+        None
+    };
     Ok(ValidEvent {
         id_text,
         id,
@@ -389,7 +406,33 @@ pub fn validate_event(event: Value) -> Result<ValidEvent, Rejection> {
         payload,
         order,
         code,
+        audit,
     })
+}
+
+/// The chain fields of an `audit.recorded` payload: a `seq` of at least 1
+/// and two hashes of 64 lowercase hex digits.
+fn audit_link(payload: &Value) -> Result<AuditLink, String> {
+    let seq = payload
+        .get("seq")
+        .and_then(Value::as_i64)
+        .filter(|s| *s >= 1)
+        .ok_or_else(|| "payload.seq: must be an integer >= 1".to_string())?;
+    let hash = |name: &str| match payload.get(name) {
+        Some(Value::String(h)) if is_sha256_hex(h) => Ok(h.clone()),
+        _ => Err(format!(
+            "payload.{name}: must be a SHA-256 in 64 lowercase hex digits"
+        )),
+    };
+    Ok(AuditLink {
+        seq,
+        prev_hash: hash("prev_hash")?,
+        hash: hash("hash")?,
+    })
+}
+
+fn is_sha256_hex(s: &str) -> bool {
+    s.len() == 64 && s.bytes().all(|b| matches!(b, b'0'..=b'9' | b'a'..=b'f'))
 }
 
 fn order_row(payload: &Value) -> Result<OrderRow, (RejectCode, String)> {
@@ -468,9 +511,30 @@ fn quote(s: &str) -> String {
 pub struct Stored {
     pub events: u64,
     pub orders: u64,
-    /// Referral codes another event of the store already holds.
+    /// Referral codes another event of the store already holds, and audit
+    /// entries that do not continue their device's chain.
     pub rejected: Vec<Rejection>,
 }
+
+/// Makes sure the device has a chain head row, so it can be locked.
+const AUDIT_HEAD_ENSURE: &str = "
+    INSERT INTO audit_heads (store_id, device_id, seq, hash)
+    VALUES ($1, $2, 0, $3)
+    ON CONFLICT (store_id, device_id) DO NOTHING";
+
+const AUDIT_HEAD_LOCK: &str = "
+    SELECT seq, hash FROM audit_heads WHERE store_id = $1 AND device_id = $2 FOR UPDATE";
+
+const AUDIT_HEAD_MOVE: &str = "
+    UPDATE audit_heads SET seq = $3, hash = $4, event_id = $5, updated_at = now()
+    WHERE store_id = $1 AND device_id = $2";
+
+const AUDIT_HEAD_REFUSED: &str = "
+    UPDATE audit_heads SET refused_seq = $3, refused_at = now()
+    WHERE store_id = $1 AND device_id = $2";
+
+const EVENTS_HELD: &str = "
+    SELECT event_id FROM events WHERE store_id = $1 AND event_id = ANY($2::uuid[])";
 
 const CLAIM_CODES: &str = "
     INSERT INTO referral_codes (store_id, code, event_id, device_id)
@@ -576,6 +640,16 @@ pub async fn store_batch(
             });
         }
     }
+    if rows.iter().any(|e| e.audit.is_some()) {
+        refused.extend(check_audit_chain(&tx, store_id, device_id, &mut rows).await?);
+    }
+    if rows.is_empty() {
+        tx.commit().await?;
+        return Ok(Stored {
+            rejected: refused,
+            ..Stored::default()
+        });
+    }
     let ids: Vec<Uuid> = rows.iter().map(|e| e.id).collect();
     let seqs: Vec<i64> = rows.iter().map(|e| e.seq).collect();
     let kinds: Vec<&str> = rows.iter().map(|e| e.kind.as_str()).collect();
@@ -641,6 +715,87 @@ pub async fn store_batch(
     }
     tx.commit().await?;
     Ok(stored)
+}
+
+/// Follows the device's audit chain through the batch's new entries, in
+/// the order of their audit seq, under a lock on the device's head: an
+/// entry that continues the chain moves the head, any other is refused
+/// (`audit_chain_broken`) and taken out of `rows`, and so is everything
+/// after it that hangs on it. An entry the store already holds (a resend)
+/// is accepted again as it was, wherever the head is now.
+async fn check_audit_chain(
+    tx: &deadpool_postgres::Transaction<'_>,
+    store_id: &str,
+    device_id: &str,
+    rows: &mut Vec<&ValidEvent>,
+) -> Result<Vec<Rejection>, ApiError> {
+    let audit_ids: Vec<Uuid> = rows
+        .iter()
+        .filter(|e| e.audit.is_some())
+        .map(|e| e.id)
+        .collect();
+    let stmt = tx.prepare_cached(EVENTS_HELD).await?;
+    let held: HashSet<Uuid> = tx
+        .query(&stmt, &[&store_id, &audit_ids])
+        .await?
+        .iter()
+        .map(|r| r.get(0))
+        .collect();
+    let mut new: Vec<(&AuditLink, Uuid, &str)> = rows
+        .iter()
+        .filter(|e| !held.contains(&e.id))
+        .filter_map(|e| e.audit.as_ref().map(|a| (a, e.id, e.id_text.as_str())))
+        .collect();
+    if new.is_empty() {
+        return Ok(Vec::new());
+    }
+    new.sort_by_key(|(a, id, _)| (a.seq, *id));
+    let stmt = tx.prepare_cached(AUDIT_HEAD_ENSURE).await?;
+    tx.execute(&stmt, &[&store_id, &device_id, &till_wire::AUDIT_GENESIS])
+        .await?;
+    let stmt = tx.prepare_cached(AUDIT_HEAD_LOCK).await?;
+    let head = tx.query_one(&stmt, &[&store_id, &device_id]).await?;
+    let (start_seq, start_hash): (i64, String) = (head.get(0), head.get(1));
+    let (mut seq, mut hash, mut last) = (start_seq, start_hash.clone(), None);
+    let mut lost: HashSet<Uuid> = HashSet::new();
+    let mut rejected = Vec::new();
+    let mut refused_seq = None;
+    for (link, id, id_text) in new {
+        if link.seq == seq + 1 && link.prev_hash == hash {
+            seq = link.seq;
+            hash = link.hash.clone();
+            last = Some(id);
+            continue;
+        }
+        lost.insert(id);
+        refused_seq = Some(refused_seq.map_or(link.seq, |s: i64| s.max(link.seq)));
+        let held_as = if seq == 0 {
+            "holds no entry of this device yet (a first entry's prev_hash is 64 zeros)".to_string()
+        } else {
+            format!("holds this device's chain up to entry {seq} (hash {hash})")
+        };
+        rejected.push(Rejection::new(
+            id_text,
+            RejectCode::AuditChainBroken,
+            format!(
+                "audit entry {} (prev_hash {}) does not continue the device's audit chain: \
+                 the upstream {held_as}; the device's history was rewritten",
+                link.seq, link.prev_hash
+            ),
+        ));
+    }
+    if let Some(event_id) = last {
+        let stmt = tx.prepare_cached(AUDIT_HEAD_MOVE).await?;
+        tx.execute(&stmt, &[&store_id, &device_id, &seq, &hash, &event_id])
+            .await?;
+    }
+    if let Some(refused) = refused_seq {
+        let stmt = tx.prepare_cached(AUDIT_HEAD_REFUSED).await?;
+        tx.execute(&stmt, &[&store_id, &device_id, &refused])
+            .await?;
+    }
+    rows.retain(|e| !lost.contains(&e.id));
+    Ok(rejected)
 }
 
 #[cfg(test)]

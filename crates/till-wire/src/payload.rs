@@ -237,27 +237,42 @@ pub struct SettingChange {
     pub new: Option<String>,
 }
 
-/// `audit.recorded`: one entry of the device's audit trail, as the device
-/// keeps it. Entries are hash-chained per device: `prev_hash` is the
-/// `hash` of the device's entry before (64 zeros for its first), `hash` the
-/// SHA-256 of `prev_hash` and the entry's canonical content.
+/// `audit.recorded`: one entry of the device's audit trail (stores with
+/// staff only), as the device wrote it. Entries are hash-chained per
+/// device: `prev_hash` is the `hash` of the device's previous entry (64
+/// zeros for its first), and `hash` is the lowercase hex SHA-256 of
+/// `prev_hash` followed by the entry's canonical content. An upstream keeps
+/// each device's chain head and refuses an entry that does not continue it
+/// (`audit_chain_broken`): the device's history was rewritten.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct AuditRecorded {
+    /// Per device, from 1, one more for each entry.
     pub seq: i64,
     /// RFC 3339.
     pub at: String,
+    /// The signed-in member who acted (null: the app itself).
     pub actor: Option<String>,
+    /// The member who approved it with their PIN, when the actor's role
+    /// alone did not allow it.
     pub approver: Option<String>,
+    /// What was done: `refund`, `pin.failed`, `shift.close` …
     pub action: String,
+    /// What it was done to (an order id, a SKU, a member's name …).
     pub subject: Option<String>,
+    /// The action's particulars, a JSON value.
     pub detail: serde_json::Value,
+    /// Lowercase hex SHA-256 (64 characters).
     pub prev_hash: String,
+    /// Lowercase hex SHA-256 (64 characters).
     pub hash: String,
 }
 
 impl Payload for AuditRecorded {
     const KIND: EventKind = EventKind::AuditRecorded;
 }
+
+/// The `prev_hash` of a device's first audit entry.
+pub const AUDIT_GENESIS: &str = "0000000000000000000000000000000000000000000000000000000000000000";
 
 #[cfg(test)]
 mod tests {
@@ -287,5 +302,18 @@ mod tests {
             entries: vec![],
         };
         assert_eq!(serde_json::to_value(&p).unwrap()["amount"], "57.50");
+    }
+
+    #[test]
+    fn an_audit_entry_carries_its_chain() {
+        let json = serde_json::json!({
+            "seq": 1, "at": "2026-12-02T17:00:00Z", "actor": "Ann", "approver": null,
+            "action": "staff.add", "subject": "Ann", "detail": {"role": "owner"},
+            "prev_hash": AUDIT_GENESIS, "hash": "ab".repeat(32)
+        });
+        let a: AuditRecorded = serde_json::from_value(json.clone()).unwrap();
+        assert_eq!(a.prev_hash.len(), 64);
+        assert!(a.prev_hash.bytes().all(|b| b == b'0'));
+        assert_eq!(serde_json::to_value(&a).unwrap(), json);
     }
 }

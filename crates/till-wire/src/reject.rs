@@ -58,6 +58,13 @@ pub enum RejectCode {
     /// `referral.code_created`: another event of the store already claimed
     /// this code. The device retires the code and issues a new one.
     DuplicateReferralCode,
+    /// `audit.recorded`: the entry does not continue the device's audit
+    /// chain as the upstream holds it (its `prev_hash` is not the hash of
+    /// the device's latest entry, or its `seq` is not the next): the
+    /// device's history was rewritten (an old backup restored, the store
+    /// file edited or copied). Nothing for the device to fix by itself: the
+    /// owner sees it as a dead letter.
+    AuditChainBroken,
     /// Any other reason; also a rejection without a code or with a code
     /// this device does not know.
     #[default]
@@ -67,7 +74,7 @@ pub enum RejectCode {
 
 impl RejectCode {
     /// Every code, in the order the protocol document lists them.
-    pub const ALL: [RejectCode; 12] = [
+    pub const ALL: [RejectCode; 13] = [
         RejectCode::NotAnObject,
         RejectCode::InvalidId,
         RejectCode::InvalidSeq,
@@ -79,6 +86,7 @@ impl RejectCode {
         RejectCode::InvalidTotal,
         RejectCode::InvalidReferralCode,
         RejectCode::DuplicateReferralCode,
+        RejectCode::AuditChainBroken,
         RejectCode::Other,
     ];
 
@@ -96,6 +104,7 @@ impl RejectCode {
             RejectCode::InvalidTotal => "invalid_total",
             RejectCode::InvalidReferralCode => "invalid_referral_code",
             RejectCode::DuplicateReferralCode => "duplicate_referral_code",
+            RejectCode::AuditChainBroken => "audit_chain_broken",
             RejectCode::Other => "other",
         }
     }

@@ -262,7 +262,7 @@ fn step() -> impl Strategy<Value = Step> {
         4 => (prop::collection::vec((0usize..3, 1i64..5), 1..4), pay, prop::option::of(1u8..=30))
             .prop_map(|(l, p, d)| Step::Sell(l, p, d)),
         1 => (0usize..50, any::<bool>()).prop_map(|(n, all)| Step::Refund(n, all)),
-        1 => (prop_oneof![Just(CashMove::In), Just(CashMove::Out)], 1i64..100_00)
+        1 => (prop_oneof![Just(CashMove::In), Just(CashMove::Out)], 1i64..10_000)
             .prop_map(|(k, c)| Step::Cash(k, c)),
         1 => (0usize..3).prop_map(Step::Cashier),
     ]

@@ -182,3 +182,24 @@ fn a_price_set_at_the_till_on_the_command_line() {
         "{e}"
     );
 }
+
+#[test]
+fn a_store_that_requires_a_shift_says_so_at_the_sale() {
+    let s = shop();
+    s.run("product add --sku COF --name Coffee --price 3.40 --stock 100");
+    s.run("settings set --require-shift true");
+    let orders = count(&s.db, "orders");
+    let e = s.run_err("sale --item COF --pay cash:5", 2);
+    assert_eq!(e["error"]["code"], "no_shift", "{e}");
+    assert!(
+        e["error"]["message"]
+            .as_str()
+            .unwrap()
+            .contains("till shift open --float"),
+        "{e}"
+    );
+    assert_eq!(count(&s.db, "orders"), orders);
+    s.run("shift open --float 10");
+    s.run("sale --item COF --pay cash:5");
+    assert_eq!(s.run("shift status")["cash_sales"], "3.40");
+}

@@ -214,48 +214,49 @@ fn compute(conn: &Connection, shift: &Shift, settings: &Settings) -> Result<Shif
             ..Default::default()
         })
     }
-    // Sales: one row per order, its cash and card payments summed.
+    // Sales: their totals, then their payments (change is only ever cash).
     let mut stmt = conn.prepare_cached(
-        "SELECT o.id, o.cashier, o.discount, o.tax, o.total, o.change FROM orders o
-         WHERE o.shift_id = ?1 ORDER BY o.created_at, o.rowid",
+        "SELECT cashier, discount, tax, total, change FROM orders WHERE shift_id = ?1",
     )?;
     let orders = stmt
         .query_map([&shift.id], |r| {
             Ok((
                 r.get::<_, String>(0)?,
-                r.get::<_, String>(1)?,
+                dec_col(r, 1)?,
                 dec_col(r, 2)?,
                 dec_col(r, 3)?,
                 dec_col(r, 4)?,
-                dec_col(r, 5)?,
             ))
         })?
         .collect::<rusqlite::Result<Vec<_>>>()?;
-    let mut pay = conn.prepare_cached(
-        "SELECT p.method, p.amount FROM payments p WHERE p.order_id = ?1 ORDER BY p.rowid",
-    )?;
-    for (id, cashier, discount, tax, total, change) in orders {
-        let payments = pay
-            .query_map([&id], |r| Ok((paid_in_cash(r, 0)?, dec_col(r, 1)?)))?
-            .collect::<rusqlite::Result<Vec<_>>>()?;
+    for (cashier, discount, tax, total, change) in orders {
         let t = entry(&mut by, &cashier);
-        for (cash, amount) in payments {
-            if cash {
-                t.cash_sales += amount;
-            } else {
-                t.card_sales += amount;
-            }
-        }
         t.cash_sales -= change;
         t.orders += 1;
         t.discounts += discount;
         t.tax += tax;
         t.net += total - tax;
     }
-    // Refunds given during the shift.
     let mut stmt = conn.prepare_cached(
-        "SELECT cashier, method, amount, tax FROM refunds WHERE shift_id = ?1 ORDER BY created_at, rowid",
+        "SELECT o.cashier, p.method, p.amount FROM payments p JOIN orders o ON o.id = p.order_id
+         WHERE o.shift_id = ?1",
     )?;
+    let payments = stmt
+        .query_map([&shift.id], |r| {
+            Ok((r.get::<_, String>(0)?, paid_in_cash(r, 1)?, dec_col(r, 2)?))
+        })?
+        .collect::<rusqlite::Result<Vec<_>>>()?;
+    for (cashier, cash, amount) in payments {
+        let t = entry(&mut by, &cashier);
+        if cash {
+            t.cash_sales += amount;
+        } else {
+            t.card_sales += amount;
+        }
+    }
+    // Refunds given during the shift.
+    let mut stmt = conn
+        .prepare_cached("SELECT cashier, method, amount, tax FROM refunds WHERE shift_id = ?1")?;
     let refunds = stmt
         .query_map([&shift.id], |r| {
             Ok((

@@ -157,6 +157,32 @@ fn a_closed_shift_keeps_its_z_report() {
 }
 
 #[test]
+fn a_kept_report_that_cannot_be_read_is_damage() {
+    let (_d, mut s) = shop();
+    s.shift_open(dec("10")).unwrap();
+    let z = s.shift_close(dec("10")).unwrap();
+    assert!(s.doctor().unwrap().damaged.is_empty());
+    // Edited outside Till, past the trigger that keeps it.
+    s.connection()
+        .execute_batch(&format!(
+            "DROP TRIGGER shifts_closed_stay_closed;
+             UPDATE shifts SET report = '{{\"float\":\"10\"}}' WHERE id = '{}';",
+            z.id
+        ))
+        .unwrap();
+    let e = s.shift_report(&z.id).unwrap_err();
+    assert_eq!(e.code(), "store_damaged", "{e}");
+    assert!(e.to_string().contains("shifts"), "{e}");
+    let damaged = s.doctor().unwrap().damaged;
+    assert_eq!(damaged.len(), 1, "{damaged:?}");
+    assert_eq!(
+        (damaged[0].table.as_str(), damaged[0].column.as_str()),
+        ("shifts", "report")
+    );
+    assert_eq!(damaged[0].row.as_deref(), Some(z.id.as_str()));
+}
+
+#[test]
 fn one_open_shift_per_till() {
     let (_d, mut s) = shop();
     s.shift_open(dec("10")).unwrap();

@@ -38,6 +38,8 @@ pub enum Kind {
     MovementKind,
     TaxMode,
     CommissionStatus,
+    /// A closed shift's Z report, as `shifts` keeps it.
+    ShiftReport,
     /// Decimals joined by spaces (none for no value).
     Words(&'static [&'static str]),
 }
@@ -357,7 +359,7 @@ pub const COLUMNS: &[(&str, &[(&str, Kind)])] = &[
             ("closed_by", Text),
             ("closed_at", Time),
             ("counted", Decimal),
-            ("report", Json),
+            ("report", ShiftReport),
         ],
     ),
     (
@@ -527,6 +529,7 @@ fn check(row: &rusqlite::Row, idx: usize, kind: Kind) -> rusqlite::Result<()> {
         CommissionStatus => {
             stored::enum_col::<crate::referrals::CommissionStatus>(row, idx).map(drop)
         }
+        ShiftReport => stored::parse_with(row, idx, crate::shifts::parse_report).map(drop),
         Words(words) => stored::parse_with(row, idx, |w| {
             if words.contains(&w) {
                 Ok(())

@@ -367,15 +367,16 @@ fn cash_movements(conn: &Connection, shift_id: &str) -> Result<Vec<CashMovement>
     Ok(rows.collect::<rusqlite::Result<Vec<_>>>()?)
 }
 
+/// A Z report as a closed shift keeps it (JSON).
+pub(crate) fn parse_report(text: &str) -> std::result::Result<ShiftReport, String> {
+    serde_json::from_str::<ShiftReport>(text)
+        .map_err(|_| "which is not a shift report Till can read".to_string())
+}
+
 /// The Z report a closed shift keeps.
 fn stored_report(conn: &Connection, id: &str) -> Result<ShiftReport> {
     conn.prepare_cached("SELECT id, report FROM shifts WHERE id = ?1")?
-        .query_row([id], |r| {
-            crate::stored::parse_with(r, 1, |text| {
-                serde_json::from_str::<ShiftReport>(text)
-                    .map_err(|_| "which is not a shift report Till can read".to_string())
-            })
-        })
+        .query_row([id], |r| crate::stored::parse_with(r, 1, parse_report))
         .map_err(Error::from)
 }
 

@@ -15,5 +15,7 @@ mod plans;
 mod pricing;
 mod referrals;
 mod refunds;
+mod roles;
 mod sales;
 mod settings;
+mod staff;

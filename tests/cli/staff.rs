@@ -179,6 +179,24 @@ fn members_sign_in_with_their_pin() {
     let e = err_as(&s.db, Some(("Cara", "4826")), &["product", "list"], 4);
     assert_eq!(e["error"]["code"], "bad_pin");
     ok_as(&s.db, Some(("Cara", "97531")), &["product", "list"]);
+    // A member changes their own PIN, nobody else's.
+    let out = as_member(
+        &s.db,
+        Some(("Cara", "97531")),
+        &args,
+        &[("TILL_NEW_PIN", "4826")],
+        None,
+    );
+    json_out(&out, &args);
+    let other = ["staff", "set-pin", "Olive"];
+    let out = as_member(
+        &s.db,
+        Some(("Cara", "4826")),
+        &other,
+        &[("TILL_NEW_PIN", "1111")],
+        None,
+    );
+    assert_eq!(err_out(&out, 4, &other)["error"]["code"], "forbidden");
 }
 
 fn out_code(db: &Path, who: Option<(&str, &str)>, args: &[&str]) -> Option<i32> {

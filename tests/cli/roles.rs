@@ -48,6 +48,9 @@ struct Row {
     env: &'static [(&'static str, &'static str)],
     /// Run on a path with no store yet (`init`) instead of the copy.
     fresh: bool,
+    /// A command the owner runs on the copy first (what the row needs,
+    /// such as an open shift).
+    setup: Option<&'static str>,
 }
 
 const fn row(line: &'static str, need: Need) -> Row {
@@ -57,6 +60,7 @@ const fn row(line: &'static str, need: Need) -> Row {
         ok: Some(0),
         env: &[],
         fresh: false,
+        setup: None,
     }
 }
 
@@ -67,6 +71,7 @@ const fn answers(line: &'static str, need: Need, ok: Option<i32>) -> Row {
         ok,
         env: &[],
         fresh: false,
+        setup: None,
     }
 }
 
@@ -81,6 +86,7 @@ const ROWS: &[Row] = &[
         ok: Some(0),
         env: &[],
         fresh: true,
+        setup: None,
     },
     row("store path", Anyone),
     row("product add --sku N --name New --price 1.00", Manager),
@@ -140,6 +146,7 @@ const ROWS: &[Row] = &[
         ok: Some(0),
         env: &[("TILL_SYNC_TOKEN", "till_test")],
         fresh: false,
+        setup: None,
     },
     answers(
         "sync run --once --endpoint http://127.0.0.1:9 --deadline 1 --timeout 1",
@@ -189,6 +196,7 @@ const ROWS: &[Row] = &[
         ok: Some(0),
         env: &[("TILL_NEW_PIN", "13579")],
         fresh: false,
+        setup: None,
     },
     row("staff list", Owner),
     row("staff set-role Cara --role manager", Owner),
@@ -201,6 +209,7 @@ const ROWS: &[Row] = &[
         ok: Some(0),
         env: &[("TILL_NEW_PIN", "13579")],
         fresh: false,
+        setup: None,
     },
     row("audit list", Owner),
     row("audit verify", Owner),
@@ -310,7 +319,20 @@ impl Fixture {
         crate::cli_support::words(&line)
     }
 
-    /// A copy of the prepared store in a folder of its own.
+    /// A row that needs the owner to run `setup` first.
+#[allow(dead_code)]
+const fn after(setup: &'static str, line: &'static str, need: Need) -> Row {
+    Row {
+        line,
+        need,
+        ok: Some(0),
+        env: &[],
+        fresh: false,
+        setup: Some(setup),
+    }
+}
+
+/// A copy of the prepared store in a folder of its own.
     fn copy(&self, n: usize) -> PathBuf {
         let dir = self.template.parent().unwrap().join(format!("run-{n}"));
         std::fs::create_dir(&dir).unwrap();
@@ -333,6 +355,13 @@ fn answer(fx: &Fixture, n: usize, r: &Row, who: Option<(&str, &str)>) -> (Option
     } else {
         fx.copy(n)
     };
+    if let Some(setup) = r.setup {
+        let words = fx.words(setup);
+        let mut args: Vec<&str> = words.iter().map(String::as_str).collect();
+        args.extend(["--json", "--as", OWNER.0]);
+        let out = till_with(&db, &args, &[("TILL_PIN", OWNER.1)], None);
+        assert!(out.status.success(), "{setup}: {out:?}");
+    }
     let words = fx.words(r.line);
     let mut args: Vec<&str> = words.iter().map(String::as_str).collect();
     args.push("--json");

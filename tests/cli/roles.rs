@@ -320,19 +320,19 @@ impl Fixture {
     }
 
     /// A row that needs the owner to run `setup` first.
-#[allow(dead_code)]
-const fn after(setup: &'static str, line: &'static str, need: Need) -> Row {
-    Row {
-        line,
-        need,
-        ok: Some(0),
-        env: &[],
-        fresh: false,
-        setup: Some(setup),
+    #[allow(dead_code)]
+    const fn after(setup: &'static str, line: &'static str, need: Need) -> Row {
+        Row {
+            line,
+            need,
+            ok: Some(0),
+            env: &[],
+            fresh: false,
+            setup: Some(setup),
+        }
     }
-}
 
-/// A copy of the prepared store in a folder of its own.
+    /// A copy of the prepared store in a folder of its own.
     fn copy(&self, n: usize) -> PathBuf {
         let dir = self.template.parent().unwrap().join(format!("run-{n}"));
         std::fs::create_dir(&dir).unwrap();

@@ -1052,7 +1052,7 @@ pub enum StaffCmd {
 
 #[derive(Debug, Subcommand)]
 pub enum AuditCmd {
-    /// Audit entries, oldest first.
+    /// Audit entries, newest first.
     List {
         /// RFC 3339; entries at or after this time.
         #[arg(long)]
@@ -1060,13 +1060,14 @@ pub enum AuditCmd {
         /// RFC 3339; entries before this time.
         #[arg(long)]
         to: Option<String>,
-        /// Entries where this member acted or approved.
+        /// Entries where this member acted, approved or was acted on.
         #[arg(long, value_name = "NAME")]
         staff: Option<String>,
-        /// Entries of this action (refund, pin.failed, shift.close …).
+        /// Entries of this action (refund, pin.failed …) or family of
+        /// actions (pin, staff, shift …).
         #[arg(long)]
         action: Option<String>,
-        /// At most this many entries.
+        /// At most this many entries, the newest.
         #[arg(long)]
         limit: Option<String>,
     },

@@ -81,7 +81,7 @@ impl Credentials {
                 // The signed-in member is the user recorded; --user cannot
                 // put another name on what they do.
                 match store.acting() {
-                    Some(m) if m.name == *user => {}
+                    Some(m) if m.name.eq_ignore_ascii_case(user.trim()) => {}
                     Some(m) => {
                         return Err(Error::invalid(
                             Field::User,

@@ -30,8 +30,11 @@ enum Need {
     Owner,
 }
 
+/// A member's name and PIN; None: nobody signed in.
+type Who = Option<(&'static str, &'static str)>;
+
 /// Who runs it: nobody signed in, or a member of this role.
-const ACTORS: [(Need, Option<(&str, &str)>); 4] = [
+const ACTORS: [(Need, Who); 4] = [
     (Need::Anyone, None),
     (Need::Cashier, Some(CASHIER)),
     (Need::Manager, Some(MANAGER)),
@@ -395,7 +398,7 @@ fn answer(fx: &Fixture, n: usize, r: &Row, who: Option<(&str, &str)>) -> (Option
 #[test]
 fn every_command_by_every_role_is_allowed_or_refused_with_exit_4() {
     let fx = fixture();
-    let jobs: Vec<(usize, &Row, Need, Option<(&str, &str)>)> = ROWS
+    let jobs: Vec<(usize, &Row, Need, Who)> = ROWS
         .iter()
         .flat_map(|r| ACTORS.iter().map(move |(role, who)| (r, *role, *who)))
         .enumerate()

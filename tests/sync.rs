@@ -524,3 +524,134 @@ async fn a_referral_code_another_device_drew_first_is_reissued() {
         .output()
         .unwrap());
 }
+
+async fn events_of(server: &Server, store_id: &str, kind: &str) -> i64 {
+    let c = server.pool().get().await.unwrap();
+    c.query_one(
+        "SELECT count(*) FROM events WHERE store_id = $1 AND type = $2",
+        &[&store_id, &kind],
+    )
+    .await
+    .unwrap()
+    .get(0)
+}
+
+async fn audit_events(server: &Server, store_id: &str) -> i64 {
+    events_of(server, store_id, "audit.recorded").await
+}
+
+async fn stock_events(server: &Server, store_id: &str) -> i64 {
+    events_of(server, store_id, "stock.adjusted").await
+}
+
+/// `till` signed in as the shop's owner.
+fn till_owner(db: &Path) -> Command {
+    let mut c = till(db);
+    c.env("TILL_STAFF", "Olive").env("TILL_PIN", "2468");
+    c
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_rewritten_audit_history_is_refused_and_shows_as_dead_letters() {
+    let server = Server::start_local(&pg::fresh_database("sync_audit"))
+        .await
+        .unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("till.db");
+    ok(till(&db).args(["init"]).output().unwrap());
+    ok(till(&db)
+        .args([
+            "product", "add", "--sku", "T", "--name", "Tea", "--price", "2", "--stock", "9",
+        ])
+        .output()
+        .unwrap());
+    ok(till(&db)
+        .args(["staff", "add", "--name", "Olive", "--role", "owner"])
+        .env("TILL_NEW_PIN", "2468")
+        .output()
+        .unwrap());
+    let adjust = |db: &Path, by: &str| {
+        ok(till_owner(db)
+            .args(["stock", "adjust", "T", "--by", by, "--reason", "count"])
+            .output()
+            .unwrap());
+    };
+    adjust(&db, "1");
+    // A copy of the store as it is now: an older backup, to come back later.
+    let old = dir.path().join("old.db");
+    ok(till_owner(&db)
+        .args(["backup", "create", "--out"])
+        .arg(&old)
+        .output()
+        .unwrap());
+    adjust(&db, "2");
+    adjust(&db, "3");
+    let store_id = Store::open(&db).unwrap().settings().store_id.clone();
+    let device_id = Store::open(&db).unwrap().settings().device_id.clone();
+    let token = till_upstream::create_device(server.pool(), &store_id, Some("till"))
+        .await
+        .unwrap();
+    let sync = |db: &Path| {
+        let mut c = sync_once(db, &server.endpoint(), &token);
+        c.env("TILL_STAFF", "Olive").env("TILL_PIN", "2468");
+        c.output().unwrap()
+    };
+    ok(sync(&db));
+    let c = server.pool().get().await.unwrap();
+    let synced = audit_events(&server, &store_id).await;
+    let stock_before = stock_events(&server, &store_id).await;
+    assert!(synced >= 4, "{synced} audit entries");
+    let head: i64 = c
+        .query_one(
+            "SELECT seq FROM audit_heads WHERE store_id = $1 AND device_id = $2",
+            &[&store_id, &device_id],
+        )
+        .await
+        .unwrap()
+        .get(0);
+    assert_eq!(head, synced);
+
+    // The old copy goes on as the same till: its next entries hang on a
+    // history the upstream has seen replaced. Refused, as dead letters the
+    // owner sees; what else it sends gets through.
+    adjust(&old, "-4");
+    let out = sync(&old);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{stderr}");
+    let out = ok(till_owner(&old)
+        .args(["sync", "dead-letters", "--json"])
+        .output()
+        .unwrap());
+    let dead: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let dead = dead.as_array().unwrap();
+    assert!(!dead.is_empty());
+    for d in dead {
+        assert_eq!(d["type"], "audit.recorded", "{d}");
+        let reason = d["reason"].as_str().unwrap();
+        assert!(reason.contains("audit chain"), "{reason}");
+    }
+    assert_eq!(
+        stock_events(&server, &store_id).await,
+        stock_before + 1,
+        "the old copy's stock adjustment still arrived"
+    );
+    assert_eq!(
+        audit_events(&server, &store_id).await,
+        synced,
+        "no rewritten entry was stored"
+    );
+    let refused: Option<i64> = c
+        .query_one(
+            "SELECT refused_seq FROM audit_heads WHERE store_id = $1 AND device_id = $2",
+            &[&store_id, &device_id],
+        )
+        .await
+        .unwrap()
+        .get(0);
+    assert!(refused.is_some());
+    // The true till goes on as before.
+    adjust(&db, "1");
+    ok(sync(&db));
+    assert!(audit_events(&server, &store_id).await > synced);
+    server.shutdown().await.unwrap();
+}

@@ -15,5 +15,8 @@ mod plans;
 mod pricing;
 mod referrals;
 mod refunds;
+mod roles;
 mod sales;
 mod settings;
+mod shift;
+mod staff;

@@ -48,13 +48,37 @@ impl Shop {
 }
 
 pub fn till(db: &Path, args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_till"))
-        .arg("--db")
-        .arg(db)
-        .args(args)
-        .env_remove("TILL_DB")
-        .output()
-        .unwrap()
+    till_with(db, args, &[], None)
+}
+
+/// The staff variables `till` reads, none of them inherited by the tests.
+const STAFF_VARS: [&str; 4] = [
+    "TILL_STAFF",
+    "TILL_PIN",
+    "TILL_NEW_PIN",
+    "TILL_APPROVER_PIN",
+];
+
+/// `till` with these environment variables set and, when given, this text
+/// on its stdin (else stdin is empty).
+pub fn till_with(db: &Path, args: &[&str], env: &[(&str, &str)], stdin: Option<&str>) -> Output {
+    use std::io::Write;
+    use std::process::Stdio;
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_till"));
+    cmd.arg("--db").arg(db).args(args).env_remove("TILL_DB");
+    for var in STAFF_VARS {
+        cmd.env_remove(var);
+    }
+    cmd.envs(env.iter().copied())
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped());
+    let mut child = cmd.spawn().unwrap();
+    let mut input = child.stdin.take().unwrap();
+    // `till` may exit without reading it: a closed pipe is no failure.
+    let _ = input.write_all(stdin.unwrap_or_default().as_bytes());
+    drop(input);
+    child.wait_with_output().unwrap()
 }
 
 pub fn ok_json(db: &Path, args: &[&str]) -> Value {

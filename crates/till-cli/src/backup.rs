@@ -11,13 +11,12 @@ use till_core::{Result, Store};
 use crate::cli::BackupCmd;
 use crate::human::Human;
 use crate::run::Ctx;
+use crate::staff::Credentials;
 
-pub fn run(ctx: &mut Ctx, path: &Path, user: Option<&str>, cmd: BackupCmd) -> Result<()> {
-    let open = |ctx: &mut Ctx| -> Result<Store> {
+pub fn run(ctx: &mut Ctx, path: &Path, creds: &mut Credentials, cmd: BackupCmd) -> Result<()> {
+    let mut open = |ctx: &mut Ctx| -> Result<Store> {
         let mut store = Store::open(path)?;
-        if let Some(u) = user {
-            store.set_user(u)?;
-        }
+        creds.apply(&mut store)?;
         ctx.human = Human::of(store.settings())?;
         Ok(store)
     };

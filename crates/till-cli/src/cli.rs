@@ -53,8 +53,25 @@ pub struct Cli {
     pub json: bool,
 
     /// Who is working the till (recorded on sales and stock movements; else $TILL_USER, else $USER).
+    /// On a store with staff the signed-in member is recorded: --user may only name them.
     #[arg(long, global = true, value_name = "NAME")]
     pub user: Option<String>,
+
+    /// Sign in as this staff member (else $TILL_STAFF), with the PIN in
+    /// $TILL_PIN or, with --pin-stdin, on the first line of stdin. Needed on
+    /// a store with staff; a store without staff asks no one.
+    #[arg(long = "as", global = true, value_name = "NAME")]
+    pub member: Option<String>,
+
+    /// Read the PIN of --as from the first line of stdin instead of $TILL_PIN.
+    #[arg(long, global = true)]
+    pub pin_stdin: bool,
+
+    /// A manager (or owner) approves what the signed-in member's role may
+    /// not do alone (a cashier's refund): their name here, their PIN in
+    /// $TILL_APPROVER_PIN. The action is recorded with both names.
+    #[arg(long, global = true, value_name = "NAME")]
+    pub approve_by: Option<String>,
 
     #[command(subcommand)]
     pub command: Command,
@@ -147,6 +164,15 @@ pub enum Command {
     /// Reports on the shop's own data.
     #[command(subcommand)]
     Report(ReportCmd),
+    /// The cash drawer's shifts: open with a float, cash in and out, X and Z reports.
+    #[command(subcommand)]
+    Shift(crate::shift::ShiftCmd),
+    /// Staff members, their roles and PINs (the owner's).
+    #[command(subcommand)]
+    Staff(StaffCmd),
+    /// The audit trail: who did what sensitive thing, when, approved by whom.
+    #[command(subcommand)]
+    Audit(AuditCmd),
     /// Check the store: SQLite integrity, the stock ledger, every stored
     /// value read the way Till reads it, and scan codes naming two products.
     /// Exits 2 when it finds anything.
@@ -997,6 +1023,64 @@ pub enum MembershipTierCmd {
 }
 
 #[derive(Debug, Subcommand)]
+pub enum StaffCmd {
+    /// Add a staff member (the first must be an owner; from then on the
+    /// store asks who is working). The PIN (4 to 8 digits) comes from
+    /// $TILL_NEW_PIN, else the first line of stdin (the next one when
+    /// --pin-stdin took the first).
+    Add {
+        #[arg(long)]
+        name: String,
+        /// owner, manager or cashier.
+        #[arg(long)]
+        role: String,
+    },
+    /// Every member: name, role, active, locked until.
+    List,
+    /// Give a member another role.
+    SetRole {
+        name: String,
+        /// owner, manager or cashier.
+        #[arg(long)]
+        role: String,
+    },
+    /// Stop a member from signing in (their history stays).
+    Disable { name: String },
+    /// Let a disabled member sign in again.
+    Enable { name: String },
+    /// Give a member a new PIN, from $TILL_NEW_PIN, else the first line of
+    /// stdin (the next one when --pin-stdin took the first).
+    SetPin { name: String },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum AuditCmd {
+    /// Audit entries, newest first.
+    List {
+        /// RFC 3339; entries at or after this time.
+        #[arg(long)]
+        from: Option<String>,
+        /// RFC 3339; entries before this time.
+        #[arg(long)]
+        to: Option<String>,
+        /// Entries where this member acted, approved or was acted on.
+        #[arg(long, value_name = "NAME")]
+        staff: Option<String>,
+        /// Entries of this action (refund, pin.failed …) or family of
+        /// actions (pin, staff, shift …).
+        #[arg(long)]
+        action: Option<String>,
+        /// At most this many entries, the newest.
+        #[arg(long)]
+        limit: Option<String>,
+    },
+    /// Recompute the hash chain: exit 0 when every entry is as written,
+    /// exit 1 naming the first entry that is not (the store was edited
+    /// outside Till). JSON: {"ok","entries","head"} or {"ok","first_bad_seq"}.
+    Verify,
+}
+
+#[derive(Debug, Subcommand)]
 pub enum ReportCmd {
     /// Sales per product (advanced reporting).
     Products {
@@ -1086,7 +1170,7 @@ mod tests {
     /// a third is given).
     fn run(argv: &[String]) -> Option<till_core::Result<()>> {
         match super::parse_from(argv) {
-            Ok(cli) => Some(crate::run::run(cli)),
+            Ok(cli) => Some(crate::run::run(cli).map(drop)),
             Err(e)
                 if e.kind() == ErrorKind::MissingRequiredArgument
                     && !e.to_string().contains("'-1'") =>
@@ -1129,6 +1213,10 @@ mod tests {
             // These two talk to an upstream (and `login` reads stdin):
             // only the parser is asked; tests/words.rs runs their numbers.
             let networked = path[0] == "sync" && matches!(path[1].as_str(), "login" | "run");
+            // These read a new PIN from stdin: only the parser is asked;
+            // tests/cli/staff.rs runs them.
+            let networked =
+                networked || path[0] == "staff" && matches!(path[1].as_str(), "add" | "set-pin");
             // This one writes the file its value names (in the working
             // folder): only the parser is asked; tests/cli/backup.rs runs it.
             let writes = path[0] == "backup" && path[1] == "create";

@@ -1,10 +1,13 @@
 //! `till`: the headless command line over till-core.
 //!
 //! Exit codes: 0 ok; 2 bad input, bad usage or a refused operation; 3 a
-//! feature the plan does not include or a limit reached; 1 any other
-//! failure. Errors go to stderr, as `{"error":{"code","message"}}`
-//! with `--json`.
+//! feature the plan does not include or a limit reached; 4 a staff member
+//! not signed in, a wrong PIN, a locked member or a role without the
+//! permission (codes `bad_pin`, `locked`, `forbidden`); 1 any other
+//! failure, and a check that found a fault (`audit verify`). Errors go to
+//! stderr, as `{"error":{"code","message"}}` with `--json`.
 
+mod audit;
 mod backup;
 mod bundles;
 mod cli;
@@ -14,6 +17,8 @@ mod plans;
 mod print;
 mod referrals;
 mod run;
+mod shift;
+mod staff;
 mod sync;
 mod wording;
 
@@ -54,7 +59,8 @@ fn main() -> ExitCode {
         .init();
     let json = cli.json;
     match run::run(cli) {
-        Ok(()) => ExitCode::SUCCESS,
+        Ok(run::Outcome::Done) => ExitCode::SUCCESS,
+        Ok(run::Outcome::Failed) => ExitCode::FAILURE,
         Err(e) => {
             let message = wording::message(&e);
             if json {
@@ -75,6 +81,7 @@ fn main() -> ExitCode {
             }
             ExitCode::from(match &e {
                 till_core::Error::Gated { .. } => 3,
+                e if e.is_auth_error() => 4,
                 e if e.is_user_error() => 2,
                 _ => 1,
             })

@@ -18,6 +18,15 @@ use crate::cli::*;
 use crate::human::Human;
 use crate::print;
 
+/// How a command that ran to its end went: `Failed` when its output is a
+/// negative answer (a broken audit chain) and `till` exits 1 with no error
+/// of its own to add.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Outcome {
+    Done,
+    Failed,
+}
+
 pub(crate) struct Ctx {
     pub(crate) json: bool,
     /// How human output writes times, money and statuses.
@@ -76,48 +85,49 @@ impl Ctx {
     }
 }
 
-pub fn run(cli: Cli) -> Result<()> {
+pub fn run(cli: Cli) -> Result<Outcome> {
     let mut ctx = Ctx {
         json: cli.json,
         human: Human::plain(),
     };
+    let mut creds = crate::staff::Credentials::of(&cli);
     // --db, else Till's one default ($TILL_DB, else the OS user data
     // folder), the same file the app opens.
     let path = till_core::input::store_path(cli.db.clone())?;
     if let Command::Store(StoreCmd::Path) = &cli.command {
         let report = serde_json::json!({ "path": path.display().to_string() });
-        return ctx.out(&report, |_| path.display().to_string());
+        return done(ctx.out(&report, |_| path.display().to_string()));
     }
     if let Command::Init(args) = &cli.command {
-        return init(&ctx, &path, args);
+        return done(init(&ctx, &path, args));
     }
     if let Command::Backup(_) = &cli.command {
-        let user = cli.user.clone();
         let Command::Backup(cmd) = cli.command else {
             unreachable!()
         };
-        return crate::backup::run(&mut ctx, &path, user.as_deref(), cmd);
+        return done(crate::backup::run(&mut ctx, &path, &mut creds, cmd));
     }
     // Mining a basket file needs no store.
     if let Command::Bundles(BundlesCmd::Mine { input: Some(_), .. }) = &cli.command {
         let Command::Bundles(cmd) = cli.command else {
             unreachable!()
         };
-        return crate::bundles::run(&ctx, None, cmd);
+        return done(crate::bundles::run(&ctx, None, cmd));
     }
     let mut store = match (Store::open(&path), &cli.command) {
         // A store whose settings cannot be read does not open; the doctor
         // still examines it, read-only.
         (Err(Error::Damaged(_)), Command::Doctor) => {
-            return doctor(&ctx, till_core::doctor::examine_file(&path)?)
+            return done(doctor(&ctx, till_core::doctor::examine_file(&path)?))
         }
         (s, _) => s?,
     };
-    if let Some(u) = &cli.user {
-        store.set_user(u)?;
-    }
+    creds.apply(&mut store)?;
     ctx.human = Human::of(store.settings())?;
-    match cli.command {
+    if let Command::Audit(cmd) = cli.command {
+        return crate::audit::run(&ctx, &store, cmd);
+    }
+    done(match cli.command {
         Command::Init(_) | Command::Store(_) | Command::Backup(_) => {
             unreachable!("handled above")
         }
@@ -220,8 +230,16 @@ pub fn run(cli: Cli) -> Result<()> {
         Command::Usage(cmd) => crate::plans::usage(&ctx, &mut store, cmd),
         Command::Membership(cmd) => crate::plans::membership(&ctx, &mut store, cmd),
         Command::Report(cmd) => crate::plans::report(&ctx, &store, cmd),
+        Command::Shift(cmd) => crate::shift::run(&ctx, &mut store, cmd),
+        Command::Staff(cmd) => crate::staff::run(&ctx, &mut store, &mut creds, cmd),
+        Command::Audit(_) => unreachable!("handled above"),
         Command::Doctor => doctor(&ctx, store.doctor()?),
-    }
+    })
+}
+
+/// A command whose output says nothing of success: done when it ran.
+fn done(r: Result<()>) -> Result<Outcome> {
+    r.map(|()| Outcome::Done)
 }
 
 fn doctor(ctx: &Ctx, report: till_core::doctor::Report) -> Result<()> {
@@ -312,7 +330,7 @@ fn init(ctx: &Ctx, path: &PathBuf, args: &InitArgs) -> Result<()> {
     })
 }
 
-fn parse_count(field: Field, text: &str) -> Result<i64> {
+pub(crate) fn parse_count(field: Field, text: &str) -> Result<i64> {
     match parse_int(field, text)? {
         n if n >= 1 => Ok(n),
         n => Err(Error::invalid(field, format!("{n} must be at least 1"))),
@@ -588,10 +606,11 @@ fn sale(ctx: &Ctx, store: &mut Store, a: SaleArgs) -> Result<()> {
         .items
         .iter()
         .map(|i| {
-            store.item(i).map(|(code, qty)| SaleLine {
-                code,
-                qty,
+            store.sale_item(i).map(|it| SaleLine {
+                code: it.sku,
+                qty: it.qty,
                 discount: None,
+                price: it.price,
             })
         })
         .collect::<Result<Vec<_>>>()?;

@@ -88,6 +88,9 @@ pub fn run(ctx: &Ctx, store: &mut Store, cmd: SyncCmd) -> Result<()> {
             timeout,
             max_backoff,
         } => {
+            // The owner's (sending is reading every event): asked before
+            // the endpoint is saved or a token looked up.
+            store.require(till_core::roles::Permission::SyncLogin)?;
             let endpoint = match endpoint {
                 Some(e) => {
                     let e = check_endpoint(&e)?;

@@ -32,9 +32,9 @@ pub fn flag(field: Field) -> String {
         Field::Token => "token",
         // The PIN comes from $TILL_PIN, $TILL_NEW_PIN or stdin, never a flag.
         Field::Pin => "PIN",
-        Field::Role => "role",
         Field::ReferralCode => "--referral",
         Field::MemberDiscount | Field::OrderDiscount => "--discount",
+        Field::CashAmount => "--in or --out",
         _ => return format!("--{}", field.key().replace('_', "-")),
     };
     fixed.to_string()
@@ -45,9 +45,28 @@ pub fn message(e: &Error) -> String {
     match e {
         Error::Invalid { field, message } => format!("invalid {}: {message}", flag(*field)),
         Error::NoStore(_) => format!("{e}: run `till init` to create one"),
+        Error::NoShift(_) => format!("{e} (`till shift open --float AMOUNT`)"),
         Error::Damaged(d) if d.table == "plan_state" => {
             format!("{e} (`till plan load FILE` or `till license install FILE`)")
         }
+        Error::Forbidden {
+            who: None,
+            permission,
+            roles,
+        } => format!(
+            "sign in first: this store has staff, and {} (permission {permission}) needs {roles}; \
+             name yourself with --as NAME (or $TILL_STAFF) and give your PIN in $TILL_PIN or on stdin with --pin-stdin",
+            permission.replace('_', " ")
+        ),
+        Error::Forbidden {
+            who: Some(who),
+            permission,
+            roles,
+        } => format!(
+            "{who} may not do this: {} (permission {permission}) needs {roles}; \
+             one of them can approve it with --approve-by NAME and their PIN in $TILL_APPROVER_PIN",
+            permission.replace('_', " ")
+        ),
         e => e.to_string(),
     }
 }
@@ -111,5 +130,35 @@ mod tests {
         assert!(message(&e).starts_with("invalid --when-stock-below:"));
         let e = Error::invalid(Field::Method, "\"bitcoin\" is neither cash nor card");
         assert!(message(&e).starts_with("invalid --pay:"));
+    }
+
+    #[test]
+    fn a_refusal_says_how_to_sign_in_or_to_get_an_approval() {
+        let refused = |who: Option<&str>| Error::Forbidden {
+            who: who.map(str::to_string),
+            permission: "refund",
+            roles: "a manager or an owner".into(),
+        };
+        let m = message(&refused(None));
+        for words in [
+            "sign in",
+            "--as NAME",
+            "$TILL_PIN",
+            "--pin-stdin",
+            "refund",
+            "a manager or an owner",
+        ] {
+            assert!(m.contains(words), "{m}");
+        }
+        let m = message(&refused(Some("Cara")));
+        for words in [
+            "Cara",
+            "refund",
+            "a manager or an owner",
+            "--approve-by",
+            "$TILL_APPROVER_PIN",
+        ] {
+            assert!(m.contains(words), "{m}");
+        }
     }
 }

@@ -96,4 +96,8 @@ window_commands![
     staff::staff_set_pin,
     audit::audit_list,
     audit::audit_verify,
+    shifts::shift_status,
+    shifts::shift_open,
+    shifts::shift_cash,
+    shifts::shift_close,
 ]

@@ -19,6 +19,7 @@ mod price_watch;
 mod ready;
 mod referrals;
 mod settings;
+mod shifts;
 mod staff;
 mod state;
 mod sync_task;

@@ -190,6 +190,17 @@ export const commands = {
 	 *  hash, or the first entry that does not match.
 	 */
 	auditVerify: () => __TAURI_INVOKE<AuditVerdict>("audit_verify"),
+	/**  The X report of the shift open on this till; code `no_shift` when none is. */
+	shiftStatus: () => __TAURI_INVOKE<ShiftReport>("shift_status"),
+	/**  `float`: the cash in the drawer to start with. */
+	shiftOpen: (float: string, approval: Approval | null) => __TAURI_INVOKE<Shift>("shift_open", { float, approval }),
+	/**  Cash put into the drawer or taken out, with the reason; the X report after it. */
+	shiftCash: (kind: CashMove, amount: string, reason: string, approval: Approval | null) => __TAURI_INVOKE<ShiftReport>("shift_cash", { kind, amount, reason, approval }),
+	/**
+	 *  Closes the shift with the cash counted; the Z report (expected,
+	 *  counted, variance).
+	 */
+	shiftClose: (counted: string, approval: Approval | null) => __TAURI_INVOKE<ShiftReport>("shift_close", { counted, approval }),
 };
 
 /** Events */
@@ -404,6 +415,40 @@ export type CartLine = {
 
 /**  Where a cart stands: being rung up, sold, or given up. */
 export type CartStatus = "open" | "completed" | "voided";
+
+/**
+ *  Cash put into the drawer or taken out of it, other than by a sale or a
+ *  refund.
+ */
+export type CashMove = "in" | "out";
+
+/**  One cash movement of a shift. */
+export type CashMovement = {
+	kind: CashMove,
+	amount: string,
+	reason: string,
+	cashier: string,
+	at: string,
+};
+
+/**
+ *  One cashier's part of a shift: the sales and refunds they rang up and
+ *  the cash they moved.
+ */
+export type CashierTotals = {
+	cashier: string,
+	cash_sales: string,
+	cash_refunds: string,
+	cash_in: string,
+	cash_out: string,
+	card_sales: string,
+	card_refunds: string,
+	orders: number,
+	refunds: number,
+	discounts: string,
+	tax: string,
+	net: string,
+};
 
 /**  How a new store starts. */
 export type Catalog = 
@@ -1180,6 +1225,60 @@ export type SetupForm = {
 	tax_mode: string,
 	default_tax_rate: string,
 	catalog: Catalog,
+};
+
+/**  A shift as listed: who opened it with what, and its close. */
+export type Shift = {
+	id: string,
+	opened_by: string,
+	opened_at: string,
+	/**  The cash in the drawer when the shift opened. */
+	float: string,
+	closed_by: string | null,
+	closed_at: string | null,
+	/**  The cash counted at the close. */
+	counted: string | null,
+};
+
+/**
+ *  The X report of an open shift (as of now) or the Z report of a closed
+ *  one (as it was at the close, with the count and the variance).
+ * 
+ *  * `expected_cash` = float + cash sales - cash refunds + cash in - cash out;
+ *  * `cash_sales`: cash taken less change given; `card_sales`: card payments;
+ *  * `discounts`: the discounts the shift's sales gave (bundles included);
+ *  * `tax`: the tax of its sales less the tax its refunds gave back;
+ *  * `net`: its sales after discounts, before tax, less its refunds the
+ *    same way (so `net + tax` = sales - refunds);
+ *  * `variance` = counted - expected (negative: cash is missing).
+ */
+export type ShiftReport = {
+	id: string,
+	opened_by: string,
+	opened_at: string,
+	closed_by: string | null,
+	closed_at: string | null,
+	float: string,
+	cash_sales: string,
+	cash_refunds: string,
+	cash_in: string,
+	cash_out: string,
+	expected_cash: string,
+	card_sales: string,
+	card_refunds: string,
+	/**  Sales committed in the shift. */
+	orders: number,
+	/**  Refunds given in the shift (of orders of any shift). */
+	refunds: number,
+	discounts: string,
+	tax: string,
+	net: string,
+	/**  By cashier, in name order. */
+	per_cashier: CashierTotals[],
+	/**  The cash movements, oldest first. */
+	cash_moves: CashMovement[],
+	counted: string | null,
+	variance: string | null,
 };
 
 /**  A staff member as the front ends show them. */

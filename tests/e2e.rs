@@ -1546,8 +1546,11 @@ async fn every_screen_fits_the_smallest_and_the_default_window() {
             show(&c, "report-panel").await;
             fit.look(&c, "plan-report").await;
 
-            // Staff: the staff list, the audit trail.
+            // Staff: the shift, the staff list, the audit trail.
             click(&c, "nav-staff").await;
+            find(&c, "shift-float").await;
+            fit.look(&c, "staff-shift").await;
+            click(&c, "tab-staff").await;
             find(&c, "staff-name").await;
             fit.look(&c, "staff-list").await;
             click(&c, "tab-audit").await;
@@ -1950,10 +1953,11 @@ async fn click_named(c: &Client, id: &str, name: &str) {
 /// A shop with staff at the counter: the till opens locked; the cashier
 /// signs in on the PIN pad (and the keyboard) and sells; her refund is
 /// refused, then made with the manager's PIN, and the audit trail names
-/// both.
+/// both; the shift she opened with a float is closed (with the manager's
+/// approval) with a count that differs, and the Z report shows the variance.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 #[ignore = "needs a display, tauri-driver and a built app; run by scripts/test.sh"]
-async fn staff_sign_in_sell_and_have_a_refund_approved() {
+async fn staff_sign_in_sell_have_a_refund_approved_and_close_a_shift_short() {
     use till_core::audit::AuditFilter;
     use till_core::roles::Role;
     let dir = tempfile::tempdir().unwrap();
@@ -1987,6 +1991,13 @@ async fn staff_sign_in_sell_and_have_a_refund_approved() {
             .unwrap();
         let who = wait_text(&c, "signed-in", "Cara").await;
         assert!(who.contains("Cashier"), "{who}");
+
+        // The cashier opens the shift with a float of 100.00.
+        click(&c, "nav-staff").await;
+        type_into(&c, "shift-float", "100.00").await;
+        click(&c, "shift-open-button").await;
+        wait_text(&c, "report-float", "100.00").await;
+        screenshot(&c, "staff-shift-open").await;
 
         // A sale: 2 coffees, 6.80 + 10 % tax, paid exactly in cash.
         click(&c, "nav-checkout").await;
@@ -2027,6 +2038,35 @@ async fn staff_sign_in_sell_and_have_a_refund_approved() {
             .is_empty());
         screenshot(&c, "staff-refund-approved").await;
 
+        // The shift: float 100.00 + 7.48 sold - 7.48 refunded - 5.00 paid
+        // out = 95.00 expected; 93.50 counted. Closing needs a manager too.
+        click(&c, "nav-staff").await;
+        wait_text(&c, "report-expected", "100.00").await;
+        find(&c, "cash-kind")
+            .await
+            .select_by_value("out")
+            .await
+            .unwrap();
+        type_into(&c, "cash-move-amount", "5.00").await;
+        type_into(&c, "cash-reason", "Window cleaner").await;
+        click(&c, "cash-move").await;
+        wait_text(&c, "report-expected", "95.00").await;
+        wait_text(&c, "report-cash-move", "Window cleaner").await;
+        type_into(&c, "shift-counted", "93.50").await;
+        click(&c, "shift-close").await;
+        find(&c, "approval-dialog").await;
+        click_named(&c, "approver", "Max").await;
+        tap_pin(&c, "approval-pin", &["2", "4", "6", "8", "enter"]).await;
+        wait_text(&c, "report-counted", "93.50").await;
+        wait_text(&c, "report-variance", "1.50").await;
+        let short = find(&c, "report-variance-row")
+            .await
+            .attr("data-variance")
+            .await
+            .unwrap();
+        assert_eq!(short.as_deref(), Some("short"), "93.50 counted of 95.00");
+        screenshot(&c, "staff-shift-closed").await;
+
         // The owner reads the audit trail: the refund by Cara, approved by Max.
         click(&c, "switch-user").await;
         find(&c, "lock-screen").await;
@@ -2062,6 +2102,19 @@ async fn staff_sign_in_sell_and_have_a_refund_approved() {
         assert_eq!(refunds.len(), 1, "{refunds:?}");
         assert_eq!(refunds[0].actor.as_deref(), Some("Cara"));
         assert_eq!(refunds[0].approver.as_deref(), Some("Max"));
+        let closes = s
+            .audit_list(&AuditFilter {
+                action: Some("shift.close".into()),
+                ..Default::default()
+            })
+            .unwrap();
+        assert_eq!(closes.len(), 1, "{closes:?}");
+        assert_eq!(closes[0].actor.as_deref(), Some("Cara"));
+        assert_eq!(closes[0].approver.as_deref(), Some("Max"));
+        let shift = &s.shifts().unwrap()[0];
+        assert_eq!(shift.counted, Some("93.50".parse().unwrap()));
+        let z = s.shift_report(&shift.id).unwrap();
+        assert_eq!(z.variance, Some("-1.50".parse().unwrap()));
         assert!(s.audit_verify().unwrap().ok);
     })
     .await;

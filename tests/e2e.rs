@@ -1999,10 +1999,22 @@ async fn staff_sign_in_sell_have_a_refund_approved_and_close_a_shift_short() {
         wait_text(&c, "report-float", "100.00").await;
         screenshot(&c, "staff-shift-open").await;
 
-        // A sale: 2 coffees, 6.80 + 10 % tax, paid exactly in cash.
+        // A sale: 2 coffees, 6.80; 20 % off is above the store's 10 %
+        // threshold, so a manager approves it: 5.44 + 10 % tax, paid exactly
+        // in cash.
         click(&c, "nav-checkout").await;
         scan(&c, "2*COF").await;
         wait_text(&c, "total", "7.48").await;
+        find(&c, "order-discount")
+            .await
+            .send_keys(&format!("20%{ENTER}"))
+            .await
+            .unwrap();
+        wait_text(&c, "approval-refusal", "discount").await;
+        screenshot(&c, "staff-discount-approval").await;
+        click_named(&c, "approver", "Max").await;
+        tap_pin(&c, "approval-pin", &["2", "4", "6", "8", "enter"]).await;
+        wait_text(&c, "total", "5.98").await;
         click(&c, "pay").await;
         find(&c, "pay-dialog").await;
         click(&c, "complete-payment").await;
@@ -2012,7 +2024,7 @@ async fn staff_sign_in_sell_have_a_refund_approved_and_close_a_shift_short() {
 
         // Her refund needs a manager: refused, then approved with Max's PIN.
         click(&c, "nav-orders").await;
-        wait_text(&c, "order-row", "7.48").await;
+        wait_text(&c, "order-row", "5.98").await;
         find(&c, "order-row")
             .await
             .find(Locator::Css("button.number"))
@@ -2021,6 +2033,8 @@ async fn staff_sign_in_sell_have_a_refund_approved_and_close_a_shift_short() {
             .click()
             .await
             .unwrap();
+        // Below the receipt, out of sight on this window's height.
+        show(&c, "refund-all").await;
         click(&c, "refund-all").await;
         let refusal = wait_text(&c, "approval-refusal", "manager").await;
         assert!(refusal.contains("Cara"), "{refusal}");
@@ -2030,7 +2044,7 @@ async fn staff_sign_in_sell_have_a_refund_approved_and_close_a_shift_short() {
         wait_text(&c, "approval-error", "wrong PIN").await;
         screenshot(&c, "staff-approval-wrong-pin").await;
         tap_pin(&c, "approval-pin", &["2", "4", "6", "8", "enter"]).await;
-        wait_text(&c, "refund-result", "7.48").await;
+        wait_text(&c, "refund-result", "5.98").await;
         assert!(c
             .find_all(Locator::Css(&testid("approval-dialog")))
             .await
@@ -2038,7 +2052,7 @@ async fn staff_sign_in_sell_have_a_refund_approved_and_close_a_shift_short() {
             .is_empty());
         screenshot(&c, "staff-refund-approved").await;
 
-        // The shift: float 100.00 + 7.48 sold - 7.48 refunded - 5.00 paid
+        // The shift: float 100.00 + 5.98 sold - 5.98 refunded - 5.00 paid
         // out = 95.00 expected; 93.50 counted. Closing needs a manager too.
         click(&c, "nav-staff").await;
         wait_text(&c, "report-expected", "100.00").await;

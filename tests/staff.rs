@@ -348,3 +348,278 @@ fn a_deleted_entry_breaks_the_chain_after_it() {
     let v = s.audit_verify().unwrap();
     assert_eq!(v.first_bad_seq, Some(3));
 }
+
+/// The audit entries of `action`, oldest first, as (actor, approver).
+fn who_did(s: &Store, action: &str) -> Vec<(Option<String>, Option<String>)> {
+    s.connection()
+        .prepare("SELECT actor, approver FROM audit_log WHERE action = ?1 ORDER BY seq")
+        .unwrap()
+        .query_map([action], |r| Ok((r.get(0)?, r.get(1)?)))
+        .unwrap()
+        .map(Result::unwrap)
+        .collect()
+}
+
+fn both(actor: &str, approver: &str) -> (Option<String>, Option<String>) {
+    (Some(actor.to_string()), Some(approver.to_string()))
+}
+
+#[test]
+fn a_refund_approved_by_a_manager_is_recorded_with_both_names() {
+    use till_core::orders::RefundRequest;
+    let (_d, mut s) = staffed();
+    add(&mut s, "COF", "3.40", "10", 100);
+    s.sign_in("Cleo", "3333").unwrap();
+    let order = s.sell(sale(&[("COF", 3)], vec![cash("20.00")])).unwrap();
+    let refund = |s: &mut Store| {
+        s.refund(RefundRequest {
+            order: order.id.clone(),
+            items: Some(vec![("COF".into(), 1)]),
+            key: None,
+        })
+    };
+    // Refused: nothing refunded, nothing audited but the refusal's absence.
+    let e = refund(&mut s).unwrap_err();
+    assert_eq!(e.code(), "forbidden");
+    assert_eq!(count(&s, "refunds"), 0);
+    assert!(who_did(&s, "refund").is_empty());
+    // Max approves with his PIN at the same till: the refund goes through.
+    s.approve("Max", "2222").unwrap();
+    refund(&mut s).unwrap();
+    assert_eq!(who_did(&s, "refund"), [both("Cleo", "Max")]);
+    assert_eq!(who_did(&s, "approval"), [both("Cleo", "Max")]);
+    let cashier: String = s
+        .connection()
+        .query_row("SELECT cashier FROM refunds", [], |r| r.get(0))
+        .unwrap();
+    assert_eq!(cashier, "Cleo");
+    // The approval ends when cleared: the next refund is Cleo's alone again.
+    s.clear_approval();
+    assert_eq!(refund(&mut s).unwrap_err().code(), "forbidden");
+    // Max himself needs nobody.
+    s.sign_in("Max", "2222").unwrap();
+    refund(&mut s).unwrap();
+    assert_eq!(
+        who_did(&s, "refund"),
+        [both("Cleo", "Max"), (Some("Max".into()), None)]
+    );
+    assert_eq!(s.audit_verify().unwrap_err().code(), "forbidden");
+    s.sign_in("Olga", "1111").unwrap();
+    assert!(s.audit_verify().unwrap().ok);
+}
+
+#[test]
+fn a_discount_above_the_threshold_needs_a_manager_and_is_audited() {
+    use till_core::totals::Discount;
+    let (_d, mut s) = staffed();
+    add(&mut s, "MUG", "12.00", "20", 10);
+    s.sign_in("Cleo", "3333").unwrap();
+    let with = |pct: &str| {
+        let mut req = sale(&[("MUG", 1)], vec![cash("20.00")]);
+        req.lines[0].discount = Some(Discount::Percent(dec(pct)));
+        req
+    };
+    // Up to 10 % (the default threshold) is the cashier's own.
+    s.sell(with("10")).unwrap();
+    assert!(who_did(&s, "discount.above_threshold").is_empty());
+    let e = s.sell(with("10.5")).unwrap_err();
+    assert_eq!(e.code(), "forbidden");
+    assert!(e.to_string().contains("discount_above_threshold"), "{e}");
+    // An amount is compared as a percent of its line: 1.21 of 12.00.
+    let c = s.new_cart().unwrap();
+    let c = s.cart_add(&c.id, "MUG", 1).unwrap();
+    let line = c.lines[0].id;
+    let e = s
+        .cart_line_discount(&c.id, line, Some(Discount::Amount(dec("1.21"))))
+        .unwrap_err();
+    assert_eq!(e.code(), "forbidden");
+    s.cart_line_discount(&c.id, line, Some(Discount::Amount(dec("1.20"))))
+        .unwrap();
+    // With Max's approval the sale goes through, audited with both names.
+    s.approve("Max", "2222").unwrap();
+    let r = s.sell(with("30")).unwrap();
+    assert_eq!(
+        who_did(&s, "discount.above_threshold"),
+        [both("Cleo", "Max")]
+    );
+    let detail: String = s
+        .connection()
+        .query_row(
+            "SELECT detail FROM audit_log WHERE action = 'discount.above_threshold'",
+            [],
+            |r| r.get(0),
+        )
+        .unwrap();
+    let detail: serde_json::Value = serde_json::from_str(&detail).unwrap();
+    assert_eq!(detail["percent"], "30");
+    assert_eq!(detail["threshold"], "10");
+    assert_eq!(detail["number"], r.number.as_str());
+    // The owner raises the threshold; 12 % is then anyone's.
+    s.sign_in("Olga", "1111").unwrap();
+    s.update_settings(till_core::settings::SettingsUpdate {
+        discount_approval_pct: Some(dec("15")),
+        ..Default::default()
+    })
+    .unwrap();
+    s.sign_in("Cleo", "3333").unwrap();
+    s.sell(with("12")).unwrap();
+    assert_eq!(
+        who_did(&s, "settings.change"),
+        [(Some("Olga".into()), None)]
+    );
+}
+
+/// One thing done at the till, for the chain's property test.
+#[derive(Debug, Clone)]
+enum Action {
+    /// Sign in member 0 (Olga), 1 (Max) or 2 (Cleo), with the right PIN or not.
+    SignIn(usize, bool),
+    Approve(usize, bool),
+    Adjust(i64),
+    Price(u32),
+    Refund,
+    VoidCart,
+    Threshold(u32),
+    AddCustomer,
+    Sell,
+}
+
+fn action() -> impl proptest::strategy::Strategy<Value = Action> {
+    use proptest::prelude::*;
+    prop_oneof![
+        (0..3usize, any::<bool>()).prop_map(|(m, ok)| Action::SignIn(m, ok)),
+        (0..3usize, any::<bool>()).prop_map(|(m, ok)| Action::Approve(m, ok)),
+        (1..20i64).prop_map(Action::Adjust),
+        (100..999u32).prop_map(Action::Price),
+        Just(Action::Refund),
+        Just(Action::VoidCart),
+        (0..50u32).prop_map(Action::Threshold),
+        Just(Action::AddCustomer),
+        Just(Action::Sell),
+    ]
+}
+
+const MEMBERS: [(&str, &str); 3] = [("Olga", "1111"), ("Max", "2222"), ("Cleo", "3333")];
+
+fn run(s: &mut Store, order: &str, n: usize, a: &Action) {
+    use till_core::catalog::ProductUpdate;
+    use till_core::customers::{CustomerKind, NewCustomer};
+    use till_core::inventory::MovementKind;
+    use till_core::orders::RefundRequest;
+    // Refusals (a role, a wrong PIN, a lock, nothing left to refund) are
+    // part of the mix: what matters is the chain they leave.
+    let _ = match a {
+        Action::SignIn(m, ok) => {
+            let (name, pin) = MEMBERS[*m];
+            s.sign_in(name, if *ok { pin } else { "9999" }).map(drop)
+        }
+        Action::Approve(m, ok) => {
+            let (name, pin) = MEMBERS[*m];
+            s.approve(name, if *ok { pin } else { "9999" }).map(drop)
+        }
+        Action::Adjust(by) => s
+            .adjust_stock("COF", *by, MovementKind::Restock, Some("delivery"))
+            .map(drop),
+        Action::Price(cents) => s
+            .update_product(
+                "COF",
+                ProductUpdate {
+                    price: Some(rust_decimal::Decimal::new(*cents as i64, 2)),
+                    ..Default::default()
+                },
+            )
+            .map(drop),
+        Action::Refund => s
+            .refund(RefundRequest {
+                order: order.into(),
+                items: Some(vec![("COF".into(), 1)]),
+                key: None,
+            })
+            .map(drop),
+        Action::VoidCart => s.new_cart().and_then(|c| s.cart_void(&c.id)),
+        Action::Threshold(p) => s
+            .update_settings(till_core::settings::SettingsUpdate {
+                discount_approval_pct: Some((*p).into()),
+                ..Default::default()
+            })
+            .map(drop),
+        Action::AddCustomer => s
+            .add_customer(
+                CustomerKind::Customer,
+                NewCustomer {
+                    name: format!("Customer {n}"),
+                    ..Default::default()
+                },
+            )
+            .map(drop),
+        Action::Sell => s.sell(sale(&[("COF", 1)], vec![cash("20.00")])).map(drop),
+    };
+}
+
+proptest::proptest! {
+    #![proptest_config(proptest::prelude::ProptestConfig { cases: 10, ..Default::default() })]
+
+    #[test]
+    fn the_chain_verifies_after_any_mix_and_breaks_where_it_is_edited(
+        actions in proptest::collection::vec(action(), 1..14),
+        pick in proptest::prelude::any::<proptest::sample::Index>(),
+    ) {
+        let (_d, mut s) = staffed();
+        add(&mut s, "COF", "3.40", "10", 100);
+        let order = s.sell(sale(&[("COF", 5)], vec![cash("50.00")])).unwrap().id;
+        for (n, a) in actions.iter().enumerate() {
+            run(&mut s, &order, n, a);
+        }
+        s.set_clock(Clock::Fixed(at("2026-12-02T09:00:00Z")));
+        s.sign_in("Olga", "1111").unwrap();
+        let v = s.audit_verify().unwrap();
+        proptest::prop_assert!(v.ok, "{:?} after {:?}", v, actions);
+        proptest::prop_assert_eq!(v.entries, count(&s, "audit_log"));
+        let events = s
+            .pending_events(100_000)
+            .unwrap()
+            .into_iter()
+            .filter(|e| e.kind == "audit.recorded")
+            .count() as i64;
+        proptest::prop_assert_eq!(events, v.entries, "one audit.recorded event per entry");
+        // An edit made with a SQLite tool, triggers dropped first.
+        let seq = pick.index(v.entries as usize) as i64 + 1;
+        s.connection()
+            .execute_batch("DROP TRIGGER audit_log_no_update")
+            .unwrap();
+        s.connection()
+            .execute(
+                "UPDATE audit_log SET detail = json_set(detail, '$.edited', 1) WHERE seq = ?1",
+                [seq],
+            )
+            .unwrap();
+        let v = s.audit_verify().unwrap();
+        proptest::prop_assert!(!v.ok);
+        proptest::prop_assert_eq!(v.first_bad_seq, Some(seq));
+    }
+}
+
+#[test]
+fn a_signed_in_member_is_the_cashier_whatever_name_is_set() {
+    let (_d, mut s) = staffed();
+    add(&mut s, "COF", "3.40", "10", 100);
+    s.sign_in("Cleo", "3333").unwrap();
+    s.set_user("Eve").unwrap();
+    assert_eq!(s.user(), "Cleo");
+    let r = s.sell(sale(&[("COF", 1)], vec![cash("5.00")])).unwrap();
+    let cashier: String = s
+        .connection()
+        .query_row("SELECT cashier FROM orders WHERE id = ?1", [&r.id], |r| {
+            r.get(0)
+        })
+        .unwrap();
+    assert_eq!(cashier, "Cleo");
+    s.sign_out();
+    assert_eq!(s.user(), "Eve");
+    assert_eq!(
+        s.sell(sale(&[("COF", 1)], vec![cash("5.00")]))
+            .unwrap_err()
+            .code(),
+        "forbidden"
+    );
+}

@@ -18,4 +18,5 @@ mod refunds;
 mod roles;
 mod sales;
 mod settings;
+mod shift;
 mod staff;

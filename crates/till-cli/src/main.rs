@@ -17,6 +17,7 @@ mod plans;
 mod print;
 mod referrals;
 mod run;
+mod shift;
 mod staff;
 mod sync;
 mod wording;

@@ -232,6 +232,7 @@ pub fn run(cli: Cli) -> Result<Outcome> {
         Command::Report(cmd) => crate::plans::report(&ctx, &store, cmd),
         Command::Staff(cmd) => crate::staff::run(&ctx, &mut store, &mut creds, cmd),
         Command::Audit(_) => unreachable!("handled above"),
+        Command::Shift(cmd) => crate::shift::run(&ctx, &mut store, cmd),
         Command::Doctor => doctor(&ctx, store.doctor()?),
     })
 }
@@ -605,10 +606,11 @@ fn sale(ctx: &Ctx, store: &mut Store, a: SaleArgs) -> Result<()> {
         .items
         .iter()
         .map(|i| {
-            store.item(i).map(|(code, qty)| SaleLine {
-                code,
-                qty,
+            store.sale_item(i).map(|it| SaleLine {
+                code: it.sku,
+                qty: it.qty,
                 discount: None,
+                price: it.price,
             })
         })
         .collect::<Result<Vec<_>>>()?;

@@ -40,6 +40,8 @@ pub fn run(ctx: &Ctx, store: &mut Store, cmd: SyncCmd) -> Result<()> {
     match cmd {
         SyncCmd::Login { endpoint } => {
             let endpoint = check_endpoint(&endpoint)?;
+            // The owner's: asked before the token is stored anywhere.
+            store.require(till_core::Permission::SyncLogin)?;
             // With TILL_SYNC_TOKEN set (a headless till), the token comes
             // from the environment: nothing need be typed, and a machine
             // without a keyring still logs in.
@@ -68,11 +70,7 @@ pub fn run(ctx: &Ctx, store: &mut Store, cmd: SyncCmd) -> Result<()> {
                     Err(e) => return Err(sync_err(e)),
                 },
             };
-            store.set_sync_state(&[
-                ("endpoint", Some(&endpoint)),
-                ("auth_failed", None),
-                ("last_error", None),
-            ])?;
+            store.sync_login(&endpoint)?;
             ctx.out(
                 &serde_json::json!({ "endpoint": endpoint, "stored": stored }),
                 |_| match stored {

@@ -136,7 +136,7 @@ pub(crate) fn record(
 /// caller does next: a wrong PIN and a lock are kept even though the
 /// operation that asked for the PIN fails.
 pub(crate) fn record_now(
-    store: &mut Store,
+    store: &Store,
     auth: &Authority,
     action: &str,
     subject: Option<&str>,
@@ -145,9 +145,12 @@ pub(crate) fn record_now(
     if !auth.audited {
         return Ok(());
     }
-    let at = store.now();
-    let tx = store.write_tx()?;
-    record(&tx, auth, at, action, subject, detail)?;
+    // Immediate, like every write: the write lock is taken at once.
+    let tx = rusqlite::Transaction::new_unchecked(
+        &store.conn,
+        rusqlite::TransactionBehavior::Immediate,
+    )?;
+    record(&tx, auth, store.now(), action, subject, detail)?;
     tx.commit()?;
     Ok(())
 }

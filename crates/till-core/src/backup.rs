@@ -37,6 +37,7 @@ use rusqlite::{Connection, OpenFlags};
 use serde::Serialize;
 
 use crate::error::{Error, Result};
+use crate::roles::Permission;
 use crate::settings::Settings;
 use crate::snapshot::{self, Policy, Target};
 use crate::store::{identify, schema_version, Identity, Store};
@@ -193,10 +194,23 @@ impl Store {
     /// pruned to the newest `backup_keep`; else exactly the file `out`,
     /// which must not exist yet.
     pub fn backup(&self, out: Option<&Path>) -> Result<Backup> {
-        match out {
-            Some(file) => snapshot::write(&self.conn, Target::File(file), self.now(), true),
-            None => self.backup_to_folder(None),
-        }
+        let auth = self.require(Permission::Backup)?;
+        let made = match out {
+            Some(file) => snapshot::write(&self.conn, Target::File(file), self.now(), true)?,
+            None => self.backup_to_folder(None)?,
+        };
+        crate::audit::record_now(
+            self,
+            &auth,
+            "backup",
+            None,
+            serde_json::json!({
+                "file": made.path.display().to_string(),
+                "bytes": made.bytes,
+                "orders": made.orders,
+            }),
+        )?;
+        Ok(made)
     }
 
     fn backup_to_folder(&self, reason: Option<&str>) -> Result<Backup> {
@@ -224,6 +238,7 @@ impl Store {
     /// read is left out of the list (and logged), so one bad file never
     /// hides the others.
     pub fn backups(&self) -> Result<Vec<Backup>> {
+        self.require(Permission::Backup)?;
         let policy = self.backup_policy()?;
         let mut list = vec![];
         for named in snapshot::names(&policy.folder)? {
@@ -240,6 +255,7 @@ impl Store {
     /// The backup folder's backup named `name` (a file name as `backups`
     /// lists it), if it is there; nothing else of the folder is named so.
     pub fn backup_named(&self, name: &str) -> Result<Option<std::path::PathBuf>> {
+        self.require(Permission::Backup)?;
         let policy = self.backup_policy()?;
         Ok(snapshot::names(&policy.folder)?
             .into_iter()
@@ -272,6 +288,7 @@ impl Store {
     /// transaction, migrates older content forward, and reloads the
     /// settings. See the module's comment for what sync keeps.
     pub fn restore(&mut self, file: &Path) -> Result<Restored> {
+        let auth = self.require(Permission::Backup)?;
         let same = |a: &Path, b: &Path| match (a.canonicalize(), b.canonicalize()) {
             (Ok(a), Ok(b)) => a == b,
             _ => false,
@@ -301,6 +318,22 @@ impl Store {
         self.carry_over(&kept.path)?;
         self.settings = Settings::load(&self.conn)?;
         self.prune_backups()?;
+        // Recorded in the restored store, which audits when it has staff.
+        let auth = crate::permissions::Authority {
+            audited: self.has_staff()?,
+            ..auth
+        };
+        crate::audit::record_now(
+            self,
+            &auth,
+            "restore",
+            None,
+            serde_json::json!({
+                "file": file.display().to_string(),
+                "orders": restored.orders,
+                "kept": kept.path.display().to_string(),
+            }),
+        )?;
         Ok(Restored { restored, kept })
     }
 
@@ -365,6 +398,18 @@ impl Store {
     /// Till. Used with no store open at `path` (the CLI, the app before it
     /// opens a store).
     pub fn restore_at(path: impl AsRef<Path>, file: &Path) -> Result<(Store, RestoredAt)> {
+        Store::restore_at_with(path, file, |_| Ok(()))
+    }
+
+    /// `restore_at`, with `sign_in` run on the store at `path` before it is
+    /// replaced, when that store opens: on a store with staff, it signs in
+    /// the owner (`Store::sign_in`) the restore needs. A store that is
+    /// missing or too damaged to open asks for nobody.
+    pub fn restore_at_with(
+        path: impl AsRef<Path>,
+        file: &Path,
+        sign_in: impl FnOnce(&mut Store) -> Result<()>,
+    ) -> Result<(Store, RestoredAt)> {
         let path = path.as_ref();
         let restored = verify(file)?;
         let done = |store: Store, kept: Option<Backup>, set_aside: Option<PathBuf>| {
@@ -386,6 +431,7 @@ impl Store {
                 Err(Error::Damaged(_)) => {}
                 Err(e) => return Err(e),
                 Ok(mut store) => {
+                    sign_in(&mut store)?;
                     let r = store.restore(file)?;
                     return done(store, Some(r.kept), None);
                 }

@@ -13,13 +13,15 @@ use serde::{Deserialize, Serialize};
 use crate::bundles::AppliedBundle;
 use crate::catalog::{product_from_row_at, PRODUCT_COLUMNS};
 use crate::checkout::{
-    check_stock, commit_sale, price_lines, Priced, PricedLine, SaleInput, Tender,
+    check_stock, commit_sale, order_discount_pct, price_lines, Priced, PricedLine, SaleInput,
+    Tender,
 };
 use crate::customers::Customer;
 use crate::error::{Error, Result};
 use crate::input::Field;
 use crate::orders::{load_receipt, Receipt};
 use crate::pricing;
+use crate::roles::Permission;
 use crate::store::{ts, Store};
 use crate::stored::decimal as dec_col;
 use crate::tax::TaxMode;
@@ -187,6 +189,7 @@ impl Store {
     /// the referral code already given, so the cashier hears of a problem
     /// now rather than at payment.
     pub fn cart_set_customer(&mut self, cart_id: &str, customer_id: Option<&str>) -> Result<Cart> {
+        self.require(Permission::Sell)?;
         require_open(&self.conn, cart_id)?;
         let row = self.cart_row(cart_id)?;
         let buyer = customer_id
@@ -211,10 +214,15 @@ impl Store {
         )?;
         let ctx = self.pricing_context()?.for_member(member);
         // Lines the cashier discounted by hand keep their price: the
-        // discount was given against it.
+        // discount was given against it. So do prices set at the till.
+        let set_at_till: Vec<i64> = self
+            .conn
+            .prepare_cached("SELECT id FROM cart_lines WHERE cart_id = ?1 AND price_override = 1")?
+            .query_map([cart_id], |r| r.get(0))?
+            .collect::<rusqlite::Result<_>>()?;
         let repriced: Vec<(i64, pricing::Quote)> = load_lines(&self.conn, cart_id)?
             .into_iter()
-            .filter(|(_, l)| l.discount.is_none())
+            .filter(|(id, l)| l.discount.is_none() && !set_at_till.contains(id))
             .map(|(id, l)| (id, pricing::quote(&ctx, &l.product, now)))
             .collect();
         let defs = self.live_bundles(self.now())?;
@@ -233,7 +241,7 @@ impl Store {
         }
         check_prices(&tx, &pricing, &defs, cart_id)?;
         tx.commit()?;
-        self.cart(cart_id)
+        self.cart_view(cart_id)
     }
 
     /// Records the referral code given at the counter (`None` clears it),
@@ -241,6 +249,7 @@ impl Store {
     /// withdrawn code, a self-referral or another referrer's customer is
     /// refused with a message, and the sale goes on without it.
     pub fn cart_set_referral(&mut self, cart_id: &str, code: Option<&str>) -> Result<Cart> {
+        self.require(Permission::Sell)?;
         require_open(&self.conn, cart_id)?;
         let row = self.cart_row(cart_id)?;
         let code = code
@@ -261,7 +270,7 @@ impl Store {
             params![code, cart_id],
         )?;
         tx.commit()?;
-        self.cart(cart_id)
+        self.cart_view(cart_id)
     }
 
     fn cart_row(&self, cart_id: &str) -> Result<CartRow> {
@@ -270,6 +279,11 @@ impl Store {
 
     /// The cart as the counter shows it, with live totals.
     pub fn cart(&self, cart_id: &str) -> Result<Cart> {
+        self.require(Permission::Sell)?;
+        self.cart_view(cart_id)
+    }
+
+    fn cart_view(&self, cart_id: &str) -> Result<Cart> {
         let CartRow {
             status,
             order_discount,
@@ -339,17 +353,19 @@ impl Store {
     /// The newest open cart, or a new one: after a crash the counter comes
     /// back to what it was ringing up.
     pub fn current_cart(&mut self) -> Result<Cart> {
+        self.require(Permission::Sell)?;
         let open: Option<String> = self
             .conn
             .query_row("SELECT id FROM carts WHERE status = 'open' ORDER BY created_at DESC, rowid DESC LIMIT 1", [], |r| r.get(0))
             .optional()?;
         match open {
-            Some(id) => self.cart(&id),
+            Some(id) => self.cart_view(&id),
             None => self.new_cart(),
         }
     }
 
     pub fn new_cart(&mut self) -> Result<Cart> {
+        self.require(Permission::Sell)?;
         let id = uuid::Uuid::now_v7().to_string();
         let now = ts(self.now());
         let tx = self.write_tx()?;
@@ -358,13 +374,35 @@ impl Store {
             params![id, now],
         )?;
         tx.commit()?;
-        self.cart(&id)
+        self.cart_view(&id)
     }
 
     /// Adds `qty` of the product with this SKU or barcode, at its price now.
     /// Adding a product already in the cart at the same price and with no
     /// line discount raises that line's quantity instead.
     pub fn cart_add(&mut self, cart_id: &str, code: &str, qty: i64) -> Result<Cart> {
+        self.cart_add_priced(cart_id, code, qty, None)
+    }
+
+    /// Adds what an item text names, as scanned or typed in the scan box
+    /// (`COF`, `3*COF`, `COFx2@2.50`; see `forms::item`).
+    pub fn cart_scan(&mut self, cart_id: &str, text: &str) -> Result<Cart> {
+        let item = self.sale_item(text)?;
+        self.cart_add_priced(cart_id, &item.sku, item.qty, item.price)
+    }
+
+    /// Adds `qty` of a product at its price now, or at `price` set at the
+    /// till (a price override: it needs the permission to override
+    /// prices, and its line says who set it, "override by NAME"). A line
+    /// with a price set at the till is a line of its own, never merged.
+    pub fn cart_add_priced(
+        &mut self,
+        cart_id: &str,
+        code: &str,
+        qty: i64,
+        price: Option<Decimal>,
+    ) -> Result<Cart> {
+        self.require(Permission::Sell)?;
         crate::money::check_qty(Field::Quantity, qty)?;
         if qty <= 0 {
             return Err(Error::invalid(
@@ -373,7 +411,7 @@ impl Store {
             ));
         }
         require_open(&self.conn, cart_id)?;
-        let product = self.find_product(code)?;
+        let product = self.product_by_code(code)?;
         if !product.active {
             return Err(Error::InactiveProduct(product.sku));
         }
@@ -385,18 +423,29 @@ impl Store {
             now,
         )?;
         let quote = pricing::quote(&self.pricing_context()?.for_member(member), &product, now);
+        let (override_by, unit_price, price_note) = match price {
+            Some(p) => {
+                let (auth, by) = self.price_override_by()?;
+                let p = self.check_amount(Field::Price, p)?;
+                (Some(auth), p, Some(crate::checkout::override_note(&by)))
+            }
+            None => (None, quote.price, quote.note.clone()),
+        };
         let settings = self.settings.clone();
         let defs = self.live_bundles(self.now())?;
         let tx = self.write_tx()?;
         require_open(&tx, cart_id)?;
-        let existing: Option<(i64, i64)> = tx
-            .query_row(
-                "SELECT id, qty FROM cart_lines WHERE cart_id = ?1 AND product_id = ?2 AND unit_price = ?3 AND discount IS NULL
-                 ORDER BY id DESC LIMIT 1",
-                params![cart_id, product.id, quote.price.to_string()],
-                |r| Ok((r.get(0)?, r.get(1)?)),
-            )
-            .optional()?;
+        let existing: Option<(i64, i64)> = match price {
+            Some(_) => None,
+            None => tx
+                .query_row(
+                    "SELECT id, qty FROM cart_lines WHERE cart_id = ?1 AND product_id = ?2 AND unit_price = ?3 AND discount IS NULL
+                     AND price_override = 0 ORDER BY id DESC LIMIT 1",
+                    params![cart_id, product.id, unit_price.to_string()],
+                    |r| Ok((r.get(0)?, r.get(1)?)),
+                )
+                .optional()?,
+        };
         let mut lines: Vec<PricedLine> = load_lines(&tx, cart_id)?
             .into_iter()
             .map(|(_, l)| l)
@@ -410,8 +459,8 @@ impl Store {
         lines.push(PricedLine {
             product: product.clone(),
             qty,
-            unit_price: quote.price,
-            price_note: quote.note.clone(),
+            unit_price,
+            price_note: price_note.clone(),
             discount: None,
         });
         check_stock(&tx, &settings, &lines)?;
@@ -424,8 +473,8 @@ impl Store {
             }
             None => {
                 tx.execute(
-                    "INSERT INTO cart_lines (cart_id, product_id, qty, unit_price, price_note, added_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
-                    params![cart_id, product.id, qty, quote.price.to_string(), quote.note, ts(now)],
+                    "INSERT INTO cart_lines (cart_id, product_id, qty, unit_price, price_note, added_at, price_override) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+                    params![cart_id, product.id, qty, unit_price.to_string(), price_note, ts(now), price.is_some()],
                 )?;
             }
         }
@@ -433,12 +482,24 @@ impl Store {
             "UPDATE carts SET updated_at = ?1 WHERE id = ?2",
             params![ts(now), cart_id],
         )?;
+        if let Some(auth) = &override_by {
+            crate::checkout::record_override(
+                &tx,
+                auth,
+                now,
+                &product.sku,
+                quote.price,
+                unit_price,
+                ("cart", cart_id),
+            )?;
+        }
         check_prices(&tx, &settings, &defs, cart_id)?;
         tx.commit()?;
-        self.cart(cart_id)
+        self.cart_view(cart_id)
     }
 
     pub fn cart_set_qty(&mut self, cart_id: &str, line_id: i64, qty: i64) -> Result<Cart> {
+        self.require(Permission::Sell)?;
         crate::money::check_qty(Field::Quantity, qty)?;
         if qty <= 0 {
             return Err(Error::invalid(
@@ -468,10 +529,11 @@ impl Store {
         )?;
         check_prices(&tx, &settings, &defs, cart_id)?;
         tx.commit()?;
-        self.cart(cart_id)
+        self.cart_view(cart_id)
     }
 
     pub fn cart_remove(&mut self, cart_id: &str, line_id: i64) -> Result<Cart> {
+        self.require(Permission::Sell)?;
         require_open(&self.conn, cart_id)?;
         let defs = self.live_bundles(self.now())?;
         let pricing = self.settings.clone();
@@ -486,7 +548,7 @@ impl Store {
         }
         check_prices(&tx, &pricing, &defs, cart_id)?;
         tx.commit()?;
-        self.cart(cart_id)
+        self.cart_view(cart_id)
     }
 
     /// Sets or clears (`None`) a line's discount.
@@ -496,15 +558,21 @@ impl Store {
         line_id: i64,
         discount: Option<Discount>,
     ) -> Result<Cart> {
+        self.require(Permission::Sell)?;
         require_open(&self.conn, cart_id)?;
+        let mut above = None;
         if let Some(d) = &discount {
             d.validate(Field::LineDiscount)?;
-            let cart = self.cart(cart_id)?;
+            let cart = self.cart_view(cart_id)?;
             let line = cart
                 .lines
                 .iter()
                 .find(|l| l.id == line_id)
                 .ok_or_else(|| Error::not_found("cart line", line_id.to_string()))?;
+            let pct = d.percent_of(line.total);
+            if let (auth, true) = self.require_discount(pct)? {
+                above = Some((auth, pct, line.sku.clone()));
+            }
             if let Discount::Amount(a) = d {
                 if *a > line.total {
                     return Err(Error::invalid(
@@ -515,20 +583,37 @@ impl Store {
             }
             self.check_amount_scale(Field::LineDiscount, d)?;
         }
-        let defs = self.live_bundles(self.now())?;
+        let at = self.now();
+        let defs = self.live_bundles(at)?;
         let pricing = self.settings.clone();
         let tx = self.write_tx()?;
         require_open(&tx, cart_id)?;
+        let text = discount.map(|d| d.to_text());
         let n = tx.execute(
             "UPDATE cart_lines SET discount = ?1 WHERE id = ?2 AND cart_id = ?3",
-            params![discount.map(|d| d.to_text()), line_id, cart_id],
+            params![text, line_id, cart_id],
         )?;
         if n == 0 {
             return Err(Error::not_found("cart line", line_id.to_string()));
         }
         check_prices(&tx, &pricing, &defs, cart_id)?;
+        if let Some((auth, pct, sku)) = above {
+            crate::audit::record(
+                &tx,
+                &auth,
+                at,
+                "discount.above_threshold",
+                Some(cart_id),
+                serde_json::json!({
+                    "line": sku,
+                    "discount": text,
+                    "percent": pct.round_dp(2).normalize().to_string(),
+                    "threshold": pricing.discount_approval_pct.to_string(),
+                }),
+            )?;
+        }
         tx.commit()?;
-        self.cart(cart_id)
+        self.cart_view(cart_id)
     }
 
     /// Sets or clears (`None`) the discount on the whole order.
@@ -537,7 +622,9 @@ impl Store {
         cart_id: &str,
         discount: Option<Discount>,
     ) -> Result<Cart> {
+        self.require(Permission::Sell)?;
         require_open(&self.conn, cart_id)?;
+        let mut above = None;
         if let Some(d) = &discount {
             d.validate(Field::OrderDiscount)?;
             self.check_amount_scale(Field::OrderDiscount, d)?;
@@ -547,18 +634,39 @@ impl Store {
                 .collect();
             let defs = self.live_bundles(self.now())?;
             price_lines(&self.settings, &defs, &lines, Some(d))?;
+            let pct = order_discount_pct(&lines, d);
+            if let (auth, true) = self.require_discount(pct)? {
+                above = Some((auth, pct));
+            }
         }
-        let defs = self.live_bundles(self.now())?;
+        let at = self.now();
+        let defs = self.live_bundles(at)?;
         let pricing = self.settings.clone();
         let tx = self.write_tx()?;
         require_open(&tx, cart_id)?;
+        let text = discount.map(|d| d.to_text());
         tx.execute(
             "UPDATE carts SET order_discount = ?1 WHERE id = ?2",
-            params![discount.map(|d| d.to_text()), cart_id],
+            params![text, cart_id],
         )?;
         check_prices(&tx, &pricing, &defs, cart_id)?;
+        if let Some((auth, pct)) = above {
+            crate::audit::record(
+                &tx,
+                &auth,
+                at,
+                "discount.above_threshold",
+                Some(cart_id),
+                serde_json::json!({
+                    "order": true,
+                    "discount": text,
+                    "percent": pct.round_dp(2).normalize().to_string(),
+                    "threshold": pricing.discount_approval_pct.to_string(),
+                }),
+            )?;
+        }
         tx.commit()?;
-        self.cart(cart_id)
+        self.cart_view(cart_id)
     }
 
     fn check_amount_scale(&self, field: Field, d: &Discount) -> Result<()> {
@@ -570,14 +678,34 @@ impl Store {
 
     /// Voids an open cart: nothing is sold, nothing is kept.
     pub fn cart_void(&mut self, cart_id: &str) -> Result<()> {
+        let auth = self.require(Permission::VoidCart)?;
         require_open(&self.conn, cart_id)?;
-        let now = ts(self.now());
+        // What is voided, for the audit trail: the cart as it stood.
+        let voided = match auth.audited {
+            true => Some(self.cart_view(cart_id)?),
+            false => None,
+        };
+        let at = self.now();
+        let now = ts(at);
         let tx = self.write_tx()?;
         require_open(&tx, cart_id)?;
         tx.execute(
             "UPDATE carts SET status = 'voided', updated_at = ?1 WHERE id = ?2 AND status = 'open'",
             params![now, cart_id],
         )?;
+        if let Some(cart) = voided {
+            crate::audit::record(
+                &tx,
+                &auth,
+                at,
+                "cart.void",
+                Some(cart_id),
+                serde_json::json!({
+                    "items": cart.lines.iter().map(|l| serde_json::json!([l.sku, l.qty])).collect::<Vec<_>>(),
+                    "total": cart.total.to_string(),
+                }),
+            )?;
+        }
         tx.commit()?;
         Ok(())
     }
@@ -585,6 +713,7 @@ impl Store {
     /// Completes the cart: one transaction that writes the sale and closes
     /// the cart. Idempotent: a completed cart returns its receipt again.
     pub fn cart_complete(&mut self, cart_id: &str, tenders: &[Tender]) -> Result<Receipt> {
+        self.require(Permission::Sell)?;
         let now = self.now();
         let settings = self.settings.clone();
         let user = self.user().to_string();

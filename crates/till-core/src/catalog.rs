@@ -5,9 +5,12 @@ use rusqlite::{params, Connection, OptionalExtension, Row};
 use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 
+use crate::audit;
 use crate::error::{Error, Result};
 use crate::input::Field;
 use crate::input::{self, TextKind};
+use crate::permissions::Authority;
+use crate::roles::Permission;
 use crate::settings::check_ceiling;
 use crate::store::{ts, Store};
 use crate::stored;
@@ -229,6 +232,7 @@ impl Store {
         &mut self,
         new: NewProduct,
         opening_stock: fn(&Connection, i64, i64, &str, &str) -> Result<()>,
+        auth: &Authority,
     ) -> Result<Product> {
         let sku = validate_code(Field::Sku, &new.sku)?;
         let name = input::text(Field::Name, &new.name, TextKind::Name)?;
@@ -264,7 +268,8 @@ impl Store {
                 ));
             }
         }
-        let now = ts(self.now());
+        let at = self.now();
+        let now = ts(at);
         let user = self.user().to_string();
         let tx = self.write_tx()?;
         codes_free(&tx, &sku, barcode.as_deref(), None)?;
@@ -289,12 +294,27 @@ impl Store {
         if let Some(q) = new.stock.filter(|q| *q > 0) {
             opening_stock(&tx, id, q, &user, &now)?;
         }
+        audit::record(
+            &tx,
+            auth,
+            at,
+            "product.add",
+            Some(&sku),
+            serde_json::json!({
+                "name": name,
+                "price": price.to_string(),
+                "cost": cost.map(|c| c.to_string()),
+                "tax_rate": tax_rate.to_string(),
+                "stock": new.stock,
+            }),
+        )?;
         tx.commit()?;
-        self.product(&sku)
+        self.product_row(&sku)
     }
 
     pub fn update_product(&mut self, sku: &str, update: ProductUpdate) -> Result<Product> {
-        let current = self.product(sku)?;
+        let auth = self.require(Permission::ManageProducts)?;
+        let current = self.product_row(sku)?;
         let name = match update.name {
             Some(n) => input::text(Field::Name, &n, TextKind::Name)?,
             None => current.name.clone(),
@@ -338,7 +358,23 @@ impl Store {
             Some(c) => c.map(check_ceiling).transpose()?,
             None => current.price_ceiling,
         };
-        let now = ts(self.now());
+        let at = self.now();
+        let now = ts(at);
+        let changes = product_changes(
+            &current,
+            &[
+                ("name", Some(name.clone())),
+                ("price", Some(price.to_string())),
+                ("cost", cost.map(|c| c.to_string())),
+                ("barcode", barcode.clone()),
+                ("tax_rate", Some(tax_rate.to_string())),
+                ("category", category.clone()),
+                ("active", Some(active.to_string())),
+                ("sell_by", sell_by.map(|d| d.to_string())),
+                ("price_floor", price_floor.map(|f| f.to_string())),
+                ("price_ceiling", price_ceiling.map(|c| c.to_string())),
+            ],
+        );
         let tx = self.write_tx()?;
         if barcode != current.barcode {
             if let Some(b) = &barcode {
@@ -365,12 +401,33 @@ impl Store {
                 keep_sell_by
             ],
         )?;
+        if !changes.is_empty() {
+            audit::record(
+                &tx,
+                &auth,
+                at,
+                "product.update",
+                Some(&current.sku),
+                serde_json::Value::Object(changes),
+            )?;
+        }
         tx.commit()?;
-        self.product(&current.sku)
+        self.product_row(&current.sku)
     }
 
     /// A product by SKU.
     pub fn product(&self, sku: &str) -> Result<Product> {
+        self.require(Permission::LookUp)?;
+        self.product_row(sku)
+    }
+
+    /// A product by SKU or, failing that, by barcode: what a scan box needs.
+    pub fn find_product(&self, code: &str) -> Result<Product> {
+        self.require(Permission::LookUp)?;
+        self.product_by_code(code)
+    }
+
+    pub(crate) fn product_row(&self, sku: &str) -> Result<Product> {
         self.conn
             .prepare_cached(&format!(
                 "SELECT {PRODUCT_COLUMNS} FROM {PRODUCT_FROM} WHERE p.sku = ?1"
@@ -399,7 +456,7 @@ impl Store {
                 )
                 .at(&field));
             }
-            let p = self.find_product(code)?;
+            let p = self.product_by_code(code)?;
             if out.iter().any(|(q, _, _)| q.id == p.id) {
                 return Err(Error::invalid(
                     Field::Item,
@@ -415,7 +472,7 @@ impl Store {
         Ok(out)
     }
 
-    pub fn find_product(&self, code: &str) -> Result<Product> {
+    pub(crate) fn product_by_code(&self, code: &str) -> Result<Product> {
         let code = code.trim();
         if code.is_empty() {
             return Err(Error::invalid(Field::Code, "must not be empty"));
@@ -431,6 +488,7 @@ impl Store {
 
     /// Products, by SKU; `search` matches SKU, barcode, name or category.
     pub fn products(&self, search: Option<&str>, include_inactive: bool) -> Result<Vec<Product>> {
+        self.require(Permission::LookUp)?;
         let pattern = search.map(|s| {
             format!(
                 "%{}%",
@@ -449,4 +507,38 @@ impl Store {
         let rows = stmt.query_map(params![include_inactive, pattern], product_from_row)?;
         Ok(rows.collect::<rusqlite::Result<Vec<_>>>()?)
     }
+}
+
+/// The fields of a product update that change something, as
+/// `{field: {"from", "to"}}` for the audit trail.
+fn product_changes(
+    current: &Product,
+    next: &[(&str, Option<String>)],
+) -> serde_json::Map<String, serde_json::Value> {
+    let before: [(&str, Option<String>); 10] = [
+        ("name", Some(current.name.clone())),
+        ("price", Some(current.price.to_string())),
+        ("cost", current.cost.map(|c| c.to_string())),
+        ("barcode", current.barcode.clone()),
+        ("tax_rate", Some(current.tax_rate.to_string())),
+        ("category", current.category.clone()),
+        ("active", Some(current.active.to_string())),
+        ("sell_by", current.sell_by.map(|d| d.to_string())),
+        ("price_floor", current.price_floor.map(|f| f.to_string())),
+        (
+            "price_ceiling",
+            current.price_ceiling.map(|c| c.to_string()),
+        ),
+    ];
+    before
+        .into_iter()
+        .zip(next)
+        .filter(|((_, old), (_, new))| old != new)
+        .map(|((key, old), (_, new))| {
+            (
+                key.to_string(),
+                serde_json::json!({ "from": old, "to": new }),
+            )
+        })
+        .collect()
 }

@@ -9,6 +9,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::error::{Error, Result};
 use crate::input::Field;
+use crate::roles::Permission;
 use crate::store::{ts, Store};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, specta::Type)]
@@ -245,10 +246,11 @@ impl Store {
             link(&tx, now, &buyer, &code)?;
         }
         tx.commit()?;
-        self.customer(&id)
+        load(&self.conn, &id)
     }
 
     pub fn customer(&self, id: &str) -> Result<Customer> {
+        self.require(Permission::LookUp)?;
         load(&self.conn, id)
     }
 
@@ -259,6 +261,11 @@ impl Store {
         kind: Option<CustomerKind>,
         search: Option<&str>,
     ) -> Result<Vec<Customer>> {
+        // Affiliates and what they earn are the referral standings.
+        self.require(match kind {
+            Some(CustomerKind::Affiliate) => Permission::Reports,
+            _ => Permission::LookUp,
+        })?;
         let text = search.map(str::trim).filter(|s| !s.is_empty());
         let like = text.map(|s| {
             format!(
@@ -288,6 +295,7 @@ impl Store {
     }
 
     pub fn update_customer(&mut self, id: &str, u: CustomerUpdate) -> Result<Customer> {
+        self.require(Permission::AddCustomer)?;
         let c = self.customer(id)?;
         let name = match &u.name {
             Some(n) => check_name(n)?,

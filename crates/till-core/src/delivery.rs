@@ -6,6 +6,7 @@
 use till_wire::{RejectCode, Rejection};
 
 use crate::error::Result;
+use crate::roles::Permission;
 use crate::store::Store;
 use crate::{outbox, referrals};
 
@@ -24,6 +25,39 @@ impl Store {
                 referrals::on_duplicate_code(&tx, at, &r.id, &r.reason)?;
             }
         }
+        tx.commit()?;
+        Ok(())
+    }
+
+    /// Points this device at an upstream, after its token was stored (the
+    /// keyring, or $TILL_SYNC_TOKEN): a refused token and the last error
+    /// are forgotten. The owner's (`sync_login`), audited. Ask `require`
+    /// for `Permission::SyncLogin` before storing the token.
+    pub fn sync_login(&mut self, endpoint: &str) -> Result<()> {
+        let auth = self.require(Permission::SyncLogin)?;
+        let at = self.now();
+        let tx = self.write_tx()?;
+        for (key, value) in [
+            ("endpoint", Some(endpoint)),
+            ("auth_failed", None),
+            ("last_error", None),
+        ] {
+            match value {
+                Some(v) => tx.execute(
+                    "INSERT INTO sync_state (key, value) VALUES (?1, ?2) ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+                    [key, v],
+                )?,
+                None => tx.execute("DELETE FROM sync_state WHERE key = ?1", [key])?,
+            };
+        }
+        crate::audit::record(
+            &tx,
+            &auth,
+            at,
+            "sync.login",
+            None,
+            serde_json::json!({ "endpoint": endpoint }),
+        )?;
         tx.commit()?;
         Ok(())
     }

@@ -11,6 +11,7 @@ use crate::catalog::{NewProduct, Product};
 use crate::error::{Error, Result};
 use crate::input::Field;
 use crate::outbox;
+use crate::roles::Permission;
 use crate::store::{ts, Store};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, specta::Type)]
@@ -132,11 +133,13 @@ fn opening_stock(conn: &Connection, product_id: i64, qty: i64, user: &str, at: &
 impl Store {
     /// Adds a product, and its opening stock as a restock movement.
     pub fn add_product(&mut self, new: NewProduct) -> Result<Product> {
-        self.insert_product(new, opening_stock)
+        let auth = self.require(Permission::ManageProducts)?;
+        self.insert_product(new, opening_stock, &auth)
     }
 
     pub fn stock(&self, sku: &str) -> Result<StockLevel> {
-        let p = self.product(sku)?;
+        self.require(Permission::LookUp)?;
+        let p = self.product_row(sku)?;
         Ok(StockLevel {
             sku: p.sku,
             on_hand: p.on_hand,
@@ -152,6 +155,7 @@ impl Store {
         kind: MovementKind,
         reason: Option<&str>,
     ) -> Result<StockLevel> {
+        let auth = self.require(Permission::AdjustStock)?;
         if matches!(kind, MovementKind::Sale | MovementKind::Refund) {
             return Err(Error::invalid(
                 Field::Reason,
@@ -173,7 +177,7 @@ impl Store {
         }
         let reason = crate::input::opt_text(Field::Note, reason, crate::input::TextKind::Note)?;
         let reason = reason.as_deref();
-        let product = self.product(sku)?;
+        let product = self.product_row(sku)?;
         if product.kit {
             return Err(Error::Refused(format!(
                 "{} is a kit and holds no stock of its own; adjust the stock of its components",
@@ -219,6 +223,19 @@ impl Store {
                 user,
             },
         )?;
+        crate::audit::record(
+            &tx,
+            &auth,
+            now,
+            "stock.adjust",
+            Some(&product.sku),
+            serde_json::json!({
+                "kind": kind.as_str(),
+                "by": by,
+                "reason": reason,
+                "on_hand": after,
+            }),
+        )?;
         tx.commit()?;
         Ok(StockLevel {
             sku: product.sku,
@@ -228,7 +245,8 @@ impl Store {
 
     /// A product's ledger, oldest first.
     pub fn movements(&self, sku: &str) -> Result<Vec<Movement>> {
-        let product = self.product(sku)?;
+        self.require(Permission::LookUp)?;
+        let product = self.product_row(sku)?;
         let mut stmt = self.conn.prepare(
             "SELECT id, kind, qty, reason, user, created_at, order_id, refund_id FROM stock_movements WHERE product_id = ?1 ORDER BY id",
         )?;
@@ -250,6 +268,7 @@ impl Store {
     /// SKUs whose cached on-hand differs from their ledger sum; empty when
     /// the cache is sound. Used by tests and `till doctor`.
     pub fn stock_drift(&self) -> Result<Vec<(String, i64, i64)>> {
+        self.require(Permission::LookUp)?;
         let mut stmt = self.conn.prepare(
             "SELECT p.sku, COALESCE(s.on_hand, 0), COALESCE((SELECT SUM(qty) FROM stock_movements m WHERE m.product_id = p.id), 0) AS ledger
              FROM products p LEFT JOIN stock_levels s ON s.product_id = p.id

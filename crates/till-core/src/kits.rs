@@ -11,6 +11,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::error::{Error, Result};
 use crate::input::Field;
+use crate::roles::Permission;
 use crate::store::{ts, Store};
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, specta::Type)]
@@ -54,28 +55,39 @@ pub(crate) fn stock_parts(conn: &Connection, product_id: i64) -> Result<Vec<(i64
 impl Store {
     /// Turns a kit back into a plain product (with no stock of its own).
     pub fn clear_kit(&mut self, kit_sku: &str) -> Result<crate::catalog::Product> {
-        let kit = self.product(kit_sku)?;
+        let auth = self.require(Permission::ManageProducts)?;
+        let kit = self.product_row(kit_sku)?;
         if !kit.kit {
             return Err(Error::invalid(
                 Field::Sku,
                 format!("{} is not a kit", kit.sku),
             ));
         }
-        let now = ts(self.now());
+        let at = self.now();
+        let now = ts(at);
         let tx = self.write_tx()?;
         tx.execute("DELETE FROM kit_components WHERE kit_id = ?1", [kit.id])?;
         tx.execute(
             "UPDATE products SET updated_at = ?1 WHERE id = ?2",
             params![now, kit.id],
         )?;
+        crate::audit::record(
+            &tx,
+            &auth,
+            at,
+            "kit.clear",
+            Some(&kit.sku),
+            serde_json::json!({}),
+        )?;
         tx.commit()?;
-        self.product(&kit.sku)
+        self.product_row(&kit.sku)
     }
 
     /// Makes `kit_sku` a kit of `items` (SKU or barcode, units per kit),
     /// replacing any components it had.
     pub fn set_kit(&mut self, kit_sku: &str, items: &[(String, i64)]) -> Result<Kit> {
-        let kit = self.product(kit_sku)?;
+        let auth = self.require(Permission::ManageProducts)?;
+        let kit = self.product_row(kit_sku)?;
         if items.is_empty() {
             return Err(Error::invalid(
                 Field::Item,
@@ -98,7 +110,8 @@ impl Store {
             }
             components.push((p.id, qty, p.sku));
         }
-        let now = ts(self.now());
+        let at = self.now();
+        let now = ts(at);
         let tx = self.write_tx()?;
         {
             let used_in: Option<String> = tx
@@ -136,13 +149,30 @@ impl Store {
             "UPDATE products SET updated_at = ?1 WHERE id = ?2",
             params![now, kit.id],
         )?;
+        let listed: serde_json::Map<String, serde_json::Value> = components
+            .iter()
+            .map(|(_, qty, sku)| (sku.clone(), (*qty).into()))
+            .collect();
+        crate::audit::record(
+            &tx,
+            &auth,
+            at,
+            "kit.set",
+            Some(&kit.sku),
+            serde_json::json!({ "components": listed }),
+        )?;
         tx.commit()?;
-        self.kit(&kit.sku)
+        self.kit_row(&kit.sku)
     }
 
     /// A kit with its components and what is on hand.
     pub fn kit(&self, sku: &str) -> Result<Kit> {
-        let p = self.product(sku)?;
+        self.require(Permission::LookUp)?;
+        self.kit_row(sku)
+    }
+
+    fn kit_row(&self, sku: &str) -> Result<Kit> {
+        let p = self.product_row(sku)?;
         if !p.kit {
             return Err(Error::invalid(
                 Field::Sku,
@@ -175,6 +205,7 @@ impl Store {
 
     /// Every kit, by SKU.
     pub fn kits(&self) -> Result<Vec<Kit>> {
+        self.require(Permission::LookUp)?;
         let skus: Vec<String> = self
             .conn
             .prepare(
@@ -182,6 +213,6 @@ impl Store {
             )?
             .query_map([], |r| r.get(0))?
             .collect::<rusqlite::Result<_>>()?;
-        skus.iter().map(|s| self.kit(s)).collect()
+        skus.iter().map(|s| self.kit_row(s)).collect()
     }
 }

@@ -12,6 +12,7 @@ use serde::{Deserialize, Serialize};
 use crate::error::{Error, Result};
 use crate::input::Field;
 use crate::plans::tiers;
+use crate::roles::Permission;
 use crate::store::{ts, Store};
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, specta::Type)]
@@ -108,6 +109,7 @@ impl Store {
     /// Adds (or replaces) membership tiers from a document in the tiers
     /// format; each tier may give `discount_percent` (0-100).
     pub fn load_membership_tiers(&mut self, text: &str) -> Result<Vec<MembershipTier>> {
+        let auth = self.require(Permission::ManagePricing)?;
         self.require_feature("memberships")?;
         let doc = tiers::parse(text)?;
         let mut out = Vec::new();
@@ -145,7 +147,8 @@ impl Store {
                 serde_json::to_string(t).map_err(|e| Error::Internal(e.to_string()))?,
             ));
         }
-        let at = ts(self.now());
+        let now = self.now();
+        let at = ts(now);
         let tx = self.write_tx()?;
         for (t, doc) in &out {
             tx.execute(
@@ -155,6 +158,21 @@ impl Store {
                 params![t.id, t.name, t.fee_monthly.to_string(), t.discount_percent.to_string(), doc, at],
             )?;
         }
+        crate::audit::record(
+            &tx,
+            &auth,
+            now,
+            "membership_tiers.load",
+            None,
+            serde_json::json!({
+                "tiers": out.iter().map(|(t, _)| serde_json::json!({
+                    "id": t.id,
+                    "name": t.name,
+                    "fee_monthly": t.fee_monthly.to_string(),
+                    "discount_percent": t.discount_percent.to_string(),
+                })).collect::<Vec<_>>(),
+            }),
+        )?;
         tx.commit()?;
         Ok(out.into_iter().map(|(t, _)| t).collect())
     }
@@ -178,6 +196,7 @@ impl Store {
     }
 
     pub fn membership_tiers(&self) -> Result<Vec<MembershipTier>> {
+        self.require(Permission::LookUp)?;
         let mut stmt = self.conn.prepare(
             "SELECT id, name, fee_monthly, discount_percent FROM membership_tiers ORDER BY name, id",
         )?;
@@ -199,6 +218,7 @@ impl Store {
         tier_id: &str,
         until: Option<NaiveDate>,
     ) -> Result<Membership> {
+        self.require(Permission::AddCustomer)?;
         self.require_feature("memberships")?;
         let c = self.customer(customer_id)?;
         if c.kind != crate::customers::CustomerKind::Customer {
@@ -234,6 +254,7 @@ impl Store {
     }
 
     pub fn membership(&self, customer_id: &str) -> Result<Option<Membership>> {
+        self.require(Permission::LookUp)?;
         membership_of(
             &self.conn,
             &self.settings.time_zone,

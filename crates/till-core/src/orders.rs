@@ -11,6 +11,7 @@ use crate::input::Field;
 use crate::inventory::{insert_movement, MovementKind};
 use crate::money::Currency;
 use crate::outbox;
+use crate::roles::Permission;
 use crate::store::{ts, Store};
 use crate::stored::decimal as dec_col;
 use crate::tax::TaxMode;
@@ -466,7 +467,7 @@ impl Store {
             Some(items) => {
                 let mut by_sku: std::collections::BTreeMap<String, i64> = Default::default();
                 for (code, qty) in items {
-                    let n = by_sku.entry(self.find_product(code)?.sku).or_default();
+                    let n = by_sku.entry(self.product_by_code(code)?.sku).or_default();
                     *n = n.saturating_add(*qty);
                 }
                 Some(by_sku.into_iter().collect::<Vec<_>>())
@@ -477,6 +478,7 @@ impl Store {
 
     /// An order by id or receipt number.
     pub fn order(&self, id_or_number: &str) -> Result<Receipt> {
+        self.require(Permission::LookUp)?;
         let key = id_or_number.trim();
         let id: Option<String> = self
             .conn
@@ -499,11 +501,13 @@ impl Store {
         to: Option<DateTime<Utc>>,
         limit: Option<i64>,
     ) -> Result<Vec<OrderSummary>> {
+        self.require(Permission::LookUp)?;
         self.list_orders(from, to, limit, false)
     }
 
     /// The newest `limit` orders, newest first (the Orders screen).
     pub fn recent_orders(&self, limit: i64) -> Result<Vec<OrderSummary>> {
+        self.require(Permission::LookUp)?;
         self.list_orders(None, None, Some(limit), true)
     }
 
@@ -577,6 +581,7 @@ impl Store {
     /// With a key already used: the same request returns the first refund
     /// and changes nothing; another request is refused (`key_reused`).
     pub fn refund(&mut self, req: RefundRequest) -> Result<Refund> {
+        let auth = self.require(Permission::Refund)?;
         let order = self.order(&req.order)?;
         let key = match &req.key {
             Some(k) => crate::input::text(Field::Key, k, crate::input::TextKind::Key)?,
@@ -616,7 +621,7 @@ impl Store {
                             format!("{code}: refund quantity {qty} must be at least 1"),
                         ));
                     }
-                    let product = self.find_product(code)?;
+                    let product = self.product_by_code(code)?;
                     let sold: i64 = order
                         .lines
                         .iter()
@@ -666,12 +671,15 @@ impl Store {
         let now = self.now();
         let at = ts(now);
         let user = self.user().to_string();
+        let settings = self.settings.clone();
         let tx = self.write_tx()?;
         // Again inside the transaction: another window may have used the
         // key a moment ago.
         if let Some(first) = replay_refund(&tx, &key, &order.id, &request)? {
             return Ok(first);
         }
+        // The drawer's shift the money leaves from, if one is open.
+        let shift_id = crate::shifts::open_shift(&tx, &settings, false)?;
         let refund_id = uuid::Uuid::now_v7().to_string();
         let mut lines = Vec::new();
         let mut products = Vec::new();
@@ -709,8 +717,8 @@ impl Store {
         let amount = currency.round(lines.iter().map(|l| l.amount).sum());
         let tax = currency.round(lines.iter().map(|l| l.tax).sum());
         tx.execute(
-            "INSERT INTO refunds (id, order_id, idempotency_key, amount, tax, method, cashier, created_at, request) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
-            params![refund_id, order.id, key, amount.to_string(), tax.to_string(), method.as_str(), user, at, request],
+            "INSERT INTO refunds (id, order_id, idempotency_key, amount, tax, method, cashier, created_at, request, shift_id) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
+            params![refund_id, order.id, key, amount.to_string(), tax.to_string(), method.as_str(), user, at, request, shift_id],
         )?;
         let mut stmt = tx.prepare_cached("INSERT INTO refund_lines (refund_id, line_no, qty, amount, tax) VALUES (?1, ?2, ?3, ?4, ?5)")?;
         for (l, product_id) in lines.iter().zip(&products) {
@@ -744,6 +752,21 @@ impl Store {
         crate::referrals::reverse_for_refund(&tx, &currency, now, &order.id, &refund_id)?;
         let refund = load_refund(&tx, &refund_id)?;
         outbox::push(&tx, now, &refund.event_payload())?;
+        crate::audit::record(
+            &tx,
+            &auth,
+            now,
+            "refund",
+            Some(&order.id),
+            serde_json::json!({
+                "refund_id": refund_id,
+                "number": order.number,
+                "amount": amount.to_string(),
+                "tax": tax.to_string(),
+                "method": method.as_str(),
+                "items": lines.iter().map(|l| serde_json::json!([l.sku, l.qty])).collect::<Vec<_>>(),
+            }),
+        )?;
         tx.commit()?;
         Ok(refund)
     }
@@ -769,6 +792,7 @@ impl Store {
         from: DateTime<Utc>,
         to: DateTime<Utc>,
     ) -> Result<Vec<ProductSales>> {
+        self.require(Permission::Reports)?;
         self.require_feature("advanced_reporting")?;
         let mut stmt = self.conn.prepare(
             "SELECT l.sku, l.name, l.qty, l.refunded_qty, l.net, l.order_id FROM order_lines l JOIN orders o ON o.id = l.order_id

@@ -9,6 +9,7 @@ use serde::{Deserialize, Serialize};
 use till_wire::{Payload, Rejection};
 
 use crate::error::{Error, Result};
+use crate::roles::Permission;
 use crate::store::{ts, Store};
 
 /// An event as it goes to the upstream: the wire format's (`till_wire`).
@@ -168,6 +169,7 @@ impl Store {
     }
 
     pub fn dead_letters(&self) -> Result<Vec<DeadLetter>> {
+        self.require(Permission::SyncLogin)?;
         let mut stmt = self.conn.prepare(
             "SELECT id, seq, type, occurred_at, payload, dead_reason, dead_at FROM outbox
              WHERE dead_at IS NOT NULL AND discarded_at IS NULL AND sent_at IS NULL ORDER BY seq",
@@ -196,6 +198,7 @@ impl Store {
 
     /// Puts a dead letter back in the queue (after the cause was fixed upstream).
     pub fn retry_dead_letter(&mut self, id: &str) -> Result<()> {
+        self.require(Permission::SyncLogin)?;
         self.dead_letter_exists(id)?;
         let tx = self.write_tx()?;
         tx.execute(
@@ -209,6 +212,7 @@ impl Store {
     /// Gives up on a dead letter. The event stays in the outbox, marked
     /// discarded, so the history of what was never delivered is kept.
     pub fn discard_dead_letter(&mut self, id: &str) -> Result<()> {
+        self.require(Permission::SyncLogin)?;
         self.dead_letter_exists(id)?;
         let now = ts(self.now());
         let tx = self.write_tx()?;

@@ -16,6 +16,7 @@ use rusqlite::OptionalExtension;
 use crate::error::{Error, Result};
 use crate::roles::{Member, Permission, Role};
 use crate::store::Store;
+use rust_decimal::Decimal;
 
 /// Who an operation is done by, as the audit records it.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -98,6 +99,18 @@ impl Store {
             }
         }
         Err(refused(Some(acting.name.clone())))
+    }
+
+    /// What giving a discount of `percent` (of the line or the order) takes:
+    /// `Discount`, and above the store's `discount_approval_pct` also
+    /// `DiscountAboveThreshold`. True when it was above: the caller audits it.
+    pub fn require_discount(&self, percent: Decimal) -> Result<(Authority, bool)> {
+        let auth = self.require(Permission::Discount)?;
+        if percent > self.settings.discount_approval_pct {
+            Ok((self.require(Permission::DiscountAboveThreshold)?, true))
+        } else {
+            Ok((auth, false))
+        }
     }
 
     /// The member's role as stored now; None when they are gone or disabled.

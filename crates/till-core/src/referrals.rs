@@ -32,6 +32,7 @@ use crate::error::{Error, Result};
 use crate::input::{given, Field};
 use crate::money::Currency;
 use crate::outbox;
+use crate::roles::Permission;
 use crate::store::{parse_ts, ts, Store};
 
 /// Code characters: digits and capitals without 0, 1, I, L, O.
@@ -704,15 +705,23 @@ pub(crate) fn reverse_for_refund(
 impl Store {
     /// Adds a customer (`Customer`) or an affiliate. A customer given a
     /// referral code is linked to its referrer in the same transaction.
+    /// Adds a customer (a cashier may), or an affiliate: someone the shop
+    /// pays commissions to, a manager's call (`manage_pricing`).
     pub fn add_customer(&mut self, kind: CustomerKind, new: NewCustomer) -> Result<Customer> {
+        self.require(match kind {
+            CustomerKind::Customer => Permission::AddCustomer,
+            CustomerKind::Affiliate => Permission::ManagePricing,
+        })?;
         self.insert_customer(kind, new, link_customer)
     }
 
     pub fn referral_program(&self) -> Result<Program> {
+        self.require(Permission::LookUp)?;
         load_program(&self.conn)
     }
 
     pub fn set_referral_program(&mut self, u: ProgramUpdate) -> Result<Program> {
+        let auth = self.require(Permission::Payouts)?;
         let mut p = self.referral_program()?;
         match (u.percent, u.amount) {
             (Some(_), Some(_)) => {
@@ -768,7 +777,8 @@ impl Store {
         }
         p.window_days = u.window_days.unwrap_or(p.window_days);
         p.return_days = u.return_days.unwrap_or(p.return_days);
-        let at = ts(self.now());
+        let now = self.now();
+        let at = ts(now);
         let tx = self.write_tx()?;
         tx.execute(
             "INSERT INTO referral_program (id, percent, amount, window_days, return_days, updated_at) VALUES (1, ?1, ?2, ?3, ?4, ?5)
@@ -782,6 +792,19 @@ impl Store {
                 at
             ],
         )?;
+        crate::audit::record(
+            &tx,
+            &auth,
+            now,
+            "referral_program.set",
+            None,
+            serde_json::json!({
+                "percent": p.percent.map(|x| x.to_string()),
+                "amount": p.amount.map(|x| x.to_string()),
+                "window_days": p.window_days,
+                "return_days": p.return_days,
+            }),
+        )?;
         tx.commit()?;
         Ok(p)
     }
@@ -792,6 +815,7 @@ impl Store {
         referrer_id: &str,
         expires_at: Option<DateTime<Utc>>,
     ) -> Result<ReferralCode> {
+        self.require(Permission::AddCustomer)?;
         let referrer = self.customer(referrer_id)?;
         if !referrer.active {
             return Err(Error::Refused(format!(
@@ -816,6 +840,7 @@ impl Store {
     }
 
     pub fn referral_codes(&self, referrer_id: &str) -> Result<Vec<ReferralCode>> {
+        self.require(Permission::LookUp)?;
         codes_of(&self.conn, referrer_id)
     }
 
@@ -824,6 +849,7 @@ impl Store {
     /// None if the code was already retired. The sync does this by itself
     /// (see `Store::record_delivery`).
     pub fn reissue_referral_code(&mut self, code: &str, why: &str) -> Result<Option<ReferralCode>> {
+        self.require(Permission::AddCustomer)?;
         let now = self.now();
         let tx = self.write_tx()?;
         let new = reissue(&tx, now, code, why)?;
@@ -837,6 +863,7 @@ impl Store {
         status: Option<CommissionStatus>,
         referrer_id: Option<&str>,
     ) -> Result<Vec<Commission>> {
+        self.require(Permission::Reports)?;
         let mut stmt = self.conn.prepare_cached(&format!(
             "{COMMISSION_SELECT}
              WHERE (?1 IS NULL OR c.status = ?1) AND (?2 IS NULL OR c.referrer_id = ?2)
@@ -851,6 +878,7 @@ impl Store {
 
     /// Approves the pending accruals whose return window has passed at `at`.
     pub fn approve_due_commissions(&mut self, at: DateTime<Utc>) -> Result<Vec<Commission>> {
+        let auth = self.require(Permission::Payouts)?;
         let program = self.referral_program()?;
         let pending = self.commissions(Some(CommissionStatus::Pending), None)?;
         let mut due = Vec::new();
@@ -869,6 +897,18 @@ impl Store {
             tx.execute(
                 "UPDATE commissions SET status = 'approved', approved_at = ?1 WHERE id = ?2 AND status = 'pending'",
                 params![when, c.id],
+            )?;
+        }
+        if !due.is_empty() {
+            crate::audit::record(
+                &tx,
+                &auth,
+                at,
+                "commission.approve",
+                None,
+                serde_json::json!({
+                    "commissions": due.iter().map(|c| c.id.clone()).collect::<Vec<_>>(),
+                }),
             )?;
         }
         tx.commit()?;
@@ -893,6 +933,7 @@ impl Store {
         method: &str,
         reference: Option<&str>,
     ) -> Result<Payout> {
+        let auth = self.require(Permission::Payouts)?;
         let referrer = self.customer(referrer_id)?;
         if method.trim().is_empty() {
             return Err(Error::invalid(
@@ -1003,6 +1044,19 @@ impl Store {
                 entries: payout.entries.clone(),
             },
         )?;
+        crate::audit::record(
+            &tx,
+            &auth,
+            now,
+            "payout",
+            Some(&payout.id),
+            serde_json::json!({
+                "referrer_id": payout.referrer_id,
+                "amount": payout.amount.to_string(),
+                "method": payout.method,
+                "reference": payout.reference,
+            }),
+        )?;
         tx.commit()?;
         Ok(payout)
     }
@@ -1076,6 +1130,7 @@ impl Store {
 
     /// Everyone who has a code or has earned, by name.
     pub fn referrers(&self) -> Result<Vec<ReferrerSummary>> {
+        self.require(Permission::Reports)?;
         let list: Vec<Customer> = self
             .conn
             .prepare(&format!(
@@ -1091,6 +1146,7 @@ impl Store {
     }
 
     pub fn referrer(&self, id: &str) -> Result<ReferrerDetail> {
+        self.require(Permission::Reports)?;
         let c = self.customer(id)?;
         let id = c.id.clone();
         Ok(ReferrerDetail {

@@ -121,17 +121,18 @@ permissions! {
     /// A price other than the product's at the till.
     PriceOverride => "price_override", Manager;
     AdjustStock => "adjust_stock", Manager;
-    /// Products, kits, bundles and their prices.
+    /// Products and their prices, kits, bundles.
     ManageProducts => "manage_products", Manager;
-    /// Pricing rules, flash sales, memberships.
+    /// Pricing rules, flash sales, membership tiers, affiliates.
     ManagePricing => "manage_pricing", Manager;
     CloseShift => "close_shift", Manager;
     Reports => "reports", Manager;
     // The owner.
     ManageStaff => "manage_staff", Owner;
     ManageSettings => "manage_settings", Owner;
-    /// The plan, the license, the tiers document.
+    /// The plan, the license, the tiers document, metered usage.
     ManagePlan => "manage_plan", Owner;
+    /// The referral program's terms, approving and paying commissions.
     Payouts => "payouts", Owner;
     /// Backups and restore.
     Backup => "backup", Owner;

@@ -8,6 +8,7 @@ use serde::Serialize;
 
 use crate::error::{Error, Result};
 use crate::input::Field;
+use crate::roles::Permission;
 use crate::settings::{Settings, SettingsUpdate};
 use crate::store::{ts, Store};
 
@@ -30,6 +31,7 @@ impl Store {
     /// change only until the first sale: afterwards it would silently
     /// re-denominate every stored amount.
     pub fn update_settings(&mut self, update: SettingsUpdate) -> Result<Settings> {
+        let auth = self.require(Permission::ManageSettings)?;
         let next = self.settings().updated(update)?;
         let changes = differences(self.settings(), &next);
         if changes.is_empty() {
@@ -58,6 +60,17 @@ impl Store {
             )?
             .execute(params![ts(at), user, key, old, new])?;
         }
+        let detail = serde_json::Value::Object(
+            changes
+                .iter()
+                .map(|(key, old, new)| {
+                    (
+                        key.to_string(),
+                        serde_json::json!({ "from": old, "to": new }),
+                    )
+                })
+                .collect(),
+        );
         crate::outbox::push(
             &tx,
             at,
@@ -73,6 +86,7 @@ impl Store {
                     .collect(),
             },
         )?;
+        crate::audit::record(&tx, &auth, at, "settings.change", None, detail)?;
         tx.commit()?;
         self.replace_settings(next);
         Ok(self.settings().clone())
@@ -80,6 +94,7 @@ impl Store {
 
     /// The recorded changes of settings, newest first, at most `limit`.
     pub fn settings_changes(&self, limit: usize) -> Result<Vec<SettingChange>> {
+        self.require(Permission::ManageSettings)?;
         let mut stmt = self.connection().prepare_cached(
             "SELECT id, changed_at, changed_by, key, old_value, new_value FROM settings_changes ORDER BY changed_at DESC, id DESC LIMIT ?1",
         )?;

@@ -5,6 +5,7 @@
 use crate::error::{Error, Result};
 use crate::forms::{Catalog, Setup};
 use crate::input::Field;
+use crate::roles::Permission;
 use crate::settings::{Settings, SettingsUpdate};
 use crate::store::Store;
 
@@ -14,6 +15,7 @@ impl Store {
     /// first, then the demo catalog if chosen, and `setup_done` last: a
     /// set-up cut short by a crash is asked again at the next start.
     pub fn finish_setup(&mut self, setup: Setup) -> Result<Settings> {
+        self.require(Permission::ManageSettings)?;
         if self.settings().setup_done {
             return Err(Error::Conflict(
                 "this shop is already set up: change its settings in Settings".into(),

@@ -67,6 +67,10 @@ pub const MIGRATIONS: &[(&str, &str)] = &[
         "0011_staff_audit.sql",
         include_str!("../../../migrations/0011_staff_audit.sql"),
     ),
+    (
+        "0012_shifts.sql",
+        include_str!("../../../migrations/0012_shifts.sql"),
+    ),
 ];
 
 /// SQLite `application_id` of a Till store: "TILL" in ASCII. Set by
@@ -317,8 +321,13 @@ impl Store {
         Ok(())
     }
 
+    /// The signed-in staff member when there is one (so no free-text name
+    /// stands in for them on a store with staff), else the name set.
     pub fn user(&self) -> &str {
-        &self.user
+        match &self.acting {
+            Some(m) => &m.name,
+            None => &self.user,
+        }
     }
 
     /// Starts a write transaction that takes the write lock at once, so two

@@ -68,6 +68,17 @@ impl Discount {
         }
     }
 
+    /// The discount as a percent of `base`, what it applies to (100 when
+    /// there is nothing to take it off): what the approval threshold is
+    /// compared with.
+    pub fn percent_of(&self, base: Decimal) -> Decimal {
+        match self {
+            Discount::Percent(p) => *p,
+            Discount::Amount(_) if base <= Decimal::ZERO => Decimal::ONE_HUNDRED,
+            Discount::Amount(a) => *a * Decimal::ONE_HUNDRED / base,
+        }
+    }
+
     /// Reads the storage form back ("10%" or "2.50").
     pub(crate) fn from_text(text: &str) -> std::result::Result<Discount, String> {
         let bad = |_| "which is not a discount like 10% or 2.50".to_string();

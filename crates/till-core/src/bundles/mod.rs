@@ -26,6 +26,8 @@ use till_mining::{Format, MiningResult, Params, Transactions};
 use crate::error::{Error, Result};
 use crate::input::Field;
 use crate::money::Currency;
+use crate::permissions::Authority;
+use crate::roles::Permission;
 use crate::store::{ts, Store};
 use crate::stored::{self, Damage};
 
@@ -416,10 +418,16 @@ impl Store {
     }
 
     pub fn create_bundle(&mut self, input: BundleInput) -> Result<Bundle> {
-        self.insert_bundle(input, "manual")
+        let auth = self.require(Permission::ManageProducts)?;
+        self.insert_bundle(input, "manual", &auth)
     }
 
-    fn insert_bundle(&mut self, input: BundleInput, source: &str) -> Result<Bundle> {
+    fn insert_bundle(
+        &mut self,
+        input: BundleInput,
+        source: &str,
+        auth: &Authority,
+    ) -> Result<Bundle> {
         let name = Self::check_name(&input.name)?;
         self.check_limit("bundles", Decimal::ONE)?;
         let items = self.bundle_items(&input.items)?;
@@ -428,7 +436,8 @@ impl Store {
             .unwrap_or(BundleOffer::PercentOff(DEFAULT_PERCENT_OFF));
         offer.validate(&self.settings.currency)?;
         Self::check_window(input.valid_from, input.valid_until)?;
-        let now = ts(self.now());
+        let at = self.now();
+        let now = ts(at);
         let (percent, price) = offer_columns(&offer);
         let tx = self.write_tx()?;
         tx.execute(
@@ -446,12 +455,29 @@ impl Store {
         )?;
         let id = tx.last_insert_rowid();
         insert_items(&tx, id, &items)?;
+        crate::audit::record(
+            &tx,
+            auth,
+            at,
+            "bundle.create",
+            Some(&id.to_string()),
+            serde_json::json!({
+                "name": name,
+                "source": source,
+                "percent_off": percent,
+                "price": price,
+                "items": input.items.iter().map(|(code, qty)| serde_json::json!([code, qty])).collect::<Vec<_>>(),
+                "valid_from": input.valid_from.map(ts),
+                "valid_until": input.valid_until.map(ts),
+            }),
+        )?;
         tx.commit()?;
         self.forget_bundles();
         self.bundle(id)
     }
 
     pub fn update_bundle(&mut self, id: i64, update: BundleUpdate) -> Result<Bundle> {
+        let auth = self.require(Permission::ManageProducts)?;
         let current = self.bundle(id)?;
         let name = match &update.name {
             Some(n) => Self::check_name(n)?,
@@ -479,17 +505,34 @@ impl Store {
         };
         Self::check_window(from, until)?;
         let active = update.active.unwrap_or(current.active);
-        let now = ts(self.now());
+        let at = self.now();
+        let now = ts(at);
         let (percent, price) = offer_columns(&offer);
         let tx = self.write_tx()?;
         tx.execute(
             "UPDATE bundles SET name = ?1, percent_off = ?2, price = ?3, valid_from = ?4, valid_until = ?5, active = ?6, updated_at = ?7 WHERE id = ?8",
             params![name, percent, price, from.map(ts), until.map(ts), active, now, id],
         )?;
-        if let Some(items) = items {
+        if let Some(items) = &items {
             tx.execute("DELETE FROM bundle_items WHERE bundle_id = ?1", [id])?;
-            insert_items(&tx, id, &items)?;
+            insert_items(&tx, id, items)?;
         }
+        crate::audit::record(
+            &tx,
+            &auth,
+            at,
+            "bundle.update",
+            Some(&id.to_string()),
+            serde_json::json!({
+                "name": name,
+                "percent_off": percent,
+                "price": price,
+                "items": update.items.as_ref().map(|i| i.iter().map(|(code, qty)| serde_json::json!([code, qty])).collect::<Vec<_>>()),
+                "valid_from": from.map(ts),
+                "valid_until": until.map(ts),
+                "active": active,
+            }),
+        )?;
         tx.commit()?;
         self.forget_bundles();
         self.bundle(id)
@@ -498,7 +541,9 @@ impl Store {
     /// Switches a bundle on or off without reading the rest of it, so a
     /// bundle that cannot be read can still be taken off the till.
     pub fn set_bundle_active(&mut self, id: i64, active: bool) -> Result<()> {
-        let now = ts(self.now());
+        let auth = self.require(Permission::ManageProducts)?;
+        let at = self.now();
+        let now = ts(at);
         let tx = self.write_tx()?;
         let n = tx.execute(
             "UPDATE bundles SET active = ?1, updated_at = ?2 WHERE id = ?3",
@@ -507,12 +552,25 @@ impl Store {
         if n == 0 {
             return Err(Error::not_found("bundle", id.to_string()));
         }
+        crate::audit::record(
+            &tx,
+            &auth,
+            at,
+            if active {
+                "bundle.activate"
+            } else {
+                "bundle.deactivate"
+            },
+            Some(&id.to_string()),
+            serde_json::json!({}),
+        )?;
         tx.commit()?;
         self.forget_bundles();
         Ok(())
     }
 
     pub fn bundle(&self, id: i64) -> Result<Bundle> {
+        self.require(Permission::LookUp)?;
         let (mut found, mut damaged) = self.load_bundles(Some(id), true)?;
         match (found.pop(), damaged.pop()) {
             (Some(b), _) => Ok(b),
@@ -524,6 +582,7 @@ impl Store {
     /// Bundles by id; inactive ones only with `all`. Bundles that cannot
     /// be read are left out: `bundle_list` has them.
     pub fn bundles(&self, all: bool) -> Result<Vec<Bundle>> {
+        self.require(Permission::LookUp)?;
         Ok(self.load_bundles(None, all)?.0)
     }
 
@@ -531,6 +590,7 @@ impl Store {
     /// and the damage of switched-on bundles that cannot be read (left out
     /// of checkout until they are switched off; `till doctor` lists all).
     pub fn bundle_list(&self, all: bool) -> Result<BundleList> {
+        self.require(Permission::LookUp)?;
         let (bundles, damaged) = self.load_bundles(None, all)?;
         let damaged = damaged
             .into_iter()
@@ -625,6 +685,7 @@ impl Store {
 
     /// Mines the shop's baskets and turns the rules into suggestions.
     pub fn bundle_suggestions(&self, p: &SuggestParams) -> Result<Suggestions> {
+        self.require(Permission::Reports)?;
         let params = Params::parse(&p.min_support, &p.min_confidence, Some(SUGGEST_MAX_ITEMS))
             .map_err(|e| Error::invalid(Field::Thresholds, e.to_string()))?;
         let baskets = self.basket_transactions()?;
@@ -650,8 +711,9 @@ impl Store {
         sku: Option<&str>,
         limit: usize,
     ) -> Result<Suggestions> {
+        self.require(Permission::Reports)?;
         let sku = sku
-            .map(|s| self.find_product(s).map(|p| p.sku))
+            .map(|s| self.product_by_code(s).map(|p| p.sku))
             .transpose()?;
         // The strongest rule per item set.
         let mut best: BTreeMap<Vec<String>, (u64, f64, f64)> = BTreeMap::new();
@@ -765,7 +827,7 @@ impl Store {
         }
         let mut out: Vec<String> = skus
             .iter()
-            .map(|s| self.product(s).map(|p| p.sku))
+            .map(|s| self.product_row(s).map(|p| p.sku))
             .collect::<Result<_>>()?;
         out.sort_unstable();
         out.dedup();
@@ -782,13 +844,14 @@ impl Store {
         valid_from: Option<DateTime<Utc>>,
         valid_until: Option<DateTime<Utc>>,
     ) -> Result<Bundle> {
+        let auth = self.require(Permission::ManageProducts)?;
         let skus = self.key_items(key)?;
         let name = match name {
             Some(n) => n,
             None => {
                 let names: Vec<String> = skus
                     .iter()
-                    .map(|s| self.product(s).map(|p| p.name))
+                    .map(|s| self.product_row(s).map(|p| p.name))
                     .collect::<Result<_>>()?;
                 names.join(" + ")
             }
@@ -802,18 +865,28 @@ impl Store {
                 valid_until,
             },
             "suggestion",
+            &auth,
         )
     }
 
     /// Hides a suggestion for good.
     pub fn dismiss_suggestion(&mut self, key: &str) -> Result<String> {
+        let auth = self.require(Permission::ManageProducts)?;
         let skus = self.key_items(key)?;
         let key = items_key(&skus);
-        let now = ts(self.now());
+        let at = self.now();
         let tx = self.write_tx()?;
         tx.execute(
             "INSERT INTO bundle_dismissals (items_key, dismissed_at) VALUES (?1, ?2) ON CONFLICT (items_key) DO NOTHING",
-            params![key, now],
+            params![key, ts(at)],
+        )?;
+        crate::audit::record(
+            &tx,
+            &auth,
+            at,
+            "bundle.dismiss_suggestion",
+            Some(&key),
+            serde_json::json!({}),
         )?;
         tx.commit()?;
         Ok(key)
@@ -823,7 +896,8 @@ impl Store {
     /// held both (at least two, so one odd basket is not a pattern), leaving
     /// out `exclude` (what is already in the cart) and inactive products.
     pub fn companions(&self, code: &str, exclude: &[i64], limit: usize) -> Result<Vec<Companion>> {
-        let product = self.find_product(code)?;
+        self.require(Permission::LookUp)?;
+        let product = self.product_by_code(code)?;
         let base: i64 = self.conn.prepare_cached(
             "SELECT COUNT(DISTINCT order_id) FROM order_lines WHERE product_id = ?1 AND qty > refunded_qty",
         )?
@@ -855,7 +929,7 @@ impl Store {
                     .query_row("SELECT sku FROM products WHERE id = ?1", [pid], |r| {
                         r.get(0)
                     })?;
-            let p = self.product(&sku)?;
+            let p = self.product_row(&sku)?;
             if !p.active {
                 continue;
             }
@@ -878,6 +952,7 @@ impl Store {
     /// `till doctor`. Here rather than in `pricing` because bundles price
     /// on top of it.
     pub fn pricing_damage(&self) -> Result<Vec<Damage>> {
+        self.require(Permission::LookUp)?;
         let mut out = crate::pricing::rules::load_rules(&self.conn)?.1;
         out.extend(crate::pricing::flash::load_live_sales(&self.conn)?.1);
         out.extend(load_active(&self.conn)?.1);
@@ -893,6 +968,7 @@ impl Store {
     /// completed order, its distinct SKUs, leaving out lines refunded in
     /// full (a refunded item was not, in the end, bought with the others).
     pub fn basket_transactions(&self) -> Result<Vec<Vec<String>>> {
+        self.require(Permission::Reports)?;
         let mut stmt = self.conn.prepare(
             "SELECT order_id, sku FROM order_lines WHERE qty > refunded_qty GROUP BY order_id, sku ORDER BY order_id, sku",
         )?;
@@ -938,6 +1014,7 @@ impl Store {
     /// "Often bought with" for the last item rung up in a cart, leaving out
     /// what the cart already holds.
     pub fn cart_companions(&self, cart_id: &str, limit: usize) -> Result<Vec<Companion>> {
+        self.require(Permission::LookUp)?;
         let rows: Vec<(i64, String)> = self
             .conn
             .prepare_cached(

@@ -95,6 +95,7 @@ fn dec(s: &str) -> Result<Decimal> {
 
 /// Fills an empty store with the demo catalog (opening stock included).
 pub fn seed_catalog(store: &mut Store) -> Result<usize> {
+    store.require(crate::roles::Permission::ManageSettings)?;
     for i in CATALOG {
         store.add_product(NewProduct {
             sku: i.sku.into(),

@@ -25,7 +25,7 @@ pub(crate) fn total_due(
     let priced = lines
         .iter()
         .map(|l| {
-            let product = store.find_product(&l.code)?;
+            let product = store.product_by_code(&l.code)?;
             let q = crate::pricing::quote(&ctx, &product, now);
             Ok(PricedLine {
                 product,

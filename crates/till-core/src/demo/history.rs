@@ -111,6 +111,7 @@ pub fn check_license(text: &str) -> Result<()> {
 /// Builds the demo's history in a new store that holds nothing yet, and
 /// puts the caller's clock back afterwards, whatever happened.
 pub fn build(store: &mut Store, options: &DemoOptions) -> Result<DemoReport> {
+    store.require(crate::roles::Permission::ManageSettings)?;
     let caller = store.clock();
     let result = History::run(store, options);
     store.set_clock(caller);
@@ -399,6 +400,7 @@ impl<'s> History<'s> {
                     code: sku.into(),
                     qty: qty.min(on_hand),
                     discount: None,
+                    price: None,
                 });
             }
         }

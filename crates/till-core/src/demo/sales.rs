@@ -24,6 +24,8 @@ pub struct DemoSummary {
 /// item runs low the shop restocks it (a normal restock movement) instead
 /// of failing the sale.
 pub fn run_sales(store: &mut Store, count: usize, seed: u64) -> Result<DemoSummary> {
+    // Made-up sales in a real shop's books: the owner's call.
+    store.require(crate::roles::Permission::ManageSettings)?;
     let products = store.products(None, false)?;
     if products.is_empty() {
         return Err(Error::Refused(
@@ -52,6 +54,7 @@ pub fn run_sales(store: &mut Store, count: usize, seed: u64) -> Result<DemoSumma
                 code: p.sku.clone(),
                 qty: rng.random_range(1..=3),
                 discount: None,
+                price: None,
             });
         }
         for l in &lines {

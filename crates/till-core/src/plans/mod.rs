@@ -27,6 +27,8 @@ use serde::{Deserialize, Serialize};
 
 use crate::error::{Error, Result};
 use crate::input::Field;
+use crate::permissions::Authority;
+use crate::roles::Permission;
 use crate::store::{parse_ts, ts, Store};
 use crate::stored::Damage;
 use license::LicensePayload;
@@ -237,8 +239,17 @@ fn status_at(
 }
 
 impl Store {
-    fn save_state(&mut self, column: &str, value: Option<String>) -> Result<()> {
-        let at = ts(self.now());
+    /// Saves one plan setting, with its audit entry.
+    fn save_state(
+        &mut self,
+        column: &str,
+        value: Option<String>,
+        auth: &Authority,
+        action: &str,
+        detail: serde_json::Value,
+    ) -> Result<()> {
+        let now = self.now();
+        let at = ts(now);
         let tx = self.write_tx()?;
         tx.execute(
             "INSERT INTO plan_state (id, updated_at) VALUES (1, ?1) ON CONFLICT (id) DO NOTHING",
@@ -248,6 +259,7 @@ impl Store {
             &format!("UPDATE plan_state SET {column} = ?1, updated_at = ?2 WHERE id = 1"),
             params![value, at],
         )?;
+        crate::audit::record(&tx, auth, now, action, None, detail)?;
         tx.commit()?;
         Ok(())
     }
@@ -276,6 +288,7 @@ impl Store {
     /// or lacks the installed license's tier). The signed text is kept as
     /// given, to be verified again whenever it is read.
     pub fn load_tiers(&mut self, text: &str) -> Result<TiersDoc> {
+        let auth = self.require(Permission::ManagePlan)?;
         let doc = tiers::verify(text)?;
         if let Some(p) = self.installed_license()? {
             if doc.tier(&p.tier).is_none() {
@@ -285,7 +298,14 @@ impl Store {
                 ));
             }
         }
-        self.save_state("tiers_doc", Some(text.trim().to_string()))?;
+        let tiers: Vec<&str> = doc.tiers.iter().map(|t| t.id.as_str()).collect();
+        self.save_state(
+            "tiers_doc",
+            Some(text.trim().to_string()),
+            &auth,
+            "plan.load_tiers",
+            serde_json::json!({ "tiers": tiers }),
+        )?;
         Ok(doc)
     }
 
@@ -298,6 +318,7 @@ impl Store {
 
     /// Verifies and installs a license file.
     pub fn install_license(&mut self, text: &str) -> Result<LicenseStatus> {
+        let auth = self.require(Permission::ManagePlan)?;
         let p = license::verify(text)?;
         if let Some(store) = &p.store_id {
             if *store != self.settings.store_id {
@@ -317,7 +338,18 @@ impl Store {
                 format!("its tier {:?} is not in this store's plan document", p.tier),
             ));
         }
-        self.save_state("license", Some(text.to_string()))?;
+        self.save_state(
+            "license",
+            Some(text.to_string()),
+            &auth,
+            "license.install",
+            serde_json::json!({
+                "license_id": p.license_id,
+                "issued_to": p.issued_to,
+                "tier": p.tier,
+                "expires_at": p.expires_at,
+            }),
+        )?;
         self.license_status(self.now())
     }
 
@@ -375,6 +407,7 @@ impl Store {
 
     /// Sets the day of month billing periods start on (None: calendar months).
     pub fn set_billing_day(&mut self, day: Option<u32>) -> Result<()> {
+        let auth = self.require(Permission::ManagePlan)?;
         if let Some(d) = day {
             if !(1..=28).contains(&d) {
                 return Err(Error::invalid(
@@ -383,7 +416,13 @@ impl Store {
                 ));
             }
         }
-        self.save_state("billing_day", day.map(|d| d.to_string()))
+        self.save_state(
+            "billing_day",
+            day.map(|d| d.to_string()),
+            &auth,
+            "plan.billing_day",
+            serde_json::json!({ "day": day }),
+        )
     }
 
     /// Ok when `key` is available now; `Error::Gated` naming the tier that

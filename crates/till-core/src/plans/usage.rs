@@ -21,6 +21,7 @@ use super::tiers::Limit;
 use crate::error::{Error, Result};
 use crate::input::Field;
 use crate::outbox;
+use crate::roles::Permission;
 use crate::store::{ts, Store};
 
 /// Metrics every store can record usage of (besides those the plan
@@ -213,6 +214,7 @@ impl Store {
         quantity: Decimal,
         at: Option<DateTime<Utc>>,
     ) -> Result<UsageRecord> {
+        self.require(Permission::ManagePlan)?;
         let metric = metric.trim();
         let doc = self.tiers_document()?;
         if metric == "orders" {
@@ -266,6 +268,7 @@ impl Store {
         to: DateTime<Utc>,
         label: String,
     ) -> Result<UsageReport> {
+        self.require(Permission::Reports)?;
         if to <= from {
             return Err(Error::invalid(
                 Field::To,

@@ -15,6 +15,7 @@ use crate::error::{Error, Result};
 use crate::input::Field;
 use crate::money::Currency;
 use crate::pricing::rules::describe_multiplier;
+use crate::roles::Permission;
 #[cfg(test)]
 use crate::store::parse_ts;
 use crate::store::{ts, Store};
@@ -276,7 +277,7 @@ impl Store {
         }
         let mut skus = Vec::new();
         for s in &input.skus {
-            skus.push(self.find_product(s)?.sku);
+            skus.push(self.product_by_code(s)?.sku);
         }
         let mut categories = Vec::new();
         for c in &input.categories {
@@ -370,9 +371,11 @@ impl Store {
     }
 
     pub fn create_flash_sale(&mut self, input: FlashSaleInput) -> Result<FlashSale> {
+        let auth = self.require(Permission::ManagePricing)?;
         let (name, skus, categories) = self.check_flash(&input)?;
         let (effect, value) = self.effect_parts(input.effect);
-        let now = ts(self.now());
+        let at = self.now();
+        let now = ts(at);
         let tz = self.settings.time_zone.clone();
         let tx = self.write_tx()?;
         tx.execute(
@@ -382,8 +385,17 @@ impl Store {
         )?;
         let id = tx.last_insert_rowid();
         Self::write_targets(&tx, id, &skus, &categories)?;
+        let detail = flash_detail(&name, effect, &value, &input, &skus, &categories);
+        crate::audit::record(
+            &tx,
+            &auth,
+            at,
+            "flash_sale.create",
+            Some(&id.to_string()),
+            detail,
+        )?;
         tx.commit()?;
-        self.flash_sale(id)
+        self.flash_sale_row(id)
     }
 
     /// Whether sale `id` exists and when it was cancelled; reads nothing
@@ -404,6 +416,7 @@ impl Store {
     /// Every field but the time zone is given, so this also repairs a sale
     /// whose times or price could not be read.
     pub fn update_flash_sale(&mut self, id: i64, input: FlashSaleInput) -> Result<FlashSale> {
+        let auth = self.require(Permission::ManagePricing)?;
         if self.flash_cancelled_at(id)?.is_some() {
             return Err(Error::Refused(format!(
                 "flash sale {id} was cancelled; create a new one"
@@ -411,34 +424,54 @@ impl Store {
         }
         let (name, skus, categories) = self.check_flash(&input)?;
         let (effect, value) = self.effect_parts(input.effect);
-        let now = ts(self.now());
+        let at = self.now();
+        let now = ts(at);
         let tx = self.write_tx()?;
         tx.execute(
             "UPDATE flash_sales SET name = ?1, effect = ?2, value = ?3, starts_at = ?4, ends_at = ?5, weekly = ?6, updated_at = ?7 WHERE id = ?8",
             params![name, effect, value, ts(input.starts_at), ts(input.ends_at), input.weekly, now, id],
         )?;
         Self::write_targets(&tx, id, &skus, &categories)?;
+        let detail = flash_detail(&name, effect, &value, &input, &skus, &categories);
+        crate::audit::record(
+            &tx,
+            &auth,
+            at,
+            "flash_sale.update",
+            Some(&id.to_string()),
+            detail,
+        )?;
         tx.commit()?;
-        self.flash_sale(id)
+        self.flash_sale_row(id)
     }
 
     /// Cancels a sale: it stops applying at once, and stays listed as
     /// cancelled. A sale that cannot be read can be cancelled too (the
     /// answer is then `None`).
     pub fn cancel_flash_sale(&mut self, id: i64) -> Result<Option<FlashSale>> {
+        let auth = self.require(Permission::ManagePricing)?;
         if self.flash_cancelled_at(id)?.is_some() {
             return Err(Error::Refused(format!(
                 "flash sale {id} is already cancelled"
             )));
         }
-        let now = ts(self.now());
+        let at = self.now();
+        let now = ts(at);
         let tx = self.write_tx()?;
         tx.execute(
             "UPDATE flash_sales SET cancelled_at = ?1, updated_at = ?1 WHERE id = ?2",
             params![now, id],
         )?;
+        crate::audit::record(
+            &tx,
+            &auth,
+            at,
+            "flash_sale.cancel",
+            Some(&id.to_string()),
+            serde_json::json!({}),
+        )?;
         tx.commit()?;
-        match self.flash_sale(id) {
+        match self.flash_sale_row(id) {
             Ok(s) => Ok(Some(s)),
             Err(Error::Damaged(_)) => Ok(None),
             Err(e) => Err(e),
@@ -448,14 +481,29 @@ impl Store {
     /// Deletes a sale for good (receipts keep the price notes it gave).
     /// The way to be rid of a sale that cannot be read.
     pub fn delete_flash_sale(&mut self, id: i64) -> Result<()> {
+        let auth = self.require(Permission::ManagePricing)?;
         self.flash_cancelled_at(id)?;
+        let at = self.now();
         let tx = self.write_tx()?;
         tx.execute("DELETE FROM flash_sales WHERE id = ?1", [id])?;
+        crate::audit::record(
+            &tx,
+            &auth,
+            at,
+            "flash_sale.delete",
+            Some(&id.to_string()),
+            serde_json::json!({}),
+        )?;
         tx.commit()?;
         Ok(())
     }
 
     pub fn flash_sale(&self, id: i64) -> Result<FlashSale> {
+        self.require(Permission::LookUp)?;
+        self.flash_sale_row(id)
+    }
+
+    fn flash_sale_row(&self, id: i64) -> Result<FlashSale> {
         self.flash_cancelled_at(id)?;
         let (mut sales, mut damaged) = load_sales(&self.conn, false, Some(id))?;
         match (sales.pop(), damaged.pop()) {
@@ -468,6 +516,7 @@ impl Store {
     /// Every flash sale Till can read, cancelled ones too, with its status
     /// at `at`; and the damage of those it cannot read.
     pub fn flash_sales(&self, at: DateTime<Utc>) -> Result<FlashSaleList> {
+        self.require(Permission::LookUp)?;
         let (sales, damaged) = load_sales(&self.conn, false, None)?;
         Ok(FlashSaleList {
             sales: sales.iter().map(|s| s.view(at)).collect(),
@@ -481,6 +530,27 @@ impl Store {
 pub struct FlashSaleList {
     pub sales: Vec<FlashSaleView>,
     pub damaged: Vec<Damage>,
+}
+
+/// What a flash sale was set to, for the audit trail.
+fn flash_detail(
+    name: &str,
+    effect: &str,
+    value: &str,
+    input: &FlashSaleInput,
+    skus: &[String],
+    categories: &[String],
+) -> serde_json::Value {
+    serde_json::json!({
+        "name": name,
+        "effect": effect,
+        "value": value,
+        "starts_at": ts(input.starts_at),
+        "ends_at": ts(input.ends_at),
+        "weekly": input.weekly,
+        "skus": skus,
+        "categories": categories,
+    })
 }
 
 #[cfg(test)]

@@ -23,6 +23,7 @@ use serde::{Deserialize, Serialize};
 use crate::catalog::Product;
 use crate::error::Result;
 use crate::money::Currency;
+use crate::roles::Permission;
 use crate::store::Store;
 
 pub use flash::{FlashEffect, FlashSale, FlashSaleInput, FlashSaleList, FlashStatus};
@@ -407,12 +408,14 @@ impl Store {
 
     /// The price of one unit of `sku` (or barcode) at time `at`.
     pub fn quote(&self, sku: &str, at: DateTime<Utc>) -> Result<Quote> {
-        let product = self.find_product(sku)?;
+        self.require(Permission::LookUp)?;
+        let product = self.product_by_code(sku)?;
         Ok(quote(&self.pricing_context()?, &product, at))
     }
 
     /// Quotes, with explanations, for every active product.
     pub fn quote_all(&self, at: DateTime<Utc>) -> Result<Vec<Quote>> {
+        self.require(Permission::LookUp)?;
         let ctx = self.pricing_context()?;
         Ok(self
             .products(None, false)?
@@ -424,6 +427,7 @@ impl Store {
     /// Current prices of every active product, read fresh from the store
     /// (stock, rules, sales): what re-pricing after a bulk stock change costs.
     pub fn reprice_all(&self, at: DateTime<Utc>) -> Result<Vec<(String, Decimal)>> {
+        self.require(Permission::LookUp)?;
         let ctx = self.pricing_context()?;
         Ok(self
             .products(None, false)?

@@ -13,6 +13,7 @@ use crate::catalog::Product;
 use crate::error::{Error, Result};
 use crate::input::Field;
 use crate::money::Currency;
+use crate::roles::Permission;
 use crate::store::{ts, Store};
 use crate::stored::{self, Damage};
 
@@ -258,6 +259,7 @@ pub(crate) fn update_latches(conn: &Connection, product_id: i64) -> Result<()> {
 impl Store {
     /// Adds a rule at the end of the list.
     pub fn add_pricing_rule(&mut self, input: RuleInput) -> Result<Rule> {
+        let auth = self.require(Permission::ManagePricing)?;
         let c = self.settings.currency.clone();
         match input.effect {
             Effect::Multiplier(m) if m > Decimal::ONE_HUNDRED => {
@@ -339,7 +341,7 @@ impl Store {
         }
         match &input.scope {
             Scope::Sku(s) => {
-                self.product(s)?;
+                self.product_row(s)?;
             }
             Scope::Category(cat) => {
                 let exists: bool = self.conn.query_row(
@@ -366,7 +368,8 @@ impl Store {
             Scope::Category(v) => ("category", Some(v.clone())),
             Scope::Sku(v) => ("sku", Some(v.clone())),
         };
-        let now = ts(self.now());
+        let at = self.now();
+        let now = ts(at);
         let tx = self.write_tx()?;
         let position: i64 = tx.query_row(
             "SELECT COALESCE(MAX(position), 0) + 1 FROM pricing_rules",
@@ -389,8 +392,24 @@ impl Store {
                 update_latches(&tx, pid)?;
             }
         }
+        crate::audit::record(
+            &tx,
+            &auth,
+            at,
+            "pricing_rule.add",
+            Some(&id.to_string()),
+            serde_json::json!({
+                "condition": cond,
+                "threshold": threshold,
+                "effect": effect,
+                "value": value.to_string(),
+                "scope": scope,
+                "scope_value": scope_value,
+                "hysteresis": input.hysteresis,
+            }),
+        )?;
         tx.commit()?;
-        self.pricing_rules()?
+        self.pricing_rule_rows()?
             .into_iter()
             .find(|r| r.id == id)
             .ok_or_else(|| Error::Internal("rule vanished".into()))
@@ -399,16 +418,24 @@ impl Store {
     /// Rules in the order they are listed (the order ties are broken in).
     /// Rules that cannot be read are left out: `pricing_rule_list` has them.
     pub fn pricing_rules(&self) -> Result<Vec<Rule>> {
+        self.require(Permission::LookUp)?;
+        self.pricing_rule_rows()
+    }
+
+    fn pricing_rule_rows(&self) -> Result<Vec<Rule>> {
         Ok(load_rules(&self.conn)?.0)
     }
 
     /// The rules screen: the rules, and the damage of any that cannot be read.
     pub fn pricing_rule_list(&self) -> Result<RuleList> {
+        self.require(Permission::LookUp)?;
         let (rules, damaged) = load_rules(&self.conn)?;
         Ok(RuleList { rules, damaged })
     }
 
     pub fn remove_pricing_rule(&mut self, id: i64) -> Result<()> {
+        let auth = self.require(Permission::ManagePricing)?;
+        let at = self.now();
         let tx = self.write_tx()?;
         let exists = tx
             .query_row(
@@ -422,6 +449,14 @@ impl Store {
         }
         tx.execute("DELETE FROM rule_latches WHERE rule_id = ?1", [id])?;
         tx.execute("DELETE FROM pricing_rules WHERE id = ?1", [id])?;
+        crate::audit::record(
+            &tx,
+            &auth,
+            at,
+            "pricing_rule.remove",
+            Some(&id.to_string()),
+            serde_json::json!({}),
+        )?;
         tx.commit()?;
         Ok(())
     }

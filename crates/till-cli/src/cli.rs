@@ -164,15 +164,15 @@ pub enum Command {
     /// Reports on the shop's own data.
     #[command(subcommand)]
     Report(ReportCmd),
+    /// The cash drawer's shifts: open with a float, cash in and out, X and Z reports.
+    #[command(subcommand)]
+    Shift(crate::shift::ShiftCmd),
     /// Staff members, their roles and PINs (the owner's).
     #[command(subcommand)]
     Staff(StaffCmd),
     /// The audit trail: who did what sensitive thing, when, approved by whom.
     #[command(subcommand)]
     Audit(AuditCmd),
-    /// The cash drawer's shifts: open with a float, cash in and out, X and Z reports.
-    #[command(subcommand)]
-    Shift(crate::shift::ShiftCmd),
     /// Check the store: SQLite integrity, the stock ledger, every stored
     /// value read the way Till reads it, and scan codes naming two products.
     /// Exits 2 when it finds anything.

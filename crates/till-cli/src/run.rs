@@ -230,9 +230,9 @@ pub fn run(cli: Cli) -> Result<Outcome> {
         Command::Usage(cmd) => crate::plans::usage(&ctx, &mut store, cmd),
         Command::Membership(cmd) => crate::plans::membership(&ctx, &mut store, cmd),
         Command::Report(cmd) => crate::plans::report(&ctx, &store, cmd),
+        Command::Shift(cmd) => crate::shift::run(&ctx, &mut store, cmd),
         Command::Staff(cmd) => crate::staff::run(&ctx, &mut store, &mut creds, cmd),
         Command::Audit(_) => unreachable!("handled above"),
-        Command::Shift(cmd) => crate::shift::run(&ctx, &mut store, cmd),
         Command::Doctor => doctor(&ctx, store.doctor()?),
     })
 }

@@ -196,6 +196,7 @@ fn till_sale(s: &mut Store) {
                 code: (*c).into(),
                 qty: 2,
                 discount: None,
+                price: None,
             })
             .collect(),
         order_discount: None,

@@ -61,12 +61,11 @@ pub async fn cart_add(
     state
         .run(move |s| {
             // Without a quantity, `code` is what was scanned or typed, in the
-            // item grammar ("3*COF", "COFx3").
-            let (code, qty) = match qty {
-                Some(q) => (code, q),
-                None => s.item(&code)?,
-            };
-            s.cart_add(&cart_id, &code, qty)
+            // item grammar ("3*COF", "COFx3", "COF@2.50").
+            match qty {
+                Some(q) => s.cart_add(&cart_id, &code, q),
+                None => s.cart_scan(&cart_id, &code),
+            }
         })
         .await
 }

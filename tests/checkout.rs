@@ -315,6 +315,7 @@ fn inactive_products_cannot_be_sold_and_barcodes_scan() {
                 code: "4006381333931".into(),
                 qty: 2,
                 discount: None,
+                price: None,
             }],
             tenders: vec![cash("3.00")],
             ..Default::default()
@@ -540,4 +541,169 @@ fn an_item_text_names_a_product_and_a_quantity_whole_text_first() {
         }
         e => panic!("{e}"),
     }
+}
+
+#[test]
+fn a_price_set_at_the_till_is_sold_at_and_says_who_set_it() {
+    let (_d, mut s) = shop();
+    s.set_user("maria").unwrap();
+    let it = s.sale_item("COFx2@2.50").unwrap();
+    assert_eq!(
+        (it.sku.as_str(), it.qty, it.price),
+        ("COF", 2, Some(dec("2.50")))
+    );
+    let mut req = sale(&[("COF", 2), ("MUG", 1)], vec![cash("50.00")]);
+    req.lines[0].price = it.price;
+    let r = s.sell(req).unwrap();
+    assert_eq!(r.lines[0].unit_price, dec("2.50"));
+    assert_eq!(r.lines[0].price_note.as_deref(), Some("override by maria"));
+    assert_eq!(r.lines[0].total, dec("5.00"));
+    assert_eq!(r.lines[1].unit_price, dec("12.00"));
+    assert_eq!(r.lines[1].price_note, None);
+
+    // A price with more decimals than the currency, or below zero, is
+    // refused naming the item; so is a price in a refund's item.
+    for (text, words) in [
+        ("COF@2.555", "COF@2.555: price 2.555 has more decimals"),
+        ("COF@-1", "must not be negative"),
+        ("COF@x", "COF@x: price"),
+    ] {
+        match s.sale_item(text).unwrap_err() {
+            till_core::Error::Invalid { field, message } => {
+                assert_eq!(field, till_core::input::Field::Item);
+                assert!(message.contains(words), "{text}: {message}");
+            }
+            e => panic!("{e}"),
+        }
+    }
+    assert!(s
+        .item("COF@2")
+        .unwrap_err()
+        .to_string()
+        .contains("only for an item being sold"));
+    // Free is a price too.
+    assert_eq!(s.sale_item("3*WAT@0").unwrap().price, Some(dec("0.00")));
+}
+
+#[test]
+fn a_code_with_an_at_sign_is_still_that_product() {
+    let (_d, mut s) = shop();
+    add(&mut s, "TEA@HOME", "4.00", "10", 5);
+    let it = s.sale_item("TEA@HOME").unwrap();
+    assert_eq!((it.sku.as_str(), it.qty, it.price), ("TEA@HOME", 1, None));
+    assert_eq!(s.item("TEA@HOME").unwrap(), ("TEA@HOME".to_string(), 1));
+    let it = s.sale_item("TEA@HOMEx2@3").unwrap();
+    assert_eq!(
+        (it.sku.as_str(), it.qty, it.price),
+        ("TEA@HOME", 2, Some(dec("3.00")))
+    );
+}
+
+#[test]
+fn a_price_set_at_the_till_in_the_cart_keeps_its_own_line() {
+    use till_core::customers::{CustomerKind, NewCustomer};
+    let (_d, mut s) = shop();
+    s.set_user("maria").unwrap();
+    let cart = s.new_cart().unwrap();
+    s.cart_scan(&cart.id, "COF").unwrap();
+    let c = s.cart_scan(&cart.id, "COFx2@3.40").unwrap();
+    // Same price as the shelf, but set at the till: a line of its own.
+    assert_eq!(c.lines.len(), 2);
+    assert_eq!(c.lines[1].qty, 2);
+    assert_eq!(c.lines[1].price_note.as_deref(), Some("override by maria"));
+    // A plain scan joins the plain line, never the one with a set price.
+    let c = s.cart_scan(&cart.id, "COF").unwrap();
+    assert_eq!((c.lines[0].qty, c.lines[1].qty), (2, 2));
+    let c = s.cart_scan(&cart.id, "MUG@10").unwrap();
+    assert_eq!(c.lines[2].unit_price, dec("10.00"));
+    // A customer chosen afterwards reprices the cart, not a price set at the till.
+    let bob = s
+        .add_customer(
+            CustomerKind::Customer,
+            NewCustomer {
+                name: "Bob".into(),
+                ..Default::default()
+            },
+        )
+        .unwrap();
+    let c = s.cart_set_customer(&cart.id, Some(&bob.id)).unwrap();
+    assert_eq!(c.lines[2].unit_price, dec("10.00"));
+    assert_eq!(c.lines[2].price_note.as_deref(), Some("override by maria"));
+    let r = s.cart_complete(&cart.id, &[cash("50.00")]).unwrap();
+    assert_eq!(r.lines[2].unit_price, dec("10.00"));
+    assert_eq!(r.lines[2].price_note.as_deref(), Some("override by maria"));
+}
+
+#[test]
+fn the_same_key_with_another_price_is_another_sale() {
+    let (_d, mut s) = shop();
+    let mut req = sale(&[("COF", 1)], vec![cash("10.00")]);
+    req.key = Some("k-1".into());
+    let first = s.sell(req.clone()).unwrap();
+    // The same request again is the same sale.
+    assert_eq!(s.sell(req.clone()).unwrap().id, first.id);
+    req.lines[0].price = Some(dec("1.00"));
+    assert_eq!(s.sell(req).unwrap_err().code(), "key_reused");
+}
+
+#[test]
+fn only_a_manager_sets_a_price_at_the_till_or_approves_it() {
+    use till_core::Role;
+    let (_d, mut s) = shop();
+    s.staff_add("Olga", Role::Owner, "1111").unwrap();
+    s.sign_in("Olga", "1111").unwrap();
+    s.staff_add("Max", Role::Manager, "2222").unwrap();
+    s.staff_add("Cleo", Role::Cashier, "3333").unwrap();
+    s.sign_in("Cleo", "3333").unwrap();
+    let cart = s.new_cart().unwrap();
+    let e = s.cart_scan(&cart.id, "COFx2@2.50").unwrap_err();
+    assert_eq!(e.code(), "forbidden", "{e}");
+    assert!(
+        matches!(&e, till_core::Error::Forbidden { permission, .. } if *permission == "price_override"),
+        "{e:?}"
+    );
+    let mut req = sale(&[("COF", 1)], vec![cash("5.00")]);
+    req.lines[0].price = Some(dec("1.00"));
+    assert_eq!(s.sell(req.clone()).unwrap_err().code(), "forbidden");
+    assert!(s.cart(&cart.id).unwrap().lines.is_empty());
+
+    // Approved by Max: the line says Max set it; the audit has both names.
+    s.approve("Max", "2222").unwrap();
+    let c = s.cart_scan(&cart.id, "COFx2@2.50").unwrap();
+    assert_eq!(c.lines[0].price_note.as_deref(), Some("override by Max"));
+    s.clear_approval();
+    let entries: Vec<(Option<String>, Option<String>, String, String)> = s
+        .connection()
+        .prepare("SELECT actor, approver, subject, detail FROM audit_log WHERE action = 'price.override' ORDER BY seq")
+        .unwrap()
+        .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)))
+        .unwrap()
+        .map(Result::unwrap)
+        .collect();
+    assert_eq!(entries.len(), 1);
+    let (actor, approver, subject, detail) = &entries[0];
+    assert_eq!(
+        (actor.as_deref(), approver.as_deref()),
+        (Some("Cleo"), Some("Max"))
+    );
+    assert_eq!(subject, "COF");
+    let detail: serde_json::Value = serde_json::from_str(detail).unwrap();
+    assert_eq!(detail["old"], "3.40");
+    assert_eq!(detail["new"], "2.50");
+    assert_eq!(detail["cart"], cart.id.as_str());
+
+    // A manager sets prices in their own name.
+    s.sign_in("Max", "2222").unwrap();
+    let r = s.sell(req).unwrap();
+    assert_eq!(r.lines[0].price_note.as_deref(), Some("override by Max"));
+    let n: i64 = s
+        .connection()
+        .query_row(
+            "SELECT COUNT(*) FROM audit_log WHERE action = 'price.override' AND actor = 'Max' AND approver IS NULL
+             AND json_extract(detail, '$.order') = ?1",
+            [&r.number],
+            |x| x.get(0),
+        )
+        .unwrap();
+    assert_eq!(n, 1);
 }

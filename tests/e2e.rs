@@ -601,6 +601,7 @@ fn sell_direct(s: &mut Store, items: &[(&str, i64)]) {
                 code: (*code).into(),
                 qty: *qty,
                 discount: None,
+                price: None,
             })
             .collect(),
         tenders: vec![till_core::checkout::Tender {
@@ -1332,6 +1333,7 @@ fn busy_shop(dir: &Path) -> PathBuf {
                 code: (*code).into(),
                 qty: *qty,
                 discount: None,
+                price: None,
             })
             .collect(),
         tenders: vec![till_core::checkout::Tender {

@@ -47,6 +47,8 @@ const LAYERS: &[&[&str]] = &[
     &["delivery", "inventory", "kits"],
     // Bundle offers, priced on top of unit prices.
     &["bundles"],
+    // Cash-drawer shifts, which the sale and the refund are committed in.
+    &["shifts"],
     // Orders: receipts and refunds.
     &["orders"],
     // The sale's commit.

@@ -17,3 +17,4 @@ mod referrals;
 mod refunds;
 mod sales;
 mod settings;
+mod shift;

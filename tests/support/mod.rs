@@ -61,6 +61,7 @@ pub fn sale(lines: &[(&str, i64)], tenders: Vec<Tender>) -> SaleRequest {
                 code: (*c).into(),
                 qty: *q,
                 discount: None,
+                price: None,
             })
             .collect(),
         order_discount: None,

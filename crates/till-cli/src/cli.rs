@@ -147,6 +147,9 @@ pub enum Command {
     /// Reports on the shop's own data.
     #[command(subcommand)]
     Report(ReportCmd),
+    /// The cash drawer's shifts: open with a float, cash in and out, X and Z reports.
+    #[command(subcommand)]
+    Shift(crate::shift::ShiftCmd),
     /// Check the store: SQLite integrity, the stock ledger, every stored
     /// value read the way Till reads it, and scan codes naming two products.
     /// Exits 2 when it finds anything.

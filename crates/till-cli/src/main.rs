@@ -14,6 +14,7 @@ mod plans;
 mod print;
 mod referrals;
 mod run;
+mod shift;
 mod sync;
 mod wording;
 

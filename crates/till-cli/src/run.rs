@@ -220,6 +220,7 @@ pub fn run(cli: Cli) -> Result<()> {
         Command::Usage(cmd) => crate::plans::usage(&ctx, &mut store, cmd),
         Command::Membership(cmd) => crate::plans::membership(&ctx, &mut store, cmd),
         Command::Report(cmd) => crate::plans::report(&ctx, &store, cmd),
+        Command::Shift(cmd) => crate::shift::run(&ctx, &mut store, cmd),
         Command::Doctor => doctor(&ctx, store.doctor()?),
     }
 }
@@ -588,10 +589,11 @@ fn sale(ctx: &Ctx, store: &mut Store, a: SaleArgs) -> Result<()> {
         .items
         .iter()
         .map(|i| {
-            store.item(i).map(|(code, qty)| SaleLine {
-                code,
-                qty,
+            store.sale_item(i).map(|it| SaleLine {
+                code: it.sku,
+                qty: it.qty,
                 discount: None,
+                price: it.price,
             })
         })
         .collect::<Result<Vec<_>>>()?;

@@ -35,6 +35,7 @@ pub fn flag(field: Field) -> String {
         Field::Role => "role",
         Field::ReferralCode => "--referral",
         Field::MemberDiscount | Field::OrderDiscount => "--discount",
+        Field::CashAmount => "--in or --out",
         _ => return format!("--{}", field.key().replace('_', "-")),
     };
     fixed.to_string()
@@ -45,6 +46,7 @@ pub fn message(e: &Error) -> String {
     match e {
         Error::Invalid { field, message } => format!("invalid {}: {message}", flag(*field)),
         Error::NoStore(_) => format!("{e}: run `till init` to create one"),
+        Error::NoShift(_) => format!("{e} (`till shift open --float AMOUNT`)"),
         Error::Damaged(d) if d.table == "plan_state" => {
             format!("{e} (`till plan load FILE` or `till license install FILE`)")
         }

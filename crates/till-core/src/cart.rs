@@ -214,10 +214,15 @@ impl Store {
         )?;
         let ctx = self.pricing_context()?.for_member(member);
         // Lines the cashier discounted by hand keep their price: the
-        // discount was given against it.
+        // discount was given against it. So do prices set at the till.
+        let set_at_till: Vec<i64> = self
+            .conn
+            .prepare_cached("SELECT id FROM cart_lines WHERE cart_id = ?1 AND price_override = 1")?
+            .query_map([cart_id], |r| r.get(0))?
+            .collect::<rusqlite::Result<_>>()?;
         let repriced: Vec<(i64, pricing::Quote)> = load_lines(&self.conn, cart_id)?
             .into_iter()
-            .filter(|(_, l)| l.discount.is_none())
+            .filter(|(id, l)| l.discount.is_none() && !set_at_till.contains(id))
             .map(|(id, l)| (id, pricing::quote(&ctx, &l.product, now)))
             .collect();
         let defs = self.live_bundles(self.now())?;
@@ -376,6 +381,27 @@ impl Store {
     /// Adding a product already in the cart at the same price and with no
     /// line discount raises that line's quantity instead.
     pub fn cart_add(&mut self, cart_id: &str, code: &str, qty: i64) -> Result<Cart> {
+        self.cart_add_priced(cart_id, code, qty, None)
+    }
+
+    /// Adds what an item text names, as scanned or typed in the scan box
+    /// (`COF`, `3*COF`, `COFx2@2.50`; see `forms::item`).
+    pub fn cart_scan(&mut self, cart_id: &str, text: &str) -> Result<Cart> {
+        let item = self.sale_item(text)?;
+        self.cart_add_priced(cart_id, &item.sku, item.qty, item.price)
+    }
+
+    /// Adds `qty` of a product at its price now, or at `price` set at the
+    /// till (a price override: it needs the permission to override
+    /// prices, and its line says who set it, "override by NAME"). A line
+    /// with a price set at the till is a line of its own, never merged.
+    pub fn cart_add_priced(
+        &mut self,
+        cart_id: &str,
+        code: &str,
+        qty: i64,
+        price: Option<Decimal>,
+    ) -> Result<Cart> {
         self.require(Permission::Sell)?;
         crate::money::check_qty(Field::Quantity, qty)?;
         if qty <= 0 {
@@ -397,18 +423,29 @@ impl Store {
             now,
         )?;
         let quote = pricing::quote(&self.pricing_context()?.for_member(member), &product, now);
+        let (override_by, unit_price, price_note) = match price {
+            Some(p) => {
+                let (auth, by) = self.price_override_by()?;
+                let p = self.check_amount(Field::Price, p)?;
+                (Some(auth), p, Some(crate::checkout::override_note(&by)))
+            }
+            None => (None, quote.price, quote.note.clone()),
+        };
         let settings = self.settings.clone();
         let defs = self.live_bundles(self.now())?;
         let tx = self.write_tx()?;
         require_open(&tx, cart_id)?;
-        let existing: Option<(i64, i64)> = tx
-            .query_row(
-                "SELECT id, qty FROM cart_lines WHERE cart_id = ?1 AND product_id = ?2 AND unit_price = ?3 AND discount IS NULL
-                 ORDER BY id DESC LIMIT 1",
-                params![cart_id, product.id, quote.price.to_string()],
-                |r| Ok((r.get(0)?, r.get(1)?)),
-            )
-            .optional()?;
+        let existing: Option<(i64, i64)> = match price {
+            Some(_) => None,
+            None => tx
+                .query_row(
+                    "SELECT id, qty FROM cart_lines WHERE cart_id = ?1 AND product_id = ?2 AND unit_price = ?3 AND discount IS NULL
+                     AND price_override = 0 ORDER BY id DESC LIMIT 1",
+                    params![cart_id, product.id, unit_price.to_string()],
+                    |r| Ok((r.get(0)?, r.get(1)?)),
+                )
+                .optional()?,
+        };
         let mut lines: Vec<PricedLine> = load_lines(&tx, cart_id)?
             .into_iter()
             .map(|(_, l)| l)
@@ -422,8 +459,8 @@ impl Store {
         lines.push(PricedLine {
             product: product.clone(),
             qty,
-            unit_price: quote.price,
-            price_note: quote.note.clone(),
+            unit_price,
+            price_note: price_note.clone(),
             discount: None,
         });
         check_stock(&tx, &settings, &lines)?;
@@ -436,8 +473,8 @@ impl Store {
             }
             None => {
                 tx.execute(
-                    "INSERT INTO cart_lines (cart_id, product_id, qty, unit_price, price_note, added_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
-                    params![cart_id, product.id, qty, quote.price.to_string(), quote.note, ts(now)],
+                    "INSERT INTO cart_lines (cart_id, product_id, qty, unit_price, price_note, added_at, price_override) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+                    params![cart_id, product.id, qty, unit_price.to_string(), price_note, ts(now), price.is_some()],
                 )?;
             }
         }
@@ -445,6 +482,17 @@ impl Store {
             "UPDATE carts SET updated_at = ?1 WHERE id = ?2",
             params![ts(now), cart_id],
         )?;
+        if let Some(auth) = &override_by {
+            crate::checkout::record_override(
+                &tx,
+                auth,
+                now,
+                &product.sku,
+                quote.price,
+                unit_price,
+                ("cart", cart_id),
+            )?;
+        }
         check_prices(&tx, &settings, &defs, cart_id)?;
         tx.commit()?;
         self.cart_view(cart_id)

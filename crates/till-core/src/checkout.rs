@@ -24,6 +24,7 @@ use crate::orders::load_receipt;
 /// the orders, below checkout.
 pub use crate::orders::TenderMethod;
 use crate::outbox;
+use crate::permissions::Authority;
 use crate::pricing;
 use crate::roles::Permission;
 use crate::settings::Settings;
@@ -102,6 +103,10 @@ pub struct SaleLine {
     pub qty: i64,
     #[serde(default)]
     pub discount: Option<Discount>,
+    /// A unit price set at the till instead of the price now (a price
+    /// override, which needs the permission to override prices).
+    #[serde(default)]
+    pub price: Option<Decimal>,
 }
 
 /// A whole sale in one request (what `till sale` sends).
@@ -310,6 +315,9 @@ pub(crate) fn commit_sale(
     if sale.lines.is_empty() {
         return Err(Error::invalid(Field::Items, "has no lines"));
     }
+    // The drawer's shift the sale counts in (refused here when the store
+    // sells only during a shift and none is open).
+    let shift_id = crate::shifts::open_shift(conn, settings, true)?;
     for l in sale.lines {
         if !l.product.active {
             return Err(Error::InactiveProduct(l.product.sku.clone()));
@@ -340,8 +348,8 @@ pub(crate) fn commit_sale(
     let number = next_number(conn, &settings.device_prefix)?;
     let at = ts(now);
     conn.prepare_cached(
-        "INSERT INTO orders (id, number, idempotency_key, customer_id, currency, tax_mode, subtotal, discount, tax, total, paid, change, cashier, created_at, referral_code, request)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16)",
+        "INSERT INTO orders (id, number, idempotency_key, customer_id, currency, tax_mode, subtotal, discount, tax, total, paid, change, cashier, created_at, referral_code, request, shift_id)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17)",
     )?
     .execute(params![
         id,
@@ -359,7 +367,8 @@ pub(crate) fn commit_sale(
         user,
         at,
         referral_code,
-        sale.request
+        sale.request,
+        shift_id
     ])?;
     let mut line_stmt = conn.prepare_cached(
         "INSERT INTO order_lines (order_id, line_no, product_id, sku, name, qty, unit_price, price_note, gross, discount, net, tax_rate, tax, total)
@@ -493,9 +502,17 @@ pub(crate) fn commit_sale(
 /// price change is still the same request.
 fn sale_request_text(req: &SaleRequest, lines: &[PricedLine], currency: &Currency) -> String {
     serde_json::json!({
-        "lines": lines.iter().map(|l| serde_json::json!([
-            l.product.sku, l.qty, l.discount.as_ref().map(|d| d.to_text())
-        ])).collect::<Vec<_>>(),
+        "lines": lines.iter().zip(&req.lines).map(|(l, asked)| {
+            let mut line = serde_json::json!([
+                l.product.sku, l.qty, l.discount.as_ref().map(|d| d.to_text())
+            ]);
+            // A price set at the till is part of what was asked; lines
+            // without one read as they always have.
+            if let (Some(p), Some(items)) = (asked.price, line.as_array_mut()) {
+                items.push(serde_json::json!(p.to_string()));
+            }
+            line
+        }).collect::<Vec<_>>(),
         "order_discount": req.order_discount.as_ref().map(|d| d.to_text()),
         "payments": req.tenders.iter().map(|t| serde_json::json!([
             t.method.as_str(), currency.round(t.amount).to_string(), t.reference.as_deref().map(str::trim)
@@ -506,7 +523,25 @@ fn sale_request_text(req: &SaleRequest, lines: &[PricedLine], currency: &Currenc
     .to_string()
 }
 
+/// The price note of a line whose price was set at the till.
+pub(crate) fn override_note(by: &str) -> String {
+    format!("override by {by}")
+}
+
 impl Store {
+    /// Whether a price may be set at the till now, and the name the line
+    /// says set it: the approver when a manager approved it, else the
+    /// member signed in, else (a store without staff) the store's user.
+    pub(crate) fn price_override_by(&self) -> Result<(Authority, String)> {
+        let auth = self.require(Permission::PriceOverride)?;
+        let name = auth
+            .approver
+            .clone()
+            .or_else(|| auth.actor.clone())
+            .unwrap_or_else(|| self.user().to_string());
+        Ok((auth, name))
+    }
+
     /// Prices and completes a whole sale in one transaction (the CLI path).
     pub fn sell(&mut self, req: SaleRequest) -> Result<crate::orders::Receipt> {
         self.require(Permission::Sell)?;
@@ -539,6 +574,13 @@ impl Store {
             now,
         )?;
         let ctx = self.pricing_context()?.for_member(member);
+        // Who sets prices at the till, when a line has one.
+        let override_by = if req.lines.iter().any(|l| l.price.is_some()) {
+            Some(self.price_override_by()?)
+        } else {
+            None
+        };
+        let mut overrides = Vec::new();
         for (i, l) in req.lines.iter().enumerate() {
             if l.qty <= 0 {
                 return Err(Error::invalid(
@@ -554,11 +596,21 @@ impl Store {
             }
             let product = self.product_by_code(&l.code)?;
             let q = pricing::quote(&ctx, &product, now);
+            let (unit_price, price_note) = match (l.price, &override_by) {
+                (Some(p), Some((_, by))) => {
+                    let p = self
+                        .check_amount(Field::Item, p)
+                        .map_err(|e| e.at(format_args!("item {}: price", i + 1)))?;
+                    overrides.push((product.sku.clone(), q.price, p));
+                    (p, Some(override_note(by)))
+                }
+                _ => (q.price, q.note),
+            };
             lines.push(PricedLine {
                 product,
                 qty: l.qty,
-                unit_price: q.price,
-                price_note: q.note,
+                unit_price,
+                price_note,
                 discount: l.discount.clone(),
             });
         }
@@ -622,7 +674,39 @@ impl Store {
                 }),
             )?;
         }
+        if let (Some((auth, _)), false) = (&override_by, replay) {
+            for (sku, old, new) in &overrides {
+                record_override(&tx, auth, now, sku, *old, *new, ("order", &receipt.number))?;
+            }
+        }
         tx.commit()?;
         Ok(receipt)
     }
+}
+
+/// The audit entry of a price set at the till (`price.override`), with
+/// the price it replaced and where it was set (`("order", number)`,
+/// `("cart", id)`).
+pub(crate) fn record_override(
+    tx: &Connection,
+    auth: &Authority,
+    at: DateTime<Utc>,
+    sku: &str,
+    old: Decimal,
+    new: Decimal,
+    (kind, id): (&str, &str),
+) -> Result<()> {
+    crate::audit::record(
+        tx,
+        auth,
+        at,
+        "price.override",
+        Some(sku),
+        serde_json::json!({
+            "sku": sku,
+            "old": old.to_string(),
+            "new": new.to_string(),
+            kind: id,
+        }),
+    )
 }

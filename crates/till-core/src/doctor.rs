@@ -38,6 +38,8 @@ pub enum Kind {
     MovementKind,
     TaxMode,
     CommissionStatus,
+    /// A closed shift's Z report, as `shifts` keeps it.
+    ShiftReport,
     /// Decimals joined by spaces (none for no value).
     Words(&'static [&'static str]),
 }
@@ -105,6 +107,7 @@ pub const COLUMNS: &[(&str, &[(&str, Kind)])] = &[
             ("created_at", Time),
             ("referral_code", Text),
             ("request", Json),
+            ("shift_id", Text),
         ],
     ),
     (
@@ -159,6 +162,7 @@ pub const COLUMNS: &[(&str, &[(&str, Kind)])] = &[
             ("cashier", Text),
             ("created_at", Time),
             ("request", Json),
+            ("shift_id", Text),
         ],
     ),
     (
@@ -195,6 +199,7 @@ pub const COLUMNS: &[(&str, &[(&str, Kind)])] = &[
             ("price_note", Text),
             ("discount", Discount),
             ("added_at", Time),
+            ("price_override", Flag),
         ],
     ),
     (
@@ -341,6 +346,32 @@ pub const COLUMNS: &[(&str, &[(&str, Kind)])] = &[
             ("window_days", Integer),
             ("return_days", Integer),
             ("updated_at", Time),
+        ],
+    ),
+    (
+        "shifts",
+        &[
+            ("id", Text),
+            ("device_id", Text),
+            ("opened_by", Text),
+            ("opened_at", Time),
+            ("float", Decimal),
+            ("closed_by", Text),
+            ("closed_at", Time),
+            ("counted", Decimal),
+            ("report", ShiftReport),
+        ],
+    ),
+    (
+        "shift_cash",
+        &[
+            ("id", Integer),
+            ("shift_id", Text),
+            ("kind", Words(&["in", "out"])),
+            ("amount", Decimal),
+            ("reason", Text),
+            ("cashier", Text),
+            ("created_at", Time),
         ],
     ),
     (
@@ -498,6 +529,7 @@ fn check(row: &rusqlite::Row, idx: usize, kind: Kind) -> rusqlite::Result<()> {
         CommissionStatus => {
             stored::enum_col::<crate::referrals::CommissionStatus>(row, idx).map(drop)
         }
+        ShiftReport => stored::parse_with(row, idx, crate::shifts::parse_report).map(drop),
         Words(words) => stored::parse_with(row, idx, |w| {
             if words.contains(&w) {
                 Ok(())

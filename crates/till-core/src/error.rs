@@ -44,6 +44,10 @@ pub enum Error {
     #[error("{0}")]
     Refused(String),
 
+    /// Something that needs an open shift on this till, with none open.
+    #[error("{0}")]
+    NoShift(String),
+
     /// A feature the store's plan does not include, or a limit reached.
     /// The CLI exits 3 for it.
     #[error("{message}")]
@@ -163,6 +167,7 @@ impl Error {
             Error::InsufficientStock { .. } => "insufficient_stock",
             Error::PaymentShort { .. } => "payment_short",
             Error::Refused(_) => "refused",
+            Error::NoShift(_) => "no_shift",
             Error::Gated { .. } => "gated",
             Error::BadPin { .. } => "bad_pin",
             Error::Locked { .. } => "locked",

@@ -66,6 +66,13 @@ fields! {
     Customer => "customer",
     Referral => "referral",
     Limit => "limit",
+    // Shifts.
+    /// The cash in the drawer when a shift opens.
+    Float => "float",
+    /// The cash counted in the drawer when a shift closes.
+    Counted => "counted",
+    /// Cash put into the drawer or taken out of it during a shift.
+    CashAmount => "cash_amount",
     // Pricing rules and flash sales.
     Condition => "condition",
     WhenStockBelow => "when_stock_below",

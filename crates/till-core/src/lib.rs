@@ -32,6 +32,7 @@ pub mod roles;
 pub mod setting_changes;
 pub mod settings;
 pub mod setup;
+pub mod shifts;
 mod snapshot;
 pub mod staff;
 pub mod store;

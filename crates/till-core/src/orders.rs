@@ -671,12 +671,15 @@ impl Store {
         let now = self.now();
         let at = ts(now);
         let user = self.user().to_string();
+        let settings = self.settings.clone();
         let tx = self.write_tx()?;
         // Again inside the transaction: another window may have used the
         // key a moment ago.
         if let Some(first) = replay_refund(&tx, &key, &order.id, &request)? {
             return Ok(first);
         }
+        // The drawer's shift the money leaves from, if one is open.
+        let shift_id = crate::shifts::open_shift(&tx, &settings, false)?;
         let refund_id = uuid::Uuid::now_v7().to_string();
         let mut lines = Vec::new();
         let mut products = Vec::new();
@@ -714,8 +717,8 @@ impl Store {
         let amount = currency.round(lines.iter().map(|l| l.amount).sum());
         let tax = currency.round(lines.iter().map(|l| l.tax).sum());
         tx.execute(
-            "INSERT INTO refunds (id, order_id, idempotency_key, amount, tax, method, cashier, created_at, request) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
-            params![refund_id, order.id, key, amount.to_string(), tax.to_string(), method.as_str(), user, at, request],
+            "INSERT INTO refunds (id, order_id, idempotency_key, amount, tax, method, cashier, created_at, request, shift_id) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
+            params![refund_id, order.id, key, amount.to_string(), tax.to_string(), method.as_str(), user, at, request, shift_id],
         )?;
         let mut stmt = tx.prepare_cached("INSERT INTO refund_lines (refund_id, line_no, qty, amount, tax) VALUES (?1, ?2, ?3, ?4, ?5)")?;
         for (l, product_id) in lines.iter().zip(&products) {

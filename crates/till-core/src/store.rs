@@ -67,6 +67,10 @@ pub const MIGRATIONS: &[(&str, &str)] = &[
         "0011_staff_audit.sql",
         include_str!("../../../migrations/0011_staff_audit.sql"),
     ),
+    (
+        "0012_shifts.sql",
+        include_str!("../../../migrations/0012_shifts.sql"),
+    ),
 ];
 
 /// SQLite `application_id` of a Till store: "TILL" in ASCII. Set by

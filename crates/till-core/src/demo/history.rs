@@ -400,6 +400,7 @@ impl<'s> History<'s> {
                     code: sku.into(),
                     qty: qty.min(on_hand),
                     discount: None,
+                    price: None,
                 });
             }
         }

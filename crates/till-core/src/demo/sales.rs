@@ -54,6 +54,7 @@ pub fn run_sales(store: &mut Store, count: usize, seed: u64) -> Result<DemoSumma
                 code: p.sku.clone(),
                 qty: rng.random_range(1..=3),
                 discount: None,
+                price: None,
             });
         }
         for l in &lines {

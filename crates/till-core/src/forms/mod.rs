@@ -1,7 +1,7 @@
 //! Forms: what a front end gives for one domain input (a product, a
 //! pricing rule, a flash sale, a payment, an item of a sale, a report
-//! period), checked with the parts in `input` and built into the type
-//! the domain takes. Above the modules whose inputs they build, so those
+//! period, the cash of a shift), checked with the parts in `input` and
+//! built into the type the domain takes. Above the modules whose inputs they build, so those
 //! modules never import their own forms.
 
 mod flash;
@@ -11,10 +11,11 @@ mod product;
 mod rule;
 mod settings;
 mod setup;
+pub mod shift;
 mod tender;
 
 pub use flash::FlashForm;
-pub use item::{item, ItemText};
+pub use item::{item, ItemText, SaleItem};
 pub use product::ProductForm;
 pub use rule::RuleForm;
 pub use settings::SettingsForm;

@@ -104,7 +104,20 @@ const ROWS: &[Row] = &[
     // Within the approval threshold (10 %), and above it.
     row("sale --item Ax2 --discount 5% --pay cash:20", Cashier),
     row("sale --item Ax2 --discount 50% --pay cash:20", Manager),
-    // Shifts (till shift …): their rows go here once the commands exist.
+    // A price set at the till.
+    row("sale --item A@4 --pay cash:10", Manager),
+    // Shifts: a cashier runs the drawer (opens it, moves cash, reads its X
+    // report); closing it, the list and past reports are a manager's.
+    row("shift open --float 50", Cashier),
+    Fixture::after(
+        "shift open --float 50",
+        "shift cash --in 5 --reason coins",
+        Cashier,
+    ),
+    Fixture::after("shift open --float 50", "shift status", Cashier),
+    Fixture::after("shift open --float 50", "shift close --counted 50", Manager),
+    row("shift list", Manager),
+    row("shift show {shift}", Manager),
     row("order show {order}", Cashier),
     row("order list", Cashier),
     row("order refund {order} --item Ax1", Manager),
@@ -291,6 +304,11 @@ fn fixture() -> Fixture {
         "bundle create --name Duo --item A --item B --price 6.50",
     )["id"]
         .to_string();
+    let shift = run(&db, "shift open --float 10")["id"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    run(&db, "shift close --counted 10");
     let backup = d.join("backup.db").display().to_string();
     ok_json(&db, &["backup", "create", "--out", &backup]);
     add_member(&db, None, OWNER, "owner");
@@ -300,6 +318,7 @@ fn fixture() -> Fixture {
     let vars = vec![
         ("dir", d.display().to_string()),
         ("order", order),
+        ("shift", shift),
         ("cust", cust),
         ("rule", rule),
         ("flash", flash),
@@ -328,7 +347,6 @@ impl Fixture {
     }
 
     /// A row that needs the owner to run `setup` first.
-    #[allow(dead_code)]
     const fn after(setup: &'static str, line: &'static str, need: Need) -> Row {
         Row {
             line,

@@ -203,3 +203,119 @@ fn a_store_that_requires_a_shift_says_so_at_the_sale() {
     s.run("sale --item COF --pay cash:5");
     assert_eq!(s.run("shift status")["cash_sales"], "3.40");
 }
+
+#[test]
+fn a_cashier_runs_the_drawer_and_a_manager_approves_the_close_and_prices() {
+    use crate::staff::{
+        as_member, err_as, err_out, json_out, ok_as, staffed_shop, CASHIER, MANAGER, OWNER,
+    };
+    let s = staffed_shop();
+    // Nobody signed in: refused.
+    let e = err_as(&s.db, None, &["shift", "open", "--float", "50"], 4);
+    assert_eq!(e["error"]["code"], "forbidden");
+    let open = ok_as(&s.db, Some(CASHIER), &["shift", "open", "--float", "50"]);
+    assert_eq!(open["opened_by"], CASHIER.0);
+    ok_as(
+        &s.db,
+        Some(CASHIER),
+        &["shift", "cash", "--out", "4", "--reason", "milk"],
+    );
+    let x = ok_as(&s.db, Some(CASHIER), &["shift", "status"]);
+    assert_eq!(x["expected_cash"], "46.00");
+
+    // A price set at the till: a manager's, or a cashier's with approval.
+    let sale = ["sale", "--item", "Ax2@4.50", "--pay", "cash:9"];
+    let e = err_as(&s.db, Some(CASHIER), &sale, 4);
+    assert_eq!(e["error"]["code"], "forbidden");
+    assert!(
+        e["error"]["message"].as_str().unwrap().contains("price"),
+        "{e}"
+    );
+    let mut approved = sale.to_vec();
+    approved.extend(["--approve-by", MANAGER.0]);
+    let out = as_member(
+        &s.db,
+        Some(CASHIER),
+        &approved,
+        &[("TILL_APPROVER_PIN", MANAGER.1)],
+        None,
+    );
+    let r = json_out(&out, &approved);
+    assert_eq!(r["lines"][0]["unit_price"], "4.50");
+    assert_eq!(
+        r["lines"][0]["price_note"],
+        format!("override by {}", MANAGER.0)
+    );
+    assert_eq!(r["cashier"], CASHIER.0);
+
+    // Closing is a manager's: refused to the cashier alone, done with
+    // approval, and recorded with both names.
+    let close = ["shift", "close", "--counted", "55"];
+    assert_eq!(
+        err_as(&s.db, Some(CASHIER), &close, 4)["error"]["code"],
+        "forbidden"
+    );
+    let mut approved = close.to_vec();
+    approved.extend(["--approve-by", MANAGER.0]);
+    let out = as_member(
+        &s.db,
+        Some(CASHIER),
+        &approved,
+        &[("TILL_APPROVER_PIN", "0000")],
+        None,
+    );
+    assert_eq!(err_out(&out, 4, &approved)["error"]["code"], "bad_pin");
+    let out = as_member(
+        &s.db,
+        Some(CASHIER),
+        &approved,
+        &[("TILL_APPROVER_PIN", MANAGER.1)],
+        None,
+    );
+    let z = json_out(&out, &approved);
+    assert_eq!(z["closed_by"], CASHIER.0);
+    assert_eq!(z["expected_cash"], "55.00");
+    assert_eq!(z["variance"], "0.00");
+    // The list and past reports: a manager's.
+    let id = open["id"].as_str().unwrap();
+    assert_eq!(
+        err_as(&s.db, Some(CASHIER), &["shift", "show", id], 4)["error"]["code"],
+        "forbidden"
+    );
+    assert_eq!(ok_as(&s.db, Some(MANAGER), &["shift", "show", id]), z);
+
+    let entries = ok_as(&s.db, Some(OWNER), &["audit", "list", "--action", "shift"]);
+    let who: Vec<(String, String, String)> = entries
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| {
+            (
+                e["action"].as_str().unwrap().to_string(),
+                e["actor"].as_str().unwrap_or("").to_string(),
+                e["approver"].as_str().unwrap_or("").to_string(),
+            )
+        })
+        .collect();
+    let cara = CASHIER.0.to_string();
+    let mut who = who;
+    who.sort();
+    assert_eq!(
+        who,
+        [
+            ("shift.cash".to_string(), cara.clone(), String::new()),
+            (
+                "shift.close".to_string(),
+                cara.clone(),
+                MANAGER.0.to_string()
+            ),
+            ("shift.open".to_string(), cara.clone(), String::new()),
+        ]
+    );
+    let prices = ok_as(&s.db, Some(OWNER), &["audit", "list", "--action", "price"]);
+    assert_eq!(prices[0]["action"], "price.override");
+    assert_eq!(prices[0]["approver"], MANAGER.0);
+    assert_eq!(prices[0]["detail"]["old"], "5.00");
+    assert_eq!(prices[0]["detail"]["new"], "4.50");
+    assert_eq!(ok_as(&s.db, Some(OWNER), &["audit", "verify"])["ok"], true);
+}

@@ -2088,6 +2088,38 @@ async fn staff_sign_in_sell_have_a_refund_approved_and_close_a_shift_short() {
         tap_pin(&c, "pin", &["1", "3", "5", "7", "enter"]).await;
         wait_text(&c, "signed-in", "Olive").await;
         click(&c, "nav-staff").await;
+        // The owner adds a cashier: two PINs that differ are caught first.
+        click(&c, "tab-staff").await;
+        type_into(&c, "staff-name", "Dana").await;
+        type_into(&c, "staff-pin", "4321").await;
+        type_into(&c, "staff-pin-again", "4312").await;
+        click(&c, "staff-add").await;
+        wait_text(&c, "staff-add-error", "differ").await;
+        type_into(&c, "staff-pin-again", "4321").await;
+        click(&c, "staff-add").await;
+        wait_text(&c, "staff-done", "Added Dana (Cashier)").await;
+        let dana = "[data-testid=\"staff-row\"][data-name=\"Dana\"]";
+        c.wait()
+            .at_most(Duration::from_secs(15))
+            .for_element(Locator::Css(dana))
+            .await
+            .unwrap()
+            .find(Locator::Css(&testid("staff-toggle")))
+            .await
+            .unwrap()
+            .click()
+            .await
+            .unwrap();
+        wait_text(&c, "staff-done", "Dana is disabled").await;
+        let row = c
+            .find(Locator::Css(dana))
+            .await
+            .unwrap()
+            .text()
+            .await
+            .unwrap();
+        assert!(row.contains("Disabled"), "{row}");
+        screenshot(&c, "staff-list").await;
         click(&c, "tab-audit").await;
         let refund = c
             .wait()

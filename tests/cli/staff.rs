@@ -161,7 +161,9 @@ fn members_sign_in_with_their_pin() {
     assert_eq!(m["role"], "manager");
     let m = ok_as(&s.db, Some(OWNER), &["staff", "disable", "Cara"]);
     assert_eq!(m["active"], false);
-    let e = err_as(&s.db, Some(("Cara", "4826")), &["product", "list"], 2);
+    // A disabled member's sign-in is an authentication refusal: exit 4.
+    let e = err_as(&s.db, Some(("Cara", "4826")), &["product", "list"], 4);
+    assert_eq!(e["error"]["code"], "forbidden", "{e}");
     assert!(
         e["error"]["message"].as_str().unwrap().contains("disabled"),
         "{e}"

@@ -92,9 +92,11 @@ fn five_wrong_pins_lock_for_five_minutes_and_a_right_pin_resets_the_count() {
             Error::BadPin {
                 name,
                 attempts_left,
+                lock_minutes,
             } => {
                 assert_eq!(name, "Cleo");
                 assert_eq!(attempts_left, left);
+                assert_eq!(lock_minutes, 5);
             }
             e => panic!("{e:?}"),
         }

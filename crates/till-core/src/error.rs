@@ -53,9 +53,14 @@ pub enum Error {
     #[error("{message}")]
     Gated { key: String, message: String },
 
-    /// A wrong PIN. `attempts_left` wrong PINs more lock the member.
-    #[error("wrong PIN for {name}: {}", attempts_left_words(*.attempts_left))]
-    BadPin { name: String, attempts_left: u32 },
+    /// A wrong PIN. `attempts_left` wrong PINs more lock the member for
+    /// `lock_minutes`.
+    #[error("wrong PIN for {name}: {}", attempts_left_words(*.attempts_left, *.lock_minutes))]
+    BadPin {
+        name: String,
+        attempts_left: u32,
+        lock_minutes: i64,
+    },
 
     /// Too many wrong PINs in a row: the member cannot sign in or approve
     /// until `until`.
@@ -219,10 +224,10 @@ impl Error {
     }
 }
 
-fn attempts_left_words(n: u32) -> String {
+fn attempts_left_words(n: u32, minutes: i64) -> String {
     match n {
-        1 => "one more wrong PIN locks them for a while".into(),
-        n => format!("{n} more wrong PINs lock them for a while"),
+        1 => format!("one more wrong PIN locks them for {minutes} minutes"),
+        n => format!("{n} more wrong PINs lock them for {minutes} minutes"),
     }
 }
 

@@ -152,12 +152,17 @@ impl Permission {
         Role::ALL.into_iter().filter(|r| r.allows(self)).collect()
     }
 
-    /// The roles that have it, in words: "a manager or an owner".
+    /// The roles that have it, in words: "a manager or an owner", "a
+    /// cashier, a manager or an owner".
     pub fn roles_in_words(self) -> String {
         let mut roles = self.roles();
         roles.reverse();
-        let words: Vec<String> = roles.into_iter().map(Role::with_article).collect();
-        words.join(" or ")
+        let mut words: Vec<String> = roles.into_iter().map(Role::with_article).collect();
+        match words.pop() {
+            None => String::new(),
+            Some(last) if words.is_empty() => last,
+            Some(last) => format!("{} or {last}", words.join(", ")),
+        }
     }
 }
 
@@ -218,6 +223,11 @@ mod tests {
         assert!(Role::parse("boss").is_err());
         assert_eq!(Permission::Refund.roles(), vec![Role::Owner, Role::Manager]);
         assert_eq!(Permission::Refund.roles_in_words(), "a manager or an owner");
+        assert_eq!(
+            Permission::Sell.roles_in_words(),
+            "a cashier, a manager or an owner"
+        );
+        assert_eq!(Permission::ManageStaff.roles_in_words(), "an owner");
         assert_eq!(Permission::Backup.roles_in_words(), "an owner");
         assert_eq!(
             serde_json::to_value(Permission::VoidCart).unwrap(),

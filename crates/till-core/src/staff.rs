@@ -402,6 +402,7 @@ impl Store {
             Error::BadPin {
                 name: m.name,
                 attempts_left: MAX_ATTEMPTS - failed,
+                lock_minutes: LOCK_MINUTES,
             }
         };
         tx.commit()?;

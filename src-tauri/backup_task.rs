@@ -59,7 +59,9 @@ impl BackupTask {
 /// One check: a backup if one is due. Failures are logged, never fatal:
 /// the shop keeps selling, and the next check tries again.
 fn check(db: &std::path::Path) {
-    let store = match till_core::Store::open(db) {
+    // The app's own work: on a store with staff nobody is signed in here,
+    // and the core lets a background connection make the backup.
+    let store = match till_core::Store::open(db).map(till_core::Store::for_background) {
         Ok(s) => s,
         Err(e) => {
             tracing::error!(error = %e, "automatic backup: cannot open the store");

@@ -13,7 +13,10 @@ use crate::events::{
 };
 use crate::state::UiError;
 #[allow(unused_imports)] // the paths in command_list.rs name these modules
-use crate::{about, backups, bundles, commands, plans, ready, referrals, settings, updates};
+use crate::{
+    about, audit, backups, bundles, commands, plans, ready, referrals, settings, shifts, staff,
+    updates,
+};
 
 /// The commands and events of the window.
 pub fn builder() -> Builder<tauri::Wry> {

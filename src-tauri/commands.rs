@@ -18,7 +18,7 @@ use till_core::totals::Discount;
 use till_core::Store;
 
 use crate::events::{emit, CatalogChanged, OrdersChanged, PricesChanged};
-use crate::state::{blocking, AppState, Res, UiError};
+use crate::state::{blocking, AppState, Approval, Res, UiError};
 
 fn discount(
     store: &Store,
@@ -49,7 +49,8 @@ pub async fn cart_new(state: State<'_, AppState>) -> Res<Cart> {
     state.run(|s| s.new_cart()).await
 }
 
-/// `qty` null: one.
+/// `qty` null: one. `approval`: a manager's, for a price override
+/// ("COF@2.00") the member signed in may not make alone.
 #[tauri::command]
 #[specta::specta]
 pub async fn cart_add(
@@ -57,9 +58,10 @@ pub async fn cart_add(
     cart_id: String,
     code: String,
     qty: Option<i64>,
+    approval: Option<Approval>,
 ) -> Res<Cart> {
     state
-        .run(move |s| {
+        .run_approved(approval, move |s| {
             // Without a quantity, `code` is what was scanned or typed, in the
             // item grammar ("3*COF", "COFx3", "COF@2.50").
             match qty {
@@ -89,7 +91,8 @@ pub async fn cart_remove(state: State<'_, AppState>, cart_id: String, line_id: i
     state.run(move |s| s.cart_remove(&cart_id, line_id)).await
 }
 
-/// `discount` is "10%" or "2.00"; null (or blank) clears it.
+/// `discount` is "10%" or "2.00"; null (or blank) clears it. `approval`:
+/// a manager's, for a discount above the store's threshold.
 #[tauri::command]
 #[specta::specta]
 pub async fn cart_line_discount(
@@ -97,9 +100,10 @@ pub async fn cart_line_discount(
     cart_id: String,
     line_id: i64,
     discount: Option<String>,
+    approval: Option<Approval>,
 ) -> Res<Cart> {
     state
-        .run(move |s| {
+        .run_approved(approval, move |s| {
             let d = self::discount(s, discount, Field::LineDiscount)?;
             s.cart_line_discount(&cart_id, line_id, d)
         })
@@ -112,9 +116,10 @@ pub async fn cart_order_discount(
     state: State<'_, AppState>,
     cart_id: String,
     discount: Option<String>,
+    approval: Option<Approval>,
 ) -> Res<Cart> {
     state
-        .run(move |s| {
+        .run_approved(approval, move |s| {
             let d = self::discount(s, discount, Field::OrderDiscount)?;
             s.cart_order_discount(&cart_id, d)
         })
@@ -124,9 +129,13 @@ pub async fn cart_order_discount(
 /// Voids the cart and returns a fresh one.
 #[tauri::command]
 #[specta::specta]
-pub async fn cart_void(state: State<'_, AppState>, cart_id: String) -> Res<Cart> {
+pub async fn cart_void(
+    state: State<'_, AppState>,
+    cart_id: String,
+    approval: Option<Approval>,
+) -> Res<Cart> {
     state
-        .run(move |s| {
+        .run_approved(approval, move |s| {
             s.cart_void(&cart_id)?;
             s.new_cart()
         })
@@ -141,9 +150,10 @@ pub async fn cart_complete(
     state: State<'_, AppState>,
     cart_id: String,
     tenders: Vec<TenderForm>,
+    approval: Option<Approval>,
 ) -> Res<Receipt> {
     let receipt = state
-        .run(move |s| {
+        .run_approved(approval, move |s| {
             let tenders = till_core::forms::tenders(&tenders, &s.settings().currency)?;
             s.cart_complete(&cart_id, &tenders)
         })
@@ -282,9 +292,10 @@ pub async fn stock_adjust(
     by: String,
     reason: MovementKind,
     note: Option<String>,
+    approval: Option<Approval>,
 ) -> Res<StockLevel> {
     let level = state
-        .run(move |s| {
+        .run_approved(approval, move |s| {
             let by = whole(Field::Adjustment, &by)?;
             s.adjust_stock(&sku, by, reason, note.as_deref())
         })
@@ -312,6 +323,7 @@ pub async fn order_get(state: State<'_, AppState>, id: String) -> Res<Receipt> {
 
 /// `items` null refunds everything still refundable, else [SKU, qty]
 /// pairs. `key` makes the refund idempotent: the same key twice refunds once.
+/// `approval`: a manager's, when a cashier asks.
 #[tauri::command]
 #[specta::specta]
 pub async fn order_refund(
@@ -320,9 +332,10 @@ pub async fn order_refund(
     id: String,
     items: Option<Vec<(String, i64)>>,
     key: Option<String>,
+    approval: Option<Approval>,
 ) -> Res<Refund> {
     let r = state
-        .run(move |s| {
+        .run_approved(approval, move |s| {
             s.refund(RefundRequest {
                 order: id,
                 items,

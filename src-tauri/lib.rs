@@ -3,6 +3,7 @@
 //! business rule lives here (see ARCHITECTURE.md).
 
 mod about;
+mod audit;
 mod backup_task;
 mod backups;
 mod bindings;
@@ -18,6 +19,8 @@ mod price_watch;
 mod ready;
 mod referrals;
 mod settings;
+mod shifts;
+mod staff;
 mod state;
 mod sync_task;
 mod updates;

@@ -6,7 +6,7 @@
 
 use std::sync::{Arc, Mutex};
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use till_core::Store;
 
 use crate::sync_task;
@@ -39,6 +39,16 @@ impl From<till_core::Error> for UiError {
 
 pub type Res<T> = Result<T, UiError>;
 
+/// A manager's (or the owner's) name and PIN, given on the counter's
+/// screen when the member signed in may not do something alone: the
+/// handler of that action takes it (`AppState::run_approved`) and the core
+/// records the action with both names.
+#[derive(Debug, Deserialize, specta::Type)]
+pub struct Approval {
+    pub name: String,
+    pub pin: String,
+}
+
 /// The one store connection of this window, shared by the command handlers,
 /// and the background sync task (which has a connection of its own).
 pub struct AppState {
@@ -52,6 +62,26 @@ impl AppState {
             store: Arc::new(Mutex::new(store)),
             sync: sync_task::SyncTask::default(),
         }
+    }
+
+    /// `run`, with a manager's approval when the window brings one: the
+    /// approver is set for this one call and cleared after it, under the
+    /// same lock, so no other command ever runs with it.
+    pub async fn run_approved<T, F>(&self, approval: Option<Approval>, f: F) -> Res<T>
+    where
+        F: FnOnce(&mut Store) -> till_core::Result<T> + Send + 'static,
+        T: Send + 'static,
+    {
+        self.run(move |s| match approval {
+            None => f(s),
+            Some(a) => {
+                s.approve(&a.name, &a.pin)?;
+                let done = f(s);
+                s.clear_approval();
+                done
+            }
+        })
+        .await
     }
 
     /// Runs one core call with the store, off the main thread, and maps its

@@ -51,13 +51,16 @@ impl SyncTask {
                         return;
                     }
                 };
-                let mut store = match till_core::Store::open(&db) {
-                    Ok(s) => s,
-                    Err(e) => {
-                        tracing::error!(error = %e, "sync task cannot open the store");
-                        return;
-                    }
-                };
+                // The app's own connection: delivering the outbox is not a
+                // person's command, so it runs on a store with staff too.
+                let mut store =
+                    match till_core::Store::open(&db).map(till_core::Store::for_background) {
+                        Ok(s) => s,
+                        Err(e) => {
+                            tracing::error!(error = %e, "sync task cannot open the store");
+                            return;
+                        }
+                    };
                 let opts = SyncOptions::new(endpoint, token);
                 if let Err(e) = runtime.block_on(till_sync::run_forever(&mut store, &opts, &mut rx))
                 {

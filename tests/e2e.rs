@@ -1546,6 +1546,17 @@ async fn every_screen_fits_the_smallest_and_the_default_window() {
             show(&c, "report-panel").await;
             fit.look(&c, "plan-report").await;
 
+            // Staff: the shift, the staff list, the audit trail.
+            click(&c, "nav-staff").await;
+            find(&c, "shift-float").await;
+            fit.look(&c, "staff-shift").await;
+            click(&c, "tab-staff").await;
+            find(&c, "staff-name").await;
+            fit.look(&c, "staff-list").await;
+            click(&c, "tab-audit").await;
+            find(&c, "audit-verify").await;
+            fit.look(&c, "staff-audit").await;
+
             // Settings: the store's settings, backups, history, About.
             click(&c, "nav-settings").await;
             find(&c, "settings-form").await;
@@ -1906,6 +1917,251 @@ async fn a_new_store_is_set_up_changed_and_kept_in_the_window() {
         // And the first window is still there, answering.
         click(&c, "nav-checkout").await;
         wait_text(&c, "subtotal", "2.20").await;
+    })
+    .await;
+}
+
+/// Presses keys of the PIN pad with the test id prefix `pad` ("pin",
+/// "approval-pin"), one tap each: digits, "back" or "enter".
+async fn tap_pin(c: &Client, pad: &str, keys: &[&str]) {
+    for key in keys {
+        c.find(Locator::Css(&format!(
+            "[data-testid=\"{pad}-key\"][data-key=\"{key}\"]"
+        )))
+        .await
+        .unwrap_or_else(|e| panic!("{pad} key {key}: {e}"))
+        .click()
+        .await
+        .unwrap();
+    }
+}
+
+/// Clicks the element with the test id whose `data-name` is `name`.
+async fn click_named(c: &Client, id: &str, name: &str) {
+    c.wait()
+        .at_most(Duration::from_secs(15))
+        .for_element(Locator::Css(&format!(
+            "[data-testid=\"{id}\"][data-name=\"{name}\"]"
+        )))
+        .await
+        .unwrap_or_else(|e| panic!("{id} {name}: {e}"))
+        .click()
+        .await
+        .unwrap();
+}
+
+/// A shop with staff at the counter: the till opens locked; the cashier
+/// signs in on the PIN pad (and the keyboard) and sells; her refund is
+/// refused, then made with the manager's PIN, and the audit trail names
+/// both; the shift she opened with a float is closed (with the manager's
+/// approval) with a count that differs, and the Z report shows the variance.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+#[ignore = "needs a display, tauri-driver and a built app; run by scripts/test.sh"]
+async fn staff_sign_in_sell_have_a_refund_approved_and_close_a_shift_short() {
+    use till_core::audit::AuditFilter;
+    use till_core::roles::Role;
+    let dir = tempfile::tempdir().unwrap();
+    let db = shop(dir.path());
+    {
+        let mut s = Store::open(&db).unwrap();
+        s.staff_add("Olive", Role::Owner, "1357").unwrap();
+        s.sign_in("Olive", "1357").unwrap();
+        s.staff_add("Max", Role::Manager, "2468").unwrap();
+        s.staff_add("Cara", Role::Cashier, "1234").unwrap();
+    }
+    in_window(&db, move |c, db| async move {
+        // Locked: nothing but the lock screen until someone signs in.
+        find(&c, "lock-screen").await;
+        assert!(c
+            .find_all(Locator::Css(&testid("scan")))
+            .await
+            .unwrap()
+            .is_empty());
+        click_named(&c, "lock-name", "Cara").await;
+        // A wrong PIN on the pad: the core's words, with the attempts left.
+        tap_pin(&c, "pin", &["9", "9", "9", "9", "enter"]).await;
+        wait_text(&c, "lock-error", "wrong PIN").await;
+        screenshot(&c, "staff-lock-wrong-pin").await;
+        // The right one: two digits on the pad, two and Enter on the keyboard.
+        tap_pin(&c, "pin", &["1", "2"]).await;
+        find(&c, "pin")
+            .await
+            .send_keys(&format!("34{ENTER}"))
+            .await
+            .unwrap();
+        let who = wait_text(&c, "signed-in", "Cara").await;
+        assert!(who.contains("Cashier"), "{who}");
+
+        // The cashier opens the shift with a float of 100.00.
+        click(&c, "nav-staff").await;
+        type_into(&c, "shift-float", "100.00").await;
+        click(&c, "shift-open-button").await;
+        wait_text(&c, "report-float", "100.00").await;
+        screenshot(&c, "staff-shift-open").await;
+
+        // A sale: 2 coffees, 6.80; 20 % off is above the store's 10 %
+        // threshold, so a manager approves it: 5.44 + 10 % tax, paid exactly
+        // in cash.
+        click(&c, "nav-checkout").await;
+        scan(&c, "2*COF").await;
+        wait_text(&c, "total", "7.48").await;
+        find(&c, "order-discount")
+            .await
+            .send_keys(&format!("20%{ENTER}"))
+            .await
+            .unwrap();
+        wait_text(&c, "approval-refusal", "discount").await;
+        screenshot(&c, "staff-discount-approval").await;
+        click_named(&c, "approver", "Max").await;
+        tap_pin(&c, "approval-pin", &["2", "4", "6", "8", "enter"]).await;
+        wait_text(&c, "total", "5.98").await;
+        click(&c, "pay").await;
+        find(&c, "pay-dialog").await;
+        click(&c, "complete-payment").await;
+        find(&c, "receipt").await;
+        screenshot(&c, "staff-cashier-sale").await;
+        click(&c, "new-sale").await;
+
+        // Her refund needs a manager: refused, then approved with Max's PIN.
+        click(&c, "nav-orders").await;
+        wait_text(&c, "order-row", "5.98").await;
+        find(&c, "order-row")
+            .await
+            .find(Locator::Css("button.number"))
+            .await
+            .unwrap()
+            .click()
+            .await
+            .unwrap();
+        // Below the receipt, out of sight on this window's height.
+        show(&c, "refund-all").await;
+        click(&c, "refund-all").await;
+        let refusal = wait_text(&c, "approval-refusal", "manager").await;
+        assert!(refusal.contains("Cara"), "{refusal}");
+        click_named(&c, "approver", "Max").await;
+        // A wrong PIN keeps the dialog open with the core's words.
+        tap_pin(&c, "approval-pin", &["1", "1", "1", "1", "enter"]).await;
+        wait_text(&c, "approval-error", "wrong PIN").await;
+        screenshot(&c, "staff-approval-wrong-pin").await;
+        tap_pin(&c, "approval-pin", &["2", "4", "6", "8", "enter"]).await;
+        wait_text(&c, "refund-result", "5.98").await;
+        assert!(c
+            .find_all(Locator::Css(&testid("approval-dialog")))
+            .await
+            .unwrap()
+            .is_empty());
+        screenshot(&c, "staff-refund-approved").await;
+
+        // The shift: float 100.00 + 5.98 sold - 5.98 refunded - 5.00 paid
+        // out = 95.00 expected; 93.50 counted. Closing needs a manager too.
+        click(&c, "nav-staff").await;
+        wait_text(&c, "report-expected", "100.00").await;
+        find(&c, "cash-kind")
+            .await
+            .select_by_value("out")
+            .await
+            .unwrap();
+        type_into(&c, "cash-move-amount", "5.00").await;
+        type_into(&c, "cash-reason", "Window cleaner").await;
+        click(&c, "cash-move").await;
+        wait_text(&c, "report-expected", "95.00").await;
+        wait_text(&c, "report-cash-move", "Window cleaner").await;
+        type_into(&c, "shift-counted", "93.50").await;
+        click(&c, "shift-close").await;
+        find(&c, "approval-dialog").await;
+        click_named(&c, "approver", "Max").await;
+        tap_pin(&c, "approval-pin", &["2", "4", "6", "8", "enter"]).await;
+        wait_text(&c, "report-counted", "93.50").await;
+        wait_text(&c, "report-variance", "1.50").await;
+        let short = find(&c, "report-variance-row")
+            .await
+            .attr("data-variance")
+            .await
+            .unwrap();
+        assert_eq!(short.as_deref(), Some("short"), "93.50 counted of 95.00");
+        screenshot(&c, "staff-shift-closed").await;
+
+        // The owner reads the audit trail: the refund by Cara, approved by Max.
+        click(&c, "switch-user").await;
+        find(&c, "lock-screen").await;
+        click_named(&c, "lock-name", "Olive").await;
+        tap_pin(&c, "pin", &["1", "3", "5", "7", "enter"]).await;
+        wait_text(&c, "signed-in", "Olive").await;
+        click(&c, "nav-staff").await;
+        // The owner adds a cashier: two PINs that differ are caught first.
+        click(&c, "tab-staff").await;
+        type_into(&c, "staff-name", "Dana").await;
+        type_into(&c, "staff-pin", "4321").await;
+        type_into(&c, "staff-pin-again", "4312").await;
+        click(&c, "staff-add").await;
+        wait_text(&c, "staff-add-error", "differ").await;
+        type_into(&c, "staff-pin-again", "4321").await;
+        click(&c, "staff-add").await;
+        wait_text(&c, "staff-done", "Added Dana (Cashier)").await;
+        let dana = "[data-testid=\"staff-row\"][data-name=\"Dana\"]";
+        c.wait()
+            .at_most(Duration::from_secs(15))
+            .for_element(Locator::Css(dana))
+            .await
+            .unwrap()
+            .find(Locator::Css(&testid("staff-toggle")))
+            .await
+            .unwrap()
+            .click()
+            .await
+            .unwrap();
+        wait_text(&c, "staff-done", "Dana is disabled").await;
+        let row = c
+            .find(Locator::Css(dana))
+            .await
+            .unwrap()
+            .text()
+            .await
+            .unwrap();
+        assert!(row.contains("Disabled"), "{row}");
+        screenshot(&c, "staff-list").await;
+        click(&c, "tab-audit").await;
+        let refund = c
+            .wait()
+            .at_most(Duration::from_secs(15))
+            .for_element(Locator::Css(
+                "[data-testid=\"audit-row\"][data-action=\"refund\"]",
+            ))
+            .await
+            .unwrap();
+        let row = refund.text().await.unwrap();
+        assert!(row.contains("Cara") && row.contains("Max"), "{row}");
+        click(&c, "audit-verify").await;
+        let verdict = wait_text(&c, "audit-verdict", "intact").await;
+        assert!(verdict.contains("entries"), "{verdict}");
+        screenshot(&c, "staff-audit").await;
+
+        // The store holds the same: both names on the refund.
+        let mut s = Store::open(&db).unwrap();
+        s.sign_in("Olive", "1357").unwrap();
+        let refunds = s
+            .audit_list(&AuditFilter {
+                action: Some("refund".into()),
+                ..Default::default()
+            })
+            .unwrap();
+        assert_eq!(refunds.len(), 1, "{refunds:?}");
+        assert_eq!(refunds[0].actor.as_deref(), Some("Cara"));
+        assert_eq!(refunds[0].approver.as_deref(), Some("Max"));
+        let closes = s
+            .audit_list(&AuditFilter {
+                action: Some("shift.close".into()),
+                ..Default::default()
+            })
+            .unwrap();
+        assert_eq!(closes.len(), 1, "{closes:?}");
+        assert_eq!(closes[0].actor.as_deref(), Some("Cara"));
+        assert_eq!(closes[0].approver.as_deref(), Some("Max"));
+        let shift = &s.shifts().unwrap()[0];
+        assert_eq!(shift.counted, Some("93.50".parse().unwrap()));
+        let z = s.shift_report(&shift.id).unwrap();
+        assert_eq!(z.variance, Some("-1.50".parse().unwrap()));
+        assert!(s.audit_verify().unwrap().ok);
     })
     .await;
 }

@@ -171,7 +171,9 @@ fn the_last_active_owner_is_kept() {
         "refused"
     );
     s.staff_set_active("Cleo", false).unwrap();
-    assert_eq!(s.sign_in("Cleo", "3333").unwrap_err().code(), "refused");
+    let e = s.sign_in("Cleo", "3333").unwrap_err();
+    assert!(matches!(e, till_core::Error::Disabled { .. }), "{e}");
+    assert!(e.is_auth_error(), "a disabled member's sign-in exits 4");
     let names: Vec<String> = s
         .staff_names()
         .unwrap()

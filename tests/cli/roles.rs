@@ -79,6 +79,18 @@ const fn answers(line: &'static str, need: Need, ok: Option<i32>) -> Row {
     }
 }
 
+/// A row that needs the owner to run `setup` first.
+const fn after(setup: &'static str, line: &'static str, need: Need) -> Row {
+    Row {
+        line,
+        need,
+        ok: Some(0),
+        env: &[],
+        fresh: false,
+        setup: Some(setup),
+    }
+}
+
 use Need::*;
 
 /// Every command, with the least role that may run it (README, "Staff and
@@ -105,25 +117,12 @@ const ROWS: &[Row] = &[
     row("sale --item Ax2 --discount 5% --pay cash:20", Cashier),
     row("sale --item Ax2 --discount 50% --pay cash:20", Manager),
     // A price set at the till.
-    row("sale --item A@4 --pay cash:10", Manager),
-    // Shifts: a cashier runs the drawer (opens it, moves cash, reads its X
-    // report); closing it, the list and past reports are a manager's.
-    row("shift open --float 50", Cashier),
-    Fixture::after(
-        "shift open --float 50",
-        "shift cash --in 5 --reason coins",
-        Cashier,
-    ),
-    Fixture::after("shift open --float 50", "shift status", Cashier),
-    Fixture::after("shift open --float 50", "shift close --counted 50", Manager),
-    row("shift list", Manager),
-    row("shift show {shift}", Manager),
+    row("sale --item A@1.00 --pay cash:10", Manager),
     row("order show {order}", Cashier),
     row("order list", Cashier),
     row("order refund {order} --item Ax1", Manager),
     row("price show A", Cashier),
-    // Demo sales are sales.
-    row("demo sales --count 2", Cashier),
+    row("demo sales --count 2", Owner),
     // The settings hold no figures of the shop; the lock screen reads them.
     row("settings show", Anyone),
     row("settings set --name Renamed", Owner),
@@ -185,8 +184,8 @@ const ROWS: &[Row] = &[
     row("customer list", Cashier),
     row("customer show {cust}", Cashier),
     row("customer edit {cust} --phone '+44 20 7946 0000'", Cashier),
-    row("affiliate add --name Blog", Cashier),
-    row("affiliate list", Cashier),
+    row("affiliate add --name Blog", Manager),
+    row("affiliate list", Manager),
     row("referral code {cust}", Cashier),
     row("referral list", Manager),
     row("referral show {cust}", Manager),
@@ -211,6 +210,12 @@ const ROWS: &[Row] = &[
     row("membership enroll {cust} club", Cashier),
     row("membership show {cust}", Cashier),
     row("report products", Manager),
+    row("shift open --float 100.00", Cashier),
+    after("shift open --float 100.00", "shift cash --in 10.00 --reason change", Cashier),
+    after("shift open --float 100.00", "shift status", Cashier),
+    after("shift open --float 100.00", "shift close --counted 100.00", Manager),
+    row("shift list", Manager),
+    row("shift show {shift}", Manager),
     Row {
         line: "staff add --name New --role cashier",
         need: Owner,
@@ -304,11 +309,11 @@ fn fixture() -> Fixture {
         "bundle create --name Duo --item A --item B --price 6.50",
     )["id"]
         .to_string();
-    let shift = run(&db, "shift open --float 10")["id"]
+    let shift = run(&db, "shift open --float 50.00")["id"]
         .as_str()
         .unwrap()
         .to_string();
-    run(&db, "shift close --counted 10");
+    run(&db, "shift close --counted 50.00");
     let backup = d.join("backup.db").display().to_string();
     ok_json(&db, &["backup", "create", "--out", &backup]);
     add_member(&db, None, OWNER, "owner");
@@ -318,11 +323,11 @@ fn fixture() -> Fixture {
     let vars = vec![
         ("dir", d.display().to_string()),
         ("order", order),
-        ("shift", shift),
         ("cust", cust),
         ("rule", rule),
         ("flash", flash),
         ("bundle", bundle),
+        ("shift", shift),
         ("backup", backup),
         ("tiers", tiers),
         ("license", license),
@@ -344,18 +349,6 @@ impl Fixture {
         }
         assert!(!line.contains('{'), "unknown placeholder in {line}");
         crate::cli_support::words(&line)
-    }
-
-    /// A row that needs the owner to run `setup` first.
-    const fn after(setup: &'static str, line: &'static str, need: Need) -> Row {
-        Row {
-            line,
-            need,
-            ok: Some(0),
-            env: &[],
-            fresh: false,
-            setup: Some(setup),
-        }
     }
 
     /// A copy of the prepared store in a folder of its own.

@@ -100,6 +100,14 @@ fn bad_settings_name_the_flag_and_change_nothing() {
             "settings set --currency EURO",
             "--currency: \"EURO\" is not an ISO 4217",
         ),
+        (
+            "settings set --discount-approval-pct 101",
+            "--discount-approval-pct: 101 must be a percent from 0 to 100",
+        ),
+        (
+            "settings set --idle-lock-minutes 2000",
+            "--idle-lock-minutes: 2000 must be from 0 to 1440 minutes",
+        ),
         // One bad value refuses the whole change.
         (
             "settings set --tax-id X1 --backup-keep 0",
@@ -132,4 +140,42 @@ fn the_currency_changes_until_the_first_sale() {
         "{m}"
     );
     assert_eq!(s.run("settings show")["currency"]["code"], "GBP");
+}
+
+#[test]
+fn staff_settings_have_defaults_and_are_recorded() {
+    let s = shop();
+    let r = s.run("settings show");
+    assert_eq!(r["discount_approval_pct"], "10");
+    assert_eq!(r["idle_lock_minutes"], 5);
+    assert_eq!(r["require_shift"], false);
+    let r = s.run(
+        "settings set --discount-approval-pct 12.5 --idle-lock-minutes 0 --require-shift true",
+    );
+    assert_eq!(r["discount_approval_pct"], "12.5");
+    assert_eq!(r["idle_lock_minutes"], 0);
+    assert_eq!(r["require_shift"], true);
+    let h = s.run("settings history");
+    let mut keys: Vec<&str> = h
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c["key"].as_str().unwrap())
+        .collect();
+    keys.sort_unstable();
+    assert_eq!(
+        keys,
+        [
+            "discount_approval_pct",
+            "idle_lock_minutes",
+            "require_shift"
+        ]
+    );
+    let text = text(&s.db, &["settings", "show"]);
+    assert!(
+        text.contains(
+            "discounts above 12.5% need a manager, idle lock never, shifts required for sales"
+        ),
+        "{text}"
+    );
 }

@@ -161,7 +161,9 @@ fn members_sign_in_with_their_pin() {
     assert_eq!(m["role"], "manager");
     let m = ok_as(&s.db, Some(OWNER), &["staff", "disable", "Cara"]);
     assert_eq!(m["active"], false);
-    let e = err_as(&s.db, Some(("Cara", "4826")), &["product", "list"], 2);
+    // A disabled member's sign-in is an authentication refusal: exit 4.
+    let e = err_as(&s.db, Some(("Cara", "4826")), &["product", "list"], 4);
+    assert_eq!(e["error"]["code"], "forbidden", "{e}");
     assert!(
         e["error"]["message"].as_str().unwrap().contains("disabled"),
         "{e}"
@@ -389,6 +391,50 @@ fn a_cashiers_refund_needs_a_managers_approval_and_records_both() {
     assert_eq!(entries.len(), 1, "{entries:?}");
     assert_eq!(entries[0]["actor"], "Cara");
     assert_eq!(entries[0]["approver"], "Max");
+    // A sale with a discount above the threshold: the same, on `till sale`.
+    let sale = [
+        "sale",
+        "--item",
+        "Ax2",
+        "--discount",
+        "50%",
+        "--pay",
+        "cash:10",
+    ];
+    let e = err_as(&s.db, Some(CASHIER), &sale, 4);
+    assert_eq!(e["error"]["code"], "forbidden");
+    assert!(
+        e["error"]["message"]
+            .as_str()
+            .unwrap()
+            .contains("discount_above_threshold"),
+        "{e}"
+    );
+    let mut with = sale.to_vec();
+    with.extend(["--approve-by", "Max"]);
+    let out = as_member(
+        &s.db,
+        Some(CASHIER),
+        &with,
+        &[("TILL_APPROVER_PIN", "3579")],
+        None,
+    );
+    assert_eq!(json_out(&out, &with)["discount"], "5.00");
+    let entries = ok_as(
+        &s.db,
+        Some(OWNER),
+        &["audit", "list", "--action", "discount"],
+    );
+    let entry = &entries.as_array().unwrap()[0];
+    assert_eq!(
+        (&entry["action"], &entry["actor"], &entry["approver"]),
+        (
+            &Value::from("discount.above_threshold"),
+            &Value::from("Cara"),
+            &Value::from("Max")
+        ),
+        "{entry}"
+    );
     // A manager refunds alone.
     let r = ok_as(&s.db, Some(MANAGER), &["order", "refund", id]);
     assert_eq!(r["amount"], "5.00");

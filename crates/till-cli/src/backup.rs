@@ -45,7 +45,8 @@ pub fn run(ctx: &mut Ctx, path: &Path, creds: &mut Credentials, cmd: BackupCmd) 
             ctx.out(&list, |l| backups(l, &folder, &ctx.human))
         }
         BackupCmd::Restore { file } => {
-            let (store, r) = Store::restore_at(path, &file)?;
+            // The store being replaced asks for its owner, when it has staff.
+            let (store, r) = Store::restore_at_with(path, &file, |s| creds.apply(s))?;
             ctx.human = Human::of(store.settings())?;
             ctx.out(&r, |r| {
                 let mut s = format!(

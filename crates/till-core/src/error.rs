@@ -75,6 +75,11 @@ pub enum Error {
         roles: String,
     },
 
+    /// A disabled member tried to sign in or approve. An authentication
+    /// refusal like the three above (code `forbidden`).
+    #[error("{name} is disabled: an owner can enable them")]
+    Disabled { name: String },
+
     #[error("no Till store at {0}")]
     NoStore(PathBuf),
 
@@ -171,7 +176,7 @@ impl Error {
             Error::Gated { .. } => "gated",
             Error::BadPin { .. } => "bad_pin",
             Error::Locked { .. } => "locked",
-            Error::Forbidden { .. } => "forbidden",
+            Error::Forbidden { .. } | Error::Disabled { .. } => "forbidden",
             Error::NoStore(_) => "no_store",
             Error::StoreTooNew { .. } => "store_too_new",
             Error::NotATillStore { .. } => "not_a_till_store",
@@ -192,7 +197,10 @@ impl Error {
     pub fn is_auth_error(&self) -> bool {
         matches!(
             self,
-            Error::BadPin { .. } | Error::Locked { .. } | Error::Forbidden { .. }
+            Error::BadPin { .. }
+                | Error::Locked { .. }
+                | Error::Forbidden { .. }
+                | Error::Disabled { .. }
         )
     }
 

@@ -330,10 +330,7 @@ impl Store {
     fn check_member_pin(&mut self, name: &str, pin: &str, actor: Option<String>) -> Result<Stored> {
         let m = self.find_member(name)?;
         if !m.active {
-            return Err(Error::Refused(format!(
-                "{} is disabled: an owner can enable them",
-                m.name
-            )));
+            return Err(Error::Disabled { name: m.name });
         }
         let now = self.now();
         if let Some(until) = m.locked_until.filter(|t| *t > now) {

@@ -5,8 +5,13 @@
 // Cart changes go through one queue: a fast scanner can fire several adds
 // before the first answer arrives, and every answer is the whole cart, so
 // they must be applied in the order they were sent.
+//
+// What a cashier may not do alone (a price override, a discount above the
+// store's threshold) runs through `withApproval`: refused, it asks for a
+// manager's PIN and runs again with it, still in its place in the queue.
 
 import { commands } from '../lib/bindings';
+import { withApproval } from '../lib/approval.svelte';
 import { toUiError } from '../lib/errors';
 import type { Cart, Receipt, TenderForm, UiError } from '../lib/bindings';
 
@@ -83,13 +88,13 @@ export class CheckoutSession {
   add(text: string): Promise<boolean> {
     return this.#change(async (cart) => {
       if (text.trim() === '') throw { code: 'invalid_input', message: 'Type or scan a SKU or barcode.' };
-      return await commands.cartAdd(cart.id, text, null);
+      return await withApproval((approval) => commands.cartAdd(cart.id, text, null, approval));
     });
   }
 
   /** Adds a product picked from the suggestions, by its exact SKU. */
   addSku(sku: string, qty: number): Promise<boolean> {
-    return this.#change((cart) => commands.cartAdd(cart.id, sku, qty));
+    return this.#change((cart) => withApproval((approval) => commands.cartAdd(cart.id, sku, qty, approval)));
   }
 
   /**
@@ -113,12 +118,16 @@ export class CheckoutSession {
 
   /** "10%" or "2.00"; blank clears the discount. */
   lineDiscount(lineId: number, text: string): Promise<boolean> {
-    return this.#change((cart) => commands.cartLineDiscount(cart.id, lineId, text.trim() || null));
+    return this.#change((cart) =>
+      withApproval((approval) => commands.cartLineDiscount(cart.id, lineId, text.trim() || null, approval)),
+    );
   }
 
   /** "10%" or "2.00"; blank clears the discount. */
   orderDiscount(text: string): Promise<boolean> {
-    return this.#change((cart) => commands.cartOrderDiscount(cart.id, text.trim() || null));
+    return this.#change((cart) =>
+      withApproval((approval) => commands.cartOrderDiscount(cart.id, text.trim() || null, approval)),
+    );
   }
 
   /** The customer the sale is for; null: nobody in particular. */
@@ -137,7 +146,7 @@ export class CheckoutSession {
 
   /** Voids the sale; the backend hands back a fresh cart. */
   void(): Promise<boolean> {
-    return this.#change((cart) => commands.cartVoid(cart.id));
+    return this.#change((cart) => withApproval((approval) => commands.cartVoid(cart.id, approval)));
   }
 
   /**
@@ -149,7 +158,7 @@ export class CheckoutSession {
     await this.#queue;
     const cart = this.cart;
     if (!cart) throw { code: 'internal', message: 'No open sale.' } satisfies UiError;
-    const receipt = await commands.cartComplete(cart.id, tenders);
+    const receipt = await withApproval((approval) => commands.cartComplete(cart.id, tenders, approval));
     this.receipt = receipt;
     this.paying = false;
     return receipt;

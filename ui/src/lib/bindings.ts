@@ -37,17 +37,23 @@ export const commands = {
 	/**  The newest open cart, or a new one: restores the sale after a crash. */
 	cartCurrent: () => __TAURI_INVOKE<Cart>("cart_current"),
 	cartNew: () => __TAURI_INVOKE<Cart>("cart_new"),
-	/**  `qty` null: one. */
-	cartAdd: (cartId: string, code: string, qty: number | null) => __TAURI_INVOKE<Cart>("cart_add", { cartId, code, qty }),
+	/**
+	 *  `qty` null: one. `approval`: a manager's, for a price override
+	 *  ("COF@2.00") the member signed in may not make alone.
+	 */
+	cartAdd: (cartId: string, code: string, qty: number | null, approval: Approval | null) => __TAURI_INVOKE<Cart>("cart_add", { cartId, code, qty, approval }),
 	cartSetQty: (cartId: string, lineId: number, qty: number) => __TAURI_INVOKE<Cart>("cart_set_qty", { cartId, lineId, qty }),
 	cartRemove: (cartId: string, lineId: number) => __TAURI_INVOKE<Cart>("cart_remove", { cartId, lineId }),
-	/**  `discount` is "10%" or "2.00"; null (or blank) clears it. */
-	cartLineDiscount: (cartId: string, lineId: number, discount: string | null) => __TAURI_INVOKE<Cart>("cart_line_discount", { cartId, lineId, discount }),
-	cartOrderDiscount: (cartId: string, discount: string | null) => __TAURI_INVOKE<Cart>("cart_order_discount", { cartId, discount }),
+	/**
+	 *  `discount` is "10%" or "2.00"; null (or blank) clears it. `approval`:
+	 *  a manager's, for a discount above the store's threshold.
+	 */
+	cartLineDiscount: (cartId: string, lineId: number, discount: string | null, approval: Approval | null) => __TAURI_INVOKE<Cart>("cart_line_discount", { cartId, lineId, discount, approval }),
+	cartOrderDiscount: (cartId: string, discount: string | null, approval: Approval | null) => __TAURI_INVOKE<Cart>("cart_order_discount", { cartId, discount, approval }),
 	/**  Voids the cart and returns a fresh one. */
-	cartVoid: (cartId: string) => __TAURI_INVOKE<Cart>("cart_void", { cartId }),
+	cartVoid: (cartId: string, approval: Approval | null) => __TAURI_INVOKE<Cart>("cart_void", { cartId, approval }),
 	/**  Idempotent per cart: completing the same cart twice returns the first receipt. */
-	cartComplete: (cartId: string, tenders: TenderForm[]) => __TAURI_INVOKE<Receipt>("cart_complete", { cartId, tenders }),
+	cartComplete: (cartId: string, tenders: TenderForm[], approval: Approval | null) => __TAURI_INVOKE<Receipt>("cart_complete", { cartId, tenders, approval }),
 	productsList: (search: string | null, includeInactive: boolean | null) => __TAURI_INVOKE<Product[]>("products_list", { search, includeInactive }),
 	productAdd: (input: ProductInput) => __TAURI_INVOKE<Product>("product_add", { input }),
 	productUpdate: (sku: string, input: ProductInput) => __TAURI_INVOKE<Product>("product_update", { sku, input }),
@@ -55,7 +61,7 @@ export const commands = {
 	 *  `by` is a whole number as text, may be negative; `reason` is how the
 	 *  stock moved (sales and refunds move it through checkout, not here).
 	 */
-	stockAdjust: (sku: string, by: string, reason: MovementKind, note: string | null) => __TAURI_INVOKE<StockLevel>("stock_adjust", { sku, by, reason, note }),
+	stockAdjust: (sku: string, by: string, reason: MovementKind, note: string | null, approval: Approval | null) => __TAURI_INVOKE<StockLevel>("stock_adjust", { sku, by, reason, note, approval }),
 	/**  Newest first; `limit` null: 100. */
 	ordersList: (limit: number | null) => __TAURI_INVOKE<OrderSummary[]>("orders_list", { limit }),
 	/**  By id or receipt number. */
@@ -63,8 +69,9 @@ export const commands = {
 	/**
 	 *  `items` null refunds everything still refundable, else [SKU, qty]
 	 *  pairs. `key` makes the refund idempotent: the same key twice refunds once.
+	 *  `approval`: a manager's, when a cashier asks.
 	 */
-	orderRefund: (id: string, items: ([string, number])[] | null, key: string | null) => __TAURI_INVOKE<Refund>("order_refund", { id, items, key }),
+	orderRefund: (id: string, items: ([string, number])[] | null, key: string | null, approval: Approval | null) => __TAURI_INVOKE<Refund>("order_refund", { id, items, key, approval }),
 	/**
 	 *  Current prices of the products matching `search` (all when empty), with
 	 *  their adjustments and sale badges.
@@ -156,6 +163,44 @@ export const commands = {
 	 *  restarts instead.
 	 */
 	updateInstall: () => __TAURI_INVOKE<null>("update_install"),
+	staffSession: () => __TAURI_INVOKE<StaffSession>("staff_session"),
+	/**
+	 *  The active members, for the lock screen and the approval dialog (no
+	 *  permission needed: nobody is signed in yet).
+	 */
+	staffNames: () => __TAURI_INVOKE<StaffMember[]>("staff_names"),
+	/**
+	 *  Code `bad_pin` (with the attempts left) or `locked` (until when) when
+	 *  refused.
+	 */
+	signIn: (name: string, pin: string) => __TAURI_INVOKE<Member>("sign_in", { name, pin }),
+	/**  Locks the window: nothing is done until someone signs in again. */
+	signOut: () => __TAURI_INVOKE<null>("sign_out"),
+	/**  Every member, disabled ones too (the owner's list). */
+	staffList: () => __TAURI_INVOKE<StaffMember[]>("staff_list"),
+	staffAdd: (name: string, role: Role, pin: string) => __TAURI_INVOKE<StaffMember>("staff_add", { name, role, pin }),
+	staffSetRole: (name: string, role: Role) => __TAURI_INVOKE<StaffMember>("staff_set_role", { name, role }),
+	staffSetActive: (name: string, active: boolean) => __TAURI_INVOKE<StaffMember>("staff_set_active", { name, active }),
+	/**  A new PIN for `name` (the owner resets a forgotten one). */
+	staffSetPin: (name: string, pin: string) => __TAURI_INVOKE<null>("staff_set_pin", { name, pin }),
+	/**  Newest first; every filter null is "any". */
+	auditList: (filter: AuditFilter) => __TAURI_INVOKE<AuditEntry[]>("audit_list", { filter }),
+	/**
+	 *  Recomputes the chain: ok with the number of entries and the head's
+	 *  hash, or the first entry that does not match.
+	 */
+	auditVerify: () => __TAURI_INVOKE<AuditVerdict>("audit_verify"),
+	/**  The X report of the shift open on this till; code `no_shift` when none is. */
+	shiftStatus: () => __TAURI_INVOKE<ShiftReport>("shift_status"),
+	/**  `float`: the cash in the drawer to start with. */
+	shiftOpen: (float: string, approval: Approval | null) => __TAURI_INVOKE<Shift>("shift_open", { float, approval }),
+	/**  Cash put into the drawer or taken out, with the reason; the X report after it. */
+	shiftCash: (kind: CashMove, amount: string, reason: string, approval: Approval | null) => __TAURI_INVOKE<ShiftReport>("shift_cash", { kind, amount, reason, approval }),
+	/**
+	 *  Closes the shift with the cash counted; the Z report (expected,
+	 *  counted, variance).
+	 */
+	shiftClose: (counted: string, approval: Approval | null) => __TAURI_INVOKE<ShiftReport>("shift_close", { counted, approval }),
 };
 
 /** Events */
@@ -202,6 +247,59 @@ export type AppliedBundle = {
 	times: number,
 	/**  The whole discount of those sets. */
 	discount: string,
+};
+
+/**
+ *  A manager's (or the owner's) name and PIN, given on the counter's
+ *  screen when the member signed in may not do something alone: the
+ *  handler of that action takes it (`AppState::run_approved`) and the core
+ *  records the action with both names.
+ */
+export type Approval = {
+	name: string,
+	pin: string,
+};
+
+/**  One entry of the audit trail. */
+export type AuditEntry = {
+	seq: number,
+	at: string,
+	/**
+	 *  Who did it; None for the app's own work (and the first owner's
+	 *  creation, before anybody could sign in).
+	 */
+	actor: string | null,
+	/**  Who approved it, when the actor's role alone could not. */
+	approver: string | null,
+	/**  What was done: `refund`, `pin.failed`, `product.update` ... */
+	action: string,
+	/**  What it was done to: an order id, a SKU, a member's name. */
+	subject: string | null,
+	detail: Value,
+	prev_hash: string,
+	hash: string,
+};
+
+/**  Which entries `audit_list` returns; None: any. */
+export type AuditFilter = {
+	from?: string | null,
+	to?: string | null,
+	/**  A member's name, as actor, approver or subject (any case). */
+	staff?: string | null,
+	/**  An action, or a family of them: `pin` matches `pin.failed`. */
+	action?: string | null,
+	/**  At most this many, the newest. */
+	limit?: number | null,
+};
+
+/**  What `audit_verify` found. */
+export type AuditVerdict = {
+	ok: boolean,
+	entries: number,
+	/**  The last entry's hash (the chain's head); None while there is none. */
+	head: string | null,
+	/**  The first entry whose links or hash do not match. */
+	first_bad_seq: number | null,
 };
 
 /**  One backup file. */
@@ -317,6 +415,40 @@ export type CartLine = {
 
 /**  Where a cart stands: being rung up, sold, or given up. */
 export type CartStatus = "open" | "completed" | "voided";
+
+/**
+ *  Cash put into the drawer or taken out of it, other than by a sale or a
+ *  refund.
+ */
+export type CashMove = "in" | "out";
+
+/**  One cash movement of a shift. */
+export type CashMovement = {
+	kind: CashMove,
+	amount: string,
+	reason: string,
+	cashier: string,
+	at: string,
+};
+
+/**
+ *  One cashier's part of a shift: the sales and refunds they rang up and
+ *  the cash they moved.
+ */
+export type CashierTotals = {
+	cashier: string,
+	cash_sales: string,
+	cash_refunds: string,
+	cash_in: string,
+	cash_out: string,
+	card_sales: string,
+	card_refunds: string,
+	orders: number,
+	refunds: number,
+	discounts: string,
+	tax: string,
+	net: string,
+};
 
 /**  How a new store starts. */
 export type Catalog = 
@@ -547,6 +679,12 @@ export type LicenseStatus = {
 };
 
 export type Limit = number | Unlimited;
+
+/**  A staff member at work: who is acting, or who approves. */
+export type Member = {
+	name: string,
+	role: Role,
+};
 
 export type Membership = {
 	customer_id: string,
@@ -919,6 +1057,9 @@ export type Restored = {
 	kept: Backup,
 };
 
+/**  A staff member's role, lowest first. */
+export type Role = "cashier" | "manager" | "owner";
+
 export type Rule = {
 	id: number,
 	position: number,
@@ -1084,6 +1225,79 @@ export type SetupForm = {
 	tax_mode: string,
 	default_tax_rate: string,
 	catalog: Catalog,
+};
+
+/**  A shift as listed: who opened it with what, and its close. */
+export type Shift = {
+	id: string,
+	opened_by: string,
+	opened_at: string,
+	/**  The cash in the drawer when the shift opened. */
+	float: string,
+	closed_by: string | null,
+	closed_at: string | null,
+	/**  The cash counted at the close. */
+	counted: string | null,
+};
+
+/**
+ *  The X report of an open shift (as of now) or the Z report of a closed
+ *  one (as it was at the close, with the count and the variance).
+ * 
+ *  * `expected_cash` = float + cash sales - cash refunds + cash in - cash out;
+ *  * `cash_sales`: cash taken less change given; `card_sales`: card payments;
+ *  * `discounts`: the discounts the shift's sales gave (bundles included);
+ *  * `tax`: the tax of its sales less the tax its refunds gave back;
+ *  * `net`: its sales after discounts, before tax, less its refunds the
+ *    same way (so `net + tax` = sales - refunds);
+ *  * `variance` = counted - expected (negative: cash is missing).
+ */
+export type ShiftReport = {
+	id: string,
+	opened_by: string,
+	opened_at: string,
+	closed_by: string | null,
+	closed_at: string | null,
+	float: string,
+	cash_sales: string,
+	cash_refunds: string,
+	cash_in: string,
+	cash_out: string,
+	expected_cash: string,
+	card_sales: string,
+	card_refunds: string,
+	/**  Sales committed in the shift. */
+	orders: number,
+	/**  Refunds given in the shift (of orders of any shift). */
+	refunds: number,
+	discounts: string,
+	tax: string,
+	net: string,
+	/**  By cashier, in name order. */
+	per_cashier: CashierTotals[],
+	/**  The cash movements, oldest first. */
+	cash_moves: CashMovement[],
+	counted: string | null,
+	variance: string | null,
+};
+
+/**  A staff member as the front ends show them. */
+export type StaffMember = {
+	name: string,
+	role: Role,
+	active: boolean,
+	/**  Set while wrong PINs keep them out. */
+	locked_until: string | null,
+};
+
+/**
+ *  Whether the window opens locked: `has_staff` false is single-owner mode
+ *  (no lock screen, no PIN); `member` is who is signed in on the window's
+ *  connection, if anyone.
+ */
+export type StaffSession = {
+	has_staff: boolean,
+	member: Member | null,
 };
 
 export type StockLevel = {

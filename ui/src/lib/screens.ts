@@ -1,5 +1,15 @@
 /** The screens of the top nav, with their function-key shortcuts. */
-export type Screen = 'checkout' | 'products' | 'orders' | 'pricing' | 'sync' | 'bundles' | 'referrals' | 'plan' | 'settings';
+export type Screen =
+  | 'checkout'
+  | 'products'
+  | 'orders'
+  | 'pricing'
+  | 'sync'
+  | 'bundles'
+  | 'referrals'
+  | 'plan'
+  | 'staff'
+  | 'settings';
 
 /** `icon`: shown in the nav instead of the label (which is its name for assistive technology). */
 export const SCREENS: { id: Screen; label: string; key: string; icon?: string }[] = [
@@ -11,6 +21,7 @@ export const SCREENS: { id: Screen; label: string; key: string; icon?: string }[
   { id: 'bundles', label: 'Bundles', key: 'F6' },
   { id: 'referrals', label: 'Referrals', key: 'F7' },
   { id: 'plan', label: 'Plan', key: 'F8' },
+  { id: 'staff', label: 'Staff', key: 'F10' },
   { id: 'settings', label: 'Settings', key: 'F9', icon: '⚙' },
 ];
 

@@ -20,6 +20,9 @@ export const SETTING_LABELS: Record<string, string> = {
   backup_keep: 'Backups kept',
   update_check: 'Check for updates',
   update_endpoint: 'Update address',
+  discount_approval_pct: 'Discounts needing approval above (%)',
+  idle_lock_minutes: 'Lock after idle minutes',
+  require_shift: 'Sell only during an open shift',
   setup_done: 'Set-up finished',
 };
 

@@ -8,6 +8,7 @@
 mod support;
 
 use chrono::{DateTime, Utc};
+use rusqlite::OptionalExtension;
 use support::*;
 use till_core::audit::AuditFilter;
 use till_core::bundles::{BundleInput, SuggestParams};
@@ -93,7 +94,12 @@ fn customer_id(s: &Store, name: &str) -> String {
 type Op = fn(&mut Store, &str) -> Result<()>;
 
 /// Operations that run during an open shift, opened before them.
-const NEED_A_SHIFT: [&str; 3] = ["shift status", "cash in or out", "close a shift"];
+const NEED_A_SHIFT: [&str; 4] = [
+    "shift status",
+    "cash in or out",
+    "close a shift",
+    "a shift's report",
+];
 
 /// Every operation people reach, with the permission it needs. Each runs
 /// on a fresh shop; `order` is a completed sale of 2 COF and 1 MUG.
@@ -211,10 +217,21 @@ fn operations() -> Vec<(&'static str, Permission, Op)> {
             req.lines[0].price = Some(dec("3.00"));
             s.sell(req).map(drop)
         }),
+        ("price override in the cart", PriceOverride, |s, _| {
+            let c = s.current_cart()?;
+            s.cart_scan(&c.id, "COFx2@3.00").map(drop)
+        }),
         ("close a shift", CloseShift, |s, _| {
             s.shift_close(dec("100.00")).map(drop)
         }),
         ("shifts", Reports, |s, _| s.shifts().map(drop)),
+        ("a shift's report", Reports, |s, _| {
+            let id: Option<String> = s
+                .connection()
+                .query_row("SELECT id FROM shifts", [], |r| r.get(0))
+                .optional()?;
+            s.shift_report(&id.unwrap_or_default()).map(drop)
+        }),
         ("refund", Refund, |s, order| {
             s.refund(RefundRequest {
                 order: order.into(),

@@ -598,18 +598,14 @@ impl Store {
         }
         check_prices(&tx, &pricing, &defs, cart_id)?;
         if let Some((auth, pct, sku)) = above {
-            crate::audit::record(
+            crate::checkout::record_discount_above(
                 &tx,
                 &auth,
                 at,
-                "discount.above_threshold",
-                Some(cart_id),
-                serde_json::json!({
-                    "line": sku,
-                    "discount": text,
-                    "percent": pct.round_dp(2).normalize().to_string(),
-                    "threshold": pricing.discount_approval_pct.to_string(),
-                }),
+                cart_id,
+                pct,
+                &pricing,
+                serde_json::json!({ "line": sku, "discount": text }),
             )?;
         }
         tx.commit()?;
@@ -651,18 +647,14 @@ impl Store {
         )?;
         check_prices(&tx, &pricing, &defs, cart_id)?;
         if let Some((auth, pct)) = above {
-            crate::audit::record(
+            crate::checkout::record_discount_above(
                 &tx,
                 &auth,
                 at,
-                "discount.above_threshold",
-                Some(cart_id),
-                serde_json::json!({
-                    "order": true,
-                    "discount": text,
-                    "percent": pct.round_dp(2).normalize().to_string(),
-                    "threshold": pricing.discount_approval_pct.to_string(),
-                }),
+                cart_id,
+                pct,
+                &pricing,
+                serde_json::json!({ "order": true, "discount": text }),
             )?;
         }
         tx.commit()?;

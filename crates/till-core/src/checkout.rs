@@ -660,16 +660,15 @@ impl Store {
             },
         )?;
         if let (Some((pct, auth, true)), false) = (&discount, replay) {
-            crate::audit::record(
+            record_discount_above(
                 &tx,
                 auth,
                 now,
-                "discount.above_threshold",
-                Some(&receipt.id),
+                &receipt.id,
+                *pct,
+                &settings,
                 serde_json::json!({
                     "number": receipt.number,
-                    "percent": pct.round_dp(2).normalize().to_string(),
-                    "threshold": settings.discount_approval_pct.to_string(),
                     "discount": receipt.discount.to_string(),
                 }),
             )?;
@@ -682,6 +681,38 @@ impl Store {
         tx.commit()?;
         Ok(receipt)
     }
+}
+
+/// The audit entry of a discount above the store's approval threshold
+/// (`discount.above_threshold`): `detail` (a JSON object saying what was
+/// discounted) with the discount's percent and the threshold added.
+pub(crate) fn record_discount_above(
+    tx: &Connection,
+    auth: &Authority,
+    at: DateTime<Utc>,
+    subject: &str,
+    percent: Decimal,
+    settings: &Settings,
+    mut detail: serde_json::Value,
+) -> Result<()> {
+    if let Some(fields) = detail.as_object_mut() {
+        fields.insert(
+            "percent".into(),
+            percent.round_dp(2).normalize().to_string().into(),
+        );
+        fields.insert(
+            "threshold".into(),
+            settings.discount_approval_pct.to_string().into(),
+        );
+    }
+    crate::audit::record(
+        tx,
+        auth,
+        at,
+        "discount.above_threshold",
+        Some(subject),
+        detail,
+    )
 }
 
 /// The audit entry of a price set at the till (`price.override`), with

@@ -8,8 +8,10 @@
 //!   read from the store each time, so a member disabled or demoted by
 //!   another window loses the permission at once.
 //! * A connection the app uses by itself (`Store::for_background`: the
-//!   automatic backups, the background sync, the price watch) is never
-//!   refused; what it audits carries no actor.
+//!   automatic backups, the background sync) is never refused; what it
+//!   audits carries no actor. What only reads the shop's state for the
+//!   app (the price watch's `pricing_context`, `price_version`) asks no
+//!   permission at all.
 
 use rusqlite::OptionalExtension;
 
@@ -43,8 +45,8 @@ impl Authority {
 
 impl Store {
     /// Marks this connection as the app's own, for work nobody asked for at
-    /// the moment it runs: automatic backups, background sync delivery, the
-    /// price watch. `require` never refuses it, and what it audits has no
+    /// the moment it runs: automatic backups, background sync delivery.
+    /// `require` never refuses it, and what it audits has no
     /// actor. Never give such a connection to a person's command.
     pub fn for_background(mut self) -> Store {
         self.background = true;

@@ -344,6 +344,24 @@ fn an_edit_made_outside_till_breaks_the_chain_at_its_entry() {
 }
 
 #[test]
+fn an_edit_that_changes_a_value_s_type_breaks_the_chain_at_its_entry() {
+    let (_d, s) = staffed();
+    let c = s.connection();
+    let n = s.audit_verify().unwrap().entries;
+    // Bytes where Till wrote a time (a blob keeps its type in a text
+    // column): verify names the entry, it does not stop at a value it
+    // cannot read.
+    c.execute_batch(
+        "DROP TRIGGER audit_log_no_update; UPDATE audit_log SET at = X'3230' WHERE seq = 2;",
+    )
+    .unwrap();
+    let v = s.audit_verify().unwrap();
+    assert!(!v.ok);
+    assert_eq!(v.first_bad_seq, Some(2));
+    assert_eq!(v.entries, n);
+}
+
+#[test]
 fn a_deleted_entry_breaks_the_chain_after_it() {
     let (_d, s) = staffed();
     let c = s.connection();

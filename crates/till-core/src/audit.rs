@@ -339,8 +339,17 @@ impl Store {
         let mut entries = 0i64;
         let mut first_bad = None;
         while let Some(r) = rows.next()? {
-            let r = row(r)?;
             entries += 1;
+            // `seq` is the rowid, always an integer; any other column an
+            // outside edit gave another type (a number for the time, say)
+            // breaks the chain there, as a changed text does.
+            let seq: i64 = r.get(0)?;
+            let Ok(read) = row(r) else {
+                first_bad.get_or_insert(seq);
+                prev = r.get(8).unwrap_or_default();
+                continue;
+            };
+            let r = read;
             if first_bad.is_none() && (r.seq != entries || !r.matches(&prev)) {
                 first_bad = Some(r.seq);
             }

@@ -191,17 +191,12 @@ pub(crate) fn open_shift(
     sale: bool,
 ) -> Result<Option<String>> {
     let id = open_shift_id(conn, &settings.device_id)?;
-    if id.is_none() && sale && shift_required(settings) {
+    if id.is_none() && sale && settings.require_shift {
         return Err(Error::NoShift(
             "this store sells only during a shift, and no shift is open on this till; open one with its float first".into(),
         ));
     }
     Ok(id)
-}
-
-/// Whether sales wait for an open shift (the `require_shift` setting).
-fn shift_required(settings: &Settings) -> bool {
-    settings.require_shift
 }
 
 /// The figures of a shift, summed from its rows.

@@ -224,19 +224,16 @@ impl crate::Store {
         Err(last.unwrap_or_else(|| Error::UnknownProduct(t.to_string())))
     }
 
-    /// A price given at the till, in the store's currency.
+    /// A price given at the till, checked as every amount is
+    /// (`catalog::check_amount`: the currency's decimals, not negative, not
+    /// absurdly large), its refusal worded for the item.
     fn override_price(&self, item: &str, price: Decimal) -> Result<Decimal> {
-        let c = &self.settings().currency;
-        if price.normalize().scale() > c.minor_units {
-            return Err(Error::invalid(
-                Field::Item,
-                format!(
-                    "{item}: price {price} has more decimals than {} allows ({})",
-                    c.code, c.minor_units
-                ),
-            ));
-        }
-        Ok(c.round(price))
+        self.check_amount(Field::Item, price).map_err(|e| match e {
+            Error::Invalid { field, message } => {
+                Error::invalid(field, format!("{item}: price {message}"))
+            }
+            e => e,
+        })
     }
 }
 

@@ -165,6 +165,9 @@ pub(crate) fn wrap(text: &str, n: usize) -> Vec<String> {
 /// Pads on the left to place `line` (at most `n` characters) in a line of `n`.
 pub(crate) fn align(line: &str, n: usize, align: Align) -> String {
     let len = line.chars().count();
+    if len == 0 {
+        return String::new(); // an empty line stays empty: no trailing spaces
+    }
     let pad = match align {
         Align::Left => 0,
         Align::Right => n.saturating_sub(len),

@@ -24,7 +24,10 @@ pub fn sample_receipt(drawer: bool) -> Doc {
             size: Size::Normal,
         })
         .push(Block::Rule)
-        .push(Block::columns("2 x Crème brûlée with extra caramel and a long name", "€9.00"))
+        .push(Block::columns(
+            "2 x Crème brûlée with extra caramel and a long name",
+            "€9.00",
+        ))
         .push(Block::columns("1 x Espresso", "€2.50"))
         .push(Block::Rule)
         .push(Block::Columns {
@@ -61,7 +64,11 @@ fn initialise_comes_first_then_the_code_page() {
         let d = decode(&b);
         assert_eq!(d[0], Decoded::Init);
         assert_eq!(d[1], Decoded::CodePage(n));
-        assert!(!d.iter().any(|x| matches!(x, Decoded::Unknown(_) | Decoded::Truncated)), "{d:?}");
+        assert!(
+            !d.iter()
+                .any(|x| matches!(x, Decoded::Unknown(_) | Decoded::Truncated)),
+            "{d:?}"
+        );
     }
 }
 
@@ -85,7 +92,10 @@ fn accented_letters_come_back_as_written() {
     assert_eq!(d[2], Decoded::Text(text.into()));
     // PC437 has all of these but Ø.
     let d = decode(&bytes(&doc, Width::W48, CodePage::Cp437));
-    assert_eq!(d[2], Decoded::Text("Crème brûlée, Äpfel, señor, ?l, ça".into()));
+    assert_eq!(
+        d[2],
+        Decoded::Text("Crème brûlée, Äpfel, señor, ?l, ça".into())
+    );
 }
 
 #[test]
@@ -130,7 +140,10 @@ fn the_total_line_is_bold_and_double_then_back_to_normal() {
     let next = &d[total + 1..];
     assert_eq!(next[0], Decoded::Bold(false));
     assert_eq!(next[1], Decoded::Size(0));
-    assert_eq!(next[2], Decoded::Text("Cash                      €20.00".into()));
+    assert_eq!(
+        next[2],
+        Decoded::Text("Cash                      €20.00".into())
+    );
 }
 
 #[test]
@@ -154,7 +167,10 @@ fn barcode_and_qr_carry_their_payloads() {
 #[test]
 fn barcodes_qr_codes_and_images_the_printer_cannot_take_are_refused() {
     let enc = |block: Block| to_escpos(&Doc::new().push(block), Width::W32, CodePage::Cp858);
-    assert_eq!(enc(Block::Barcode128(String::new())), Err(EncodeError::BarcodeEmpty));
+    assert_eq!(
+        enc(Block::Barcode128(String::new())),
+        Err(EncodeError::BarcodeEmpty)
+    );
     assert!(matches!(
         enc(Block::Barcode128("R-€1".into())),
         Err(EncodeError::BarcodeChar { bad: '€', .. })
@@ -165,7 +181,10 @@ fn barcodes_qr_codes_and_images_the_printer_cannot_take_are_refused() {
     );
     assert!(enc(Block::Barcode128("9".repeat(80))).is_ok());
     assert_eq!(enc(Block::Qr(String::new())), Err(EncodeError::QrEmpty));
-    assert_eq!(enc(Block::Qr("x".repeat(2332))), Err(EncodeError::QrTooLong { len: 2332 }));
+    assert_eq!(
+        enc(Block::Qr("x".repeat(2332))),
+        Err(EncodeError::QrTooLong { len: 2332 })
+    );
     let b = enc(Block::Qr("x".repeat(2331))).expect("the largest QR");
     assert!(decode(&b).contains(&Decoded::QrStore(vec![b'x'; 2331])));
     assert_eq!(
@@ -205,12 +224,24 @@ fn the_image_is_sent_as_a_raster_of_its_bits() {
 fn the_cut_comes_last_and_the_drawer_kick_only_when_asked() {
     let without = decode(&bytes(&sample_receipt(false), Width::W48, CodePage::Cp858));
     assert!(matches!(without.last(), Some(Decoded::Cut { .. })));
-    assert!(!without.iter().any(|x| matches!(x, Decoded::DrawerKick { .. })));
+    assert!(!without
+        .iter()
+        .any(|x| matches!(x, Decoded::DrawerKick { .. })));
 
     let with = decode(&bytes(&sample_receipt(true), Width::W48, CodePage::Cp858));
     assert!(matches!(with.last(), Some(Decoded::Cut { .. })));
-    let kicks: Vec<_> = with.iter().filter(|x| matches!(x, Decoded::DrawerKick { .. })).collect();
-    assert_eq!(kicks, [&Decoded::DrawerKick { pin: 0, on: 25, off: 250 }]);
+    let kicks: Vec<_> = with
+        .iter()
+        .filter(|x| matches!(x, Decoded::DrawerKick { .. }))
+        .collect();
+    assert_eq!(
+        kicks,
+        [&Decoded::DrawerKick {
+            pin: 0,
+            on: 25,
+            off: 250
+        }]
+    );
 }
 
 /// What a line of the text form becomes on paper: each character through the code page.

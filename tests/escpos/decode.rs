@@ -29,8 +29,15 @@ pub enum Decoded {
         height: u16,
         bits: Vec<u8>,
     },
-    Cut { mode: u8, feed: u8 },
-    DrawerKick { pin: u8, on: u8, off: u8 },
+    Cut {
+        mode: u8,
+        feed: u8,
+    },
+    DrawerKick {
+        pin: u8,
+        on: u8,
+        off: u8,
+    },
     Unknown(u8),
     /// The bytes ended inside a command.
     Truncated,
@@ -110,7 +117,8 @@ pub fn decode(bytes: &[u8]) -> Vec<Decoded> {
                     let n = usize::from(take!(1)[0]);
                     let body = take!(n);
                     assert_eq!(&body[..2], b"{B", "Code 128 data starts with its code set");
-                    let data = String::from_utf8(body[2..].to_vec()).expect("Code 128 data is ASCII");
+                    let data =
+                        String::from_utf8(body[2..].to_vec()).expect("Code 128 data is ASCII");
                     out.push(Decoded::Barcode128(data.replace("{{", "{")));
                 }
                 b'(' => {

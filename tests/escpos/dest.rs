@@ -33,7 +33,12 @@ fn destinations_parse() {
             port: 9100
         })
     );
-    for text in ["file:/tmp/r.bin", "device:/dev/usb/lp0", "tcp:printer.local:9100", "tcp:[::1]:9100"] {
+    for text in [
+        "file:/tmp/r.bin",
+        "device:/dev/usb/lp0",
+        "tcp:printer.local:9100",
+        "tcp:[::1]:9100",
+    ] {
         assert_eq!(Destination::parse(text).unwrap().to_string(), text);
     }
 }
@@ -69,8 +74,14 @@ fn bad_destinations_say_what_was_wrong() {
         assert_eq!(Destination::parse(text), Err(err.clone()), "{text}");
         assert_eq!(err.to_string(), message);
     }
-    assert!(matches!(Destination::parse("tcp:printer:0"), Err(DestinationError::BadPort { .. })));
-    assert!(matches!(Destination::parse("tcp:printer:x"), Err(DestinationError::BadPort { .. })));
+    assert!(matches!(
+        Destination::parse("tcp:printer:0"),
+        Err(DestinationError::BadPort { .. })
+    ));
+    assert!(matches!(
+        Destination::parse("tcp:printer:x"),
+        Err(DestinationError::BadPort { .. })
+    ));
 }
 
 const SECOND: Duration = Duration::from_secs(1);
@@ -90,7 +101,10 @@ fn an_unwritable_file_is_an_open_error_naming_it() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("no-such-folder").join("receipt.bin");
     let err = send(&Destination::File(path.clone()), b"x", SECOND).unwrap_err();
-    assert!(matches!(&err, SendError::Open { path: p, .. } if *p == path), "{err:?}");
+    assert!(
+        matches!(&err, SendError::Open { path: p, .. } if *p == path),
+        "{err:?}"
+    );
     assert!(err.to_string().contains("no-such-folder"));
 }
 

@@ -20,7 +20,10 @@ fn every_mapped_character_round_trips() {
         sorted.sort_unstable();
         sorted.dedup();
         assert_eq!(sorted.len(), 128, "{page}");
-        assert!(table.iter().all(|c| !c.is_ascii()), "{page}: ASCII lives below 0x80");
+        assert!(
+            table.iter().all(|c| !c.is_ascii()),
+            "{page}: ASCII lives below 0x80"
+        );
     }
 }
 
@@ -57,5 +60,8 @@ fn code_page_names() {
     assert_eq!("cp858".parse::<CodePage>(), Ok(CodePage::Cp858));
     assert_eq!("CP437".parse::<CodePage>(), Ok(CodePage::Cp437));
     let err = "cp1252".parse::<CodePage>().unwrap_err();
-    assert_eq!(err.to_string(), "unknown code page \"cp1252\": Till prints in cp437 or cp858");
+    assert_eq!(
+        err.to_string(),
+        "unknown code page \"cp1252\": Till prints in cp437 or cp858"
+    );
 }

@@ -16,10 +16,16 @@ fn widths_are_32_42_or_48() {
         let err = Width::new(bad).unwrap_err();
         assert_eq!(
             err.to_string(),
-            format!("paper width {bad} is not one Till prints: use 32 (58 mm paper), 42 or 48 (80 mm)")
+            format!(
+                "paper width {bad} is not one Till prints: use 32 (58 mm paper), 42 or 48 (80 mm)"
+            )
         );
     }
-    assert!("wide".parse::<Width>().unwrap_err().to_string().contains("wide"));
+    assert!("wide"
+        .parse::<Width>()
+        .unwrap_err()
+        .to_string()
+        .contains("wide"));
 }
 
 #[test]
@@ -51,21 +57,35 @@ fn a_word_longer_than_the_line_is_split_never_cut() {
     let doc = Doc::new().push(Block::text(format!("{} end", "x".repeat(70))));
     assert_eq!(
         to_text(&doc, Width::W32),
-        format!("{}\n{}\n{} end\n", "x".repeat(32), "x".repeat(32), "x".repeat(6))
+        format!(
+            "{}\n{}\n{} end\n",
+            "x".repeat(32),
+            "x".repeat(32),
+            "x".repeat(6)
+        )
     );
 }
 
 #[test]
 fn an_amount_too_wide_for_a_label_gets_its_own_line() {
     let doc = Doc::new().push(Block::columns("Gift card", "9".repeat(31)));
-    assert_eq!(to_text(&doc, Width::W32), format!("Gift card\n {}\n", "9".repeat(31)));
+    assert_eq!(
+        to_text(&doc, Width::W32),
+        format!("Gift card\n {}\n", "9".repeat(31))
+    );
     let doc = Doc::new().push(Block::columns("", "€1.00"));
-    assert_eq!(to_text(&doc, Width::W32), format!("{}€1.00\n", " ".repeat(27)));
+    assert_eq!(
+        to_text(&doc, Width::W32),
+        format!("{}€1.00\n", " ".repeat(27))
+    );
 }
 
 #[test]
 fn empty_text_is_an_empty_line_and_feeds_are_empty_lines() {
-    let doc = Doc::new().push(Block::text("")).push(Block::Feed(2)).push(Block::text("x"));
+    let doc = Doc::new()
+        .push(Block::text(""))
+        .push(Block::Feed(2))
+        .push(Block::text("x"));
     assert_eq!(to_text(&doc, Width::W42), "\n\n\nx\n");
 }
 
@@ -83,10 +103,22 @@ fn block_strategy() -> impl Strategy<Value = Block> {
     let align = prop::sample::select(vec![Align::Left, Align::Center, Align::Right]);
     let size = prop::sample::select(vec![Size::Normal, Size::Double]);
     prop_oneof![
-        (text_strategy(), align, any::<bool>(), size.clone())
-            .prop_map(|(text, align, bold, size)| Block::Text { text, align, bold, size }),
-        (text_strategy(), text_strategy(), any::<bool>(), size)
-            .prop_map(|(left, right, bold, size)| Block::Columns { left, right, bold, size }),
+        (text_strategy(), align, any::<bool>(), size.clone()).prop_map(
+            |(text, align, bold, size)| Block::Text {
+                text,
+                align,
+                bold,
+                size
+            }
+        ),
+        (text_strategy(), text_strategy(), any::<bool>(), size).prop_map(
+            |(left, right, bold, size)| Block::Columns {
+                left,
+                right,
+                bold,
+                size
+            }
+        ),
     ]
 }
 

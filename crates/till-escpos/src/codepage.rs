@@ -91,7 +91,9 @@ impl FromStr for CodePage {
         match s.trim().to_ascii_lowercase().as_str() {
             "cp437" | "pc437" | "437" => Ok(CodePage::Cp437),
             "cp858" | "pc858" | "858" => Ok(CodePage::Cp858),
-            _ => Err(CodePageError { given: s.to_string() }),
+            _ => Err(CodePageError {
+                given: s.to_string(),
+            }),
         }
     }
 }

@@ -7,7 +7,7 @@ use std::fmt;
 use std::fs::OpenOptions;
 use std::io::{self, Write};
 use std::net::{SocketAddr, TcpStream, ToSocketAddrs};
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::sync::mpsc;
 use std::time::{Duration, Instant};
 
@@ -24,7 +24,9 @@ pub enum Destination {
 /// A destination that cannot be read, naming what was wrong.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum DestinationError {
-    #[error("printer destination {given:?} has no kind: write file:PATH, tcp:HOST:PORT or device:PATH")]
+    #[error(
+        "printer destination {given:?} has no kind: write file:PATH, tcp:HOST:PORT or device:PATH"
+    )]
     NoKind { given: String },
     #[error("printer destination kind {kind:?} is unknown: use file:, tcp: or device:")]
     UnknownKind { kind: String },
@@ -125,7 +127,9 @@ impl fmt::Display for Destination {
         match self {
             Destination::File(p) => write!(f, "file:{}", p.display()),
             Destination::Device(p) => write!(f, "device:{}", p.display()),
-            Destination::Tcp { host, port } if host.contains(':') => write!(f, "tcp:[{host}]:{port}"),
+            Destination::Tcp { host, port } if host.contains(':') => {
+                write!(f, "tcp:[{host}]:{port}")
+            }
             Destination::Tcp { host, port } => write!(f, "tcp:{host}:{port}"),
         }
     }
@@ -148,20 +152,20 @@ pub fn send(dest: &Destination, bytes: &[u8], timeout: Duration) -> Result<(), S
 }
 
 /// Written and flushed to disk before it counts as printed.
-fn send_file(path: &PathBuf, bytes: &[u8]) -> Result<(), SendError> {
+fn send_file(path: &Path, bytes: &[u8]) -> Result<(), SendError> {
     let mut file = OpenOptions::new()
         .write(true)
         .create(true)
         .truncate(true)
         .open(path)
         .map_err(|source| SendError::Open {
-            path: path.clone(),
+            path: path.to_path_buf(),
             source,
         })?;
     file.write_all(bytes)
         .and_then(|()| file.sync_all())
         .map_err(|source| SendError::Write {
-            path: path.clone(),
+            path: path.to_path_buf(),
             source,
         })
 }
@@ -243,16 +247,19 @@ fn send_tcp(host: &str, port: u16, bytes: &[u8], timeout: Duration) -> Result<()
 
 /// A write timeout shows as `WouldBlock` or `TimedOut` depending on the platform.
 fn is_timeout(e: &io::Error) -> bool {
-    matches!(e.kind(), io::ErrorKind::WouldBlock | io::ErrorKind::TimedOut)
+    matches!(
+        e.kind(),
+        io::ErrorKind::WouldBlock | io::ErrorKind::TimedOut
+    )
 }
 
 /// A device file offers no write timeout (a USB printer out of paper blocks
 /// the write in the kernel), so the write runs on a thread of its own and the
 /// caller stops waiting at the timeout. The thread ends when the kernel gives
 /// the write up; it holds only its copy of the bytes.
-fn send_device(path: &PathBuf, bytes: &[u8], timeout: Duration) -> Result<(), SendError> {
+fn send_device(path: &Path, bytes: &[u8], timeout: Duration) -> Result<(), SendError> {
     let (tx, rx) = mpsc::channel();
-    let owned_path = path.clone();
+    let owned_path = path.to_path_buf();
     let owned = bytes.to_vec();
     std::thread::Builder::new()
         .name("till-print-device".to_string())
@@ -276,13 +283,13 @@ fn send_device(path: &PathBuf, bytes: &[u8], timeout: Duration) -> Result<(), Se
             let _ = tx.send(result);
         })
         .map_err(|source| SendError::Open {
-            path: path.clone(),
+            path: path.to_path_buf(),
             source,
         })?;
     match rx.recv_timeout(timeout) {
         Ok(result) => result,
         Err(_) => Err(SendError::TimedOut {
-            destination: Destination::Device(path.clone()).to_string(),
+            destination: Destination::Device(path.to_path_buf()).to_string(),
             timeout,
         }),
     }

@@ -150,8 +150,12 @@ impl FromStr for Width {
     type Err = WidthError;
     fn from_str(s: &str) -> Result<Width, WidthError> {
         match s.trim().parse::<u32>() {
-            Ok(n) => Width::new(n).map_err(|_| WidthError { given: s.to_string() }),
-            Err(_) => Err(WidthError { given: s.to_string() }),
+            Ok(n) => Width::new(n).map_err(|_| WidthError {
+                given: s.to_string(),
+            }),
+            Err(_) => Err(WidthError {
+                given: s.to_string(),
+            }),
         }
     }
 }

@@ -27,7 +27,9 @@ pub const QR_MAX: usize = 2331;
 pub enum EncodeError {
     #[error("barcode data is empty")]
     BarcodeEmpty,
-    #[error("barcode data has {len} characters; Code 128 on a receipt takes at most {BARCODE_MAX}")]
+    #[error(
+        "barcode data has {len} characters; Code 128 on a receipt takes at most {BARCODE_MAX}"
+    )]
     BarcodeTooLong { len: usize },
     #[error("barcode data {data:?} has {bad:?}, which Code 128 set B cannot encode (printable ASCII only)")]
     BarcodeChar { data: String, bad: char },
@@ -152,14 +154,28 @@ fn qr(out: &mut Vec<u8>, data: &str) -> Result<(), EncodeError> {
         out.extend([GS, b'(', b'k', 4, 0, 49, 65, 50, 0]); // model 2
         out.extend([GS, b'(', b'k', 3, 0, 49, 67, 6]); // module size 6 dots
         out.extend([GS, b'(', b'k', 3, 0, 49, 69, 49]); // error correction M
-        out.extend([GS, b'(', b'k', (stored % 256) as u8, (stored / 256) as u8, 49, 80, 48]);
+        out.extend([
+            GS,
+            b'(',
+            b'k',
+            (stored % 256) as u8,
+            (stored / 256) as u8,
+            49,
+            80,
+            48,
+        ]);
         out.extend(bytes); // store the data
         out.extend([GS, b'(', b'k', 3, 0, 49, 81, 48]); // print it
     });
     Ok(())
 }
 
-fn raster(out: &mut Vec<u8>, width_px: u16, height_px: u16, bits: &[u8]) -> Result<(), EncodeError> {
+fn raster(
+    out: &mut Vec<u8>,
+    width_px: u16,
+    height_px: u16,
+    bits: &[u8],
+) -> Result<(), EncodeError> {
     if width_px == 0 || height_px == 0 {
         return Err(EncodeError::RasterEmpty {
             width_px,

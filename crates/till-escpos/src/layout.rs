@@ -8,10 +8,18 @@ use crate::doc::{Align, Block, Doc, Size, Width};
 pub(crate) enum Line<'a> {
     /// Characters already wrapped and aligned (leading spaces, never trailing
     /// ones); at most `width.chars_at(size)` of them.
-    Text { text: String, bold: bool, size: Size },
+    Text {
+        text: String,
+        bold: bool,
+        size: Size,
+    },
     Barcode128(&'a str),
     Qr(&'a str),
-    Raster { width_px: u16, height_px: u16, bits: &'a [u8] },
+    Raster {
+        width_px: u16,
+        height_px: u16,
+        bits: &'a [u8],
+    },
     Cut,
     DrawerKick,
 }
@@ -182,7 +190,11 @@ pub(crate) fn align(line: &str, n: usize, align: Align) -> String {
 /// label below it. An amount too wide to leave room for a label gets lines of
 /// its own, right-aligned, after the label.
 fn columns(left: &str, right: &str, n: usize) -> Vec<String> {
-    let right = right.split(' ').filter(|w| !w.is_empty()).collect::<Vec<_>>().join(" ");
+    let right = right
+        .split(' ')
+        .filter(|w| !w.is_empty())
+        .collect::<Vec<_>>()
+        .join(" ");
     let r = right.chars().count();
     if r == 0 {
         return wrap(left, n);

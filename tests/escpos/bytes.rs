@@ -175,11 +175,73 @@ fn barcodes_qr_codes_and_images_the_printer_cannot_take_are_refused() {
         enc(Block::Barcode128("R-€1".into())),
         Err(EncodeError::BarcodeChar { bad: '€', .. })
     ));
-    assert_eq!(
-        enc(Block::Barcode128("9".repeat(81))),
-        Err(EncodeError::BarcodeTooLong { len: 81 })
+    // 58 mm paper (384 dots) fits 31 characters at one dot per module, 80 mm (576 dots) 49.
+    let too_wide = to_escpos(
+        &Doc::new().push(Block::Barcode128("9".repeat(32))),
+        Width::W32,
+        CodePage::Cp858,
     );
-    assert!(enc(Block::Barcode128("9".repeat(80))).is_ok());
+    assert_eq!(
+        too_wide,
+        Err(EncodeError::BarcodeTooWide {
+            len: 32,
+            width: Width::W32,
+            most: 31
+        })
+    );
+    assert_eq!(
+        too_wide.unwrap_err().to_string(),
+        "barcode data has 32 characters; a Code 128 barcode on 32-character paper holds at most 31"
+    );
+    let module = |data: &str, width: Width| {
+        let b = to_escpos(
+            &Doc::new().push(Block::Barcode128(data.into())),
+            width,
+            CodePage::Cp858,
+        )
+        .expect("fits");
+        decode(&b).into_iter().find_map(|d| match d {
+            Decoded::BarcodeModuleWidth(w) => Some(w),
+            _ => None,
+        })
+    };
+    assert_eq!(module(&"9".repeat(31), Width::W32), Some(1));
+    assert_eq!(module("R-0042", Width::W32), Some(2));
+    assert_eq!(module(&"9".repeat(49), Width::W48), Some(1));
+    assert!(matches!(
+        to_escpos(
+            &Doc::new().push(Block::Barcode128("9".repeat(50))),
+            Width::W42,
+            CodePage::Cp858
+        ),
+        Err(EncodeError::BarcodeTooWide { most: 49, .. })
+    ));
+    assert!(matches!(
+        to_escpos(
+            &Doc::new().push(Block::Raster {
+                width_px: 385,
+                height_px: 1,
+                bits: vec![0; 49]
+            }),
+            Width::W32,
+            CodePage::Cp858
+        ),
+        Err(EncodeError::RasterTooWide {
+            width_px: 385,
+            dots: 384,
+            ..
+        })
+    ));
+    assert!(to_escpos(
+        &Doc::new().push(Block::Raster {
+            width_px: 576,
+            height_px: 1,
+            bits: vec![0; 72]
+        }),
+        Width::W48,
+        CodePage::Cp858
+    )
+    .is_ok());
     assert_eq!(enc(Block::Qr(String::new())), Err(EncodeError::QrEmpty));
     assert_eq!(
         enc(Block::Qr("x".repeat(2332))),

@@ -131,6 +131,15 @@ impl Width {
         usize::from(self.0)
     }
 
+    /// Dots a line prints at 203 dpi: 384 on 58 mm paper, 576 on 80 mm.
+    pub fn dots(self) -> u16 {
+        if self.0 == 32 {
+            384
+        } else {
+            576
+        }
+    }
+
     /// Characters per line at `size`.
     pub fn chars_at(self, size: Size) -> usize {
         match size {

@@ -15,10 +15,6 @@ const ESC: u8 = 0x1B;
 const GS: u8 = 0x1D;
 const LF: u8 = 0x0A;
 
-/// Most characters of Code 128 data: `GS k`'s length byte counts the two
-/// code set bytes and a doubled `{`; 253 plain characters always fit, and no
-/// receipt printer prints a barcode that long anyway.
-pub const BARCODE_MAX: usize = 80;
 /// Most bytes of QR data: a version 40 symbol at error correction M in byte mode.
 pub const QR_MAX: usize = 2331;
 
@@ -27,10 +23,12 @@ pub const QR_MAX: usize = 2331;
 pub enum EncodeError {
     #[error("barcode data is empty")]
     BarcodeEmpty,
-    #[error(
-        "barcode data has {len} characters; Code 128 on a receipt takes at most {BARCODE_MAX}"
-    )]
-    BarcodeTooLong { len: usize },
+    #[error("barcode data has {len} characters; a Code 128 barcode on {width}-character paper holds at most {most}")]
+    BarcodeTooWide {
+        len: usize,
+        width: Width,
+        most: usize,
+    },
     #[error("barcode data {data:?} has {bad:?}, which Code 128 set B cannot encode (printable ASCII only)")]
     BarcodeChar { data: String, bad: char },
     #[error("QR data is empty")]
@@ -43,6 +41,12 @@ pub enum EncodeError {
         height_px: u16,
         expected: usize,
         got: usize,
+    },
+    #[error("image is {width_px} pixels wide; {width}-character paper prints {dots}")]
+    RasterTooWide {
+        width_px: u16,
+        width: Width,
+        dots: u16,
     },
     #[error("image is empty ({width_px}x{height_px} pixels)")]
     RasterEmpty { width_px: u16, height_px: u16 },
@@ -74,13 +78,13 @@ pub fn to_escpos(doc: &Doc, width: Width, page: CodePage) -> Result<Vec<u8>, Enc
                 out.extend(text.chars().map(|c| page.encode_char_or_question(c)));
                 out.push(LF);
             }
-            Line::Barcode128(data) => barcode128(&mut out, data)?,
+            Line::Barcode128(data) => barcode128(&mut out, data, width)?,
             Line::Qr(data) => qr(&mut out, data)?,
             Line::Raster {
                 width_px,
                 height_px,
                 bits,
-            } => raster(&mut out, width_px, height_px, bits)?,
+            } => raster(&mut out, width, width_px, height_px, bits)?,
             Line::Cut => {
                 // GS V 66 n: feed to the cutter (plus n dots) and cut, so the last line is not cut through.
                 out.extend([GS, b'V', 66, 0]);
@@ -109,14 +113,27 @@ fn centred(out: &mut Vec<u8>, body: impl FnOnce(&mut Vec<u8>)) {
     out.extend([ESC, b'a', 0]);
 }
 
-fn barcode128(out: &mut Vec<u8>, data: &str) -> Result<(), EncodeError> {
+fn barcode128(out: &mut Vec<u8>, data: &str, width: Width) -> Result<(), EncodeError> {
     if data.is_empty() {
         return Err(EncodeError::BarcodeEmpty);
     }
+    // Bars the printer cannot fit are not printed at all, so the module width
+    // is the widest that fits: a symbol is 11 modules per character (start
+    // code, data, check character) and 13 for the stop code.
     let len = data.chars().count();
-    if len > BARCODE_MAX {
-        return Err(EncodeError::BarcodeTooLong { len });
-    }
+    let modules = 11 * (len + 2) + 13;
+    let dots = usize::from(width.dots());
+    let module_dots = if 2 * modules <= dots {
+        2
+    } else if modules <= dots {
+        1
+    } else {
+        return Err(EncodeError::BarcodeTooWide {
+            len,
+            width,
+            most: (dots - 13) / 11 - 2,
+        });
+    };
     if let Some(bad) = data.chars().find(|c| !(' '..='~').contains(c)) {
         return Err(EncodeError::BarcodeChar {
             data: data.to_string(),
@@ -133,7 +150,7 @@ fn barcode128(out: &mut Vec<u8>, data: &str) -> Result<(), EncodeError> {
     }
     centred(out, |out| {
         out.extend([GS, b'h', 80]); // height: 80 dots (10 mm)
-        out.extend([GS, b'w', 2]); // module width: 2 dots
+        out.extend([GS, b'w', module_dots]);
         out.extend([GS, b'H', 2]); // the data printed below the bars
         out.extend([GS, b'k', 73, body.len() as u8]);
         out.extend(&body);
@@ -172,6 +189,7 @@ fn qr(out: &mut Vec<u8>, data: &str) -> Result<(), EncodeError> {
 
 fn raster(
     out: &mut Vec<u8>,
+    width: Width,
     width_px: u16,
     height_px: u16,
     bits: &[u8],
@@ -180,6 +198,14 @@ fn raster(
         return Err(EncodeError::RasterEmpty {
             width_px,
             height_px,
+        });
+    }
+    // The printer drops an image wider than its head rather than shrinking it.
+    if width_px > width.dots() {
+        return Err(EncodeError::RasterTooWide {
+            width_px,
+            width,
+            dots: width.dots(),
         });
     }
     let row = usize::from(width_px).div_ceil(8);

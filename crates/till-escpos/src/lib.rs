@@ -14,5 +14,5 @@ mod layout;
 pub use codepage::{CodePage, CodePageError};
 pub use dest::{send, Destination, DestinationError, SendError};
 pub use doc::{Align, Block, Doc, Size, Width, WidthError};
-pub use escpos::{to_escpos, EncodeError, BARCODE_MAX, QR_MAX};
+pub use escpos::{to_escpos, EncodeError, QR_MAX};
 pub use layout::to_text;

@@ -154,9 +154,22 @@ fn a_printer_that_accepts_and_never_reads_times_out() {
         host: "127.0.0.1".into(),
         port,
     };
-    let err = send(&dest, &payload, Duration::from_millis(500)).unwrap_err();
+    // Run on a thread, so a send that blocks fails this test instead of hanging it.
+    let (done_tx, done_rx) = mpsc::channel();
+    thread::spawn(move || {
+        done_tx
+            .send(send(&dest, &payload, Duration::from_millis(500)))
+            .ok()
+    });
+    let err = done_rx
+        .recv_timeout(Duration::from_secs(30))
+        .expect("send returns instead of blocking")
+        .unwrap_err();
     assert!(matches!(err, SendError::TimedOut { .. }), "{err:?}");
-    assert!(err.to_string().contains(&format!("tcp:127.0.0.1:{port}")));
+    assert!(
+        err.to_string().contains(&format!("tcp:127.0.0.1:{port}")),
+        "{err}"
+    );
     hold_tx.send(()).unwrap();
     printer.join().unwrap();
 }
@@ -173,4 +186,27 @@ fn a_closed_port_is_a_connect_error() {
     };
     let err = send(&dest, b"x", SECOND).unwrap_err();
     assert!(matches!(err, SendError::Connect { .. }), "{err:?}");
+}
+
+#[test]
+fn a_device_that_never_takes_the_bytes_times_out() {
+    // A FIFO with no reader blocks its writer in open(), as a USB printer that
+    // is off or out of paper blocks in the kernel.
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("lp0");
+    let made = std::process::Command::new("mkfifo")
+        .arg(&path)
+        .status()
+        .unwrap();
+    assert!(made.success());
+    let dest = Destination::Device(path.clone());
+    let err = send(&dest, b"\x1b@", Duration::from_millis(300)).unwrap_err();
+    assert!(matches!(err, SendError::TimedOut { .. }), "{err:?}");
+    // Now a reader comes: the writer left behind finishes and the bytes arrive.
+    let mut got = Vec::new();
+    std::fs::File::open(&path)
+        .unwrap()
+        .read_to_end(&mut got)
+        .unwrap();
+    assert_eq!(got, b"\x1b@");
 }

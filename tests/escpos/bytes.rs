@@ -248,7 +248,29 @@ fn barcodes_qr_codes_and_images_the_printer_cannot_take_are_refused() {
         Err(EncodeError::QrTooLong { len: 2332 })
     );
     let b = enc(Block::Qr("x".repeat(2331))).expect("the largest QR");
-    assert!(decode(&b).contains(&Decoded::QrStore(vec![b'x'; 2331])));
+    let d = decode(&b);
+    assert!(d.contains(&Decoded::QrStore(vec![b'x'; 2331])));
+    // Version 40 is 177 modules and a quiet zone of 8: 2 dots each on 384-dot paper.
+    assert!(d.contains(&Decoded::QrModuleSize(2)), "{:?}", &d[..8]);
+    let qr_module = |data: &str, width: Width| {
+        let b = to_escpos(
+            &Doc::new().push(Block::Qr(data.into())),
+            width,
+            CodePage::Cp858,
+        )
+        .expect("fits");
+        decode(&b).into_iter().find_map(|d| match d {
+            Decoded::QrModuleSize(m) => Some(m),
+            _ => None,
+        })
+    };
+    // A receipt number is version 2 (25 modules + 8): the largest size, 6 dots.
+    assert_eq!(qr_module("till:order:R-0042", Width::W32), Some(6));
+    // 997 bytes is the most of version 25 (117 + 8 modules): 4 dots on 576, 3 on 384;
+    // one more is version 26 (121 + 8): 2 dots on 384.
+    assert_eq!(qr_module(&"x".repeat(997), Width::W48), Some(4));
+    assert_eq!(qr_module(&"x".repeat(997), Width::W32), Some(3));
+    assert_eq!(qr_module(&"x".repeat(998), Width::W32), Some(2));
     assert_eq!(
         enc(Block::Raster {
             width_px: 9,

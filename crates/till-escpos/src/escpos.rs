@@ -18,6 +18,25 @@ const LF: u8 = 0x0A;
 /// Most bytes of QR data: a version 40 symbol at error correction M in byte mode.
 pub const QR_MAX: usize = 2331;
 
+/// Bytes a QR symbol holds at error correction M in byte mode, versions 1 to 40
+/// (ISO/IEC 18004, table 7). The printer may choose a denser mode, which only
+/// makes the symbol smaller, so this bounds its size from above.
+const QR_BYTES_M: [usize; 40] = [
+    14, 26, 42, 62, 84, 106, 122, 152, 180, 213, 251, 287, 331, 362, 412, 450, 504, 560, 624, 666,
+    711, 779, 857, 911, 997, 1059, 1125, 1190, 1264, 1370, 1452, 1538, 1628, 1722, 1809, 1911,
+    1989, 2099, 2213, 2331,
+];
+
+/// The largest module size, up to 6 dots, at which the symbol for `len` bytes
+/// and its quiet zone (4 modules each side) fit the paper: the printer does
+/// not print a QR code wider than its head.
+fn qr_module_dots(len: usize, width: Width) -> u8 {
+    let version = QR_BYTES_M.iter().position(|&cap| len <= cap).unwrap_or(39) + 1;
+    let modules = 17 + 4 * version + 8;
+    let fit = usize::from(width.dots()) / modules;
+    fit.clamp(1, 6) as u8
+}
+
 /// A block the printer cannot be told to print as given.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum EncodeError {
@@ -79,7 +98,7 @@ pub fn to_escpos(doc: &Doc, width: Width, page: CodePage) -> Result<Vec<u8>, Enc
                 out.push(LF);
             }
             Line::Barcode128(data) => barcode128(&mut out, data, width)?,
-            Line::Qr(data) => qr(&mut out, data)?,
+            Line::Qr(data) => qr(&mut out, data, width)?,
             Line::Raster {
                 width_px,
                 height_px,
@@ -158,7 +177,7 @@ fn barcode128(out: &mut Vec<u8>, data: &str, width: Width) -> Result<(), EncodeE
     Ok(())
 }
 
-fn qr(out: &mut Vec<u8>, data: &str) -> Result<(), EncodeError> {
+fn qr(out: &mut Vec<u8>, data: &str, width: Width) -> Result<(), EncodeError> {
     let bytes = data.as_bytes();
     if bytes.is_empty() {
         return Err(EncodeError::QrEmpty);
@@ -167,9 +186,10 @@ fn qr(out: &mut Vec<u8>, data: &str) -> Result<(), EncodeError> {
         return Err(EncodeError::QrTooLong { len: bytes.len() });
     }
     let stored = bytes.len() + 3;
+    let module_dots = qr_module_dots(bytes.len(), width);
     centred(out, |out| {
         out.extend([GS, b'(', b'k', 4, 0, 49, 65, 50, 0]); // model 2
-        out.extend([GS, b'(', b'k', 3, 0, 49, 67, 6]); // module size 6 dots
+        out.extend([GS, b'(', b'k', 3, 0, 49, 67, module_dots]);
         out.extend([GS, b'(', b'k', 3, 0, 49, 69, 49]); // error correction M
         out.extend([
             GS,

@@ -1,0 +1,170 @@
+//! The print document: what a receipt is made of, before it is text or bytes.
+
+use std::fmt;
+use std::str::FromStr;
+
+/// A document: blocks printed top to bottom.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct Doc {
+    pub blocks: Vec<Block>,
+}
+
+impl Doc {
+    pub fn new() -> Doc {
+        Doc::default()
+    }
+
+    /// Adds a block; returns the document, so a receipt reads as a list.
+    pub fn push(mut self, block: Block) -> Doc {
+        self.blocks.push(block);
+        self
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Align {
+    #[default]
+    Left,
+    Center,
+    Right,
+}
+
+/// Character size. `Double` is double width and height (`GS ! 0x11`): a line
+/// holds half as many characters.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Size {
+    #[default]
+    Normal,
+    Double,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Block {
+    /// Text, wrapped at word boundaries (a word longer than the line is split,
+    /// never cut off). Spaces, tabs and line breaks separate words.
+    Text {
+        text: String,
+        align: Align,
+        bold: bool,
+        size: Size,
+    },
+    /// A label and a right-aligned amount on one line; a label too long for
+    /// the room beside the amount continues on further lines.
+    Columns {
+        left: String,
+        right: String,
+        bold: bool,
+        size: Size,
+    },
+    /// A line of dashes across the paper.
+    Rule,
+    /// `n` empty lines.
+    Feed(u8),
+    /// A Code 128 barcode (code set B: printable ASCII).
+    Barcode128(String),
+    /// A QR code (model 2).
+    Qr(String),
+    /// A 1-bit image, rows of `ceil(width_px / 8)` bytes, most significant bit
+    /// leftmost, 1 = black.
+    Raster {
+        width_px: u16,
+        height_px: u16,
+        bits: Vec<u8>,
+    },
+    /// Cut the paper.
+    Cut,
+    /// Pulse the cash drawer's pin 2 (the drawer plugs into the printer).
+    DrawerKick,
+}
+
+impl Block {
+    /// Plain left-aligned text.
+    pub fn text(text: impl Into<String>) -> Block {
+        Block::Text {
+            text: text.into(),
+            align: Align::Left,
+            bold: false,
+            size: Size::Normal,
+        }
+    }
+
+    /// A label and an amount, normal weight and size.
+    pub fn columns(left: impl Into<String>, right: impl Into<String>) -> Block {
+        Block::Columns {
+            left: left.into(),
+            right: right.into(),
+            bold: false,
+            size: Size::Normal,
+        }
+    }
+}
+
+/// Characters per line at normal size: 32 on 58 mm paper, 42 or 48 on 80 mm
+/// (font A or B). Any other value is refused, so a layout never assumes a
+/// paper that does not exist.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct Width(u8);
+
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("paper width {given} is not one Till prints: use 32 (58 mm paper), 42 or 48 (80 mm)")]
+pub struct WidthError {
+    pub given: String,
+}
+
+impl Width {
+    pub const W32: Width = Width(32);
+    pub const W42: Width = Width(42);
+    pub const W48: Width = Width(48);
+    pub const ALL: [Width; 3] = [Width::W32, Width::W42, Width::W48];
+
+    pub fn new(chars: u32) -> Result<Width, WidthError> {
+        match chars {
+            32 | 42 | 48 => Ok(Width(chars as u8)),
+            _ => Err(WidthError {
+                given: chars.to_string(),
+            }),
+        }
+    }
+
+    /// Characters per line at normal size.
+    pub fn chars(self) -> usize {
+        usize::from(self.0)
+    }
+
+    /// Dots a line prints at 203 dpi: 384 on 58 mm paper, 576 on 80 mm.
+    pub fn dots(self) -> u16 {
+        if self.0 == 32 {
+            384
+        } else {
+            576
+        }
+    }
+
+    /// Characters per line at `size`.
+    pub fn chars_at(self, size: Size) -> usize {
+        match size {
+            Size::Normal => self.chars(),
+            Size::Double => self.chars() / 2,
+        }
+    }
+}
+
+impl fmt::Display for Width {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}", self.0)
+    }
+}
+
+impl FromStr for Width {
+    type Err = WidthError;
+    fn from_str(s: &str) -> Result<Width, WidthError> {
+        match s.trim().parse::<u32>() {
+            Ok(n) => Width::new(n).map_err(|_| WidthError {
+                given: s.to_string(),
+            }),
+            Err(_) => Err(WidthError {
+                given: s.to_string(),
+            }),
+        }
+    }
+}

@@ -1,0 +1,18 @@
+//! Receipt printing without the store: a small document model of Till's own
+//! (`Doc`), its plain-text rendering (`to_text`), its ESC/POS bytes
+//! (`to_escpos`) and the destinations the bytes go to (`Destination`, `send`).
+//!
+//! `to_text` and `to_escpos` share one layout (`layout`), so the text form is
+//! the printed one, line for line.
+
+mod codepage;
+mod dest;
+mod doc;
+mod escpos;
+mod layout;
+
+pub use codepage::{CodePage, CodePageError};
+pub use dest::{send, Destination, DestinationError, SendError};
+pub use doc::{Align, Block, Doc, Size, Width, WidthError};
+pub use escpos::{to_escpos, EncodeError, QR_MAX};
+pub use layout::to_text;

@@ -1,0 +1,9 @@
+//! till-escpos: the text form, the ESC/POS bytes (read back by a decoder of
+//! our own), the code page tables and the destinations (real files, a real
+//! TCP listener on loopback).
+
+mod bytes;
+mod decode;
+mod dest;
+mod tables;
+mod text;

@@ -7,7 +7,7 @@ use std::path::PathBuf;
 use std::sync::mpsc;
 use std::thread;
 use std::time::Duration;
-use till_escpos::{send, Destination, DestinationError, SendError};
+use till_print::{send, Destination, DestinationError, SendError};
 
 #[test]
 fn destinations_parse() {

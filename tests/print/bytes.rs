@@ -1,7 +1,7 @@
 //! The ESC/POS bytes, read back with the test decoder.
 
 use crate::decode::{decode, printed_lines, Decoded};
-use till_escpos::{to_escpos, to_text, Align, Block, CodePage, Doc, EncodeError, Size, Width};
+use till_print::{to_escpos, to_text, Align, Block, CodePage, Doc, EncodeError, Size, Width};
 
 /// A receipt with everything a receipt has.
 pub fn sample_receipt(drawer: bool) -> Doc {
@@ -356,4 +356,31 @@ fn the_text_form_and_the_printed_lines_agree_at_every_width() {
             }
         }
     }
+}
+
+#[test]
+fn an_ean13_is_sent_with_its_check_digit_and_a_wrong_one_is_refused() {
+    let doc = Doc::new().push(Block::Ean13("4006381333931".into()));
+    let b = to_escpos(&doc, Width::W32, CodePage::Cp858).unwrap();
+    assert!(decode(&b).contains(&Decoded::Ean13("4006381333931".into())));
+    assert!(to_text(&doc, Width::W32).contains("4006381333931"));
+    for bad in [
+        "4006381333932",
+        "400638133393",
+        "40063813339311",
+        "400638133393a",
+    ] {
+        let err = to_escpos(
+            &Doc::new().push(Block::Ean13(bad.into())),
+            Width::W42,
+            CodePage::Cp858,
+        )
+        .unwrap_err();
+        assert_eq!(err, EncodeError::Ean13 { data: bad.into() });
+    }
+    assert!(till_print::valid_ean13("0000000000000"));
+    assert!(
+        !till_print::valid_ean13("٠٠٠٠٠٠٠٠٠٠٠٠٠"),
+        "only ASCII digits"
+    );
 }

@@ -14,6 +14,7 @@ pub(crate) enum Line<'a> {
         size: Size,
     },
     Barcode128(&'a str),
+    Ean13(&'a str),
     Qr(&'a str),
     Raster {
         width_px: u16,
@@ -35,7 +36,7 @@ pub fn to_text(doc: &Doc, width: Width) -> String {
     for line in layout(doc, width) {
         let text = match line {
             Line::Text { text, .. } => text,
-            Line::Barcode128(data) | Line::Qr(data) => {
+            Line::Barcode128(data) | Line::Ean13(data) | Line::Qr(data) => {
                 // Data wider than the paper wraps, so no text line is longer than the width.
                 for part in wrap(&clean(data), width.chars()) {
                     out.push_str(&align(&part, width.chars(), Align::Center));
@@ -92,6 +93,7 @@ pub(crate) fn layout(doc: &Doc, width: Width) -> Vec<Line<'_>> {
                 }
             }
             Block::Barcode128(data) => lines.push(Line::Barcode128(data)),
+            Block::Ean13(data) => lines.push(Line::Ean13(data)),
             Block::Qr(data) => lines.push(Line::Qr(data)),
             Block::Raster {
                 width_px,

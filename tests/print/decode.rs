@@ -3,7 +3,7 @@
 //! parameters. It knows only the commands Till sends; any other byte is
 //! `Unknown`, so a test sees it rather than skipping it.
 
-use till_escpos::CodePage;
+use till_print::CodePage;
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Decoded {
@@ -19,6 +19,8 @@ pub enum Decoded {
     BarcodeHri(u8),
     /// Code 128 function B, code set prefix and `{{` escapes removed.
     Barcode128(String),
+    /// EAN-13 (`GS k 67`), its 13 digits.
+    Ean13(String),
     QrModel(u8),
     QrModuleSize(u8),
     QrErrorCorrection(u8),
@@ -113,6 +115,13 @@ pub fn decode(bytes: &[u8]) -> Vec<Decoded> {
                 }
                 b'k' => {
                     let m = take!(1)[0];
+                    if m == 67 {
+                        let n = usize::from(take!(1)[0]);
+                        let body = take!(n);
+                        let data = String::from_utf8(body.to_vec()).expect("EAN-13 data is ASCII");
+                        out.push(Decoded::Ean13(data));
+                        continue;
+                    }
                     assert_eq!(m, 73, "Till sends Code 128 as GS k function B (73)");
                     let n = usize::from(take!(1)[0]);
                     let body = take!(n);
@@ -164,7 +173,7 @@ pub fn printed_lines(decoded: &[Decoded]) -> Vec<String> {
         .iter()
         .filter_map(|d| match d {
             Decoded::Text(t) => Some(t.clone()),
-            Decoded::Barcode128(data) => Some(data.clone()),
+            Decoded::Barcode128(data) | Decoded::Ean13(data) => Some(data.clone()),
             Decoded::QrStore(data) => Some(String::from_utf8_lossy(data).into_owned()),
             Decoded::Raster { .. } => Some("[logo]".to_string()),
             _ => None,

@@ -4,7 +4,7 @@
 use crate::bytes::{sample_receipt, through_page};
 use crate::decode::{decode, printed_lines};
 use proptest::prelude::*;
-use till_escpos::{to_escpos, to_text, Align, Block, CodePage, Doc, Size, Width};
+use till_print::{to_escpos, to_text, Align, Block, CodePage, Doc, Size, Width};
 
 #[test]
 fn widths_are_32_42_or_48() {

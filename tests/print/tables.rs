@@ -1,6 +1,6 @@
 //! The code page tables, as data: every mapped character round-trips.
 
-use till_escpos::CodePage;
+use till_print::CodePage;
 
 #[test]
 fn every_mapped_character_round_trips() {

@@ -180,16 +180,10 @@ fn send_tcp(host: &str, port: u16, bytes: &[u8], timeout: Duration) -> Result<()
         .to_string(),
         timeout,
     };
-    // Name resolution has no timeout in std; printers are addressed by IP or a
-    // local name as a rule, so it is quick.
-    let addrs: Vec<SocketAddr> = (host, port)
-        .to_socket_addrs()
-        .map_err(|e| SendError::Resolve {
-            host: host.to_string(),
-            port,
-            reason: e.to_string(),
-        })?
-        .collect();
+    // Name resolution has no timeout in std, and a name server that does not
+    // answer holds the lookup for long: it runs on a thread of its own and
+    // counts against the same deadline.
+    let addrs = resolve(host, port, timeout).ok_or_else(timed_out)??;
     let mut last = None;
     let mut stream = None;
     for addr in &addrs {
@@ -243,6 +237,33 @@ fn send_tcp(host: &str, port: u16, bytes: &[u8], timeout: Duration) -> Result<()
         }
     }
     stream.flush().map_err(net)
+}
+
+/// The addresses of `host`, or None when the lookup outlasts `timeout`.
+fn resolve(host: &str, port: u16, timeout: Duration) -> Option<Result<Vec<SocketAddr>, SendError>> {
+    let (tx, rx) = mpsc::channel();
+    let owned = host.to_string();
+    let spawned = std::thread::Builder::new()
+        .name("till-print-resolve".to_string())
+        .spawn(move || {
+            let result = (owned.as_str(), port)
+                .to_socket_addrs()
+                .map(|a| a.collect::<Vec<_>>())
+                .map_err(|e| SendError::Resolve {
+                    host: owned.clone(),
+                    port,
+                    reason: e.to_string(),
+                });
+            let _ = tx.send(result);
+        });
+    if let Err(e) = spawned {
+        return Some(Err(SendError::Resolve {
+            host: host.to_string(),
+            port,
+            reason: e.to_string(),
+        }));
+    }
+    rx.recv_timeout(timeout).ok()
 }
 
 /// A write timeout shows as `WouldBlock` or `TimedOut` depending on the platform.

@@ -62,6 +62,9 @@ pub enum Block {
     Feed(u8),
     /// A Code 128 barcode (code set B: printable ASCII).
     Barcode128(String),
+    /// An EAN-13 barcode: 13 digits, the last the check digit
+    /// (`valid_ean13` says whether a code is one).
+    Ean13(String),
     /// A QR code (model 2).
     Qr(String),
     /// A 1-bit image, rows of `ceil(width_px / 8)` bytes, most significant bit
@@ -167,4 +170,19 @@ impl FromStr for Width {
             }),
         }
     }
+}
+
+/// Whether `code` is an EAN-13: 13 ASCII digits whose last is the check
+/// digit of the first 12 (weights 1 and 3 from the left).
+pub fn valid_ean13(code: &str) -> bool {
+    let digits: Vec<u32> = code.chars().filter_map(|c| c.to_digit(10)).collect();
+    if digits.len() != 13 || code.len() != 13 {
+        return false;
+    }
+    let sum: u32 = digits[..12]
+        .iter()
+        .enumerate()
+        .map(|(i, d)| if i % 2 == 0 { *d } else { d * 3 })
+        .sum();
+    (10 - sum % 10) % 10 == digits[12]
 }

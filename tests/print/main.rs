@@ -1,4 +1,4 @@
-//! till-escpos: the text form, the ESC/POS bytes (read back by a decoder of
+//! till-print: the text form, the ESC/POS bytes (read back by a decoder of
 //! our own), the code page tables and the destinations (real files, a real
 //! TCP listener on loopback).
 

@@ -1,4 +1,4 @@
-//! Receipt printing without the store: a small document model of Till's own
+//! Printing without the store: a small document model of Till's own
 //! (`Doc`), its plain-text rendering (`to_text`), its ESC/POS bytes
 //! (`to_escpos`) and the destinations the bytes go to (`Destination`, `send`).
 //!
@@ -13,6 +13,6 @@ mod layout;
 
 pub use codepage::{CodePage, CodePageError};
 pub use dest::{send, Destination, DestinationError, SendError};
-pub use doc::{Align, Block, Doc, Size, Width, WidthError};
+pub use doc::{valid_ean13, Align, Block, Doc, Size, Width, WidthError};
 pub use escpos::{to_escpos, EncodeError, QR_MAX};
 pub use layout::to_text;

@@ -186,3 +186,22 @@ pub fn valid_ean13(code: &str) -> bool {
         .sum();
     (10 - sum % 10) % 10 == digits[12]
 }
+
+/// A product label: printed on the receipt printer (`labels_doc`) or on an
+/// A4 sheet (`pdf`). The core fills it; this crate only lays it out.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Label {
+    pub name: String,
+    /// The price as it reads on the shelf, currency included ("€2.50").
+    pub price: String,
+    pub code: LabelCode,
+}
+
+/// The barcode a label carries.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum LabelCode {
+    /// The product's own barcode, when it is a valid EAN-13.
+    Ean13(String),
+    /// Otherwise the SKU, as Code 128.
+    Code128(String),
+}

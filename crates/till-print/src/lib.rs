@@ -13,6 +13,6 @@ mod layout;
 
 pub use codepage::{CodePage, CodePageError};
 pub use dest::{send, Destination, DestinationError, SendError};
-pub use doc::{valid_ean13, Align, Block, Doc, Size, Width, WidthError};
+pub use doc::{valid_ean13, Align, Block, Doc, Label, LabelCode, Size, Width, WidthError};
 pub use escpos::{to_escpos, EncodeError, QR_MAX};
 pub use layout::to_text;

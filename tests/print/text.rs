@@ -81,6 +81,16 @@ fn an_amount_too_wide_for_a_label_gets_its_own_line() {
 }
 
 #[test]
+fn a_no_break_space_is_printed_not_taken_for_a_blank_label() {
+    // Found by the random test below: `trim` took U+00A0 for an empty label.
+    let doc = Doc::new().push(Block::columns("\u{a0}", "9".repeat(31)));
+    assert_eq!(
+        to_text(&doc, Width::W32),
+        format!("\u{a0}\n {}\n", "9".repeat(31))
+    );
+}
+
+#[test]
 fn empty_text_is_an_empty_line_and_feeds_are_empty_lines() {
     let doc = Doc::new()
         .push(Block::text(""))

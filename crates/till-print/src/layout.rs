@@ -202,7 +202,9 @@ fn columns(left: &str, right: &str, n: usize) -> Vec<String> {
         return wrap(left, n);
     }
     if r + 2 > n {
-        let mut lines: Vec<String> = if left.trim().is_empty() {
+        // Only the ASCII separators are blank: `trim` would also drop a
+        // no-break space, which prints.
+        let mut lines: Vec<String> = if left.split(' ').all(str::is_empty) {
             Vec::new()
         } else {
             wrap(left, n)

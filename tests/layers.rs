@@ -52,7 +52,7 @@ const LAYERS: &[&[&str]] = &[
     // Orders: receipts and refunds.
     &["orders"],
     // The sale's commit.
-    &["checkout"],
+    &["checkout", "scan"],
     // Front ends' forms, built into the inputs of the modules below.
     &["forms"],
     // The open cart.

@@ -29,6 +29,7 @@ pub mod plans;
 pub mod pricing;
 pub mod referrals;
 pub mod roles;
+pub mod scan;
 pub mod setting_changes;
 pub mod settings;
 pub mod setup;

@@ -51,6 +51,8 @@ const LAYERS: &[&[&str]] = &[
     &["shifts"],
     // Orders: receipts and refunds.
     &["orders"],
+    // The receipt's print jobs, queued inside the sale's transaction.
+    &["print_queue"],
     // The sale's commit.
     &["checkout", "scan"],
     // Front ends' forms, built into the inputs of the modules below.
@@ -58,8 +60,8 @@ const LAYERS: &[&[&str]] = &[
     // The open cart.
     &["cart"],
     // Over everything: the store check, backups and restore, the demo
-    // shop, the first-run set-up.
-    &["doctor", "backup", "demo", "setup"],
+    // shop, the first-run set-up, sending print jobs.
+    &["doctor", "backup", "demo", "setup", "printing"],
 ];
 
 fn src_dir() -> PathBuf {

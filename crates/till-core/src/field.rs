@@ -154,6 +154,19 @@ fields! {
     DiscountApprovalPct => "discount_approval_pct",
     /// Idle minutes before the window locks (0: never).
     IdleLockMinutes => "idle_lock_minutes",
+    // Printing.
+    /// Where receipts print (`file:PATH`, `tcp:HOST:PORT`, `device:PATH`).
+    Printer => "printer",
+    /// Receipt paper width in characters (32, 42, 48).
+    Width => "width",
+    /// The printer's character table (cp437, cp858).
+    Codepage => "codepage",
+    /// Whether a cash sale opens the drawer.
+    Drawer => "drawer",
+    /// Whether each sale prints its receipt.
+    AutoPrint => "auto_print",
+    /// The receipt choice of a sale (print, none, auto, email).
+    Receipt => "receipt",
     // Staff.
     /// A staff member's role.
     Role => "role",

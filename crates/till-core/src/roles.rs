@@ -114,6 +114,8 @@ permissions! {
     OpenShift => "open_shift", Cashier;
     /// Cash into or out of the drawer, with a reason.
     CashInOut => "cash_in_out", Cashier;
+    /// Open the cash drawer outside a sale (audited as `drawer.open`).
+    OpenDrawer => "open_drawer", Cashier;
     // A manager and up.
     Refund => "refund", Manager;
     /// Discounts above the store's approval threshold.

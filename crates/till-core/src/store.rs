@@ -71,6 +71,10 @@ pub const MIGRATIONS: &[(&str, &str)] = &[
         "0012_shifts.sql",
         include_str!("../../../migrations/0012_shifts.sql"),
     ),
+    (
+        "0014_print_jobs.sql",
+        include_str!("../../../migrations/0014_print_jobs.sql"),
+    ),
 ];
 
 /// SQLite `application_id` of a Till store: "TILL" in ASCII. Set by

@@ -1,5 +1,6 @@
 //! Files the user gives the app (a license, a tiers document, a basket
-//! file, a backup to restore) are chosen in the native file dialog, which
+//! file, a backup to restore, a receipt logo) and where a file the app
+//! writes goes (a receipt's PDF) are chosen in the native file dialog, which
 //! the backend opens and reads from: the window asks for "a license",
 //! never sends a path, so no
 //! script in it can make the app read a file the user did not choose. The
@@ -62,6 +63,7 @@ pub async fn choose_in(ask: Ask, folder: Option<PathBuf>) -> Res<PathBuf> {
         filter_name: ask.filter.0.into(),
         filter_ext: ask.filter.1.iter().map(|e| e.to_string()).collect(),
         folder: folder.filter(|f| f.is_dir()),
+        save: None,
     };
     crate::state::blocking(move || ask_in_own_process(&request)).await
 }

@@ -52,8 +52,12 @@ export const commands = {
 	cartOrderDiscount: (cartId: string, discount: string | null, approval: Approval | null) => __TAURI_INVOKE<Cart>("cart_order_discount", { cartId, discount, approval }),
 	/**  Voids the cart and returns a fresh one. */
 	cartVoid: (cartId: string, approval: Approval | null) => __TAURI_INVOKE<Cart>("cart_void", { cartId, approval }),
-	/**  Idempotent per cart: completing the same cart twice returns the first receipt. */
-	cartComplete: (cartId: string, tenders: TenderForm[], approval: Approval | null) => __TAURI_INVOKE<Receipt>("cart_complete", { cartId, tenders, approval }),
+	/**
+	 *  Idempotent per cart: completing the same cart twice returns the first
+	 *  receipt. `receipt`: what the customer wants (printed, none, emailed, or
+	 *  as the settings say).
+	 */
+	cartComplete: (cartId: string, tenders: TenderForm[], receipt: ReceiptChoice, approval: Approval | null) => __TAURI_INVOKE<Receipt>("cart_complete", { cartId, tenders, receipt, approval }),
 	productsList: (search: string | null, includeInactive: boolean | null) => __TAURI_INVOKE<Product[]>("products_list", { search, includeInactive }),
 	productAdd: (input: ProductInput) => __TAURI_INVOKE<Product>("product_add", { input }),
 	productUpdate: (sku: string, input: ProductInput) => __TAURI_INVOKE<Product>("product_update", { sku, input }),
@@ -72,6 +76,28 @@ export const commands = {
 	 *  `approval`: a manager's, when a cashier asks.
 	 */
 	orderRefund: (id: string, items: ([string, number])[] | null, key: string | null, approval: Approval | null) => __TAURI_INVOKE<Refund>("order_refund", { id, items, key, approval }),
+	/**
+	 *  What a scanned or typed code names: a product, an order (its receipt
+	 *  number, the receipt's QR text, a refund's id) or nothing of the shop's.
+	 */
+	scanResolve: (text: string) => __TAURI_INVOKE<Scanned>("scan_resolve", { text }),
+	/**
+	 *  Prints the receipt again on the shop's printer: `copy` marks it COPY,
+	 *  `gift` leaves the prices out. A printer that does not take it within
+	 *  the timeout leaves the job queued (the queue's sender retries it) and
+	 *  says so.
+	 */
+	receiptPrint: (reference: string, gift: boolean, copy: boolean) => __TAURI_INVOKE<PrintJob>("receipt_print", { reference, gift, copy }),
+	/**  Prints a test page on the shop's printer. */
+	printerTest: () => __TAURI_INVOKE<PrintJob>("printer_test"),
+	/**  Opens the cash drawer behind the printer (audited). */
+	drawerOpen: () => __TAURI_INVOKE<PrintJob>("drawer_open"),
+	/**  What the queues hold that is not sent, for the status bar. */
+	queueStatus: () => __TAURI_INVOKE<QueueStatus>("queue_status"),
+	/**  The newest `limit` print jobs, newest first. */
+	printJobsList: (limit: number) => __TAURI_INVOKE<PrintJob[]>("print_jobs_list", { limit }),
+	/**  Sends job `id` (all unsent ones when null) now, given-up ones too. */
+	printJobsRetry: (id: number | null) => __TAURI_INVOKE<SendReport>("print_jobs_retry", { id }),
 	/**
 	 *  Current prices of the products matching `search` (all when empty), with
 	 *  their adjustments and sale badges.
@@ -209,6 +235,7 @@ export const events = {
 	miningProgress: makeEvent<MiningProgress, MiningProgress>("mining-progress"),
 	ordersChanged: makeEvent<OrdersChanged, OrdersChanged>("orders-changed"),
 	pricesChanged: makeEvent<PricesChanged, PricesChanged>("prices-changed"),
+	queueChanged: makeEvent<QueueChanged, QueueChanged>("queue-changed"),
 	referralsChanged: makeEvent<ReferralsChanged, ReferralsChanged>("referrals-changed"),
 	settingsChanged: makeEvent<SettingsChanged, SettingsChanged>("settings-changed"),
 	updateOffered: makeEvent<UpdateOffered, UpdateOffered>("update-offered"),
@@ -460,6 +487,12 @@ export type Catalog =
 /**  A product, its stock or its kit changed; the product's SKU. */
 export type CatalogChanged = string;
 
+/**
+ *  The receipt printer's character table (`ESC t`): cp858 has the euro
+ *  sign and Western European letters; cp437 is most printers' factory table.
+ */
+export type Codepage = "cp437" | "cp858";
+
 /**  One entry of the commission ledger. */
 export type Commission = {
 	id: string,
@@ -627,6 +660,24 @@ export type FlashSaleView = {
 } & FlashSale;
 
 export type FlashStatus = "upcoming" | "active" | "past" | "cancelled";
+
+/**  What a job prints. */
+export type JobKind = "receipt" | "label" | "test" | 
+/**  The cash drawer's kick alone. */
+"drawer";
+
+/**  Where a job stands. */
+export type JobState = 
+/**  To be sent (again) at `next_attempt_at`. */
+"queued" | 
+/**  The printer took it. */
+"sent" | 
+/**
+ *  Given up until retried by hand: the destination cannot be written
+ *  (a file in a folder that does not exist) or the bytes could not be
+ *  made.
+ */
+"failed";
 
 export type Kit = {
 	sku: string,
@@ -838,6 +889,23 @@ export type PlanView = {
  */
 export type PricesChanged = null;
 
+/**  One print job as the queue lists it (without its bytes). */
+export type PrintJob = {
+	id: number,
+	kind: JobKind,
+	/**  The order or refund number a receipt is of. */
+	order_ref: string | null,
+	destination: string,
+	state: JobState,
+	attempts: number,
+	last_error: string | null,
+	next_attempt_at: string,
+	created_at: string,
+	sent_at: string | null,
+	/**  How many bytes it sends. */
+	size: number,
+};
+
 export type Product = {
 	id: number,
 	sku: string,
@@ -920,6 +988,21 @@ export type ProgramForm = {
 	return_days: string | null,
 };
 
+/**  The print or email queue changed: a job was queued, sent or failed. */
+export type QueueChanged = QueueStatus;
+
+/**
+ *  What the print and email queues hold that is not sent: waiting for its
+ *  first try, or failed at least once (retried with backoff, or given up
+ *  until retried by hand).
+ */
+export type QueueStatus = {
+	print_waiting: number,
+	print_failed: number,
+	email_waiting: number,
+	email_failed: number,
+};
+
 export type Quote = {
 	sku: string,
 	name: string,
@@ -956,6 +1039,17 @@ export type Receipt = {
 	change: string,
 	refunds: Refund[],
 };
+
+/**  What the customer gets as a receipt of a sale. */
+export type ReceiptChoice = 
+/**  As the settings say (`auto_print`). */
+{ kind: "auto" } | 
+/**  Printed, whatever the settings say. */
+{ kind: "print" } | 
+/**  No receipt. */
+{ kind: "none" } | 
+/**  Emailed to `to`. */
+{ kind: "email"; to: string };
 
 export type ReceiptLine = {
 	line_no: number,
@@ -1098,7 +1192,31 @@ export type SaleBadge = {
 	ends_at: string,
 };
 
+/**  What a scanned or typed code names. */
+export type Scanned = { kind: "product"; sku: string; name: string } | { kind: "order"; id: string; number: string } | 
+/**  Nothing of the shop's: the text as scanned (trimmed). */
+{ kind: "unknown"; text: string };
+
 export type Scope = { kind: "all" } | { kind: "category"; value: string } | { kind: "sku"; value: string };
+
+export type SendFailure = {
+	id: number,
+	destination: string,
+	error: string,
+	/**
+	 *  True when the job waits for a retry; false when it was given up
+	 *  (a file that cannot be written).
+	 */
+	queued: boolean,
+};
+
+/**  What one run over the queue did. */
+export type SendReport = {
+	/**  Jobs the printer took. */
+	sent: number[],
+	/**  Jobs that did not get through, with why; queued again unless given up. */
+	failed: SendFailure[],
+};
 
 /**  One recorded change of one setting. */
 export type SettingChange = {
@@ -1174,6 +1292,22 @@ export type Settings = {
 	idle_lock_minutes: number,
 	/**  Sales wait for an open shift. */
 	require_shift: boolean,
+	/**
+	 *  Where receipts print: `file:PATH`, `tcp:HOST:PORT` or `device:PATH`
+	 *  (as `till_print::Destination` reads it); None: no printer.
+	 */
+	printer_to: string | null,
+	/**
+	 *  Characters per line of the receipt printer's paper: 32 (58 mm), 42
+	 *  or 48 (80 mm).
+	 */
+	printer_width: number,
+	/**  The character table the printer is switched to. */
+	printer_codepage: Codepage,
+	/**  Open the cash drawer (plugged into the printer) after a cash sale. */
+	drawer_kick: boolean,
+	/**  Print the receipt after each sale unless the cashier chose otherwise. */
+	auto_print: boolean,
 };
 
 /**  The store's settings changed (the Settings screen or the set-up). */
@@ -1210,6 +1344,14 @@ export type SettingsForm = {
 	/**  Minutes; 0: never. */
 	idle_lock_minutes?: string | null,
 	require_shift?: boolean | null,
+	/**  `file:PATH`, `tcp:HOST:PORT` or `device:PATH`; blank: no printer. */
+	printer_to?: string | null,
+	/**  Characters per line: 32, 42 or 48. */
+	printer_width?: string | null,
+	/**  `cp437` or `cp858`. */
+	printer_codepage?: string | null,
+	drawer_kick?: boolean | null,
+	auto_print?: boolean | null,
 };
 
 /**

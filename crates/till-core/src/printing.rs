@@ -265,7 +265,6 @@ impl Store {
                 }
                 Err((give_up, error)) => {
                     print_queue::mark_attempt_failed(&tx, job.id, now, &error, give_up)?;
-                    tracing::warn!(job = job.id, destination = %job.destination, %error, "print job not sent");
                     report.failed.push(crate::printing::SendFailure {
                         id: job.id,
                         destination: job.destination.clone(),

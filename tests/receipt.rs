@@ -130,6 +130,14 @@ fn a_refund_has_its_own_receipt() {
         !text.contains("LONG") && !text.contains("Yirgacheffe"),
         "{text}"
     );
+    // Its number, the order's with the refund's place, names it too.
+    let number = format!("{}-R1", r.number);
+    assert!(text.contains(&number), "{text}");
+    assert_eq!(s.receipt_text(&number, &opts(42)).unwrap(), text);
+    let e = s
+        .receipt_text(&format!("{}-R2", r.number), &opts(42))
+        .unwrap_err();
+    assert_eq!(e.code(), "not_found", "{e}");
 }
 
 #[test]
@@ -151,7 +159,9 @@ fn a_gift_receipt_shows_no_amount() {
             .unwrap();
         assert!(text.contains("GIFT RECEIPT"), "{text}");
         assert!(text.contains("Product COF"), "{text}");
-        for amount in ["€", "3.40", "6.80", "TOTAL", "Tax", "Change", "Subtotal"] {
+        for amount in [
+            "€", "3.40", "6.80", "TOTAL", "Tax 10", "%", "Change", "Subtotal",
+        ] {
             assert!(
                 !text.contains(amount),
                 "{amount:?} on a gift receipt:\n{text}"

@@ -130,6 +130,14 @@ fn a_refund_has_its_own_receipt() {
         !text.contains("LONG") && !text.contains("Yirgacheffe"),
         "{text}"
     );
+    // Its number, the order's with the refund's place, names it too.
+    let number = format!("{}-R1", r.number);
+    assert!(text.contains(&number), "{text}");
+    assert_eq!(s.receipt_text(&number, &opts(42)).unwrap(), text);
+    let e = s
+        .receipt_text(&format!("{}-R2", r.number), &opts(42))
+        .unwrap_err();
+    assert_eq!(e.code(), "not_found", "{e}");
 }
 
 #[test]
@@ -151,7 +159,9 @@ fn a_gift_receipt_shows_no_amount() {
             .unwrap();
         assert!(text.contains("GIFT RECEIPT"), "{text}");
         assert!(text.contains("Product COF"), "{text}");
-        for amount in ["€", "3.40", "6.80", "TOTAL", "Tax", "Change", "Subtotal"] {
+        for amount in [
+            "€", "3.40", "6.80", "TOTAL", "Tax 10", "%", "Change", "Subtotal",
+        ] {
             assert!(
                 !text.contains(amount),
                 "{amount:?} on a gift receipt:\n{text}"
@@ -337,4 +347,82 @@ fn labels_carry_the_price_now_and_the_right_barcode() {
     let e = s.labels(&["COF".into(), "NOPE".into()]).unwrap_err();
     assert_eq!(e.code(), "unknown_product");
     assert!(e.to_string().contains("NOPE"), "{e}");
+}
+
+#[test]
+fn the_euro_sign_reaches_the_printer_as_cp858_s_byte() {
+    let (_d, mut s) = shop();
+    let r = s.sell(sale(&[("COF", 1)], vec![cash("5.00")])).unwrap();
+    let doc = s.receipt_doc(&r.number, &opts(42)).unwrap();
+    let cp858 =
+        till_print::to_escpos(&doc, till_print::Width::W42, till_print::CodePage::Cp858).unwrap();
+    assert!(cp858.contains(&0xD5), "€ is 0xD5 in CP858");
+    // CP437 has no euro sign: it prints as `?`, never another character.
+    let cp437 =
+        till_print::to_escpos(&doc, till_print::Width::W42, till_print::CodePage::Cp437).unwrap();
+    assert!(!cp437.contains(&0xD5));
+    assert!(cp437.windows(5).any(|w| w == b"?3.40"), "{cp437:?}");
+}
+
+#[test]
+fn a_refund_approved_by_a_manager_names_both() {
+    let (_d, mut s) = shop();
+    s.staff_add("Olga", till_core::Role::Owner, "1111").unwrap();
+    s.sign_in("Olga", "1111").unwrap();
+    s.staff_add("Max", till_core::Role::Manager, "2222")
+        .unwrap();
+    s.staff_add("Cleo", till_core::Role::Cashier, "3333")
+        .unwrap();
+    s.sign_in("Cleo", "3333").unwrap();
+    let r = s.sell(sale(&[("COF", 1)], vec![cash("5.00")])).unwrap();
+    s.approve("Max", "2222").unwrap();
+    let refund = s
+        .refund(RefundRequest {
+            order: r.number.clone(),
+            items: None,
+            key: None,
+        })
+        .unwrap();
+    s.clear_approval();
+    let text = s.receipt_text(&refund.id, &opts(42)).unwrap();
+    assert!(text.contains("Cashier") && text.contains("Cleo"), "{text}");
+    assert!(
+        text.contains("Approved by") && text.contains("Max"),
+        "{text}"
+    );
+    let sale_text = s.receipt_text(&r.number, &opts(42)).unwrap();
+    assert!(!sale_text.contains("Approved by"), "{sale_text}");
+    // A discount above the threshold, approved: the sale's receipt says by whom.
+    let mut req = sale(&[("COF", 2)], vec![cash("10.00")]);
+    req.order_discount = Some(till_core::totals::Discount::Percent(dec("50")));
+    s.approve("Max", "2222").unwrap();
+    let discounted = s.sell(req).unwrap();
+    s.clear_approval();
+    let text = s.receipt_text(&discounted.number, &opts(42)).unwrap();
+    assert!(text.contains("Approved by") && text.contains("Max"), "{text}");
+}
+
+#[test]
+fn a_damaged_logo_is_named_not_printed_as_nothing() {
+    let (_d, mut s) = shop();
+    let r = s.sell(sale(&[("COF", 1)], vec![cash("5.00")])).unwrap();
+    s.connection()
+        .execute(
+            "INSERT INTO receipt_logo (id, png, width_px, height_px, updated_at)
+             VALUES (1, x'00010203', 1, 1, '2026-12-01T09:00:00.000Z')",
+            [],
+        )
+        .unwrap();
+    let e = s.receipt_text(&r.number, &opts(42)).unwrap_err();
+    assert_eq!(e.code(), "store_damaged", "{e}");
+    assert!(e.to_string().contains("receipt_logo"), "{e}");
+    let report = s.doctor().unwrap();
+    assert!(
+        report
+            .damaged
+            .iter()
+            .any(|d| d.table == "receipt_logo" && d.column == "png"),
+        "{:?}",
+        report.damaged
+    );
 }

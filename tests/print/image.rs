@@ -11,9 +11,12 @@ fn png_of(w: u32, h: u32, color: png::ColorType, px: impl Fn(u32, u32) -> Vec<u8
     enc.set_color(color);
     enc.set_depth(png::BitDepth::Eight);
     let mut writer = enc.write_header().unwrap();
-    let data: Vec<u8> = (0..h)
-        .flat_map(|y| (0..w).flat_map(move |x| px(x, y)).collect::<Vec<_>>())
-        .collect();
+    let mut data = Vec::new();
+    for y in 0..h {
+        for x in 0..w {
+            data.extend(px(x, y));
+        }
+    }
     writer.write_image_data(&data).unwrap();
     writer.finish().unwrap();
     out

@@ -644,7 +644,7 @@ pub enum SettingsCmd {
         receipt_footer: Option<String>,
         /// A PNG image printed at the top of receipts; "" removes it.
         #[arg(long, value_name = "FILE.png")]
-        logo: Option<std::path::PathBuf>,
+        logo: Option<String>,
         /// Folder for backups (a full path); "" for a `backups` folder beside the store.
         #[arg(long, value_name = "DIR")]
         backup_dir: Option<String>,

@@ -13,9 +13,10 @@ use crate::run::Ctx;
 #[derive(Debug, Subcommand)]
 pub enum ReceiptCmd {
     /// A receipt as plain text, as printed: an order (id or receipt
-    /// number), or a refund (its id) for the refund's receipt.
+    /// number), or a refund (its number, K7QF-000123-R1, or its id) for
+    /// the refund's receipt.
     Text {
-        /// Order id or receipt number, or a refund's id.
+        /// Order id or receipt number; a refund's number (NUMBER-R1) or id.
         order: String,
         /// Characters per line: 32 (58 mm paper), 42 or 48 (80 mm).
         #[arg(long, value_name = "N")]

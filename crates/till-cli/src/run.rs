@@ -211,11 +211,11 @@ pub fn run(cli: Cli) -> Result<Outcome> {
             let update = form.update()?;
             // The logo is read (and checked) before anything is written;
             // the settings and the logo are then set, the logo last.
-            let logo = match logo.as_deref().map(|p| p.as_os_str().is_empty()) {
+            let logo = match logo.as_deref().map(str::trim) {
                 None => None,
-                Some(true) => Some(None),
-                Some(false) => Some(Some(till_core::receipt::read_logo_file(
-                    logo.as_deref().unwrap_or(std::path::Path::new("")),
+                Some("") => Some(None),
+                Some(path) => Some(Some(till_core::receipt::read_logo_file(
+                    std::path::Path::new(path),
                 )?)),
             };
             let s = store.update_settings(update)?;

@@ -144,10 +144,6 @@ fn centred(text: impl Into<String>, bold: bool, size: Size) -> Block {
     }
 }
 
-fn indented(text: impl Into<String>) -> Block {
-    Block::text(format!("  {}", text.into()))
-}
-
 /// What a reference names: an order, or one refund of an order.
 enum Subject {
     Sale(Receipt),
@@ -163,19 +159,33 @@ fn find(conn: &Connection, reference: &str) -> Result<Subject> {
     if let Some(id) = order {
         return Ok(Subject::Sale(load_receipt(conn, &id)?));
     }
-    let refund: Option<(String, String)> = conn
-        .prepare_cached("SELECT id, order_id FROM refunds WHERE id = ?1")?
-        .query_row([key], |r| Ok((r.get(0)?, r.get(1)?)))
+    let by_id: Option<String> = conn
+        .prepare_cached("SELECT order_id FROM refunds WHERE id = ?1")?
+        .query_row([key], |r| r.get(0))
         .optional()?;
-    if let Some((refund_id, order_id)) = refund {
+    if let Some(order_id) = by_id {
         let receipt = load_receipt(conn, &order_id)?;
-        let refund = receipt
-            .refunds
-            .iter()
-            .find(|r| r.id == refund_id)
-            .cloned()
-            .ok_or_else(|| Error::not_found("refund", key))?;
-        return Ok(Subject::Refund(receipt, refund));
+        let refund = receipt.refunds.iter().find(|r| r.id == key).cloned();
+        if let Some(refund) = refund {
+            return Ok(Subject::Refund(receipt, refund));
+        }
+    }
+    // A refund's number: its order's and its place among the order's refunds.
+    if let Some((number, nth)) = key.rsplit_once("-R") {
+        let order: Option<String> = conn
+            .prepare_cached("SELECT id FROM orders WHERE number = ?1")?
+            .query_row([number], |r| r.get(0))
+            .optional()?;
+        if let (Some(id), Ok(n)) = (order, nth.parse::<usize>()) {
+            let receipt = load_receipt(conn, &id)?;
+            let refund = n
+                .checked_sub(1)
+                .and_then(|i| receipt.refunds.get(i))
+                .cloned();
+            if let Some(refund) = refund {
+                return Ok(Subject::Refund(receipt, refund));
+            }
+        }
     }
     Err(Error::not_found("order or refund", key))
 }
@@ -284,7 +294,7 @@ fn footing(mut doc: Doc, settings: &Settings, number: &str) -> Doc {
 }
 
 /// The receipt named by `reference` (an order's id or number, or a
-/// refund's id) as a print document. No permission check and no write:
+/// refund's number, "K7QF-000123-R1", or id) as a print document. No permission check and no write:
 /// for use inside other modules' transactions.
 pub(crate) fn doc_in(
     conn: &Connection,
@@ -337,13 +347,13 @@ pub(crate) fn doc_in(
                     continue;
                 }
                 doc = doc.push(Block::text(&l.name)).push(Block::Columns {
-                    left: format!("  {} x {}", l.qty, money(l.unit_price)),
+                    left: format!("{} x {}", l.qty, money(l.unit_price)),
                     right: money(l.total),
                     bold: false,
                     size: Size::Normal,
                 });
                 if let Some(note) = &l.price_note {
-                    doc = doc.push(indented(note));
+                    doc = doc.push(Block::text(crate::pricing::short_note(note)));
                 }
             }
             if !opts.gift {
@@ -371,7 +381,7 @@ pub(crate) fn doc_in(
                 .push(Block::Feed(1))
                 .push(centred("REFUND", true, Size::Double))
                 .push(Block::Rule)
-                .push(Block::columns("Refund", &refund.id))
+                .push(Block::columns("Refund", refund_number(&r, &refund)))
                 .push(Block::columns("Original receipt", &r.number))
                 .push(Block::columns("Date", times.text(&refund.created_at)))
                 .push(Block::columns("Cashier", cashier));
@@ -390,7 +400,7 @@ pub(crate) fn doc_in(
                     doc = doc.push(Block::columns(name, format!("x {}", l.qty)));
                 } else {
                     doc = doc.push(Block::text(name)).push(Block::Columns {
-                        left: format!("  {} x", l.qty),
+                        left: format!("{} x", l.qty),
                         right: money(-l.amount),
                         bold: false,
                         size: Size::Normal,
@@ -415,6 +425,18 @@ pub(crate) fn doc_in(
             Ok(footing(doc, settings, &r.number))
         }
     }
+}
+
+/// A refund's number, as its receipt prints it: the order's number and
+/// the refund's place among the order's refunds, oldest first
+/// ("K7QF-000123-R1"). `doc_in` reads it back.
+pub fn refund_number(order: &Receipt, refund: &Refund) -> String {
+    let nth = order
+        .refunds
+        .iter()
+        .position(|r| r.id == refund.id)
+        .map_or(0, |i| i + 1);
+    format!("{}-R{nth}", order.number)
 }
 
 fn method_word(m: TenderMethod) -> &'static str {
@@ -473,8 +495,8 @@ fn sale_totals(mut doc: Doc, r: &Receipt, money: &impl Fn(Decimal) -> String) ->
 }
 
 impl Store {
-    /// The receipt of an order (id or number) or of a refund (its id), as
-    /// a print document. Anyone who may look orders up may read it.
+    /// The receipt of an order (id or number) or of a refund (its number,
+    /// "K7QF-000123-R1", or id), as a print document. Anyone who may look orders up may read it.
     pub fn receipt_doc(&self, reference: &str, opts: &ReceiptOptions) -> Result<Doc> {
         self.require(Permission::LookUp)?;
         doc_in(&self.conn, &self.settings, reference, opts)

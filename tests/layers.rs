@@ -51,8 +51,9 @@ const LAYERS: &[&[&str]] = &[
     &["shifts"],
     // Orders: receipts and refunds.
     &["orders"],
-    // The receipt's print jobs, queued inside the sale's transaction.
-    &["print_queue"],
+    // What a receipt says, as a print document (read-only); labels; the
+    // logo. The receipt's print jobs, queued inside the sale's transaction.
+    &["receipt", "print_queue"],
     // The sale's commit.
     &["checkout", "scan"],
     // Front ends' forms, built into the inputs of the modules below.

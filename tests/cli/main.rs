@@ -14,6 +14,7 @@ mod input;
 mod plans;
 mod pricing;
 mod printing;
+mod receipts;
 mod referrals;
 mod refunds;
 mod roles;

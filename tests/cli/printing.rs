@@ -324,3 +324,40 @@ fn drawer_open_without_a_printer_is_bad_input() {
         "{e}"
     );
 }
+
+#[test]
+fn label_print_to_a_file_and_an_unknown_sku() {
+    let s = coffee_shop();
+    let file = s.db.with_file_name("labels.bin");
+    let job = s.run(&format!(
+        "label print COF --copies 2 --to file:{}",
+        file.display()
+    ));
+    assert_eq!(job["kind"], "label");
+    assert_eq!(job["state"], "sent");
+    let decoded = decode(&std::fs::read(&file).unwrap());
+    let cuts = decoded
+        .iter()
+        .filter(|d| matches!(d, Decoded::Cut { .. }))
+        .count();
+    assert_eq!(cuts, 2, "one label per copy: {decoded:?}");
+    assert!(
+        decoded
+            .iter()
+            .any(|d| d == &Decoded::Barcode128("COF".into())),
+        "{decoded:?}"
+    );
+    let e = s.run_err(&format!("label print NOPE --to file:{}", file.display()), 2);
+    assert!(
+        e["error"]["message"].as_str().unwrap().contains("NOPE"),
+        "{e}"
+    );
+    let e = s.run_err(
+        &format!("label print COF --copies 0 --to file:{}", file.display()),
+        2,
+    );
+    assert!(
+        e["error"]["message"].as_str().unwrap().contains("--copies"),
+        "{e}"
+    );
+}

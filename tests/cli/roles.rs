@@ -121,6 +121,12 @@ const ROWS: &[Row] = &[
     row("order show {order}", Cashier),
     row("order list", Cashier),
     row("order refund {order} --item Ax1", Manager),
+    // Whoever may see an order may read its receipt.
+    row("receipt text {order}", Cashier),
+    row("receipt text {order} --gift --copy --width 32", Cashier),
+    row("receipt print {order} --to file:{dir}/receipt.bin", Cashier),
+    row("label text A", Cashier),
+    row("label print A --copies 2 --to file:{dir}/labels.bin", Cashier),
     row("price show A", Cashier),
     row("demo sales --count 2", Owner),
     // The settings hold no figures of the shop; the lock screen reads them.

@@ -5,5 +5,6 @@
 mod bytes;
 mod decode;
 mod dest;
+mod image;
 mod tables;
 mod text;

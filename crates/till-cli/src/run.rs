@@ -135,6 +135,8 @@ pub fn run(cli: Cli) -> Result<Outcome> {
         Command::Stock(cmd) => stock(&ctx, &mut store, cmd),
         Command::Sale(args) => sale(&ctx, &mut store, args),
         Command::Order(cmd) => order(&ctx, &mut store, cmd),
+        Command::Receipt(cmd) => crate::receipt::run(&ctx, &mut store, cmd),
+        Command::Label(cmd) => crate::receipt::label(&ctx, &mut store, cmd),
         Command::Price(PriceCmd::Show { sku, at }) => {
             let at = match at {
                 Some(t) => parse_time(Field::At, &t)?,
@@ -170,6 +172,9 @@ pub fn run(cli: Cli) -> Result<Outcome> {
             currency,
             address,
             tax_id,
+            receipt_header,
+            receipt_footer,
+            logo,
             backup_dir,
             backup_every_hours,
             backup_keep,
@@ -191,6 +196,8 @@ pub fn run(cli: Cli) -> Result<Outcome> {
                 price_ceiling,
                 shop_address: address,
                 tax_id,
+                receipt_header,
+                receipt_footer,
                 backup_dir,
                 backup_every_hours,
                 backup_keep,
@@ -201,7 +208,24 @@ pub fn run(cli: Cli) -> Result<Outcome> {
                 require_shift,
                 ..Default::default()
             };
-            let s = store.update_settings(form.update()?)?;
+            let update = form.update()?;
+            // The logo is read (and checked) before anything is written;
+            // the settings and the logo are then set, the logo last.
+            let logo = match logo.as_deref().map(str::trim) {
+                None => None,
+                Some("") => Some(None),
+                Some(path) => Some(Some(till_core::receipt::read_logo_file(
+                    std::path::Path::new(path),
+                )?)),
+            };
+            let s = store.update_settings(update)?;
+            match logo {
+                None => {}
+                Some(None) => store.clear_receipt_logo()?,
+                Some(Some(png)) => {
+                    store.set_receipt_logo(&png)?;
+                }
+            }
             ctx.out(&s, print::settings)
         }
         Command::Settings(SettingsCmd::History { limit }) => {

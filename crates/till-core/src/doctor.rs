@@ -40,6 +40,8 @@ pub enum Kind {
     CommissionStatus,
     /// A closed shift's Z report, as `shifts` keeps it.
     ShiftReport,
+    /// A PNG file Till can print (the receipt's logo).
+    Png,
     /// Decimals joined by spaces (none for no value).
     Words(&'static [&'static str]),
     /// Raw bytes (a print job's ESC/POS).
@@ -505,6 +507,16 @@ pub const COLUMNS: &[(&str, &[(&str, Kind)])] = &[
             ("until", Date),
         ],
     ),
+    (
+        "receipt_logo",
+        &[
+            ("id", Integer),
+            ("png", Png),
+            ("width_px", Integer),
+            ("height_px", Integer),
+            ("updated_at", Time),
+        ],
+    ),
 ];
 
 fn not_a(row: &rusqlite::Row, idx: usize, v: ValueRef<'_>, problem: &str) -> rusqlite::Error {
@@ -551,6 +563,15 @@ fn check(row: &rusqlite::Row, idx: usize, kind: Kind) -> rusqlite::Result<()> {
         Bytes => match row.get_ref(idx)? {
             ValueRef::Blob(_) => Ok(()),
             v => Err(not_a(row, idx, v, "which is not bytes")),
+        },
+        Png => match row.get_ref(idx)? {
+            ValueRef::Blob(b) if crate::receipt::printable_png(b) => Ok(()),
+            v => Err(not_a(
+                row,
+                idx,
+                v,
+                "which is not a PNG image Till can print",
+            )),
         },
         Words(words) => stored::parse_with(row, idx, |w| {
             if words.contains(&w) {

@@ -154,11 +154,15 @@ fields! {
     DiscountApprovalPct => "discount_approval_pct",
     /// Idle minutes before the window locks (0: never).
     IdleLockMinutes => "idle_lock_minutes",
+    // Receipts and labels.
+    ReceiptHeader => "receipt_header",
+    ReceiptFooter => "receipt_footer",
+    Logo => "logo",
+    Width => "width",
+    Copies => "copies",
     // Printing.
     /// Where receipts print (`file:PATH`, `tcp:HOST:PORT`, `device:PATH`).
     Printer => "printer",
-    /// Receipt paper width in characters (32, 42, 48).
-    Width => "width",
     /// The printer's character table (cp437, cp858).
     Codepage => "codepage",
     /// Whether a cash sale opens the drawer.

@@ -29,6 +29,7 @@ pub mod plans;
 pub mod pricing;
 pub mod print_queue;
 pub mod printing;
+pub mod receipt;
 pub mod referrals;
 pub mod roles;
 pub mod scan;

@@ -173,8 +173,8 @@ pub(crate) fn queue_sale_in(
         return Ok(None);
     }
     let (kind, doc) = if print {
-        let opts = ReceiptOptions::default();
-        match receipt_doc_in(conn, settings, &receipt.number, &opts) {
+        let opts = crate::receipt::ReceiptOptions::default();
+        match crate::receipt::doc_in(conn, settings, &receipt.number, &opts) {
             Ok(doc) => (JobKind::Receipt, doc),
             Err(e) => {
                 let id = queue_failed_in(
@@ -373,57 +373,4 @@ pub(crate) fn list(conn: &Connection, limit: i64) -> Result<Vec<PrintJob>> {
         .prepare_cached(&format!("{SELECT_JOB} ORDER BY id DESC LIMIT ?1"))?
         .query_map([limit], read_job)?
         .collect::<rusqlite::Result<_>>()?)
-}
-
-/// What a receipt print asks for: the paper width (None: the settings'),
-/// a gift receipt (no prices), a reprint marked COPY.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize, specta::Type)]
-pub struct ReceiptOptions {
-    pub width: Option<u32>,
-    pub gift: bool,
-    pub copy: bool,
-}
-
-/// The receipt of `reference` (an order's id or number) as a document.
-// Placeholder until the receipt module's layout lands: the number, the
-// total and the cut.
-pub(crate) fn receipt_doc_in(
-    conn: &Connection,
-    _settings: &Settings,
-    reference: &str,
-    opts: &ReceiptOptions,
-) -> Result<till_print::Doc> {
-    let id: Option<String> = conn
-        .query_row(
-            "SELECT id FROM orders WHERE id = ?1 OR number = ?1",
-            [reference.trim()],
-            |r| r.get(0),
-        )
-        .optional()?;
-    let Some(id) = id else {
-        return Err(Error::not_found("order", reference.trim()));
-    };
-    let r = crate::orders::load_receipt(conn, &id)?;
-    let mut doc =
-        till_print::Doc::new().push(till_print::Block::text(format!("Receipt {}", r.number)));
-    if opts.copy {
-        doc = doc.push(till_print::Block::text("COPY"));
-    }
-    for l in &r.lines {
-        doc = doc.push(till_print::Block::columns(
-            format!("{} x {}", l.qty, l.name),
-            if opts.gift {
-                String::new()
-            } else {
-                l.total.to_string()
-            },
-        ));
-    }
-    if !opts.gift {
-        doc = doc.push(till_print::Block::columns(
-            "TOTAL",
-            format!("{} {}", r.total, r.currency),
-        ));
-    }
-    Ok(doc.push(till_print::Block::Cut))
 }

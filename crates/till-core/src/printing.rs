@@ -12,7 +12,8 @@ use till_print::{Block, Destination, Doc, SendError};
 
 use crate::error::{Error, Result};
 use crate::input::Field;
-use crate::print_queue::{self, JobKind, PrintJob, ReceiptOptions};
+use crate::print_queue::{self, JobKind, PrintJob};
+use crate::receipt::ReceiptOptions;
 use crate::roles::Permission;
 use crate::settings::{printer_destination, printer_width};
 use crate::store::Store;
@@ -108,10 +109,30 @@ impl Store {
         if let Some(w) = opts.width {
             printer_width(Field::Width, w)?;
         }
-        let doc = print_queue::receipt_doc_in(&self.conn, &self.settings, reference, opts)?;
+        let doc = crate::receipt::doc_in(&self.conn, &self.settings, reference, opts)?;
         let bytes = print_queue::encode(&self.settings, &doc, opts.width)?;
         let order_ref = self.order_number(reference)?;
         self.queue_and_send(JobKind::Receipt, Some(&order_ref), &bytes, &dest, timeout)
+    }
+
+    /// Prints product labels (`Store::labels`: name, price now, barcode),
+    /// each `copies` times, to `to` (else the settings' printer), at the
+    /// settings' paper width. An unknown SKU is refused by name.
+    pub fn print_labels(
+        &mut self,
+        skus: &[String],
+        copies: u32,
+        to: Option<&str>,
+        timeout: Duration,
+    ) -> Result<PrintJob> {
+        let dest = self.destination(to)?;
+        let labels = self.labels(skus)?;
+        let copies = crate::receipt::copies(&copies.to_string())?;
+        let width = till_print::Width::new(self.settings.printer_width)
+            .map_err(|e| Error::invalid(Field::Width, e.to_string()))?;
+        let doc = till_print::labels_doc(&labels, copies, width);
+        let bytes = print_queue::encode(&self.settings, &doc, None)?;
+        self.queue_and_send(JobKind::Label, None, &bytes, &dest, timeout)
     }
 
     /// Prints a test page to `to` (else the settings' printer): the
@@ -265,7 +286,6 @@ impl Store {
                 }
                 Err((give_up, error)) => {
                     print_queue::mark_attempt_failed(&tx, job.id, now, &error, give_up)?;
-                    tracing::warn!(job = job.id, destination = %job.destination, %error, "print job not sent");
                     report.failed.push(crate::printing::SendFailure {
                         id: job.id,
                         destination: job.destination.clone(),

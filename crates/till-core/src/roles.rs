@@ -196,6 +196,7 @@ mod tests {
             AddCustomer,
             OpenShift,
             CashInOut,
+            OpenDrawer,
         ];
         let manager = [
             Refund,
@@ -216,7 +217,7 @@ mod tests {
             );
             assert_eq!(Role::Cashier.allows(*p), cashier.contains(p), "{p}");
         }
-        assert_eq!(Permission::all().len(), 23);
+        assert_eq!(Permission::all().len(), 24);
     }
 
     #[test]

@@ -6,5 +6,6 @@ mod bytes;
 mod decode;
 mod dest;
 mod image;
+mod labels;
 mod tables;
 mod text;

@@ -1,8 +1,9 @@
 //! Printing without the store: a small document model of Till's own
 //! (`Doc`), its plain-text rendering (`to_text`), its ESC/POS bytes
-//! (`to_escpos`) and the destinations the bytes go to (`Destination`, `send`).
+//! (`to_escpos`), its PDF (`to_pdf`, and `labels_pdf` for a sheet of
+//! product labels) and the destinations the bytes go to (`Destination`, `send`).
 //!
-//! `to_text` and `to_escpos` share one layout (`layout`), so the text form is
+//! `to_text`, `to_escpos` and `to_pdf` share one layout (`layout`), so the text form is
 //! the printed one, line for line.
 
 mod codepage;
@@ -10,9 +11,11 @@ mod dest;
 mod doc;
 mod escpos;
 mod layout;
+mod pdf;
 
 pub use codepage::{CodePage, CodePageError};
 pub use dest::{send, Destination, DestinationError, SendError};
 pub use doc::{valid_ean13, Align, Block, Doc, Label, LabelCode, Size, Width, WidthError};
 pub use escpos::{to_escpos, EncodeError, QR_MAX};
 pub use layout::to_text;
+pub use pdf::{labels_pdf, to_pdf, PaperError, PdfPaper};

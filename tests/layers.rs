@@ -51,6 +51,10 @@ const LAYERS: &[&[&str]] = &[
     &["shifts"],
     // Orders: receipts and refunds.
     &["orders"],
+    // A receipt's content as a print document.
+    &["receipt"],
+    // The receipt as a PDF, and emailed (queued inside the sale).
+    &["pdf", "email"],
     // The sale's commit.
     &["checkout"],
     // Front ends' forms, built into the inputs of the modules below.

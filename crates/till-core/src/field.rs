@@ -154,6 +154,18 @@ fields! {
     DiscountApprovalPct => "discount_approval_pct",
     /// Idle minutes before the window locks (0: never).
     IdleLockMinutes => "idle_lock_minutes",
+    // PDF and email receipts.
+    /// The address a receipt is emailed to.
+    Recipient => "recipient",
+    /// The outgoing mail server's host name.
+    SmtpHost => "smtp_host",
+    SmtpPort => "smtp_port",
+    /// How the connection to the mail server is secured: starttls, tls or none.
+    SmtpSecurity => "smtp_security",
+    /// The user name the mail server knows the shop by.
+    SmtpUser => "smtp_user",
+    /// The paper a PDF receipt is laid out for (80 mm roll or A4).
+    Paper => "paper",
     // Staff.
     /// A staff member's role.
     Role => "role",

@@ -127,6 +127,9 @@ pub fn run(cli: Cli) -> Result<Outcome> {
     if let Command::Audit(cmd) = cli.command {
         return crate::audit::run(&ctx, &store, cmd);
     }
+    if let Command::Receipt(cmd) = cli.command {
+        return crate::receipt::receipt(&ctx, &mut store, cmd);
+    }
     done(match cli.command {
         Command::Init(_) | Command::Store(_) | Command::Backup(_) => {
             unreachable!("handled above")
@@ -232,7 +235,9 @@ pub fn run(cli: Cli) -> Result<Outcome> {
         Command::Report(cmd) => crate::plans::report(&ctx, &store, cmd),
         Command::Shift(cmd) => crate::shift::run(&ctx, &mut store, cmd),
         Command::Staff(cmd) => crate::staff::run(&ctx, &mut store, &mut creds, cmd),
-        Command::Audit(_) => unreachable!("handled above"),
+        Command::Audit(_) | Command::Receipt(_) => unreachable!("handled above"),
+        Command::Label(cmd) => crate::receipt::label(&ctx, &mut store, cmd),
+        Command::Email(cmd) => crate::email::run(&ctx, &mut store, &mut creds, cmd),
         Command::Doctor => doctor(&ctx, store.doctor()?),
     })
 }

@@ -35,6 +35,10 @@ pub fn flag(field: Field) -> String {
         Field::ReferralCode => "--referral",
         Field::MemberDiscount | Field::OrderDiscount => "--discount",
         Field::CashAmount => "--in or --out",
+        Field::Recipient => "--to",
+        Field::SmtpHost => "--host",
+        Field::SmtpPort => "--port",
+        Field::SmtpSecurity => "--security",
         _ => return format!("--{}", field.key().replace('_', "-")),
     };
     fixed.to_string()

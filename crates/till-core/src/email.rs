@@ -324,8 +324,9 @@ impl Store {
             return Err(Error::Refused("the password is empty".into()));
         }
         let account = keyring_account(&smtp, user);
-        let unavailable =
-            |e: keyring::Error| Error::Unavailable(format!("cannot keep the password: {}", keyring_words(&e)));
+        let unavailable = |e: keyring::Error| {
+            Error::Unavailable(format!("cannot keep the password: {}", keyring_words(&e)))
+        };
         let entry = keyring::Entry::new(KEYRING_SERVICE, &account).map_err(unavailable)?;
         entry.set_password(password).map_err(unavailable)?;
         // Read it back: some headless backends accept a write they cannot keep.
@@ -425,7 +426,10 @@ impl Store {
         let from = Mailbox::new(
             Some(self.settings.store_name.clone()),
             smtp.from.parse().map_err(|_| {
-                Error::invalid(Field::From, format!("{:?} is not an email address", smtp.from))
+                Error::invalid(
+                    Field::From,
+                    format!("{:?} is not an email address", smtp.from),
+                )
             })?,
         );
         let mut report = SendReport::default();
@@ -446,7 +450,10 @@ impl Store {
             after = id;
             // Claim it past the time a send can take, so another sender
             // leaves it alone; the outcome below replaces the claim.
-            let lease = later(now, opts.timeout.saturating_mul(4) + Duration::from_secs(60));
+            let lease = later(
+                now,
+                opts.timeout.saturating_mul(4) + Duration::from_secs(60),
+            );
             let claimed = {
                 let tx = self.write_tx()?;
                 let n = tx.execute(
@@ -557,10 +564,12 @@ impl Store {
     /// The message of one job: a short text and the receipt as a PDF,
     /// made now from the stored order.
     fn message(&self, job: &EmailJob, from: &Mailbox) -> Result<Message> {
-        let to: Mailbox = job
-            .recipient
-            .parse()
-            .map_err(|_| Error::invalid(Field::Recipient, format!("{:?} is not an email address", job.recipient)))?;
+        let to: Mailbox = job.recipient.parse().map_err(|_| {
+            Error::invalid(
+                Field::Recipient,
+                format!("{:?} is not an email address", job.recipient),
+            )
+        })?;
         let number: String = self
             .conn
             .query_row(
@@ -611,7 +620,13 @@ fn error_words(e: &lettre::transport::smtp::Error) -> String {
 /// Letters, digits, `-` and `_` of a receipt number, for a file name.
 fn file_safe(text: &str) -> String {
     text.chars()
-        .map(|c| if c.is_ascii_alphanumeric() || c == '-' || c == '_' { c } else { '_' })
+        .map(|c| {
+            if c.is_ascii_alphanumeric() || c == '-' || c == '_' {
+                c
+            } else {
+                '_'
+            }
+        })
         .collect()
 }
 

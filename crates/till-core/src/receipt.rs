@@ -65,7 +65,9 @@ pub(crate) fn doc_in(
     if opts.copy {
         doc = doc.push(Block::text("COPY"));
     }
-    doc = doc.push(Block::text(format!("Receipt {}", r.number))).push(Block::Rule);
+    doc = doc
+        .push(Block::text(format!("Receipt {}", r.number)))
+        .push(Block::Rule);
     for l in &r.lines {
         let right = if opts.gift {
             String::new()
@@ -86,7 +88,9 @@ pub(crate) fn doc_in(
             doc = doc.push(Block::columns(p.method.as_str(), money(settings, p.amount)));
         }
     }
-    Ok(doc.push(Block::Barcode128(r.number.clone())).push(Block::Cut))
+    Ok(doc
+        .push(Block::Barcode128(r.number.clone()))
+        .push(Block::Cut))
 }
 
 impl Store {

@@ -75,11 +75,50 @@ mod tests {
             Err(Error::Invalid { field: got, .. }) => assert_eq!(got, field),
             other => panic!("{other:?}"),
         };
-        bad(SmtpForm { host: "smtp example".into(), ..form() }, Field::SmtpHost);
-        bad(SmtpForm { port: "0".into(), ..form() }, Field::SmtpPort);
-        bad(SmtpForm { port: "70000".into(), ..form() }, Field::SmtpPort);
-        bad(SmtpForm { security: "ssl3".into(), ..form() }, Field::SmtpSecurity);
-        bad(SmtpForm { from: "shop".into(), ..form() }, Field::From);
-        assert_eq!(SmtpForm { user: Some(" ".into()), ..form() }.parse().unwrap().user, None);
+        bad(
+            SmtpForm {
+                host: "smtp example".into(),
+                ..form()
+            },
+            Field::SmtpHost,
+        );
+        bad(
+            SmtpForm {
+                port: "0".into(),
+                ..form()
+            },
+            Field::SmtpPort,
+        );
+        bad(
+            SmtpForm {
+                port: "70000".into(),
+                ..form()
+            },
+            Field::SmtpPort,
+        );
+        bad(
+            SmtpForm {
+                security: "ssl3".into(),
+                ..form()
+            },
+            Field::SmtpSecurity,
+        );
+        bad(
+            SmtpForm {
+                from: "shop".into(),
+                ..form()
+            },
+            Field::From,
+        );
+        assert_eq!(
+            SmtpForm {
+                user: Some(" ".into()),
+                ..form()
+            }
+            .parse()
+            .unwrap()
+            .user,
+            None
+        );
     }
 }

@@ -32,8 +32,18 @@ mod tests {
             email_address(Field::Recipient, " ann@example.com ").unwrap(),
             "ann@example.com"
         );
-        for bad in ["", "ann", "ann@", "@example.com", "ann@localhost", "a b@example.com", "ann@exa\tmple.com"] {
-            let e = email_address(Field::Recipient, bad).unwrap_err().to_string();
+        for bad in [
+            "",
+            "ann",
+            "ann@",
+            "@example.com",
+            "ann@localhost",
+            "a b@example.com",
+            "ann@exa\tmple.com",
+        ] {
+            let e = email_address(Field::Recipient, bad)
+                .unwrap_err()
+                .to_string();
             assert!(e.starts_with("invalid recipient"), "{bad}: {e}");
         }
     }

@@ -51,7 +51,7 @@ const LAYERS: &[&[&str]] = &[
     &["shifts"],
     // Orders: receipts and refunds.
     &["orders"],
-    // A receipt's content as a print document.
+    // What a receipt says, as a print document (read-only); labels; the logo.
     &["receipt"],
     // The receipt as a PDF, and emailed (queued inside the sale).
     &["pdf", "email"],

@@ -5,6 +5,7 @@
 mod bytes;
 mod decode;
 mod dest;
+mod image;
 mod pdf;
 mod tables;
 mod text;

@@ -128,7 +128,7 @@ pub fn run(cli: Cli) -> Result<Outcome> {
         return crate::audit::run(&ctx, &store, cmd);
     }
     if let Command::Receipt(cmd) = cli.command {
-        return crate::receipt::receipt(&ctx, &mut store, cmd);
+        return crate::receipt::run(&ctx, &mut store, cmd);
     }
     done(match cli.command {
         Command::Init(_) | Command::Store(_) | Command::Backup(_) => {
@@ -173,6 +173,9 @@ pub fn run(cli: Cli) -> Result<Outcome> {
             currency,
             address,
             tax_id,
+            receipt_header,
+            receipt_footer,
+            logo,
             backup_dir,
             backup_every_hours,
             backup_keep,
@@ -194,6 +197,8 @@ pub fn run(cli: Cli) -> Result<Outcome> {
                 price_ceiling,
                 shop_address: address,
                 tax_id,
+                receipt_header,
+                receipt_footer,
                 backup_dir,
                 backup_every_hours,
                 backup_keep,
@@ -203,7 +208,24 @@ pub fn run(cli: Cli) -> Result<Outcome> {
                 idle_lock_minutes,
                 require_shift,
             };
-            let s = store.update_settings(form.update()?)?;
+            let update = form.update()?;
+            // The logo is read (and checked) before anything is written;
+            // the settings and the logo are then set, the logo last.
+            let logo = match logo.as_deref().map(str::trim) {
+                None => None,
+                Some("") => Some(None),
+                Some(path) => Some(Some(till_core::receipt::read_logo_file(
+                    std::path::Path::new(path),
+                )?)),
+            };
+            let s = store.update_settings(update)?;
+            match logo {
+                None => {}
+                Some(None) => store.clear_receipt_logo()?,
+                Some(Some(png)) => {
+                    store.set_receipt_logo(&png)?;
+                }
+            }
             ctx.out(&s, print::settings)
         }
         Command::Settings(SettingsCmd::History { limit }) => {

@@ -72,6 +72,10 @@ pub const MIGRATIONS: &[(&str, &str)] = &[
         include_str!("../../../migrations/0012_shifts.sql"),
     ),
     (
+        "0013_receipt_logo.sql",
+        include_str!("../../../migrations/0013_receipt_logo.sql"),
+    ),
+    (
         "0015_email.sql",
         include_str!("../../../migrations/0015_email.sql"),
     ),

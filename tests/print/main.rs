@@ -6,6 +6,7 @@ mod bytes;
 mod decode;
 mod dest;
 mod image;
+mod labels;
 mod pdf;
 mod tables;
 mod text;

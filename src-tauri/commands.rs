@@ -6,8 +6,8 @@ use serde::Deserialize;
 use tauri::{AppHandle, Manager, State};
 
 use till_core::cart::Cart;
-use till_core::checkout::ReceiptChoice;
 use till_core::catalog::Product;
+use till_core::checkout::ReceiptChoice;
 use till_core::forms::{FlashForm, ProductForm, RuleForm, TenderForm};
 use till_core::input::{whole, Field};
 use till_core::inventory::{MovementKind, StockLevel};

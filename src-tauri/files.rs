@@ -49,6 +49,29 @@ pub const BACKUP: Ask = Ask {
     filter: ("Till backup", &["db"]),
 };
 
+pub const PDF: Ask = Ask {
+    title: "Save the receipt as PDF",
+    filter: ("PDF", &["pdf"]),
+};
+
+pub const LOGO: Ask = Ask {
+    title: "Choose the receipt logo",
+    filter: ("PNG image", &["png"]),
+};
+
+/// Where to save a file the app writes ("save as", `name` suggested), or
+/// the error `cancelled`. The backend writes the file, never the window.
+pub async fn choose_save(ask: Ask, name: String) -> Res<PathBuf> {
+    let request = Request {
+        title: ask.title.into(),
+        filter_name: ask.filter.0.into(),
+        filter_ext: ask.filter.1.iter().map(|e| e.to_string()).collect(),
+        folder: None,
+        save: Some(name),
+    };
+    crate::state::blocking(move || ask_in_own_process(&request)).await
+}
+
 /// The file the user chose, or the error `cancelled` when they closed the
 /// dialog. The dialog's process is waited for on a worker thread, never
 /// the main one.

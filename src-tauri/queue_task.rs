@@ -1,7 +1,8 @@
-//! The background sender of the print (and email) queue: the sale queues
+//! The background sender of the print and email queues: the sale queues
 //! its receipt in its own transaction and returns; this thread sends what
 //! is due, right after each sale (`wake`) and every few seconds, so a
 //! printer that is off or a network that is down never holds the counter.
+//! Emails wait until a mail server is set up.
 //! Jobs that fail stay queued with their backoff (the core's); the window
 //! hears `queue-changed` whenever the queue's counts change.
 //!
@@ -18,6 +19,9 @@ use std::time::Duration;
 use tauri::AppHandle;
 
 use crate::events::{emit, QueueChanged, QueueStatus};
+
+/// How long the mail server gets to answer, per exchange.
+const EMAIL_TIMEOUT: Duration = Duration::from_secs(15);
 
 /// How often the queue is looked at when nothing wakes the task.
 const EVERY: Duration = Duration::from_secs(3);
@@ -112,6 +116,24 @@ fn run_once(db: &Path) -> Option<QueueStatus> {
         }
         Err(e) => tracing::error!(error = %e, "print queue: sending failed"),
     }
+    let opts = till_core::email::EmailSendOptions {
+        timeout: EMAIL_TIMEOUT,
+        // As `till receipt send-queued` takes it; else the OS keyring's.
+        password: std::env::var("TILL_SMTP_PASSWORD")
+            .ok()
+            .filter(|p| !p.is_empty()),
+        all: false,
+    };
+    match store.smtp_settings() {
+        // No mail server: emails wait in the queue until one is set up.
+        Ok(None) => {}
+        Ok(Some(_)) => {
+            if let Err(e) = store.send_queued_emails(&opts) {
+                tracing::warn!(error = %e, "email queue: sending failed");
+            }
+        }
+        Err(e) => tracing::error!(error = %e, "email queue: cannot read the mail server"),
+    }
     match status(&store) {
         Ok(s) => Some(s),
         Err(e) => {
@@ -128,6 +150,7 @@ const COUNTED: i64 = 1000;
 /// The queue's counts: jobs waiting and jobs that failed at least once
 /// and are not sent yet.
 pub fn status(store: &till_core::Store) -> till_core::Result<QueueStatus> {
+    use till_core::email::EmailState;
     use till_core::print_queue::JobState;
     let mut s = QueueStatus::default();
     for job in store.print_jobs(COUNTED)? {
@@ -136,6 +159,14 @@ pub fn status(store: &till_core::Store) -> till_core::Result<QueueStatus> {
             JobState::Failed => s.print_failed += 1,
             JobState::Queued if job.attempts > 0 => s.print_failed += 1,
             JobState::Queued => s.print_waiting += 1,
+        }
+    }
+    for job in store.email_jobs(COUNTED as usize)? {
+        match job.state {
+            EmailState::Sent => {}
+            EmailState::Failed => s.email_failed += 1,
+            EmailState::Queued if job.attempts > 0 => s.email_failed += 1,
+            EmailState::Queued => s.email_waiting += 1,
         }
     }
     Ok(s)

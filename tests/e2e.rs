@@ -2224,9 +2224,7 @@ async fn a_cash_sale_prints_its_receipt_kicks_the_drawer_and_its_number_opens_th
             bytes.len()
         );
         assert!(
-            bytes
-                .windows(number.len())
-                .any(|w| w == number.as_bytes()),
+            bytes.windows(number.len()).any(|w| w == number.as_bytes()),
             "receipt {number} not in the printed bytes"
         );
 

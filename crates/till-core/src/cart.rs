@@ -772,6 +772,9 @@ impl Store {
             &receipt,
             crate::print_queue::wants_receipt(&settings, print),
         )?;
+        if let ReceiptChoice::Email { to } = &choice {
+            crate::email::queue_receipt(&tx, now, &receipt.id, to)?;
+        }
         tx.commit()?;
         Ok(receipt)
     }

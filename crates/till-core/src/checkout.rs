@@ -169,8 +169,8 @@ impl ReceiptChoice {
     }
 
     /// Checked before the sale, so a choice that cannot be met writes
-    /// nothing: `Print` needs a printer; email receipts are not sent by
-    /// this build. Returns whether the receipt prints (None: as the
+    /// nothing: `Print` needs a printer (an email address is checked as
+    /// the email is queued, inside the sale's transaction). Returns whether the receipt prints (None: as the
     /// settings say).
     pub(crate) fn check(&self, settings: &Settings) -> Result<Option<bool>> {
         match self {
@@ -181,10 +181,8 @@ impl ReceiptChoice {
                 "print needs a receipt printer: set one with `till printer set --to DEST` (or the Printer settings)",
             )),
             ReceiptChoice::Print => Ok(Some(true)),
-            ReceiptChoice::Email { .. } => Err(Error::invalid(
-                Field::Receipt,
-                "email receipts cannot be sent yet: choose print, none or auto",
-            )),
+            // Emailed instead of printed (queued in the sale's transaction).
+            ReceiptChoice::Email { .. } => Ok(Some(false)),
         }
     }
 }
@@ -764,6 +762,9 @@ impl Store {
                 &receipt,
                 crate::print_queue::wants_receipt(&settings, print),
             )?;
+            if let ReceiptChoice::Email { to } = &choice {
+                crate::email::queue_receipt(&tx, now, &receipt.id, to)?;
+            }
         }
         tx.commit()?;
         Ok(receipt)

@@ -19,10 +19,18 @@ pub const ORDER_QR_PREFIX: &str = "till:order:";
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, specta::Type)]
 #[serde(tag = "kind", rename_all = "snake_case")]
 pub enum Scanned {
-    Product { sku: String, name: String },
-    Order { id: String, number: String },
+    Product {
+        sku: String,
+        name: String,
+    },
+    Order {
+        id: String,
+        number: String,
+    },
     /// Nothing of the shop's: the text as scanned (trimmed).
-    Unknown { text: String },
+    Unknown {
+        text: String,
+    },
 }
 
 impl Store {

@@ -81,6 +81,8 @@ export const commands = {
 	 *  number, the receipt's QR text, a refund's id) or nothing of the shop's.
 	 */
 	scanResolve: (text: string) => __TAURI_INVOKE<Scanned>("scan_resolve", { text }),
+	/**  The receipt as printed, for the receipt view (`gift`: without prices). */
+	receiptText: (reference: string, gift: boolean) => __TAURI_INVOKE<string>("receipt_text", { reference, gift }),
 	/**
 	 *  Prints the receipt again on the shop's printer: `copy` marks it COPY,
 	 *  `gift` leaves the prices out. A printer that does not take it within
@@ -88,6 +90,35 @@ export const commands = {
 	 *  says so.
 	 */
 	receiptPrint: (reference: string, gift: boolean, copy: boolean) => __TAURI_INVOKE<PrintJob>("receipt_print", { reference, gift, copy }),
+	/**
+	 *  Saves the receipt as a PDF (an 80 mm roll) where the user chooses in
+	 *  the native "save as" dialog; the path it was written to.
+	 */
+	receiptSavePdf: (reference: string) => __TAURI_INVOKE<string>("receipt_save_pdf", { reference }),
+	/**
+	 *  Queues the receipt, as a PDF, for `to`; the background sender mails it
+	 *  when the mail server can be reached.
+	 */
+	receiptEmail: (reference: string, to: string) => __TAURI_INVOKE<EmailJob>("receipt_email", { reference, to }),
+	/**  The receipt's logo, if the shop has one. */
+	receiptLogoGet: () => __TAURI_INVOKE<LogoInfo | null>("receipt_logo_get"),
+	/**
+	 *  A new logo, chosen in the native file dialog (the backend reads the
+	 *  file; the core checks it is a PNG it can print).
+	 */
+	receiptLogoChoose: () => __TAURI_INVOKE<LogoInfo | null>("receipt_logo_choose"),
+	/**  Receipts without a logo from now on. */
+	receiptLogoRemove: () => __TAURI_INVOKE<LogoInfo | null>("receipt_logo_remove"),
+	/**  The mail server, if one is set up (no secret in it). */
+	smtpGet: () => __TAURI_INVOKE<SmtpSettings | null>("smtp_get"),
+	/**  Sets the mail server; the core reads and checks every field. */
+	smtpUpdate: (form: SmtpForm) => __TAURI_INVOKE<SmtpSettings>("smtp_update", { form }),
+	/**  Keeps the mail server's password in the OS keyring. */
+	smtpPasswordSet: (password: string) => __TAURI_INVOKE<null>("smtp_password_set", { password }),
+	/**  The newest `limit` email jobs, newest first. */
+	emailJobsList: (limit: number) => __TAURI_INVOKE<EmailJob[]>("email_jobs_list", { limit }),
+	/**  Makes email job `id` due now (a failed one too); the sender mails it. */
+	emailJobRetry: (id: number) => __TAURI_INVOKE<EmailJob>("email_job_retry", { id }),
 	/**  Prints a test page on the shop's printer. */
 	printerTest: () => __TAURI_INVOKE<PrintJob>("printer_test"),
 	/**  Opens the cash drawer behind the printer (audited). */
@@ -611,6 +642,24 @@ export type Effect =
 /**  Price + A (negative: off). */
 { kind: "amount"; value: string };
 
+/**  One receipt to email, as queued. */
+export type EmailJob = {
+	id: number,
+	/**  The receipt: an order's id, or a refund's number. */
+	reference: string,
+	recipient: string,
+	state: EmailState,
+	attempts: number,
+	/**  Why the last attempt failed. */
+	last_error: string | null,
+	/**  When a queued job is next tried. */
+	next_attempt_at: string,
+	created_at: string,
+	sent_at: string | null,
+};
+
+export type EmailState = "queued" | "sent" | "failed";
+
 export type FlashEffect = 
 /**  Price x M. */
 { kind: "multiplier"; value: string } | 
@@ -730,6 +779,15 @@ export type LicenseStatus = {
 };
 
 export type Limit = number | Unlimited;
+
+/**  The shop's logo as stored. */
+export type LogoInfo = {
+	width_px: number,
+	height_px: number,
+	/**  The PNG file's size. */
+	bytes: number,
+	updated_at: string,
+};
 
 /**  A staff member at work: who is acting, or who approves. */
 export type Member = {
@@ -1429,6 +1487,42 @@ export type ShiftReport = {
 	cash_moves: CashMovement[],
 	counted: string | null,
 	variance: string | null,
+};
+
+export type SmtpForm = {
+	host: string,
+	port: string,
+	/**  starttls, tls or none. */
+	security: string,
+	/**  Blank: the server takes mail without signing in. */
+	user: string | null,
+	from: string,
+};
+
+/**  How the connection to the mail server is secured. */
+export type SmtpSecurity = 
+/**
+ *  A plain connection upgraded with STARTTLS (port 587); a server that
+ *  does not offer STARTTLS is refused, never used in plain text.
+ */
+"starttls" | 
+/**  TLS from the first byte (port 465). */
+"tls" | 
+/**  No encryption: only for a relay on the same machine or network. */
+"none";
+
+/**
+ *  The shop's outgoing mail server (`forms::SmtpForm` builds it from what
+ *  a user gives).
+ */
+export type SmtpSettings = {
+	host: string,
+	port: number,
+	security: SmtpSecurity,
+	/**  The user name to sign in with; None: the server takes mail without. */
+	user: string | null,
+	/**  The sender's address; the shop's name is the sender's name. */
+	from: string,
 };
 
 /**  A staff member as the front ends show them. */

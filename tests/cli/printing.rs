@@ -132,12 +132,17 @@ fn bad_printer_input_exits_2_and_changes_nothing() {
             .contains("--receipt"),
         "{e}"
     );
+    // An emailed receipt needs an address that is one.
     let e = s.run_err(
-        "sale --item COF --pay cash:5 --receipt email:ana@example.com",
+        "sale --item COF --pay cash:5 --receipt email:not-an-address",
         2,
     );
+    assert_eq!(e["error"]["code"], "invalid_input", "{e}");
     assert!(
-        e["error"]["message"].as_str().unwrap().contains("email"),
+        e["error"]["message"]
+            .as_str()
+            .unwrap()
+            .contains("not-an-address"),
         "{e}"
     );
     let e = s.run_err("sale --item COF --pay cash:5 --receipt fax", 2);

@@ -2166,8 +2166,8 @@ async fn staff_sign_in_sell_have_a_refund_approved_and_close_a_shift_short() {
     .await;
 }
 
-/// Receives what the one printer connection of the test sends, until the
-/// app closes it: a receipt printer on a TCP port of the test's own.
+/// Receives what each printer connection of the test sends, until the app
+/// closes it: a receipt printer on a TCP port of the test's own.
 fn printer_listener() -> (u16, std::sync::mpsc::Receiver<Vec<u8>>) {
     use std::io::Read;
     let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
@@ -2239,6 +2239,13 @@ async fn a_cash_sale_prints_its_receipt_kicks_the_drawer_and_its_number_opens_th
         wait_text(&c, "receipt-number", &number).await;
         find(&c, "refund-all").await;
         screenshot(&c, "orders-scanned-receipt").await;
+
+        // The receipt's QR code scanned at the checkout opens it too.
+        click(&c, "nav-checkout").await;
+        scan(&c, &format!("till:order:{number}")).await;
+        find(&c, "orders-search").await;
+        wait_text(&c, "receipt-number", &number).await;
+        find(&c, "refund-all").await;
 
         // The Settings screen's printer panel shows the printer.
         click(&c, "nav-settings").await;

@@ -2272,3 +2272,54 @@ fn set_up_printer(db: &Path, to: &str) {
     };
     s.update_settings(form.update().unwrap()).unwrap();
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+#[ignore = "needs a display, tauri-driver and a built app; run by scripts/test.sh"]
+async fn a_printer_that_is_off_never_holds_the_sale_and_its_job_is_retried_from_the_badge() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = shop(dir.path());
+    // A port nobody listens on yet: the printer is off.
+    let port = {
+        let l = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+        l.local_addr().unwrap().port()
+    };
+    set_up_printer(&db, &format!("tcp:127.0.0.1:{port}"));
+    in_window(&db, move |c, _db| async move {
+        scan(&c, "WAT").await;
+        wait_text(&c, "subtotal", "1.50").await;
+        click(&c, "pay").await;
+        type_into(&c, "cash-amount", "2").await;
+        click(&c, "complete-payment").await;
+        // The sale is complete all the same.
+        let number = find(&c, "receipt-number").await.text().await.unwrap();
+        // The failed job shows in the status bar, and its queue.
+        wait_text(&c, "queue-badge", "1 print job").await;
+        click(&c, "queue-badge").await;
+        wait_text(&c, "queue-job", number.trim()).await;
+        screenshot(&c, "queue-dialog").await;
+        // The printer is back: Retry prints it, and the badge goes.
+        let listener = std::net::TcpListener::bind(("127.0.0.1", port)).unwrap();
+        let printed = std::thread::spawn(move || {
+            use std::io::Read;
+            let (mut conn, _) = listener.accept().unwrap();
+            let mut bytes = Vec::new();
+            conn.read_to_end(&mut bytes).unwrap();
+            bytes
+        });
+        click(&c, "queue-retry").await;
+        let bytes = tokio::task::spawn_blocking(move || printed.join().unwrap())
+            .await
+            .unwrap();
+        let number = number.trim().to_string();
+        assert!(
+            bytes.windows(number.len()).any(|w| w == number.as_bytes()),
+            "receipt {number} not in the printed bytes"
+        );
+        let deadline = Instant::now() + Duration::from_secs(15);
+        while c.find(Locator::Css(&testid("queue-badge"))).await.is_ok() {
+            assert!(Instant::now() < deadline, "the badge stayed");
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+    })
+    .await;
+}

@@ -429,3 +429,48 @@ fn a_damaged_logo_is_named_not_printed_as_nothing() {
         report.damaged
     );
 }
+
+#[test]
+fn a_member_s_receipt_names_the_customer_and_the_tier() {
+    let (_d, mut s) = shop();
+    let ann = s
+        .add_customer(
+            till_core::customers::CustomerKind::Customer,
+            till_core::customers::NewCustomer {
+                name: "Ann Lee".into(),
+                ..Default::default()
+            },
+        )
+        .unwrap();
+    // The tier and the membership as `membership enroll` leaves them (the
+    // plan's gate is not what this test is about).
+    s.connection()
+        .execute_batch(&format!(
+            "INSERT INTO membership_tiers (id, name, fee_monthly, discount_percent, doc, created_at)
+             VALUES ('club', 'Club', '5', '10', '{{}}', '2026-01-01T00:00:00.000Z');
+             INSERT INTO memberships (customer_id, tier_id, since, until)
+             VALUES ('{}', 'club', '2026-01-01T00:00:00.000Z', NULL);",
+            ann.id
+        ))
+        .unwrap();
+    let mut req = sale(&[("COF", 1)], vec![cash("5.00")]);
+    req.customer_id = Some(ann.id.clone());
+    let r = s.sell(req).unwrap();
+    let text = s.receipt_text(&r.number, &opts(42)).unwrap();
+    assert!(
+        text.contains("Customer") && text.contains("Ann Lee"),
+        "{text}"
+    );
+    assert!(text.contains("Member") && text.contains("Club"), "{text}");
+    assert!(text.contains("Club member -10%"), "{text}");
+    // Not on the gift receipt: it goes to someone else.
+    let gift = ReceiptOptions {
+        gift: true,
+        ..opts(42)
+    };
+    let text = s.receipt_text(&r.number, &gift).unwrap();
+    assert!(
+        !text.contains("Ann Lee") && !text.contains("Club"),
+        "{text}"
+    );
+}

@@ -311,6 +311,24 @@ fn a_logo_must_be_a_png_and_prints_as_an_image() {
     }
     s.clear_receipt_logo().unwrap();
     assert_eq!(s.receipt_logo_info().unwrap(), None);
+
+    // With the settings, in one transaction: a refused setting keeps the logo out.
+    let bad = SettingsUpdate {
+        store_name: Some("Renamed".into()),
+        idle_lock_minutes: Some(100_000),
+        ..Default::default()
+    };
+    assert!(s.update_settings_and_logo(bad, Some(Some(&bytes))).is_err());
+    assert_eq!(s.receipt_logo_info().unwrap(), None);
+    assert_eq!(s.settings().store_name, "Corner Café");
+    let good = SettingsUpdate {
+        store_name: Some("Renamed".into()),
+        ..Default::default()
+    };
+    s.update_settings_and_logo(good, Some(Some(&bytes)))
+        .unwrap();
+    assert!(s.receipt_logo_info().unwrap().is_some());
+    assert_eq!(s.settings().store_name, "Renamed");
 }
 
 #[test]

@@ -1,8 +1,8 @@
 //! What a receipt says, laid out as a print document (`till_print::Doc`):
 //! the sale's receipt, a refund's, a reprint marked COPY and a gift receipt
 //! without prices; product labels; the shop's logo. Read-only: building a
-//! receipt never writes to the store, so it can run inside another
-//! module's transaction (the sale queues its receipt's bytes with it).
+//! receipt never writes to the store, so another module can lay out a
+//! receipt inside its own transaction.
 
 use std::path::Path;
 
@@ -38,7 +38,8 @@ pub struct ReceiptOptions {
 }
 
 impl ReceiptOptions {
-    /// The paper width these options ask for (checked), else the store's.
+    /// The paper width these options ask for (checked), else the store's
+    /// paper: `DEFAULT_WIDTH` until the settings hold a printer's width.
     pub fn paper(&self, _settings: &Settings) -> Result<Width> {
         let chars = self.width.unwrap_or(DEFAULT_WIDTH);
         Width::new(chars).map_err(|e| Error::invalid(Field::Width, e.to_string()))
@@ -75,7 +76,8 @@ pub(crate) fn printable_png(png: &[u8]) -> bool {
     till_print::raster_from_png(png, Width::W48.dots()).is_ok()
 }
 
-/// Reads a logo file for `Store::set_receipt_logo`, refusing (naming the
+/// Reads a logo file for `Store::set_receipt_logo` (or
+/// `update_settings_and_logo`), refusing (naming the
 /// file) one that cannot be read, is too large, or is not a PNG image.
 pub fn read_logo_file(path: &Path) -> Result<Vec<u8>> {
     let shown = path.display();

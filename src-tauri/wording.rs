@@ -108,7 +108,6 @@ pub fn label(field: Field) -> &'static str {
         Field::Endpoint => "Upstream URL",
         Field::Token => "Device token",
         Field::Printer => "Printer",
-        Field::Width => "Paper width",
         Field::Codepage => "Code page",
         Field::Drawer => "Open the cash drawer after cash sales",
         Field::AutoPrint => "Print the receipt after each sale",

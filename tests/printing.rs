@@ -108,7 +108,10 @@ fn a_cash_sale_prints_its_receipt_and_opens_the_drawer() {
     assert!(lines.contains(&r.number), "{lines}");
     // The store's currency is the euro: its sign is byte 0xD5 in PC858.
     assert!(lines.contains("€6.80"), "{lines}");
-    assert!(bytes.windows(5).any(|w| w == b"\xd56.80"), "the euro's byte");
+    assert!(
+        bytes.windows(5).any(|w| w == b"\xd56.80"),
+        "the euro's byte"
+    );
     let job = &s.print_jobs(10).unwrap()[0];
     assert_eq!(job.state, JobState::Sent);
     assert_eq!(job.attempts, 1);

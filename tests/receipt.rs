@@ -399,7 +399,10 @@ fn a_refund_approved_by_a_manager_names_both() {
     let discounted = s.sell(req).unwrap();
     s.clear_approval();
     let text = s.receipt_text(&discounted.number, &opts(42)).unwrap();
-    assert!(text.contains("Approved by") && text.contains("Max"), "{text}");
+    assert!(
+        text.contains("Approved by") && text.contains("Max"),
+        "{text}"
+    );
 }
 
 #[test]

@@ -343,3 +343,25 @@ fn an_unreachable_printer_leaves_the_reprint_queued_and_says_so() {
     assert_eq!(e.code(), "not_found");
     assert_eq!(s.print_jobs(10).unwrap().len(), 1);
 }
+
+#[test]
+fn a_cart_completed_with_print_queues_its_receipt_once() {
+    let printer = Printer::new();
+    let (_d, mut s) = shop(&printer.dest(), true);
+    let c = s.new_cart().unwrap();
+    s.cart_add(&c.id, "COF", 2).unwrap();
+    let r = s
+        .cart_complete_with(&c.id, &[cash("10.00")], ReceiptChoice::Print)
+        .unwrap();
+    // Completing the same cart again (a double click) prints nothing more.
+    s.cart_complete_with(&c.id, &[cash("10.00")], ReceiptChoice::Print)
+        .unwrap();
+    let jobs = s.print_jobs(10).unwrap();
+    assert_eq!(jobs.len(), 1);
+    assert_eq!(jobs[0].order_ref.as_deref(), Some(r.number.as_str()));
+    let reader = std::thread::spawn(move || printer.read_one());
+    assert_eq!(s.send_print_jobs(TIMEOUT).unwrap().sent, vec![jobs[0].id]);
+    let decoded = decode(&reader.join().unwrap());
+    assert!(printed_lines(&decoded).join("\n").contains(&r.number));
+    assert_eq!(kicks(&decoded), 1);
+}

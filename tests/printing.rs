@@ -365,3 +365,24 @@ fn a_cart_completed_with_print_queues_its_receipt_once() {
     assert!(printed_lines(&decoded).join("\n").contains(&r.number));
     assert_eq!(kicks(&decoded), 1);
 }
+
+#[test]
+fn sent_jobs_are_kept_a_week() {
+    use till_core::Clock;
+    let file = tempfile::tempdir().unwrap();
+    let dest = format!("file:{}", file.path().join("p.bin").display());
+    let (_d, mut s) = shop(&dest, false);
+    let t0 = chrono::DateTime::parse_from_rfc3339("2026-12-01T09:00:00Z")
+        .unwrap()
+        .to_utc();
+    s.set_clock(Clock::Fixed(t0));
+    s.print_test(None, TIMEOUT).unwrap();
+    s.set_clock(Clock::Fixed(t0 + chrono::Duration::days(6)));
+    s.print_test(None, TIMEOUT).unwrap();
+    assert_eq!(s.print_jobs(10).unwrap().len(), 2);
+    s.set_clock(Clock::Fixed(t0 + chrono::Duration::days(8)));
+    let last = s.print_test(None, TIMEOUT).unwrap();
+    let ids: Vec<i64> = s.print_jobs(10).unwrap().iter().map(|j| j.id).collect();
+    assert_eq!(ids.len(), 2, "the first, sent 8 days ago, is gone");
+    assert_eq!(ids[0], last.id);
+}

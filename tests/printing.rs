@@ -367,3 +367,46 @@ fn an_unreachable_printer_leaves_the_reprint_queued_and_says_so() {
     assert_eq!(e.code(), "not_found");
     assert_eq!(s.print_jobs(10).unwrap().len(), 1);
 }
+
+#[test]
+fn a_cart_completed_with_print_queues_its_receipt_once() {
+    let printer = Printer::new();
+    let (_d, mut s) = shop(&printer.dest(), true);
+    let c = s.new_cart().unwrap();
+    s.cart_add(&c.id, "COF", 2).unwrap();
+    let r = s
+        .cart_complete_with(&c.id, &[cash("10.00")], ReceiptChoice::Print)
+        .unwrap();
+    // Completing the same cart again (a double click) prints nothing more.
+    s.cart_complete_with(&c.id, &[cash("10.00")], ReceiptChoice::Print)
+        .unwrap();
+    let jobs = s.print_jobs(10).unwrap();
+    assert_eq!(jobs.len(), 1);
+    assert_eq!(jobs[0].order_ref.as_deref(), Some(r.number.as_str()));
+    let reader = std::thread::spawn(move || printer.read_one());
+    assert_eq!(s.send_print_jobs(TIMEOUT).unwrap().sent, vec![jobs[0].id]);
+    let decoded = decode(&reader.join().unwrap());
+    assert!(printed_lines(&decoded).join("\n").contains(&r.number));
+    assert_eq!(kicks(&decoded), 1);
+}
+
+#[test]
+fn sent_jobs_are_kept_a_week() {
+    use till_core::Clock;
+    let file = tempfile::tempdir().unwrap();
+    let dest = format!("file:{}", file.path().join("p.bin").display());
+    let (_d, mut s) = shop(&dest, false);
+    let t0 = chrono::DateTime::parse_from_rfc3339("2026-12-01T09:00:00Z")
+        .unwrap()
+        .to_utc();
+    s.set_clock(Clock::Fixed(t0));
+    s.print_test(None, TIMEOUT).unwrap();
+    s.set_clock(Clock::Fixed(t0 + chrono::Duration::days(6)));
+    s.print_test(None, TIMEOUT).unwrap();
+    assert_eq!(s.print_jobs(10).unwrap().len(), 2);
+    s.set_clock(Clock::Fixed(t0 + chrono::Duration::days(8)));
+    let last = s.print_test(None, TIMEOUT).unwrap();
+    let ids: Vec<i64> = s.print_jobs(10).unwrap().iter().map(|j| j.id).collect();
+    assert_eq!(ids.len(), 2, "the first, sent 8 days ago, is gone");
+    assert_eq!(ids[0], last.id);
+}

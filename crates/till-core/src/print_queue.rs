@@ -293,6 +293,19 @@ pub(crate) fn mark_sent(conn: &Connection, id: i64, now: DateTime<Utc>) -> Resul
     Ok(())
 }
 
+/// How long a sent job is kept (for `till printer queue` and the window's
+/// queue), after which its row and bytes go: every sale that prints adds
+/// one, and the order itself keeps what the receipt said.
+pub const KEEP_SENT_DAYS: i64 = 7;
+
+/// Removes the jobs sent before `KEEP_SENT_DAYS` ago.
+pub(crate) fn prune_sent(conn: &Connection, now: DateTime<Utc>) -> Result<()> {
+    let before = now - chrono::Duration::days(KEEP_SENT_DAYS);
+    conn.prepare_cached("DELETE FROM print_jobs WHERE state = 'sent' AND sent_at < ?1")?
+        .execute([ts(before)])?;
+    Ok(())
+}
+
 /// Job `id` did not get through: one more attempt, the reason, and the
 /// next try after the backoff, or given up (`failed`) when `give_up`.
 pub(crate) fn mark_attempt_failed(

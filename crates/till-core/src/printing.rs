@@ -282,6 +282,7 @@ impl Store {
             match outcome {
                 Ok(()) => {
                     print_queue::mark_sent(&tx, job.id, now)?;
+                    print_queue::prune_sent(&tx, now)?;
                     report.sent.push(job.id);
                 }
                 Err((give_up, error)) => {

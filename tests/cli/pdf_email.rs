@@ -626,3 +626,51 @@ fn bad_email_input_exits_2_and_queues_nothing() {
     .1;
     assert_eq!(v["port"], 465);
 }
+
+#[test]
+fn a_password_the_keyring_cannot_keep_leaves_the_settings_as_they_were() {
+    let s = shop();
+    let set = [
+        "email",
+        "set",
+        "--host",
+        "smtp.example.com",
+        "--smtp-user",
+        "shop",
+        "--from",
+        "shop@example.com",
+        "--password-stdin",
+        "--json",
+    ];
+    let out = till_with(&s.db, &set, &[], Some("s3cret\n"));
+    let shown = || till_json(&s, &["email", "show"], &[]).1;
+    match out.status.code() {
+        // A machine with an OS keyring kept it.
+        Some(0) => assert_eq!(shown()["smtp"]["host"], "smtp.example.com"),
+        // Without one (a headless till): refused, and nothing saved.
+        code => {
+            assert_eq!(code, Some(1), "{out:?}");
+            let err = String::from_utf8_lossy(&out.stderr);
+            assert!(err.contains("cannot keep the password"), "{err}");
+            assert_eq!(shown()["smtp"], Value::Null);
+            // With the password in the environment, the settings are saved
+            // and the password is left to it.
+            let out = till_with(
+                &s.db,
+                &set,
+                &[("TILL_SMTP_PASSWORD", "s3cret")],
+                Some("s3cret\n"),
+            );
+            assert_eq!(out.status.code(), Some(0), "{out:?}");
+            assert_eq!(shown()["smtp"]["user"], "shop");
+        }
+    }
+    // No password on stdin: refused before anything is saved.
+    let s = shop();
+    let out = till_with(&s.db, &set, &[], None);
+    assert_eq!(out.status.code(), Some(2), "{out:?}");
+    assert_eq!(
+        till_json(&s, &["email", "show"], &[]).1["smtp"],
+        Value::Null
+    );
+}

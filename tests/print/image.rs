@@ -41,7 +41,7 @@ fn pixel(bits: &[u8], width_px: u16, x: usize, y: usize) -> bool {
 #[test]
 fn a_black_and_white_image_keeps_its_size_and_every_pixel() {
     // A checkerboard of 4x4 squares, 20 x 12 pixels (not a multiple of 8 wide).
-    let black = |x: u32, y: u32| (x / 4 + y / 4) % 2 == 0;
+    let black = |x: u32, y: u32| (x / 4 + y / 4).is_multiple_of(2);
     let png = png_of(20, 12, png::ColorType::Grayscale, |x, y| {
         vec![if black(x, y) { 0 } else { 255 }]
     });

@@ -259,7 +259,7 @@ fn heading(conn: &Connection, settings: &Settings, width: Width) -> Result<Doc> 
                 Some("1".into()),
                 "png",
                 &format!("<{} bytes>", png.len()),
-                &format!("which is not a PNG image Till can print ({e})"),
+                format!("which is not a PNG image Till can print ({e})"),
             ))
         })?;
         doc = doc.push(block).push(Block::Feed(1));

@@ -258,7 +258,7 @@ pub fn run(cli: Cli) -> Result<Outcome> {
         Command::Shift(cmd) => crate::shift::run(&ctx, &mut store, cmd),
         Command::Staff(cmd) => crate::staff::run(&ctx, &mut store, &mut creds, cmd),
         Command::Audit(_) | Command::Receipt(_) => unreachable!("handled above"),
-        Command::Label(cmd) => crate::receipt::label(&ctx, &mut store, cmd),
+        Command::Label(cmd) => crate::receipt::label(&ctx, &store, cmd),
         Command::Email(cmd) => crate::email::run(&ctx, &mut store, &mut creds, cmd),
         Command::Doctor => doctor(&ctx, store.doctor()?),
     })

@@ -311,6 +311,24 @@ fn a_logo_must_be_a_png_and_prints_as_an_image() {
     }
     s.clear_receipt_logo().unwrap();
     assert_eq!(s.receipt_logo_info().unwrap(), None);
+
+    // With the settings, in one transaction: a refused setting keeps the logo out.
+    let bad = SettingsUpdate {
+        store_name: Some("Renamed".into()),
+        idle_lock_minutes: Some(100_000),
+        ..Default::default()
+    };
+    assert!(s.update_settings_and_logo(bad, Some(Some(&bytes))).is_err());
+    assert_eq!(s.receipt_logo_info().unwrap(), None);
+    assert_eq!(s.settings().store_name, "Corner Café");
+    let good = SettingsUpdate {
+        store_name: Some("Renamed".into()),
+        ..Default::default()
+    };
+    s.update_settings_and_logo(good, Some(Some(&bytes)))
+        .unwrap();
+    assert!(s.receipt_logo_info().unwrap().is_some());
+    assert_eq!(s.settings().store_name, "Renamed");
 }
 
 #[test]
@@ -427,5 +445,50 @@ fn a_damaged_logo_is_named_not_printed_as_nothing() {
             .any(|d| d.table == "receipt_logo" && d.column == "png"),
         "{:?}",
         report.damaged
+    );
+}
+
+#[test]
+fn a_member_s_receipt_names_the_customer_and_the_tier() {
+    let (_d, mut s) = shop();
+    let ann = s
+        .add_customer(
+            till_core::customers::CustomerKind::Customer,
+            till_core::customers::NewCustomer {
+                name: "Ann Lee".into(),
+                ..Default::default()
+            },
+        )
+        .unwrap();
+    // The tier and the membership as `membership enroll` leaves them (the
+    // plan's gate is not what this test is about).
+    s.connection()
+        .execute_batch(&format!(
+            "INSERT INTO membership_tiers (id, name, fee_monthly, discount_percent, doc, created_at)
+             VALUES ('club', 'Club', '5', '10', '{{}}', '2026-01-01T00:00:00.000Z');
+             INSERT INTO memberships (customer_id, tier_id, since, until)
+             VALUES ('{}', 'club', '2026-01-01T00:00:00.000Z', NULL);",
+            ann.id
+        ))
+        .unwrap();
+    let mut req = sale(&[("COF", 1)], vec![cash("5.00")]);
+    req.customer_id = Some(ann.id.clone());
+    let r = s.sell(req).unwrap();
+    let text = s.receipt_text(&r.number, &opts(42)).unwrap();
+    assert!(
+        text.contains("Customer") && text.contains("Ann Lee"),
+        "{text}"
+    );
+    assert!(text.contains("Member") && text.contains("Club"), "{text}");
+    assert!(text.contains("Club member -10%"), "{text}");
+    // Not on the gift receipt: it goes to someone else.
+    let gift = ReceiptOptions {
+        gift: true,
+        ..opts(42)
+    };
+    let text = s.receipt_text(&r.number, &gift).unwrap();
+    assert!(
+        !text.contains("Ann Lee") && !text.contains("Club"),
+        "{text}"
     );
 }

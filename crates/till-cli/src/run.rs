@@ -209,8 +209,8 @@ pub fn run(cli: Cli) -> Result<Outcome> {
                 require_shift,
             };
             let update = form.update()?;
-            // The logo is read (and checked) before anything is written;
-            // the settings and the logo are then set, the logo last.
+            // The logo file is read (and refused, by name) before anything
+            // is written; the settings and the logo change in one transaction.
             let logo = match logo.as_deref().map(str::trim) {
                 None => None,
                 Some("") => Some(None),
@@ -218,14 +218,7 @@ pub fn run(cli: Cli) -> Result<Outcome> {
                     std::path::Path::new(path),
                 )?)),
             };
-            let s = store.update_settings(update)?;
-            match logo {
-                None => {}
-                Some(None) => store.clear_receipt_logo()?,
-                Some(Some(png)) => {
-                    store.set_receipt_logo(&png)?;
-                }
-            }
+            let s = store.update_settings_and_logo(update, logo.as_ref().map(|l| l.as_deref()))?;
             ctx.out(&s, print::settings)
         }
         Command::Settings(SettingsCmd::History { limit }) => {

@@ -1,8 +1,8 @@
 //! What a receipt says, laid out as a print document (`till_print::Doc`):
 //! the sale's receipt, a refund's, a reprint marked COPY and a gift receipt
 //! without prices; product labels; the shop's logo. Read-only: building a
-//! receipt never writes to the store, so it can run inside another
-//! module's transaction (the sale queues its receipt's bytes with it).
+//! receipt never writes to the store, so another module can lay out a
+//! receipt inside its own transaction.
 
 use std::path::Path;
 
@@ -17,8 +17,9 @@ use crate::field::Field;
 use crate::locale::TimeFormat;
 use crate::money::Currency;
 use crate::orders::{load_receipt, Receipt, Refund, TenderMethod};
+use crate::permissions::Authority;
 use crate::roles::Permission;
-use crate::settings::Settings;
+use crate::settings::{Settings, SettingsUpdate};
 use crate::store::{ts, Store};
 use crate::stored::Damage;
 
@@ -37,7 +38,8 @@ pub struct ReceiptOptions {
 }
 
 impl ReceiptOptions {
-    /// The paper width these options ask for (checked), else the store's.
+    /// The paper width these options ask for (checked), else the store's
+    /// paper: `DEFAULT_WIDTH` until the settings hold a printer's width.
     pub fn paper(&self, _settings: &Settings) -> Result<Width> {
         let chars = self.width.unwrap_or(DEFAULT_WIDTH);
         Width::new(chars).map_err(|e| Error::invalid(Field::Width, e.to_string()))
@@ -74,7 +76,8 @@ pub(crate) fn printable_png(png: &[u8]) -> bool {
     till_print::raster_from_png(png, Width::W48.dots()).is_ok()
 }
 
-/// Reads a logo file for `Store::set_receipt_logo`, refusing (naming the
+/// Reads a logo file for `Store::set_receipt_logo` (or
+/// `update_settings_and_logo`), refusing (naming the
 /// file) one that cannot be read, is too large, or is not a PNG image.
 pub fn read_logo_file(path: &Path) -> Result<Vec<u8>> {
     let shown = path.display();
@@ -98,6 +101,60 @@ pub fn read_logo_file(path: &Path) -> Result<Vec<u8>> {
 fn check_png(png: &[u8]) -> std::result::Result<(u32, u32), till_print::ImageError> {
     till_print::raster_from_png(png, Width::W48.dots())?;
     till_print::png_size(png)
+}
+
+/// A logo's size in pixels, or why it is not one Till takes.
+fn checked_logo(png: &[u8]) -> Result<(u32, u32)> {
+    if png.len() as u64 > MAX_LOGO_BYTES {
+        return Err(Error::invalid(
+            Field::Logo,
+            format!(
+                "the image is {} bytes; a logo may be at most {MAX_LOGO_BYTES} bytes",
+                png.len()
+            ),
+        ));
+    }
+    check_png(png).map_err(|e| Error::invalid(Field::Logo, e.to_string()))
+}
+
+/// Keeps `png` as the logo, in the caller's transaction, audited.
+fn write_logo(
+    tx: &Connection,
+    auth: &Authority,
+    at: DateTime<Utc>,
+    png: &[u8],
+    w: u32,
+    h: u32,
+) -> Result<()> {
+    tx.execute(
+        "INSERT INTO receipt_logo (id, png, width_px, height_px, updated_at) VALUES (1, ?1, ?2, ?3, ?4)
+         ON CONFLICT (id) DO UPDATE SET png = excluded.png, width_px = excluded.width_px,
+             height_px = excluded.height_px, updated_at = excluded.updated_at",
+        rusqlite::params![png, w, h, ts(at)],
+    )?;
+    crate::audit::record(
+        tx,
+        auth,
+        at,
+        "receipt.logo",
+        None,
+        serde_json::json!({ "width_px": w, "height_px": h, "bytes": png.len() }),
+    )
+}
+
+/// Removes the logo, in the caller's transaction; audited when there was one.
+fn remove_logo(tx: &Connection, auth: &Authority, at: DateTime<Utc>) -> Result<()> {
+    if tx.execute("DELETE FROM receipt_logo", [])? > 0 {
+        crate::audit::record(
+            tx,
+            auth,
+            at,
+            "receipt.logo",
+            None,
+            serde_json::json!({ "removed": true }),
+        )?;
+    }
+    Ok(())
 }
 
 /// The stored logo's PNG, if there is one.
@@ -539,61 +596,37 @@ impl Store {
     /// Sets the logo printed at the top of receipts (a PNG file's bytes, as
     /// `read_logo_file` reads them), replacing any other.
     pub fn set_receipt_logo(&mut self, png_bytes: &[u8]) -> Result<LogoInfo> {
-        let auth = self.require(Permission::ManageSettings)?;
-        if png_bytes.len() as u64 > MAX_LOGO_BYTES {
-            return Err(Error::invalid(
-                Field::Logo,
-                format!(
-                    "the image is {} bytes; a logo may be at most {MAX_LOGO_BYTES} bytes",
-                    png_bytes.len()
-                ),
-            ));
-        }
-        let (w, h) =
-            check_png(png_bytes).map_err(|e| Error::invalid(Field::Logo, e.to_string()))?;
-        let now = self.now();
-        let tx = self.write_tx()?;
-        tx.execute(
-            "INSERT INTO receipt_logo (id, png, width_px, height_px, updated_at) VALUES (1, ?1, ?2, ?3, ?4)
-             ON CONFLICT (id) DO UPDATE SET png = excluded.png, width_px = excluded.width_px,
-                 height_px = excluded.height_px, updated_at = excluded.updated_at",
-            rusqlite::params![png_bytes, w, h, ts(now)],
-        )?;
-        crate::audit::record(
-            &tx,
-            &auth,
-            now,
-            "receipt.logo",
-            None,
-            serde_json::json!({ "width_px": w, "height_px": h, "bytes": png_bytes.len() }),
-        )?;
-        tx.commit()?;
-        Ok(LogoInfo {
-            width_px: w,
-            height_px: h,
-            bytes: png_bytes.len() as u32,
-            updated_at: ts(now),
-        })
+        self.update_settings_and_logo(SettingsUpdate::default(), Some(Some(png_bytes)))?;
+        self.receipt_logo_info()?
+            .ok_or_else(|| Error::Internal("the logo was not kept".into()))
     }
 
     /// Removes the receipt's logo (nothing when there is none).
     pub fn clear_receipt_logo(&mut self) -> Result<()> {
-        let auth = self.require(Permission::ManageSettings)?;
-        let now = self.now();
-        let tx = self.write_tx()?;
-        let n = tx.execute("DELETE FROM receipt_logo", [])?;
-        if n > 0 {
-            crate::audit::record(
-                &tx,
-                &auth,
-                now,
-                "receipt.logo",
-                None,
-                serde_json::json!({ "removed": true }),
-            )?;
-        }
-        tx.commit()?;
-        Ok(())
+        self.update_settings_and_logo(SettingsUpdate::default(), Some(None))
+            .map(drop)
+    }
+
+    /// `update_settings` and the logo (`Some(Some(png))` sets it,
+    /// `Some(None)` removes it) in one transaction: `till settings set
+    /// --name … --logo FILE.png` changes both or neither. The logo is
+    /// checked before anything is written.
+    pub fn update_settings_and_logo(
+        &mut self,
+        update: SettingsUpdate,
+        logo: Option<Option<&[u8]>>,
+    ) -> Result<Settings> {
+        let size = match logo {
+            Some(Some(png)) => Some(checked_logo(png)?),
+            _ => None,
+        };
+        let step = logo.map(|logo| {
+            move |tx: &Connection, auth: &Authority, at: DateTime<Utc>| match (logo, size) {
+                (Some(png), Some((w, h))) => write_logo(tx, auth, at, png, w, h),
+                _ => remove_logo(tx, auth, at),
+            }
+        });
+        self.update_settings_with(update, step)
     }
 
     /// The stored logo's size, if there is one.

@@ -674,3 +674,69 @@ fn a_password_the_keyring_cannot_keep_leaves_the_settings_as_they_were() {
         Value::Null
     );
 }
+
+#[test]
+fn an_address_the_server_refuses_fails_until_retried() {
+    let (s, order) = shop_with_sale();
+    let number = order["number"].as_str().unwrap();
+    let port = free_port();
+    let inbox = tempfile::tempdir().unwrap();
+    let _sink = Sink::start(port, inbox.path(), None);
+    till_json(
+        &s,
+        &[
+            "email",
+            "set",
+            "--host",
+            "127.0.0.1",
+            "--port",
+            &port.to_string(),
+            "--security",
+            "none",
+            "--from",
+            "shop@example.com",
+        ],
+        &[],
+    );
+    till_json(
+        &s,
+        &["receipt", "email", number, "--to", "reject@example.com"],
+        &[],
+    );
+    till_json(
+        &s,
+        &["receipt", "email", number, "--to", "ann@example.com"],
+        &[],
+    );
+    // The refusal is the first job's alone: the second is delivered.
+    let out = till_with(&s.db, &["receipt", "send-queued", "--json"], &[], None);
+    assert_eq!(out.status.code(), Some(1), "{out:?}");
+    let report: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(
+        (report["sent"].as_u64(), report["failed"].as_u64()),
+        (Some(1), Some(1))
+    );
+    assert_eq!(delivered(inbox.path()).len(), 1);
+    let jobs = queue(&s);
+    let refused = jobs
+        .iter()
+        .find(|j| j["recipient"] == "reject@example.com")
+        .unwrap();
+    assert_eq!(refused["state"], "failed");
+    assert!(
+        refused["last_error"]
+            .as_str()
+            .unwrap()
+            .contains("no such user"),
+        "{refused}"
+    );
+    // A failed job waits for a person: another run leaves it alone.
+    let (code, report) = till_json(&s, &["receipt", "send-queued"], &[]);
+    assert_eq!((code, report["failed"].as_u64()), (0, Some(0)));
+    let (code, retried) = till_json(&s, &["email", "retry", &refused["id"].to_string()], &[]);
+    assert_eq!(
+        (code, retried["state"].as_str()),
+        (0, Some("queued")),
+        "{retried}"
+    );
+}

@@ -51,6 +51,8 @@ const LAYERS: &[&[&str]] = &[
     &["shifts"],
     // Orders: receipts and refunds.
     &["orders"],
+    // What a receipt says, as a print document (read-only); labels; the logo.
+    &["receipt"],
     // The sale's commit.
     &["checkout"],
     // Front ends' forms, built into the inputs of the modules below.

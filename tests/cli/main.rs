@@ -13,6 +13,7 @@ mod bundles;
 mod input;
 mod plans;
 mod pricing;
+mod receipts;
 mod referrals;
 mod refunds;
 mod roles;

@@ -121,6 +121,10 @@ const ROWS: &[Row] = &[
     row("order show {order}", Cashier),
     row("order list", Cashier),
     row("order refund {order} --item Ax1", Manager),
+    // Whoever may see an order may read its receipt.
+    row("receipt text {order}", Cashier),
+    row("receipt text {order} --gift --copy --width 32", Cashier),
+    row("label text A", Cashier),
     row("price show A", Cashier),
     row("demo sales --count 2", Owner),
     // The settings hold no figures of the shop; the lock screen reads them.

@@ -5,5 +5,7 @@
 mod bytes;
 mod decode;
 mod dest;
+mod image;
+mod labels;
 mod tables;
 mod text;

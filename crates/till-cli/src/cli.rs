@@ -95,6 +95,12 @@ pub enum Command {
     /// Completed orders: show, list, refund.
     #[command(subcommand)]
     Order(OrderCmd),
+    /// Receipts: an order's or a refund's, as printed.
+    #[command(subcommand)]
+    Receipt(crate::receipt::ReceiptCmd),
+    /// Product labels: name, price, barcode.
+    #[command(subcommand)]
+    Label(crate::receipt::LabelCmd),
     /// Prices: what a product costs now or at a given time, and why.
     #[command(subcommand)]
     Price(PriceCmd),
@@ -620,6 +626,15 @@ pub enum SettingsCmd {
         /// The shop's tax or VAT number, printed on receipts; "" clears it.
         #[arg(long)]
         tax_id: Option<String>,
+        /// Lines printed under the shop's name on receipts; "" clears them.
+        #[arg(long, value_name = "TEXT")]
+        receipt_header: Option<String>,
+        /// Lines printed at the foot of receipts (returns policy, thanks); "" clears them.
+        #[arg(long, value_name = "TEXT")]
+        receipt_footer: Option<String>,
+        /// A PNG image printed at the top of receipts; "" removes it.
+        #[arg(long, value_name = "FILE.png")]
+        logo: Option<String>,
         /// Folder for backups (a full path); "" for a `backups` folder beside the store.
         #[arg(long, value_name = "DIR")]
         backup_dir: Option<String>,

@@ -135,6 +135,8 @@ pub fn run(cli: Cli) -> Result<Outcome> {
         Command::Stock(cmd) => stock(&ctx, &mut store, cmd),
         Command::Sale(args) => sale(&ctx, &mut store, args),
         Command::Order(cmd) => order(&ctx, &mut store, cmd),
+        Command::Receipt(cmd) => crate::receipt::run(&ctx, &store, cmd),
+        Command::Label(cmd) => crate::receipt::label(&ctx, &store, cmd),
         Command::Price(PriceCmd::Show { sku, at }) => {
             let at = match at {
                 Some(t) => parse_time(Field::At, &t)?,
@@ -170,6 +172,9 @@ pub fn run(cli: Cli) -> Result<Outcome> {
             currency,
             address,
             tax_id,
+            receipt_header,
+            receipt_footer,
+            logo,
             backup_dir,
             backup_every_hours,
             backup_keep,
@@ -191,6 +196,8 @@ pub fn run(cli: Cli) -> Result<Outcome> {
                 price_ceiling,
                 shop_address: address,
                 tax_id,
+                receipt_header,
+                receipt_footer,
                 backup_dir,
                 backup_every_hours,
                 backup_keep,
@@ -200,7 +207,17 @@ pub fn run(cli: Cli) -> Result<Outcome> {
                 idle_lock_minutes,
                 require_shift,
             };
-            let s = store.update_settings(form.update()?)?;
+            let update = form.update()?;
+            // The logo file is read (and refused, by name) before anything
+            // is written; the settings and the logo change in one transaction.
+            let logo = match logo.as_deref().map(str::trim) {
+                None => None,
+                Some("") => Some(None),
+                Some(path) => Some(Some(till_core::receipt::read_logo_file(
+                    std::path::Path::new(path),
+                )?)),
+            };
+            let s = store.update_settings_and_logo(update, logo.as_ref().map(|l| l.as_deref()))?;
             ctx.out(&s, print::settings)
         }
         Command::Settings(SettingsCmd::History { limit }) => {

@@ -40,6 +40,8 @@ pub enum Kind {
     CommissionStatus,
     /// A closed shift's Z report, as `shifts` keeps it.
     ShiftReport,
+    /// A PNG file Till can print (the receipt's logo).
+    Png,
     /// Decimals joined by spaces (none for no value).
     Words(&'static [&'static str]),
 }
@@ -487,6 +489,16 @@ pub const COLUMNS: &[(&str, &[(&str, Kind)])] = &[
             ("until", Date),
         ],
     ),
+    (
+        "receipt_logo",
+        &[
+            ("id", Integer),
+            ("png", Png),
+            ("width_px", Integer),
+            ("height_px", Integer),
+            ("updated_at", Time),
+        ],
+    ),
 ];
 
 fn not_a(row: &rusqlite::Row, idx: usize, v: ValueRef<'_>, problem: &str) -> rusqlite::Error {
@@ -530,6 +542,15 @@ fn check(row: &rusqlite::Row, idx: usize, kind: Kind) -> rusqlite::Result<()> {
             stored::enum_col::<crate::referrals::CommissionStatus>(row, idx).map(drop)
         }
         ShiftReport => stored::parse_with(row, idx, crate::shifts::parse_report).map(drop),
+        Png => match row.get_ref(idx)? {
+            ValueRef::Blob(b) if crate::receipt::printable_png(b) => Ok(()),
+            v => Err(not_a(
+                row,
+                idx,
+                v,
+                "which is not a PNG image Till can print",
+            )),
+        },
         Words(words) => stored::parse_with(row, idx, |w| {
             if words.contains(&w) {
                 Ok(())

@@ -154,6 +154,12 @@ fields! {
     DiscountApprovalPct => "discount_approval_pct",
     /// Idle minutes before the window locks (0: never).
     IdleLockMinutes => "idle_lock_minutes",
+    // Receipts and labels.
+    ReceiptHeader => "receipt_header",
+    ReceiptFooter => "receipt_footer",
+    Logo => "logo",
+    Width => "width",
+    Copies => "copies",
     // Staff.
     /// A staff member's role.
     Role => "role",

@@ -27,6 +27,7 @@ pub mod outbox;
 pub mod permissions;
 pub mod plans;
 pub mod pricing;
+pub mod receipt;
 pub mod referrals;
 pub mod roles;
 pub mod setting_changes;

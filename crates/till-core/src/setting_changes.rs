@@ -3,11 +3,12 @@
 //! all in one transaction. Above the outbox, which carries the event.
 
 use chrono::{DateTime, Utc};
-use rusqlite::params;
+use rusqlite::{params, Connection};
 use serde::Serialize;
 
 use crate::error::{Error, Result};
 use crate::input::Field;
+use crate::permissions::Authority;
 use crate::roles::Permission;
 use crate::settings::{Settings, SettingsUpdate};
 use crate::store::{ts, Store};
@@ -31,13 +32,31 @@ impl Store {
     /// change only until the first sale: afterwards it would silently
     /// re-denominate every stored amount.
     pub fn update_settings(&mut self, update: SettingsUpdate) -> Result<Settings> {
+        self.update_settings_with(
+            update,
+            None::<fn(&Connection, &Authority, DateTime<Utc>) -> Result<()>>,
+        )
+    }
+
+    /// `update_settings` with a step of a module above (the receipt's
+    /// logo) run in the same transaction, after the settings are saved.
+    pub(crate) fn update_settings_with(
+        &mut self,
+        update: SettingsUpdate,
+        step: Option<impl FnOnce(&Connection, &Authority, DateTime<Utc>) -> Result<()>>,
+    ) -> Result<Settings> {
         let auth = self.require(Permission::ManageSettings)?;
         let next = self.settings().updated(update)?;
         let changes = differences(self.settings(), &next);
+        let at = self.now();
         if changes.is_empty() {
+            if let Some(step) = step {
+                let tx = self.write_tx()?;
+                step(&tx, &auth, at)?;
+                tx.commit()?;
+            }
             return Ok(next);
         }
-        let at = self.now();
         let user = self.user().to_string();
         let currency_changes = next.currency != self.settings().currency;
         let tx = self.write_tx()?;
@@ -87,6 +106,9 @@ impl Store {
             },
         )?;
         crate::audit::record(&tx, &auth, at, "settings.change", None, detail)?;
+        if let Some(step) = step {
+            step(&tx, &auth, at)?;
+        }
         tx.commit()?;
         self.replace_settings(next);
         Ok(self.settings().clone())

@@ -48,6 +48,10 @@ pub struct Settings {
     pub shop_address: Option<String>,
     /// The shop's tax or VAT number, printed on receipts.
     pub tax_id: Option<String>,
+    /// Lines printed under the shop's name on every receipt ("Open daily 8-18").
+    pub receipt_header: Option<String>,
+    /// Lines printed at the foot of every receipt (returns policy, thanks).
+    pub receipt_footer: Option<String>,
     /// False while a store the window created waits for its first-run
     /// set-up; stores made by `till init` and older stores are set up.
     pub setup_done: bool,
@@ -101,6 +105,8 @@ impl Default for Settings {
             price_ceiling: None,
             shop_address: None,
             tax_id: None,
+            receipt_header: None,
+            receipt_footer: None,
             setup_done: true,
             backup_dir: None,
             backup_every_hours: BACKUP_EVERY_HOURS,
@@ -303,6 +309,8 @@ impl Settings {
             require_shift: opt_flag("require_shift", false)?,
             shop_address: get("shop_address")?,
             tax_id: get("tax_id")?,
+            receipt_header: get("receipt_header")?,
+            receipt_footer: get("receipt_footer")?,
             setup_done: opt_flag("setup_done", true)?,
             backup_dir: backups.dir,
             backup_every_hours: backups.every_hours,
@@ -359,6 +367,8 @@ impl Settings {
             ("price_ceiling", dec(self.price_ceiling)),
             ("shop_address", self.shop_address.clone()),
             ("tax_id", self.tax_id.clone()),
+            ("receipt_header", self.receipt_header.clone()),
+            ("receipt_footer", self.receipt_footer.clone()),
             ("setup_done", Some(self.setup_done.to_string())),
             ("backup_dir", self.backup_dir.clone()),
             (
@@ -438,6 +448,10 @@ pub struct SettingsUpdate {
     pub shop_address: Option<Option<String>>,
     /// `Some(None)` clears the tax id.
     pub tax_id: Option<Option<String>>,
+    /// `Some(None)` clears the receipt header.
+    pub receipt_header: Option<Option<String>>,
+    /// `Some(None)` clears the receipt footer.
+    pub receipt_footer: Option<Option<String>>,
     pub setup_done: Option<bool>,
     /// `Some(None)`: back to the `backups` folder beside the store.
     pub backup_dir: Option<Option<String>>,
@@ -496,6 +510,12 @@ impl Settings {
         }
         if let Some(t) = update.tax_id {
             next.tax_id = opt_text(Field::TaxId, t.as_deref(), TextKind::Reference)?;
+        }
+        if let Some(h) = update.receipt_header {
+            next.receipt_header = opt_text(Field::ReceiptHeader, h.as_deref(), TextKind::Note)?;
+        }
+        if let Some(f) = update.receipt_footer {
+            next.receipt_footer = opt_text(Field::ReceiptFooter, f.as_deref(), TextKind::Note)?;
         }
         if let Some(done) = update.setup_done {
             next.setup_done = done;

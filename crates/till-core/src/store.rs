@@ -71,6 +71,10 @@ pub const MIGRATIONS: &[(&str, &str)] = &[
         "0012_shifts.sql",
         include_str!("../../../migrations/0012_shifts.sql"),
     ),
+    (
+        "0013_receipt_logo.sql",
+        include_str!("../../../migrations/0013_receipt_logo.sql"),
+    ),
 ];
 
 /// SQLite `application_id` of a Till store: "TILL" in ASCII. Set by

@@ -205,3 +205,36 @@ pub enum LabelCode {
     /// Otherwise the SKU, as Code 128.
     Code128(String),
 }
+
+/// Product labels for the receipt printer: each label `copies` times, one
+/// after another, each its name (bold), its price (double size) and its
+/// barcode, with a cut after each.
+/// The blocks are the same at every width (`_width` is there so a caller
+/// says which paper it lays out for); the layout wraps long names.
+pub fn labels_doc(labels: &[Label], copies: u32, _width: Width) -> Doc {
+    let mut doc = Doc::new();
+    for label in labels {
+        for _ in 0..copies {
+            doc = doc
+                .push(Block::Text {
+                    text: label.name.clone(),
+                    align: Align::Center,
+                    bold: true,
+                    size: Size::Normal,
+                })
+                .push(Block::Text {
+                    text: label.price.clone(),
+                    align: Align::Center,
+                    bold: true,
+                    size: Size::Double,
+                })
+                .push(match &label.code {
+                    LabelCode::Ean13(code) => Block::Ean13(code.clone()),
+                    LabelCode::Code128(code) => Block::Barcode128(code.clone()),
+                })
+                .push(Block::Feed(1))
+                .push(Block::Cut);
+        }
+    }
+    doc
+}

@@ -1150,6 +1150,10 @@ export type Settings = {
 	shop_address: string | null,
 	/**  The shop's tax or VAT number, printed on receipts. */
 	tax_id: string | null,
+	/**  Lines printed under the shop's name on every receipt ("Open daily 8-18"). */
+	receipt_header: string | null,
+	/**  Lines printed at the foot of every receipt (returns policy, thanks). */
+	receipt_footer: string | null,
 	/**
 	 *  False while a store the window created waits for its first-run
 	 *  set-up; stores made by `till init` and older stores are set up.
@@ -1198,6 +1202,10 @@ export type SettingsForm = {
 	shop_address?: string | null,
 	/**  Blank clears it. */
 	tax_id?: string | null,
+	/**  Lines under the shop's name on receipts; blank clears them. */
+	receipt_header?: string | null,
+	/**  Lines at the foot of receipts; blank clears them. */
+	receipt_footer?: string | null,
 	/**  A full path; blank: the `backups` folder beside the store. */
 	backup_dir?: string | null,
 	backup_every_hours?: string | null,

@@ -7,6 +7,8 @@ export const SETTING_LABELS: Record<string, string> = {
   store_name: 'Shop name',
   shop_address: 'Address',
   tax_id: 'Tax id',
+  receipt_header: 'Receipt header',
+  receipt_footer: 'Receipt footer',
   currency: 'Currency',
   tax_mode: 'Tax mode',
   default_tax_rate: 'Default tax rate (%)',

@@ -32,6 +32,10 @@ pub struct SettingsForm {
     pub shop_address: Option<String>,
     /// Blank clears it.
     pub tax_id: Option<String>,
+    /// Lines under the shop's name on receipts; blank clears them.
+    pub receipt_header: Option<String>,
+    /// Lines at the foot of receipts; blank clears them.
+    pub receipt_footer: Option<String>,
     /// A full path; blank: the `backups` folder beside the store.
     pub backup_dir: Option<String>,
     pub backup_every_hours: Option<String>,
@@ -70,6 +74,8 @@ impl SettingsForm {
                 .transpose()?,
             shop_address: clearable(&self.shop_address),
             tax_id: clearable(&self.tax_id),
+            receipt_header: clearable(&self.receipt_header),
+            receipt_footer: clearable(&self.receipt_footer),
             setup_done: None,
             backup_dir: clearable(&self.backup_dir),
             backup_every_hours: count(Field::BackupEveryHours, &self.backup_every_hours)?,

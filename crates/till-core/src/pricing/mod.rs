@@ -62,6 +62,22 @@ pub struct Quote {
     pub sale: Option<SaleBadge>,
 }
 
+/// A line's price note as a receipt prints it, in short: each reason
+/// without its sale's end time or the words "flash sale"
+/// ("flash sale Happy hour -25%, ends 18:00" is "Happy hour -25%").
+pub fn short_note(note: &str) -> String {
+    note.split("; ")
+        .map(|part| {
+            let part = part.strip_prefix("flash sale ").unwrap_or(part);
+            match part.rfind(", ends ") {
+                Some(i) => &part[..i],
+                None => part,
+            }
+        })
+        .collect::<Vec<_>>()
+        .join("; ")
+}
+
 /// Everything pricing needs besides the product: rules, flash sales,
 /// guardrail settings, time zone. Load it once per sale or screen refresh.
 #[derive(Debug, Clone)]

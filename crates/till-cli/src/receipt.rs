@@ -1,0 +1,148 @@
+//! `till receipt text` and `till label text`: a receipt or product labels
+//! as plain text, line for line as they print. `--json` gives
+//! `{"reference","width","text"}` (`{"width","text","labels"}` for labels).
+
+use clap::Subcommand;
+use serde::Serialize;
+use till_core::input::Field;
+use till_core::receipt::ReceiptOptions;
+use till_core::{Error, Result, Store};
+
+use crate::run::Ctx;
+
+#[derive(Debug, Subcommand)]
+pub enum ReceiptCmd {
+    /// A receipt as plain text, as printed: an order (id or receipt
+    /// number), or a refund (its number, K7QF-000123-R1, or its id) for
+    /// the refund's receipt.
+    Text {
+        /// Order id or receipt number; a refund's number (NUMBER-R1) or id.
+        order: String,
+        /// Characters per line: 32 (58 mm paper), 42 or 48 (80 mm).
+        #[arg(long, value_name = "N")]
+        width: Option<String>,
+        /// A gift receipt: the items without prices or totals.
+        #[arg(long)]
+        gift: bool,
+        /// A reprint, marked COPY.
+        #[arg(long)]
+        copy: bool,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum LabelCmd {
+    /// Product labels as plain text, as the receipt printer prints them:
+    /// name, price now and barcode (EAN-13, else Code 128 of the SKU).
+    Text {
+        /// SKUs, one label each.
+        #[arg(required = true)]
+        skus: Vec<String>,
+        /// Each label this many times.
+        #[arg(long, value_name = "N", default_value = "1")]
+        copies: String,
+        /// Characters per line: 32, 42 or 48.
+        #[arg(long, value_name = "N")]
+        width: Option<String>,
+    },
+}
+
+/// `--width N` as the core reads it: a whole number (its value checked by
+/// the core), or absent for the store's paper.
+pub(crate) fn width(text: Option<&str>) -> Result<Option<u32>> {
+    let Some(text) = text else { return Ok(None) };
+    let n = till_core::input::whole(Field::Width, text)?;
+    u32::try_from(n).map(Some).map_err(|_| {
+        Error::invalid(
+            Field::Width,
+            format!("{n} is not a paper width: use 32, 42 or 48"),
+        )
+    })
+}
+
+#[derive(Serialize)]
+struct Printed<'a> {
+    reference: &'a str,
+    width: u32,
+    text: String,
+}
+
+pub fn run(ctx: &Ctx, store: &Store, cmd: ReceiptCmd) -> Result<()> {
+    match cmd {
+        ReceiptCmd::Text {
+            order,
+            width: w,
+            gift,
+            copy,
+        } => {
+            let opts = ReceiptOptions {
+                width: width(w.as_deref())?,
+                gift,
+                copy,
+            };
+            let paper = opts.paper(store.settings())?;
+            let text = store.receipt_text(&order, &opts)?;
+            let out = Printed {
+                reference: &order,
+                width: paper.chars() as u32,
+                text,
+            };
+            ctx.out(&out, |p| p.text.clone())
+        }
+    }
+}
+
+#[derive(Serialize)]
+struct LabelsOut {
+    width: u32,
+    text: String,
+    labels: Vec<LabelOut>,
+}
+
+#[derive(Serialize)]
+struct LabelOut {
+    name: String,
+    price: String,
+    /// "ean13" or "code128".
+    symbology: &'static str,
+    code: String,
+}
+
+pub fn label(ctx: &Ctx, store: &Store, cmd: LabelCmd) -> Result<()> {
+    match cmd {
+        LabelCmd::Text {
+            skus,
+            copies,
+            width: w,
+        } => {
+            let copies = till_core::receipt::copies(&copies)?;
+            let opts = ReceiptOptions {
+                width: width(w.as_deref())?,
+                ..Default::default()
+            };
+            let paper = opts.paper(store.settings())?;
+            let labels = store.labels(&skus)?;
+            let text = till_print::to_text(&till_print::labels_doc(&labels, copies, paper), paper);
+            let out = LabelsOut {
+                width: paper.chars() as u32,
+                text,
+                labels: labels
+                    .into_iter()
+                    .map(|l| {
+                        let (symbology, code) = match l.code {
+                            till_print::LabelCode::Ean13(c) => ("ean13", c),
+                            till_print::LabelCode::Code128(c) => ("code128", c),
+                        };
+                        LabelOut {
+                            name: l.name,
+                            price: l.price,
+                            symbology,
+                            code,
+                        }
+                    })
+                    .collect(),
+            };
+            ctx.out(&out, |o| o.text.clone())
+        }
+    }
+}

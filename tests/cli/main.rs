@@ -13,6 +13,7 @@ mod bundles;
 mod input;
 mod plans;
 mod pricing;
+mod printing;
 mod receipts;
 mod referrals;
 mod refunds;

@@ -15,6 +15,7 @@ mod demo;
 mod human;
 mod plans;
 mod print;
+mod printer;
 mod receipt;
 mod referrals;
 mod run;

@@ -27,6 +27,8 @@ pub mod outbox;
 pub mod permissions;
 pub mod plans;
 pub mod pricing;
+pub mod print_queue;
+pub mod printing;
 pub mod receipt;
 pub mod referrals;
 pub mod roles;

@@ -23,8 +23,8 @@ use crate::settings::{Settings, SettingsUpdate};
 use crate::store::{ts, Store};
 use crate::stored::Damage;
 
-/// Paper width until the printer settings say otherwise (80 mm, font A).
-pub const DEFAULT_WIDTH: u32 = 42;
+/// Paper width unless the printer settings say otherwise (80 mm, font A).
+pub const DEFAULT_WIDTH: u32 = crate::settings::PRINTER_WIDTH;
 
 /// How to print one receipt.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -38,10 +38,9 @@ pub struct ReceiptOptions {
 }
 
 impl ReceiptOptions {
-    /// The paper width these options ask for (checked), else the store's
-    /// paper: `DEFAULT_WIDTH` until the settings hold a printer's width.
-    pub fn paper(&self, _settings: &Settings) -> Result<Width> {
-        let chars = self.width.unwrap_or(DEFAULT_WIDTH);
+    /// The paper width these options ask for (checked), else the store's.
+    pub fn paper(&self, settings: &Settings) -> Result<Width> {
+        let chars = self.width.unwrap_or(settings.printer_width);
         Width::new(chars).map_err(|e| Error::invalid(Field::Width, e.to_string()))
     }
 }

@@ -75,6 +75,10 @@ pub const MIGRATIONS: &[(&str, &str)] = &[
         "0013_receipt_logo.sql",
         include_str!("../../../migrations/0013_receipt_logo.sql"),
     ),
+    (
+        "0014_print_jobs.sql",
+        include_str!("../../../migrations/0014_print_jobs.sql"),
+    ),
 ];
 
 /// SQLite `application_id` of a Till store: "TILL" in ASCII. Set by

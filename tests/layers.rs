@@ -51,8 +51,9 @@ const LAYERS: &[&[&str]] = &[
     &["shifts"],
     // Orders: receipts and refunds.
     &["orders"],
-    // What a receipt says, as a print document (read-only); labels; the logo.
-    &["receipt"],
+    // What a receipt says, as a print document (read-only); labels; the
+    // logo. The receipt's print jobs, queued inside the sale's transaction.
+    &["receipt", "print_queue"],
     // The receipt as a PDF, and emailed (queued inside the sale).
     &["pdf", "email"],
     // The sale's commit.
@@ -62,8 +63,8 @@ const LAYERS: &[&[&str]] = &[
     // The open cart.
     &["cart"],
     // Over everything: the store check, backups and restore, the demo
-    // shop, the first-run set-up.
-    &["doctor", "backup", "demo", "setup"],
+    // shop, the first-run set-up, sending print jobs.
+    &["doctor", "backup", "demo", "setup", "printing"],
 ];
 
 fn src_dir() -> PathBuf {

@@ -41,9 +41,20 @@ enum Who {
 /// A shop with products, an order, a customer and an affiliate; with staff
 /// (Olga owner 1111, Max manager 2222, Cleo cashier 3333) unless
 /// single-owner; `who` signed in.
+/// Prints go to a file here: the permission is the question, not the printer.
+const PRINT_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(5);
+
 fn shop(who: Who) -> (tempfile::TempDir, Store, String) {
     let (d, mut s) = new_store();
     s.set_clock(Clock::Fixed(at("2026-12-01T09:00:00Z")));
+    s.update_settings(till_core::settings::SettingsUpdate {
+        printer_to: Some(Some(format!(
+            "file:{}",
+            d.path().join("printer.bin").display()
+        ))),
+        ..Default::default()
+    })
+    .unwrap();
     add(&mut s, "COF", "3.40", "10", 100);
     add(&mut s, "MUG", "12.00", "20", 50);
     add(&mut s, "BOX", "20.00", "20", 0);
@@ -210,6 +221,20 @@ fn operations() -> Vec<(&'static str, Permission, Op)> {
         ("shift status", OpenShift, |s, _| s.shift_status().map(drop)),
         ("cash in or out", CashInOut, |s, _| {
             s.shift_cash(CashMove::Out, dec("5.00"), "milk").map(drop)
+        }),
+        ("open the drawer", OpenDrawer, |s, _| {
+            s.open_drawer(PRINT_TIMEOUT).map(drop)
+        }),
+        ("print a test page", Sell, |s, _| {
+            s.print_test(None, PRINT_TIMEOUT).map(drop)
+        }),
+        ("retry print jobs", Sell, |s, _| {
+            s.retry_print_jobs(None, PRINT_TIMEOUT).map(drop)
+        }),
+        ("print jobs", LookUp, |s, _| s.print_jobs(10).map(drop)),
+        ("reprint a receipt", LookUp, |s, order| {
+            s.print_receipt(order, None, &Default::default(), PRINT_TIMEOUT)
+                .map(drop)
         }),
         // A manager and up.
         ("price override", PriceOverride, |s, _| {

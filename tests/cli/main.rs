@@ -14,6 +14,7 @@ mod input;
 mod pdf_email;
 mod plans;
 mod pricing;
+mod printing;
 mod receipts;
 mod referrals;
 mod refunds;

@@ -740,3 +740,54 @@ fn an_address_the_server_refuses_fails_until_retried() {
         "{retried}"
     );
 }
+
+#[test]
+fn a_sale_with_an_emailed_receipt_queues_it_in_the_sale() {
+    let (s, _) = shop_with_sale();
+    let port = free_port();
+    let inbox = tempfile::tempdir().unwrap();
+    let _sink = Sink::start(port, inbox.path(), None);
+    till_json(
+        &s,
+        &[
+            "email",
+            "set",
+            "--host",
+            "127.0.0.1",
+            "--port",
+            &port.to_string(),
+            "--security",
+            "none",
+            "--from",
+            "shop@example.com",
+        ],
+        &[],
+    );
+    let (code, order) = till_json(
+        &s,
+        &[
+            "sale",
+            "--item",
+            "ESP",
+            "--pay",
+            "cash:5",
+            "--receipt",
+            "email:cy@example.com",
+        ],
+        &[],
+    );
+    assert_eq!(code, 0, "{order}");
+    let jobs = queue(&s);
+    assert_eq!(
+        (jobs.len(), jobs[0]["reference"].as_str()),
+        (1, order["id"].as_str())
+    );
+    let (code, report) = till_json(&s, &["receipt", "send-queued"], &[]);
+    assert_eq!((code, report["sent"].as_u64()), (0, Some(1)), "{report}");
+    let mail = delivered(inbox.path());
+    assert_eq!(mail[0]["rcpt_tos"], serde_json::json!(["cy@example.com"]));
+    assert!(mail[0]["subject"]
+        .as_str()
+        .unwrap()
+        .contains(order["number"].as_str().unwrap()));
+}

@@ -124,7 +124,9 @@ const ROWS: &[Row] = &[
     // Whoever may see an order may read its receipt.
     row("receipt text {order}", Cashier),
     row("receipt text {order} --gift --copy --width 32", Cashier),
+    row("receipt print {order} --to file:{dir}/receipt.bin", Cashier),
     row("label text A", Cashier),
+    row("label print A --copies 2 --to file:{dir}/labels.bin", Cashier),
     row("price show A", Cashier),
     row("demo sales --count 2", Owner),
     // The settings hold no figures of the shop; the lock screen reads them.
@@ -241,6 +243,12 @@ const ROWS: &[Row] = &[
         fresh: false,
         setup: None,
     },
+    row("printer set --to file:{dir}/printer.bin --width 42", Owner),
+    row("printer show", Anyone),
+    row("printer test --to file:{dir}/test.bin", Cashier),
+    row("printer queue", Cashier),
+    row("printer retry", Cashier),
+    after("printer set --to file:{dir}/drawer.bin", "drawer open", Cashier),
     row("audit list", Owner),
     row("audit verify", Owner),
     row("receipt pdf {order} --out {dir}/receipt.pdf", Cashier),

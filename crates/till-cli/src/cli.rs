@@ -176,6 +176,12 @@ pub enum Command {
     /// Staff members, their roles and PINs (the owner's).
     #[command(subcommand)]
     Staff(StaffCmd),
+    /// The receipt printer: set up, show, test page, the print queue.
+    #[command(subcommand)]
+    Printer(crate::printer::PrinterCmd),
+    /// The cash drawer behind the receipt printer.
+    #[command(subcommand)]
+    Drawer(crate::printer::DrawerCmd),
     /// The audit trail: who did what sensitive thing, when, approved by whom.
     #[command(subcommand)]
     Audit(AuditCmd),
@@ -538,6 +544,10 @@ pub struct SaleArgs {
     /// Idempotency key: repeating a sale with the same key returns the first receipt.
     #[arg(long)]
     pub key: Option<String>,
+    /// The receipt: print, none, auto (print when the printer's auto-print
+    /// is on; the default) or email:ADDRESS.
+    #[arg(long, value_name = "CHOICE")]
+    pub receipt: Option<String>,
 }
 
 #[derive(Debug, Subcommand)]

@@ -16,6 +16,7 @@ mod email;
 mod human;
 mod plans;
 mod print;
+mod printer;
 mod receipt;
 mod referrals;
 mod run;

@@ -34,6 +34,26 @@ pub enum ReceiptCmd {
         #[arg(long)]
         copy: bool,
     },
+    /// Print a receipt on the receipt printer (or another destination).
+    /// Waits at most $TILL_PRINT_TIMEOUT seconds (5): a printer that does
+    /// not answer exits 1 and the job stays queued (`till printer retry`).
+    /// JSON: the print job.
+    Print {
+        /// Order id or receipt number, or a refund's id.
+        order: String,
+        /// file:PATH, tcp:HOST:PORT or device:PATH; else the printer set.
+        #[arg(long, value_name = "DEST")]
+        to: Option<String>,
+        /// Characters per line: 32 (58 mm paper), 42 or 48 (80 mm).
+        #[arg(long, value_name = "N")]
+        width: Option<String>,
+        /// A gift receipt: the items without prices or totals.
+        #[arg(long)]
+        gift: bool,
+        /// A reprint, marked COPY.
+        #[arg(long)]
+        copy: bool,
+    },
     /// Save an order's (or a refund's) receipt as a PDF with selectable text.
     Pdf {
         /// The order's id or receipt number, or a refund's number.
@@ -78,6 +98,19 @@ pub enum LabelCmd {
         /// Characters per line: 32, 42 or 48.
         #[arg(long, value_name = "N")]
         width: Option<String>,
+    },
+    /// Print product labels on the receipt printer (or another
+    /// destination). JSON: the print job.
+    Print {
+        /// SKUs, one label each.
+        #[arg(required = true)]
+        skus: Vec<String>,
+        /// Each label this many times.
+        #[arg(long, value_name = "N", default_value = "1")]
+        copies: String,
+        /// file:PATH, tcp:HOST:PORT or device:PATH; else the printer set.
+        #[arg(long, value_name = "DEST")]
+        to: Option<String>,
     },
     /// Save shelf labels (name, price, barcode) as an A4 PDF sheet of 3 x 8.
     Pdf {
@@ -132,6 +165,24 @@ struct Printed<'a> {
 
 pub fn run(ctx: &Ctx, store: &mut Store, cmd: ReceiptCmd) -> Result<Outcome> {
     match cmd {
+        ReceiptCmd::Print {
+            order,
+            to,
+            width: w,
+            gift,
+            copy,
+        } => {
+            let opts = ReceiptOptions {
+                width: width(w.as_deref())?,
+                gift,
+                copy,
+            };
+            let timeout = crate::printer::timeout()?;
+            let job = store.print_receipt(&order, to.as_deref(), &opts, timeout)?;
+            ctx.out(&job, |j| {
+                format!("receipt {} printed to {}", order, j.destination)
+            })?;
+        }
         ReceiptCmd::Text {
             order,
             width: w,
@@ -223,8 +274,14 @@ struct LabelOut {
     code: String,
 }
 
-pub fn label(ctx: &Ctx, store: &Store, cmd: LabelCmd) -> Result<()> {
+pub fn label(ctx: &Ctx, store: &mut Store, cmd: LabelCmd) -> Result<()> {
     match cmd {
+        LabelCmd::Print { skus, copies, to } => {
+            let copies = till_core::receipt::copies(&copies)?;
+            let timeout = crate::printer::timeout()?;
+            let job = store.print_labels(&skus, copies, to.as_deref(), timeout)?;
+            ctx.out(&job, |j| format!("labels printed to {}", j.destination))
+        }
         LabelCmd::Text {
             skus,
             copies,

@@ -3,7 +3,7 @@
 use std::path::PathBuf;
 
 use serde::Serialize;
-use till_core::checkout::{SaleLine, SaleRequest, Tender};
+use till_core::checkout::{ReceiptChoice, SaleLine, SaleRequest, Tender};
 use till_core::forms::{FlashForm, ProductForm, RuleForm};
 use till_core::input::time as parse_time;
 use till_core::input::Field;
@@ -207,6 +207,7 @@ pub fn run(cli: Cli) -> Result<Outcome> {
                 discount_approval_pct,
                 idle_lock_minutes,
                 require_shift,
+                ..Default::default()
             };
             let update = form.update()?;
             // The logo file is read (and refused, by name) before anything
@@ -250,8 +251,10 @@ pub fn run(cli: Cli) -> Result<Outcome> {
         Command::Report(cmd) => crate::plans::report(&ctx, &store, cmd),
         Command::Shift(cmd) => crate::shift::run(&ctx, &mut store, cmd),
         Command::Staff(cmd) => crate::staff::run(&ctx, &mut store, &mut creds, cmd),
+        Command::Printer(cmd) => crate::printer::printer(&ctx, &mut store, cmd),
+        Command::Drawer(cmd) => crate::printer::drawer(&ctx, &mut store, cmd),
         Command::Audit(_) | Command::Receipt(_) => unreachable!("handled above"),
-        Command::Label(cmd) => crate::receipt::label(&ctx, &store, cmd),
+        Command::Label(cmd) => crate::receipt::label(&ctx, &mut store, cmd),
         Command::Email(cmd) => crate::email::run(&ctx, &mut store, &mut creds, cmd),
         Command::Doctor => doctor(&ctx, store.doctor()?),
     })
@@ -644,15 +647,26 @@ fn sale(ctx: &Ctx, store: &mut Store, a: SaleArgs) -> Result<()> {
         .as_deref()
         .map(|d| Discount::parse(Field::OrderDiscount, d, &c))
         .transpose()?;
-    let receipt = store.sell(SaleRequest {
-        key: a.key,
-        lines,
-        order_discount,
-        tenders,
-        customer_id: a.customer,
-        referral_code: a.referral,
-    })?;
-    ctx.out(&receipt, |v| print::receipt(v, &ctx.human))
+    let choice = match a.receipt.as_deref() {
+        Some(c) => ReceiptChoice::parse(c)?,
+        None => ReceiptChoice::Auto,
+    };
+    // Read before the sale, so a bad value refuses it before anything is written.
+    crate::printer::timeout()?;
+    let receipt = store.sell_with(
+        SaleRequest {
+            key: a.key,
+            lines,
+            order_discount,
+            tenders,
+            customer_id: a.customer,
+            referral_code: a.referral,
+        },
+        choice,
+    )?;
+    ctx.out(&receipt, |v| print::receipt(v, &ctx.human))?;
+    // After the commit: the sale is complete whatever the printer does.
+    crate::printer::send_after_sale(ctx, store)
 }
 
 fn order(ctx: &Ctx, store: &mut Store, cmd: OrderCmd) -> Result<()> {

@@ -35,6 +35,8 @@ pub fn flag(field: Field) -> String {
         Field::ReferralCode => "--referral",
         Field::MemberDiscount | Field::OrderDiscount => "--discount",
         Field::CashAmount => "--in or --out",
+        Field::Printer => "--to",
+        Field::Drawer => "--drawer",
         Field::Recipient => "--to",
         Field::SmtpHost => "--host",
         Field::SmtpPort => "--port",

@@ -13,8 +13,8 @@ use serde::{Deserialize, Serialize};
 use crate::bundles::AppliedBundle;
 use crate::catalog::{product_from_row_at, PRODUCT_COLUMNS};
 use crate::checkout::{
-    check_stock, commit_sale, order_discount_pct, price_lines, Priced, PricedLine, SaleInput,
-    Tender,
+    check_stock, commit_sale, order_discount_pct, price_lines, Priced, PricedLine, ReceiptChoice,
+    SaleInput, Tender,
 };
 use crate::customers::Customer;
 use crate::error::{Error, Result};
@@ -705,7 +705,21 @@ impl Store {
     /// Completes the cart: one transaction that writes the sale and closes
     /// the cart. Idempotent: a completed cart returns its receipt again.
     pub fn cart_complete(&mut self, cart_id: &str, tenders: &[Tender]) -> Result<Receipt> {
+        self.cart_complete_with(cart_id, tenders, ReceiptChoice::Auto)
+    }
+
+    /// `cart_complete` with the customer's receipt choice: a receipt to
+    /// print (and the drawer kick of a cash sale) or to email is queued in
+    /// the sale's transaction and sent after it (`Store::send_print_jobs`,
+    /// `Store::send_queued_emails`).
+    pub fn cart_complete_with(
+        &mut self,
+        cart_id: &str,
+        tenders: &[Tender],
+        choice: ReceiptChoice,
+    ) -> Result<Receipt> {
         self.require(Permission::Sell)?;
+        let print = choice.check(&self.settings)?;
         let now = self.now();
         let settings = self.settings.clone();
         let user = self.user().to_string();
@@ -752,6 +766,14 @@ impl Store {
             "UPDATE carts SET status = 'completed', order_id = ?1, updated_at = ?2 WHERE id = ?3",
             params![receipt.id, ts(now), cart_id],
         )?;
+        crate::print_queue::queue_sale_in(
+            &tx,
+            &settings,
+            now,
+            &receipt,
+            crate::print_queue::wants_receipt(&settings, print),
+        )?;
+        choice.queue_email(&tx, now, &receipt.id)?;
         tx.commit()?;
         Ok(receipt)
     }

@@ -126,6 +126,83 @@ pub struct SaleRequest {
     pub referral_code: Option<String>,
 }
 
+/// What the customer gets as a receipt of a sale.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, specta::Type)]
+#[serde(rename_all = "lowercase", tag = "kind")]
+pub enum ReceiptChoice {
+    /// As the settings say (`auto_print`).
+    #[default]
+    Auto,
+    /// Printed, whatever the settings say.
+    Print,
+    /// No receipt.
+    None,
+    /// Emailed to `to`.
+    Email { to: String },
+}
+
+impl ReceiptChoice {
+    /// `print`, `none`, `auto` or `email:ADDRESS`.
+    pub fn parse(text: &str) -> Result<ReceiptChoice> {
+        let t = text.trim();
+        match t.to_ascii_lowercase().as_str() {
+            "auto" => return Ok(ReceiptChoice::Auto),
+            "print" => return Ok(ReceiptChoice::Print),
+            "none" => return Ok(ReceiptChoice::None),
+            _ => {}
+        }
+        match t.split_once(':') {
+            Some((kind, to)) if kind.eq_ignore_ascii_case("email") => {
+                let to = crate::input::given(Some(to)).ok_or_else(|| {
+                    Error::invalid(
+                        Field::Receipt,
+                        "email: needs an address, e.g. email:ana@example.com",
+                    )
+                })?;
+                Ok(ReceiptChoice::Email { to: to.to_string() })
+            }
+            _ => Err(Error::invalid(
+                Field::Receipt,
+                format!("{t:?} is not a receipt choice: print, none, auto or email:ADDRESS"),
+            )),
+        }
+    }
+
+    /// Checked before the sale, so a choice that cannot be met writes
+    /// nothing: `Print` needs a printer; `Email` an address mail can go to
+    /// (the message is queued with the sale, `queue_email`, and sent after
+    /// it). Returns whether the receipt prints (None: as the settings say).
+    pub(crate) fn check(&self, settings: &Settings) -> Result<Option<bool>> {
+        match self {
+            ReceiptChoice::Auto => Ok(None),
+            ReceiptChoice::None => Ok(Some(false)),
+            ReceiptChoice::Print if settings.printer_to.is_none() => Err(Error::invalid(
+                Field::Receipt,
+                "print needs a receipt printer: set one with `till printer set --to DEST` (or the Printer settings)",
+            )),
+            ReceiptChoice::Print => Ok(Some(true)),
+            ReceiptChoice::Email { to } => {
+                crate::input::email_address(Field::Receipt, to)?;
+                Ok(Some(false))
+            }
+        }
+    }
+
+    /// Queues the emailed receipt of the sale `order_id`, inside the sale's
+    /// transaction; any other choice queues nothing.
+    pub(crate) fn queue_email(
+        &self,
+        tx: &rusqlite::Connection,
+        now: chrono::DateTime<chrono::Utc>,
+        order_id: &str,
+    ) -> Result<()> {
+        if let ReceiptChoice::Email { to } = self {
+            crate::email::queue_receipt(tx, now, order_id, to)?;
+        }
+        Ok(())
+    }
+}
+
 /// A line whose unit price is fixed, ready to commit.
 #[derive(Debug, Clone)]
 pub(crate) struct PricedLine {
@@ -542,9 +619,24 @@ impl Store {
         Ok((auth, name))
     }
 
-    /// Prices and completes a whole sale in one transaction (the CLI path).
+    /// Prices and completes a whole sale in one transaction (the CLI path),
+    /// its receipt as the settings say (`ReceiptChoice::Auto`).
     pub fn sell(&mut self, req: SaleRequest) -> Result<crate::orders::Receipt> {
+        self.sell_with(req, ReceiptChoice::Auto)
+    }
+
+    /// `sell` with the customer's receipt choice. A receipt to print (and
+    /// the drawer kick of a cash sale) is queued in the sale's transaction;
+    /// nothing is sent here: `Store::send_print_jobs` sends after the
+    /// commit, so a printer never holds or undoes the sale. A repeated
+    /// request (same key) prints nothing again.
+    pub fn sell_with(
+        &mut self,
+        req: SaleRequest,
+        choice: ReceiptChoice,
+    ) -> Result<crate::orders::Receipt> {
         self.require(Permission::Sell)?;
+        let print = choice.check(&self.settings)?;
         let now = self.now();
         let key = match &req.key {
             Some(k) => crate::input::text(Field::Key, k, crate::input::TextKind::Key)?,
@@ -677,6 +769,16 @@ impl Store {
             for (sku, old, new) in &overrides {
                 record_override(&tx, auth, now, sku, *old, *new, ("order", &receipt.number))?;
             }
+        }
+        if !replay {
+            crate::print_queue::queue_sale_in(
+                &tx,
+                &settings,
+                now,
+                &receipt,
+                crate::print_queue::wants_receipt(&settings, print),
+            )?;
+            choice.queue_email(&tx, now, &receipt.id)?;
         }
         tx.commit()?;
         Ok(receipt)

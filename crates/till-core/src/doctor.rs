@@ -44,6 +44,8 @@ pub enum Kind {
     Png,
     /// Decimals joined by spaces (none for no value).
     Words(&'static [&'static str]),
+    /// Raw bytes (a print job's ESC/POS).
+    Bytes,
 }
 
 use Kind::*;
@@ -365,6 +367,22 @@ pub const COLUMNS: &[(&str, &[(&str, Kind)])] = &[
         ],
     ),
     (
+        "print_jobs",
+        &[
+            ("id", Integer),
+            ("kind", Words(&["receipt", "label", "test", "drawer"])),
+            ("order_ref", Text),
+            ("bytes", Bytes),
+            ("destination", Text),
+            ("state", Words(&["queued", "sent", "failed"])),
+            ("attempts", Integer),
+            ("last_error", Text),
+            ("next_attempt_at", Time),
+            ("created_at", Time),
+            ("sent_at", Time),
+        ],
+    ),
+    (
         "shift_cash",
         &[
             ("id", Integer),
@@ -568,6 +586,10 @@ fn check(row: &rusqlite::Row, idx: usize, kind: Kind) -> rusqlite::Result<()> {
             stored::enum_col::<crate::referrals::CommissionStatus>(row, idx).map(drop)
         }
         ShiftReport => stored::parse_with(row, idx, crate::shifts::parse_report).map(drop),
+        Bytes => match row.get_ref(idx)? {
+            ValueRef::Blob(_) => Ok(()),
+            v => Err(not_a(row, idx, v, "which is not bytes")),
+        },
         Png => match row.get_ref(idx)? {
             ValueRef::Blob(b) if crate::receipt::printable_png(b) => Ok(()),
             v => Err(not_a(

@@ -160,6 +160,17 @@ fields! {
     Logo => "logo",
     Width => "width",
     Copies => "copies",
+    // Printing.
+    /// Where receipts print (`file:PATH`, `tcp:HOST:PORT`, `device:PATH`).
+    Printer => "printer",
+    /// The printer's character table (cp437, cp858).
+    Codepage => "codepage",
+    /// Whether a cash sale opens the drawer.
+    Drawer => "drawer",
+    /// Whether each sale prints its receipt.
+    AutoPrint => "auto_print",
+    /// The receipt choice of a sale (print, none, auto, email).
+    Receipt => "receipt",
     // PDF and email receipts.
     /// The address a receipt is emailed to.
     Recipient => "recipient",

@@ -29,6 +29,8 @@ pub mod pdf;
 pub mod permissions;
 pub mod plans;
 pub mod pricing;
+pub mod print_queue;
+pub mod printing;
 pub mod receipt;
 pub mod referrals;
 pub mod roles;

@@ -23,8 +23,8 @@ use crate::settings::{Settings, SettingsUpdate};
 use crate::store::{ts, Store};
 use crate::stored::Damage;
 
-/// Paper width until the printer settings say otherwise (80 mm, font A).
-pub const DEFAULT_WIDTH: u32 = 42;
+/// Paper width unless the printer settings say otherwise (80 mm, font A).
+pub const DEFAULT_WIDTH: u32 = crate::settings::PRINTER_WIDTH;
 
 /// How to print one receipt.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -38,10 +38,9 @@ pub struct ReceiptOptions {
 }
 
 impl ReceiptOptions {
-    /// The paper width these options ask for (checked), else the store's
-    /// paper: `DEFAULT_WIDTH` until the settings hold a printer's width.
-    pub fn paper(&self, _settings: &Settings) -> Result<Width> {
-        let chars = self.width.unwrap_or(DEFAULT_WIDTH);
+    /// The paper width these options ask for (checked), else the store's.
+    pub fn paper(&self, settings: &Settings) -> Result<Width> {
+        let chars = self.width.unwrap_or(settings.printer_width);
         Width::new(chars).map_err(|e| Error::invalid(Field::Width, e.to_string()))
     }
 }
@@ -403,15 +402,18 @@ pub(crate) fn doc_in(
                     doc = doc.push(Block::columns(&l.name, format!("x {}", l.qty)));
                     continue;
                 }
-                doc = doc.push(Block::text(&l.name)).push(Block::Columns {
+                doc = doc.push(Block::text(&l.name));
+                // The note goes between the name and its amounts, so it is never
+                // read as the next line's.
+                if let Some(note) = &l.price_note {
+                    doc = doc.push(Block::text(crate::pricing::short_note(note)));
+                }
+                doc = doc.push(Block::Columns {
                     left: format!("{} x {}", l.qty, money(l.unit_price)),
                     right: money(l.total),
                     bold: false,
                     size: Size::Normal,
                 });
-                if let Some(note) = &l.price_note {
-                    doc = doc.push(Block::text(crate::pricing::short_note(note)));
-                }
             }
             if !opts.gift {
                 doc = sale_totals(doc, &r, &money);
@@ -457,7 +459,7 @@ pub(crate) fn doc_in(
                     doc = doc.push(Block::columns(name, format!("x {}", l.qty)));
                 } else {
                     doc = doc.push(Block::text(name)).push(Block::Columns {
-                        left: format!("{} x", l.qty),
+                        left: format!("{} returned", l.qty),
                         right: money(-l.amount),
                         bold: false,
                         size: Size::Normal,

@@ -114,6 +114,8 @@ permissions! {
     OpenShift => "open_shift", Cashier;
     /// Cash into or out of the drawer, with a reason.
     CashInOut => "cash_in_out", Cashier;
+    /// Open the cash drawer outside a sale (audited as `drawer.open`).
+    OpenDrawer => "open_drawer", Cashier;
     // A manager and up.
     Refund => "refund", Manager;
     /// Discounts above the store's approval threshold.
@@ -194,6 +196,7 @@ mod tests {
             AddCustomer,
             OpenShift,
             CashInOut,
+            OpenDrawer,
         ];
         let manager = [
             Refund,
@@ -214,7 +217,7 @@ mod tests {
             );
             assert_eq!(Role::Cashier.allows(*p), cashier.contains(p), "{p}");
         }
-        assert_eq!(Permission::all().len(), 23);
+        assert_eq!(Permission::all().len(), 24);
     }
 
     #[test]

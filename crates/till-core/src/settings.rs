@@ -72,6 +72,77 @@ pub struct Settings {
     pub idle_lock_minutes: u32,
     /// Sales wait for an open shift.
     pub require_shift: bool,
+    /// Where receipts print: `file:PATH`, `tcp:HOST:PORT` or `device:PATH`
+    /// (as `till_print::Destination` reads it); None: no printer.
+    pub printer_to: Option<String>,
+    /// Characters per line of the receipt printer's paper: 32 (58 mm), 42
+    /// or 48 (80 mm).
+    pub printer_width: u32,
+    /// The character table the printer is switched to.
+    pub printer_codepage: Codepage,
+    /// Open the cash drawer (plugged into the printer) after a cash sale.
+    pub drawer_kick: bool,
+    /// Print the receipt after each sale unless the cashier chose otherwise.
+    pub auto_print: bool,
+}
+
+/// The receipt printer's character table (`ESC t`): cp858 has the euro
+/// sign and Western European letters; cp437 is most printers' factory table.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize, specta::Type)]
+#[serde(rename_all = "lowercase")]
+pub enum Codepage {
+    Cp437,
+    #[default]
+    Cp858,
+}
+
+impl Codepage {
+    /// `cp437` or `cp858` (any case).
+    pub fn parse(text: &str) -> Result<Codepage> {
+        match text.parse::<till_print::CodePage>() {
+            Ok(till_print::CodePage::Cp437) => Ok(Codepage::Cp437),
+            Ok(till_print::CodePage::Cp858) => Ok(Codepage::Cp858),
+            Err(e) => Err(Error::invalid(Field::Codepage, e.to_string())),
+        }
+    }
+
+    pub fn as_str(self) -> &'static str {
+        self.page().name()
+    }
+
+    /// The table as the ESC/POS encoder knows it.
+    pub fn page(self) -> till_print::CodePage {
+        match self {
+            Codepage::Cp437 => till_print::CodePage::Cp437,
+            Codepage::Cp858 => till_print::CodePage::Cp858,
+        }
+    }
+}
+
+/// Receipt paper widths, in characters per line.
+pub const PRINTER_WIDTHS: [u32; 3] = [32, 42, 48];
+/// The paper width unless the owner chose another: 80 mm paper, font A.
+pub const PRINTER_WIDTH: u32 = 42;
+
+/// A paper width Till lays receipts out for, or an error naming `field`.
+pub fn printer_width(field: Field, chars: u32) -> Result<u32> {
+    if PRINTER_WIDTHS.contains(&chars) {
+        Ok(chars)
+    } else {
+        Err(Error::invalid(
+            field,
+            format!(
+                "{chars} characters is not a receipt paper width: 32 (58 mm), 42 or 48 (80 mm)"
+            ),
+        ))
+    }
+}
+
+/// A printer destination as given (`file:PATH`, `tcp:HOST:PORT`,
+/// `device:PATH`), checked; the text is kept as it was written.
+pub fn printer_destination(text: &str) -> Result<till_print::Destination> {
+    till_print::Destination::parse(text.trim())
+        .map_err(|e| Error::invalid(Field::Printer, e.to_string()))
 }
 
 /// Hours between automatic backups, unless the owner chose otherwise.
@@ -116,6 +187,11 @@ impl Default for Settings {
             discount_approval_pct: DISCOUNT_APPROVAL_PCT,
             idle_lock_minutes: IDLE_LOCK_MINUTES,
             require_shift: false,
+            printer_to: None,
+            printer_width: PRINTER_WIDTH,
+            printer_codepage: Codepage::Cp858,
+            drawer_kick: false,
+            auto_print: false,
         }
     }
 }
@@ -303,7 +379,40 @@ impl Settings {
                 }
             },
         };
+        let printer_to = match get("printer_to")? {
+            None => None,
+            Some(d) => {
+                let ok = till_print::Destination::parse(&d).is_ok();
+                Some(read("printer_to", d, "a printer destination", ok)?)
+            }
+        };
+        let printer_width = match get("printer_width")? {
+            None => PRINTER_WIDTH,
+            Some(v) => match v.parse::<u32>() {
+                Ok(n) if PRINTER_WIDTHS.contains(&n) => n,
+                _ => return Err(damaged("printer_width", &v, "which is not 32, 42 or 48")),
+            },
+        };
+        let printer_codepage = match get("printer_codepage")? {
+            None => Codepage::Cp858,
+            Some(v) => match v.as_str() {
+                "cp437" => Codepage::Cp437,
+                "cp858" => Codepage::Cp858,
+                _ => {
+                    return Err(damaged(
+                        "printer_codepage",
+                        &v,
+                        "which is neither cp437 nor cp858",
+                    ))
+                }
+            },
+        };
         Ok(Settings {
+            printer_to,
+            printer_width,
+            printer_codepage,
+            drawer_kick: opt_flag("drawer_kick", false)?,
+            auto_print: opt_flag("auto_print", false)?,
             discount_approval_pct,
             idle_lock_minutes,
             require_shift: opt_flag("require_shift", false)?,
@@ -387,6 +496,14 @@ impl Settings {
                 Some(self.idle_lock_minutes.to_string()),
             ),
             ("require_shift", Some(self.require_shift.to_string())),
+            ("printer_to", self.printer_to.clone()),
+            ("printer_width", Some(self.printer_width.to_string())),
+            (
+                "printer_codepage",
+                Some(self.printer_codepage.as_str().to_string()),
+            ),
+            ("drawer_kick", Some(self.drawer_kick.to_string())),
+            ("auto_print", Some(self.auto_print.to_string())),
         ]
     }
 
@@ -465,6 +582,13 @@ pub struct SettingsUpdate {
     /// 0 (never) to 1440.
     pub idle_lock_minutes: Option<u32>,
     pub require_shift: Option<bool>,
+    /// `Some(None)`: no printer.
+    pub printer_to: Option<Option<String>>,
+    /// 32, 42 or 48.
+    pub printer_width: Option<u32>,
+    pub printer_codepage: Option<Codepage>,
+    pub drawer_kick: Option<bool>,
+    pub auto_print: Option<bool>,
 }
 
 impl Settings {
@@ -560,6 +684,24 @@ impl Settings {
         }
         if let Some(on) = update.require_shift {
             next.require_shift = on;
+        }
+        if let Some(to) = update.printer_to {
+            next.printer_to = match crate::input::given(to.as_deref()) {
+                None => None,
+                Some(d) => Some(printer_destination(d)?.to_string()),
+            };
+        }
+        if let Some(w) = update.printer_width {
+            next.printer_width = printer_width(Field::Width, w)?;
+        }
+        if let Some(c) = update.printer_codepage {
+            next.printer_codepage = c;
+        }
+        if let Some(on) = update.drawer_kick {
+            next.drawer_kick = on;
+        }
+        if let Some(on) = update.auto_print {
+            next.auto_print = on;
         }
         Ok(next)
     }

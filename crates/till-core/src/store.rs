@@ -76,6 +76,10 @@ pub const MIGRATIONS: &[(&str, &str)] = &[
         include_str!("../../../migrations/0013_receipt_logo.sql"),
     ),
     (
+        "0014_print_jobs.sql",
+        include_str!("../../../migrations/0014_print_jobs.sql"),
+    ),
+    (
         "0015_email.sql",
         include_str!("../../../migrations/0015_email.sql"),
     ),

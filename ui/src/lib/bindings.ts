@@ -460,6 +460,12 @@ export type Catalog =
 /**  A product, its stock or its kit changed; the product's SKU. */
 export type CatalogChanged = string;
 
+/**
+ *  The receipt printer's character table (`ESC t`): cp858 has the euro
+ *  sign and Western European letters; cp437 is most printers' factory table.
+ */
+export type Codepage = "cp437" | "cp858";
+
 /**  One entry of the commission ledger. */
 export type Commission = {
 	id: string,
@@ -1178,6 +1184,22 @@ export type Settings = {
 	idle_lock_minutes: number,
 	/**  Sales wait for an open shift. */
 	require_shift: boolean,
+	/**
+	 *  Where receipts print: `file:PATH`, `tcp:HOST:PORT` or `device:PATH`
+	 *  (as `till_print::Destination` reads it); None: no printer.
+	 */
+	printer_to: string | null,
+	/**
+	 *  Characters per line of the receipt printer's paper: 32 (58 mm), 42
+	 *  or 48 (80 mm).
+	 */
+	printer_width: number,
+	/**  The character table the printer is switched to. */
+	printer_codepage: Codepage,
+	/**  Open the cash drawer (plugged into the printer) after a cash sale. */
+	drawer_kick: boolean,
+	/**  Print the receipt after each sale unless the cashier chose otherwise. */
+	auto_print: boolean,
 };
 
 /**  The store's settings changed (the Settings screen or the set-up). */
@@ -1218,6 +1240,14 @@ export type SettingsForm = {
 	/**  Minutes; 0: never. */
 	idle_lock_minutes?: string | null,
 	require_shift?: boolean | null,
+	/**  `file:PATH`, `tcp:HOST:PORT` or `device:PATH`; blank: no printer. */
+	printer_to?: string | null,
+	/**  Characters per line: 32, 42 or 48. */
+	printer_width?: string | null,
+	/**  `cp437` or `cp858`. */
+	printer_codepage?: string | null,
+	drawer_kick?: boolean | null,
+	auto_print?: boolean | null,
 };
 
 /**

@@ -48,6 +48,14 @@ pub struct SettingsForm {
     /// Minutes; 0: never.
     pub idle_lock_minutes: Option<String>,
     pub require_shift: Option<bool>,
+    /// `file:PATH`, `tcp:HOST:PORT` or `device:PATH`; blank: no printer.
+    pub printer_to: Option<String>,
+    /// Characters per line: 32, 42 or 48.
+    pub printer_width: Option<String>,
+    /// `cp437` or `cp858`.
+    pub printer_codepage: Option<String>,
+    pub drawer_kick: Option<bool>,
+    pub auto_print: Option<bool>,
 }
 
 impl SettingsForm {
@@ -89,6 +97,15 @@ impl SettingsForm {
                 .transpose()?,
             idle_lock_minutes: whole_u32(Field::IdleLockMinutes, &self.idle_lock_minutes)?,
             require_shift: self.require_shift,
+            printer_to: clearable(&self.printer_to),
+            printer_width: count(Field::Width, &self.printer_width)?,
+            printer_codepage: self
+                .printer_codepage
+                .as_deref()
+                .map(crate::settings::Codepage::parse)
+                .transpose()?,
+            drawer_kick: self.drawer_kick,
+            auto_print: self.auto_print,
         })
     }
 }

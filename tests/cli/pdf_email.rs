@@ -626,3 +626,168 @@ fn bad_email_input_exits_2_and_queues_nothing() {
     .1;
     assert_eq!(v["port"], 465);
 }
+
+#[test]
+fn a_password_the_keyring_cannot_keep_leaves_the_settings_as_they_were() {
+    let s = shop();
+    let set = [
+        "email",
+        "set",
+        "--host",
+        "smtp.example.com",
+        "--smtp-user",
+        "shop",
+        "--from",
+        "shop@example.com",
+        "--password-stdin",
+        "--json",
+    ];
+    let out = till_with(&s.db, &set, &[], Some("s3cret\n"));
+    let shown = || till_json(&s, &["email", "show"], &[]).1;
+    match out.status.code() {
+        // A machine with an OS keyring kept it.
+        Some(0) => assert_eq!(shown()["smtp"]["host"], "smtp.example.com"),
+        // Without one (a headless till): refused, and nothing saved.
+        code => {
+            assert_eq!(code, Some(1), "{out:?}");
+            let err = String::from_utf8_lossy(&out.stderr);
+            assert!(err.contains("cannot keep the password"), "{err}");
+            assert_eq!(shown()["smtp"], Value::Null);
+            // With the password in the environment, the settings are saved
+            // and the password is left to it.
+            let out = till_with(
+                &s.db,
+                &set,
+                &[("TILL_SMTP_PASSWORD", "s3cret")],
+                Some("s3cret\n"),
+            );
+            assert_eq!(out.status.code(), Some(0), "{out:?}");
+            assert_eq!(shown()["smtp"]["user"], "shop");
+        }
+    }
+    // No password on stdin: refused before anything is saved.
+    let s = shop();
+    let out = till_with(&s.db, &set, &[], None);
+    assert_eq!(out.status.code(), Some(2), "{out:?}");
+    assert_eq!(
+        till_json(&s, &["email", "show"], &[]).1["smtp"],
+        Value::Null
+    );
+}
+
+#[test]
+fn an_address_the_server_refuses_fails_until_retried() {
+    let (s, order) = shop_with_sale();
+    let number = order["number"].as_str().unwrap();
+    let port = free_port();
+    let inbox = tempfile::tempdir().unwrap();
+    let _sink = Sink::start(port, inbox.path(), None);
+    till_json(
+        &s,
+        &[
+            "email",
+            "set",
+            "--host",
+            "127.0.0.1",
+            "--port",
+            &port.to_string(),
+            "--security",
+            "none",
+            "--from",
+            "shop@example.com",
+        ],
+        &[],
+    );
+    till_json(
+        &s,
+        &["receipt", "email", number, "--to", "reject@example.com"],
+        &[],
+    );
+    till_json(
+        &s,
+        &["receipt", "email", number, "--to", "ann@example.com"],
+        &[],
+    );
+    // The refusal is the first job's alone: the second is delivered.
+    let out = till_with(&s.db, &["receipt", "send-queued", "--json"], &[], None);
+    assert_eq!(out.status.code(), Some(1), "{out:?}");
+    let report: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(
+        (report["sent"].as_u64(), report["failed"].as_u64()),
+        (Some(1), Some(1))
+    );
+    assert_eq!(delivered(inbox.path()).len(), 1);
+    let jobs = queue(&s);
+    let refused = jobs
+        .iter()
+        .find(|j| j["recipient"] == "reject@example.com")
+        .unwrap();
+    assert_eq!(refused["state"], "failed");
+    assert!(
+        refused["last_error"]
+            .as_str()
+            .unwrap()
+            .contains("no such user"),
+        "{refused}"
+    );
+    // A failed job waits for a person: another run leaves it alone.
+    let (code, report) = till_json(&s, &["receipt", "send-queued"], &[]);
+    assert_eq!((code, report["failed"].as_u64()), (0, Some(0)));
+    let (code, retried) = till_json(&s, &["email", "retry", &refused["id"].to_string()], &[]);
+    assert_eq!(
+        (code, retried["state"].as_str()),
+        (0, Some("queued")),
+        "{retried}"
+    );
+}
+
+#[test]
+fn a_sale_with_an_emailed_receipt_queues_it_in_the_sale() {
+    let (s, _) = shop_with_sale();
+    let port = free_port();
+    let inbox = tempfile::tempdir().unwrap();
+    let _sink = Sink::start(port, inbox.path(), None);
+    till_json(
+        &s,
+        &[
+            "email",
+            "set",
+            "--host",
+            "127.0.0.1",
+            "--port",
+            &port.to_string(),
+            "--security",
+            "none",
+            "--from",
+            "shop@example.com",
+        ],
+        &[],
+    );
+    let (code, order) = till_json(
+        &s,
+        &[
+            "sale",
+            "--item",
+            "ESP",
+            "--pay",
+            "cash:5",
+            "--receipt",
+            "email:cy@example.com",
+        ],
+        &[],
+    );
+    assert_eq!(code, 0, "{order}");
+    let jobs = queue(&s);
+    assert_eq!(
+        (jobs.len(), jobs[0]["reference"].as_str()),
+        (1, order["id"].as_str())
+    );
+    let (code, report) = till_json(&s, &["receipt", "send-queued"], &[]);
+    assert_eq!((code, report["sent"].as_u64()), (0, Some(1)), "{report}");
+    let mail = delivered(inbox.path());
+    assert_eq!(mail[0]["rcpt_tos"], serde_json::json!(["cy@example.com"]));
+    assert!(mail[0]["subject"]
+        .as_str()
+        .unwrap()
+        .contains(order["number"].as_str().unwrap()));
+}

@@ -5,7 +5,8 @@ N-NAME. Prints "ready" once it listens; stops when its stdin closes.
 
     smtp_sink.py PORT DIR [USER PASSWORD]
 
-With USER and PASSWORD it advertises AUTH (over plain text: a test on
+A recipient named reject@… is refused for good (550), as a server refuses
+an address it does not know. With USER and PASSWORD it advertises AUTH (over plain text: a test on
 loopback) and takes only that login.
 """
 
@@ -30,6 +31,12 @@ class Sink:
     def __init__(self, folder):
         self.folder = folder
         self.count = 0
+
+    async def handle_RCPT(self, server, session, envelope, address, rcpt_options):
+        if address.startswith("reject@"):
+            return "550 5.1.1 no such user here"
+        envelope.rcpt_tos.append(address)
+        return "250 OK"
 
     async def handle_DATA(self, server, session, envelope):
         self.count += 1

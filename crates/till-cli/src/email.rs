@@ -94,16 +94,19 @@ pub(crate) fn run(
             } else {
                 None
             };
-            let smtp = store.set_smtp(smtp)?;
-            let password_words = match password {
-                None => "",
-                Some(p) => match store.set_smtp_password(&p) {
-                    Ok(()) => "; password kept in the OS keyring",
+            let (smtp, password_words) = match password {
+                None => (store.set_smtp(smtp)?, ""),
+                Some(p) => match store.set_smtp_with_password(smtp.clone(), &p) {
+                    Ok(s) => (s, "; password kept in the OS keyring"),
+                    // A headless till: the password comes from the environment.
                     Err(Error::Unavailable(why))
                         if crate::receipt::smtp_password_from_env().is_some() =>
                     {
                         tracing::warn!("{why}");
-                        "; no OS keyring here: the password comes from $TILL_SMTP_PASSWORD"
+                        (
+                            store.set_smtp(smtp)?,
+                            "; no OS keyring here: the password comes from $TILL_SMTP_PASSWORD",
+                        )
                     }
                     Err(e) => return Err(e),
                 },

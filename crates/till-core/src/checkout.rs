@@ -169,9 +169,9 @@ impl ReceiptChoice {
     }
 
     /// Checked before the sale, so a choice that cannot be met writes
-    /// nothing: `Print` needs a printer (an email address is checked as
-    /// the email is queued, inside the sale's transaction). Returns whether the receipt prints (None: as the
-    /// settings say).
+    /// nothing: `Print` needs a printer; `Email` an address mail can go to
+    /// (the message is queued with the sale, `queue_email`, and sent after
+    /// it). Returns whether the receipt prints (None: as the settings say).
     pub(crate) fn check(&self, settings: &Settings) -> Result<Option<bool>> {
         match self {
             ReceiptChoice::Auto => Ok(None),
@@ -181,9 +181,25 @@ impl ReceiptChoice {
                 "print needs a receipt printer: set one with `till printer set --to DEST` (or the Printer settings)",
             )),
             ReceiptChoice::Print => Ok(Some(true)),
-            // Emailed instead of printed (queued in the sale's transaction).
-            ReceiptChoice::Email { .. } => Ok(Some(false)),
+            ReceiptChoice::Email { to } => {
+                crate::input::email_address(Field::Receipt, to)?;
+                Ok(Some(false))
+            }
         }
+    }
+
+    /// Queues the emailed receipt of the sale `order_id`, inside the sale's
+    /// transaction; any other choice queues nothing.
+    pub(crate) fn queue_email(
+        &self,
+        tx: &rusqlite::Connection,
+        now: chrono::DateTime<chrono::Utc>,
+        order_id: &str,
+    ) -> Result<()> {
+        if let ReceiptChoice::Email { to } = self {
+            crate::email::queue_receipt(tx, now, order_id, to)?;
+        }
+        Ok(())
     }
 }
 
@@ -762,9 +778,7 @@ impl Store {
                 &receipt,
                 crate::print_queue::wants_receipt(&settings, print),
             )?;
-            if let ReceiptChoice::Email { to } = &choice {
-                crate::email::queue_receipt(&tx, now, &receipt.id, to)?;
-            }
+            choice.queue_email(&tx, now, &receipt.id)?;
         }
         tx.commit()?;
         Ok(receipt)

@@ -253,6 +253,34 @@ fn keyring_words(e: &keyring::Error) -> String {
     }
 }
 
+/// Keeps `password` in the OS keyring for the user of `smtp`; the
+/// keyring's account name.
+fn keep_password(smtp: &SmtpSettings, password: &str) -> Result<String> {
+    let Some(user) = smtp.user.as_deref() else {
+        return Err(Error::invalid(
+            Field::SmtpUser,
+            "a password needs the user name it signs in with",
+        ));
+    };
+    if password.is_empty() {
+        return Err(Error::Refused("the password is empty".into()));
+    }
+    let account = keyring_account(smtp, user);
+    let unavailable = |e: keyring::Error| {
+        Error::Unavailable(format!("cannot keep the password: {}", keyring_words(&e)))
+    };
+    let entry = keyring::Entry::new(KEYRING_SERVICE, &account).map_err(unavailable)?;
+    entry.set_password(password).map_err(unavailable)?;
+    // Read it back: some headless backends accept a write they cannot keep.
+    match entry.get_password() {
+        Ok(p) if p == password => Ok(account),
+        Ok(_) => Err(Error::Unavailable(
+            "cannot keep the password: the OS keyring returned another".into(),
+        )),
+        Err(e) => Err(unavailable(e)),
+    }
+}
+
 /// The wait after the `attempts`-th failed attempt.
 pub fn backoff(attempts: i64) -> Duration {
     let doublings = u32::try_from(attempts.saturating_sub(1).clamp(0, 16)).unwrap_or(16);
@@ -315,30 +343,7 @@ impl Store {
         let smtp = load_smtp(&self.conn)?.ok_or_else(|| {
             Error::Refused("set up the mail server (host, user) before its password".into())
         })?;
-        let Some(user) = smtp.user.as_deref() else {
-            return Err(Error::Refused(
-                "the mail server has no user name: a password needs one".into(),
-            ));
-        };
-        if password.is_empty() {
-            return Err(Error::Refused("the password is empty".into()));
-        }
-        let account = keyring_account(&smtp, user);
-        let unavailable = |e: keyring::Error| {
-            Error::Unavailable(format!("cannot keep the password: {}", keyring_words(&e)))
-        };
-        let entry = keyring::Entry::new(KEYRING_SERVICE, &account).map_err(unavailable)?;
-        entry.set_password(password).map_err(unavailable)?;
-        // Read it back: some headless backends accept a write they cannot keep.
-        match entry.get_password() {
-            Ok(p) if p == password => {}
-            Ok(_) => {
-                return Err(Error::Unavailable(
-                    "cannot keep the password: the OS keyring returned another".into(),
-                ))
-            }
-            Err(e) => return Err(unavailable(e)),
-        }
+        let account = keep_password(&smtp, password)?;
         audit::record_now(
             self,
             &auth,
@@ -346,6 +351,26 @@ impl Store {
             Some(&account),
             serde_json::json!({}),
         )
+    }
+
+    /// Sets the mail server and keeps its password, the password first: a
+    /// keyring that cannot keep it leaves the settings as they were.
+    pub fn set_smtp_with_password(
+        &mut self,
+        smtp: SmtpSettings,
+        password: &str,
+    ) -> Result<SmtpSettings> {
+        let auth = self.require(Permission::ManageSettings)?;
+        let account = keep_password(&smtp, password)?;
+        let smtp = self.set_smtp(smtp)?;
+        audit::record_now(
+            self,
+            &auth,
+            "smtp.password",
+            Some(&account),
+            serde_json::json!({}),
+        )?;
+        Ok(smtp)
     }
 
     /// Queues the receipt of an order (id or number) or a refund (its

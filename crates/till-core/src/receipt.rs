@@ -402,15 +402,18 @@ pub(crate) fn doc_in(
                     doc = doc.push(Block::columns(&l.name, format!("x {}", l.qty)));
                     continue;
                 }
-                doc = doc.push(Block::text(&l.name)).push(Block::Columns {
+                doc = doc.push(Block::text(&l.name));
+                // The note goes between the name and its amounts, so it is never
+                // read as the next line's.
+                if let Some(note) = &l.price_note {
+                    doc = doc.push(Block::text(crate::pricing::short_note(note)));
+                }
+                doc = doc.push(Block::Columns {
                     left: format!("{} x {}", l.qty, money(l.unit_price)),
                     right: money(l.total),
                     bold: false,
                     size: Size::Normal,
                 });
-                if let Some(note) = &l.price_note {
-                    doc = doc.push(Block::text(crate::pricing::short_note(note)));
-                }
             }
             if !opts.gift {
                 doc = sale_totals(doc, &r, &money);
@@ -456,7 +459,7 @@ pub(crate) fn doc_in(
                     doc = doc.push(Block::columns(name, format!("x {}", l.qty)));
                 } else {
                     doc = doc.push(Block::text(name)).push(Block::Columns {
-                        left: format!("{} x", l.qty),
+                        left: format!("{} returned", l.qty),
                         right: money(-l.amount),
                         bold: false,
                         size: Size::Normal,

@@ -23,7 +23,9 @@ if $TESTS; then
   # window tests' own session bus (one app per store file). sudo: the
   # updater installs a .deb through pkexec or sudo, and the update test runs
   # as root with no graphical prompt, so sudo it is.
-  PACKAGES+=(webkit2gtk-driver postgresql python3 python3-venv python3-pip xdotool dbus-daemon sudo)
+  # poppler-utils: pdftotext, pdfinfo and pdffonts read the PDF receipts
+  # back in the tests.
+  PACKAGES+=(webkit2gtk-driver postgresql python3 python3-venv python3-pip xdotool dbus-daemon sudo poppler-utils)
 fi
 missing=()
 for p in "${PACKAGES[@]}"; do

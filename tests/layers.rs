@@ -54,6 +54,8 @@ const LAYERS: &[&[&str]] = &[
     // What a receipt says, as a print document (read-only); labels; the
     // logo. The receipt's print jobs, queued inside the sale's transaction.
     &["receipt", "print_queue"],
+    // The receipt as a PDF, and emailed (queued inside the sale).
+    &["pdf", "email"],
     // The sale's commit.
     &["checkout"],
     // Front ends' forms, built into the inputs of the modules below.

@@ -171,14 +171,12 @@ fn auto_prints_only_when_the_setting_is_on_and_a_repeat_prints_nothing_again() {
 }
 
 #[test]
-fn print_without_a_printer_or_by_email_is_refused_before_the_sale() {
+fn print_without_a_printer_or_email_to_no_address_is_refused_before_the_sale() {
     let (_d, mut s) = new_store();
     add(&mut s, "COF", "3.40", "10", 100);
     for choice in [
         ReceiptChoice::Print,
-        ReceiptChoice::Email {
-            to: "ana@example.com".into(),
-        },
+        ReceiptChoice::Email { to: "ana".into() },
     ] {
         let e = s
             .sell_with(sale(&[("COF", 1)], vec![cash("5.00")]), choice)
@@ -186,6 +184,22 @@ fn print_without_a_printer_or_by_email_is_refused_before_the_sale() {
         assert_eq!(e.code(), "invalid_input", "{e}");
     }
     assert_eq!(count(&s, "orders"), 0);
+    assert_eq!(count(&s, "print_jobs"), 0);
+    // An emailed receipt is queued with the sale, and nothing prints.
+    let order = s
+        .sell_with(
+            sale(&[("COF", 1)], vec![cash("5.00")]),
+            ReceiptChoice::Email {
+                to: "ana@example.com".into(),
+            },
+        )
+        .unwrap();
+    let jobs = s.email_jobs(10).unwrap();
+    assert_eq!(jobs.len(), 1);
+    assert_eq!(
+        (jobs[0].reference.as_str(), jobs[0].recipient.as_str()),
+        (order.id.as_str(), "ana@example.com")
+    );
     assert_eq!(count(&s, "print_jobs"), 0);
 }
 

@@ -11,6 +11,7 @@ mod backup;
 mod bad_input;
 mod bundles;
 mod input;
+mod pdf_email;
 mod plans;
 mod pricing;
 mod printing;

@@ -251,6 +251,16 @@ const ROWS: &[Row] = &[
     after("printer set --to file:{dir}/drawer.bin", "drawer open", Cashier),
     row("audit list", Owner),
     row("audit verify", Owner),
+    row("receipt pdf {order} --out {dir}/receipt.pdf", Cashier),
+    row("receipt email {order} --to ann@example.com", Cashier),
+    // No mail server is set up: refused (2) once allowed.
+    answers("receipt send-queued", Cashier, None),
+    row("label pdf A B --out {dir}/labels.pdf", Cashier),
+    row("email set --host smtp.example.com --from shop@example.com", Owner),
+    // Holds no secret and no figure of the shop.
+    row("email show", Anyone),
+    row("email queue", Cashier),
+    answers("email retry 1", Cashier, None),
     row("doctor", Owner),
 ];
 

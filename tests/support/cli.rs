@@ -51,12 +51,14 @@ pub fn till(db: &Path, args: &[&str]) -> Output {
     till_with(db, args, &[], None)
 }
 
-/// The staff variables `till` reads, none of them inherited by the tests.
-const STAFF_VARS: [&str; 4] = [
+/// The staff variables `till` reads, and the mail server's password, none
+/// of them inherited by the tests.
+const STAFF_VARS: [&str; 5] = [
     "TILL_STAFF",
     "TILL_PIN",
     "TILL_NEW_PIN",
     "TILL_APPROVER_PIN",
+    "TILL_SMTP_PASSWORD",
 ];
 
 /// `till` with these environment variables set and, when given, this text

@@ -95,7 +95,7 @@ pub enum Command {
     /// Completed orders: show, list, refund.
     #[command(subcommand)]
     Order(OrderCmd),
-    /// Receipts: an order's or a refund's, as printed.
+    /// Receipts: an order's or a refund's, as printed, as a PDF, by email.
     #[command(subcommand)]
     Receipt(crate::receipt::ReceiptCmd),
     /// Product labels: name, price, barcode.
@@ -185,6 +185,9 @@ pub enum Command {
     /// The audit trail: who did what sensitive thing, when, approved by whom.
     #[command(subcommand)]
     Audit(AuditCmd),
+    /// The mail server email receipts go through, and their queue.
+    #[command(subcommand)]
+    Email(crate::email::EmailCmd),
     /// Check the store: SQLite integrity, the stock ledger, every stored
     /// value read the way Till reads it, and scan codes naming two products.
     /// Exits 2 when it finds anything.
@@ -1242,9 +1245,11 @@ mod tests {
             // tests/cli/staff.rs runs them.
             let networked =
                 networked || path[0] == "staff" && matches!(path[1].as_str(), "add" | "set-pin");
-            // This one writes the file its value names (in the working
-            // folder): only the parser is asked; tests/cli/backup.rs runs it.
-            let writes = path[0] == "backup" && path[1] == "create";
+            // These write the file their --out names (in the working
+            // folder): only the parser is asked; tests/cli/backup.rs and
+            // tests/cli/pdf_email.rs run them.
+            let writes = (path[0] == "backup" && path[1] == "create")
+                || (matches!(path[0].as_str(), "receipt" | "label") && path[1] == "pdf");
             for arg in leaf
                 .get_arguments()
                 .filter(|a| takes_value(a) && !a.is_global_set())

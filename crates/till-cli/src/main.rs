@@ -12,6 +12,7 @@ mod backup;
 mod bundles;
 mod cli;
 mod demo;
+mod email;
 mod human;
 mod plans;
 mod print;

@@ -127,6 +127,9 @@ pub fn run(cli: Cli) -> Result<Outcome> {
     if let Command::Audit(cmd) = cli.command {
         return crate::audit::run(&ctx, &store, cmd);
     }
+    if let Command::Receipt(cmd) = cli.command {
+        return crate::receipt::run(&ctx, &mut store, cmd);
+    }
     done(match cli.command {
         Command::Init(_) | Command::Store(_) | Command::Backup(_) => {
             unreachable!("handled above")
@@ -135,8 +138,6 @@ pub fn run(cli: Cli) -> Result<Outcome> {
         Command::Stock(cmd) => stock(&ctx, &mut store, cmd),
         Command::Sale(args) => sale(&ctx, &mut store, args),
         Command::Order(cmd) => order(&ctx, &mut store, cmd),
-        Command::Receipt(cmd) => crate::receipt::run(&ctx, &mut store, cmd),
-        Command::Label(cmd) => crate::receipt::label(&ctx, &mut store, cmd),
         Command::Price(PriceCmd::Show { sku, at }) => {
             let at = match at {
                 Some(t) => parse_time(Field::At, &t)?,
@@ -252,7 +253,9 @@ pub fn run(cli: Cli) -> Result<Outcome> {
         Command::Staff(cmd) => crate::staff::run(&ctx, &mut store, &mut creds, cmd),
         Command::Printer(cmd) => crate::printer::printer(&ctx, &mut store, cmd),
         Command::Drawer(cmd) => crate::printer::drawer(&ctx, &mut store, cmd),
-        Command::Audit(_) => unreachable!("handled above"),
+        Command::Audit(_) | Command::Receipt(_) => unreachable!("handled above"),
+        Command::Label(cmd) => crate::receipt::label(&ctx, &mut store, cmd),
+        Command::Email(cmd) => crate::email::run(&ctx, &mut store, &mut creds, cmd),
         Command::Doctor => doctor(&ctx, store.doctor()?),
     })
 }

@@ -125,7 +125,7 @@ impl Credentials {
     }
 
     /// The next line of stdin without its line ending; None at its end.
-    fn stdin_line(&mut self) -> Result<Option<String>> {
+    pub(crate) fn stdin_line(&mut self) -> Result<Option<String>> {
         let mut line = String::new();
         let n = std::io::stdin()
             .lock()

@@ -37,6 +37,10 @@ pub fn flag(field: Field) -> String {
         Field::CashAmount => "--in or --out",
         Field::Printer => "--to",
         Field::Drawer => "--drawer",
+        Field::Recipient => "--to",
+        Field::SmtpHost => "--host",
+        Field::SmtpPort => "--port",
+        Field::SmtpSecurity => "--security",
         _ => return format!("--{}", field.key().replace('_', "-")),
     };
     fixed.to_string()

@@ -709,8 +709,9 @@ impl Store {
     }
 
     /// `cart_complete` with the customer's receipt choice: a receipt to
-    /// print (and the drawer kick of a cash sale) is queued in the sale's
-    /// transaction and sent after it by `Store::send_print_jobs`.
+    /// print (and the drawer kick of a cash sale) or to email is queued in
+    /// the sale's transaction and sent after it (`Store::send_print_jobs`,
+    /// `Store::send_queued_emails`).
     pub fn cart_complete_with(
         &mut self,
         cart_id: &str,
@@ -772,6 +773,7 @@ impl Store {
             &receipt,
             crate::print_queue::wants_receipt(&settings, print),
         )?;
+        choice.queue_email(&tx, now, &receipt.id)?;
         tx.commit()?;
         Ok(receipt)
     }

@@ -169,9 +169,9 @@ impl ReceiptChoice {
     }
 
     /// Checked before the sale, so a choice that cannot be met writes
-    /// nothing: `Print` needs a printer; email receipts are not sent by
-    /// this build. Returns whether the receipt prints (None: as the
-    /// settings say).
+    /// nothing: `Print` needs a printer; `Email` an address mail can go to
+    /// (the message is queued with the sale, `queue_email`, and sent after
+    /// it). Returns whether the receipt prints (None: as the settings say).
     pub(crate) fn check(&self, settings: &Settings) -> Result<Option<bool>> {
         match self {
             ReceiptChoice::Auto => Ok(None),
@@ -181,11 +181,25 @@ impl ReceiptChoice {
                 "print needs a receipt printer: set one with `till printer set --to DEST` (or the Printer settings)",
             )),
             ReceiptChoice::Print => Ok(Some(true)),
-            ReceiptChoice::Email { .. } => Err(Error::invalid(
-                Field::Receipt,
-                "email receipts cannot be sent yet: choose print, none or auto",
-            )),
+            ReceiptChoice::Email { to } => {
+                crate::input::email_address(Field::Receipt, to)?;
+                Ok(Some(false))
+            }
         }
+    }
+
+    /// Queues the emailed receipt of the sale `order_id`, inside the sale's
+    /// transaction; any other choice queues nothing.
+    pub(crate) fn queue_email(
+        &self,
+        tx: &rusqlite::Connection,
+        now: chrono::DateTime<chrono::Utc>,
+        order_id: &str,
+    ) -> Result<()> {
+        if let ReceiptChoice::Email { to } = self {
+            crate::email::queue_receipt(tx, now, order_id, to)?;
+        }
+        Ok(())
     }
 }
 
@@ -764,6 +778,7 @@ impl Store {
                 &receipt,
                 crate::print_queue::wants_receipt(&settings, print),
             )?;
+            choice.queue_email(&tx, now, &receipt.id)?;
         }
         tx.commit()?;
         Ok(receipt)

@@ -395,6 +395,32 @@ pub const COLUMNS: &[(&str, &[(&str, Kind)])] = &[
         ],
     ),
     (
+        "smtp_settings",
+        &[
+            ("id", Integer),
+            ("host", Text),
+            ("port", Integer),
+            ("security", Words(&["starttls", "tls", "none"])),
+            ("username", Text),
+            ("from_address", Text),
+            ("updated_at", Time),
+        ],
+    ),
+    (
+        "email_jobs",
+        &[
+            ("id", Integer),
+            ("reference", Text),
+            ("recipient", Text),
+            ("state", Words(&["queued", "sent", "failed"])),
+            ("attempts", Integer),
+            ("last_error", Text),
+            ("next_attempt_at", Time),
+            ("created_at", Time),
+            ("sent_at", Time),
+        ],
+    ),
+    (
         "settings_changes",
         &[
             ("id", Integer),

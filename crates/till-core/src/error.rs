@@ -113,6 +113,11 @@ pub enum Error {
     #[error("backup {path}: {reason}")]
     BackupFile { path: PathBuf, reason: String },
 
+    /// A file Till was asked to write (a PDF) that it cannot write: a
+    /// missing folder, permissions, a full disk. Nothing was written.
+    #[error("cannot write {path}: {reason}")]
+    FileWrite { path: PathBuf, reason: String },
+
     /// A sync run that ended with events the upstream refused: they are
     /// kept as dead letters, not delivered.
     #[error("{}", if *.0 == 1 { "1 event was refused by the upstream and set aside as a dead letter".to_string() } else { format!("{} events were refused by the upstream and set aside as dead letters", .0) })]
@@ -188,6 +193,7 @@ impl Error {
             Error::StoreUnusable { .. } => "store_unusable",
             Error::FileDamaged { .. } => "file_damaged",
             Error::BackupFile { .. } => "backup_failed",
+            Error::FileWrite { .. } => "file_unwritable",
             Error::Unavailable(_) => "unavailable",
             Error::DeadLetters(_) => "dead_letters",
             Error::Damaged(_) => "store_damaged",

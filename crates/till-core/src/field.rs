@@ -171,6 +171,18 @@ fields! {
     AutoPrint => "auto_print",
     /// The receipt choice of a sale (print, none, auto, email).
     Receipt => "receipt",
+    // PDF and email receipts.
+    /// The address a receipt is emailed to.
+    Recipient => "recipient",
+    /// The outgoing mail server's host name.
+    SmtpHost => "smtp_host",
+    SmtpPort => "smtp_port",
+    /// How the connection to the mail server is secured: starttls, tls or none.
+    SmtpSecurity => "smtp_security",
+    /// The user name the mail server knows the shop by.
+    SmtpUser => "smtp_user",
+    /// The paper a PDF receipt is laid out for (80 mm roll or A4).
+    Paper => "paper",
     // Staff.
     /// A staff member's role.
     Role => "role",

@@ -79,6 +79,10 @@ pub const MIGRATIONS: &[(&str, &str)] = &[
         "0014_print_jobs.sql",
         include_str!("../../../migrations/0014_print_jobs.sql"),
     ),
+    (
+        "0015_email.sql",
+        include_str!("../../../migrations/0015_email.sql"),
+    ),
 ];
 
 /// SQLite `application_id` of a Till store: "TILL" in ASCII. Set by

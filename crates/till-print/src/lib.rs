@@ -1,8 +1,10 @@
 //! Printing without the store: a small document model of Till's own
 //! (`Doc`), its plain-text rendering (`to_text`), its ESC/POS bytes
-//! (`to_escpos`), PNG logos as raster images (`raster_from_png`) and the destinations the bytes go to (`Destination`, `send`).
+//! (`to_escpos`), its PDF (`to_pdf`, and `labels_pdf` for a sheet of
+//! product labels), PNG logos as raster images (`raster_from_png`) and the
+//! destinations the bytes go to (`Destination`, `send`).
 //!
-//! `to_text` and `to_escpos` share one layout (`layout`), so the text form is
+//! `to_text`, `to_escpos` and `to_pdf` share one layout (`layout`), so the text form is
 //! the printed one, line for line.
 
 mod codepage;
@@ -11,6 +13,7 @@ mod doc;
 mod escpos;
 mod image;
 mod layout;
+mod pdf;
 
 pub use codepage::{CodePage, CodePageError};
 pub use dest::{send, Destination, DestinationError, SendError};
@@ -20,3 +23,4 @@ pub use doc::{
 pub use escpos::{to_escpos, EncodeError, QR_MAX};
 pub use image::{png_size, raster_from_png, ImageError, MAX_HEIGHT_DOTS, MAX_SIDE};
 pub use layout::to_text;
+pub use pdf::{labels_pdf, to_pdf, PaperError, PdfPaper};

@@ -12,6 +12,7 @@ mod rule;
 mod settings;
 mod setup;
 pub mod shift;
+mod smtp;
 mod tender;
 
 pub use flash::FlashForm;
@@ -20,4 +21,5 @@ pub use product::ProductForm;
 pub use rule::RuleForm;
 pub use settings::SettingsForm;
 pub use setup::{Catalog, Setup, SetupForm};
+pub use smtp::SmtpForm;
 pub use tender::{tenders, TenderForm};

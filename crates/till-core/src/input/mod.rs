@@ -11,6 +11,7 @@
 //! above the modules whose inputs they build.
 
 pub use crate::field;
+mod email;
 mod membership;
 mod number;
 mod place;
@@ -18,6 +19,7 @@ pub mod store_path;
 mod text;
 mod time;
 
+pub use email::email_address;
 pub use field::Field;
 pub use membership::member_terms;
 pub use number::whole;

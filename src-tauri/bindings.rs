@@ -8,14 +8,14 @@
 use tauri_specta::{collect_events, Builder, ErrorHandlingMode};
 
 use crate::events::{
-    CatalogChanged, MiningProgress, OrdersChanged, PricesChanged, ReferralsChanged,
+    CatalogChanged, MiningProgress, OrdersChanged, PricesChanged, QueueChanged, ReferralsChanged,
     SettingsChanged, UpdateOffered, UpdateProgress,
 };
 use crate::state::UiError;
 #[allow(unused_imports)] // the paths in command_list.rs name these modules
 use crate::{
-    about, audit, backups, bundles, commands, plans, ready, referrals, settings, shifts, staff,
-    updates,
+    about, audit, backups, bundles, commands, email, plans, printing, ready, receipts, referrals,
+    settings, shifts, staff, updates,
 };
 
 /// The commands and events of the window.
@@ -36,7 +36,8 @@ pub fn builder() -> Builder<tauri::Wry> {
             MiningProgress,
             SettingsChanged,
             UpdateProgress,
-            UpdateOffered
+            UpdateOffered,
+            QueueChanged
         ])
         // One shape per type: what Rust sends and what it takes are the same
         // (an optional field of a form is `T | null`, always given).

@@ -3,10 +3,11 @@
 //! Nothing else.
 
 use serde::Deserialize;
-use tauri::{AppHandle, State};
+use tauri::{AppHandle, Manager, State};
 
 use till_core::cart::Cart;
 use till_core::catalog::Product;
+use till_core::checkout::ReceiptChoice;
 use till_core::forms::{FlashForm, ProductForm, RuleForm, TenderForm};
 use till_core::input::{whole, Field};
 use till_core::inventory::{MovementKind, StockLevel};
@@ -18,6 +19,7 @@ use till_core::totals::Discount;
 use till_core::Store;
 
 use crate::events::{emit, CatalogChanged, OrdersChanged, PricesChanged};
+use crate::queue_task::QueueTask;
 use crate::state::{blocking, AppState, Approval, Res, UiError};
 
 fn discount(
@@ -142,7 +144,9 @@ pub async fn cart_void(
         .await
 }
 
-/// Idempotent per cart: completing the same cart twice returns the first receipt.
+/// Idempotent per cart: completing the same cart twice returns the first
+/// receipt. `receipt`: what the customer wants (printed, none, emailed, or
+/// as the settings say).
 #[tauri::command]
 #[specta::specta]
 pub async fn cart_complete(
@@ -150,14 +154,18 @@ pub async fn cart_complete(
     state: State<'_, AppState>,
     cart_id: String,
     tenders: Vec<TenderForm>,
+    receipt: ReceiptChoice,
     approval: Option<Approval>,
 ) -> Res<Receipt> {
     let receipt = state
         .run_approved(approval, move |s| {
             let tenders = till_core::forms::tenders(&tenders, &s.settings().currency)?;
-            s.cart_complete(&cart_id, &tenders)
+            s.cart_complete_with(&cart_id, &tenders, receipt)
         })
         .await?;
+    // The receipt (and the drawer's pulse) were queued with the sale: the
+    // background sender prints them now, never this command.
+    app.state::<QueueTask>().wake();
     emit(&app, OrdersChanged(receipt.id.clone()));
     // Stock moved: prices that follow stock may have changed.
     emit(&app, PricesChanged);

@@ -48,6 +48,21 @@ pub struct UpdateProgress {
 #[derive(Debug, Clone, Serialize, Deserialize, specta::Type, tauri_specta::Event)]
 pub struct UpdateOffered(pub crate::updates::UpdateOffer);
 
+/// What the print and email queues hold that is not sent: waiting for its
+/// first try, or failed at least once (retried with backoff, or given up
+/// until retried by hand).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, specta::Type)]
+pub struct QueueStatus {
+    pub print_waiting: u32,
+    pub print_failed: u32,
+    pub email_waiting: u32,
+    pub email_failed: u32,
+}
+
+/// The print or email queue changed: a job was queued, sent or failed.
+#[derive(Debug, Clone, Serialize, Deserialize, specta::Type, tauri_specta::Event)]
+pub struct QueueChanged(pub QueueStatus);
+
 /// Sends `event` to the window. A window that is gone misses nothing it
 /// could show, so a failure is only logged.
 pub fn emit<E: Event + Serialize + Clone>(app: &AppHandle, event: E) {

@@ -2,8 +2,11 @@
 //! starts its own binary as
 //!
 //! ```text
-//! till-desktop --choose-file --title T --filter-name N --filter-ext json [--filter-ext ..] [--folder DIR]
+//! till-desktop --choose-file --title T --filter-name N --filter-ext json [--filter-ext ..] [--folder DIR] [--save NAME]
 //! ```
+//!
+//! (`--save NAME`: a "save as" dialog with NAME suggested, for a file the
+//! app writes, such as a receipt's PDF.)
 //!
 //! and `main` hands such a start to [`answer`] before anything else runs:
 //! no store, no log file, no Tauri, no single-instance check. The dialog
@@ -32,6 +35,9 @@ pub struct Request {
     pub filter_ext: Vec<String>,
     /// The folder it opens in; the dialog's own choice when `None`.
     pub folder: Option<PathBuf>,
+    /// A "save as" dialog with this file name suggested; an "open" one
+    /// when `None`.
+    pub save: Option<String>,
 }
 
 impl Request {
@@ -50,6 +56,9 @@ impl Request {
         if let Some(folder) = &self.folder {
             args.extend(["--folder".into(), folder.clone().into_os_string()]);
         }
+        if let Some(name) = &self.save {
+            args.extend(["--save".into(), name.as_str().into()]);
+        }
         args
     }
 
@@ -60,6 +69,7 @@ impl Request {
             filter_name: String::new(),
             filter_ext: Vec::new(),
             folder: None,
+            save: None,
         };
         while let Some(flag) = args.next() {
             let flag = flag.to_string_lossy().into_owned();
@@ -75,6 +85,7 @@ impl Request {
                 "--filter-name" => request.filter_name = text()?,
                 "--filter-ext" => request.filter_ext.push(text()?),
                 "--folder" => request.folder = Some(PathBuf::from(value)),
+                "--save" => request.save = Some(text()?),
                 _ => return Err(format!("unknown argument {flag}")),
             }
         }
@@ -111,7 +122,11 @@ pub fn answer(mut args: impl Iterator<Item = OsString>) -> Option<u8> {
     if let Some(folder) = &request.folder {
         dialog = dialog.set_directory(folder);
     }
-    let Some(chosen) = dialog.pick_file() else {
+    let chosen = match &request.save {
+        Some(name) => dialog.set_file_name(name).save_file(),
+        None => dialog.pick_file(),
+    };
+    let Some(chosen) = chosen else {
         return Some(1);
     };
     let Some(bytes) = path_bytes(chosen.as_os_str()) else {
@@ -193,6 +208,17 @@ mod tests {
             filter_name: "Baskets (FIMI or CSV)".into(),
             filter_ext: vec!["dat".into(), "csv".into()],
             folder: Some(PathBuf::from("/srv/shop/backups")),
+            save: None,
+        };
+        let mut args = asked.args().into_iter();
+        assert_eq!(args.next().as_deref(), Some(OsStr::new(FLAG)));
+        assert_eq!(Request::parse(args), Ok(asked));
+        let asked = Request {
+            title: "Save the receipt as PDF".into(),
+            filter_name: "PDF".into(),
+            filter_ext: vec!["pdf".into()],
+            folder: None,
+            save: Some("receipt T1-000001.pdf".into()),
         };
         let mut args = asked.args().into_iter();
         assert_eq!(args.next().as_deref(), Some(OsStr::new(FLAG)));

@@ -1,5 +1,6 @@
 //! Files the user gives the app (a license, a tiers document, a basket
-//! file, a backup to restore) are chosen in the native file dialog, which
+//! file, a backup to restore, a receipt logo) and where a file the app
+//! writes goes (a receipt's PDF) are chosen in the native file dialog, which
 //! the backend opens and reads from: the window asks for "a license",
 //! never sends a path, so no
 //! script in it can make the app read a file the user did not choose. The
@@ -48,6 +49,29 @@ pub const BACKUP: Ask = Ask {
     filter: ("Till backup", &["db"]),
 };
 
+pub const PDF: Ask = Ask {
+    title: "Save the receipt as PDF",
+    filter: ("PDF", &["pdf"]),
+};
+
+pub const LOGO: Ask = Ask {
+    title: "Choose the receipt logo",
+    filter: ("PNG image", &["png"]),
+};
+
+/// Where to save a file the app writes ("save as", `name` suggested), or
+/// the error `cancelled`. The backend writes the file, never the window.
+pub async fn choose_save(ask: Ask, name: String) -> Res<PathBuf> {
+    let request = Request {
+        title: ask.title.into(),
+        filter_name: ask.filter.0.into(),
+        filter_ext: ask.filter.1.iter().map(|e| e.to_string()).collect(),
+        folder: None,
+        save: Some(name),
+    };
+    crate::state::blocking(move || ask_in_own_process(&request)).await
+}
+
 /// The file the user chose, or the error `cancelled` when they closed the
 /// dialog. The dialog's process is waited for on a worker thread, never
 /// the main one.
@@ -62,6 +86,7 @@ pub async fn choose_in(ask: Ask, folder: Option<PathBuf>) -> Res<PathBuf> {
         filter_name: ask.filter.0.into(),
         filter_ext: ask.filter.1.iter().map(|e| e.to_string()).collect(),
         folder: folder.filter(|f| f.is_dir()),
+        save: None,
     };
     crate::state::blocking(move || ask_in_own_process(&request)).await
 }

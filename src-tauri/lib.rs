@@ -9,6 +9,7 @@ mod backups;
 mod bindings;
 mod bundles;
 mod commands;
+mod email;
 mod events;
 pub mod file_chooser;
 mod files;
@@ -16,7 +17,10 @@ mod instance;
 mod logs;
 mod plans;
 mod price_watch;
+mod printing;
+mod queue_task;
 mod ready;
+mod receipts;
 mod referrals;
 mod settings;
 mod shifts;
@@ -83,6 +87,7 @@ pub fn run() {
         .manage(log_folder)
         .manage(backups::PendingRestore::default())
         .manage(backup_task::BackupTask::default())
+        .manage(queue_task::QueueTask::default())
         .manage(bundles::Mining::default())
         .manage(updates::Pending::default())
         .invoke_handler(window.invoke_handler())
@@ -99,6 +104,8 @@ pub fn run() {
                 )
             };
             app.state::<backup_task::BackupTask>().start(db.clone());
+            app.state::<queue_task::QueueTask>()
+                .start(app.handle().clone(), db.clone());
             if endpoint.is_some() {
                 if let Err(why) = state.sync.ensure_started(db, endpoint) {
                     tracing::warn!(%why, "background sync not started");
@@ -112,6 +119,7 @@ pub fn run() {
             if let tauri::RunEvent::Exit = event {
                 app.state::<AppState>().sync.stop();
                 app.state::<backup_task::BackupTask>().stop();
+                app.state::<queue_task::QueueTask>().stop();
             }
         });
 }

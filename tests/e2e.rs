@@ -2165,3 +2165,161 @@ async fn staff_sign_in_sell_have_a_refund_approved_and_close_a_shift_short() {
     })
     .await;
 }
+
+/// Receives what each printer connection of the test sends, until the app
+/// closes it: a receipt printer on a TCP port of the test's own.
+fn printer_listener() -> (u16, std::sync::mpsc::Receiver<Vec<u8>>) {
+    use std::io::Read;
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = listener.local_addr().unwrap().port();
+    let (tx, rx) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        for conn in listener.incoming() {
+            let Ok(mut conn) = conn else { return };
+            let mut bytes = Vec::new();
+            let _ = conn.read_to_end(&mut bytes);
+            if tx.send(bytes).is_err() {
+                return;
+            }
+        }
+    });
+    (port, rx)
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+#[ignore = "needs a display, tauri-driver and a built app; run by scripts/test.sh"]
+async fn a_cash_sale_prints_its_receipt_kicks_the_drawer_and_its_number_opens_the_order() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = shop(dir.path());
+    let (port, printed) = printer_listener();
+    set_up_printer(&db, &format!("tcp:127.0.0.1:{port}"));
+    in_window(&db, move |c, _db| async move {
+        scan(&c, "COF").await;
+        wait_text(&c, "subtotal", "3.40").await;
+        click(&c, "pay").await;
+        find(&c, "pay-dialog").await;
+        // Auto-print is on: the dialog offers the printed receipt first.
+        let print = find(&c, "receipt-choice-print").await;
+        assert_eq!(
+            print.prop("checked").await.unwrap().as_deref(),
+            Some("true")
+        );
+        type_into(&c, "cash-amount", "5").await;
+        screenshot(&c, "pay-dialog-receipt-choice").await;
+        click(&c, "complete-payment").await;
+        let number = find(&c, "receipt-number").await.text().await.unwrap();
+        let number = number.trim().to_string();
+
+        // The receipt reaches the printer, with the drawer's pulse.
+        let bytes = tokio::task::spawn_blocking(move || {
+            printed
+                .recv_timeout(Duration::from_secs(30))
+                .expect("the receipt reaches the printer")
+        })
+        .await
+        .unwrap();
+        assert!(
+            bytes.windows(2).any(|w| w == b"\x1bp"),
+            "no drawer kick (ESC p) in {} bytes",
+            bytes.len()
+        );
+        assert!(
+            bytes.windows(number.len()).any(|w| w == number.as_bytes()),
+            "receipt {number} not in the printed bytes"
+        );
+
+        // Its number, scanned in the Orders screen, opens the order.
+        click(&c, "new-sale").await;
+        click(&c, "nav-orders").await;
+        find(&c, "orders-search")
+            .await
+            .send_keys(&format!("{number}{ENTER}"))
+            .await
+            .unwrap();
+        wait_text(&c, "receipt-number", &number).await;
+        find(&c, "refund-all").await;
+        screenshot(&c, "orders-scanned-receipt").await;
+
+        // The receipt's QR code scanned at the checkout opens it too.
+        click(&c, "nav-checkout").await;
+        scan(&c, &format!("till:order:{number}")).await;
+        find(&c, "orders-search").await;
+        wait_text(&c, "receipt-number", &number).await;
+        find(&c, "refund-all").await;
+
+        // The Settings screen's printer panel shows the printer.
+        click(&c, "nav-settings").await;
+        let to = find(&c, "printer-to").await;
+        assert_eq!(
+            to.prop("value").await.unwrap().as_deref(),
+            Some(format!("tcp:127.0.0.1:{port}").as_str())
+        );
+        show(&c, "printer-panel").await;
+        screenshot(&c, "settings-printer").await;
+    })
+    .await;
+}
+
+/// The shop's receipt printer at `to`, printing after each sale and
+/// opening the drawer after a cash sale: set as the Settings screen does.
+fn set_up_printer(db: &Path, to: &str) {
+    let mut s = Store::open(db).unwrap();
+    let form = till_core::forms::SettingsForm {
+        printer_to: Some(to.into()),
+        drawer_kick: Some(true),
+        auto_print: Some(true),
+        ..Default::default()
+    };
+    s.update_settings(form.update().unwrap()).unwrap();
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+#[ignore = "needs a display, tauri-driver and a built app; run by scripts/test.sh"]
+async fn a_printer_that_is_off_never_holds_the_sale_and_its_job_is_retried_from_the_badge() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = shop(dir.path());
+    // A port nobody listens on yet: the printer is off.
+    let port = {
+        let l = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+        l.local_addr().unwrap().port()
+    };
+    set_up_printer(&db, &format!("tcp:127.0.0.1:{port}"));
+    in_window(&db, move |c, _db| async move {
+        scan(&c, "WAT").await;
+        wait_text(&c, "subtotal", "1.50").await;
+        click(&c, "pay").await;
+        type_into(&c, "cash-amount", "2").await;
+        click(&c, "complete-payment").await;
+        // The sale is complete all the same.
+        let number = find(&c, "receipt-number").await.text().await.unwrap();
+        // The failed job shows in the status bar, and its queue.
+        wait_text(&c, "queue-badge", "1 print job").await;
+        click(&c, "queue-badge").await;
+        wait_text(&c, "queue-job", number.trim()).await;
+        screenshot(&c, "queue-dialog").await;
+        // The printer is back: Retry prints it, and the badge goes.
+        let listener = std::net::TcpListener::bind(("127.0.0.1", port)).unwrap();
+        let printed = std::thread::spawn(move || {
+            use std::io::Read;
+            let (mut conn, _) = listener.accept().unwrap();
+            let mut bytes = Vec::new();
+            conn.read_to_end(&mut bytes).unwrap();
+            bytes
+        });
+        click(&c, "queue-retry").await;
+        let bytes = tokio::task::spawn_blocking(move || printed.join().unwrap())
+            .await
+            .unwrap();
+        let number = number.trim().to_string();
+        assert!(
+            bytes.windows(number.len()).any(|w| w == number.as_bytes()),
+            "receipt {number} not in the printed bytes"
+        );
+        let deadline = Instant::now() + Duration::from_secs(15);
+        while c.find(Locator::Css(&testid("queue-badge"))).await.is_ok() {
+            assert!(Instant::now() < deadline, "the badge stayed");
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+    })
+    .await;
+}

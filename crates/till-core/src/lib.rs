@@ -34,6 +34,7 @@ pub mod printing;
 pub mod receipt;
 pub mod referrals;
 pub mod roles;
+pub mod scan;
 pub mod setting_changes;
 pub mod settings;
 pub mod setup;

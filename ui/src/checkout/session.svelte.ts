@@ -13,7 +13,7 @@
 import { commands } from '../lib/bindings';
 import { withApproval } from '../lib/approval.svelte';
 import { toUiError } from '../lib/errors';
-import type { Cart, Receipt, TenderForm, UiError } from '../lib/bindings';
+import type { Cart, Receipt, ReceiptChoice, TenderForm, UiError } from '../lib/bindings';
 
 export class CheckoutSession {
   /** The open cart; null until `start` has loaded it. */
@@ -154,14 +154,14 @@ export class CheckoutSession {
    * put in `error`. Waits for queued cart changes, so the sale charged is
    * the one on screen.
    */
-  async complete(tenders: TenderForm[]): Promise<Receipt> {
+  async complete(tenders: TenderForm[], receipt: ReceiptChoice = { kind: 'auto' }): Promise<Receipt> {
     await this.#queue;
     const cart = this.cart;
     if (!cart) throw { code: 'internal', message: 'No open sale.' } satisfies UiError;
-    const receipt = await withApproval((approval) => commands.cartComplete(cart.id, tenders, approval));
-    this.receipt = receipt;
+    const done = await withApproval((approval) => commands.cartComplete(cart.id, tenders, receipt, approval));
+    this.receipt = done;
     this.paying = false;
-    return receipt;
+    return done;
   }
 
   /** After a receipt: the completed cart is closed, so this opens a new one. */

@@ -52,8 +52,12 @@ export const commands = {
 	cartOrderDiscount: (cartId: string, discount: string | null, approval: Approval | null) => __TAURI_INVOKE<Cart>("cart_order_discount", { cartId, discount, approval }),
 	/**  Voids the cart and returns a fresh one. */
 	cartVoid: (cartId: string, approval: Approval | null) => __TAURI_INVOKE<Cart>("cart_void", { cartId, approval }),
-	/**  Idempotent per cart: completing the same cart twice returns the first receipt. */
-	cartComplete: (cartId: string, tenders: TenderForm[], approval: Approval | null) => __TAURI_INVOKE<Receipt>("cart_complete", { cartId, tenders, approval }),
+	/**
+	 *  Idempotent per cart: completing the same cart twice returns the first
+	 *  receipt. `receipt`: what the customer wants (printed, none, emailed, or
+	 *  as the settings say).
+	 */
+	cartComplete: (cartId: string, tenders: TenderForm[], receipt: ReceiptChoice, approval: Approval | null) => __TAURI_INVOKE<Receipt>("cart_complete", { cartId, tenders, receipt, approval }),
 	productsList: (search: string | null, includeInactive: boolean | null) => __TAURI_INVOKE<Product[]>("products_list", { search, includeInactive }),
 	productAdd: (input: ProductInput) => __TAURI_INVOKE<Product>("product_add", { input }),
 	productUpdate: (sku: string, input: ProductInput) => __TAURI_INVOKE<Product>("product_update", { sku, input }),
@@ -72,6 +76,59 @@ export const commands = {
 	 *  `approval`: a manager's, when a cashier asks.
 	 */
 	orderRefund: (id: string, items: ([string, number])[] | null, key: string | null, approval: Approval | null) => __TAURI_INVOKE<Refund>("order_refund", { id, items, key, approval }),
+	/**
+	 *  What a scanned or typed code names: a product, an order (its receipt
+	 *  number, the receipt's QR text, a refund's id) or nothing of the shop's.
+	 */
+	scanResolve: (text: string) => __TAURI_INVOKE<Scanned>("scan_resolve", { text }),
+	/**  The receipt as printed, for the receipt view (`gift`: without prices). */
+	receiptText: (reference: string, gift: boolean) => __TAURI_INVOKE<string>("receipt_text", { reference, gift }),
+	/**
+	 *  Prints the receipt again on the shop's printer: `copy` marks it COPY,
+	 *  `gift` leaves the prices out. A printer that does not take it within
+	 *  the timeout leaves the job queued (the queue's sender retries it) and
+	 *  says so.
+	 */
+	receiptPrint: (reference: string, gift: boolean, copy: boolean) => __TAURI_INVOKE<PrintJob>("receipt_print", { reference, gift, copy }),
+	/**
+	 *  Saves the receipt as a PDF (an 80 mm roll) where the user chooses in
+	 *  the native "save as" dialog; the path it was written to.
+	 */
+	receiptSavePdf: (reference: string) => __TAURI_INVOKE<string>("receipt_save_pdf", { reference }),
+	/**
+	 *  Queues the receipt, as a PDF, for `to`; the background sender mails it
+	 *  when the mail server can be reached.
+	 */
+	receiptEmail: (reference: string, to: string) => __TAURI_INVOKE<EmailJob>("receipt_email", { reference, to }),
+	/**  The receipt's logo, if the shop has one. */
+	receiptLogoGet: () => __TAURI_INVOKE<LogoInfo | null>("receipt_logo_get"),
+	/**
+	 *  A new logo, chosen in the native file dialog (the backend reads the
+	 *  file; the core checks it is a PNG it can print).
+	 */
+	receiptLogoChoose: () => __TAURI_INVOKE<LogoInfo | null>("receipt_logo_choose"),
+	/**  Receipts without a logo from now on. */
+	receiptLogoRemove: () => __TAURI_INVOKE<LogoInfo | null>("receipt_logo_remove"),
+	/**  The mail server, if one is set up (no secret in it). */
+	smtpGet: () => __TAURI_INVOKE<SmtpSettings | null>("smtp_get"),
+	/**  Sets the mail server; the core reads and checks every field. */
+	smtpUpdate: (form: SmtpForm) => __TAURI_INVOKE<SmtpSettings>("smtp_update", { form }),
+	/**  Keeps the mail server's password in the OS keyring. */
+	smtpPasswordSet: (password: string) => __TAURI_INVOKE<null>("smtp_password_set", { password }),
+	/**  The newest `limit` email jobs, newest first. */
+	emailJobsList: (limit: number) => __TAURI_INVOKE<EmailJob[]>("email_jobs_list", { limit }),
+	/**  Makes email job `id` due now (a failed one too); the sender mails it. */
+	emailJobRetry: (id: number) => __TAURI_INVOKE<EmailJob>("email_job_retry", { id }),
+	/**  Prints a test page on the shop's printer. */
+	printerTest: () => __TAURI_INVOKE<PrintJob>("printer_test"),
+	/**  Opens the cash drawer behind the printer (audited). */
+	drawerOpen: () => __TAURI_INVOKE<PrintJob>("drawer_open"),
+	/**  What the queues hold that is not sent, for the status bar. */
+	queueStatus: () => __TAURI_INVOKE<QueueStatus>("queue_status"),
+	/**  The newest `limit` print jobs, newest first. */
+	printJobsList: (limit: number) => __TAURI_INVOKE<PrintJob[]>("print_jobs_list", { limit }),
+	/**  Sends job `id` (all unsent ones when null) now, given-up ones too. */
+	printJobsRetry: (id: number | null) => __TAURI_INVOKE<SendReport>("print_jobs_retry", { id }),
 	/**
 	 *  Current prices of the products matching `search` (all when empty), with
 	 *  their adjustments and sale badges.
@@ -209,6 +266,7 @@ export const events = {
 	miningProgress: makeEvent<MiningProgress, MiningProgress>("mining-progress"),
 	ordersChanged: makeEvent<OrdersChanged, OrdersChanged>("orders-changed"),
 	pricesChanged: makeEvent<PricesChanged, PricesChanged>("prices-changed"),
+	queueChanged: makeEvent<QueueChanged, QueueChanged>("queue-changed"),
 	referralsChanged: makeEvent<ReferralsChanged, ReferralsChanged>("referrals-changed"),
 	settingsChanged: makeEvent<SettingsChanged, SettingsChanged>("settings-changed"),
 	updateOffered: makeEvent<UpdateOffered, UpdateOffered>("update-offered"),
@@ -584,6 +642,24 @@ export type Effect =
 /**  Price + A (negative: off). */
 { kind: "amount"; value: string };
 
+/**  One receipt to email, as queued. */
+export type EmailJob = {
+	id: number,
+	/**  The receipt: an order's id, or a refund's number. */
+	reference: string,
+	recipient: string,
+	state: EmailState,
+	attempts: number,
+	/**  Why the last attempt failed. */
+	last_error: string | null,
+	/**  When a queued job is next tried. */
+	next_attempt_at: string,
+	created_at: string,
+	sent_at: string | null,
+};
+
+export type EmailState = "queued" | "sent" | "failed";
+
 export type FlashEffect = 
 /**  Price x M. */
 { kind: "multiplier"; value: string } | 
@@ -633,6 +709,24 @@ export type FlashSaleView = {
 } & FlashSale;
 
 export type FlashStatus = "upcoming" | "active" | "past" | "cancelled";
+
+/**  What a job prints. */
+export type JobKind = "receipt" | "label" | "test" | 
+/**  The cash drawer's kick alone. */
+"drawer";
+
+/**  Where a job stands. */
+export type JobState = 
+/**  To be sent (again) at `next_attempt_at`. */
+"queued" | 
+/**  The printer took it. */
+"sent" | 
+/**
+ *  Given up until retried by hand: the destination cannot be written
+ *  (a file in a folder that does not exist) or the bytes could not be
+ *  made.
+ */
+"failed";
 
 export type Kit = {
 	sku: string,
@@ -685,6 +779,15 @@ export type LicenseStatus = {
 };
 
 export type Limit = number | Unlimited;
+
+/**  The shop's logo as stored. */
+export type LogoInfo = {
+	width_px: number,
+	height_px: number,
+	/**  The PNG file's size. */
+	bytes: number,
+	updated_at: string,
+};
 
 /**  A staff member at work: who is acting, or who approves. */
 export type Member = {
@@ -844,6 +947,23 @@ export type PlanView = {
  */
 export type PricesChanged = null;
 
+/**  One print job as the queue lists it (without its bytes). */
+export type PrintJob = {
+	id: number,
+	kind: JobKind,
+	/**  The order or refund number a receipt is of. */
+	order_ref: string | null,
+	destination: string,
+	state: JobState,
+	attempts: number,
+	last_error: string | null,
+	next_attempt_at: string,
+	created_at: string,
+	sent_at: string | null,
+	/**  How many bytes it sends. */
+	size: number,
+};
+
 export type Product = {
 	id: number,
 	sku: string,
@@ -926,6 +1046,21 @@ export type ProgramForm = {
 	return_days: string | null,
 };
 
+/**  The print or email queue changed: a job was queued, sent or failed. */
+export type QueueChanged = QueueStatus;
+
+/**
+ *  What the print and email queues hold that is not sent: waiting for its
+ *  first try, or failed at least once (retried with backoff, or given up
+ *  until retried by hand).
+ */
+export type QueueStatus = {
+	print_waiting: number,
+	print_failed: number,
+	email_waiting: number,
+	email_failed: number,
+};
+
 export type Quote = {
 	sku: string,
 	name: string,
@@ -962,6 +1097,17 @@ export type Receipt = {
 	change: string,
 	refunds: Refund[],
 };
+
+/**  What the customer gets as a receipt of a sale. */
+export type ReceiptChoice = 
+/**  As the settings say (`auto_print`). */
+{ kind: "auto" } | 
+/**  Printed, whatever the settings say. */
+{ kind: "print" } | 
+/**  No receipt. */
+{ kind: "none" } | 
+/**  Emailed to `to`. */
+{ kind: "email"; to: string };
 
 export type ReceiptLine = {
 	line_no: number,
@@ -1104,7 +1250,31 @@ export type SaleBadge = {
 	ends_at: string,
 };
 
+/**  What a scanned or typed code names. */
+export type Scanned = { kind: "product"; sku: string; name: string } | { kind: "order"; id: string; number: string } | 
+/**  Nothing of the shop's: the text as scanned (trimmed). */
+{ kind: "unknown"; text: string };
+
 export type Scope = { kind: "all" } | { kind: "category"; value: string } | { kind: "sku"; value: string };
+
+export type SendFailure = {
+	id: number,
+	destination: string,
+	error: string,
+	/**
+	 *  True when the job waits for a retry; false when it was given up
+	 *  (a file that cannot be written).
+	 */
+	queued: boolean,
+};
+
+/**  What one run over the queue did. */
+export type SendReport = {
+	/**  Jobs the printer took. */
+	sent: number[],
+	/**  Jobs that did not get through, with why; queued again unless given up. */
+	failed: SendFailure[],
+};
 
 /**  One recorded change of one setting. */
 export type SettingChange = {
@@ -1317,6 +1487,42 @@ export type ShiftReport = {
 	cash_moves: CashMovement[],
 	counted: string | null,
 	variance: string | null,
+};
+
+export type SmtpForm = {
+	host: string,
+	port: string,
+	/**  starttls, tls or none. */
+	security: string,
+	/**  Blank: the server takes mail without signing in. */
+	user: string | null,
+	from: string,
+};
+
+/**  How the connection to the mail server is secured. */
+export type SmtpSecurity = 
+/**
+ *  A plain connection upgraded with STARTTLS (port 587); a server that
+ *  does not offer STARTTLS is refused, never used in plain text.
+ */
+"starttls" | 
+/**  TLS from the first byte (port 465). */
+"tls" | 
+/**  No encryption: only for a relay on the same machine or network. */
+"none";
+
+/**
+ *  The shop's outgoing mail server (`forms::SmtpForm` builds it from what
+ *  a user gives).
+ */
+export type SmtpSettings = {
+	host: string,
+	port: number,
+	security: SmtpSecurity,
+	/**  The user name to sign in with; None: the server takes mail without. */
+	user: string | null,
+	/**  The sender's address; the shop's name is the sender's name. */
+	from: string,
 };
 
 /**  A staff member as the front ends show them. */

@@ -2,7 +2,7 @@
 // bindings.ts, see `events` there) from components and stores.
 
 import type { EventCallback, UnlistenFn } from '@tauri-apps/api/event';
-import { events, type MiningProgress } from './bindings';
+import { events, type MiningProgress, type QueueStatus } from './bindings';
 
 /** One of the generated `events`, e.g. `events.pricesChanged`. */
 interface BackendEvent<T> {
@@ -26,6 +26,11 @@ export function onBackendEvent<T>(event: BackendEvent<T>, handler: () => void): 
 /** Calls `handler` with each `mining-progress` event; returns the function that stops listening. */
 export function onMiningProgress(handler: (progress: MiningProgress) => void): () => void {
   return subscribe(events.miningProgress, handler);
+}
+
+/** Calls `handler` with each `queue-changed` event (the print and email queues' counts). */
+export function onQueueChanged(handler: (status: QueueStatus) => void): () => void {
+  return subscribe(events.queueChanged, handler);
 }
 
 function subscribe<T>(event: BackendEvent<T>, handler: (payload: T) => void): () => void {

@@ -227,8 +227,11 @@ fn load_smtp(conn: &Connection) -> Result<Option<SmtpSettings>> {
                 let port: i64 = r.get(1)?;
                 Ok(SmtpSettings {
                     host: crate::stored::text(r, 0)?,
-                    // The table's CHECK keeps it within 1..=65535.
-                    port: u16::try_from(port).unwrap_or(0),
+                    // The table's CHECK keeps it within 1..=65535; a value
+                    // outside it is damage, never a default port.
+                    port: u16::try_from(port).map_err(|_| {
+                        crate::stored::fail(r, 1, &port.to_string(), "is not a port number")
+                    })?,
                     security: enum_col(r, 2)?,
                     user: r.get(3)?,
                     from: crate::stored::text(r, 4)?,
@@ -632,13 +635,14 @@ enum Outcome {
     Later(String, bool),
 }
 
-/// A lettre error in words with its cause (lettre's own words stop at
-/// "Connection error").
+/// A lettre error in words with its cause: some of lettre's words stop at
+/// "Connection error", others already end with the cause.
 fn error_words(e: &lettre::transport::smtp::Error) -> String {
     use std::error::Error as _;
-    match e.source() {
-        Some(cause) => format!("{e}: {cause}"),
-        None => e.to_string(),
+    let words = e.to_string();
+    match e.source().map(|c| c.to_string()) {
+        Some(cause) if !words.ends_with(&cause) => format!("{words}: {cause}"),
+        _ => words,
     }
 }
 

@@ -133,7 +133,12 @@ pub(crate) fn value_text(v: ValueRef<'_>) -> String {
     }
 }
 
-fn fail(row: &Row, idx: usize, value: &str, problem: impl Into<String>) -> rusqlite::Error {
+pub(crate) fn fail(
+    row: &Row,
+    idx: usize,
+    value: &str,
+    problem: impl Into<String>,
+) -> rusqlite::Error {
     rusqlite::Error::FromSqlConversionFailure(
         idx,
         Type::Text,

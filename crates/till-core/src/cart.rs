@@ -766,14 +766,7 @@ impl Store {
             "UPDATE carts SET status = 'completed', order_id = ?1, updated_at = ?2 WHERE id = ?3",
             params![receipt.id, ts(now), cart_id],
         )?;
-        crate::print_queue::queue_sale_in(
-            &tx,
-            &settings,
-            now,
-            &receipt,
-            crate::print_queue::wants_receipt(&settings, print),
-        )?;
-        choice.queue_email(&tx, now, &receipt.id)?;
+        choice.queue_in(&tx, &settings, now, &receipt, print)?;
         tx.commit()?;
         Ok(receipt)
     }

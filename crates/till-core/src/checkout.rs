@@ -188,16 +188,27 @@ impl ReceiptChoice {
         }
     }
 
-    /// Queues the emailed receipt of the sale `order_id`, inside the sale's
-    /// transaction; any other choice queues nothing.
-    pub(crate) fn queue_email(
+    /// Queues what the sale's receipt needs, inside the sale's
+    /// transaction: the printer's job (with the drawer kick) as `print`
+    /// (from `check`) and the settings say, and the email of the `Email`
+    /// choice. Both are sent after the commit.
+    pub(crate) fn queue_in(
         &self,
         tx: &rusqlite::Connection,
+        settings: &Settings,
         now: chrono::DateTime<chrono::Utc>,
-        order_id: &str,
+        receipt: &crate::orders::Receipt,
+        print: Option<bool>,
     ) -> Result<()> {
+        crate::print_queue::queue_sale_in(
+            tx,
+            settings,
+            now,
+            receipt,
+            crate::print_queue::wants_receipt(settings, print),
+        )?;
         if let ReceiptChoice::Email { to } = self {
-            crate::email::queue_receipt(tx, now, order_id, to)?;
+            crate::email::queue_receipt(tx, now, &receipt.id, to)?;
         }
         Ok(())
     }
@@ -771,14 +782,7 @@ impl Store {
             }
         }
         if !replay {
-            crate::print_queue::queue_sale_in(
-                &tx,
-                &settings,
-                now,
-                &receipt,
-                crate::print_queue::wants_receipt(&settings, print),
-            )?;
-            choice.queue_email(&tx, now, &receipt.id)?;
+            choice.queue_in(&tx, &settings, now, &receipt, print)?;
         }
         tx.commit()?;
         Ok(receipt)

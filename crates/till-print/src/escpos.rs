@@ -236,6 +236,26 @@ fn raster(
     height_px: u16,
     bits: &[u8],
 ) -> Result<(), EncodeError> {
+    check_raster(width, width_px, height_px, bits)?;
+    let row = usize::from(width_px).div_ceil(8);
+    let [xl, xh] = (row as u16).to_le_bytes();
+    let [yl, yh] = height_px.to_le_bytes();
+    centred(out, |out| {
+        out.extend([GS, b'v', b'0', 0, xl, xh, yl, yh]);
+        out.extend(bits);
+    });
+    Ok(())
+}
+
+/// The checks the printer's image command needs (an image, not wider than
+/// the head, its bits all there). The PDF makes them too, so a PDF refuses
+/// what a print refuses.
+pub(crate) fn check_raster(
+    width: Width,
+    width_px: u16,
+    height_px: u16,
+    bits: &[u8],
+) -> Result<(), EncodeError> {
     if width_px == 0 || height_px == 0 {
         return Err(EncodeError::RasterEmpty {
             width_px,
@@ -250,8 +270,7 @@ fn raster(
             dots: width.dots(),
         });
     }
-    let row = usize::from(width_px).div_ceil(8);
-    let expected = row * usize::from(height_px);
+    let expected = usize::from(width_px).div_ceil(8) * usize::from(height_px);
     if bits.len() != expected {
         return Err(EncodeError::RasterSize {
             width_px,
@@ -260,11 +279,5 @@ fn raster(
             got: bits.len(),
         });
     }
-    let [xl, xh] = (row as u16).to_le_bytes();
-    let [yl, yh] = height_px.to_le_bytes();
-    centred(out, |out| {
-        out.extend([GS, b'v', b'0', 0, xl, xh, yl, yh]);
-        out.extend(bits);
-    });
     Ok(())
 }

@@ -15,7 +15,7 @@ use std::str::FromStr;
 use pdf_writer::{Content, Finish, Name, Pdf, Rect, Ref, Str, TextStr};
 
 use crate::doc::{valid_ean13, Doc, Label, LabelCode, Size, Width};
-use crate::escpos::{EncodeError, QR_MAX};
+use crate::escpos::{check_raster, EncodeError, QR_MAX};
 use crate::layout::{clean, layout, wrap, Line};
 
 /// The paper a PDF receipt is laid out for.
@@ -458,39 +458,6 @@ fn qr_modules(data: &str) -> Result<(usize, Vec<bool>), EncodeError> {
         .map(|c| c == qrcode::Color::Dark)
         .collect();
     Ok((code.width(), dark))
-}
-
-/// The checks the printer's image command makes, so a PDF refuses what a
-/// print refuses.
-fn check_raster(
-    width: Width,
-    width_px: u16,
-    height_px: u16,
-    bits: &[u8],
-) -> Result<(), EncodeError> {
-    if width_px == 0 || height_px == 0 {
-        return Err(EncodeError::RasterEmpty {
-            width_px,
-            height_px,
-        });
-    }
-    if width_px > width.dots() {
-        return Err(EncodeError::RasterTooWide {
-            width_px,
-            width,
-            dots: width.dots(),
-        });
-    }
-    let expected = usize::from(width_px).div_ceil(8) * usize::from(height_px);
-    if bits.len() != expected {
-        return Err(EncodeError::RasterSize {
-            width_px,
-            height_px,
-            expected,
-            got: bits.len(),
-        });
-    }
-    Ok(())
 }
 
 /// Runs of bars as rectangles from `left`, `bottom` up.

@@ -132,7 +132,7 @@ pub(crate) fn run(
                             "{:>4}  {:<6}  {}  to {}  ({} attempts)",
                             j.id,
                             j.state.as_str(),
-                            j.reference,
+                            j.number,
                             j.recipient,
                             j.attempts
                         );

@@ -138,6 +138,9 @@ pub struct EmailJob {
     pub id: i64,
     /// The receipt: an order's id, or a refund's number.
     pub reference: String,
+    /// The receipt's number, as people know it (the order's number for an
+    /// order's id).
+    pub number: String,
     pub recipient: String,
     pub state: EmailState,
     pub attempts: i64,
@@ -175,7 +178,8 @@ pub struct EmailSendOptions {
 }
 
 const JOB_COLUMNS: &str =
-    "id, reference, recipient, state, attempts, last_error, next_attempt_at, created_at, sent_at";
+    "id, reference, recipient, state, attempts, last_error, next_attempt_at, created_at, sent_at, \
+     COALESCE((SELECT number FROM orders WHERE orders.id = email_jobs.reference), reference)";
 
 fn job_row(r: &rusqlite::Row) -> rusqlite::Result<EmailJob> {
     Ok(EmailJob {
@@ -188,6 +192,7 @@ fn job_row(r: &rusqlite::Row) -> rusqlite::Result<EmailJob> {
         next_attempt_at: time_col(r, 6)?,
         created_at: time_col(r, 7)?,
         sent_at: opt_time(r, 8)?,
+        number: crate::stored::text(r, 9)?,
     })
 }
 

@@ -647,6 +647,11 @@ export type EmailJob = {
 	id: number,
 	/**  The receipt: an order's id, or a refund's number. */
 	reference: string,
+	/**
+	 *  The receipt's number, as people know it (the order's number for an
+	 *  order's id).
+	 */
+	number: string,
 	recipient: string,
 	state: EmailState,
 	attempts: number,

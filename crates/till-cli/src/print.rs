@@ -178,7 +178,8 @@ pub fn receipt(r: &Receipt, h: &Human) -> String {
 
 pub fn refund(r: &Refund, h: &Human) -> String {
     let mut s = format!(
-        "Refund for {}: {} back in {}\n",
+        "Refund {} for {}: {} back in {}\n",
+        r.receipt_number,
         r.number,
         h.money(r.amount),
         words(&r.method)

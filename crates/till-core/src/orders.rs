@@ -87,7 +87,12 @@ pub struct RefundLine {
 pub struct Refund {
     pub id: String,
     pub order_id: String,
+    /// The order's receipt number.
     pub number: String,
+    /// The refund's own receipt number: the order's, then `-R` and its place
+    /// among the order's refunds (`K7QF-000123-R1`). Counted, not stored, so
+    /// it is the same on every read.
+    pub receipt_number: String,
     pub lines: Vec<RefundLine>,
     pub amount: Decimal,
     pub tax: Decimal,
@@ -359,12 +364,17 @@ pub(crate) fn load_receipt(conn: &Connection, id: &str) -> Result<Receipt> {
 }
 
 fn load_refund(conn: &Connection, id: &str) -> Result<Refund> {
-    let (order_id, number, amount, tax, method, created_at) = conn
+    // The place among the order's refunds follows their order on the receipt
+    // (`ORDER BY created_at, id`).
+    let (order_id, number, amount, tax, method, created_at, nth) = conn
         .prepare_cached(
-            "SELECT r.order_id, o.number, r.amount, r.tax, r.method, r.created_at FROM refunds r JOIN orders o ON o.id = r.order_id WHERE r.id = ?1",
+            "SELECT r.order_id, o.number, r.amount, r.tax, r.method, r.created_at,
+                    (SELECT COUNT(*) FROM refunds e WHERE e.order_id = r.order_id
+                       AND (e.created_at < r.created_at OR (e.created_at = r.created_at AND e.id <= r.id)))
+             FROM refunds r JOIN orders o ON o.id = r.order_id WHERE r.id = ?1",
         )?
         .query_row([id], |r| {
-            Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?, dec_col(r, 2)?, dec_col(r, 3)?, crate::stored::enum_col::<TenderMethod>(r, 4)?, r.get::<_, String>(5)?))
+            Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?, dec_col(r, 2)?, dec_col(r, 3)?, crate::stored::enum_col::<TenderMethod>(r, 4)?, r.get::<_, String>(5)?, r.get::<_, i64>(6)?))
         })
         .optional()?
         .ok_or_else(|| Error::not_found("refund", id))?;
@@ -387,6 +397,7 @@ fn load_refund(conn: &Connection, id: &str) -> Result<Refund> {
     Ok(Refund {
         id: id.to_string(),
         order_id,
+        receipt_number: format!("{number}-R{nth}"),
         number,
         lines,
         amount,

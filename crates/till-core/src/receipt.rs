@@ -440,7 +440,7 @@ pub(crate) fn doc_in(
                 .push(Block::Feed(1))
                 .push(centred("REFUND", true, Size::Double))
                 .push(Block::Rule)
-                .push(Block::columns("Refund", refund_number(&r, &refund)))
+                .push(Block::columns("Refund", &refund.receipt_number))
                 .push(Block::columns("Original receipt", &r.number))
                 .push(Block::columns("Date", times.text(&refund.created_at)))
                 .push(Block::columns("Cashier", cashier));
@@ -484,18 +484,6 @@ pub(crate) fn doc_in(
             Ok(footing(doc, settings, &r.number))
         }
     }
-}
-
-/// A refund's number, as its receipt prints it: the order's number and
-/// the refund's place among the order's refunds, oldest first
-/// ("K7QF-000123-R1"). `doc_in` reads it back.
-pub fn refund_number(order: &Receipt, refund: &Refund) -> String {
-    let nth = order
-        .refunds
-        .iter()
-        .position(|r| r.id == refund.id)
-        .map_or(0, |i| i + 1);
-    format!("{}-R{nth}", order.number)
 }
 
 fn method_word(m: TenderMethod) -> &'static str {

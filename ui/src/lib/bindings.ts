@@ -1178,7 +1178,14 @@ export type ReferrerSummary = {
 export type Refund = {
 	id: string,
 	order_id: string,
+	/**  The order's receipt number. */
 	number: string,
+	/**
+	 *  The refund's own receipt number: the order's, then `-R` and its place
+	 *  among the order's refunds (`K7QF-000123-R1`). Counted, not stored, so
+	 *  it is the same on every read.
+	 */
+	receipt_number: string,
 	lines: RefundLine[],
 	amount: string,
 	tax: string,

@@ -395,14 +395,7 @@ impl Store {
             &ReceiptOptions::default(),
         )?;
         let key = reference.trim();
-        let order: Option<String> = self
-            .conn
-            .query_row(
-                "SELECT id FROM orders WHERE id = ?1 OR number = ?1",
-                [key],
-                |r| r.get(0),
-            )
-            .optional()?;
+        let order = crate::orders::order_id(&self.conn, key)?;
         let reference = order.unwrap_or_else(|| key.to_string());
         let now = self.now();
         let tx = self.write_tx()?;

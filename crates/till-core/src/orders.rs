@@ -363,6 +363,15 @@ pub(crate) fn load_receipt(conn: &Connection, id: &str) -> Result<Receipt> {
     })
 }
 
+/// The id of the order `id_or_number` names (its id or its receipt
+/// number), if any.
+pub(crate) fn order_id(conn: &Connection, id_or_number: &str) -> Result<Option<String>> {
+    Ok(conn
+        .prepare_cached("SELECT id FROM orders WHERE id = ?1 OR number = ?1")?
+        .query_row([id_or_number], |r| r.get(0))
+        .optional()?)
+}
+
 fn load_refund(conn: &Connection, id: &str) -> Result<Refund> {
     // The place among the order's refunds follows their order on the receipt
     // (`ORDER BY created_at, id`).
@@ -491,15 +500,7 @@ impl Store {
     pub fn order(&self, id_or_number: &str) -> Result<Receipt> {
         self.require(Permission::LookUp)?;
         let key = id_or_number.trim();
-        let id: Option<String> = self
-            .conn
-            .query_row(
-                "SELECT id FROM orders WHERE id = ?1 OR number = ?1",
-                [key],
-                |r| r.get(0),
-            )
-            .optional()?;
-        match id {
+        match order_id(&self.conn, key)? {
             Some(id) => load_receipt(&self.conn, &id),
             None => Err(Error::not_found("order", key)),
         }

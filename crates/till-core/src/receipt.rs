@@ -208,11 +208,7 @@ enum Subject {
 
 fn find(conn: &Connection, reference: &str) -> Result<Subject> {
     let key = reference.trim();
-    let order: Option<String> = conn
-        .prepare_cached("SELECT id FROM orders WHERE id = ?1 OR number = ?1")?
-        .query_row([key], |r| r.get(0))
-        .optional()?;
-    if let Some(id) = order {
+    if let Some(id) = crate::orders::order_id(conn, key)? {
         return Ok(Subject::Sale(load_receipt(conn, &id)?));
     }
     let by_id: Option<String> = conn

@@ -7,7 +7,7 @@
 use std::path::PathBuf;
 use std::time::Duration;
 
-use clap::Subcommand;
+use clap::{Args, Subcommand};
 use serde::Serialize;
 use till_core::email::EmailSendOptions;
 use till_core::input::Field;
@@ -15,6 +15,30 @@ use till_core::receipt::ReceiptOptions;
 use till_core::{Error, Result, Store};
 
 use crate::run::{Ctx, Outcome};
+
+/// How a receipt is laid out: `receipt text` and `receipt print` take the same flags.
+#[derive(Debug, Args)]
+pub struct Layout {
+    /// Characters per line: 32 (58 mm paper), 42 or 48 (80 mm).
+    #[arg(long, value_name = "N")]
+    width: Option<String>,
+    /// A gift receipt: the items without prices or totals.
+    #[arg(long)]
+    gift: bool,
+    /// A reprint, marked COPY.
+    #[arg(long)]
+    copy: bool,
+}
+
+impl Layout {
+    fn options(&self) -> Result<ReceiptOptions> {
+        Ok(ReceiptOptions {
+            width: width(self.width.as_deref())?,
+            gift: self.gift,
+            copy: self.copy,
+        })
+    }
+}
 
 #[derive(Debug, Subcommand)]
 pub enum ReceiptCmd {
@@ -24,15 +48,8 @@ pub enum ReceiptCmd {
     Text {
         /// Order id or receipt number; a refund's number (NUMBER-R1) or id.
         order: String,
-        /// Characters per line: 32 (58 mm paper), 42 or 48 (80 mm).
-        #[arg(long, value_name = "N")]
-        width: Option<String>,
-        /// A gift receipt: the items without prices or totals.
-        #[arg(long)]
-        gift: bool,
-        /// A reprint, marked COPY.
-        #[arg(long)]
-        copy: bool,
+        #[command(flatten)]
+        layout: Layout,
     },
     /// Print a receipt on the receipt printer (or another destination).
     /// Waits at most $TILL_PRINT_TIMEOUT seconds (5): a printer that does
@@ -44,15 +61,8 @@ pub enum ReceiptCmd {
         /// file:PATH, tcp:HOST:PORT or device:PATH; else the printer set.
         #[arg(long, value_name = "DEST")]
         to: Option<String>,
-        /// Characters per line: 32 (58 mm paper), 42 or 48 (80 mm).
-        #[arg(long, value_name = "N")]
-        width: Option<String>,
-        /// A gift receipt: the items without prices or totals.
-        #[arg(long)]
-        gift: bool,
-        /// A reprint, marked COPY.
-        #[arg(long)]
-        copy: bool,
+        #[command(flatten)]
+        layout: Layout,
     },
     /// Save an order's (or a refund's) receipt as a PDF with selectable text.
     Pdf {
@@ -165,35 +175,16 @@ struct Printed<'a> {
 
 pub fn run(ctx: &Ctx, store: &mut Store, cmd: ReceiptCmd) -> Result<Outcome> {
     match cmd {
-        ReceiptCmd::Print {
-            order,
-            to,
-            width: w,
-            gift,
-            copy,
-        } => {
-            let opts = ReceiptOptions {
-                width: width(w.as_deref())?,
-                gift,
-                copy,
-            };
+        ReceiptCmd::Print { order, to, layout } => {
+            let opts = layout.options()?;
             let timeout = crate::printer::timeout()?;
             let job = store.print_receipt(&order, to.as_deref(), &opts, timeout)?;
             ctx.out(&job, |j| {
                 format!("receipt {} printed to {}", order, j.destination)
             })?;
         }
-        ReceiptCmd::Text {
-            order,
-            width: w,
-            gift,
-            copy,
-        } => {
-            let opts = ReceiptOptions {
-                width: width(w.as_deref())?,
-                gift,
-                copy,
-            };
+        ReceiptCmd::Text { order, layout } => {
+            let opts = layout.options()?;
             let paper = opts.paper(store.settings())?;
             let text = store.receipt_text(&order, &opts)?;
             let out = Printed {

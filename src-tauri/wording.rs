@@ -54,6 +54,8 @@ pub fn label(field: Field) -> &'static str {
         Field::Until => "Until",
         Field::To => "To",
         Field::Period => "Period",
+        Field::By => "Breakdown",
+        Field::Compare => "Compare with",
         Field::PercentOff => "Percent off",
         Field::Components => "Components",
         Field::Format => "Format",

@@ -57,7 +57,7 @@ const LAYERS: &[&[&str]] = &[
     // The receipt as a PDF, and emailed (queued inside the sale).
     &["pdf", "email"],
     // The sale's commit.
-    &["checkout", "scan"],
+    &["checkout", "scan", "reports"],
     // Front ends' forms, built into the inputs of the modules below.
     &["forms"],
     // The open cart.

@@ -92,7 +92,7 @@ pub struct Cart {
 /// The cart's lines with their products, in the order they were added.
 fn load_lines(conn: &Connection, cart_id: &str) -> Result<Vec<(i64, PricedLine)>> {
     let mut stmt = conn.prepare_cached(&format!(
-        "SELECT cl.id, cl.qty, cl.unit_price, cl.price_note, cl.discount, {PRODUCT_COLUMNS}
+        "SELECT cl.id, cl.qty, cl.unit_price, cl.price_note, cl.discount, cl.base_price, cl.flash_sale_id, cl.flash_off, cl.member_off, {PRODUCT_COLUMNS}
          FROM cart_lines cl JOIN products p ON p.id = cl.product_id LEFT JOIN stock_levels s ON s.product_id = p.id
          WHERE cl.cart_id = ?1 ORDER BY cl.id"
     ))?;
@@ -102,7 +102,16 @@ fn load_lines(conn: &Connection, cart_id: &str) -> Result<Vec<(i64, PricedLine)>
         let unit_price = dec_col(r, 2)?;
         let price_note: Option<String> = r.get(3)?;
         let discount = crate::stored::opt_parse_with(r, 4, Discount::from_text)?;
-        let product = product_from_row_at(r, 5)?;
+        let trace = match crate::stored::opt_decimal(r, 5)? {
+            Some(base_price) => Some(pricing::PriceTrace {
+                base_price,
+                flash_sale_id: r.get(6)?,
+                flash_off: crate::stored::opt_decimal(r, 7)?.unwrap_or_default(),
+                member_off: crate::stored::opt_decimal(r, 8)?.unwrap_or_default(),
+            }),
+            None => None,
+        };
+        let product = product_from_row_at(r, 9)?;
         Ok((
             id,
             PricedLine {
@@ -111,10 +120,21 @@ fn load_lines(conn: &Connection, cart_id: &str) -> Result<Vec<(i64, PricedLine)>
                 unit_price,
                 price_note,
                 discount,
+                trace,
             },
         ))
     })?;
     Ok(rows.collect::<rusqlite::Result<Vec<_>>>()?)
+}
+
+/// A price trace as `cart_lines` stores it.
+fn trace_params(t: &pricing::PriceTrace) -> (String, Option<i64>, String, String) {
+    (
+        t.base_price.to_string(),
+        t.flash_sale_id,
+        t.flash_off.to_string(),
+        t.member_off.to_string(),
+    )
 }
 
 struct CartRow {
@@ -234,9 +254,19 @@ impl Store {
             params![buyer.map(|b| b.id), cart_id],
         )?;
         for (line_id, q) in repriced {
+            let (base, flash, flash_off, member_off) =
+                trace_params(&pricing::PriceTrace::of(&q));
             tx.execute(
-                "UPDATE cart_lines SET unit_price = ?1, price_note = ?2 WHERE id = ?3",
-                params![q.price.to_string(), q.note, line_id],
+                "UPDATE cart_lines SET unit_price = ?1, price_note = ?2, base_price = ?3, flash_sale_id = ?4, flash_off = ?5, member_off = ?6 WHERE id = ?7",
+                params![
+                    q.price.to_string(),
+                    q.note,
+                    base,
+                    flash,
+                    flash_off,
+                    member_off,
+                    line_id
+                ],
             )?;
         }
         check_prices(&tx, &pricing, &defs, cart_id)?;
@@ -423,13 +453,23 @@ impl Store {
             now,
         )?;
         let quote = pricing::quote(&self.pricing_context()?.for_member(member), &product, now);
-        let (override_by, unit_price, price_note) = match price {
+        let (override_by, unit_price, price_note, trace) = match price {
             Some(p) => {
                 let (auth, by) = self.price_override_by()?;
                 let p = self.check_amount(Field::Price, p)?;
-                (Some(auth), p, Some(crate::checkout::override_note(&by)))
+                (
+                    Some(auth),
+                    p,
+                    Some(crate::checkout::override_note(&by)),
+                    pricing::PriceTrace::set_at_till(quote.base_price),
+                )
             }
-            None => (None, quote.price, quote.note.clone()),
+            None => (
+                None,
+                quote.price,
+                quote.note.clone(),
+                pricing::PriceTrace::of(&quote),
+            ),
         };
         let settings = self.settings.clone();
         let defs = self.live_bundles(self.now())?;
@@ -462,6 +502,7 @@ impl Store {
             unit_price,
             price_note: price_note.clone(),
             discount: None,
+            trace: Some(trace.clone()),
         });
         check_stock(&tx, &settings, &lines)?;
         match existing {
@@ -472,9 +513,11 @@ impl Store {
                 )?;
             }
             None => {
+                let (base, flash, flash_off, member_off) = trace_params(&trace);
                 tx.execute(
-                    "INSERT INTO cart_lines (cart_id, product_id, qty, unit_price, price_note, added_at, price_override) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
-                    params![cart_id, product.id, qty, unit_price.to_string(), price_note, ts(now), price.is_some()],
+                    "INSERT INTO cart_lines (cart_id, product_id, qty, unit_price, price_note, added_at, price_override, base_price, flash_sale_id, flash_off, member_off)
+                     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
+                    params![cart_id, product.id, qty, unit_price.to_string(), price_note, ts(now), price.is_some(), base, flash, flash_off, member_off],
                 )?;
             }
         }

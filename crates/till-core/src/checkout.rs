@@ -222,6 +222,9 @@ pub(crate) struct PricedLine {
     pub unit_price: Decimal,
     pub price_note: Option<String>,
     pub discount: Option<Discount>,
+    /// What the price came from, for the reports (`None`: a cart line
+    /// priced before lines kept it).
+    pub trace: Option<crate::pricing::PriceTrace>,
 }
 
 /// A line discount as a percent of its line (unit price x quantity).
@@ -459,8 +462,9 @@ pub(crate) fn commit_sale(
         shift_id
     ])?;
     let mut line_stmt = conn.prepare_cached(
-        "INSERT INTO order_lines (order_id, line_no, product_id, sku, name, qty, unit_price, price_note, gross, discount, net, tax_rate, tax, total)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14)",
+        "INSERT INTO order_lines (order_id, line_no, product_id, sku, name, qty, unit_price, price_note, gross, discount, net, tax_rate, tax, total,
+             base_price, unit_cost, flash_sale_id, flash_off, member_off)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19)",
     )?;
     for (i, (l, t)) in sale.lines.iter().zip(&totals.lines).enumerate() {
         line_stmt.execute(params![
@@ -477,7 +481,12 @@ pub(crate) fn commit_sale(
             t.net.to_string(),
             l.product.tax_rate.to_string(),
             t.tax.to_string(),
-            t.total.to_string()
+            t.total.to_string(),
+            l.trace.as_ref().map(|t| t.base_price.to_string()),
+            l.product.cost.map(|c| c.to_string()),
+            l.trace.as_ref().and_then(|t| t.flash_sale_id),
+            l.trace.as_ref().map(|t| t.flash_off.to_string()),
+            l.trace.as_ref().map(|t| t.member_off.to_string()),
         ])?;
         // A kit moves its components; anything else, itself.
         let parts = if l.product.kit {
@@ -699,15 +708,19 @@ impl Store {
             }
             let product = self.product_by_code(&l.code)?;
             let q = pricing::quote(&ctx, &product, now);
-            let (unit_price, price_note) = match (l.price, &override_by) {
+            let (unit_price, price_note, trace) = match (l.price, &override_by) {
                 (Some(p), Some((_, by))) => {
                     let p = self
                         .check_amount(Field::Item, p)
                         .map_err(|e| e.at(format_args!("item {}: price", i + 1)))?;
                     overrides.push((product.sku.clone(), q.price, p));
-                    (p, Some(override_note(by)))
+                    (
+                        p,
+                        Some(override_note(by)),
+                        pricing::PriceTrace::set_at_till(q.base_price),
+                    )
                 }
-                _ => (q.price, q.note),
+                _ => (q.price, q.note.clone(), pricing::PriceTrace::of(&q)),
             };
             lines.push(PricedLine {
                 product,
@@ -715,6 +728,7 @@ impl Store {
                 unit_price,
                 price_note,
                 discount: l.discount.clone(),
+                trace: Some(trace),
             });
         }
         if let Some(d) = &req.order_discount {

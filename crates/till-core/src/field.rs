@@ -94,6 +94,10 @@ fields! {
     Until => "until",
     To => "to",
     Period => "period",
+    /// What a report's rows are by (day, product, ...).
+    By => "by",
+    /// The period a report is compared with.
+    Compare => "compare",
     // Bundles, kits, mining.
     PercentOff => "percent_off",
     /// A kit's components.

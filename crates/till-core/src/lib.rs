@@ -33,6 +33,7 @@ pub mod print_queue;
 pub mod printing;
 pub mod receipt;
 pub mod referrals;
+pub mod reports;
 pub mod roles;
 pub mod scan;
 pub mod setting_changes;

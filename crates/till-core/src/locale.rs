@@ -257,3 +257,20 @@ mod tests {
         assert_eq!(gb.time(t), "02/12/2026, 13:05");
     }
 }
+
+/// The first moment of local day `d` in `tz`, in UTC. Midnight may not
+/// exist on a DST day (some zones change at 00:00): then the first moment
+/// of the day after the gap.
+pub fn day_start(tz: chrono_tz::Tz, d: chrono::NaiveDate) -> chrono::DateTime<chrono::Utc> {
+    use chrono::TimeZone;
+    let mut naive = d.and_time(chrono::NaiveTime::MIN);
+    // A gap is at most a few hours; each step is an hour.
+    for _ in 0..24 {
+        if let Some(t) = tz.from_local_datetime(&naive).earliest() {
+            return t.with_timezone(&chrono::Utc);
+        }
+        naive += chrono::Duration::hours(1);
+    }
+    // No zone skips a whole day at midnight; read it as UTC rather than fail.
+    naive.and_utc()
+}

@@ -83,6 +83,10 @@ pub const MIGRATIONS: &[(&str, &str)] = &[
         "0015_email.sql",
         include_str!("../../../migrations/0015_email.sql"),
     ),
+    (
+        "0016_reports.sql",
+        include_str!("../../../migrations/0016_reports.sql"),
+    ),
 ];
 
 /// SQLite `application_id` of a Till store: "TILL" in ASCII. Set by

@@ -31,6 +31,7 @@ pub(crate) fn total_due(
                 product,
                 qty: l.qty,
                 unit_price: q.price,
+                trace: Some(crate::pricing::PriceTrace::of(&q)),
                 price_note: q.note,
                 discount: l.discount.clone(),
             })

@@ -9,6 +9,62 @@ use crate::input::given;
 use crate::Store;
 
 impl Store {
+    /// A report's period from the front end's `from` and `to`: each a date
+    /// (`2026-11-01`: the whole local day in the store's time zone, so `to`
+    /// includes its day) or an RFC 3339 time (`to` exclusive). Returns
+    /// [from, to); a `to` before `from` is refused.
+    pub fn report_range(&self, from: &str, to: &str) -> Result<(DateTime<Utc>, DateTime<Utc>)> {
+        let tz = crate::locale::parse_time_zone(&self.settings.time_zone)?;
+        let read = |field: Field, text: &str, end: bool| -> Result<DateTime<Utc>> {
+            let t = text.trim();
+            if t.is_empty() {
+                return Err(crate::error::Error::invalid(field, "is missing: give a date like 2026-11-01 or an RFC 3339 time"));
+            }
+            match chrono::NaiveDate::parse_from_str(t, "%Y-%m-%d") {
+                Ok(d) if t.len() == 10 => {
+                    let d = if end { d.succ_opt().unwrap_or(d) } else { d };
+                    crate::input::check_time(field, crate::locale::day_start(tz, d))
+                }
+                _ => crate::input::time(field, t),
+            }
+        };
+        let (f, t) = (read(Field::From, from, false)?, read(Field::To, to, true)?);
+        if t < f {
+            return Err(crate::error::Error::invalid(
+                Field::To,
+                format!("{:?} is before the start of the period, {:?}", to.trim(), from.trim()),
+            ));
+        }
+        Ok((f, t))
+    }
+
+    /// The period a name gives, in the store's time zone, as of the store's
+    /// clock: `today`, `yesterday`, `this-week` and `last-week` (weeks start
+    /// on Monday), `this-month`, `last-month`. Returns [from, to).
+    pub fn report_preset(&self, name: &str) -> Result<(DateTime<Utc>, DateTime<Utc>)> {
+        use chrono::{Datelike, Duration};
+        let tz = crate::locale::parse_time_zone(&self.settings.time_zone)?;
+        let today = self.now().with_timezone(&tz).date_naive();
+        let start = |d: chrono::NaiveDate| crate::locale::day_start(tz, d);
+        let monday = today - Duration::days(today.weekday().num_days_from_monday() as i64);
+        let first = today.with_day(1).unwrap_or(today);
+        let (f, t) = match name.trim() {
+            "today" => (today, today + Duration::days(1)),
+            "yesterday" => (today - Duration::days(1), today),
+            "this-week" => (monday, monday + Duration::days(7)),
+            "last-week" => (monday - Duration::days(7), monday),
+            "this-month" => (first, first + chrono::Months::new(1)),
+            "last-month" => (first - chrono::Months::new(1), first),
+            other => {
+                return Err(crate::error::Error::invalid(
+                    Field::Period,
+                    format!("{other:?} is not a period; use today, yesterday, this-week, last-week, this-month or last-month"),
+                ))
+            }
+        };
+        Ok((start(f), start(t)))
+    }
+
     /// The period of a sales report: from `from` (default: the start of
     /// the current billing period) to `to` (default: now, inclusive).
     pub fn report_period(

@@ -12,7 +12,7 @@
 
 use std::collections::BTreeMap;
 
-use chrono::{DateTime, Datelike, NaiveDate, TimeZone, Utc};
+use chrono::{DateTime, Datelike, NaiveDate, Utc};
 use rusqlite::{params, Connection};
 use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
@@ -142,18 +142,7 @@ fn add_month(d: NaiveDate) -> Option<NaiveDate> {
 impl Store {
     fn local_midnight(&self, d: NaiveDate) -> Result<DateTime<Utc>> {
         let tz = crate::settings::parse_time_zone(&self.settings.time_zone)?;
-        let naive = d
-            .and_hms_opt(0, 0, 0)
-            .ok_or_else(|| Error::Internal("bad date".into()))?;
-        // Midnight may not exist on a DST day: take the first moment of the day.
-        tz.from_local_datetime(&naive)
-            .earliest()
-            .or_else(|| {
-                tz.from_local_datetime(&(naive + chrono::Duration::hours(1)))
-                    .earliest()
-            })
-            .map(|t| t.with_timezone(&Utc))
-            .ok_or_else(|| Error::Internal(format!("no local midnight on {d}")))
+        Ok(crate::locale::day_start(tz, d))
     }
 
     /// The billing period holding `at`: [from, to) in UTC, with its label.

@@ -388,6 +388,50 @@ pub fn quote(ctx: &PricingContext, p: &Product, at: DateTime<Utc>) -> Quote {
     }
 }
 
+/// What a line's unit price came from, kept with the cart line and the
+/// order line so reports never rebuild it from today's catalog: the base
+/// price then, the flash sale that set it and what that sale and a member
+/// discount took off each unit (positive amounts).
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct PriceTrace {
+    pub base_price: Decimal,
+    pub flash_sale_id: Option<i64>,
+    pub flash_off: Decimal,
+    pub member_off: Decimal,
+}
+
+impl PriceTrace {
+    /// The trace of a quoted price.
+    pub fn of(q: &Quote) -> PriceTrace {
+        let off = |source: &str| -> Decimal {
+            -q.adjustments
+                .iter()
+                .filter(|a| a.source == source)
+                .map(|a| a.effect)
+                .sum::<Decimal>()
+        };
+        let flash_off = off("flash_sale");
+        PriceTrace {
+            base_price: q.base_price,
+            flash_sale_id: q
+                .sale
+                .as_ref()
+                .filter(|_| !flash_off.is_zero())
+                .map(|s| s.id),
+            flash_off,
+            member_off: off("member"),
+        }
+    }
+
+    /// A price set at the till: no sale and no member discount made it.
+    pub fn set_at_till(base_price: Decimal) -> PriceTrace {
+        PriceTrace {
+            base_price,
+            ..PriceTrace::default()
+        }
+    }
+}
+
 /// The same price as `quote`, without the explanation: for re-pricing many
 /// products at once.
 pub fn price_only(ctx: &PricingContext, p: &Product, at: DateTime<Utc>) -> Decimal {

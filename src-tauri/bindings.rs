@@ -15,7 +15,7 @@ use crate::state::UiError;
 #[allow(unused_imports)] // the paths in command_list.rs name these modules
 use crate::{
     about, audit, backups, bundles, commands, email, plans, printing, ready, receipts, referrals,
-    settings, shifts, staff, updates,
+    reports, settings, shifts, staff, updates,
 };
 
 /// The commands and events of the window.

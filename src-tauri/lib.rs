@@ -22,6 +22,7 @@ mod queue_task;
 mod ready;
 mod receipts;
 mod referrals;
+mod reports;
 mod settings;
 mod shifts;
 mod staff;

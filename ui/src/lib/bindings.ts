@@ -203,6 +203,18 @@ export const commands = {
 	membershipGet: (customerId: string) => __TAURI_INVOKE<Membership | null>("membership_get", { customerId }),
 	reportProducts: (from: string | null, to: string | null) => __TAURI_INVOKE<ProductSales[]>("report_products", { from, to }),
 	/**
+	 *  Sales over the period: totals and rows `by` a dimension (`day`,
+	 *  `hour`, `product`, …), with the comparison period (`previous`,
+	 *  `last-year`) when asked.
+	 */
+	reportSales: (period: ReportPeriodInput, by: string, compare: string | null) => __TAURI_INVOKE<SalesReport>("report_sales", { period, by, compare }),
+	/**  Orders and net sales per weekday and local hour. */
+	reportHeatmap: (period: ReportPeriodInput) => __TAURI_INVOKE<HeatCell[]>("report_heatmap", { period }),
+	/**  Taxable base and tax per rate, sales and refunds apart. */
+	reportTax: (period: ReportPeriodInput) => __TAURI_INVOKE<TaxReport>("report_tax", { period }),
+	/**  Margin per product and category, from the cost at each sale. */
+	reportMargin: (period: ReportPeriodInput) => __TAURI_INVOKE<MarginReport>("report_margin", { period }),
+	/**
 	 *  Asks the update endpoint for a newer version: the offer, or none when
 	 *  this version is the newest.
 	 */
@@ -715,6 +727,16 @@ export type FlashSaleView = {
 
 export type FlashStatus = "upcoming" | "active" | "past" | "cancelled";
 
+/**  One cell of the weekday x hour heatmap. */
+export type HeatCell = {
+	/**  0 = Monday .. 6 = Sunday. */
+	weekday: number,
+	/**  Local hour, 0..23. */
+	hour: number,
+	orders: number,
+	net: string,
+};
+
 /**  What a job prints. */
 export type JobKind = "receipt" | "label" | "test" | 
 /**  The cash drawer's kick alone. */
@@ -792,6 +814,30 @@ export type LogoInfo = {
 	/**  The PNG file's size. */
 	bytes: number,
 	updated_at: string,
+};
+
+/**  `till report margin`. */
+export type MarginReport = {
+	from: string,
+	to: string,
+	currency: string,
+	products: MarginRow[],
+	categories: MarginRow[],
+	total: MarginRow,
+};
+
+/**  One product's or category's margin. */
+export type MarginRow = {
+	key: string,
+	label: string,
+	items: number,
+	net: string,
+	cost: string,
+	margin: string,
+	/**  Margin as a percent of net (one decimal); `None` when net is zero. */
+	margin_percent: string | null,
+	/**  Lines whose cost is today's, not the cost at the sale. */
+	estimated_lines: number,
 };
 
 /**  A staff member at work: who is acting, or who approves. */
@@ -1201,6 +1247,13 @@ export type RefundLine = {
 	tax: string,
 };
 
+/**  The period of a report as the window picks it. */
+export type ReportPeriodInput = 
+/**  `today`, `yesterday`, `this-week`, `last-week`, `this-month`, `last-month`. */
+{ kind: "preset"; name: string } | 
+/**  Dates (`2026-11-01`, whole local days, `to` included) or RFC 3339 times. */
+{ kind: "range"; from: string; to: string };
+
 /**  What a restore would do, for the owner to confirm. */
 export type RestoreOffer = {
 	/**  The file that would be restored, and what it holds. */
@@ -1260,6 +1313,83 @@ export type SaleBadge = {
 	name: string,
 	/**  End of the current window (RFC 3339). */
 	ends_at: string,
+};
+
+/**  What the rows of a sales report are by. */
+export type SalesBy = "day" | "week" | "month" | "hour" | "weekday" | "product" | "category" | "cashier" | "tender" | "customer";
+
+/**
+ *  The change of each total against the comparison period, in percent
+ *  (one decimal); `None` when the comparison's figure is zero.
+ */
+export type SalesChange = {
+	orders: string | null,
+	items: string | null,
+	gross: string | null,
+	discounts: string | null,
+	refunds: string | null,
+	net: string | null,
+	tax: string | null,
+	cost: string | null,
+	margin: string | null,
+	average_basket: string | null,
+};
+
+/**  `till report sales`. */
+export type SalesReport = {
+	/**  RFC 3339, inclusive. */
+	from: string,
+	/**  RFC 3339, exclusive. */
+	to: string,
+	currency: string,
+	by: SalesBy,
+	totals: SalesTotals,
+	rows: SalesRow[],
+	/**  The same report over the comparison period (its own `compare` null). */
+	compare: SalesReport | null,
+	/**  The totals' change against `compare`. */
+	change: SalesChange | null,
+};
+
+/**  One row of a sales report. */
+export type SalesRow = {
+	/**
+	 *  What the row is: `2026-11-01`, `2026-W44`, `2026-11`, `14` (the hour),
+	 *  `monday`, a SKU, a category (empty: none), a cashier, `cash`, `card`
+	 *  or `cash+card`, a customer id (empty: no customer).
+	 */
+	key: string,
+	/**  The key for people: a product's or customer's name, `14:00`, `Monday`. */
+	label: string,
+	orders: number,
+	items: number,
+	gross: string,
+	discounts: string,
+	refunds: string,
+	net: string,
+	tax: string,
+	cost: string,
+	margin: string,
+};
+
+/**  A sales report's totals. */
+export type SalesTotals = {
+	orders: number,
+	items: number,
+	gross: string,
+	discounts: string,
+	refunds: string,
+	net: string,
+	tax: string,
+	cost: string,
+	margin: string,
+	average_basket: string,
+	/**
+	 *  Lines counted at the product's price and cost today, because they
+	 *  were sold before order lines kept their own (their cost and margin
+	 *  are estimates).
+	 */
+	estimated_lines: number,
 };
 
 /**  What a scanned or typed code names. */
@@ -1625,6 +1755,28 @@ export type TaxLine = {
  *  added at the till (the default, common in North America).
  */
 export type TaxMode = "exclusive" | "inclusive";
+
+/**  One tax rate's figures for filing. */
+export type TaxRateRow = {
+	/**  Percent. */
+	rate: string,
+	/**  What the tax was levied on (excluding tax), on sales in the period. */
+	taxable: string,
+	tax: string,
+	/**  The same for refunds made in the period. */
+	refunded_taxable: string,
+	refunded_tax: string,
+};
+
+/**  `till report tax`. */
+export type TaxReport = {
+	from: string,
+	to: string,
+	currency: string,
+	rates: TaxRateRow[],
+	/**  Tax on sales less tax refunded, over every rate. */
+	total_tax: string,
+};
 
 /**  One payment as a front end gives it: the amount as typed. */
 export type TenderForm = {

@@ -68,6 +68,12 @@ function storeDay(d: Date): string {
   return `${parts.year}-${parts.month}-${parts.day}`;
 }
 
+/** The store's calendar day of an RFC 3339 time ("2026-12-02"); `before`: of the moment just before it (an exclusive end). */
+export function storeDate(rfc3339: string, before = false): string | null {
+  const t = Date.parse(rfc3339);
+  return Number.isNaN(t) ? null : storeDay(new Date(before ? t - 1 : t));
+}
+
 function isToday(d: Date): boolean {
   return storeDay(d) === storeDay(new Date());
 }
@@ -83,6 +89,15 @@ export function shortTime(rfc3339: string): string {
 export function fullTime(rfc3339: string): string {
   const d = new Date(rfc3339);
   return Number.isNaN(d.getTime()) ? rfc3339 : dateTimeFormat('dateTime', DATE_TIME).format(d);
+}
+
+/** A "YYYY-MM-DD" day, short, for a chart's axis: "Mon 2 Nov" (the store's locale). */
+export function dayShort(day: string): string {
+  const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(day);
+  if (!m) return day;
+  const d = new Date(Date.UTC(Number(m[1]), Number(m[2]) - 1, Number(m[3])));
+  if (Number.isNaN(d.getTime())) return day;
+  return new Intl.DateTimeFormat(shop.locale, { weekday: 'short', day: 'numeric', month: 'short', timeZone: 'UTC' }).format(d);
 }
 
 /** An RFC 3339 time or a "YYYY-MM-DD" day as a date: "31 Dec 2026", "31.12.2026". */

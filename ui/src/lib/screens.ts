@@ -8,6 +8,7 @@ export type Screen =
   | 'bundles'
   | 'referrals'
   | 'plan'
+  | 'reports'
   | 'staff'
   | 'settings';
 
@@ -21,6 +22,7 @@ export const SCREENS: { id: Screen; label: string; key: string; icon?: string }[
   { id: 'bundles', label: 'Bundles', key: 'F6' },
   { id: 'referrals', label: 'Referrals', key: 'F7' },
   { id: 'plan', label: 'Plan', key: 'F8' },
+  { id: 'reports', label: 'Reports', key: 'F11' },
   { id: 'staff', label: 'Staff', key: 'F10' },
   { id: 'settings', label: 'Settings', key: 'F9', icon: '⚙' },
 ];

@@ -2323,3 +2323,115 @@ async fn a_printer_that_is_off_never_holds_the_sale_and_its_job_is_retried_from_
     })
     .await;
 }
+
+/// Counts the pixels of the sales chart's canvas drawn in the app's green
+/// (the current period's bars), read back with `getImageData`.
+const GREEN_PIXELS: &str = r#"
+const canvas = document.querySelector('[data-testid="sales-chart"]');
+if (!canvas || canvas.width === 0 || canvas.height === 0) return 0;
+const d = canvas.getContext('2d').getImageData(0, 0, canvas.width, canvas.height).data;
+let n = 0;
+for (let i = 0; i < d.length; i += 4) {
+  if (Math.abs(d[i] - 22) < 8 && Math.abs(d[i + 1] - 120) < 8 && Math.abs(d[i + 2] - 90) < 8 && d[i + 3] > 200) n++;
+}
+return n;
+"#;
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+#[ignore = "needs a display, tauri-driver and a built app; run by scripts/test.sh"]
+async fn the_reports_screen_shows_last_weeks_figures_against_the_week_before_with_a_chart() {
+    use till_core::reports::{Compare, SalesBy};
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("demo.db");
+    // The demo café: four weeks of history up to now, on a plan with
+    // advanced reporting.
+    let (mut s, _) = till_core::demo::create(
+        &db,
+        Settings {
+            store_name: "E2E Café".into(),
+            ..Settings::default()
+        },
+        &till_core::demo::DemoOptions {
+            seed: till_core::demo::DEFAULT_SEED,
+            now: chrono::Utc::now(),
+            license: Some(pro_license("E2E-REPORTS", "E2E Café")),
+        },
+    )
+    .unwrap();
+    let (from, to) = s.report_preset("last-week").unwrap();
+    let want = s
+        .sales_report(from, to, SalesBy::Day, Some(Compare::Previous))
+        .unwrap();
+    let tax = s.tax_report(from, to).unwrap();
+    drop(s);
+    assert!(want.totals.orders > 0, "the demo sold last week");
+    assert!(!tax.rates.is_empty(), "the demo's sales were taxed");
+    let net = want.totals.net.to_string();
+    let orders = want.totals.orders.to_string();
+
+    in_window(&db, move |c, _db| async move {
+        page_size(&c, 1280, 900).await;
+        click(&c, "nav-reports").await;
+        find(&c, "reports-screen").await;
+        click(&c, "period-last-week").await;
+        let compare = find(&c, "report-compare").await;
+        assert_eq!(
+            compare.prop("value").await.unwrap().as_deref(),
+            Some("previous")
+        );
+
+        // The headline is the core's figure for the same period, exactly.
+        wait_text(&c, "headline-orders-value", &orders).await;
+        let shown = wait_text(&c, "headline-net-value", &net).await;
+        assert_eq!(shown.trim(), net, "headline net");
+        if want.change.as_ref().is_some_and(|ch| ch.net.is_some()) {
+            find(&c, "headline-net-change").await;
+        }
+
+        // The chart is drawn: bars in the app's green on its canvas.
+        let deadline = Instant::now() + Duration::from_secs(15);
+        loop {
+            let n = c.execute(GREEN_PIXELS, vec![]).await.unwrap();
+            if n.as_i64().unwrap_or(0) > 200 {
+                break;
+            }
+            assert!(
+                Instant::now() < deadline,
+                "the sales chart drew no bars ({n} green pixels; screenshot {})",
+                screenshot(&c, "failed-reports").await.display()
+            );
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+
+        // The tax table has the rates, the heatmap and top products their rows.
+        find(&c, "tax-row").await;
+        find(&c, "heat-cell").await;
+        find(&c, "top-products-row").await;
+        find(&c, "tender-split-row").await;
+        screenshot(&c, "reports").await;
+        show(&c, "heatmap-panel").await;
+        screenshot(&c, "reports-tables").await;
+
+        // It fits the smallest and the default window, top to bottom.
+        let mut problems = Vec::new();
+        for (width, height) in [(900, 600), (1200, 800)] {
+            page_size(&c, width, height).await;
+            let mut fit = Fit {
+                size: format!("{width}x{height}"),
+                problems: Vec::new(),
+            };
+            show(&c, "reports-screen").await;
+            fit.look(&c, "reports").await;
+            show(&c, "heatmap-panel").await;
+            fit.look(&c, "reports-tables").await;
+            problems.extend(fit.problems);
+        }
+        assert!(
+            problems.is_empty(),
+            "{} things do not fit:\n{}",
+            problems.len(),
+            problems.join("\n")
+        );
+    })
+    .await;
+}

@@ -43,8 +43,17 @@ fn day(m: u32, d: u32) -> NaiveDate {
     NaiveDate::from_ymd_opt(2026, m, d).unwrap()
 }
 
-/// (SKU, price, cost, tax, category, opening stock).
-const PRODUCTS: &[(&str, &str, Option<&str>, &str, &str, i64)] = &[
+/// SKU, price, cost, tax, category, opening stock.
+type Spec = (
+    &'static str,
+    &'static str,
+    Option<&'static str>,
+    &'static str,
+    &'static str,
+    i64,
+);
+
+const PRODUCTS: &[Spec] = &[
     ("COF", "3.00", Some("1.00"), "10", "coffee", 500),
     ("TEA", "2.00", Some("0.50"), "0", "tea", 300),
     ("MUG", "12.00", Some("5.00"), "20", "ware", 40),

@@ -740,6 +740,15 @@ fn playbooks_figures_match_what_was_sold() {
         round(Decimal::from(3) / Decimal::from(4), 2)
     );
 
+    // Breakfast's morning, folded from the raw rows: three orders with
+    // TEA, two of them with the bundle.
+    let morning =
+        sh.s.playbooks_report(local(2026, 12, 3, 8, 30), local(2026, 12, 3, 10, 30))
+            .unwrap();
+    let b = &morning.bundles[0];
+    assert_eq!((b.sets, b.orders, b.first_item_orders), (3, 2, 3));
+    assert_eq!(b.attach_rate, Some(dec("66.7")));
+
     // A period that ends before it starts is refused.
     let e = sh.s.playbooks_report(to, from).unwrap_err();
     assert!(matches!(e, Error::Invalid { .. }), "{e}");

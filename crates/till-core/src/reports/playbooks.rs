@@ -159,15 +159,30 @@ impl Store {
         self.require_feature("advanced_reporting")?;
         let ctx = self.report_ctx()?;
         let conn = &self.conn;
+        let c = &ctx.currency;
+        let sold = bundles_sold(conn, from, to)?;
+        // One pass over the part days for every dimension the report reads;
+        // orders per product only when a bundle sold.
+        let mut dims = vec![
+            (rollup::PRICING, true),
+            (rollup::MEMBER, true),
+            (rollup::FLASH, false),
+        ];
+        if !sold.is_empty() {
+            dims.push((rollup::PRODUCT, true));
+        }
+        let mut cells = rollup::gather_dims(conn, ctx.tz, c, &dims, from, to)?.into_iter();
+        let mut next = || cells.next().unwrap_or_default();
+        let (pricing, member, flash, product) = (next(), next(), next(), next());
         Ok(PlaybooksReport {
             from: ts(from),
             to: ts(to),
-            currency: ctx.currency.code.clone(),
-            dynamic_pricing: dynamic_pricing(conn, &ctx, from, to)?,
-            flash_sales: flash_sales(conn, &ctx, from, to)?,
-            bundles: bundles(conn, &ctx, from, to)?,
-            referrals: referrals(conn, &ctx.currency, from, to)?,
-            memberships: memberships(conn, &ctx, from, to)?,
+            currency: c.code.clone(),
+            dynamic_pricing: dynamic_pricing(pricing, c),
+            flash_sales: flash_sales(conn, &ctx, flash, from, to)?,
+            bundles: bundles(conn, c, sold, product)?,
+            referrals: referrals(conn, c, from, to)?,
+            memberships: memberships(member, c),
         })
     }
 }
@@ -193,22 +208,8 @@ fn sum_cells(cells: Vec<(Cell, Sums)>) -> BTreeMap<String, Sums> {
     out
 }
 
-fn dynamic_pricing(
-    conn: &Connection,
-    ctx: &Ctx,
-    from: DateTime<Utc>,
-    to: DateTime<Utc>,
-) -> Result<DynamicPricing> {
-    let c = &ctx.currency;
-    let by = sum_cells(rollup::gather(
-        conn,
-        ctx.tz,
-        c,
-        rollup::PRICING,
-        from,
-        to,
-        true,
-    )?);
+fn dynamic_pricing(cells: Vec<(Cell, Sums)>, c: &Currency) -> DynamicPricing {
+    let by = sum_cells(cells);
     let side = |key: &str| {
         let s = by.get(key).copied().unwrap_or_default();
         PricingSide {
@@ -219,30 +220,24 @@ fn dynamic_pricing(
         }
     };
     let (above, below) = (side("above"), side("below"));
-    Ok(DynamicPricing {
+    DynamicPricing {
         difference: c.round(above.difference + below.difference),
         above,
         below,
-    })
+    }
 }
 
-fn memberships(
-    conn: &Connection,
-    ctx: &Ctx,
-    from: DateTime<Utc>,
-    to: DateTime<Utc>,
-) -> Result<MembershipFigures> {
-    let c = &ctx.currency;
+fn memberships(cells: Vec<(Cell, Sums)>, c: &Currency) -> MembershipFigures {
     let mut s = Sums::default();
-    for (_, cell) in rollup::gather(conn, ctx.tz, c, rollup::MEMBER, from, to, true)? {
+    for (_, cell) in cells {
         s += cell;
     }
-    Ok(MembershipFigures {
+    MembershipFigures {
         orders: s.orders,
         units: s.items,
         revenue: amount(s.gross, c),
         discount: amount(s.discounts, c),
-    })
+    }
 }
 
 /// A local hour: its date and hour in the store's time zone.
@@ -314,11 +309,11 @@ fn windows_in(
 fn flash_sales(
     conn: &Connection,
     ctx: &Ctx,
+    cells: Vec<(Cell, Sums)>,
     from: DateTime<Utc>,
     to: DateTime<Utc>,
 ) -> Result<Vec<FlashSaleFigures>> {
     let c = &ctx.currency;
-    let cells = rollup::gather(conn, ctx.tz, c, rollup::FLASH, from, to, false)?;
     if cells.is_empty() {
         return Ok(Vec::new());
     }
@@ -417,62 +412,68 @@ fn baseline_units(conn: &Connection, tz: Tz, id: i64, hours: &BTreeSet<LocalHour
     Ok(units)
 }
 
-fn bundles(
+/// A bundle's sales in the period.
+struct BundleSold {
+    name: String,
+    sets: i64,
+    orders: i64,
+    discount: Decimal,
+}
+
+/// The bundles the period's orders got.
+fn bundles_sold(
     conn: &Connection,
-    ctx: &Ctx,
     from: DateTime<Utc>,
     to: DateTime<Utc>,
-) -> Result<Vec<BundleFigures>> {
-    let c = &ctx.currency;
-    struct Acc {
-        name: String,
-        sets: i64,
-        orders: i64,
-        discount: Decimal,
-    }
-    let mut by: BTreeMap<i64, Acc> = BTreeMap::new();
-    {
-        // The period's orders by time, then their bundles by key (few
-        // orders get one, and a bundle's rows span all of history).
-        let mut stmt = conn.prepare_cached(
-            "SELECT b.bundle_id, b.times, b.discount, COALESCE(cur.name, b.name)
-             FROM orders o CROSS JOIN order_bundles b ON b.order_id = o.id
-             LEFT JOIN bundles cur ON cur.id = b.bundle_id
-             WHERE o.created_at >= ?1 AND o.created_at < ?2",
-        )?;
-        let mut rows = stmt.query(params![ts(from), ts(to)])?;
-        while let Some(r) = rows.next()? {
-            let id: i64 = r.get(0)?;
-            let times: i64 = r.get(1)?;
-            let discount = stored::decimal(r, 2)?;
-            let acc = by.entry(id).or_insert_with(|| Acc {
-                name: String::new(),
+) -> Result<BTreeMap<i64, BundleSold>> {
+    let mut by: BTreeMap<i64, BundleSold> = BTreeMap::new();
+    // The period's orders by time, then their bundles by key (few orders
+    // get one, and a bundle's rows span all of history).
+    let mut stmt = conn.prepare_cached(
+        "SELECT b.bundle_id, b.times, b.discount, COALESCE(cur.name, b.name)
+         FROM orders o CROSS JOIN order_bundles b ON b.order_id = o.id
+         LEFT JOIN bundles cur ON cur.id = b.bundle_id
+         WHERE o.created_at >= ?1 AND o.created_at < ?2",
+    )?;
+    let mut rows = stmt.query(params![ts(from), ts(to)])?;
+    while let Some(r) = rows.next()? {
+        let id: i64 = r.get(0)?;
+        let times: i64 = r.get(1)?;
+        let discount = stored::decimal(r, 2)?;
+        let acc = match by.entry(id) {
+            std::collections::btree_map::Entry::Occupied(e) => e.into_mut(),
+            std::collections::btree_map::Entry::Vacant(e) => e.insert(BundleSold {
+                name: stored::text(r, 3)?,
                 sets: 0,
                 orders: 0,
                 discount: Decimal::ZERO,
-            });
-            if acc.name.is_empty() {
-                acc.name = stored::text(r, 3)?;
-            }
-            acc.sets += times;
-            acc.orders += 1;
-            acc.discount += discount;
-        }
+            }),
+        };
+        acc.sets += times;
+        acc.orders += 1;
+        acc.discount += discount;
     }
-    if by.is_empty() {
-        return Ok(Vec::new());
-    }
-    // Orders per product: an order lies on one day and is counted once per
-    // product and day, so the days add up to distinct orders.
+    Ok(by)
+}
+
+/// Each bundle sold with its attach rate; `product` is the period's cells
+/// of orders per product. An order lies on one day and is counted once per
+/// product and day, so the days add up to distinct orders.
+fn bundles(
+    conn: &Connection,
+    c: &Currency,
+    sold: BTreeMap<i64, BundleSold>,
+    product: Vec<(Cell, Sums)>,
+) -> Result<Vec<BundleFigures>> {
     let mut product_orders: HashMap<String, i64> = HashMap::new();
-    for (cell, s) in rollup::gather(conn, ctx.tz, c, rollup::PRODUCT, from, to, true)? {
+    for (cell, s) in product {
         *product_orders.entry(cell.key).or_default() += s.orders;
     }
     let mut first = conn.prepare_cached(
         "SELECT product_id FROM bundle_items WHERE bundle_id = ?1 ORDER BY rowid LIMIT 1",
     )?;
-    let mut out = Vec::with_capacity(by.len());
-    for (id, acc) in by {
+    let mut out = Vec::with_capacity(sold.len());
+    for (id, acc) in sold {
         let first_item: Option<i64> = first.query_map([id], |r| r.get(0))?.next().transpose()?;
         let first_item_orders = first_item
             .and_then(|p| product_orders.get(&p.to_string()).copied())

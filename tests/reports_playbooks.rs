@@ -719,6 +719,13 @@ fn playbooks_figures_match_what_was_sold() {
     }
     assert!(json["flash_sales"][0]["lift_percent"].is_string());
 
+    // The rest of December: the Fridays still to come are not hours the
+    // sale was on.
+    let december =
+        sh.s.playbooks_report(from, local(2027, 1, 1, 0, 0))
+            .unwrap();
+    assert_eq!(december.flash_sales, r.flash_sales);
+
     // A period with none of it: empty lists, zero figures.
     let quiet =
         sh.s.playbooks_report(local(2026, 10, 1, 0, 0), local(2026, 10, 8, 0, 0))

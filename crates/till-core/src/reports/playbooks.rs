@@ -63,9 +63,9 @@ pub struct FlashSaleFigures {
     pub revenue: Decimal,
     /// What the sale took off those units.
     pub discount: Decimal,
-    /// Local hours of the period in which the sale was on (an hour it was
-    /// on for part of counts whole); for a sale whose windows cannot be
-    /// read, the hours in which it sold.
+    /// Local hours of the period, up to now, in which the sale was on (an
+    /// hour it was on for part of counts whole); for a sale whose windows
+    /// cannot be read, the hours in which it sold.
     pub hours: i64,
     /// `units / hours`, two decimals.
     pub units_per_hour: Decimal,
@@ -179,7 +179,7 @@ impl Store {
             to: ts(to),
             currency: c.code.clone(),
             dynamic_pricing: dynamic_pricing(pricing, c),
-            flash_sales: flash_sales(conn, &ctx, flash, from, to)?,
+            flash_sales: flash_sales(conn, &ctx, flash, from, to, self.now())?,
             bundles: bundles(conn, c, sold, product)?,
             referrals: referrals(conn, c, from, to)?,
             memberships: memberships(member, c),
@@ -312,6 +312,7 @@ fn flash_sales(
     cells: Vec<(Cell, Sums)>,
     from: DateTime<Utc>,
     to: DateTime<Utc>,
+    now: DateTime<Utc>,
 ) -> Result<Vec<FlashSaleFigures>> {
     let c = &ctx.currency;
     if cells.is_empty() {
@@ -345,9 +346,10 @@ fn flash_sales(
                 .transpose()?
                 .unwrap_or_else(|| format!("flash sale {id}")),
         };
+        // Hours still to come are not hours the sale was on.
         let mut hours = BTreeSet::new();
         for (ws, we) in sale
-            .and_then(|s| windows_in(s, from, to))
+            .and_then(|s| windows_in(s, from, to.min(now)))
             .unwrap_or_default()
         {
             hours_touched(ctx.tz, ws, we, &mut hours);

@@ -851,3 +851,59 @@ fn playbooks_need_advanced_reporting_and_stock_does_not() {
     assert_eq!(stock.products[0].on_hand, 9);
     assert_eq!(stock.products[0].days_of_cover, Some(dec("252.0")));
 }
+
+#[test]
+fn a_cancelled_sale_counts_its_hours_until_cancelled_and_an_unreadable_one_its_hours_with_sales() {
+    let (_d, mut s) = new_store();
+    s.set_clock(Clock::Fixed(local(2026, 12, 1, 9, 0)));
+    s.install_license(&license::pro_license("L-CANCEL", "Cancel shop"))
+        .unwrap();
+    add(&mut s, "COF", "3.00", "0", 100);
+    let zone = s.settings().time_zone.clone();
+    let tz: Tz = zone.parse().unwrap();
+    let at = |d: u32, h: u32, m: u32| {
+        tz.with_ymd_and_hms(2026, 12, d, h, m, 0)
+            .single()
+            .unwrap()
+            .with_timezone(&Utc)
+    };
+    // Every Friday 15:00-18:00 from 4 December.
+    let id = s
+        .create_flash_sale(FlashSaleInput {
+            name: "Three o'clock".into(),
+            skus: vec!["COF".into()],
+            categories: vec![],
+            effect: FlashEffect::Multiplier(dec("0.5")),
+            starts_at: at(4, 15, 0),
+            ends_at: at(4, 18, 0),
+            weekly: true,
+        })
+        .unwrap()
+        .id;
+    s.set_clock(Clock::Fixed(at(4, 15, 30)));
+    s.sell(sale(&[("COF", 4)], vec![cash("10")])).unwrap();
+    // Cancelled at 16:20: on for the hours of 15:00 and 16:00 only, and
+    // never again.
+    s.set_clock(Clock::Fixed(at(4, 16, 20)));
+    s.cancel_flash_sale(id).unwrap();
+    s.set_clock(Clock::Fixed(at(20, 12, 0)));
+    let (from, to) = (at(1, 0, 0), at(20, 0, 0));
+    let f = s.playbooks_report(from, to).unwrap().flash_sales;
+    assert_eq!(f.len(), 1);
+    assert_eq!((f[0].hours, f[0].units), (2, 4));
+    assert_eq!(f[0].units_per_hour, dec("2.00"));
+    assert_eq!(f[0].lift_percent, None, "nothing sold in the weeks before");
+    // A sale whose time zone cannot be read is still reported, over the
+    // hours in which it sold.
+    s.connection()
+        .execute(
+            "UPDATE flash_sales SET time_zone = 'Nowhere/Town' WHERE id = ?1",
+            [id],
+        )
+        .unwrap();
+    let f = s.playbooks_report(from, to).unwrap().flash_sales;
+    assert_eq!(
+        (f[0].name.as_str(), f[0].hours, f[0].units),
+        ("Three o'clock", 1, 4)
+    );
+}

@@ -22,8 +22,10 @@
 //!   prices include tax (tax is never margin);
 //! * `average_basket = (gross - discounts) / orders`.
 
+mod playbooks;
 mod rollup;
 mod sales;
+mod stock;
 mod tax;
 
 use rust_decimal::Decimal;
@@ -32,7 +34,12 @@ use serde::{Deserialize, Serialize};
 use crate::error::{Error, Result};
 use crate::field::Field;
 
+pub use playbooks::{
+    BundleFigures, DynamicPricing, FlashSaleFigures, MembershipFigures, PlaybooksReport,
+    PricingSide, ReferralFigures,
+};
 pub use sales::HeatCell;
+pub use stock::{StockReport, StockRow, PACE_DAYS};
 
 /// What the rows of a sales report are by.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, specta::Type)]

@@ -104,6 +104,7 @@ window_commands![
     reports::report_heatmap,
     reports::report_tax,
     reports::report_margin,
+    reports::report_playbooks,
     updates::update_check,
     updates::update_offered,
     updates::update_install,

@@ -8,7 +8,9 @@ use serde::Deserialize;
 use tauri::State;
 
 use chrono::{DateTime, Utc};
-use till_core::reports::{Compare, HeatCell, MarginReport, SalesBy, SalesReport, TaxReport};
+use till_core::reports::{
+    Compare, HeatCell, MarginReport, PlaybooksReport, SalesBy, SalesReport, TaxReport,
+};
 use till_core::Store;
 
 use crate::state::{AppState, Res};
@@ -91,6 +93,22 @@ pub async fn report_margin(
         .run(move |s| {
             let (from, to) = period.read(s)?;
             s.margin_report(from, to)
+        })
+        .await
+}
+
+/// How the shop's playbooks did: dynamic pricing, each flash sale and
+/// bundle, referrals and memberships.
+#[tauri::command]
+#[specta::specta]
+pub async fn report_playbooks(
+    state: State<'_, AppState>,
+    period: ReportPeriodInput,
+) -> Res<PlaybooksReport> {
+    state
+        .run(move |s| {
+            let (from, to) = period.read(s)?;
+            s.playbooks_report(from, to)
         })
         .await
 }

@@ -2363,6 +2363,7 @@ async fn the_reports_screen_shows_last_weeks_figures_against_the_week_before_wit
         .sales_report(from, to, SalesBy::Day, Some(Compare::Previous))
         .unwrap();
     let tax = s.tax_report(from, to).unwrap();
+    let plays = s.playbooks_report(from, to).unwrap();
     drop(s);
     assert!(want.totals.orders > 0, "the demo sold last week");
     assert!(!tax.rates.is_empty(), "the demo's sales were taxed");
@@ -2408,9 +2409,23 @@ async fn the_reports_screen_shows_last_weeks_figures_against_the_week_before_wit
         find(&c, "heat-cell").await;
         find(&c, "top-products-row").await;
         find(&c, "tender-split-row").await;
+        // The playbooks: dynamic pricing, the referral programme and the
+        // memberships, and a card per flash sale and bundle the core names.
+        find(&c, "playbook-pricing").await;
+        find(&c, "playbook-referrals").await;
+        for (card, want) in [
+            ("playbook-flash", plays.flash_sales.len()),
+            ("playbook-bundle", plays.bundles.len()),
+        ] {
+            let cards = c.find_all(Locator::Css(&testid(card))).await.unwrap();
+            assert_eq!(cards.len(), want, "{card} cards");
+        }
         screenshot(&c, "reports").await;
+
         show(&c, "heatmap-panel").await;
         screenshot(&c, "reports-tables").await;
+        show(&c, "playbooks-panel").await;
+        screenshot(&c, "reports-playbooks").await;
 
         // It fits the smallest and the default window, top to bottom.
         let mut problems = Vec::new();

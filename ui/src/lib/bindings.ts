@@ -215,6 +215,11 @@ export const commands = {
 	/**  Margin per product and category, from the cost at each sale. */
 	reportMargin: (period: ReportPeriodInput) => __TAURI_INVOKE<MarginReport>("report_margin", { period }),
 	/**
+	 *  How the shop's playbooks did: dynamic pricing, each flash sale and
+	 *  bundle, referrals and memberships.
+	 */
+	reportPlaybooks: (period: ReportPeriodInput) => __TAURI_INVOKE<PlaybooksReport>("report_playbooks", { period }),
+	/**
 	 *  Asks the update endpoint for a newer version: the offer, or none when
 	 *  this version is the newest.
 	 */
@@ -402,6 +407,28 @@ export type Bundle = {
 	/**  Active and inside its window now. */
 	live: boolean,
 	created_at: string,
+};
+
+/**  One bundle sold in the period. */
+export type BundleFigures = {
+	id: number,
+	name: string,
+	/**  Sets sold. */
+	sets: number,
+	/**  Orders that got the bundle. */
+	orders: number,
+	/**  What the bundle took off those orders. */
+	discount: string,
+	/**
+	 *  Orders in the period holding the bundle's first item (the first the
+	 *  owner listed).
+	 */
+	first_item_orders: number,
+	/**
+	 *  `orders / first_item_orders` in percent (one decimal); `None` when
+	 *  no order held the first item.
+	 */
+	attach_rate: string | null,
 };
 
 export type BundleForm = {
@@ -648,6 +675,19 @@ export type Discount =
 /**  A fixed amount off. */
 { kind: "amount"; value: string };
 
+/**
+ *  Every line sold at a price other than its product's base price then:
+ *  stock and sell-by rules, member discounts, flash sales, and prices set
+ *  at the till. Lines sold before order lines kept their base price are
+ *  left out (their base price is unknown).
+ */
+export type DynamicPricing = {
+	above: PricingSide,
+	below: PricingSide,
+	/**  What the prices gained (positive) or gave (negative) in all. */
+	difference: string,
+};
+
 export type Effect = 
 /**  Price x M. */
 { kind: "multiplier"; value: string } | 
@@ -709,6 +749,39 @@ export type FlashSale = {
 	weekly: boolean,
 	time_zone: string,
 	cancelled_at: string | null,
+};
+
+/**  One flash sale that sold in the period. */
+export type FlashSaleFigures = {
+	id: number,
+	name: string,
+	/**  Orders with a line the sale priced. */
+	orders: number,
+	/**  Units the sale priced (refunds not taken off). */
+	units: number,
+	/**  Those units at the price sold, before line and order discounts. */
+	revenue: string,
+	/**  What the sale took off those units. */
+	discount: string,
+	/**
+	 *  Local hours of the period, up to now, in which the sale was on (an
+	 *  hour it was on for part of counts whole); for a sale whose windows
+	 *  cannot be read, the hours in which it sold.
+	 */
+	hours: number,
+	/**  `units / hours`, two decimals. */
+	units_per_hour: string,
+	/**
+	 *  Units of the sale's products (its SKUs and categories today) sold
+	 *  in the same local weekday and hours of each of the four weeks
+	 *  before, per hour: `units / (4 x hours)`, two decimals.
+	 */
+	baseline_units_per_hour: string,
+	/**
+	 *  The change of units per hour against the baseline, in percent (one
+	 *  decimal); `None` when nothing sold in the baseline hours.
+	 */
+	lift_percent: string | null,
 };
 
 /**  The flash sales screen: what can be read, and what cannot. */
@@ -858,6 +931,18 @@ export type Membership = {
 	active: boolean,
 };
 
+/**  Sales at the member price over the period. */
+export type MembershipFigures = {
+	/**  Orders with a line at a member discount. */
+	orders: number,
+	/**  Units sold at a member discount (refunds not taken off). */
+	units: number,
+	/**  Those units at the price sold, before line and order discounts. */
+	revenue: string,
+	/**  What the member discount took off. */
+	discount: string,
+};
+
 export type MembershipTier = {
 	id: string,
 	name: string,
@@ -992,11 +1077,37 @@ export type PlanView = {
 	limit_names: { [key in string]: string },
 };
 
+/**  `till report playbooks`. */
+export type PlaybooksReport = {
+	/**  RFC 3339, inclusive. */
+	from: string,
+	/**  RFC 3339, exclusive. */
+	to: string,
+	currency: string,
+	dynamic_pricing: DynamicPricing,
+	flash_sales: FlashSaleFigures[],
+	bundles: BundleFigures[],
+	referrals: ReferralFigures,
+	memberships: MembershipFigures,
+};
+
 /**
  *  Prices may have changed: a flash sale started or ended, stock moved,
  *  rules, sales or bundles changed, or another process changed the store.
  */
 export type PricesChanged = null;
+
+/**  The lines sold on one side of their base price. */
+export type PricingSide = {
+	/**  Units sold (refunds not taken off). */
+	units: number,
+	/**  At the price sold, before line and order discounts. */
+	revenue: string,
+	/**  The same units at their base price. */
+	base_revenue: string,
+	/**  `revenue - base_revenue`: positive above, negative below. */
+	difference: string,
+};
 
 /**  One print job as the queue lists it (without its bytes). */
 export type PrintJob = {
@@ -1186,6 +1297,31 @@ export type ReferralCode = {
 	expires_at: string | null,
 	retired: string | null,
 	created_at: string,
+};
+
+/**  The referral programme over the period. */
+export type ReferralFigures = {
+	/**
+	 *  Orders credited to a referrer: sold with a referral code, or to a
+	 *  referred customer within the programme's window (which earns a
+	 *  commission without a code).
+	 */
+	orders: number,
+	/**
+	 *  What those orders came to after discounts, as priced: without the
+	 *  tax added on top, with the tax inside tax-inclusive prices (refunds
+	 *  not taken off).
+	 */
+	revenue: string,
+	/**  Commissions accrued in the period. */
+	commissions_accrued: string,
+	/**  Commissions reversed by refunds in the period (a positive amount). */
+	commissions_reversed: string,
+	/**
+	 *  Accrued commissions paid out in the period (a payout also settles
+	 *  the reversals it nets, which `commissions_reversed` shows).
+	 */
+	commissions_paid: string,
 };
 
 /**  A payout was made (the referrer's id) or commissions were approved (none). */

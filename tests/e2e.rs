@@ -2337,14 +2337,49 @@ for (let i = 0; i < d.length; i += 4) {
 return n;
 "#;
 
+/// Waits until the sales chart's canvas shows bars (more than `min` green
+/// pixels).
+async fn chart_drawn(c: &Client, min: i64) {
+    let deadline = Instant::now() + Duration::from_secs(15);
+    loop {
+        let n = c.execute(GREEN_PIXELS, vec![]).await.unwrap();
+        if n.as_i64().unwrap_or(0) > min {
+            return;
+        }
+        assert!(
+            Instant::now() < deadline,
+            "the sales chart drew no bars ({n} green pixels; screenshot {})",
+            screenshot(c, "failed-reports").await.display()
+        );
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+}
+
+/// How many elements with the test id are on the page, once there are at least `want`.
+async fn count_at_least(c: &Client, id: &str, want: usize) -> usize {
+    let deadline = Instant::now() + Duration::from_secs(15);
+    loop {
+        let n = c.find_all(Locator::Css(&testid(id))).await.unwrap().len();
+        if n >= want {
+            return n;
+        }
+        assert!(
+            Instant::now() < deadline,
+            "{id}: {n} on the page, wanted {want} (screenshot {})",
+            screenshot(c, &format!("failed-{id}")).await.display()
+        );
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 #[ignore = "needs a display, tauri-driver and a built app; run by scripts/test.sh"]
 async fn the_reports_screen_shows_last_weeks_figures_against_the_week_before_with_a_chart() {
     use till_core::reports::{Compare, SalesBy};
     let dir = tempfile::tempdir().unwrap();
     let db = dir.path().join("demo.db");
-    // The demo café: four weeks of history up to now, on a plan with
-    // advanced reporting.
+    // The demo café: four weeks of history up to now, on the free plan
+    // (no advanced reporting) to begin with.
     let (mut s, _) = till_core::demo::create(
         &db,
         Settings {
@@ -2354,7 +2389,7 @@ async fn the_reports_screen_shows_last_weeks_figures_against_the_week_before_wit
         &till_core::demo::DemoOptions {
             seed: till_core::demo::DEFAULT_SEED,
             now: chrono::Utc::now(),
-            license: Some(pro_license("E2E-REPORTS", "E2E Café")),
+            license: None,
         },
     )
     .unwrap();
@@ -2363,14 +2398,13 @@ async fn the_reports_screen_shows_last_weeks_figures_against_the_week_before_wit
         .sales_report(from, to, SalesBy::Day, Some(Compare::Previous))
         .unwrap();
     let tax = s.tax_report(from, to).unwrap();
-    let plays = s.playbooks_report(from, to).unwrap();
     drop(s);
     assert!(want.totals.orders > 0, "the demo sold last week");
     assert!(!tax.rates.is_empty(), "the demo's sales were taxed");
     let net = want.totals.net.to_string();
     let orders = want.totals.orders.to_string();
 
-    in_window(&db, move |c, _db| async move {
+    in_window(&db, move |c, db| async move {
         page_size(&c, 1280, 900).await;
         click(&c, "nav-reports").await;
         find(&c, "reports-screen").await;
@@ -2388,27 +2422,28 @@ async fn the_reports_screen_shows_last_weeks_figures_against_the_week_before_wit
         if want.change.as_ref().is_some_and(|ch| ch.net.is_some()) {
             find(&c, "headline-net-change").await;
         }
-
-        // The chart is drawn: bars in the app's green on its canvas.
-        let deadline = Instant::now() + Duration::from_secs(15);
-        loop {
-            let n = c.execute(GREEN_PIXELS, vec![]).await.unwrap();
-            if n.as_i64().unwrap_or(0) > 200 {
-                break;
-            }
-            assert!(
-                Instant::now() < deadline,
-                "the sales chart drew no bars ({n} green pixels; screenshot {})",
-                screenshot(&c, "failed-reports").await.display()
-            );
-            tokio::time::sleep(Duration::from_millis(100)).await;
-        }
-
-        // The tax table has the rates, the heatmap and top products their rows.
+        // Sales by day and tax are in every plan: the chart is drawn (bars
+        // in the app's green on its canvas) and the tax table has the rates.
+        chart_drawn(&c, 200).await;
         find(&c, "tax-row").await;
-        find(&c, "heat-cell").await;
+        // The rest says the plan lacks it, each in its place: top products,
+        // categories, tenders, the heatmap and the playbooks.
+        count_at_least(&c, "gated-notice", 5).await;
+        screenshot(&c, "reports-free-plan").await;
+
+        // With a plan that has advanced reporting, the same period in full.
+        let plays = {
+            let mut s = Store::open(&db).unwrap();
+            s.install_license(&pro_license("E2E-REPORTS", "E2E Café"))
+                .unwrap();
+            s.playbooks_report(from, to).unwrap()
+        };
+        click(&c, "period-this-week").await;
+        click(&c, "period-last-week").await;
         find(&c, "top-products-row").await;
+        find(&c, "top-categories-row").await;
         find(&c, "tender-split-row").await;
+        find(&c, "heat-cell").await;
         // The playbooks: dynamic pricing, the referral programme and the
         // memberships, and a card per flash sale and bundle the core names.
         find(&c, "playbook-pricing").await;
@@ -2420,6 +2455,15 @@ async fn the_reports_screen_shows_last_weeks_figures_against_the_week_before_wit
             let cards = c.find_all(Locator::Css(&testid(card))).await.unwrap();
             assert_eq!(cards.len(), want, "{card} cards");
         }
+        assert_eq!(
+            c.find_all(Locator::Css(&testid("gated-notice")))
+                .await
+                .unwrap()
+                .len(),
+            0
+        );
+        wait_text(&c, "headline-net-value", &net).await;
+        chart_drawn(&c, 200).await;
         screenshot(&c, "reports").await;
 
         show(&c, "heatmap-panel").await;
@@ -2439,6 +2483,8 @@ async fn the_reports_screen_shows_last_weeks_figures_against_the_week_before_wit
             fit.look(&c, "reports").await;
             show(&c, "heatmap-panel").await;
             fit.look(&c, "reports-tables").await;
+            show(&c, "playbooks-panel").await;
+            fit.look(&c, "reports-playbooks").await;
             problems.extend(fit.problems);
         }
         assert!(
@@ -2447,6 +2493,12 @@ async fn the_reports_screen_shows_last_weeks_figures_against_the_week_before_wit
             problems.len(),
             problems.join("\n")
         );
+
+        // One day is shown by hour.
+        show(&c, "reports-screen").await;
+        click(&c, "period-today").await;
+        wait_text(&c, "chart-title", "by hour").await;
+        chart_drawn(&c, 20).await;
     })
     .await;
 }

@@ -22,6 +22,7 @@
 //!   prices include tax (tax is never margin);
 //! * `average_basket = (gross - discounts) / orders`.
 
+pub mod files;
 mod rollup;
 mod sales;
 mod tax;
@@ -32,6 +33,7 @@ use serde::{Deserialize, Serialize};
 use crate::error::{Error, Result};
 use crate::field::Field;
 
+pub use files::{AnyReport, ReportFormat, ReportTable};
 pub use sales::HeatCell;
 
 /// What the rows of a sales report are by.

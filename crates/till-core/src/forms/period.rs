@@ -18,10 +18,7 @@ impl Store {
         let read = |field: Field, text: &str, end: bool| -> Result<DateTime<Utc>> {
             let t = text.trim();
             if t.is_empty() {
-                return Err(crate::error::Error::invalid(
-                    field,
-                    "is missing: give a date like 2026-11-01 or an RFC 3339 time",
-                ));
+                return Err(crate::error::Error::invalid(field, "is missing: give a date like 2026-11-01 or an RFC 3339 time"));
             }
             match chrono::NaiveDate::parse_from_str(t, "%Y-%m-%d") {
                 Ok(d) if t.len() == 10 => {
@@ -35,11 +32,7 @@ impl Store {
         if t < f {
             return Err(crate::error::Error::invalid(
                 Field::To,
-                format!(
-                    "{:?} is before the start of the period, {:?}",
-                    to.trim(),
-                    from.trim()
-                ),
+                format!("{:?} is before the start of the period, {:?}", to.trim(), from.trim()),
             ));
         }
         Ok((f, t))

@@ -25,11 +25,18 @@ impl Store {
                     let d = if end { d.succ_opt().unwrap_or(d) } else { d };
                     crate::input::check_time(field, crate::locale::day_start(tz, d))
                 }
+                _ if DateTime::parse_from_rfc3339(t).is_err() => Err(crate::error::Error::invalid(
+                    field,
+                    format!("{t:?} is neither a date like 2026-11-01 nor an RFC 3339 time like 2026-11-01T09:00:00Z"),
+                )),
                 _ => crate::input::time(field, t),
             }
         };
         let (f, t) = (read(Field::From, from, false)?, read(Field::To, to, true)?);
-        if t < f {
+        // A `to` date names its whole day: it is before `from` when that day
+        // ends at or before the start (from 2026-11-10 to 2026-11-09).
+        let to_is_date = to.trim().len() == 10 && chrono::NaiveDate::parse_from_str(to.trim(), "%Y-%m-%d").is_ok();
+        if t < f || (to_is_date && t <= f) {
             return Err(crate::error::Error::invalid(
                 Field::To,
                 format!("{:?} is before the start of the period, {:?}", to.trim(), from.trim()),

@@ -304,8 +304,8 @@ fn sales_row(r: &SalesRow) -> Vec<String> {
 
 /// A sales report: its rows and totals, then the comparison period's, then
 /// each total against the comparison (`change`: figure, current, compare,
-/// change in percent). Without a comparison the average basket is in the
-/// subtitle.
+/// change_percent). Each period's average basket (a total with no column)
+/// is in its subtitle.
 pub fn sales_tables(r: &SalesReport, tz: Tz) -> Result<Vec<ReportTable>> {
     let mut columns = vec![Column::text("key", by_label(r)), Column::text("label", "")];
     columns.extend(SALES_FIGURES.iter().map(|(k, l)| Column::number(k, l)));
@@ -350,24 +350,17 @@ pub fn sales_tables(r: &SalesReport, tz: Tz) -> Result<Vec<ReportTable>> {
         )?);
         let (a, b) = (&r.totals, &c.totals);
         let rows = vec![
-            ("orders", "Orders", n(a.orders), n(b.orders), ch.orders),
-            ("items", "Items", n(a.items), n(b.items), ch.items),
-            ("gross", "Gross", d(a.gross), d(b.gross), ch.gross),
-            (
-                "discounts",
-                "Discounts",
-                d(a.discounts),
-                d(b.discounts),
-                ch.discounts,
-            ),
-            ("refunds", "Refunds", d(a.refunds), d(b.refunds), ch.refunds),
-            ("net", "Net", d(a.net), d(b.net), ch.net),
-            ("tax", "Tax", d(a.tax), d(b.tax), ch.tax),
-            ("cost", "Cost", d(a.cost), d(b.cost), ch.cost),
-            ("margin", "Margin", d(a.margin), d(b.margin), ch.margin),
+            ("orders", n(a.orders), n(b.orders), ch.orders),
+            ("items", n(a.items), n(b.items), ch.items),
+            ("gross", d(a.gross), d(b.gross), ch.gross),
+            ("discounts", d(a.discounts), d(b.discounts), ch.discounts),
+            ("refunds", d(a.refunds), d(b.refunds), ch.refunds),
+            ("net", d(a.net), d(b.net), ch.net),
+            ("tax", d(a.tax), d(b.tax), ch.tax),
+            ("cost", d(a.cost), d(b.cost), ch.cost),
+            ("margin", d(a.margin), d(b.margin), ch.margin),
             (
                 "average_basket",
-                "Average basket",
                 d(a.average_basket),
                 d(b.average_basket),
                 ch.average_basket,
@@ -383,14 +376,13 @@ pub fn sales_tables(r: &SalesReport, tz: Tz) -> Result<Vec<ReportTable>> {
             ),
             columns: vec![
                 Column::text("figure", "Figure"),
-                Column::text("label", ""),
                 Column::number("current", "Period"),
                 Column::number("compare", "Comparison"),
                 Column::number("change_percent", "Change %"),
             ],
             rows: rows
                 .into_iter()
-                .map(|(k, l, now, before, pct)| vec![k.into(), l.into(), now, before, opt(pct)])
+                .map(|(k, now, before, pct)| vec![k.into(), now, before, opt(pct)])
                 .collect(),
             totals: None,
         });

@@ -254,8 +254,7 @@ impl Store {
             params![buyer.map(|b| b.id), cart_id],
         )?;
         for (line_id, q) in repriced {
-            let (base, flash, flash_off, member_off) =
-                trace_params(&pricing::PriceTrace::of(&q));
+            let (base, flash, flash_off, member_off) = trace_params(&pricing::PriceTrace::of(&q));
             tx.execute(
                 "UPDATE cart_lines SET unit_price = ?1, price_note = ?2, base_price = ?3, flash_sale_id = ?4, flash_off = ?5, member_off = ?6 WHERE id = ?7",
                 params![

@@ -180,6 +180,23 @@ impl TimeFormat {
     }
 }
 
+/// The first moment of local day `d` in `tz`, in UTC. Midnight may not
+/// exist on a DST day (some zones change at 00:00): then the first moment
+/// of the day after the gap.
+pub fn day_start(tz: chrono_tz::Tz, d: chrono::NaiveDate) -> chrono::DateTime<chrono::Utc> {
+    use chrono::TimeZone;
+    let mut naive = d.and_time(chrono::NaiveTime::MIN);
+    // A gap is at most a few hours; each step is an hour.
+    for _ in 0..24 {
+        if let Some(t) = tz.from_local_datetime(&naive).earliest() {
+            return t.with_timezone(&chrono::Utc);
+        }
+        naive += chrono::Duration::hours(1);
+    }
+    // No zone skips a whole day at midnight; read it as UTC rather than fail.
+    naive.and_utc()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -256,21 +273,4 @@ mod tests {
         let gb = TimeFormat::new("en-GB", "UTC").unwrap();
         assert_eq!(gb.time(t), "02/12/2026, 13:05");
     }
-}
-
-/// The first moment of local day `d` in `tz`, in UTC. Midnight may not
-/// exist on a DST day (some zones change at 00:00): then the first moment
-/// of the day after the gap.
-pub fn day_start(tz: chrono_tz::Tz, d: chrono::NaiveDate) -> chrono::DateTime<chrono::Utc> {
-    use chrono::TimeZone;
-    let mut naive = d.and_time(chrono::NaiveTime::MIN);
-    // A gap is at most a few hours; each step is an hour.
-    for _ in 0..24 {
-        if let Some(t) = tz.from_local_datetime(&naive).earliest() {
-            return t.with_timezone(&chrono::Utc);
-        }
-        naive += chrono::Duration::hours(1);
-    }
-    // No zone skips a whole day at midnight; read it as UTC rather than fail.
-    naive.and_utc()
 }

@@ -18,28 +18,36 @@ impl Store {
         let read = |field: Field, text: &str, end: bool| -> Result<DateTime<Utc>> {
             let t = text.trim();
             if t.is_empty() {
-                return Err(crate::error::Error::invalid(field, "is missing: give a date like 2026-11-01 or an RFC 3339 time"));
+                return Err(crate::error::Error::invalid(
+                    field,
+                    "is missing: give a date like 2026-11-01 or an RFC 3339 time",
+                ));
             }
             match chrono::NaiveDate::parse_from_str(t, "%Y-%m-%d") {
                 Ok(d) if t.len() == 10 => {
                     let d = if end { d.succ_opt().unwrap_or(d) } else { d };
                     crate::input::check_time(field, crate::locale::day_start(tz, d))
                 }
+                // Neither form: say both, not only what RFC 3339 wants.
                 _ if DateTime::parse_from_rfc3339(t).is_err() => Err(crate::error::Error::invalid(
                     field,
-                    format!("{t:?} is neither a date like 2026-11-01 nor an RFC 3339 time like 2026-11-01T09:00:00Z"),
+                    format!(
+                        "{t:?} is neither a date like 2026-11-01 nor an RFC 3339 time like 2026-11-01T09:00:00Z"
+                    ),
                 )),
                 _ => crate::input::time(field, t),
             }
         };
         let (f, t) = (read(Field::From, from, false)?, read(Field::To, to, true)?);
-        // A `to` date names its whole day: it is before `from` when that day
-        // ends at or before the start (from 2026-11-10 to 2026-11-09).
-        let to_is_date = to.trim().len() == 10 && chrono::NaiveDate::parse_from_str(to.trim(), "%Y-%m-%d").is_ok();
-        if t < f || (to_is_date && t <= f) {
+        // A date `to` names its whole day: it must not be a day before `from`.
+        if t < f || (t == f && read(Field::To, to, false)? < f) {
             return Err(crate::error::Error::invalid(
                 Field::To,
-                format!("{:?} is before the start of the period, {:?}", to.trim(), from.trim()),
+                format!(
+                    "{:?} is before the start of the period, {:?}",
+                    to.trim(),
+                    from.trim()
+                ),
             ));
         }
         Ok((f, t))

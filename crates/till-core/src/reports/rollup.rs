@@ -82,7 +82,6 @@ pub(crate) const PRICING: &str = "pricing";
 pub(crate) const MEMBER: &str = "member";
 pub(crate) const FLASH: &str = "flash";
 
-
 /// An amount as the sums keep it. Amounts reaching the sums are rounded to
 /// the currency's minor unit (at most 4 places), so this is exact.
 pub(crate) fn e4(d: Decimal) -> Result<i64> {
@@ -333,7 +332,11 @@ pub(crate) fn fold_refunds(
         let category: Option<String> = r.get(12)?;
         // What was given back, as the sale priced it: without the tax that
         // was added on top, with the tax that was inside the price.
-        let priced = if inclusive { amount_back } else { amount_back - tax };
+        let priced = if inclusive {
+            amount_back
+        } else {
+            amount_back - tax
+        };
         let sums = Sums {
             items: -qty,
             refunds: e4(priced)?,
@@ -422,32 +425,29 @@ pub(crate) fn read(
         format!("SELECT day, hour, key, {sums} FROM report_rollup WHERE dim = ?1 AND day >= ?2 AND day <= ?3 GROUP BY day, hour, key")
     };
     let mut stmt = conn.prepare_cached(&sql)?;
-    let rows = stmt.query_map(
-        params![dim, first.to_string(), last.to_string()],
-        |r| {
-            Ok((
-                Cell {
-                    dim,
-                    day: crate::stored::parse_with(r, 0, crate::stored::parse_date)?,
-                    hour: r.get(1)?,
-                    key: r.get(2)?,
-                },
-                Sums {
-                    orders: r.get(3)?,
-                    items: r.get(4)?,
-                    gross: r.get(5)?,
-                    discounts: r.get(6)?,
-                    refunds: r.get(7)?,
-                    tax: r.get(8)?,
-                    refund_tax: r.get(9)?,
-                    cost: r.get(10)?,
-                    base: r.get(11)?,
-                    tax_included: r.get(12)?,
-                    estimated: r.get(13)?,
-                },
-            ))
-        },
-    )?;
+    let rows = stmt.query_map(params![dim, first.to_string(), last.to_string()], |r| {
+        Ok((
+            Cell {
+                dim,
+                day: crate::stored::parse_with(r, 0, crate::stored::parse_date)?,
+                hour: r.get(1)?,
+                key: r.get(2)?,
+            },
+            Sums {
+                orders: r.get(3)?,
+                items: r.get(4)?,
+                gross: r.get(5)?,
+                discounts: r.get(6)?,
+                refunds: r.get(7)?,
+                tax: r.get(8)?,
+                refund_tax: r.get(9)?,
+                cost: r.get(10)?,
+                base: r.get(11)?,
+                tax_included: r.get(12)?,
+                estimated: r.get(13)?,
+            },
+        ))
+    })?;
     Ok(rows.collect::<rusqlite::Result<Vec<_>>>()?)
 }
 

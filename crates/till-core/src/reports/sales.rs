@@ -170,9 +170,7 @@ impl Store {
     }
 
     fn customer_names(&self) -> Result<HashMap<String, String>> {
-        let mut stmt = self
-            .conn
-            .prepare_cached("SELECT id, name FROM customers")?;
+        let mut stmt = self.conn.prepare_cached("SELECT id, name FROM customers")?;
         let rows = stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?;
         Ok(rows.collect::<rusqlite::Result<_>>()?)
     }

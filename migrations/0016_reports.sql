@@ -58,3 +58,6 @@ CREATE TABLE report_state (
 -- Flash sales' comparisons and the bundles' figures read orders by time.
 CREATE INDEX order_bundles_bundle ON order_bundles (bundle_id);
 CREATE INDEX orders_referral ON orders (created_at) WHERE referral_code IS NOT NULL;
+-- The referral figures read the commissions written or paid in a period.
+CREATE INDEX commissions_created ON commissions (created_at);
+CREATE INDEX commissions_paid ON commissions (paid_at) WHERE paid_at IS NOT NULL;

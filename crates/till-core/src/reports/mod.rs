@@ -23,8 +23,10 @@
 //! * `average_basket = (gross - discounts) / orders`.
 
 pub mod files;
+mod playbooks;
 mod rollup;
 mod sales;
+mod stock;
 mod tax;
 
 use rust_decimal::Decimal;
@@ -34,7 +36,12 @@ use crate::error::{Error, Result};
 use crate::field::Field;
 
 pub use files::{AnyReport, ReportFormat, ReportTable};
+pub use playbooks::{
+    BundleFigures, DynamicPricing, FlashSaleFigures, MembershipFigures, PlaybooksReport,
+    PricingSide, ReferralFigures,
+};
 pub use sales::HeatCell;
+pub use stock::{StockReport, StockRow, PACE_DAYS};
 
 /// What the rows of a sales report are by.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, specta::Type)]

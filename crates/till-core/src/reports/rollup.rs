@@ -530,7 +530,22 @@ pub(crate) fn gather(
     to: DateTime<Utc>,
     by_key: bool,
 ) -> Result<Vec<(Cell, Sums)>> {
-    let mut out = Vec::new();
+    let mut all = gather_dims(conn, tz, currency, &[(dim, by_key)], from, to)?;
+    Ok(all.pop().unwrap_or_default())
+}
+
+/// `gather` for several dimensions (each with its `by_key`), folding the
+/// part days' raw rows once for all of them; one list per dimension, in
+/// the order asked.
+pub(crate) fn gather_dims(
+    conn: &Connection,
+    tz: Tz,
+    currency: &Currency,
+    dims: &[(&'static str, bool)],
+    from: DateTime<Utc>,
+    to: DateTime<Utc>,
+) -> Result<Vec<Vec<(Cell, Sums)>>> {
+    let mut out: Vec<Vec<(Cell, Sums)>> = vec![Vec::new(); dims.len()];
     if from >= to {
         return Ok(out);
     }
@@ -545,7 +560,9 @@ pub(crate) fn gather(
     let last = to_day.pred_opt().unwrap_or(to_day);
     let mut edges = Vec::new();
     if first <= last {
-        out = read(conn, dim, first, last, by_key)?;
+        for (list, (dim, by_key)) in out.iter_mut().zip(dims) {
+            *list = read(conn, dim, first, last, *by_key)?;
+        }
         edges.push((from, crate::locale::day_start(tz, first)));
         edges.push((crate::locale::day_start(tz, to_day), to));
     } else {
@@ -558,7 +575,11 @@ pub(crate) fn gather(
             fold_refunds(conn, tz, currency, Span::Times(f, t), &mut facts)?;
         }
     }
-    out.extend(facts.into_iter().filter(|(c, _)| c.dim == dim));
+    for (cell, sums) in facts {
+        if let Some(i) = dims.iter().position(|(d, _)| *d == cell.dim) {
+            out[i].push((cell, sums));
+        }
+    }
     Ok(out)
 }
 

@@ -1,4 +1,4 @@
-//! `till report sales|tax|margin|heatmap`: sales made with `till sale`
+//! `till report sales|tax|margin|heatmap|playbooks|stock`: sales made with `till sale`
 //! around local midnight in Berlin and a refund on a later day, read back
 //! by day, hour and product, against the previous period, per tax rate;
 //! the same figures as CSV (read back with the csv crate) and as PDF (read
@@ -598,4 +598,99 @@ fn the_free_plan_has_totals_over_time_and_tax_not_the_breakdowns() {
             "{e}"
         );
     }
+}
+
+#[test]
+fn playbooks_and_stock_as_json_csv_and_pdf() {
+    let Sales { s, .. } = berlin_sales();
+    let p = s.run(&format!("report playbooks {PERIOD}"));
+    for key in [
+        "dynamic_pricing",
+        "flash_sales",
+        "bundles",
+        "referrals",
+        "memberships",
+    ] {
+        assert!(!p[key].is_null(), "{key} in {p}");
+    }
+    let out = till(
+        &s.db,
+        &[
+            "report",
+            "playbooks",
+            "--from",
+            "2026-11-09",
+            "--to",
+            "2026-11-11",
+            "--format",
+            "csv",
+            "--out",
+            "-",
+        ],
+    );
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let text = String::from_utf8(out.stdout).unwrap();
+    let records = csv_records(&text);
+    for section in ["dynamic_pricing", "referrals", "memberships"] {
+        assert!(
+            records.iter().any(|r| r["section"] == section),
+            "{section} in {text}"
+        );
+    }
+    let referrals = records
+        .iter()
+        .find(|r| r["section"] == "referrals")
+        .unwrap();
+    assert_eq!(referrals["orders"], cell(&p["referrals"]["orders"]));
+    assert_eq!(
+        referrals["commissions_paid"],
+        cell(&p["referrals"]["commissions_paid"])
+    );
+
+    let stock = s.run("report stock");
+    let rows = stock["products"].as_array().unwrap();
+    let on_hand: BTreeMap<&str, i64> = rows
+        .iter()
+        .map(|r| (r["sku"].as_str().unwrap(), r["on_hand"].as_i64().unwrap()))
+        .collect();
+    // 50 each; 3 coffees and 4 teas sold, one tea back in stock.
+    assert_eq!(
+        on_hand,
+        BTreeMap::from([("COF", 47), ("TEA", 47)]),
+        "{stock}"
+    );
+    let file = s.db.parent().unwrap().join("stock.csv");
+    s.run(&format!(
+        "report stock --format csv --out {}",
+        file.display()
+    ));
+    let records = csv_records(&std::fs::read_to_string(&file).unwrap());
+    let total = records
+        .iter()
+        .find(|r| r["section"] == "stock_total")
+        .unwrap();
+    assert_eq!(total["value"], cell(&stock["total_value"]));
+    let pdf = s.db.parent().unwrap().join("playbooks.pdf");
+    s.run(&format!(
+        "report playbooks {PERIOD} --format pdf --out {}",
+        pdf.display()
+    ));
+    let text = pdftotext(&pdf);
+    for w in [
+        "Dynamic pricing",
+        "Flash sales",
+        "Bundles",
+        "Referrals",
+        "Memberships",
+    ] {
+        assert!(text.contains(w), "{w:?} in\n{text}");
+    }
+    // Stock is on every plan, playbooks are advanced reporting.
+    let free = shop();
+    free.run("report stock");
+    free.run_err("report playbooks --period today", 3);
 }

@@ -218,6 +218,8 @@ const ROWS: &[Row] = &[
     row("report sales --period today --by product --compare previous", Manager),
     row("report tax --period this-month --format pdf --out {dir}/tax.pdf", Manager),
     row("report margin --from 2026-01-01 --to 2030-12-31", Manager),
+    row("report playbooks --period this-month --format csv --out {dir}/playbooks.csv", Manager),
+    row("report stock", Manager),
     row("report heatmap --period last-week", Manager),
     row("report products", Manager),
     row("shift open --float 100.00", Cashier),

@@ -1,8 +1,9 @@
 //! `till report …`: the back office's reports. `--json` gives the core's
-//! report as it is (`SalesReport`, `TaxReport`, `MarginReport`, the
-//! heatmap's cells); human output is an aligned table of the same figures;
-//! `--format csv|pdf --out FILE` writes the file the window exports too
-//! (till-core `reports::files`), `--out -` to stdout.
+//! report as it is (`SalesReport`, `TaxReport`, `MarginReport`,
+//! `PlaybooksReport`, `StockReport`, the heatmap's cells); human output is
+//! an aligned table of the same figures; `--format csv|pdf --out FILE`
+//! writes the file the window exports too (till-core `reports::files`),
+//! `--out -` to stdout.
 
 use std::io::Write;
 use std::path::PathBuf;
@@ -49,6 +50,21 @@ pub enum ReportCmd {
     Margin {
         #[command(flatten)]
         period: Period,
+        #[command(flatten)]
+        file: FileArgs,
+    },
+    /// What the playbooks brought and gave away: dynamic pricing, each
+    /// flash sale against the same hours of the four weeks before,
+    /// bundles, referrals, memberships (advanced reporting).
+    Playbooks {
+        #[command(flatten)]
+        period: Period,
+        #[command(flatten)]
+        file: FileArgs,
+    },
+    /// Stock now: on hand, value at cost, units sold per day over the last
+    /// 28 days and days of cover. Every plan.
+    Stock {
         #[command(flatten)]
         file: FileArgs,
     },
@@ -175,6 +191,40 @@ pub fn run(ctx: &Ctx, store: &mut Store, cmd: ReportCmd) -> Result<()> {
                 &file,
                 &report,
                 text_tables,
+            )
+        }
+        ReportCmd::Playbooks { period, file } => {
+            let format = file.format()?;
+            let (from, to) = period.range(store)?;
+            let report = store.playbooks_report(from, to)?;
+            emit(
+                ctx,
+                store,
+                (&report).into(),
+                format,
+                &file,
+                &report,
+                text_tables,
+            )
+        }
+        ReportCmd::Stock { file } => {
+            let format = file.format()?;
+            let report = store.stock_report()?;
+            emit(
+                ctx,
+                store,
+                (&report).into(),
+                format,
+                &file,
+                &report,
+                |tables| {
+                    let mut text = text_tables(tables);
+                    text.push_str(&format!(
+                        "\nStock value at cost: {}",
+                        ctx.human.money(report.total_value)
+                    ));
+                    text
+                },
             )
         }
         ReportCmd::Heatmap { period } => {

@@ -7,9 +7,10 @@
 //!   report's JSON keys: `key,label,orders,items,gross,…`), amounts as
 //!   exact decimal text without a currency sign. `section` names the table
 //!   each row comes from (`sales`, `compare` for the comparison period,
-//!   `change`, `rates`, `products`, `categories`), and `sales_total`,
-//!   `compare_total`… for a table's totals row, so a script filters on one
-//!   column and never mistakes a total for a row. Tables with other columns
+//!   `change`, `rates`, `products`, `categories`, `dynamic_pricing`,
+//!   `flash_sales`, `bundles`, `referrals`, `memberships`, `stock`), and
+//!   `sales_total`, `compare_total`… for a table's totals row, so a script
+//!   filters on one column and never mistakes a total for a row. Tables with other columns
 //!   leave the cells they lack empty.
 //! * PDF: each table with its title and period, drawn by till-print
 //!   (`tables_pdf`).
@@ -21,7 +22,10 @@ use chrono::{DateTime, Duration, NaiveTime, Utc};
 use chrono_tz::Tz;
 use rust_decimal::Decimal;
 
-use super::{MarginReport, MarginRow, SalesBy, SalesReport, SalesRow, TaxReport};
+use super::{
+    MarginReport, MarginRow, PlaybooksReport, PricingSide, SalesBy, SalesReport, SalesRow,
+    StockReport, TaxReport,
+};
 use crate::error::{Error, Field, Result};
 use crate::store::Store;
 
@@ -104,6 +108,8 @@ pub enum AnyReport<'a> {
     Sales(&'a SalesReport),
     Tax(&'a TaxReport),
     Margin(&'a MarginReport),
+    Playbooks(&'a PlaybooksReport),
+    Stock(&'a StockReport),
 }
 
 impl<'a> From<&'a SalesReport> for AnyReport<'a> {
@@ -124,6 +130,18 @@ impl<'a> From<&'a MarginReport> for AnyReport<'a> {
     }
 }
 
+impl<'a> From<&'a PlaybooksReport> for AnyReport<'a> {
+    fn from(r: &'a PlaybooksReport) -> Self {
+        AnyReport::Playbooks(r)
+    }
+}
+
+impl<'a> From<&'a StockReport> for AnyReport<'a> {
+    fn from(r: &'a StockReport) -> Self {
+        AnyReport::Stock(r)
+    }
+}
+
 impl AnyReport<'_> {
     /// The report's tables, its periods read in `tz`.
     pub fn tables(self, tz: Tz) -> Result<Vec<ReportTable>> {
@@ -131,6 +149,8 @@ impl AnyReport<'_> {
             AnyReport::Sales(r) => sales_tables(r, tz),
             AnyReport::Tax(r) => tax_tables(r, tz),
             AnyReport::Margin(r) => margin_tables(r, tz),
+            AnyReport::Playbooks(r) => playbooks_tables(r, tz),
+            AnyReport::Stock(r) => stock_tables(r, tz),
         }
     }
 
@@ -140,6 +160,8 @@ impl AnyReport<'_> {
             AnyReport::Sales(_) => "Sales report",
             AnyReport::Tax(_) => "Tax report",
             AnyReport::Margin(_) => "Margin report",
+            AnyReport::Playbooks(_) => "Playbooks report",
+            AnyReport::Stock(_) => "Stock report",
         }
     }
 }
@@ -497,6 +519,199 @@ pub fn margin_tables(r: &MarginReport, tz: Tz) -> Result<Vec<ReportTable>> {
             totals: None,
         },
     ])
+}
+
+/// The playbooks report: one table a playbook (`dynamic_pricing`,
+/// `flash_sales`, `bundles`, `referrals`, `memberships`), keyed as its JSON.
+pub fn playbooks_tables(r: &PlaybooksReport, tz: Tz) -> Result<Vec<ReportTable>> {
+    let subtitle = period_text(&r.from, &r.to, tz, &r.currency)?;
+    let table =
+        |name: &str, title: &str, columns: Vec<Column>, rows: Vec<Vec<String>>| ReportTable {
+            name: name.into(),
+            title: title.into(),
+            subtitle: subtitle.clone(),
+            columns,
+            rows,
+            totals: None,
+        };
+    let dp = &r.dynamic_pricing;
+    let side = |name: &str, s: &PricingSide| {
+        vec![
+            name.to_string(),
+            n(s.units),
+            d(s.revenue),
+            d(s.base_revenue),
+            d(s.difference),
+        ]
+    };
+    let mut pricing = table(
+        "dynamic_pricing",
+        "Dynamic pricing: lines sold above and below their base price",
+        vec![
+            Column::text("side", "Side"),
+            Column::number("units", "Units"),
+            Column::number("revenue", "Revenue"),
+            Column::number("base_revenue", "At base price"),
+            Column::number("difference", "Difference"),
+        ],
+        vec![side("above", &dp.above), side("below", &dp.below)],
+    );
+    pricing.totals = Some(vec![
+        "Total".into(),
+        n(dp.above.units + dp.below.units),
+        d(dp.above.revenue + dp.below.revenue),
+        d(dp.above.base_revenue + dp.below.base_revenue),
+        d(dp.difference),
+    ]);
+    let flash = table(
+        "flash_sales",
+        "Flash sales",
+        vec![
+            Column::number("id", "Id"),
+            Column::text("name", "Name"),
+            Column::number("orders", "Orders"),
+            Column::number("units", "Units"),
+            Column::number("revenue", "Revenue"),
+            Column::number("discount", "Discount"),
+            Column::number("hours", "Hours"),
+            Column::number("units_per_hour", "Units/hour"),
+            Column::number("baseline_units_per_hour", "4 weeks before"),
+            Column::number("lift_percent", "Lift %"),
+        ],
+        r.flash_sales
+            .iter()
+            .map(|f| {
+                vec![
+                    n(f.id),
+                    f.name.clone(),
+                    n(f.orders),
+                    n(f.units),
+                    d(f.revenue),
+                    d(f.discount),
+                    n(f.hours),
+                    d(f.units_per_hour),
+                    d(f.baseline_units_per_hour),
+                    opt(f.lift_percent),
+                ]
+            })
+            .collect(),
+    );
+    let bundles = table(
+        "bundles",
+        "Bundles",
+        vec![
+            Column::number("id", "Id"),
+            Column::text("name", "Name"),
+            Column::number("sets", "Sets"),
+            Column::number("orders", "Orders"),
+            Column::number("discount", "Discount"),
+            Column::number("first_item_orders", "Orders with first item"),
+            Column::number("attach_rate", "Attach rate %"),
+        ],
+        r.bundles
+            .iter()
+            .map(|b| {
+                vec![
+                    n(b.id),
+                    b.name.clone(),
+                    n(b.sets),
+                    n(b.orders),
+                    d(b.discount),
+                    n(b.first_item_orders),
+                    opt(b.attach_rate),
+                ]
+            })
+            .collect(),
+    );
+    let f = &r.referrals;
+    let referrals = table(
+        "referrals",
+        "Referrals",
+        vec![
+            Column::number("orders", "Orders"),
+            Column::number("revenue", "Revenue"),
+            Column::number("commissions_accrued", "Commissions accrued"),
+            Column::number("commissions_reversed", "Reversed"),
+            Column::number("commissions_paid", "Paid"),
+        ],
+        vec![vec![
+            n(f.orders),
+            d(f.revenue),
+            d(f.commissions_accrued),
+            d(f.commissions_reversed),
+            d(f.commissions_paid),
+        ]],
+    );
+    let m = &r.memberships;
+    let memberships = table(
+        "memberships",
+        "Memberships",
+        vec![
+            Column::number("orders", "Orders"),
+            Column::number("units", "Units"),
+            Column::number("revenue", "Revenue"),
+            Column::number("discount", "Discount"),
+        ],
+        vec![vec![n(m.orders), n(m.units), d(m.revenue), d(m.discount)]],
+    );
+    Ok(vec![pricing, flash, bundles, referrals, memberships])
+}
+
+/// The stock report: one row a product, the total value at cost.
+pub fn stock_tables(r: &StockReport, tz: Tz) -> Result<Vec<ReportTable>> {
+    let at = DateTime::parse_from_rfc3339(&r.as_of)
+        .map_err(|e| Error::Internal(format!("the stock report's time {:?}: {e}", r.as_of)))?
+        .with_timezone(&tz);
+    Ok(vec![ReportTable {
+        name: "stock".into(),
+        title: "Stock".into(),
+        subtitle: format!(
+            "As of {} ({}), amounts in {}; sold over the last {} days",
+            at.format("%Y-%m-%d %H:%M"),
+            tz.name(),
+            r.currency,
+            super::PACE_DAYS
+        ),
+        columns: vec![
+            Column::text("sku", "SKU"),
+            Column::text("name", "Name"),
+            Column::text("category", "Category"),
+            Column::number("on_hand", "On hand"),
+            Column::number("unit_cost", "Unit cost"),
+            Column::number("value", "Value"),
+            Column::number("sold_28d", "Sold"),
+            Column::number("per_day", "Per day"),
+            Column::number("days_of_cover", "Days of cover"),
+        ],
+        rows: r
+            .products
+            .iter()
+            .map(|p| {
+                vec![
+                    p.sku.clone(),
+                    p.name.clone(),
+                    p.category.clone().unwrap_or_default(),
+                    n(p.on_hand),
+                    opt(p.unit_cost),
+                    d(p.value),
+                    n(p.sold_28d),
+                    d(p.per_day),
+                    opt(p.days_of_cover),
+                ]
+            })
+            .collect(),
+        totals: Some(vec![
+            "Total".into(),
+            String::new(),
+            String::new(),
+            n(r.products.iter().map(|p| p.on_hand).sum()),
+            String::new(),
+            d(r.total_value),
+            n(r.products.iter().map(|p| p.sold_28d).sum()),
+            String::new(),
+            String::new(),
+        ]),
+    }])
 }
 
 #[cfg(test)]

@@ -18,6 +18,7 @@ mod printing;
 mod receipts;
 mod referrals;
 mod refunds;
+mod reports;
 mod roles;
 mod sales;
 mod settings;

@@ -8,5 +8,6 @@ mod dest;
 mod image;
 mod labels;
 mod pdf;
+mod report_pdf;
 mod tables;
 mod text;

@@ -169,7 +169,7 @@ pub enum Command {
     Membership(MembershipCmd),
     /// Reports on the shop's own data.
     #[command(subcommand)]
-    Report(ReportCmd),
+    Report(crate::report::ReportCmd),
     /// The cash drawer's shifts: open with a float, cash in and out, X and Z reports.
     #[command(subcommand)]
     Shift(crate::shift::ShiftCmd),
@@ -1106,19 +1106,6 @@ pub enum AuditCmd {
     /// exit 1 naming the first entry that is not (the store was edited
     /// outside Till). JSON: {"ok","entries","head"} or {"ok","first_bad_seq"}.
     Verify,
-}
-
-#[derive(Debug, Subcommand)]
-pub enum ReportCmd {
-    /// Sales per product (advanced reporting).
-    Products {
-        /// RFC 3339 (default: the start of the current billing period).
-        #[arg(long)]
-        from: Option<String>,
-        /// RFC 3339 (default: now).
-        #[arg(long)]
-        to: Option<String>,
-    },
 }
 
 #[cfg(test)]

@@ -19,6 +19,7 @@ mod print;
 mod printer;
 mod receipt;
 mod referrals;
+mod report;
 mod run;
 mod shift;
 mod staff;

@@ -1,4 +1,4 @@
-//! `till plan|license|feature|limit|usage|membership|report …`.
+//! `till plan|license|feature|limit|usage|membership …`.
 
 use std::fmt::Write;
 use std::path::Path;
@@ -299,31 +299,4 @@ fn membership_text(m: &till_core::memberships::Membership, h: &Human) -> String 
             .unwrap_or_default(),
         if m.active { "" } else { " (ended)" }
     )
-}
-
-pub fn report(ctx: &Ctx, store: &Store, cmd: ReportCmd) -> Result<()> {
-    match cmd {
-        ReportCmd::Products { from, to } => {
-            let (from, to) = store.report_period(from.as_deref(), to.as_deref())?;
-            let rows = store.product_sales(from, to)?;
-            ctx.out(&rows, |rows| {
-                if rows.is_empty() {
-                    return "no sales in the period".into();
-                }
-                rows.iter()
-                    .map(|r| {
-                        format!(
-                            "{:<14} {:<28} {:>6} units {:>14}  {} orders",
-                            r.sku,
-                            r.name,
-                            r.units,
-                            ctx.human.money(r.net),
-                            r.orders
-                        )
-                    })
-                    .collect::<Vec<_>>()
-                    .join("\n")
-            })
-        }
-    }
 }

@@ -248,7 +248,7 @@ pub fn run(cli: Cli) -> Result<Outcome> {
         Command::Limit(LimitCmd::Check { key }) => crate::plans::limit(&ctx, &store, &key),
         Command::Usage(cmd) => crate::plans::usage(&ctx, &mut store, cmd),
         Command::Membership(cmd) => crate::plans::membership(&ctx, &mut store, cmd),
-        Command::Report(cmd) => crate::plans::report(&ctx, &store, cmd),
+        Command::Report(cmd) => crate::report::run(&ctx, &mut store, cmd),
         Command::Shift(cmd) => crate::shift::run(&ctx, &mut store, cmd),
         Command::Staff(cmd) => crate::staff::run(&ctx, &mut store, &mut creds, cmd),
         Command::Printer(cmd) => crate::printer::printer(&ctx, &mut store, cmd),

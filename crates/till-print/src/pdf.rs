@@ -89,10 +89,10 @@ impl FromStr for PdfPaper {
     }
 }
 
-const A4_WIDTH: f32 = 595.276;
-const A4_HEIGHT: f32 = 841.89;
+pub(crate) const A4_WIDTH: f32 = 595.276;
+pub(crate) const A4_HEIGHT: f32 = 841.89;
 /// Courier's advance is 600/1000 of the font size for every glyph.
-const COURIER_ADVANCE: f32 = 0.6;
+pub(crate) const COURIER_ADVANCE: f32 = 0.6;
 /// Line height as a multiple of the font size.
 const LEADING: f32 = 1.2;
 
@@ -496,7 +496,7 @@ fn caption_line(c: &mut Content, x0: f32, column: f32, bottom: f32, size: f32, l
 }
 
 /// One line of text with its left end at `x` and its baseline at `y`.
-fn show(c: &mut Content, bold: bool, size: f32, x: f32, y: f32, text: &str) {
+pub(crate) fn show(c: &mut Content, bold: bool, size: f32, x: f32, y: f32, text: &str) {
     if text.is_empty() {
         return;
     }
@@ -557,7 +557,7 @@ fn win_ansi_byte(c: char) -> u8 {
 
 /// The objects every PDF here shares: the catalog, the page tree, the two
 /// fonts; pages are added as they are drawn.
-struct Writer {
+pub(crate) struct Writer {
     pdf: Pdf,
     next: i32,
     catalog: Ref,
@@ -568,7 +568,7 @@ struct Writer {
 }
 
 impl Writer {
-    fn new() -> Writer {
+    pub(crate) fn new() -> Writer {
         let mut w = Writer {
             pdf: Pdf::new(),
             next: 1,
@@ -598,7 +598,13 @@ impl Writer {
         r
     }
 
-    fn page(&mut self, width: f32, height: f32, content: Content, images: &[(String, Ref)]) {
+    pub(crate) fn page(
+        &mut self,
+        width: f32,
+        height: f32,
+        content: Content,
+        images: &[(String, Ref)],
+    ) {
         let page_id = self.next();
         let content_id = self.next();
         let mut page = self.pdf.page(page_id);
@@ -622,7 +628,7 @@ impl Writer {
         self.pages.push(page_id);
     }
 
-    fn finish(mut self, title: &str) -> Vec<u8> {
+    pub(crate) fn finish(mut self, title: &str) -> Vec<u8> {
         let count = self.pages.len() as i32;
         self.pdf
             .pages(self.tree)

@@ -28,6 +28,13 @@ impl Store {
                     let d = if end { d.succ_opt().unwrap_or(d) } else { d };
                     crate::input::check_time(field, crate::locale::day_start(tz, d))
                 }
+                // Neither form: say both, not only what RFC 3339 wants.
+                _ if DateTime::parse_from_rfc3339(t).is_err() => Err(crate::error::Error::invalid(
+                    field,
+                    format!(
+                        "{t:?} is neither a date like 2026-11-01 nor an RFC 3339 time like 2026-11-01T09:00:00Z"
+                    ),
+                )),
                 _ => crate::input::time(field, t),
             }
         };

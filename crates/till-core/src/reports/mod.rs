@@ -22,6 +22,7 @@
 //!   prices include tax (tax is never margin);
 //! * `average_basket = (gross - discounts) / orders`.
 
+pub mod files;
 mod playbooks;
 mod rollup;
 mod sales;
@@ -34,6 +35,7 @@ use serde::{Deserialize, Serialize};
 use crate::error::{Error, Result};
 use crate::field::Field;
 
+pub use files::{AnyReport, ReportFormat, ReportTable};
 pub use playbooks::{
     BundleFigures, DynamicPricing, FlashSaleFigures, MembershipFigures, PlaybooksReport,
     PricingSide, ReferralFigures,

@@ -105,6 +105,7 @@ window_commands![
     reports::report_tax,
     reports::report_margin,
     reports::report_playbooks,
+    reports::report_export,
     updates::update_check,
     updates::update_offered,
     updates::update_install,

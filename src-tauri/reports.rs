@@ -9,10 +9,12 @@ use tauri::State;
 
 use chrono::{DateTime, Utc};
 use till_core::reports::{
-    Compare, HeatCell, MarginReport, PlaybooksReport, SalesBy, SalesReport, TaxReport,
+    AnyReport, Compare, HeatCell, MarginReport, PlaybooksReport, ReportFormat, SalesBy,
+    SalesReport, TaxReport,
 };
 use till_core::Store;
 
+use crate::files;
 use crate::state::{AppState, Res};
 
 /// The period of a report as the window picks it.
@@ -109,6 +111,76 @@ pub async fn report_playbooks(
         .run(move |s| {
             let (from, to) = period.read(s)?;
             s.playbooks_report(from, to)
+        })
+        .await
+}
+
+/// Which of the screen's reports a file is made of.
+#[derive(Debug, Clone, Copy, Deserialize, specta::Type)]
+#[serde(rename_all = "lowercase")]
+pub enum ReportKind {
+    /// Sales by day, with the comparison period when one is chosen.
+    Sales,
+    /// Tax per rate.
+    Tax,
+    /// Dynamic pricing, flash sales, bundles, referrals, memberships.
+    Playbooks,
+}
+
+impl ReportKind {
+    fn file_name(self) -> &'static str {
+        match self {
+            ReportKind::Sales => "sales report",
+            ReportKind::Tax => "tax report",
+            ReportKind::Playbooks => "playbooks report",
+        }
+    }
+}
+
+/// The report as a CSV or PDF file (`format`: `csv` or `pdf`), saved where
+/// the user chooses in the "save as" dialog; returns the file's path.
+#[tauri::command]
+#[specta::specta]
+pub async fn report_export(
+    state: State<'_, AppState>,
+    kind: ReportKind,
+    period: ReportPeriodInput,
+    compare: Option<String>,
+    format: String,
+) -> Res<String> {
+    // A format the core does not know is said before the dialog opens.
+    let format = ReportFormat::parse(&format)?;
+    let path = files::choose_save(
+        files::Ask {
+            title: "Save the report",
+            filter: match format {
+                ReportFormat::Csv => ("CSV", &["csv"]),
+                ReportFormat::Pdf => ("PDF", &["pdf"]),
+            },
+        },
+        format!("{}.{}", kind.file_name(), format.as_str()),
+    )
+    .await?;
+    state
+        .run(move |s| {
+            let (from, to) = period.read(s)?;
+            let bytes = match kind {
+                ReportKind::Sales => {
+                    let compare = compare.as_deref().map(Compare::parse).transpose()?;
+                    let report = s.sales_report(from, to, SalesBy::Day, compare)?;
+                    s.report_file(AnyReport::from(&report), format)?
+                }
+                ReportKind::Tax => {
+                    let report = s.tax_report(from, to)?;
+                    s.report_file(AnyReport::from(&report), format)?
+                }
+                ReportKind::Playbooks => {
+                    let report = s.playbooks_report(from, to)?;
+                    s.report_file(AnyReport::Playbooks(&report), format)?
+                }
+            };
+            till_core::pdf::save_file(&path, &bytes)?;
+            Ok(path.display().to_string())
         })
         .await
 }

@@ -272,6 +272,17 @@ async fn choose_file(title: &str, path: &Path) {
     xdotool(&["key", "Return"]);
 }
 
+/// Saves as `path` in the "save as" dialog titled `title`: the whole path
+/// typed into its name field (which GTK takes), Return.
+async fn save_file_as(title: &str, path: &Path) {
+    file_dialog(title).await;
+    xdotool(&["key", "--clearmodifiers", "ctrl+a"]);
+    tokio::time::sleep(Duration::from_millis(200)).await;
+    xdotool(&["type", "--delay", "5", &path.display().to_string()]);
+    tokio::time::sleep(Duration::from_millis(200)).await;
+    xdotool(&["key", "Return"]);
+}
+
 /// Closes the file dialog titled `title` without choosing (Escape).
 async fn close_file_dialog(title: &str) {
     file_dialog(title).await;
@@ -2470,6 +2481,15 @@ async fn the_reports_screen_shows_last_weeks_figures_against_the_week_before_wit
         screenshot(&c, "reports-tables").await;
         show(&c, "playbooks-panel").await;
         screenshot(&c, "reports-playbooks").await;
+
+        // The shown sales report saved as CSV where the user says.
+        show(&c, "reports-screen").await;
+        let csv = db.with_file_name("last week.csv");
+        click(&c, "export-sales-csv").await;
+        save_file_as("Save the report", &csv).await;
+        wait_text(&c, "export-sales-saved", "last week.csv").await;
+        let text = std::fs::read_to_string(&csv).unwrap();
+        assert!(text.contains(&net), "the CSV has the net {net}:\n{text}");
 
         // It fits the smallest and the default window, top to bottom.
         let mut problems = Vec::new();

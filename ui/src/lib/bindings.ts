@@ -220,6 +220,11 @@ export const commands = {
 	 */
 	reportPlaybooks: (period: ReportPeriodInput) => __TAURI_INVOKE<PlaybooksReport>("report_playbooks", { period }),
 	/**
+	 *  The report as a CSV or PDF file (`format`: `csv` or `pdf`), saved where
+	 *  the user chooses in the "save as" dialog; returns the file's path.
+	 */
+	reportExport: (kind: ReportKind, period: ReportPeriodInput, compare: string | null, format: string) => __TAURI_INVOKE<string>("report_export", { kind, period, compare, format }),
+	/**
 	 *  Asks the update endpoint for a newer version: the offer, or none when
 	 *  this version is the newest.
 	 */
@@ -1382,6 +1387,15 @@ export type RefundLine = {
 	amount: string,
 	tax: string,
 };
+
+/**  Which of the screen's reports a file is made of. */
+export type ReportKind = 
+/**  Sales by day, with the comparison period when one is chosen. */
+"sales" | 
+/**  Tax per rate. */
+"tax" | 
+/**  Dynamic pricing, flash sales, bundles, referrals, memberships. */
+"playbooks";
 
 /**  The period of a report as the window picks it. */
 export type ReportPeriodInput = 

@@ -2417,7 +2417,8 @@ async fn the_reports_screen_shows_last_weeks_figures_against_the_week_before_wit
 
     in_window(&db, move |c, db| async move {
         page_size(&c, 1280, 900).await;
-        click(&c, "nav-reports").await;
+        // F11 opens the Reports screen from the checkout.
+        find(&c, "scan").await.send_keys("\u{E03B}").await.unwrap();
         find(&c, "reports-screen").await;
         click(&c, "period-last-week").await;
         let compare = find(&c, "report-compare").await;

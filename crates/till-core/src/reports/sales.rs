@@ -357,23 +357,21 @@ fn time_label(by: SalesBy, key: String) -> (String, String) {
             }
             l
         }
+        // The key is the date; the label its weekday.
         SalesBy::Day => NaiveDate::parse_from_str(&key, "%Y-%m-%d")
             .map(|d| {
-                format!(
-                    "{} {}",
-                    match d.weekday() {
-                        Weekday::Mon => "Mon",
-                        Weekday::Tue => "Tue",
-                        Weekday::Wed => "Wed",
-                        Weekday::Thu => "Thu",
-                        Weekday::Fri => "Fri",
-                        Weekday::Sat => "Sat",
-                        Weekday::Sun => "Sun",
-                    },
-                    key
-                )
+                match d.weekday() {
+                    Weekday::Mon => "Mon",
+                    Weekday::Tue => "Tue",
+                    Weekday::Wed => "Wed",
+                    Weekday::Thu => "Thu",
+                    Weekday::Fri => "Fri",
+                    Weekday::Sat => "Sat",
+                    Weekday::Sun => "Sun",
+                }
+                .to_string()
             })
-            .unwrap_or_else(|_| key.clone()),
+            .unwrap_or_default(),
         _ => key.clone(),
     };
     (key, label)
@@ -457,7 +455,7 @@ fn margin_row(key: String, label: String, s: &Sums, c: &Currency) -> MarginRow {
 
 /// `part` as a percent of `whole`, one decimal; `None` for a zero whole.
 pub(super) fn percent(part: Decimal, whole: Decimal) -> Option<Decimal> {
-    (!whole.is_zero()).then(|| (part * Decimal::ONE_HUNDRED / whole).round_dp(1))
+    (!whole.is_zero()).then(|| super::fixed(part * Decimal::ONE_HUNDRED / whole, 1))
 }
 
 fn change(now: &SalesTotals, before: &SalesTotals) -> SalesChange {

@@ -308,7 +308,7 @@ fn run(
     }
     let customers: Vec<String> = store
         .conn
-        .prepare("SELECT id FROM customers WHERE kind = 'customer' AND active = 1 ORDER BY id")?
+        .prepare("SELECT id FROM customers WHERE kind = 'customer' AND active = 1 ORDER BY rowid")?
         .query_map([], |r| r.get(0))?
         .collect::<rusqlite::Result<_>>()?;
     let mut products: Vec<Product> = store

@@ -378,7 +378,7 @@ mod tests {
                 Field::Text("say \"hi\""),
                 Field::Plain("0a".into())
             ]),
-            ",\"\",\"a,b\",\"say \"\"hi\"\"\""
+            ",\"\",\"a,b\",\"say \"\"hi\"\"\",0a"
         );
         assert_eq!(line(vec![Field::Text("x\ny")]), "\"x\ny\"");
     }

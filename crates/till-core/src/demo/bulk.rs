@@ -244,8 +244,19 @@ pub fn bulk_history(
 ) -> Result<BulkReport> {
     store.require(Permission::ManageSettings)?;
     let caller = store.clock();
+    // A day's transaction writes megabytes of pages; in SQLite's default
+    // page cache (2 MB) they would spill to the WAL before the commit and
+    // be written again and again. A bigger cache for the run, put back
+    // after it.
+    let cache: i64 = store
+        .conn
+        .query_row("PRAGMA cache_size", [], |r| r.get(0))?;
+    store.conn.execute_batch("PRAGMA cache_size = -131072")?;
     let result = run(store, options, progress);
     store.set_clock(caller);
+    store
+        .conn
+        .execute_batch(&format!("PRAGMA cache_size = {cache}"))?;
     result
 }
 
@@ -392,7 +403,7 @@ fn run(
             let cashier = shop.cashiers[shop.rng.random_range(0..shop.cashiers.len())].clone();
             match event {
                 Event::Sale => {
-                    let lines = sale(
+                    let (lines, order_id) = sale(
                         store,
                         &tx,
                         &mut shop,
@@ -402,14 +413,14 @@ fn run(
                         (t, &cashier),
                     )?;
                     report.orders += 1;
-                    report.lines += lines.0;
+                    report.lines += lines;
                     // About 2 % come back a few days later.
                     if shop.rng.random_bool(0.02) {
                         let back = d + shop.rng.random_range(1..=4u32);
                         let when = date + Days::new((back - d) as u64);
                         let h = shop.rng.random_range(OPENS..CLOSES);
                         if let Some(bt) = at(tz, when, h, shop.rng.random_range(0..60), 0) {
-                            shop.refunds.entry(back).or_default().push((bt, lines.1));
+                            shop.refunds.entry(back).or_default().push((bt, order_id));
                         }
                     }
                 }
@@ -449,19 +460,23 @@ fn sale(
     let rng = &mut shop.rng;
     // 1 to 12 lines, five on average.
     let n = 1 + (0..11).filter(|_| rng.random_bool(0.36)).count();
+    let n = n.min(shop.products.len());
+    // n different products: a best seller drawn twice is drawn again (a
+    // few tries, so a small catalog still ends).
     let mut picked: Vec<(usize, i64)> = Vec::with_capacity(n);
-    for _ in 0..n {
+    let mut tries = 0;
+    while picked.len() < n && tries < 20 * n {
+        tries += 1;
         let i = shop.pick_product();
-        let rng = &mut shop.rng;
-        let qty = match rng.random_range(0..10) {
+        if picked.iter().any(|(j, _)| *j == i) {
+            continue;
+        }
+        let qty = match shop.rng.random_range(0..10) {
             0..=6 => 1,
             7..=8 => 2,
             _ => 3,
         };
-        match picked.iter_mut().find(|(j, _)| *j == i) {
-            Some((_, q)) => *q += qty,
-            None => picked.push((i, qty)),
-        }
+        picked.push((i, qty));
     }
     let rng = &mut shop.rng;
     let customer = if rng.random_bool(0.15) && !shop.customers.is_empty() {

@@ -736,7 +736,7 @@ pub(crate) fn refund_in(
     };
     let at = ts(now);
     // The drawer's shift the money leaves from, if one is open.
-    let shift_id = crate::shifts::open_shift(tx, &settings, false)?;
+    let shift_id = crate::shifts::open_shift(tx, settings, false)?;
     let refund_id = uuid::Uuid::now_v7().to_string();
     let mut lines = Vec::new();
     let mut products = Vec::new();
@@ -798,7 +798,7 @@ pub(crate) fn refund_in(
                 MovementKind::Refund,
                 l.qty * per,
                 None,
-                &user,
+                user,
                 &at,
                 Some(&order.id),
                 Some(&refund_id),
@@ -806,12 +806,12 @@ pub(crate) fn refund_in(
         }
     }
     drop(stmt);
-    crate::referrals::reverse_for_refund(tx, &currency, now, &order.id, &refund_id)?;
+    crate::referrals::reverse_for_refund(tx, currency, now, &order.id, &refund_id)?;
     let refund = load_refund(tx, &refund_id)?;
     outbox::push(tx, now, &refund.event_payload())?;
     crate::audit::record(
         tx,
-        &auth,
+        auth,
         now,
         "refund",
         Some(&order.id),

@@ -431,7 +431,7 @@ fn run(
             }
         }
         tx.commit()?;
-        if (d + 1) % PROGRESS_DAYS == 0 || d + 1 == options.days {
+        if (d + 1).is_multiple_of(PROGRESS_DAYS) || d + 1 == options.days {
             progress(BulkProgress {
                 day: d + 1,
                 days: options.days,

@@ -440,7 +440,8 @@ fn run(
             });
         }
     }
-    // lead: call report_catch_up here
+    // The reports' sums, ready for the first report.
+    store.report_catch_up()?;
     Ok(report)
 }
 
@@ -522,6 +523,7 @@ fn sale(
                 product,
                 qty: *qty,
                 unit_price: q.price,
+                trace: Some(crate::pricing::PriceTrace::of(&q)),
                 price_note: q.note,
                 discount: (line_discount && k == discounted_line)
                     .then(|| Discount::Percent(discounts[0])),

@@ -350,6 +350,13 @@ fn time_key(by: SalesBy, c: &Cell) -> String {
 fn time_label(by: SalesBy, key: String) -> (String, String) {
     let label = match by {
         SalesBy::Hour => format!("{key}:00"),
+        // A week's label is the date of its Monday; a month's its name.
+        SalesBy::Week => NaiveDate::parse_from_str(&format!("{key}-1"), "%G-W%V-%u")
+            .map(|d| format!("from {d}"))
+            .unwrap_or_default(),
+        SalesBy::Month => NaiveDate::parse_from_str(&format!("{key}-01"), "%Y-%m-%d")
+            .map(|d| d.format("%B %Y").to_string())
+            .unwrap_or_default(),
         SalesBy::Weekday => {
             let mut l = key.clone();
             if let Some(f) = l.get_mut(0..1) {

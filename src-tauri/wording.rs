@@ -126,6 +126,8 @@ pub fn label(field: Field) -> &'static str {
         Field::Db => "Store file",
         Field::Seed => "Seed",
         Field::Count => "Count",
+        Field::Orders => "Orders",
+        Field::Days => "Days",
         Field::Id => "ID",
         Field::Feature => "Feature",
     }

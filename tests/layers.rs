@@ -63,8 +63,8 @@ const LAYERS: &[&[&str]] = &[
     // The open cart.
     &["cart"],
     // Over everything: the store check, backups and restore, the demo
-    // shop, the first-run set-up, sending print jobs.
-    &["doctor", "backup", "demo", "setup", "printing"],
+    // shop, the first-run set-up, sending print jobs, exporting all data.
+    &["doctor", "backup", "demo", "setup", "printing", "export"],
 ];
 
 fn src_dir() -> PathBuf {

@@ -9,7 +9,9 @@ mod license_support;
 
 mod backup;
 mod bad_input;
+mod bulk_history;
 mod bundles;
+mod export;
 mod input;
 mod pdf_email;
 mod plans;

@@ -129,6 +129,8 @@ const ROWS: &[Row] = &[
     row("label print A --copies 2 --to file:{dir}/labels.bin", Cashier),
     row("price show A", Cashier),
     row("demo sales --count 2", Owner),
+    row("demo history --orders 20 --days 2", Owner),
+    row("export all --out {dir}/export", Owner),
     // The settings hold no figures of the shop; the lock screen reads them.
     row("settings show", Anyone),
     row("settings set --name Renamed", Owner),

@@ -107,6 +107,9 @@ pub enum Command {
     /// Demo data and load generation.
     #[command(subcommand)]
     Demo(DemoCmd),
+    /// All of the shop's data, as CSV files with a manifest.
+    #[command(subcommand)]
+    Export(ExportCmd),
     /// Store settings.
     #[command(subcommand)]
     Settings(SettingsCmd),
@@ -596,6 +599,34 @@ pub enum DemoCmd {
         count: String,
         #[arg(long, default_value = "1")]
         seed: String,
+    },
+    /// Bulk history for benchmarks and demos: N orders spread over the last
+    /// D days up to today, through the normal sale path, one transaction per
+    /// day (progress on stderr). JSON: {"orders","lines","refunds","days",
+    /// "from","to","seconds"}.
+    History {
+        /// How many orders (1 to 5,000,000).
+        #[arg(long, value_name = "N")]
+        orders: String,
+        /// Over how many days, today included (1 to 3650).
+        #[arg(long, value_name = "D")]
+        days: String,
+        #[arg(long, default_value = "1")]
+        seed: String,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum ExportCmd {
+    /// Every table of the shop's data as one CSV file each into --out DIR
+    /// (made when missing; earlier files there are replaced), then
+    /// manifest.json with each file's rows and SHA-256. NULL is an empty
+    /// field, empty text "", BLOBs hex; staff PIN hashes are left out.
+    /// JSON: the manifest {"tables":[{"table","file","columns","rows","sha256"}],
+    /// "exported_at","schema_version","left_out"}.
+    All {
+        #[arg(long, value_name = "DIR")]
+        out: PathBuf,
     },
 }
 

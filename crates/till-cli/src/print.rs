@@ -488,3 +488,28 @@ pub fn doctor(r: &till_core::doctor::Report) -> String {
     }
     s
 }
+
+/// `till export all`: one line per table, then the folder.
+pub fn export(m: &till_core::export::ExportManifest, dir: &std::path::Path) -> String {
+    let width = m.tables.iter().map(|t| t.file.len()).max().unwrap_or(0);
+    let mut text: String = m
+        .tables
+        .iter()
+        .map(|t| {
+            format!(
+                "{:<width$}  {:>9} {}\n",
+                t.file,
+                t.rows,
+                if t.rows == 1 { "row" } else { "rows" }
+            )
+        })
+        .collect();
+    text.push_str(&format!(
+        "exported {} tables (schema {}) at {} into {}\n",
+        m.tables.len(),
+        m.schema_version,
+        m.exported_at,
+        dir.display()
+    ));
+    text
+}

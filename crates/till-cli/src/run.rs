@@ -160,6 +160,13 @@ pub fn run(cli: Cli) -> Result<Outcome> {
                 )
             })
         }
+        Command::Demo(DemoCmd::History { orders, days, seed }) => {
+            crate::demo::history(&ctx, &mut store, &orders, &days, &seed)
+        }
+        Command::Export(ExportCmd::All { out }) => {
+            let manifest = store.export_all(&out)?;
+            ctx.out(&manifest, |m| print::export(m, &out))
+        }
         Command::Settings(SettingsCmd::Show) => ctx.out(store.settings(), print::settings),
         Command::Settings(SettingsCmd::Set {
             name,

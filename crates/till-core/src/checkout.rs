@@ -597,7 +597,11 @@ pub(crate) fn commit_sale(
 /// (by SKU, however they were scanned), quantities, discounts, payments,
 /// customer and referral code. Prices are not part of it: a retry after a
 /// price change is still the same request.
-fn sale_request_text(req: &SaleRequest, lines: &[PricedLine], currency: &Currency) -> String {
+pub(crate) fn sale_request_text(
+    req: &SaleRequest,
+    lines: &[PricedLine],
+    currency: &Currency,
+) -> String {
     serde_json::json!({
         "lines": lines.iter().zip(&req.lines).map(|(l, asked)| {
             let mut line = serde_json::json!([

@@ -207,6 +207,10 @@ fields! {
     // Demo data.
     Seed => "seed",
     Count => "count",
+    /// How many orders a bulk history makes.
+    Orders => "orders",
+    /// Over how many days a bulk history spreads them.
+    Days => "days",
     /// A record's id.
     Id => "id",
     /// A feature of a plan.

@@ -15,6 +15,7 @@ pub mod demo;
 pub mod doctor;
 pub mod email;
 pub mod error;
+pub mod export;
 pub mod field;
 pub mod forms;
 pub mod input;

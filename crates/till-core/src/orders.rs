@@ -477,7 +477,7 @@ impl Store {
     /// A refund request as remembered with its key: the order, and the
     /// products (by SKU, however they were given) with their quantities
     /// added up, or everything left.
-    fn refund_request_text(
+    pub(crate) fn refund_request_text(
         &self,
         order_id: &str,
         items: Option<&[(String, i64)]>,
@@ -605,7 +605,6 @@ impl Store {
         if let Some(first) = replay_refund(&self.conn, &key, &order.id, &request)? {
             return Ok(first);
         }
-        let currency = self.settings.currency.clone();
         // Work out what each line gives back.
         let mut remaining: Vec<i64> = order.lines.iter().map(|l| l.qty - l.refunded_qty).collect();
         let mut take: Vec<i64> = vec![0; order.lines.len()];
@@ -671,17 +670,7 @@ impl Store {
                 }
             }
         }
-        let method = if order
-            .payments
-            .iter()
-            .all(|p| p.method == TenderMethod::Card)
-        {
-            TenderMethod::Card
-        } else {
-            TenderMethod::Cash
-        };
         let now = self.now();
-        let at = ts(now);
         let user = self.user().to_string();
         let settings = self.settings.clone();
         let tx = self.write_tx()?;
@@ -690,98 +679,152 @@ impl Store {
         if let Some(first) = replay_refund(&tx, &key, &order.id, &request)? {
             return Ok(first);
         }
-        // The drawer's shift the money leaves from, if one is open.
-        let shift_id = crate::shifts::open_shift(&tx, &settings, false)?;
-        let refund_id = uuid::Uuid::now_v7().to_string();
-        let mut lines = Vec::new();
-        let mut products = Vec::new();
-        for (i, l) in order.lines.iter().enumerate() {
-            let k = take[i];
-            if k == 0 {
-                continue;
-            }
-            // Re-read the refunded quantity inside the transaction: another
-            // window may have refunded the same line a moment ago.
-            let (refunded, product_id): (i64, i64) = tx.query_row(
-                "SELECT refunded_qty, product_id FROM order_lines WHERE order_id = ?1 AND line_no = ?2",
-                params![order.id, l.line_no],
-                |r| Ok((r.get(0)?, r.get(1)?)),
-            )?;
-            if refunded + k > l.qty {
-                return Err(Error::Refused(format!(
-                    "cannot refund {k} x {}: only {} of {} can still be refunded",
-                    l.sku,
-                    l.qty - refunded,
-                    l.qty
-                )));
-            }
-            let amount = share(&currency, l.charged, l.qty, refunded, k);
-            let tax = share(&currency, l.tax, l.qty, refunded, k);
-            lines.push(RefundLine {
-                line_no: l.line_no,
-                sku: l.sku.clone(),
-                qty: k,
-                amount,
-                tax,
-            });
-            products.push(product_id);
-        }
-        let amount = currency.round(lines.iter().map(|l| l.amount).sum());
-        let tax = currency.round(lines.iter().map(|l| l.tax).sum());
-        tx.execute(
-            "INSERT INTO refunds (id, order_id, idempotency_key, amount, tax, method, cashier, created_at, request, shift_id) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
-            params![refund_id, order.id, key, amount.to_string(), tax.to_string(), method.as_str(), user, at, request, shift_id],
-        )?;
-        let mut stmt = tx.prepare_cached("INSERT INTO refund_lines (refund_id, line_no, qty, amount, tax) VALUES (?1, ?2, ?3, ?4, ?5)")?;
-        for (l, product_id) in lines.iter().zip(&products) {
-            stmt.execute(params![
-                refund_id,
-                l.line_no,
-                l.qty,
-                l.amount.to_string(),
-                l.tax.to_string()
-            ])?;
-            tx.execute(
-                "UPDATE order_lines SET refunded_qty = refunded_qty + ?1 WHERE order_id = ?2 AND line_no = ?3",
-                params![l.qty, order.id, l.line_no],
-            )?;
-            // A kit's components go back on the shelf, not the kit.
-            for (part, per, _) in crate::kits::stock_parts(&tx, *product_id)? {
-                insert_movement(
-                    &tx,
-                    part,
-                    MovementKind::Refund,
-                    l.qty * per,
-                    None,
-                    &user,
-                    &at,
-                    Some(&order.id),
-                    Some(&refund_id),
-                )?;
-            }
-        }
-        drop(stmt);
-        crate::referrals::reverse_for_refund(&tx, &currency, now, &order.id, &refund_id)?;
-        let refund = load_refund(&tx, &refund_id)?;
-        outbox::push(&tx, now, &refund.event_payload())?;
-        crate::audit::record(
+        let refund = refund_in(
             &tx,
+            &settings,
             &auth,
+            &user,
             now,
-            "refund",
-            Some(&order.id),
-            serde_json::json!({
-                "refund_id": refund_id,
-                "number": order.number,
-                "amount": amount.to_string(),
-                "tax": tax.to_string(),
-                "method": method.as_str(),
-                "items": lines.iter().map(|l| serde_json::json!([l.sku, l.qty])).collect::<Vec<_>>(),
-            }),
+            RefundPlan {
+                order: &order,
+                key: &key,
+                request: &request,
+                take: &take,
+            },
         )?;
         tx.commit()?;
         Ok(refund)
     }
+}
+
+/// What one refund gives back: of `order`, `take[i]` units of its line `i`.
+pub(crate) struct RefundPlan<'a> {
+    pub order: &'a Receipt,
+    pub key: &'a str,
+    /// The request as remembered with the key (`refund_request_text`).
+    pub request: &'a str,
+    pub take: &'a [i64],
+}
+
+/// Writes a refund inside `tx` (the caller's open write transaction):
+/// its rows, the lines' refunded quantities, the stock back, reversed
+/// commissions, the outbox event and the audit entry. `Store::refund`
+/// checks the request first; the bulk demo history plans its own.
+pub(crate) fn refund_in(
+    tx: &Connection,
+    settings: &crate::settings::Settings,
+    auth: &crate::permissions::Authority,
+    user: &str,
+    now: chrono::DateTime<chrono::Utc>,
+    plan: RefundPlan<'_>,
+) -> Result<Refund> {
+    let RefundPlan {
+        order,
+        key,
+        request,
+        take,
+    } = plan;
+    let currency = &settings.currency;
+    let method = if order
+        .payments
+        .iter()
+        .all(|p| p.method == TenderMethod::Card)
+    {
+        TenderMethod::Card
+    } else {
+        TenderMethod::Cash
+    };
+    let at = ts(now);
+    // The drawer's shift the money leaves from, if one is open.
+    let shift_id = crate::shifts::open_shift(tx, settings, false)?;
+    let refund_id = uuid::Uuid::now_v7().to_string();
+    let mut lines = Vec::new();
+    let mut products = Vec::new();
+    for (i, l) in order.lines.iter().enumerate() {
+        let k = take[i];
+        if k == 0 {
+            continue;
+        }
+        // Re-read the refunded quantity inside the transaction: another
+        // window may have refunded the same line a moment ago.
+        let (refunded, product_id): (i64, i64) = tx.query_row(
+            "SELECT refunded_qty, product_id FROM order_lines WHERE order_id = ?1 AND line_no = ?2",
+            params![order.id, l.line_no],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )?;
+        if refunded + k > l.qty {
+            return Err(Error::Refused(format!(
+                "cannot refund {k} x {}: only {} of {} can still be refunded",
+                l.sku,
+                l.qty - refunded,
+                l.qty
+            )));
+        }
+        let amount = share(currency, l.charged, l.qty, refunded, k);
+        let tax = share(currency, l.tax, l.qty, refunded, k);
+        lines.push(RefundLine {
+            line_no: l.line_no,
+            sku: l.sku.clone(),
+            qty: k,
+            amount,
+            tax,
+        });
+        products.push(product_id);
+    }
+    let amount = currency.round(lines.iter().map(|l| l.amount).sum());
+    let tax = currency.round(lines.iter().map(|l| l.tax).sum());
+    tx.execute(
+        "INSERT INTO refunds (id, order_id, idempotency_key, amount, tax, method, cashier, created_at, request, shift_id) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
+        params![refund_id, order.id, key, amount.to_string(), tax.to_string(), method.as_str(), user, at, request, shift_id],
+    )?;
+    let mut stmt = tx.prepare_cached("INSERT INTO refund_lines (refund_id, line_no, qty, amount, tax) VALUES (?1, ?2, ?3, ?4, ?5)")?;
+    for (l, product_id) in lines.iter().zip(&products) {
+        stmt.execute(params![
+            refund_id,
+            l.line_no,
+            l.qty,
+            l.amount.to_string(),
+            l.tax.to_string()
+        ])?;
+        tx.execute(
+            "UPDATE order_lines SET refunded_qty = refunded_qty + ?1 WHERE order_id = ?2 AND line_no = ?3",
+            params![l.qty, order.id, l.line_no],
+        )?;
+        // A kit's components go back on the shelf, not the kit.
+        for (part, per, _) in crate::kits::stock_parts(tx, *product_id)? {
+            insert_movement(
+                tx,
+                part,
+                MovementKind::Refund,
+                l.qty * per,
+                None,
+                user,
+                &at,
+                Some(&order.id),
+                Some(&refund_id),
+            )?;
+        }
+    }
+    drop(stmt);
+    crate::referrals::reverse_for_refund(tx, currency, now, &order.id, &refund_id)?;
+    let refund = load_refund(tx, &refund_id)?;
+    outbox::push(tx, now, &refund.event_payload())?;
+    crate::audit::record(
+        tx,
+        auth,
+        now,
+        "refund",
+        Some(&order.id),
+        serde_json::json!({
+            "refund_id": refund_id,
+            "number": order.number,
+            "amount": amount.to_string(),
+            "tax": tax.to_string(),
+            "method": method.as_str(),
+            "items": lines.iter().map(|l| serde_json::json!([l.sku, l.qty])).collect::<Vec<_>>(),
+        }),
+    )?;
+    Ok(refund)
 }
 
 /// One product's sales in a period (the advanced report).

@@ -8,9 +8,12 @@
 //! * `calendar` and `baskets`: when customers come and what they buy;
 //! * `counter`: pricing a basket and taking payment, through `Store::sell`;
 //! * `history`: four weeks of it, up to now (`till init --demo`);
-//! * `sales`: random sales now, for load (`till demo sales`).
+//! * `sales`: random sales now, for load (`till demo sales`);
+//! * `bulk`: years of orders in one transaction per day, for benchmarks
+//!   (`till demo history`).
 
 mod baskets;
+mod bulk;
 pub mod calendar;
 mod catalog;
 mod counter;
@@ -23,6 +26,10 @@ use std::path::Path;
 
 use chrono::{DateTime, Duration, TimeZone, Utc};
 
+pub use bulk::{
+    bulk_history, parse_days, parse_orders, BulkOptions, BulkProgress, BulkReport, MAX_DAYS,
+    MAX_ORDERS,
+};
 pub use catalog::seed_catalog;
 pub use history::{build, check_license, DemoOptions, DemoReport, DAYS, DEFAULT_SEED};
 pub use sales::{run_sales, DemoSummary};

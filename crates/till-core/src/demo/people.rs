@@ -128,3 +128,20 @@ pub(crate) fn add(store: &mut Store, r: &Regular) -> Result<String> {
         )?
         .id)
 }
+
+const BULK_FIRST: &[&str] = &[
+    "Alice", "Bruno", "Camille", "David", "Elena", "Farid", "Grace", "Hugo", "Ines", "Jonas",
+    "Katia", "Leo", "Maya", "Nils", "Olga", "Pablo", "Quinn", "Rosa", "Sami", "Tara",
+];
+const BULK_LAST: &[&str] = &[
+    "Martin", "Bernard", "Dubois", "Garcia", "Moreau", "Laurent", "Simon", "Michel", "Lefebvre",
+    "Leroy", "Roux", "Fournier", "Girard", "Bonnet", "Dupont", "Lambert", "Fontaine", "Rousseau",
+];
+
+/// The `i`th customer of a bulk history: a first name and a surname,
+/// distinct for the first 360.
+pub(crate) fn bulk_name(i: usize) -> String {
+    let first = BULK_FIRST[i % BULK_FIRST.len()];
+    let last = BULK_LAST[(i / BULK_FIRST.len()) % BULK_LAST.len()];
+    format!("{first} {last}")
+}

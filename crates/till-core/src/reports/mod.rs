@@ -168,7 +168,8 @@ pub struct SalesRow {
     /// `monday`, a SKU, a category (empty: none), a cashier, `cash`, `card`
     /// or `cash+card`, a customer id (empty: no customer).
     pub key: String,
-    /// The key for people: a product's or customer's name, `14:00`, `Monday`.
+    /// The key for people: a product's or customer's name, `14:00`, `Monday`,
+    /// a day's weekday (`Mon`).
     pub label: String,
     pub orders: i64,
     pub items: i64,
@@ -262,4 +263,13 @@ pub struct MarginReport {
     pub products: Vec<MarginRow>,
     pub categories: Vec<MarginRow>,
     pub total: MarginRow,
+}
+
+/// `d` to `places` decimals, halves away from zero, always written with
+/// them (`20.0`, never `20`), so a column of figures lines up.
+pub(crate) fn fixed(d: Decimal, places: u32) -> Decimal {
+    let mut r =
+        d.round_dp_with_strategy(places, rust_decimal::RoundingStrategy::MidpointAwayFromZero);
+    r.rescale(places);
+    r
 }

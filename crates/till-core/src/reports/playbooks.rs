@@ -13,7 +13,7 @@ use std::collections::{BTreeMap, BTreeSet, HashMap};
 use chrono::{DateTime, Duration, LocalResult, NaiveDate, TimeZone, Timelike, Utc};
 use chrono_tz::Tz;
 use rusqlite::{params, Connection};
-use rust_decimal::{Decimal, RoundingStrategy};
+use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 
 use super::rollup::{self, amount, Cell, Sums};
@@ -189,7 +189,7 @@ impl Store {
 
 /// Two decimals, halves away from zero.
 fn round2(d: Decimal) -> Decimal {
-    d.round_dp_with_strategy(2, RoundingStrategy::MidpointAwayFromZero)
+    super::fixed(d, 2)
 }
 
 fn per_hour(units: i64, hours: i64) -> Decimal {

@@ -350,6 +350,13 @@ fn time_key(by: SalesBy, c: &Cell) -> String {
 fn time_label(by: SalesBy, key: String) -> (String, String) {
     let label = match by {
         SalesBy::Hour => format!("{key}:00"),
+        // A week's label is the date of its Monday; a month's its name.
+        SalesBy::Week => NaiveDate::parse_from_str(&format!("{key}-1"), "%G-W%V-%u")
+            .map(|d| format!("from {d}"))
+            .unwrap_or_default(),
+        SalesBy::Month => NaiveDate::parse_from_str(&format!("{key}-01"), "%Y-%m-%d")
+            .map(|d| d.format("%B %Y").to_string())
+            .unwrap_or_default(),
         SalesBy::Weekday => {
             let mut l = key.clone();
             if let Some(f) = l.get_mut(0..1) {
@@ -357,23 +364,21 @@ fn time_label(by: SalesBy, key: String) -> (String, String) {
             }
             l
         }
+        // The key is the date; the label its weekday.
         SalesBy::Day => NaiveDate::parse_from_str(&key, "%Y-%m-%d")
             .map(|d| {
-                format!(
-                    "{} {}",
-                    match d.weekday() {
-                        Weekday::Mon => "Mon",
-                        Weekday::Tue => "Tue",
-                        Weekday::Wed => "Wed",
-                        Weekday::Thu => "Thu",
-                        Weekday::Fri => "Fri",
-                        Weekday::Sat => "Sat",
-                        Weekday::Sun => "Sun",
-                    },
-                    key
-                )
+                match d.weekday() {
+                    Weekday::Mon => "Mon",
+                    Weekday::Tue => "Tue",
+                    Weekday::Wed => "Wed",
+                    Weekday::Thu => "Thu",
+                    Weekday::Fri => "Fri",
+                    Weekday::Sat => "Sat",
+                    Weekday::Sun => "Sun",
+                }
+                .to_string()
             })
-            .unwrap_or_else(|_| key.clone()),
+            .unwrap_or_default(),
         _ => key.clone(),
     };
     (key, label)
@@ -457,7 +462,7 @@ fn margin_row(key: String, label: String, s: &Sums, c: &Currency) -> MarginRow {
 
 /// `part` as a percent of `whole`, one decimal; `None` for a zero whole.
 pub(super) fn percent(part: Decimal, whole: Decimal) -> Option<Decimal> {
-    (!whole.is_zero()).then(|| (part * Decimal::ONE_HUNDRED / whole).round_dp(1))
+    (!whole.is_zero()).then(|| super::fixed(part * Decimal::ONE_HUNDRED / whole, 1))
 }
 
 fn change(now: &SalesTotals, before: &SalesTotals) -> SalesChange {

@@ -4,7 +4,7 @@
 use std::collections::HashMap;
 
 use chrono::Days;
-use rust_decimal::{Decimal, RoundingStrategy};
+use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 
 use super::rollup;
@@ -118,8 +118,10 @@ impl Store {
                     _ => c.round(Decimal::ZERO),
                 };
                 let days_of_cover = (sold_28d > 0).then(|| {
-                    (Decimal::from(on_hand.max(0)) * days / Decimal::from(sold_28d))
-                        .round_dp_with_strategy(1, RoundingStrategy::MidpointAwayFromZero)
+                    super::fixed(
+                        Decimal::from(on_hand.max(0)) * days / Decimal::from(sold_28d),
+                        1,
+                    )
                 });
                 StockRow {
                     sku,
@@ -129,8 +131,7 @@ impl Store {
                     unit_cost: cost,
                     value,
                     sold_28d,
-                    per_day: (Decimal::from(sold_28d) / days)
-                        .round_dp_with_strategy(2, RoundingStrategy::MidpointAwayFromZero),
+                    per_day: super::fixed(Decimal::from(sold_28d) / days, 2),
                     days_of_cover,
                 }
             })

@@ -1509,7 +1509,10 @@ export type SalesRow = {
 	 *  or `cash+card`, a customer id (empty: no customer).
 	 */
 	key: string,
-	/**  The key for people: a product's or customer's name, `14:00`, `Monday`. */
+	/**
+	 *  The key for people: a product's or customer's name, `14:00`, `Monday`,
+	 *  a day's weekday (`Mon`).
+	 */
 	label: string,
 	orders: number,
 	items: number,

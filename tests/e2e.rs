@@ -2520,6 +2520,7 @@ async fn the_reports_screen_shows_last_weeks_figures_against_the_week_before_wit
         click(&c, "period-today").await;
         wait_text(&c, "chart-title", "by hour").await;
         chart_drawn(&c, 20).await;
+        screenshot(&c, "reports-today").await;
     })
     .await;
 }

@@ -112,19 +112,19 @@ describe('salesSeries', () => {
 describe('heatGrid', () => {
   it('shades each cell against the busiest, over the hours with sales', () => {
     const g = heatGrid([
-      { weekday: 0, hour: 9, orders: 2, net: '10.00' },
+      { weekday: 0, hour: 6, orders: 2, net: '10.00' },
       { weekday: 5, hour: 11, orders: 8, net: '40.00' },
     ]);
-    expect(g.hours).toEqual([9, 10, 11]);
+    expect(g.hours).toEqual([6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18]);
     expect(g.rows).toHaveLength(7);
     expect(g.rows[0][0].shade).toBeCloseTo(0.25);
-    expect(g.rows[5][2].shade).toBe(1);
+    expect(g.rows[5][5].shade).toBe(1);
     expect(g.rows[3][1]).toEqual({ cell: null, shade: 0 });
   });
 
   it('shows shop hours with nothing shaded when there were no sales', () => {
     const g = heatGrid([]);
-    expect(g.hours[0]).toBe(8);
+    expect(g.hours).toEqual([8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18]);
     expect(g.rows.flat().every((c) => c.shade === 0)).toBe(true);
   });
 });

@@ -141,7 +141,7 @@ export function drawn(amount: string): number {
 export const WEEKDAYS = ['Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat', 'Sun'];
 
 export type HeatGrid = {
-  /** The hours shown, first to last that had orders (8 to 18 when none had). */
+  /** The hours shown: 8 to 18 at least, widened to the first and last that had orders. */
   hours: number[];
   /** rows[weekday][i]: the cell of `hours[i]`, with its shade from 0 (none) to 1 (the busiest). */
   rows: { cell: HeatCell | null; shade: number }[][];
@@ -150,8 +150,9 @@ export type HeatGrid = {
 /** The weekday x hour grid, shaded by net sales against the busiest cell. */
 export function heatGrid(cells: HeatCell[]): HeatGrid {
   const busy = cells.filter((c) => c.orders > 0);
-  const first = busy.length ? Math.min(...busy.map((c) => c.hour)) : 8;
-  const last = busy.length ? Math.max(...busy.map((c) => c.hour)) : 18;
+  // A day or two of sales still reads as a day: the grid keeps shop hours.
+  const first = Math.min(8, ...busy.map((c) => c.hour));
+  const last = Math.max(18, ...busy.map((c) => c.hour));
   const hours: number[] = [];
   for (let h = first; h <= last; h++) hours.push(h);
   const max = Math.max(0, ...cells.map((c) => drawn(c.net)));

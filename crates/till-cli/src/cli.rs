@@ -1263,11 +1263,13 @@ mod tests {
             // tests/cli/staff.rs runs them.
             let networked =
                 networked || path[0] == "staff" && matches!(path[1].as_str(), "add" | "set-pin");
-            // These write the file their --out names (in the working
-            // folder): only the parser is asked; tests/cli/backup.rs and
-            // tests/cli/pdf_email.rs run them.
+            // These write the file or folder their --out names (in the
+            // working folder): only the parser is asked;
+            // tests/cli/backup.rs, tests/cli/pdf_email.rs and
+            // tests/cli/export.rs run them.
             let writes = (path[0] == "backup" && path[1] == "create")
-                || (matches!(path[0].as_str(), "receipt" | "label") && path[1] == "pdf");
+                || (matches!(path[0].as_str(), "receipt" | "label") && path[1] == "pdf")
+                || (path[0] == "export" && path[1] == "all");
             for arg in leaf
                 .get_arguments()
                 .filter(|a| takes_value(a) && !a.is_global_set())

@@ -11,6 +11,15 @@
 //!   sums would: the ratio of the two, measured in the same run.
 //!
 //! Also prints the store file's size.
+//!
+//! Most of these reports are advanced reporting: the store gets a Pro
+//! license signed with the test key under the id `bench`, which a release
+//! build trusts only when built to (`TILL_VENDOR_KEY_ID=bench
+//! TILL_VENDOR_PUBLIC_KEY=` the test key's public half, as
+//! `benches/reports.sh` runs it).
+
+#[path = "../tests/support/license.rs"]
+mod license_support;
 
 use std::path::PathBuf;
 use std::time::{Duration, Instant};
@@ -87,7 +96,28 @@ fn open_store() -> (Store, PathBuf) {
     }
     let mut s = Store::open(&path).unwrap();
     s.set_clock(Clock::Fixed(now()));
+    s.install_license(&bench_license())
+        .expect("a Pro license the build trusts: run benches/reports.sh");
     (s, path)
+}
+
+/// A Pro license signed with the test key under the id `bench`.
+fn bench_license() -> String {
+    use till_core::plans::license::{self, LicensePayload};
+    license::sign(
+        &LicensePayload {
+            license_id: "bench".into(),
+            issued_to: "Bench shop".into(),
+            store_id: None,
+            tier: "pro".into(),
+            unlocks: vec![],
+            issued_at: "2026-11-01T00:00:00Z".into(),
+            expires_at: None,
+            grace_days: 14,
+        },
+        "bench",
+        &license::signing_key(&license_support::test_seed()).unwrap(),
+    )
 }
 
 fn day(y: i32, m: u32, d: u32) -> NaiveDate {

@@ -454,7 +454,8 @@ proptest! {
         check_rows(&by_product, &expected(&s, tz, from, to, &|_, sku, _, _| sku.to_string()))?;
 
         let by_tender = s.sales_report(from, to, SalesBy::Tender, None).unwrap();
-        check_rows(&by_tender, &expected(&s, tz, from, to, &|_, _, t, _| t.to_string()))?;
+        // Cash first when an order was paid both ways.
+    check_rows(&by_tender, &expected(&s, tz, from, to, &|_, _, t, _| t.replace("card+cash", "cash+card")))?;
 
         let by_customer = s.sales_report(from, to, SalesBy::Customer, None).unwrap();
         let mut want_c = expected(&s, tz, from, to, &|_, _, _, c| c.to_string());

@@ -174,12 +174,12 @@ pub(crate) fn fold_sales(
             let id: i64 = r.get(0)?;
             let method = text(r, 1)?;
             let e = tenders.entry(id).or_default();
-            if !e.split('+').any(|m| m == method) {
-                let mut all: Vec<&str> = e.split('+').filter(|m| !m.is_empty()).collect();
-                all.push(&method);
-                all.sort_unstable();
-                *e = all.join("+");
-            }
+            // Cash first: `cash`, `card` or `cash+card`.
+            *e = match (e.as_str(), method.as_str()) {
+                ("", m) => m.to_string(),
+                (prev, m) if prev == m || prev == "cash+card" => prev.to_string(),
+                _ => "cash+card".to_string(),
+            };
         }
     }
     let mut stmt = conn.prepare(&format!(

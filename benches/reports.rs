@@ -19,6 +19,7 @@
 //! `benches/reports.sh` runs it).
 
 #[path = "../tests/support/license.rs"]
+#[allow(dead_code)]
 mod license_support;
 
 use std::path::PathBuf;

@@ -5,7 +5,10 @@
 //! * a month's sales by day, and today's totals (target < 100 ms each);
 //! * a year by product, and by hour (target < 300 ms);
 //! * the playbooks report for a month (target < 300 ms);
-//! * catching the sums up with a day's new orders;
+//! * periods that end inside a day (today so far; a month from 10:00 on
+//!   its first day to 15:00 on its last), whose part days are read from
+//!   the raw rows;
+//! * building the sums from scratch (what a change of time zone costs);
 //! * beside them, the month by day computed from the raw rows (every order
 //!   and line of the month read and added up), the way a report without the
 //!   sums would: the ratio of the two, measured in the same run.
@@ -205,6 +208,18 @@ fn bench_reports(c: &mut Criterion) {
     report("today_totals", "target < 100 ms", &mut |s| {
         s.sales_report(today_span.0, today_span.1, SalesBy::Day, None)
             .unwrap();
+    });
+    // Periods that end inside a day: the part days come from the raw rows.
+    report("today_so_far", "", &mut |s| {
+        s.sales_report(today_span.0, now(), SalesBy::Day, None)
+            .unwrap();
+    });
+    let odd = (
+        month.0 + chrono::Duration::hours(10),
+        month.1 - chrono::Duration::hours(9),
+    );
+    report("month_by_day_part_days_at_both_ends", "", &mut |s| {
+        s.sales_report(odd.0, odd.1, SalesBy::Day, None).unwrap();
     });
     report("year_by_product", "target < 300 ms", &mut |s| {
         s.sales_report(year.0, year.1, SalesBy::Product, None)

@@ -26,8 +26,9 @@ use rust_decimal::Decimal;
 use serde::Serialize;
 
 use super::calendar;
+use super::counter::{pay, Pay};
 use crate::catalog::Product;
-use crate::checkout::{PricedLine, SaleInput, SaleLine, SaleRequest, Tender, TenderMethod};
+use crate::checkout::{PricedLine, SaleInput, SaleLine, SaleRequest, Tender};
 use crate::customers::{CustomerKind, NewCustomer};
 use crate::error::{Error, Result};
 use crate::input::Field;
@@ -577,44 +578,12 @@ fn sale(
 /// How customers pay `due`: card for the exact amount (about 60 %), cash
 /// rounded up to a note (about 37 %), now and then cash and card.
 fn tenders(rng: &mut StdRng, settings: &crate::settings::Settings, due: Decimal) -> Vec<Tender> {
-    let currency = &settings.currency;
-    let card = |amount: Decimal, rng: &mut StdRng| Tender {
-        method: TenderMethod::Card,
-        amount,
-        reference: Some(format!("T{:08}", rng.random_range(0..100_000_000u32))),
+    let how = match rng.random_range(0..100) {
+        0..=59 => Pay::Card,
+        60..=96 => Pay::Cash,
+        _ => Pay::Split,
     };
-    match rng.random_range(0..100) {
-        0..=59 => vec![card(due, rng)],
-        60..=96 => {
-            let step = if due > Decimal::from(10) {
-                Decimal::from(10)
-            } else {
-                Decimal::from(5)
-            };
-            let paid = ((due / step).ceil() * step).max(step);
-            vec![Tender {
-                method: TenderMethod::Cash,
-                amount: currency.round(paid),
-                reference: None,
-            }]
-        }
-        _ => {
-            let cash = currency.round((due / Decimal::from(2)).floor());
-            let rest = currency.round(due - cash);
-            let mut t = vec![card(rest, rng)];
-            if cash > Decimal::ZERO {
-                t.insert(
-                    0,
-                    Tender {
-                        method: TenderMethod::Cash,
-                        amount: cash,
-                        reference: None,
-                    },
-                );
-            }
-            t
-        }
-    }
+    pay(rng, &settings.currency, due, how)
 }
 
 /// An order brought back: one unit of its first line, or the whole order

@@ -7,6 +7,7 @@ use rust_decimal::Decimal;
 
 use crate::checkout::{price_lines, PricedLine, SaleLine, SaleRequest, Tender, TenderMethod};
 use crate::error::Result;
+use crate::money::Currency;
 use crate::orders::Receipt;
 use crate::store::Store;
 
@@ -46,15 +47,33 @@ pub(crate) fn total_due(
 /// How a café's customers pay `due`: mostly card, some cash (a note that
 /// covers it), now and then half and half.
 pub(crate) fn tenders(rng: &mut StdRng, store: &Store, due: Decimal) -> Vec<Tender> {
-    let currency = &store.settings.currency;
-    match rng.random_range(0..10) {
-        0..=5 => vec![Tender {
+    let how = match rng.random_range(0..10) {
+        0..=5 => Pay::Card,
+        6..=8 => Pay::Cash,
+        _ => Pay::Split,
+    };
+    pay(rng, &store.settings.currency, due, how)
+}
+
+/// A way to pay, as the demo's customers choose.
+pub(crate) enum Pay {
+    /// Card, for the exact amount.
+    Card,
+    /// Cash, rounded up to the next 5 or 10.
+    Cash,
+    /// Half in whole cash units, the rest by card.
+    Split,
+}
+
+/// The tenders that pay `due` the way `how` says.
+pub(crate) fn pay(rng: &mut StdRng, currency: &Currency, due: Decimal, how: Pay) -> Vec<Tender> {
+    match how {
+        Pay::Card => vec![Tender {
             method: TenderMethod::Card,
             amount: due,
             reference: Some(format!("T{:08}", rng.random_range(0..100_000_000u32))),
         }],
-        6..=8 => {
-            // Cash, rounded up to the next 5 or 10.
+        Pay::Cash => {
             let step = if due > Decimal::from(10) {
                 Decimal::from(10)
             } else {
@@ -67,7 +86,7 @@ pub(crate) fn tenders(rng: &mut StdRng, store: &Store, due: Decimal) -> Vec<Tend
                 reference: None,
             }]
         }
-        _ => {
+        Pay::Split => {
             let cash = currency.round((due / Decimal::from(2)).floor());
             let card = currency.round(due - cash);
             let mut t = vec![Tender {

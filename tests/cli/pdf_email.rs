@@ -10,7 +10,7 @@ use std::process::{Child, Command, Stdio};
 
 use serde_json::Value;
 
-use crate::cli_support::{shop, till_with, Shop};
+use crate::cli_support::{pdftotext, shop, till_with, Shop};
 
 fn repo() -> PathBuf {
     PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/../.."))
@@ -21,21 +21,6 @@ fn python() -> PathBuf {
     std::env::var_os("TILL_PYTHON")
         .map(PathBuf::from)
         .unwrap_or_else(|| repo().join("target/pyvenv/bin/python"))
-}
-
-fn pdftotext(file: &Path) -> String {
-    let out = Command::new("pdftotext")
-        .arg("-layout")
-        .arg(file)
-        .arg("-")
-        .output()
-        .expect("pdftotext (poppler-utils; scripts/install.sh --tests installs it)");
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    String::from_utf8(out.stdout).unwrap()
 }
 
 /// Spaces collapsed: a PDF places characters, a reader guesses the spaces.

@@ -6,12 +6,11 @@
 
 use std::collections::BTreeMap;
 use std::path::Path;
-use std::process::Command;
 
 use rust_decimal::Decimal;
 use serde_json::Value;
 
-use crate::cli_support::{shop, till, Shop};
+use crate::cli_support::{pdftotext, shop, till, Shop};
 use crate::license_support::pro_license;
 
 fn dec(v: &Value) -> Decimal {
@@ -316,21 +315,6 @@ fn tax_per_rate_is_the_sales_tax_less_the_refunded_tax() {
             .ends_with(r["total_tax"].as_str().unwrap()),
         "{total_line}"
     );
-}
-
-fn pdftotext(file: &Path) -> String {
-    let out = Command::new("pdftotext")
-        .arg("-layout")
-        .arg(file)
-        .arg("-")
-        .output()
-        .expect("pdftotext (poppler-utils; scripts/install.sh --tests installs it)");
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    String::from_utf8(out.stdout).unwrap()
 }
 
 /// A CSV's records as header -> cell maps.

@@ -144,3 +144,19 @@ pub fn count(db: &Path, table: &str) -> i64 {
         .query_row(&format!("SELECT COUNT(*) FROM {table}"), [], |r| r.get(0))
         .unwrap()
 }
+
+/// The text of a PDF file, laid out as on the page (poppler's `pdftotext`).
+pub fn pdftotext(file: &Path) -> String {
+    let out = Command::new("pdftotext")
+        .arg("-layout")
+        .arg(file)
+        .arg("-")
+        .output()
+        .expect("pdftotext (poppler-utils; scripts/install.sh --tests installs it)");
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8(out.stdout).unwrap()
+}

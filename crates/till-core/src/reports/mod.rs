@@ -110,13 +110,6 @@ impl SalesBy {
     pub fn is_advanced(self) -> bool {
         !matches!(self, SalesBy::Day | SalesBy::Week | SalesBy::Month)
     }
-
-    fn is_time(self) -> bool {
-        matches!(
-            self,
-            SalesBy::Day | SalesBy::Week | SalesBy::Month | SalesBy::Hour | SalesBy::Weekday
-        )
-    }
 }
 
 /// The period a sales report is compared with.

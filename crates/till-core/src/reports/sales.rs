@@ -127,8 +127,15 @@ impl Store {
         let ctx = self.report_ctx()?;
         let products = self.product_labels()?;
         let mut total = Sums::default();
-        let mut rows = |dim: &'static str| -> Result<Vec<MarginRow>> {
-            let cells = rollup::gather(&self.conn, ctx.tz, &ctx.currency, dim, from, to, true)?;
+        let gathered = rollup::gather_dims(
+            &self.conn,
+            ctx.tz,
+            &ctx.currency,
+            &[(rollup::PRODUCT, true), (rollup::CATEGORY, true)],
+            from,
+            to,
+        )?;
+        let mut rows = |dim: &'static str, cells: Vec<(Cell, Sums)>| -> Vec<MarginRow> {
             let mut out: Vec<MarginRow> = by_key(cells)
                 .into_iter()
                 .map(|(key, s)| {
@@ -141,10 +148,11 @@ impl Store {
                 })
                 .collect();
             out.sort_by(|a, b| b.margin.cmp(&a.margin).then(a.key.cmp(&b.key)));
-            Ok(out)
+            out
         };
-        let products_rows = rows(rollup::PRODUCT)?;
-        let categories = rows(rollup::CATEGORY)?;
+        let mut gathered = gathered.into_iter();
+        let products_rows = rows(rollup::PRODUCT, gathered.next().unwrap_or_default());
+        let categories = rows(rollup::CATEGORY, gathered.next().unwrap_or_default());
         Ok(MarginReport {
             from: ts(from),
             to: ts(to),
@@ -235,32 +243,26 @@ fn sales(
     by: SalesBy,
 ) -> Result<SalesReport> {
     let c = &ctx.currency;
-    let time_cells = rollup::gather(&store.conn, ctx.tz, c, rollup::TIME, from, to, false)?;
+    // The row dimension beside the totals' time cells, gathered together so
+    // the part days' raw rows are folded once.
+    let dim = match by {
+        SalesBy::Product => Some(rollup::PRODUCT),
+        SalesBy::Category => Some(rollup::CATEGORY),
+        SalesBy::Cashier => Some(rollup::CASHIER),
+        SalesBy::Tender => Some(rollup::TENDER),
+        SalesBy::Customer => Some(rollup::CUSTOMER),
+        _ => None,
+    };
+    let mut wanted = vec![(rollup::TIME, false)];
+    wanted.extend(dim.map(|d| (d, true)));
+    let mut gathered = rollup::gather_dims(&store.conn, ctx.tz, c, &wanted, from, to)?.into_iter();
+    let time_cells = gathered.next().unwrap_or_default();
     let mut all = Sums::default();
     for (_, s) in &time_cells {
         all += *s;
     }
-    let mut rows: Vec<SalesRow> = if by.is_time() {
-        let mut grouped: BTreeMap<String, Sums> = BTreeMap::new();
-        for (cell, s) in &time_cells {
-            *grouped.entry(time_key(by, cell)).or_default() += *s;
-        }
-        grouped
-            .into_iter()
-            .map(|(k, s)| {
-                let (key, label) = time_label(by, k);
-                sales_row(key, label, &s, c)
-            })
-            .collect()
-    } else {
-        let dim = match by {
-            SalesBy::Product => rollup::PRODUCT,
-            SalesBy::Category => rollup::CATEGORY,
-            SalesBy::Cashier => rollup::CASHIER,
-            SalesBy::Tender => rollup::TENDER,
-            _ => rollup::CUSTOMER,
-        };
-        let cells = rollup::gather(&store.conn, ctx.tz, c, dim, from, to, true)?;
+    let mut rows: Vec<SalesRow> = if let Some(dim) = dim {
+        let cells = gathered.next().unwrap_or_default();
         let products = if dim == rollup::PRODUCT {
             store.product_labels()?
         } else {
@@ -283,6 +285,18 @@ fn sales(
             .collect();
         rows.sort_by(|a, b| b.net.cmp(&a.net).then(a.key.cmp(&b.key)));
         rows
+    } else {
+        let mut grouped: BTreeMap<String, Sums> = BTreeMap::new();
+        for (cell, s) in &time_cells {
+            *grouped.entry(time_key(by, cell)).or_default() += *s;
+        }
+        grouped
+            .into_iter()
+            .map(|(k, s)| {
+                let (key, label) = time_label(by, k);
+                sales_row(key, label, &s, c)
+            })
+            .collect()
     };
     if by == SalesBy::Weekday {
         rows.sort_by_key(|r| WEEKDAYS.iter().position(|w| *w == r.key));

@@ -3,7 +3,7 @@
 
 use std::collections::{BTreeMap, HashMap};
 
-use chrono::{DateTime, Datelike, Duration, Months, NaiveDate, Utc, Weekday};
+use chrono::{DateTime, Datelike, Duration, Months, NaiveDate, Utc};
 use chrono_tz::Tz;
 use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
@@ -380,18 +380,7 @@ fn time_label(by: SalesBy, key: String) -> (String, String) {
         }
         // The key is the date; the label its weekday.
         SalesBy::Day => NaiveDate::parse_from_str(&key, "%Y-%m-%d")
-            .map(|d| {
-                match d.weekday() {
-                    Weekday::Mon => "Mon",
-                    Weekday::Tue => "Tue",
-                    Weekday::Wed => "Wed",
-                    Weekday::Thu => "Thu",
-                    Weekday::Fri => "Fri",
-                    Weekday::Sat => "Sat",
-                    Weekday::Sun => "Sun",
-                }
-                .to_string()
-            })
+            .map(|d| d.format("%a").to_string())
             .unwrap_or_default(),
         _ => key.clone(),
     };

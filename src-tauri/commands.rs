@@ -220,6 +220,20 @@ pub struct ProductInput {
     /// A multiple of the base price.
     #[serde(default)]
     pub price_ceiling: Option<String>,
+    /// A supplier's name. This and the fields below are left as they are
+    /// when not sent; blank clears them.
+    #[serde(default)]
+    pub supplier: Option<String>,
+    #[serde(default)]
+    pub supplier_sku: Option<String>,
+    /// Whole numbers.
+    #[serde(default)]
+    pub reorder_point: Option<String>,
+    #[serde(default)]
+    pub reorder_qty: Option<String>,
+    /// Money.
+    #[serde(default)]
+    pub compare_at_price: Option<String>,
 }
 
 impl ProductInput {
@@ -240,6 +254,11 @@ impl ProductInput {
             sell_by: given(&self.sell_by),
             price_floor: given(&self.price_floor),
             price_ceiling: given(&self.price_ceiling),
+            supplier: self.supplier.clone(),
+            supplier_sku: self.supplier_sku.clone(),
+            reorder_point: self.reorder_point.clone(),
+            reorder_qty: self.reorder_qty.clone(),
+            compare_at_price: self.compare_at_price.clone(),
         }
     }
 }

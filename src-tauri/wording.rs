@@ -130,6 +130,16 @@ pub fn label(field: Field) -> &'static str {
         Field::Days => "Days",
         Field::Id => "ID",
         Field::Feature => "Feature",
+        Field::Supplier => "Supplier",
+        Field::SupplierSku => "Supplier's SKU",
+        Field::ReorderPoint => "Reorder point",
+        Field::ReorderQty => "Reorder quantity",
+        Field::LeadDays => "Lead time (days)",
+        Field::CoverDays => "Days of cover",
+        Field::CompareAtPrice => "Compare-at price",
+        Field::Contact => "Contact",
+        Field::File => "File",
+        Field::Out => "File",
     }
 }
 

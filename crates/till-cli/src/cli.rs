@@ -460,6 +460,8 @@ pub struct ProductAddArgs {
     pub stock: Option<String>,
     #[command(flatten)]
     pub pricing: ProductPricingArgs,
+    #[command(flatten)]
+    pub supply: ProductSupplyArgs,
 }
 
 #[derive(Debug, Args)]
@@ -473,6 +475,26 @@ pub struct ProductPricingArgs {
     /// Highest price as a multiple of the base price ("" clears it).
     #[arg(long)]
     pub ceiling: Option<String>,
+}
+
+/// Who supplies a product and when to reorder it; "" clears a value.
+#[derive(Debug, Args)]
+pub struct ProductSupplyArgs {
+    /// A supplier's name (till supplier add).
+    #[arg(long)]
+    pub supplier: Option<String>,
+    /// The supplier's own code for the product.
+    #[arg(long)]
+    pub supplier_sku: Option<String>,
+    /// Reorder when on-hand is at or below this many units.
+    #[arg(long)]
+    pub reorder_point: Option<String>,
+    /// Order at least this many units when reordering.
+    #[arg(long)]
+    pub reorder_qty: Option<String>,
+    /// A "was" price shown beside the price.
+    #[arg(long)]
+    pub compare_at_price: Option<String>,
 }
 
 #[derive(Debug, Args)]
@@ -498,6 +520,8 @@ pub struct ProductEditArgs {
     pub active: Option<bool>,
     #[command(flatten)]
     pub pricing: ProductPricingArgs,
+    #[command(flatten)]
+    pub supply: ProductSupplyArgs,
 }
 
 #[derive(Debug, Subcommand)]

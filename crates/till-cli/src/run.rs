@@ -543,6 +543,11 @@ fn product_form(
         sell_by: more.pricing.sell_by,
         price_floor: more.pricing.floor,
         price_ceiling: more.pricing.ceiling,
+        supplier: more.supply.supplier,
+        supplier_sku: more.supply.supplier_sku,
+        reorder_point: more.supply.reorder_point,
+        reorder_qty: more.supply.reorder_qty,
+        compare_at_price: more.supply.compare_at_price,
     }
 }
 
@@ -555,6 +560,7 @@ struct ProductFields {
     stock: Option<String>,
     active: Option<bool>,
     pricing: ProductPricingArgs,
+    supply: ProductSupplyArgs,
 }
 
 fn product(ctx: &Ctx, store: &mut Store, cmd: ProductCmd) -> Result<()> {
@@ -573,6 +579,7 @@ fn product(ctx: &Ctx, store: &mut Store, cmd: ProductCmd) -> Result<()> {
                     stock: a.stock,
                     active: None,
                     pricing: a.pricing,
+                    supply: a.supply,
                 },
             );
             let p = store.add_product(form.new_product(&c)?)?;
@@ -599,6 +606,7 @@ fn product(ctx: &Ctx, store: &mut Store, cmd: ProductCmd) -> Result<()> {
                     stock: None,
                     active: a.active,
                     pricing: a.pricing,
+                    supply: a.supply,
                 },
             );
             let p = store.update_product(&form.sku, form.update(&c)?)?;

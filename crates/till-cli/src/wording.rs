@@ -27,6 +27,8 @@ pub fn flag(field: Field) -> String {
         Field::SigningKey => "signing key",
         Field::StoreName => "--name",
         Field::Id => "ID",
+        Field::File => "FILE",
+        Field::Out => "--out",
         Field::Feature => "KEY",
         Field::Tier => "TIER_ID",
         Field::Token => "token",

@@ -39,6 +39,15 @@ pub struct Product {
     /// Sold as its components (see `kits`): selling it takes them out of
     /// stock, and `on_hand` is how many whole kits they make.
     pub kit: bool,
+    /// Who supplies it (a supplier's name), and under which code.
+    pub supplier: Option<String>,
+    pub supplier_sku: Option<String>,
+    /// Reorder when on-hand is at or below this (`till stock low`).
+    pub reorder_point: Option<i64>,
+    /// The least a reorder suggestion orders.
+    pub reorder_qty: Option<i64>,
+    /// A "was" price shown beside the price (Shopify's compare-at price).
+    pub compare_at_price: Option<Decimal>,
     /// The stored sell-by date when it cannot be read: the date only moves
     /// the price (sell-by markdowns), so the product sells without it, at
     /// the price the other rules give; `till doctor` and the pricing
@@ -65,6 +74,17 @@ pub struct NewProduct {
     pub price_floor: Option<Decimal>,
     #[serde(default)]
     pub price_ceiling: Option<Decimal>,
+    /// A supplier's name; the supplier must exist.
+    #[serde(default)]
+    pub supplier: Option<String>,
+    #[serde(default)]
+    pub supplier_sku: Option<String>,
+    #[serde(default)]
+    pub reorder_point: Option<i64>,
+    #[serde(default)]
+    pub reorder_qty: Option<i64>,
+    #[serde(default)]
+    pub compare_at_price: Option<Decimal>,
 }
 
 /// Fields to change; `None` leaves a field as it is. For the optional
@@ -81,6 +101,16 @@ pub struct ProductUpdate {
     pub sell_by: Option<Option<NaiveDate>>,
     pub price_floor: Option<Option<Decimal>>,
     pub price_ceiling: Option<Option<Decimal>>,
+    #[serde(default)]
+    pub supplier: Option<Option<String>>,
+    #[serde(default)]
+    pub supplier_sku: Option<Option<String>>,
+    #[serde(default)]
+    pub reorder_point: Option<Option<i64>>,
+    #[serde(default)]
+    pub reorder_qty: Option<Option<i64>>,
+    #[serde(default)]
+    pub compare_at_price: Option<Option<Decimal>>,
 }
 
 /// A kit holds no stock of its own: its on-hand is the number of whole kits
@@ -92,7 +122,9 @@ pub(crate) const PRODUCT_COLUMNS: &str =
                 LEFT JOIN stock_levels ks ON ks.product_id = k.component_id WHERE k.kit_id = p.id)
           ELSE COALESCE(s.on_hand, 0) END,
      p.sell_by, p.price_floor, p.price_ceiling,
-     EXISTS (SELECT 1 FROM kit_components k WHERE k.kit_id = p.id)";
+     EXISTS (SELECT 1 FROM kit_components k WHERE k.kit_id = p.id),
+     (SELECT su.name FROM suppliers su WHERE su.id = p.supplier_id),
+     p.supplier_sku, p.reorder_point, p.reorder_qty, p.compare_at_price";
 pub(crate) const PRODUCT_FROM: &str = "products p LEFT JOIN stock_levels s ON s.product_id = p.id";
 
 pub(crate) fn product_from_row(row: &Row) -> rusqlite::Result<Product> {
@@ -123,6 +155,11 @@ pub(crate) fn product_from_row_at(row: &Row, at: usize) -> rusqlite::Result<Prod
         price_floor: stored::opt_decimal(row, at + 11)?,
         price_ceiling: stored::opt_decimal(row, at + 12)?,
         kit: row.get(at + 13)?,
+        supplier: row.get(at + 14)?,
+        supplier_sku: row.get(at + 15)?,
+        reorder_point: row.get(at + 16)?,
+        reorder_qty: row.get(at + 17)?,
+        compare_at_price: stored::opt_decimal(row, at + 18)?,
         sell_by_damage,
     })
 }
@@ -191,6 +228,27 @@ fn codes_free(
     Ok(())
 }
 
+/// A supplier's id by name (any case), inside the caller's transaction.
+pub(crate) fn supplier_id(conn: &Connection, name: &str) -> Result<i64> {
+    conn.prepare_cached("SELECT id FROM suppliers WHERE name = ?1 COLLATE NOCASE")?
+        .query_row([name.trim()], |r| r.get(0))
+        .optional()?
+        .ok_or_else(|| Error::invalid(Field::Supplier, format!("no supplier is named {name:?}")))
+}
+
+/// A reorder point (0 or more) or reorder quantity (1 or more).
+fn check_reorder(field: Field, value: i64) -> Result<i64> {
+    crate::money::check_qty(field, value)?;
+    let least = if field == Field::ReorderQty { 1 } else { 0 };
+    if value < least {
+        return Err(Error::invalid(
+            field,
+            format!("{value} must be at least {least}"),
+        ));
+    }
+    Ok(value)
+}
+
 fn clean_opt(value: Option<String>) -> Option<String> {
     value
         .map(|v| v.trim().to_string())
@@ -256,6 +314,21 @@ impl Store {
             .map(|f| self.check_amount(Field::Floor, f))
             .transpose()?;
         let price_ceiling = new.price_ceiling.map(check_ceiling).transpose()?;
+        let compare_at_price = new
+            .compare_at_price
+            .map(|c| self.check_amount(Field::CompareAtPrice, c))
+            .transpose()?;
+        let supplier_sku = clean_opt(new.supplier_sku)
+            .map(|c| validate_code(Field::SupplierSku, &c))
+            .transpose()?;
+        let reorder_point = new
+            .reorder_point
+            .map(|q| check_reorder(Field::ReorderPoint, q))
+            .transpose()?;
+        let reorder_qty = new
+            .reorder_qty
+            .map(|q| check_reorder(Field::ReorderQty, q))
+            .transpose()?;
         if let Some(d) = new.sell_by {
             crate::input::check_date(Field::SellBy, d)?;
         }
@@ -273,9 +346,13 @@ impl Store {
         let user = self.user().to_string();
         let tx = self.write_tx()?;
         codes_free(&tx, &sku, barcode.as_deref(), None)?;
+        let supplier_id = clean_opt(new.supplier)
+            .map(|n| supplier_id(&tx, &n))
+            .transpose()?;
         tx.execute(
-            "INSERT INTO products (sku, name, barcode, price, cost, tax_rate, category, active, created_at, updated_at, sell_by, price_floor, price_ceiling)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, 1, ?8, ?8, ?9, ?10, ?11)",
+            "INSERT INTO products (sku, name, barcode, price, cost, tax_rate, category, active, created_at, updated_at, sell_by, price_floor, price_ceiling,
+                                   supplier_id, supplier_sku, reorder_point, reorder_qty, compare_at_price)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, 1, ?8, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16)",
             params![
                 sku,
                 name,
@@ -287,7 +364,12 @@ impl Store {
                 now,
                 new.sell_by.map(|d| d.to_string()),
                 price_floor.map(|f| f.to_string()),
-                price_ceiling.map(|c| c.to_string())
+                price_ceiling.map(|c| c.to_string()),
+                supplier_id,
+                supplier_sku,
+                reorder_point,
+                reorder_qty,
+                compare_at_price.map(|c| c.to_string())
             ],
         )?;
         let id = tx.last_insert_rowid();
@@ -358,6 +440,32 @@ impl Store {
             Some(c) => c.map(check_ceiling).transpose()?,
             None => current.price_ceiling,
         };
+        let supplier = match update.supplier {
+            Some(n) => clean_opt(n),
+            None => current.supplier.clone(),
+        };
+        let supplier_sku = match update.supplier_sku {
+            Some(c) => clean_opt(c)
+                .map(|c| validate_code(Field::SupplierSku, &c))
+                .transpose()?,
+            None => current.supplier_sku.clone(),
+        };
+        let reorder_point = match update.reorder_point {
+            Some(q) => q
+                .map(|q| check_reorder(Field::ReorderPoint, q))
+                .transpose()?,
+            None => current.reorder_point,
+        };
+        let reorder_qty = match update.reorder_qty {
+            Some(q) => q.map(|q| check_reorder(Field::ReorderQty, q)).transpose()?,
+            None => current.reorder_qty,
+        };
+        let compare_at_price = match update.compare_at_price {
+            Some(c) => c
+                .map(|c| self.check_amount(Field::CompareAtPrice, c))
+                .transpose()?,
+            None => current.compare_at_price,
+        };
         let at = self.now();
         let now = ts(at);
         let changes = product_changes(
@@ -373,9 +481,18 @@ impl Store {
                 ("sell_by", sell_by.map(|d| d.to_string())),
                 ("price_floor", price_floor.map(|f| f.to_string())),
                 ("price_ceiling", price_ceiling.map(|c| c.to_string())),
+                ("supplier", supplier.clone()),
+                ("supplier_sku", supplier_sku.clone()),
+                ("reorder_point", reorder_point.map(|q| q.to_string())),
+                ("reorder_qty", reorder_qty.map(|q| q.to_string())),
+                ("compare_at_price", compare_at_price.map(|c| c.to_string())),
             ],
         );
         let tx = self.write_tx()?;
+        let supplier_id = supplier
+            .as_deref()
+            .map(|n| supplier_id(&tx, n))
+            .transpose()?;
         if barcode != current.barcode {
             if let Some(b) = &barcode {
                 codes_free(&tx, &current.sku, Some(b), Some(current.id))?;
@@ -383,7 +500,8 @@ impl Store {
         }
         tx.execute(
             "UPDATE products SET name = ?1, price = ?2, cost = ?3, barcode = ?4, tax_rate = ?5, category = ?6, active = ?7, updated_at = ?8,
-                    sell_by = CASE WHEN ?13 THEN sell_by ELSE ?10 END, price_floor = ?11, price_ceiling = ?12
+                    sell_by = CASE WHEN ?13 THEN sell_by ELSE ?10 END, price_floor = ?11, price_ceiling = ?12,
+                    supplier_id = ?14, supplier_sku = ?15, reorder_point = ?16, reorder_qty = ?17, compare_at_price = ?18
              WHERE id = ?9",
             params![
                 name,
@@ -398,7 +516,12 @@ impl Store {
                 sell_by.map(|d| d.to_string()),
                 price_floor.map(|f| f.to_string()),
                 price_ceiling.map(|c| c.to_string()),
-                keep_sell_by
+                keep_sell_by,
+                supplier_id,
+                supplier_sku,
+                reorder_point,
+                reorder_qty,
+                compare_at_price.map(|c| c.to_string())
             ],
         )?;
         if !changes.is_empty() {
@@ -515,7 +638,7 @@ fn product_changes(
     current: &Product,
     next: &[(&str, Option<String>)],
 ) -> serde_json::Map<String, serde_json::Value> {
-    let before: [(&str, Option<String>); 10] = [
+    let before: [(&str, Option<String>); 15] = [
         ("name", Some(current.name.clone())),
         ("price", Some(current.price.to_string())),
         ("cost", current.cost.map(|c| c.to_string())),
@@ -528,6 +651,17 @@ fn product_changes(
         (
             "price_ceiling",
             current.price_ceiling.map(|c| c.to_string()),
+        ),
+        ("supplier", current.supplier.clone()),
+        ("supplier_sku", current.supplier_sku.clone()),
+        (
+            "reorder_point",
+            current.reorder_point.map(|q| q.to_string()),
+        ),
+        ("reorder_qty", current.reorder_qty.map(|q| q.to_string())),
+        (
+            "compare_at_price",
+            current.compare_at_price.map(|c| c.to_string()),
         ),
     ];
     before

@@ -215,6 +215,25 @@ fields! {
     Id => "id",
     /// A feature of a plan.
     Feature => "feature",
+    // Suppliers, purchase orders, stock counts, catalog files.
+    Supplier => "supplier",
+    /// The supplier's own code for a product.
+    SupplierSku => "supplier_sku",
+    /// Reorder when on-hand is at or below this.
+    ReorderPoint => "reorder_point",
+    /// The least a reorder suggestion orders.
+    ReorderQty => "reorder_qty",
+    /// Days from ordering to the delivery on the shelf.
+    LeadDays => "lead_days",
+    /// Days of sales a reorder should cover, beyond the lead time.
+    CoverDays => "cover_days",
+    /// Shopify's "compare at" (was) price.
+    CompareAtPrice => "compare_at_price",
+    Contact => "contact",
+    /// A file given to read (a catalog to import).
+    File => "file",
+    /// A file to write.
+    Out => "out",
 }
 
 impl Field {

@@ -23,6 +23,8 @@ pub enum MovementKind {
     Count,
     Damage,
     Correction,
+    /// A delivery taken in against a purchase order (`purchasing`).
+    Receive,
 }
 
 impl MovementKind {
@@ -34,6 +36,7 @@ impl MovementKind {
             MovementKind::Count => "count",
             MovementKind::Damage => "damage",
             MovementKind::Correction => "correction",
+            MovementKind::Receive => "receive",
         }
     }
 }
@@ -54,6 +57,7 @@ impl FromStr for MovementKind {
             "count" => MovementKind::Count,
             "damage" => MovementKind::Damage,
             "correction" => MovementKind::Correction,
+            "receive" => MovementKind::Receive,
             _ => {
                 return Err(Error::invalid(
                     Field::Reason,
@@ -160,6 +164,12 @@ impl Store {
             return Err(Error::invalid(
                 Field::Reason,
                 "sales and refunds move stock through checkout, not by adjustment",
+            ));
+        }
+        if kind == MovementKind::Receive {
+            return Err(Error::invalid(
+                Field::Reason,
+                "deliveries are received against a purchase order (till po receive); use restock for stock that came another way",
             ));
         }
         crate::money::check_qty(Field::Quantity, by)?;

@@ -116,6 +116,9 @@ permissions! {
     CashInOut => "cash_in_out", Cashier;
     /// Open the cash drawer outside a sale (audited as `drawer.open`).
     OpenDrawer => "open_drawer", Cashier;
+    /// Enter counted quantities in a stock count (committing it is
+    /// `adjust_stock`).
+    CountStock => "count_stock", Cashier;
     // A manager and up.
     Refund => "refund", Manager;
     /// Discounts above the store's approval threshold.
@@ -123,6 +126,8 @@ permissions! {
     /// A price other than the product's at the till.
     PriceOverride => "price_override", Manager;
     AdjustStock => "adjust_stock", Manager;
+    /// Suppliers, purchase orders, receiving deliveries.
+    Purchasing => "purchasing", Manager;
     /// Products and their prices, kits, bundles.
     ManageProducts => "manage_products", Manager;
     /// Pricing rules, flash sales, membership tiers, affiliates.
@@ -197,12 +202,14 @@ mod tests {
             OpenShift,
             CashInOut,
             OpenDrawer,
+            CountStock,
         ];
         let manager = [
             Refund,
             DiscountAboveThreshold,
             PriceOverride,
             AdjustStock,
+            Purchasing,
             ManageProducts,
             ManagePricing,
             CloseShift,
@@ -217,7 +224,7 @@ mod tests {
             );
             assert_eq!(Role::Cashier.allows(*p), cashier.contains(p), "{p}");
         }
-        assert_eq!(Permission::all().len(), 24);
+        assert_eq!(Permission::all().len(), 26);
     }
 
     #[test]

@@ -87,6 +87,10 @@ pub const MIGRATIONS: &[(&str, &str)] = &[
         "0016_reports.sql",
         include_str!("../../../migrations/0016_reports.sql"),
     ),
+    (
+        "0017_purchasing.sql",
+        include_str!("../../../migrations/0017_purchasing.sql"),
+    ),
 ];
 
 /// SQLite `application_id` of a Till store: "TILL" in ASCII. Set by

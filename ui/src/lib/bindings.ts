@@ -1008,7 +1008,9 @@ export type MiningProgress = {
 	fraction: number | null,
 };
 
-export type MovementKind = "sale" | "refund" | "restock" | "count" | "damage" | "correction";
+export type MovementKind = "sale" | "refund" | "restock" | "count" | "damage" | "correction" | 
+/**  A delivery taken in against a purchase order (`purchasing`). */
+"receive";
 
 /**  How much of an order has been refunded. */
 export type OrderStatus = "completed" | "partially_refunded" | "refunded";
@@ -1160,6 +1162,15 @@ export type Product = {
 	 *  stock, and `on_hand` is how many whole kits they make.
 	 */
 	kit: boolean,
+	/**  Who supplies it (a supplier's name), and under which code. */
+	supplier: string | null,
+	supplier_sku: string | null,
+	/**  Reorder when on-hand is at or below this (`till stock low`). */
+	reorder_point: number | null,
+	/**  The least a reorder suggestion orders. */
+	reorder_qty: number | null,
+	/**  A "was" price shown beside the price (Shopify's compare-at price). */
+	compare_at_price: string | null,
 };
 
 /**
@@ -1185,6 +1196,17 @@ export type ProductInput = {
 	price_floor?: string | null,
 	/**  A multiple of the base price. */
 	price_ceiling?: string | null,
+	/**
+	 *  A supplier's name. This and the fields below are left as they are
+	 *  when not sent; blank clears them.
+	 */
+	supplier?: string | null,
+	supplier_sku?: string | null,
+	/**  Whole numbers. */
+	reorder_point?: string | null,
+	reorder_qty?: string | null,
+	/**  Money. */
+	compare_at_price?: string | null,
 };
 
 /**  One product's sales in a period (the advanced report). */

@@ -44,6 +44,17 @@ pub struct ProductForm {
     /// A multiple of the base price.
     #[serde(default)]
     pub price_ceiling: Option<String>,
+    /// A supplier's name.
+    #[serde(default)]
+    pub supplier: Option<String>,
+    #[serde(default)]
+    pub supplier_sku: Option<String>,
+    #[serde(default)]
+    pub reorder_point: Option<String>,
+    #[serde(default)]
+    pub reorder_qty: Option<String>,
+    #[serde(default)]
+    pub compare_at_price: Option<String>,
 }
 
 /// Given and not blank.
@@ -91,6 +102,15 @@ impl ProductForm {
             price_ceiling: filled(&self.price_ceiling)
                 .map(|x| parse_decimal(Field::Ceiling, x))
                 .transpose()?,
+            supplier: filled(&self.supplier).map(String::from),
+            supplier_sku: filled(&self.supplier_sku).map(String::from),
+            reorder_point: filled(&self.reorder_point)
+                .map(|t| crate::input::whole(Field::ReorderPoint, t))
+                .transpose()?,
+            reorder_qty: filled(&self.reorder_qty)
+                .map(|t| crate::input::whole(Field::ReorderQty, t))
+                .transpose()?,
+            compare_at_price: opt_money(Field::CompareAtPrice, &self.compare_at_price)?,
         })
     }
 
@@ -114,6 +134,17 @@ impl ProductForm {
             price_floor: clearable(&self.price_floor, |t| c.parse_non_negative(Field::Floor, t))?,
             price_ceiling: clearable(&self.price_ceiling, |t| -> Result<Decimal> {
                 parse_decimal(Field::Ceiling, t)
+            })?,
+            supplier: clearable(&self.supplier, |t| Ok(t.to_string()))?,
+            supplier_sku: clearable(&self.supplier_sku, |t| Ok(t.to_string()))?,
+            reorder_point: clearable(&self.reorder_point, |t| {
+                crate::input::whole(Field::ReorderPoint, t)
+            })?,
+            reorder_qty: clearable(&self.reorder_qty, |t| {
+                crate::input::whole(Field::ReorderQty, t)
+            })?,
+            compare_at_price: clearable(&self.compare_at_price, |t| {
+                c.parse_non_negative(Field::CompareAtPrice, t)
             })?,
         })
     }

@@ -70,6 +70,55 @@ fn migrations_apply_from_empty_and_from_every_earlier_version() {
     }
 }
 
+/// Migration 0017 rebuilds the stock ledger (a new movement kind, the
+/// purchase order or count a movement came from): every row is kept with
+/// its id, on-hand is not counted twice, and the ledger stays append-only.
+#[test]
+fn the_stock_ledger_keeps_its_rows_and_on_hand_across_its_rebuild() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("v16.db");
+    Store::create_with_schema(&path, Settings::default(), 16).unwrap();
+    {
+        let conn = rusqlite::Connection::open(&path).unwrap();
+        conn.execute_batch(
+            "INSERT INTO products (id, sku, name, price, created_at, updated_at)
+             VALUES (1, 'TEA', 'Tea', '2.50', '2026-01-01T00:00:00Z', '2026-01-01T00:00:00Z');
+             INSERT INTO stock_movements (id, product_id, kind, qty, reason, user, created_at)
+             VALUES (7, 1, 'restock', 10, 'opening stock', 'till', '2026-01-01T00:00:00Z'),
+                    (9, 1, 'damage', -3, NULL, 'till', '2026-01-02T00:00:00Z');",
+        )
+        .unwrap();
+    }
+    let mut s = Store::open(&path).unwrap();
+    assert_eq!(s.stock("TEA").unwrap().on_hand, 7);
+    let ids: Vec<i64> = s.movements("TEA").unwrap().iter().map(|m| m.id).collect();
+    assert_eq!(ids, [7, 9]);
+    s.adjust_stock("TEA", 2, till_core::inventory::MovementKind::Restock, None)
+        .unwrap();
+    assert_eq!(s.stock("TEA").unwrap().on_hand, 9);
+    assert!(s.stock_drift().unwrap().is_empty());
+    drop(s);
+    let conn = rusqlite::Connection::open(&path).unwrap();
+    let err = conn
+        .execute("DELETE FROM stock_movements WHERE id = 7", [])
+        .unwrap_err();
+    assert!(err.to_string().contains("append-only"), "{err}");
+    conn.execute(
+        "INSERT INTO stock_movements (product_id, kind, qty, user, created_at)
+         VALUES (1, 'receive', 4, 'till', '2026-01-03T00:00:00Z')",
+        [],
+    )
+    .unwrap();
+    let on_hand: i64 = conn
+        .query_row(
+            "SELECT on_hand FROM stock_levels WHERE product_id = 1",
+            [],
+            |r| r.get(0),
+        )
+        .unwrap();
+    assert_eq!(on_hand, 13);
+}
+
 fn user_version(path: &std::path::Path) -> i64 {
     rusqlite::Connection::open(path)
         .unwrap()

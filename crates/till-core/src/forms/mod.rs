@@ -8,6 +8,7 @@ mod flash;
 mod item;
 mod period;
 mod product;
+mod purchasing;
 mod rule;
 mod settings;
 mod setup;

@@ -19,6 +19,7 @@ mod tender;
 pub use flash::FlashForm;
 pub use item::{item, ItemText, SaleItem};
 pub use product::ProductForm;
+pub use purchasing::{PoLineForm, PoReceiveForm};
 pub use rule::RuleForm;
 pub use settings::SettingsForm;
 pub use setup::{Catalog, Setup, SetupForm};

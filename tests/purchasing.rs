@@ -598,3 +598,49 @@ fn a_po_as_csv_and_pdf() {
     let e = PoFormat::parse("xls").unwrap_err();
     assert!(e.to_string().contains("csv, pdf"), "{e}");
 }
+
+#[test]
+fn the_window_s_forms_read_rows_as_typed() {
+    use till_core::forms::{PoLineForm, PoReceiveForm};
+    let (_d, s) = shop();
+    let row = |sku: &str, qty: &str, cost: Option<&str>| PoLineForm {
+        sku: sku.into(),
+        qty: qty.into(),
+        unit_cost: cost.map(String::from),
+    };
+    // Blank rows are left out; a blank cost is the product's.
+    let lines = s
+        .po_lines_form(&[
+            row("COF", "4", Some("")),
+            row("", "", None),
+            row("MUG", " 2 ", Some("3.50")),
+        ])
+        .unwrap();
+    assert_eq!(lines, [line("COF", 4, "2.00"), line("MUG", 2, "3.50")]);
+    let (field, message) = invalid(s.po_lines_form(&[row("MUG", "2", None)]).unwrap_err());
+    assert_eq!(field, Field::Cost);
+    assert!(
+        message.contains("item 1 (MUG)") && message.contains("no cost"),
+        "{message}"
+    );
+    let (field, message) = invalid(
+        s.po_lines_form(&[row("COF", "1", None), row("MUG", "two", Some("1"))])
+            .unwrap_err(),
+    );
+    assert_eq!(field, Field::Quantity);
+    assert!(message.contains("item 2 (MUG)"), "{message}");
+
+    let got = |sku: &str, qty: &str| PoReceiveForm {
+        sku: sku.into(),
+        qty: qty.into(),
+    };
+    assert_eq!(
+        s.po_receive_form(&[got("COF", "3"), got("MUG", "0"), got("BOX", " ")])
+            .unwrap(),
+        items(&[("COF", 3)])
+    );
+    let (field, _) = invalid(s.po_receive_form(&[got("COF", "0")]).unwrap_err());
+    assert_eq!(field, Field::Quantity);
+    let (_, message) = invalid(s.po_receive_form(&[got("COF", "1.5")]).unwrap_err());
+    assert!(message.starts_with("COF:"), "{message}");
+}

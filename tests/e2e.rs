@@ -2649,6 +2649,31 @@ async fn a_purchase_order_is_received_in_the_window_in_two_deliveries() {
         wait_text(&c, "po-total", "9.60").await;
         screenshot(&c, "purchasing-draft").await;
 
+        // It fits the smallest and the default window: a PO's page with the
+        // receive column, and the new PO form.
+        let mut problems = Vec::new();
+        for (width, height) in [(900, 600), (1200, 800)] {
+            page_size(&c, width, height).await;
+            let mut fit = Fit {
+                size: format!("{width}x{height}"),
+                problems: Vec::new(),
+            };
+            click(&c, "po-open-PO-0002").await;
+            find(&c, "po-receive-qty").await;
+            fit.look(&c, "purchasing-po").await;
+            click(&c, "po-new").await;
+            find(&c, "po-line-sku").await;
+            fit.look(&c, "purchasing-new-po").await;
+            problems.extend(fit.problems);
+        }
+        assert!(
+            problems.is_empty(),
+            "{} things do not fit:\n{}",
+            problems.len(),
+            problems.join("\n")
+        );
+        page_size(&c, 1280, 900).await;
+
         // The products screen shows the new stock.
         click(&c, "nav-products").await;
         let coffee = c

@@ -2687,6 +2687,50 @@ async fn a_purchase_order_is_received_in_the_window_in_two_deliveries() {
         let row = coffee.text().await.unwrap();
         assert!(row.contains("30"), "{row}");
 
+        // The product form names the supplier and when to reorder.
+        coffee
+            .find(Locator::XPath(".//button[normalize-space()='Edit']"))
+            .await
+            .unwrap()
+            .click()
+            .await
+            .unwrap();
+        find(&c, "product-supplier")
+            .await
+            .send_keys("Bean Co")
+            .await
+            .unwrap();
+        find(&c, "product-supplier-sku")
+            .await
+            .send_keys("BC-7")
+            .await
+            .unwrap();
+        find(&c, "product-reorder-point")
+            .await
+            .send_keys("8")
+            .await
+            .unwrap();
+        find(&c, "product-reorder-qty")
+            .await
+            .send_keys("24")
+            .await
+            .unwrap();
+        show(&c, "product-supplier").await;
+        screenshot(&c, "purchasing-product-form").await;
+        click(&c, "product-save").await;
+        let deadline = Instant::now() + Duration::from_secs(15);
+        loop {
+            let p = Store::open(&db).unwrap().product("COF").unwrap();
+            if p.supplier.is_some() {
+                assert_eq!(p.supplier.as_deref(), Some("Bean Co"));
+                assert_eq!(p.supplier_sku.as_deref(), Some("BC-7"));
+                assert_eq!((p.reorder_point, p.reorder_qty), (Some(8), Some(24)));
+                break;
+            }
+            assert!(Instant::now() < deadline, "the product form did not save");
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+
         // Stock and cost as the weighted average: coffee (20 x 3.00 + 10 x
         // 2.40) / 30 = 2.80; the muffins had no cost: 1.25.
         let s = Store::open(&db).unwrap();

@@ -644,3 +644,28 @@ fn the_window_s_forms_read_rows_as_typed() {
     let (_, message) = invalid(s.po_receive_form(&[got("COF", "1.5")]).unwrap_err());
     assert!(message.starts_with("COF:"), "{message}");
 }
+
+#[test]
+fn a_product_made_a_kit_after_it_was_ordered_is_not_received() {
+    let (_d, mut s) = shop();
+    product(&mut s, "GIFT", 0, None);
+    let po = s
+        .po_create(
+            "Bean Co",
+            &[line("COF", 2, "2.00"), line("GIFT", 1, "5.00")],
+            None,
+        )
+        .unwrap();
+    s.set_kit("GIFT", &items(&[("COF", 1), ("MUG", 1)]))
+        .unwrap();
+    let before = count(&s, "stock_movements");
+    let e = s.po_receive(po.id, None).unwrap_err();
+    assert!(
+        matches!(e, Error::Refused(_)) && e.to_string().contains("GIFT is now a kit"),
+        "{e:?}"
+    );
+    assert_eq!(count(&s, "stock_movements"), before, "nothing half-written");
+    // Its other lines still come in.
+    let po = s.po_receive(po.id, Some(&items(&[("COF", 2)]))).unwrap();
+    assert_eq!(po.status, PoStatus::PartlyReceived);
+}

@@ -198,6 +198,17 @@ impl Store {
         let mut detail = Vec::with_capacity(plan.len());
         for (i, qty) in plan {
             let line = &mut lines[i];
+            // A product made a kit after it was ordered holds no stock of
+            // its own (as `adjust_stock` refuses it).
+            let kit: bool = tx
+                .prepare_cached("SELECT EXISTS (SELECT 1 FROM kit_components WHERE kit_id = ?1)")?
+                .query_row([line.product_id], |r| r.get(0))?;
+            if kit {
+                return Err(Error::Refused(format!(
+                    "{} is now a kit and holds no stock of its own; receive its components as a restock",
+                    line.sku
+                )));
+            }
             let before = on_hand(&tx, line.product_id)?;
             let old_cost: Option<Decimal> = tx
                 .prepare_cached("SELECT cost FROM products WHERE id = ?1")?

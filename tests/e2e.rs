@@ -2618,6 +2618,28 @@ async fn a_purchase_order_is_received_in_the_window_in_two_deliveries() {
             "{text}"
         );
 
+        // And as a PDF: the shop, the supplier, the lines and the total.
+        let pdf = db.with_file_name("PO-0001.pdf");
+        click(&c, "po-export-pdf").await;
+        save_file_as("Save the purchase order", &pdf).await;
+        wait_text(&c, "po-done", "PO-0001.pdf").await;
+        let out = Command::new("pdftotext")
+            .arg("-layout")
+            .arg(&pdf)
+            .arg("-")
+            .output()
+            .expect("pdftotext (poppler-utils)");
+        let text = String::from_utf8_lossy(&out.stdout);
+        for want in [
+            "E2E Caf",
+            "PO-0001",
+            "To Bean Co",
+            "Blueberry muffin",
+            "31.50",
+        ] {
+            assert!(text.contains(want), "{want:?} in\n{text}");
+        }
+
         // A new PO from the form: a blank cost would be the product's;
         // water has none, so it is given.
         click(&c, "po-new").await;

@@ -124,4 +124,13 @@ window_commands![
     shifts::shift_open,
     shifts::shift_cash,
     shifts::shift_close,
+    purchasing::suppliers_list,
+    purchasing::supplier_add,
+    purchasing::pos_list,
+    purchasing::po_get,
+    purchasing::po_create,
+    purchasing::po_send,
+    purchasing::po_receive,
+    purchasing::po_cancel,
+    purchasing::po_export,
 ]

@@ -18,6 +18,7 @@ mod logs;
 mod plans;
 mod price_watch;
 mod printing;
+mod purchasing;
 mod queue_task;
 mod ready;
 mod receipts;

@@ -2524,3 +2524,242 @@ async fn the_reports_screen_shows_last_weeks_figures_against_the_week_before_wit
     })
     .await;
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+#[ignore = "needs a display, tauri-driver and a built app; run by scripts/test.sh"]
+async fn a_purchase_order_is_received_in_the_window_in_two_deliveries() {
+    use till_core::catalog::ProductUpdate;
+    use till_core::purchasing::PoLineInput;
+    use till_core::suppliers::SupplierInput;
+    let dir = tempfile::tempdir().unwrap();
+    let db = shop(dir.path());
+    {
+        let mut s = Store::open(&db).unwrap();
+        s.supplier_add(SupplierInput {
+            name: "Bean Co".into(),
+            email: Some("orders@bean.example".into()),
+            ..Default::default()
+        })
+        .unwrap();
+        // 20 coffees on hand at 3.00; the muffins have no cost yet.
+        s.update_product(
+            "COF",
+            ProductUpdate {
+                cost: Some(Some("3.00".parse().unwrap())),
+                ..Default::default()
+            },
+        )
+        .unwrap();
+        let line = |sku: &str, qty: i64, cost: &str| PoLineInput {
+            sku: sku.into(),
+            qty,
+            unit_cost: cost.parse().unwrap(),
+        };
+        let po = s
+            .po_create(
+                "Bean Co",
+                &[line("COF", 10, "2.40"), line("MUF", 6, "1.25")],
+                Some("before the weekend"),
+            )
+            .unwrap();
+        s.po_send(po.id).unwrap();
+    }
+
+    in_window(&db, move |c, db| async move {
+        page_size(&c, 1280, 900).await;
+        click(&c, "nav-purchasing").await;
+        find(&c, "purchasing-screen").await;
+        wait_text(&c, "po-row-status", "Sent").await;
+        click(&c, "po-open-PO-0001").await;
+        wait_text(&c, "po-status", "Sent").await;
+        // The receive quantities start at what is outstanding.
+        let qty = c
+            .find_all(Locator::Css(&testid("po-receive-qty")))
+            .await
+            .unwrap();
+        assert_eq!(qty.len(), 2);
+        assert_eq!(qty[0].prop("value").await.unwrap().as_deref(), Some("10"));
+        assert_eq!(qty[1].prop("value").await.unwrap().as_deref(), Some("6"));
+        // The first delivery: all the coffee, 4 of the 6 muffins.
+        qty[1].clear().await.unwrap();
+        qty[1].send_keys("4").await.unwrap();
+        click(&c, "po-receive").await;
+        wait_text(&c, "po-status", "Partly received").await;
+        wait_text(&c, "po-done", "received").await;
+        screenshot(&c, "purchasing-partly-received").await;
+
+        // The second: the 2 muffins left, prefilled.
+        let qty = c
+            .find_all(Locator::Css(&testid("po-receive-qty")))
+            .await
+            .unwrap();
+        assert_eq!(qty[0].prop("value").await.unwrap().as_deref(), Some("0"));
+        assert_eq!(qty[1].prop("value").await.unwrap().as_deref(), Some("2"));
+        click(&c, "po-receive").await;
+        wait_text(&c, "po-status", "Received").await;
+        wait_text(&c, "po-row-status", "Received").await;
+        assert!(
+            c.find_all(Locator::Css(&testid("po-receive")))
+                .await
+                .unwrap()
+                .is_empty(),
+            "a received PO takes nothing more"
+        );
+        screenshot(&c, "purchasing-received").await;
+
+        // The PO as a CSV for the supplier, where the user says.
+        let csv = db.with_file_name("PO-0001.csv");
+        click(&c, "po-export-csv").await;
+        save_file_as("Save the purchase order", &csv).await;
+        wait_text(&c, "po-done", "PO-0001.csv").await;
+        let text = std::fs::read_to_string(&csv).unwrap();
+        assert!(
+            text.contains("PO-0001") && text.contains("COF") && text.contains("24.00"),
+            "{text}"
+        );
+
+        // And as a PDF: the shop, the supplier, the lines and the total.
+        let pdf = db.with_file_name("PO-0001.pdf");
+        click(&c, "po-export-pdf").await;
+        save_file_as("Save the purchase order", &pdf).await;
+        wait_text(&c, "po-done", "PO-0001.pdf").await;
+        let out = Command::new("pdftotext")
+            .arg("-layout")
+            .arg(&pdf)
+            .arg("-")
+            .output()
+            .expect("pdftotext (poppler-utils)");
+        let text = String::from_utf8_lossy(&out.stdout);
+        for want in [
+            "E2E Caf",
+            "PO-0001",
+            "To Bean Co",
+            "Blueberry muffin",
+            "31.50",
+        ] {
+            assert!(text.contains(want), "{want:?} in\n{text}");
+        }
+
+        // A new PO from the form: a blank cost would be the product's;
+        // water has none, so it is given.
+        click(&c, "po-new").await;
+        find(&c, "po-supplier")
+            .await
+            .select_by_value("Bean Co")
+            .await
+            .unwrap();
+        let skus = c
+            .find_all(Locator::Css(&testid("po-line-sku")))
+            .await
+            .unwrap();
+        let qtys = c
+            .find_all(Locator::Css(&testid("po-line-qty")))
+            .await
+            .unwrap();
+        let costs = c
+            .find_all(Locator::Css(&testid("po-line-cost")))
+            .await
+            .unwrap();
+        skus[0].send_keys("WAT").await.unwrap();
+        qtys[0].send_keys("24").await.unwrap();
+        click(&c, "po-create-save").await;
+        wait_text(&c, "po-create-error", "item 1 (WAT)").await;
+        costs[0].send_keys("0.40").await.unwrap();
+        screenshot(&c, "purchasing-new-po").await;
+        click(&c, "po-create-save").await;
+        wait_text(&c, "po-status", "Draft").await;
+        wait_text(&c, "po-total", "9.60").await;
+        screenshot(&c, "purchasing-draft").await;
+
+        // It fits the smallest and the default window: a PO's page with the
+        // receive column, and the new PO form.
+        let mut problems = Vec::new();
+        for (width, height) in [(900, 600), (1200, 800)] {
+            page_size(&c, width, height).await;
+            let mut fit = Fit {
+                size: format!("{width}x{height}"),
+                problems: Vec::new(),
+            };
+            click(&c, "po-open-PO-0002").await;
+            find(&c, "po-receive-qty").await;
+            fit.look(&c, "purchasing-po").await;
+            click(&c, "po-new").await;
+            find(&c, "po-line-sku").await;
+            fit.look(&c, "purchasing-new-po").await;
+            problems.extend(fit.problems);
+        }
+        assert!(
+            problems.is_empty(),
+            "{} things do not fit:\n{}",
+            problems.len(),
+            problems.join("\n")
+        );
+        page_size(&c, 1280, 900).await;
+
+        // The products screen shows the new stock.
+        click(&c, "nav-products").await;
+        let coffee = c
+            .wait()
+            .at_most(Duration::from_secs(15))
+            .for_element(Locator::Css(
+                "[data-testid=\"product-row\"][data-sku=\"COF\"]",
+            ))
+            .await
+            .unwrap();
+        let row = coffee.text().await.unwrap();
+        assert!(row.contains("30"), "{row}");
+
+        // The product form names the supplier and when to reorder.
+        coffee
+            .find(Locator::XPath(".//button[normalize-space()='Edit']"))
+            .await
+            .unwrap()
+            .click()
+            .await
+            .unwrap();
+        find(&c, "product-supplier")
+            .await
+            .send_keys("Bean Co")
+            .await
+            .unwrap();
+        find(&c, "product-supplier-sku")
+            .await
+            .send_keys("BC-7")
+            .await
+            .unwrap();
+        find(&c, "product-reorder-point")
+            .await
+            .send_keys("8")
+            .await
+            .unwrap();
+        find(&c, "product-reorder-qty")
+            .await
+            .send_keys("24")
+            .await
+            .unwrap();
+        show(&c, "product-supplier").await;
+        screenshot(&c, "purchasing-product-form").await;
+        click(&c, "product-save").await;
+        let deadline = Instant::now() + Duration::from_secs(15);
+        loop {
+            let p = Store::open(&db).unwrap().product("COF").unwrap();
+            if p.supplier.is_some() {
+                assert_eq!(p.supplier.as_deref(), Some("Bean Co"));
+                assert_eq!(p.supplier_sku.as_deref(), Some("BC-7"));
+                assert_eq!((p.reorder_point, p.reorder_qty), (Some(8), Some(24)));
+                break;
+            }
+            assert!(Instant::now() < deadline, "the product form did not save");
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+
+        // Stock and cost as the weighted average: coffee (20 x 3.00 + 10 x
+        // 2.40) / 30 = 2.80; the muffins had no cost: 1.25.
+        let s = Store::open(&db).unwrap();
+        let cof = s.product("COF").unwrap();
+        assert_eq!((cof.on_hand, cof.cost), (30, Some("2.80".parse().unwrap())));
+        let muf = s.product("MUF").unwrap();
+        assert_eq!((muf.on_hand, muf.cost), (16, Some("1.25".parse().unwrap())));
+    })
+    .await;
+}

@@ -39,14 +39,20 @@ const LAYERS: &[&[&str]] = &[
     // who may do what, the audit trail.
     &["outbox", "plans", "permissions", "audit"],
     // People and products; changes to the settings, recorded and synced.
-    &["customers", "catalog", "setting_changes", "staff"],
+    &[
+        "customers",
+        "catalog",
+        "setting_changes",
+        "staff",
+        "suppliers",
+    ],
     // What earns, what is owed, what things cost.
     &["referrals", "memberships", "pricing"],
     // The upstream's answer to a batch; stock: the ledger (moving stock
     // moves pricing's latches), kits.
     &["delivery", "inventory", "kits"],
     // Bundle offers, priced on top of unit prices.
-    &["bundles"],
+    &["bundles", "purchasing"],
     // Cash-drawer shifts, which the sale and the refund are committed in.
     &["shifts"],
     // Orders: receipts and refunds.

@@ -17,6 +17,7 @@ mod pdf_email;
 mod plans;
 mod pricing;
 mod printing;
+mod purchasing;
 mod receipts;
 mod referrals;
 mod refunds;

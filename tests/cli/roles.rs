@@ -230,6 +230,17 @@ const ROWS: &[Row] = &[
     after("shift open --float 100.00", "shift close --counted 100.00", Manager),
     row("shift list", Manager),
     row("shift show {shift}", Manager),
+    row("supplier add --name New --lead-days 3", Manager),
+    row("supplier list", Manager),
+    row("supplier show Acme", Manager),
+    row("supplier edit Acme --contact Ada", Manager),
+    row("po create --supplier Acme --item Ax2@1.00", Manager),
+    row("po list", Manager),
+    row("po show {po}", Manager),
+    row("po send {po}", Manager),
+    row("po receive {po} --item Ax2", Manager),
+    row("po cancel {po}", Manager),
+    row("po export {po} --format pdf --out {dir}/po.pdf", Manager),
     Row {
         line: "staff add --name New --role cashier",
         need: Owner,
@@ -344,6 +355,11 @@ fn fixture() -> Fixture {
         .unwrap()
         .to_string();
     run(&db, "shift close --counted 50.00");
+    run(&db, "supplier add --name Acme");
+    let po = run(&db, "po create --supplier Acme --item Ax10@1.00")["number"]
+        .as_str()
+        .unwrap()
+        .to_string();
     let backup = d.join("backup.db").display().to_string();
     ok_json(&db, &["backup", "create", "--out", &backup]);
     add_member(&db, None, OWNER, "owner");
@@ -358,6 +374,7 @@ fn fixture() -> Fixture {
         ("flash", flash),
         ("bundle", bundle),
         ("shift", shift),
+        ("po", po),
         ("backup", backup),
         ("tiers", tiers),
         ("license", license),

@@ -176,6 +176,12 @@ pub enum Command {
     /// The cash drawer's shifts: open with a float, cash in and out, X and Z reports.
     #[command(subcommand)]
     Shift(crate::shift::ShiftCmd),
+    /// Suppliers: who the shop buys from.
+    #[command(subcommand)]
+    Supplier(crate::purchasing::SupplierCmd),
+    /// Purchase orders: create, send, receive deliveries, cancel, export.
+    #[command(subcommand)]
+    Po(crate::purchasing::PoCmd),
     /// Staff members, their roles and PINs (the owner's).
     #[command(subcommand)]
     Staff(StaffCmd),

@@ -17,6 +17,7 @@ mod human;
 mod plans;
 mod print;
 mod printer;
+mod purchasing;
 mod receipt;
 mod referrals;
 mod report;

@@ -29,7 +29,22 @@ pub fn product(p: &Product, h: &Human) -> String {
     if let Some(c) = &p.category {
         let _ = writeln!(s, "  category  {c}");
     }
+    if let Some(c) = p.compare_at_price {
+        let _ = writeln!(s, "  compare at  {}", h.money(c));
+    }
     let _ = writeln!(s, "  on hand   {}", p.on_hand);
+    if let Some(v) = &p.supplier {
+        let _ = writeln!(s, "  supplier  {v}");
+    }
+    if let Some(v) = &p.supplier_sku {
+        let _ = writeln!(s, "  supplier SKU   {v}");
+    }
+    if let Some(q) = p.reorder_point {
+        let _ = writeln!(s, "  reorder point  {q}");
+    }
+    if let Some(q) = p.reorder_qty {
+        let _ = writeln!(s, "  reorder qty    {q}");
+    }
     if !p.active {
         let _ = writeln!(s, "  inactive");
     }

@@ -257,6 +257,8 @@ pub fn run(cli: Cli) -> Result<Outcome> {
         Command::Membership(cmd) => crate::plans::membership(&ctx, &mut store, cmd),
         Command::Report(cmd) => crate::report::run(&ctx, &mut store, cmd),
         Command::Shift(cmd) => crate::shift::run(&ctx, &mut store, cmd),
+        Command::Supplier(cmd) => crate::purchasing::supplier(&ctx, &mut store, cmd),
+        Command::Po(cmd) => crate::purchasing::po(&ctx, &mut store, cmd),
         Command::Staff(cmd) => crate::staff::run(&ctx, &mut store, &mut creds, cmd),
         Command::Printer(cmd) => crate::printer::printer(&ctx, &mut store, cmd),
         Command::Drawer(cmd) => crate::printer::drawer(&ctx, &mut store, cmd),

@@ -32,6 +32,7 @@ pub mod plans;
 pub mod pricing;
 pub mod print_queue;
 pub mod printing;
+pub mod purchasing;
 pub mod receipt;
 pub mod referrals;
 pub mod reports;
@@ -45,6 +46,7 @@ mod snapshot;
 pub mod staff;
 pub mod store;
 pub mod stored;
+pub mod suppliers;
 pub mod tax;
 pub mod totals;
 

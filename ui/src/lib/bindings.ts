@@ -280,6 +280,23 @@ export const commands = {
 	 *  counted, variance).
 	 */
 	shiftClose: (counted: string, approval: Approval | null) => __TAURI_INVOKE<ShiftReport>("shift_close", { counted, approval }),
+	/**  Every supplier, by name. */
+	suppliersList: () => __TAURI_INVOKE<Supplier[]>("suppliers_list"),
+	supplierAdd: (input: SupplierForm, approval: Approval | null) => __TAURI_INVOKE<Supplier>("supplier_add", { input, approval }),
+	/**  Purchase orders, newest first; `status` one of the PO statuses. */
+	posList: (status: PoStatus | null) => __TAURI_INVOKE<PurchaseOrder[]>("pos_list", { status }),
+	poGet: (id: number) => __TAURI_INVOKE<PurchaseOrder>("po_get", { id }),
+	/**  A draft PO; rows left blank are left out, a blank cost is the product's. */
+	poCreate: (supplier: string, lines: PoLineForm[], note: string | null, approval: Approval | null) => __TAURI_INVOKE<PurchaseOrder>("po_create", { supplier, lines, note, approval }),
+	poSend: (id: number, approval: Approval | null) => __TAURI_INVOKE<PurchaseOrder>("po_send", { id, approval }),
+	/**  Receives the quantities typed per line (blank or 0: not this time). */
+	poReceive: (id: number, lines: PoReceiveForm[], approval: Approval | null) => __TAURI_INVOKE<PurchaseOrder>("po_receive", { id, lines, approval }),
+	poCancel: (id: number, approval: Approval | null) => __TAURI_INVOKE<PurchaseOrder>("po_cancel", { id, approval }),
+	/**
+	 *  The PO as CSV or PDF (`format`), saved where the user chooses in the
+	 *  "save as" dialog; returns the file's path.
+	 */
+	poExport: (id: number, format: string) => __TAURI_INVOKE<string>("po_export", { id, format }),
 };
 
 /** Events */
@@ -1098,6 +1115,39 @@ export type PlaybooksReport = {
 	memberships: MembershipFigures,
 };
 
+export type PoLine = {
+	sku: string,
+	name: string,
+	/**  The supplier's code for the product, when the product has one. */
+	supplier_sku: string | null,
+	qty: number,
+	unit_cost: string,
+	/**  Units received so far; may pass `qty`. */
+	received: number,
+	/**  Units ordered and not yet received (0 once `received` reaches `qty`). */
+	outstanding: number,
+	/**  `qty` x `unit_cost`. */
+	line_total: string,
+};
+
+/**
+ *  A PO line as the window's form gives it: the text as typed. A blank
+ *  cost is the product's cost.
+ */
+export type PoLineForm = {
+	sku: string,
+	qty: string,
+	unit_cost?: string | null,
+};
+
+/**  A quantity received, as typed against a PO's line. */
+export type PoReceiveForm = {
+	sku: string,
+	qty: string,
+};
+
+export type PoStatus = "draft" | "sent" | "partly_received" | "received" | "cancelled";
+
 /**
  *  Prices may have changed: a flash sale started or ended, stock moved,
  *  rules, sales or bundles changed, or another process changed the store.
@@ -1233,6 +1283,21 @@ export type ProgramForm = {
 	amount: string | null,
 	window_days: string | null,
 	return_days: string | null,
+};
+
+export type PurchaseOrder = {
+	id: number,
+	/**  What the supplier sees: PO-0001. */
+	number: string,
+	supplier: string,
+	status: PoStatus,
+	note: string | null,
+	created_by: string,
+	created_at: string,
+	updated_at: string,
+	lines: PoLine[],
+	/**  The lines' totals: what the order costs as ordered. */
+	total: string,
 };
 
 /**  The print or email queue changed: a job was queued, sent or failed. */
@@ -1886,6 +1951,29 @@ export type Suggestion = {
 	/**  The items at base prices, and with the default 10% off. */
 	regular_price: string,
 	suggested_price: string,
+};
+
+export type Supplier = {
+	id: number,
+	name: string,
+	/**  The person to ask for. */
+	contact: string | null,
+	email: string | null,
+	phone: string | null,
+	/**  Days from ordering to the delivery on the shelf. */
+	lead_days: number,
+	created_at: string,
+	updated_at: string,
+};
+
+/**  A new supplier as the form gives it; blank fields are left out. */
+export type SupplierForm = {
+	name: string,
+	contact?: string | null,
+	email?: string | null,
+	phone?: string | null,
+	/**  A whole number of days, as typed; blank: the default (7). */
+	lead_days?: string | null,
 };
 
 /**  Where syncing stands, in one word: what the window's status bar shows. */

@@ -9,6 +9,7 @@ export type Screen =
   | 'referrals'
   | 'plan'
   | 'reports'
+  | 'purchasing'
   | 'staff'
   | 'settings';
 
@@ -23,6 +24,7 @@ export const SCREENS: { id: Screen; label: string; key: string; icon?: string }[
   { id: 'referrals', label: 'Referrals', key: 'F7' },
   { id: 'plan', label: 'Plan', key: 'F8' },
   { id: 'reports', label: 'Reports', key: 'F11' },
+  { id: 'purchasing', label: 'Purchasing', key: 'F12' },
   { id: 'staff', label: 'Staff', key: 'F10' },
   { id: 'settings', label: 'Settings', key: 'F9', icon: '⚙' },
 ];

@@ -39,15 +39,21 @@ const LAYERS: &[&[&str]] = &[
     // who may do what, the audit trail.
     &["outbox", "plans", "permissions", "audit"],
     // People and products; changes to the settings, recorded and synced.
-    &["customers", "catalog", "setting_changes", "staff"],
+    &[
+        "customers",
+        "catalog",
+        "setting_changes",
+        "staff",
+        "suppliers",
+    ],
     // What earns, what is owed, what things cost.
     &["referrals", "memberships", "pricing"],
     // The upstream's answer to a batch; stock: the ledger (moving stock
     // moves pricing's latches), kits.
     &["delivery", "inventory", "kits"],
-    // Bundle offers, priced on top of unit prices. Stock counts, committed
-    // as count movements.
-    &["bundles", "stock_counts"],
+    // Bundle offers, priced on top of unit prices. Purchase orders and
+    // receiving. Stock counts, committed as count movements.
+    &["bundles", "purchasing", "stock_counts"],
     // Cash-drawer shifts, which the sale and the refund are committed in.
     // Low stock and reorder suggestions, from sales' movements.
     &["shifts", "reorder"],

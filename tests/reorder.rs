@@ -11,10 +11,13 @@ mod support;
 use chrono::{DateTime, Utc};
 use support::*;
 use till_core::catalog::NewProduct;
+use till_core::catalog::ProductUpdate;
 use till_core::orders::RefundRequest;
+use till_core::purchasing::PoStatus;
 use till_core::reorder::{suggested_qty, LowStock};
 use till_core::settings::SettingsUpdate;
-use till_core::{Clock, Store};
+use till_core::suppliers::SupplierInput;
+use till_core::{Clock, Error, Store};
 
 fn at(t: &str) -> DateTime<Utc> {
     DateTime::parse_from_rfc3339(t).unwrap().with_timezone(&Utc)
@@ -22,13 +25,13 @@ fn at(t: &str) -> DateTime<Utc> {
 
 const NOW: &str = "2026-12-01T12:00:00Z";
 
-fn supplier(s: &Store, name: &str, lead_days: i64) {
-    s.connection()
-        .execute(
-            "INSERT INTO suppliers (name, lead_days, created_at, updated_at) VALUES (?1, ?2, '2026-11-01T00:00:00.000Z', '2026-11-01T00:00:00.000Z')",
-            rusqlite::params![name, lead_days],
-        )
-        .unwrap();
+fn supplier(s: &mut Store, name: &str, lead_days: i64) {
+    s.supplier_add(SupplierInput {
+        name: name.into(),
+        lead_days: Some(lead_days),
+        ..Default::default()
+    })
+    .unwrap();
 }
 
 fn product(
@@ -68,8 +71,8 @@ fn sell_at(s: &mut Store, t: &str, sku: &str, qty: i64) -> String {
 fn shop() -> (tempfile::TempDir, Store) {
     let (d, mut s) = new_store();
     s.set_clock(Clock::Fixed(at("2026-11-01T09:00:00Z")));
-    supplier(&s, "Roast", 5);
-    supplier(&s, "Potter", 10);
+    supplier(&mut s, "Roast", 5);
+    supplier(&mut s, "Potter", 10);
     product(&mut s, "BEAN", Some("Roast"), Some(10), Some(12), 40);
     product(&mut s, "CUP", Some("Roast"), Some(5), Some(24), 5);
     product(&mut s, "MUG", Some("Potter"), Some(2), None, 0);
@@ -144,7 +147,7 @@ fn the_days_of_cover_setting_moves_the_suggestion() {
             ..Default::default()
         })
         .unwrap_err();
-    assert!(matches!(e, till_core::Error::Invalid { .. }), "{e}");
+    assert!(matches!(e, Error::Invalid { .. }), "{e}");
 }
 
 #[test]
@@ -190,4 +193,52 @@ fn the_rule_by_hand() {
     assert_eq!(suggested_qty(10, 10, 0, None, 0, 7, 14), 1);
     assert_eq!(suggested_qty(-4, 0, 0, None, 28, 0, 0), 4);
     assert_eq!(suggested_qty(0, 0, 0, None, 1, 0, 1), 1);
+}
+
+#[test]
+fn a_purchase_order_per_supplier_from_the_suggestions() {
+    let (_d, mut s) = shop();
+    s.update_product(
+        "CUP",
+        ProductUpdate {
+            cost: Some(None),
+            ..Default::default()
+        },
+    )
+    .unwrap();
+    let r = s.reorder_po("roast").unwrap();
+    assert_eq!(r.po.supplier, "Roast");
+    assert_eq!(r.po.status, PoStatus::Draft);
+    let lines: Vec<_> =
+        r.po.lines
+            .iter()
+            .map(|l| (l.sku.as_str(), l.qty, l.unit_cost))
+            .collect();
+    assert_eq!(lines, [("BEAN", 24, dec("0.40"))]);
+    assert_eq!(r.po.total, dec("9.60"));
+    // CUP has no cost: left out, and named.
+    assert_eq!(r.without_cost, ["CUP"]);
+    // What was ordered is on order now: BEAN is low, with nothing to order.
+    let bean = find(&s.low_stock().unwrap(), "BEAN").clone();
+    assert_eq!((bean.on_order, bean.suggested_qty), (24, 0));
+    // Again: nothing to order from Roast, and nothing written.
+    let e = s.reorder_po("Roast").unwrap_err();
+    assert!(matches!(e, Error::Refused(_)), "{e}");
+    assert!(e.to_string().contains("CUP"), "{e}");
+    assert_eq!(count(&s, "purchase_orders"), 1);
+
+    let potter = s.reorder_po("Potter").unwrap();
+    let lines: Vec<_> = potter
+        .po
+        .lines
+        .iter()
+        .map(|l| (l.sku.as_str(), l.qty))
+        .collect();
+    assert_eq!(lines, [("MUG", 2)]);
+    assert!(potter.without_cost.is_empty());
+    assert!(matches!(
+        s.reorder_po("Nobody").unwrap_err(),
+        Error::NotFound { .. }
+    ));
+    assert_eq!(count(&s, "purchase_orders"), 2);
 }

@@ -32,6 +32,7 @@ pub mod plans;
 pub mod pricing;
 pub mod print_queue;
 pub mod printing;
+pub mod purchasing;
 pub mod receipt;
 pub mod referrals;
 pub mod reorder;
@@ -47,6 +48,7 @@ pub mod staff;
 pub mod stock_counts;
 pub mod store;
 pub mod stored;
+pub mod suppliers;
 pub mod tax;
 pub mod totals;
 

@@ -22,7 +22,8 @@ use rusqlite::params;
 use rust_decimal::Decimal;
 use serde::Serialize;
 
-use crate::error::Result;
+use crate::error::{Error, Result};
+use crate::purchasing::{PoLineInput, PurchaseOrder};
 use crate::roles::Permission;
 use crate::store::{ts, Store};
 use crate::stored;
@@ -56,6 +57,17 @@ pub struct LowStock {
     pub reorder_qty: Option<i64>,
     /// The product's cost: what a purchase order from the suggestion pays.
     pub cost: Option<Decimal>,
+}
+
+/// A purchase order made from a supplier's suggestions.
+#[derive(Debug, Clone, PartialEq, Serialize, specta::Type)]
+pub struct Reorder {
+    /// The draft purchase order, as `po create` gives it.
+    #[serde(flatten)]
+    pub po: PurchaseOrder,
+    /// SKUs with a suggestion but no cost, left out of the order: a
+    /// purchase order line needs a unit cost.
+    pub without_cost: Vec<String>,
 }
 
 /// The suggested order quantity (see the module's rule).
@@ -152,5 +164,49 @@ impl Store {
                AND NOT EXISTS (SELECT 1 FROM kit_components k WHERE k.kit_id = p.id)",
             )?
             .query_row([], |r| r.get(0))?)
+    }
+
+    /// "Create PO from suggestions": a draft purchase order to `supplier`
+    /// (a name, any case) of every low product of theirs with a suggested
+    /// quantity, at the product's cost. Products without a cost are left
+    /// out and named; with nothing to order it is refused and nothing is
+    /// written.
+    pub fn reorder_po(&mut self, supplier: &str) -> Result<Reorder> {
+        self.require(Permission::Purchasing)?;
+        let name = self.supplier(supplier)?.name;
+        let mut lines = Vec::new();
+        let mut without_cost = Vec::new();
+        for l in self.low_stock()? {
+            let theirs = l
+                .supplier
+                .as_deref()
+                .is_some_and(|s| s.eq_ignore_ascii_case(&name));
+            if !theirs || l.suggested_qty <= 0 {
+                continue;
+            }
+            match l.cost {
+                Some(unit_cost) => lines.push(PoLineInput {
+                    sku: l.sku,
+                    qty: l.suggested_qty,
+                    unit_cost,
+                }),
+                None => without_cost.push(l.sku),
+            }
+        }
+        if lines.is_empty() {
+            let why = if without_cost.is_empty() {
+                String::new()
+            } else {
+                format!(
+                    "; {} need a cost first (till product edit SKU --cost C)",
+                    without_cost.join(", ")
+                )
+            };
+            return Err(Error::Refused(format!(
+                "nothing to reorder from {name}: none of their products has a suggested quantity{why}"
+            )));
+        }
+        let po = self.po_create(&name, &lines, Some("from the reorder suggestions"))?;
+        Ok(Reorder { po, without_cost })
     }
 }

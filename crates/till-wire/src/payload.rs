@@ -109,7 +109,8 @@ pub struct RefundLine {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct StockAdjusted {
     pub sku: String,
-    /// `restock`, `count`, `damage` or `correction`.
+    /// `restock`, `count`, `damage`, `correction` or `receive` (a delivery
+    /// against a purchase order; `reason` is its number).
     pub kind: String,
     /// Signed.
     pub qty: i64,

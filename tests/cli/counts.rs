@@ -87,7 +87,7 @@ fn bad_counts_are_refused_with_exit_2() {
     for (line, code) in [
         (format!("count set {id} A -1"), "invalid_input"),
         (format!("count set {id} A many"), "invalid_input"),
-        (format!("count set x A 1"), "invalid_input"),
+        ("count set x A 1".to_string(), "invalid_input"),
         (format!("count set {id} NOPE 1"), "unknown_product"),
         ("count show 99".to_string(), "not_found"),
         ("count start --category Garden".to_string(), "invalid_input"),
@@ -189,4 +189,35 @@ fn stock_low_lists_what_to_reorder() {
     assert_eq!(s.run("stock low")[0]["suggested_qty"], 25);
     let human = text(&s.db, &["stock", "low"]);
     assert!(human.contains("Orchard"), "{human}");
+
+    // A purchase order from Orchard's suggestions, at the products' cost.
+    let e = s.run_err("stock reorder --supplier Orchard", 2);
+    assert_eq!(e["error"]["code"], "refused", "{e}");
+    assert!(
+        e["error"]["message"]
+            .as_str()
+            .unwrap()
+            .contains("give a cost first to L"),
+        "{e}"
+    );
+    s.run("product edit L --cost 0.35");
+    let po = s.run("stock reorder --supplier orchard");
+    for key in ["id", "number", "status", "lines", "without_cost"] {
+        assert!(po.get(key).is_some(), "{key} in {po}");
+    }
+    assert_eq!(po["status"], "draft");
+    assert_eq!(po["lines"][0]["sku"], "L");
+    assert_eq!(po["lines"][0]["qty"], 25);
+    assert_eq!(po["lines"][0]["unit_cost"], "0.35");
+    // On order now: still low, nothing more to order.
+    let low = s.run("stock low");
+    assert_eq!(
+        (
+            low[0]["on_order"].as_i64(),
+            low[0]["suggested_qty"].as_i64()
+        ),
+        (Some(25), Some(0))
+    );
+    let e = s.run_err("stock reorder --supplier Nobody", 2);
+    assert_eq!(e["error"]["code"], "not_found", "{e}");
 }

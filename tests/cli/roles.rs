@@ -113,6 +113,8 @@ const ROWS: &[Row] = &[
     row("stock show A", Cashier),
     row("stock history A", Cashier),
     row("stock low", Cashier),
+    // No supplier in the prepared store: refused as not found when allowed.
+    answers("stock reorder --supplier Orchard", Manager, Some(2)),
     // A cashier counts; a manager commits or cancels.
     row("count start", Cashier),
     row("count start --sku A --sku B", Cashier),

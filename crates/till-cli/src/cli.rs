@@ -550,6 +550,15 @@ pub enum StockCmd {
     /// order (README "Low stock and reordering"). JSON:
     /// [{"sku","on_hand","reorder_point","suggested_qty","supplier",...}].
     Low,
+    /// Create a draft purchase order to a supplier from the suggestions of
+    /// `stock low`, at each product's cost (products without a cost are
+    /// left out and named). JSON: the PO {"id","number","status","lines",
+    /// ...} and "without_cost".
+    Reorder {
+        /// The supplier's name.
+        #[arg(long)]
+        supplier: String,
+    },
 }
 
 #[derive(Debug, Args)]

@@ -1,5 +1,5 @@
 //! `till count start|set|scan|show|commit|cancel|list` and `till stock
-//! low`: stock counts and what to reorder. JSON is the core's `StockCount`,
+//! low|reorder`: stock counts and what to reorder. JSON is the core's `StockCount`,
 //! `CountLine`, `CountSummary` and `LowStock` list, money as strings.
 
 use std::fmt::Write;
@@ -211,4 +211,38 @@ fn low_words(low: &[LowStock]) -> String {
         );
     }
     out
+}
+
+/// `till stock reorder --supplier N`: a draft purchase order from the
+/// supplier's suggestions.
+pub fn reorder(ctx: &Ctx, store: &mut Store, supplier: &str) -> Result<()> {
+    let r = store.reorder_po(supplier)?;
+    let h = &ctx.human;
+    ctx.out(&r, |r| {
+        let mut out = format!(
+            "{} to {} ({}), {} lines, {}\n",
+            r.po.number,
+            r.po.supplier,
+            words(&r.po.status),
+            r.po.lines.len(),
+            h.money(r.po.total)
+        );
+        for l in &r.po.lines {
+            let _ = writeln!(
+                out,
+                "  {:<16} {:>6} x {}",
+                l.sku,
+                l.qty,
+                h.money(l.unit_cost)
+            );
+        }
+        if !r.without_cost.is_empty() {
+            let _ = writeln!(
+                out,
+                "left out, without a cost: {}",
+                r.without_cost.join(", ")
+            );
+        }
+        out
+    })
 }

@@ -639,6 +639,7 @@ fn stock(ctx: &Ctx, store: &mut Store, cmd: StockCmd) -> Result<()> {
             ctx.out(&moves, |m| print::movements(m, &ctx.human))
         }
         StockCmd::Low => crate::counts::low(ctx, store),
+        StockCmd::Reorder { supplier } => crate::counts::reorder(ctx, store, &supplier),
     }
 }
 

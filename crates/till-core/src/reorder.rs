@@ -198,7 +198,7 @@ impl Store {
                 String::new()
             } else {
                 format!(
-                    "; {} need a cost first (till product edit SKU --cost C)",
+                    "; give a cost first to {} (till product edit SKU --cost C)",
                     without_cost.join(", ")
                 )
             };

@@ -3,6 +3,7 @@ export type Screen =
   | 'checkout'
   | 'products'
   | 'orders'
+  | 'stock'
   | 'pricing'
   | 'sync'
   | 'bundles'
@@ -17,6 +18,7 @@ export const SCREENS: { id: Screen; label: string; key: string; icon?: string }[
   { id: 'checkout', label: 'Checkout', key: 'F1' },
   { id: 'products', label: 'Products', key: 'F2' },
   { id: 'orders', label: 'Orders', key: 'F3' },
+  { id: 'stock', label: 'Stock', key: 'F12' },
   { id: 'pricing', label: 'Pricing', key: 'F4' },
   { id: 'sync', label: 'Sync', key: 'F5' },
   { id: 'bundles', label: 'Bundles', key: 'F6' },

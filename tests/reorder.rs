@@ -126,9 +126,10 @@ fn suggestions_from_a_known_sales_history() {
         (cup.on_hand, cup.daily_velocity, cup.suggested_qty),
         (5, dec("0"), 24)
     );
-    // 0 + 2 - 0 = 2, more than the least of 1.
+    // Nothing sold: one above the point, 1 + 2 - 0 = 3, more than the
+    // least of 1.
     let mug = find(&low, "MUG");
-    assert_eq!((mug.lead_days, mug.suggested_qty), (10, 2));
+    assert_eq!((mug.lead_days, mug.suggested_qty), (10, 3));
 }
 
 #[test]
@@ -191,7 +192,10 @@ fn the_rule_by_hand() {
     assert_eq!(suggested_qty(6, 10, 0, Some(30), 29, 5, 14), 30);
     assert_eq!(suggested_qty(11, 10, 0, Some(12), 29, 5, 14), 0);
     assert_eq!(suggested_qty(10, 10, 0, None, 0, 7, 14), 1);
-    assert_eq!(suggested_qty(-4, 0, 0, None, 28, 0, 0), 4);
+    assert_eq!(suggested_qty(-4, 0, 0, None, 28, 0, 0), 5);
+    assert_eq!(suggested_qty(0, 2, 0, None, 0, 10, 14), 3);
+    // Ordered what was suggested: above the point, nothing more.
+    assert_eq!(suggested_qty(0, 2, 3, None, 0, 10, 14), 0);
     assert_eq!(suggested_qty(0, 0, 0, None, 1, 0, 1), 1);
 }
 
@@ -234,7 +238,7 @@ fn a_purchase_order_per_supplier_from_the_suggestions() {
         .iter()
         .map(|l| (l.sku.as_str(), l.qty))
         .collect();
-    assert_eq!(lines, [("MUG", 2)]);
+    assert_eq!(lines, [("MUG", 3)]);
     assert!(potter.without_cost.is_empty());
     assert!(matches!(
         s.reorder_po("Nobody").unwrap_err(),

@@ -71,6 +71,8 @@ fn sales_between_counting_and_commit_are_not_shrinkage() {
 
     let done = s.count_commit(c.id).unwrap();
     assert_eq!(done.status, CountStatus::Committed);
+    let cof = done.lines.iter().find(|l| l.sku == "COF").unwrap();
+    assert_eq!(cof.on_hand, 4);
     // On hand now (5) + counted (7) - expected (8) = 4: the shelf's 7 less
     // the 3 sold since.
     assert_eq!(on_hand(&s, "COF"), 4);

@@ -9,13 +9,16 @@
 //! - it is low when `H <= R`;
 //! - nothing is suggested when `H + O > R`: what is on order already lifts
 //!   it above its reorder point;
-//! - otherwise `max(reorder_qty or 1, ceil(U x (L + C) / 28) + R - H - O)`,
-//!   where `U` is the units sold less refunded in the 28 days before now
-//!   (from the stock ledger's sale and refund movements, so a kit sold
-//!   counts for its components), `L` the supplier's lead days (7, a new
-//!   supplier's default, without a supplier) and `C` the store's
-//!   `reorder_cover_days`. The order lifts stock to the reorder point
-//!   plus what sells while it comes and over the days of cover.
+//! - otherwise `max(reorder_qty or 1, max(D, 1) + R - H - O)` with
+//!   `D = ceil(U x (L + C) / 28)`, where `U` is the units sold less
+//!   refunded in the 28 days before now (from the stock ledger's sale and
+//!   refund movements, so a kit sold counts for its components), `L` the
+//!   supplier's lead days (7, a new supplier's default, without a
+//!   supplier) and `C` the store's `reorder_cover_days`. The order lifts
+//!   stock to the reorder point plus what sells while it comes and over the
+//!   days of cover, and at least one unit above the point, so a product
+//!   that sold nothing is not left at its point (and suggested again) once
+//!   its order is placed.
 
 use chrono::Duration;
 use rusqlite::params;
@@ -87,7 +90,9 @@ pub fn suggested_qty(
     let demand_units = sold.max(0).saturating_mul(lead_days + cover_days);
     // Ceiling division of non-negative numbers.
     let demand = (demand_units + VELOCITY_DAYS - 1) / VELOCITY_DAYS;
+    // At least one above the point, which is where "low" ends.
     let need = demand
+        .max(1)
         .saturating_add(reorder_point)
         .saturating_sub(position);
     need.max(reorder_qty.unwrap_or(1))

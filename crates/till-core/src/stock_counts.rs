@@ -90,6 +90,8 @@ pub struct CountLine {
     /// product has no cost.
     pub variance_value: Option<Decimal>,
     pub counted_at: Option<String>,
+    /// The product's on-hand now (after the commit, once committed).
+    pub on_hand: i64,
 }
 
 /// What a count found so far.
@@ -188,8 +190,9 @@ fn read_count(conn: &Connection, id: i64) -> Result<StockCount> {
         .optional()?
         .ok_or_else(|| not_found(id))?;
     let mut stmt = conn.prepare_cached(
-        "SELECT p.sku, p.name, l.expected, l.counted, l.counted_at, p.cost
+        "SELECT p.sku, p.name, l.expected, l.counted, l.counted_at, p.cost, COALESCE(s.on_hand, 0)
          FROM count_lines l JOIN products p ON p.id = l.product_id
+         LEFT JOIN stock_levels s ON s.product_id = p.id
          WHERE l.count_id = ?1 ORDER BY p.sku",
     )?;
     let rows = stmt.query_map([id], |r| {
@@ -205,6 +208,7 @@ fn read_count(conn: &Connection, id: i64) -> Result<StockCount> {
             variance,
             variance_value: variance.zip(cost).map(|(v, c)| Decimal::from(v) * c),
             counted_at: r.get(4)?,
+            on_hand: r.get(6)?,
         })
     })?;
     let lines = rows.collect::<rusqlite::Result<Vec<_>>>()?;

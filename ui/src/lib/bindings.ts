@@ -656,6 +656,8 @@ export type CountLine = {
 	 */
 	variance_value: string | null,
 	counted_at: string | null,
+	/**  The product's on-hand now (after the commit, once committed). */
+	on_hand: number,
 };
 
 export type CountStatus = "open" | "committed" | "cancelled";

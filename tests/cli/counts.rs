@@ -52,7 +52,8 @@ fn a_count_from_start_to_commit() {
     // B has no cost: its +1 is left out of the values.
     assert_eq!(show["totals"]["without_cost"], 1);
     let human = text(&s.db, &["count", "show", &id.to_string()]);
-    assert!(human.contains("3 of 3 counted"), "{human}");
+    assert!(human.contains("3 of 3 counted;"), "{human}");
+    assert!(human.contains("(category fruit), open"), "{human}");
 
     let done = s.run(&format!("count commit {id}"));
     assert_eq!(done["status"], "committed");

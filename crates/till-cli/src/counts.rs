@@ -7,7 +7,7 @@ use std::fmt::Write;
 use clap::Subcommand;
 use till_core::input::{whole, Field};
 use till_core::reorder::LowStock;
-use till_core::stock_counts::{CountLine, CountScope, StockCount};
+use till_core::stock_counts::{CountLine, CountScope, ScopeKind, StockCount};
 use till_core::{Result, Store};
 
 use crate::human::{words, Human};
@@ -127,9 +127,10 @@ fn line_words(l: &CountLine, h: &Human) -> String {
 
 fn show(c: &StockCount, h: &Human) -> String {
     let mut out = String::new();
-    let scope = match &c.category {
-        Some(cat) => format!("category {cat}"),
-        None => words(&c.scope),
+    let scope = match (&c.category, c.scope) {
+        (Some(cat), _) => format!("category {cat}"),
+        (None, ScopeKind::All) => "all products".to_string(),
+        (None, _) => "a list of products".to_string(),
     };
     let _ = writeln!(
         out,
@@ -161,12 +162,16 @@ fn show(c: &StockCount, h: &Human) -> String {
         );
     }
     let t = &c.totals;
+    let uncounted = if t.uncounted > 0 {
+        format!(" ({} not counted: left as they are)", t.uncounted)
+    } else {
+        String::new()
+    };
     let _ = writeln!(
         out,
-        "{} of {} counted ({} not: left as they are); {} units over ({}), {} under ({})",
+        "{} of {} counted{uncounted}; {} units over ({}), {} under ({})",
         t.counted,
         t.lines,
-        t.uncounted,
         t.units_over,
         h.money(t.value_over),
         t.units_under,
@@ -175,7 +180,7 @@ fn show(c: &StockCount, h: &Human) -> String {
     if t.without_cost > 0 {
         let _ = writeln!(
             out,
-            "{} products with a variance have no cost",
+            "left out of the values, with a variance and no cost: {}",
             t.without_cost
         );
     }

@@ -184,6 +184,8 @@ fn stock_low_lists_what_to_reorder() {
     // Pear: no supplier, nothing sold: up to its point, at least 1.
     assert_eq!(rows[1]["sku"], "P");
     assert_eq!(rows[1]["suggested_qty"], 1);
+    assert_eq!(rows[1]["daily_velocity"], "0.00");
+    assert_eq!(rows[0]["daily_velocity"], "0.57");
     assert!(rows[1]["supplier"].is_null());
     s.run("settings set --reorder-cover-days 35");
     // ceil(16 x 42 / 28) = 24; 24 + 5 - 4 = 25.

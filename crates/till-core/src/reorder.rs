@@ -73,6 +73,13 @@ pub struct Reorder {
     pub without_cost: Vec<String>,
 }
 
+/// Units a day over the 28 days, always with two decimals ("0.00", "1.04").
+fn per_day(sold: i64) -> Decimal {
+    let mut v = (Decimal::from(sold) / Decimal::from(VELOCITY_DAYS)).round_dp(2);
+    v.rescale(2);
+    v
+}
+
 /// The suggested order quantity (see the module's rule).
 pub fn suggested_qty(
     on_hand: i64,
@@ -146,7 +153,7 @@ impl Store {
                 ),
                 supplier: r.get(5)?,
                 lead_days,
-                daily_velocity: (Decimal::from(sold) / Decimal::from(VELOCITY_DAYS)).round_dp(2),
+                daily_velocity: per_day(sold),
                 sold_28d: sold,
                 on_order,
                 reorder_qty,

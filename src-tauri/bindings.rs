@@ -14,8 +14,8 @@ use crate::events::{
 use crate::state::UiError;
 #[allow(unused_imports)] // the paths in command_list.rs name these modules
 use crate::{
-    about, audit, backups, bundles, commands, email, plans, printing, purchasing, ready, receipts,
-    referrals, reports, settings, shifts, staff, updates,
+    about, audit, backups, bundles, commands, counts, email, plans, printing, purchasing, ready,
+    receipts, referrals, reports, settings, shifts, staff, updates,
 };
 
 /// The commands and events of the window.

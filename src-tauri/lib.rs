@@ -9,6 +9,7 @@ mod backups;
 mod bindings;
 mod bundles;
 mod commands;
+mod counts;
 mod email;
 mod events;
 pub mod file_chooser;

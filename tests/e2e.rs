@@ -2567,7 +2567,9 @@ async fn a_purchase_order_is_received_in_the_window_in_two_deliveries() {
 
     in_window(&db, move |c, db| async move {
         page_size(&c, 1280, 900).await;
-        click(&c, "nav-purchasing").await;
+        // Purchase orders are a tab of the Stock screen.
+        click(&c, "nav-stock").await;
+        click(&c, "stock-tab-purchasing").await;
         find(&c, "purchasing-screen").await;
         wait_text(&c, "po-row-status", "Sent").await;
         click(&c, "po-open-PO-0001").await;
@@ -2760,6 +2762,123 @@ async fn a_purchase_order_is_received_in_the_window_in_two_deliveries() {
         assert_eq!((cof.on_hand, cof.cost), (30, Some("2.80".parse().unwrap())));
         let muf = s.product("MUF").unwrap();
         assert_eq!((muf.on_hand, muf.cost), (16, Some("1.25".parse().unwrap())));
+    })
+    .await;
+}
+
+/// A stock count in the window: started on the Stock screen, one product
+/// scanned three times (once by its barcode), another's quantity typed,
+/// the variances at cost, the commit and the on-hand it leaves; the nav's
+/// low-stock badge, and a purchase order from the low-stock suggestions.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+#[ignore = "needs a display, tauri-driver and a built app; run by scripts/test.sh"]
+async fn a_count_is_scanned_typed_and_committed_and_low_stock_makes_a_po() {
+    use till_core::catalog::ProductUpdate;
+    use till_core::suppliers::SupplierInput;
+    let dir = tempfile::tempdir().unwrap();
+    let db = shop(dir.path());
+    {
+        let mut s = Store::open(&db).unwrap();
+        s.supplier_add(SupplierInput {
+            name: "Springs".into(),
+            ..Default::default()
+        })
+        .unwrap();
+        for (sku, cost) in [("COF", "1.20"), ("MUF", "0.80"), ("WAT", "0.50")] {
+            s.update_product(
+                sku,
+                ProductUpdate {
+                    cost: Some(Some(cost.parse().unwrap())),
+                    ..Default::default()
+                },
+            )
+            .unwrap();
+        }
+        // 30 water on hand, reordered at 40: low.
+        s.update_product(
+            "WAT",
+            ProductUpdate {
+                supplier: Some(Some("Springs".into())),
+                reorder_point: Some(Some(40)),
+                ..Default::default()
+            },
+        )
+        .unwrap();
+    }
+    in_window(&db, move |c, db| async move {
+        // One product at or below its reorder point.
+        wait_text(&c, "low-stock-badge", "1").await;
+        click(&c, "nav-stock").await;
+        click(&c, "count-start").await;
+        wait_text(&c, "count-status", "open").await;
+
+        // Three muffins on the shelf: each scan adds one.
+        for code in ["MUF", "2000000000091", "MUF"] {
+            find(&c, "count-scan")
+                .await
+                .send_keys(&format!("{code}{ENTER}"))
+                .await
+                .unwrap();
+            // The box is emptied once the scan is counted.
+            let deadline = Instant::now() + Duration::from_secs(15);
+            while find(&c, "count-scan").await.prop("value").await.unwrap() != Some(String::new()) {
+                assert!(
+                    Instant::now() < deadline,
+                    "the scan of {code} was not counted"
+                );
+                tokio::time::sleep(Duration::from_millis(100)).await;
+            }
+        }
+        wait_text(&c, "count-variance-MUF", "−7").await;
+        // 10 expected, 3 counted at 0.80: 5.60 short (the sign beside the amount).
+        wait_text(&c, "count-value-MUF", "5.60").await;
+        wait_text(&c, "count-line-MUF", "−€5.60").await;
+        wait_text(&c, "count-expected-MUF", "10").await;
+
+        // 22 coffees typed: two more than the 20 expected, 2.40 at cost.
+        type_into(&c, "count-qty-COF", &format!("22{ENTER}")).await;
+        wait_text(&c, "count-variance-COF", "+2").await;
+        wait_text(&c, "count-value-COF", "2.40").await;
+        wait_text(&c, "count-totals", "2 of 3 counted").await;
+        wait_text(&c, "count-value-over", "2.40").await;
+        wait_text(&c, "count-value-under", "5.60").await;
+        let shot = screenshot(&c, "stock-count").await;
+        println!("screenshot: {}", shot.display());
+
+        click(&c, "count-commit").await;
+        wait_text(&c, "count-status", "committed").await;
+        wait_text(&c, "count-onhand-COF", "22").await;
+        wait_text(&c, "count-onhand-MUF", "3").await;
+        // Water was not counted: left as it was.
+        wait_text(&c, "count-onhand-WAT", "30").await;
+        let shot = screenshot(&c, "stock-count-committed").await;
+        println!("screenshot: {}", shot.display());
+
+        // Low stock: water, nothing sold, 11 to order from Springs (one
+        // above its point of 40).
+        click(&c, "stock-tab-low").await;
+        wait_text(&c, "low-suggested-WAT", "11").await;
+        click(&c, "low-create-po-Springs").await;
+        wait_text(&c, "low-done", "PO-0001 to Springs").await;
+        wait_text(&c, "low-suggested-WAT", "0").await;
+        wait_text(&c, "low-stock-badge", "1").await;
+        let shot = screenshot(&c, "stock-low").await;
+        println!("screenshot: {}", shot.display());
+
+        let s = Store::open(&db).unwrap();
+        assert_eq!(s.stock("COF").unwrap().on_hand, 22);
+        assert_eq!(s.stock("MUF").unwrap().on_hand, 3);
+        let kinds: Vec<_> = s
+            .movements("MUF")
+            .unwrap()
+            .iter()
+            .map(|m| (m.kind, m.qty))
+            .collect();
+        assert_eq!(
+            kinds.last(),
+            Some(&(till_core::inventory::MovementKind::Count, -7))
+        );
+        assert_eq!(s.po(1).unwrap().lines[0].qty, 11);
     })
     .await;
 }

@@ -51,10 +51,12 @@ const LAYERS: &[&[&str]] = &[
     // The upstream's answer to a batch; stock: the ledger (moving stock
     // moves pricing's latches), kits.
     &["delivery", "inventory", "kits"],
-    // Bundle offers, priced on top of unit prices.
-    &["bundles", "purchasing"],
+    // Bundle offers, priced on top of unit prices. Purchase orders and
+    // receiving. Stock counts, committed as count movements.
+    &["bundles", "purchasing", "stock_counts"],
     // Cash-drawer shifts, which the sale and the refund are committed in.
-    &["shifts"],
+    // Low stock and reorder suggestions, from sales' movements.
+    &["shifts", "reorder"],
     // Orders: receipts and refunds.
     &["orders"],
     // What a receipt says, as a print document (read-only); labels; the

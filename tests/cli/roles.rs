@@ -112,6 +112,18 @@ const ROWS: &[Row] = &[
     row("stock adjust A --by 5 --reason restock", Manager),
     row("stock show A", Cashier),
     row("stock history A", Cashier),
+    row("stock low", Cashier),
+    // No supplier in the prepared store: refused as not found when allowed.
+    answers("stock reorder --supplier Orchard", Manager, Some(2)),
+    // A cashier counts; a manager commits or cancels.
+    row("count start", Cashier),
+    row("count start --sku A --sku B", Cashier),
+    after("count start", "count set 1 A 3", Cashier),
+    after("count start", "count scan 1 A", Cashier),
+    after("count start", "count show 1", Cashier),
+    after("count start", "count commit 1", Manager),
+    after("count start", "count cancel 1", Manager),
+    row("count list", Cashier),
     row("sale --item A --pay cash:10", Cashier),
     // Within the approval threshold (10 %), and above it.
     row("sale --item Ax2 --discount 5% --pay cash:20", Cashier),

@@ -87,9 +87,12 @@ pub enum Command {
     /// Catalog: add, list, show, edit products.
     #[command(subcommand)]
     Product(ProductCmd),
-    /// Inventory: adjust, show, history.
+    /// Inventory: adjust, show, history, low stock.
     #[command(subcommand)]
     Stock(StockCmd),
+    /// Stock counts: start, count by scanning or typing, commit.
+    #[command(subcommand)]
+    Count(crate::counts::CountCmd),
     /// Ring up and complete a sale in one go.
     Sale(SaleArgs),
     /// Completed orders: show, list, refund.
@@ -549,6 +552,19 @@ pub enum StockCmd {
     Show { sku: String },
     /// The product's stock ledger.
     History { sku: String },
+    /// Products at or below their reorder point, with the quantity to
+    /// order (README "Low stock and reordering"). JSON:
+    /// [{"sku","on_hand","reorder_point","suggested_qty","supplier",...}].
+    Low,
+    /// Create a draft purchase order to a supplier from the suggestions of
+    /// `stock low`, at each product's cost (products without a cost are
+    /// left out and named). JSON: the PO {"id","number","status","lines",
+    /// ...} and "without_cost".
+    Reorder {
+        /// The supplier's name.
+        #[arg(long)]
+        supplier: String,
+    },
 }
 
 #[derive(Debug, Args)]
@@ -733,6 +749,10 @@ pub enum SettingsCmd {
         /// Sales wait for an open shift (true/false).
         #[arg(long)]
         require_shift: Option<bool>,
+        /// Days of sales a reorder suggestion covers beyond the supplier's
+        /// lead time (0 to 365; `till stock low`).
+        #[arg(long, value_name = "DAYS")]
+        reorder_cover_days: Option<String>,
     },
     /// Who changed which setting, when, from what to what; newest first.
     History {

@@ -11,6 +11,7 @@ mod audit;
 mod backup;
 mod bundles;
 mod cli;
+mod counts;
 mod demo;
 mod email;
 mod human;

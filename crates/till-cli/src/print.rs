@@ -248,7 +248,7 @@ pub fn quote(q: &Quote, h: &Human) -> String {
 pub fn settings(st: &Settings) -> String {
     let or_none = |v: &Option<String>| v.clone().unwrap_or_else(|| "none".into());
     format!(
-        "store       {}\naddress     {}\ntax id      {}\ncurrency    {} ({} decimals)\nlocale      {}\ntime zone   {}\ntax mode    {}\ndefault tax {}\nneg. stock  {}\nbackups     every {} h, keep {}, in {}\nupdates     {}{}\nstaff       discounts above {}% need a manager, idle lock {}, shifts {}\ndevice      {} ({})\nstore id    {}\n",
+        "store       {}\naddress     {}\ntax id      {}\ncurrency    {} ({} decimals)\nlocale      {}\ntime zone   {}\ntax mode    {}\ndefault tax {}\nneg. stock  {}\nreorder     to cover {} days beyond the lead time\nbackups     every {} h, keep {}, in {}\nupdates     {}{}\nstaff       discounts above {}% need a manager, idle lock {}, shifts {}\ndevice      {} ({})\nstore id    {}\n",
         st.store_name,
         or_none(&st.shop_address).replace('\n', ", "),
         or_none(&st.tax_id),
@@ -259,6 +259,7 @@ pub fn settings(st: &Settings) -> String {
         st.tax_mode,
         st.default_tax_rate.map(|r| format!("{r}%")).unwrap_or_else(|| "none".into()),
         if st.allow_negative_stock { "allowed" } else { "refused" },
+        st.reorder_cover_days,
         st.backup_every_hours,
         st.backup_keep,
         st.backup_dir.as_deref().unwrap_or("a backups folder beside the store"),

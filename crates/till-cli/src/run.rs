@@ -191,6 +191,7 @@ pub fn run(cli: Cli) -> Result<Outcome> {
             discount_approval_pct,
             idle_lock_minutes,
             require_shift,
+            reorder_cover_days,
         }) => {
             let form = till_core::forms::SettingsForm {
                 store_name: name,
@@ -214,6 +215,7 @@ pub fn run(cli: Cli) -> Result<Outcome> {
                 discount_approval_pct,
                 idle_lock_minutes,
                 require_shift,
+                reorder_cover_days,
                 ..Default::default()
             };
             let update = form.update()?;
@@ -259,6 +261,7 @@ pub fn run(cli: Cli) -> Result<Outcome> {
         Command::Shift(cmd) => crate::shift::run(&ctx, &mut store, cmd),
         Command::Supplier(cmd) => crate::purchasing::supplier(&ctx, &mut store, cmd),
         Command::Po(cmd) => crate::purchasing::po(&ctx, &mut store, cmd),
+        Command::Count(cmd) => crate::counts::count(&ctx, &mut store, cmd),
         Command::Staff(cmd) => crate::staff::run(&ctx, &mut store, &mut creds, cmd),
         Command::Printer(cmd) => crate::printer::printer(&ctx, &mut store, cmd),
         Command::Drawer(cmd) => crate::printer::drawer(&ctx, &mut store, cmd),
@@ -637,6 +640,8 @@ fn stock(ctx: &Ctx, store: &mut Store, cmd: StockCmd) -> Result<()> {
             let moves = store.movements(&sku)?;
             ctx.out(&moves, |m| print::movements(m, &ctx.human))
         }
+        StockCmd::Low => crate::counts::low(ctx, store),
+        StockCmd::Reorder { supplier } => crate::counts::reorder(ctx, store, &supplier),
     }
 }
 

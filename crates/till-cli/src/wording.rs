@@ -43,6 +43,7 @@ pub fn flag(field: Field) -> String {
         Field::SmtpHost => "--host",
         Field::SmtpPort => "--port",
         Field::SmtpSecurity => "--security",
+        Field::CoverDays => "--reorder-cover-days",
         _ => return format!("--{}", field.key().replace('_', "-")),
     };
     fixed.to_string()

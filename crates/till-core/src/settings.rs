@@ -84,6 +84,9 @@ pub struct Settings {
     pub drawer_kick: bool,
     /// Print the receipt after each sale unless the cashier chose otherwise.
     pub auto_print: bool,
+    /// Days of sales a reorder suggestion covers beyond the supplier's lead
+    /// time (`reorder`).
+    pub reorder_cover_days: u32,
 }
 
 /// The receipt printer's character table (`ESC t`): cp858 has the euro
@@ -153,6 +156,11 @@ pub const BACKUP_KEEP: u32 = 14;
 pub const DISCOUNT_APPROVAL_PCT: Decimal = Decimal::TEN;
 /// Idle minutes before the window locks, unless the owner chose otherwise.
 pub const IDLE_LOCK_MINUTES: u32 = 5;
+/// Days of cover a reorder buys beyond the lead time, unless the owner
+/// chose otherwise.
+pub const REORDER_COVER_DAYS: u32 = 14;
+/// Days of cover: none to a year.
+pub const REORDER_COVER_RANGE: std::ops::RangeInclusive<u32> = 0..=365;
 /// Idle lock: at most a day (0 is never).
 pub const IDLE_LOCK_RANGE: std::ops::RangeInclusive<u32> = 0..=1440;
 
@@ -192,6 +200,7 @@ impl Default for Settings {
             printer_codepage: Codepage::Cp858,
             drawer_kick: false,
             auto_print: false,
+            reorder_cover_days: REORDER_COVER_DAYS,
         }
     }
 }
@@ -379,6 +388,19 @@ impl Settings {
                 }
             },
         };
+        let reorder_cover_days = match get("reorder_cover_days")? {
+            None => REORDER_COVER_DAYS,
+            Some(v) => match v.parse::<u32>() {
+                Ok(n) if REORDER_COVER_RANGE.contains(&n) => n,
+                _ => {
+                    return Err(damaged(
+                        "reorder_cover_days",
+                        &v,
+                        "which is not a whole number of days from 0 to 365",
+                    ))
+                }
+            },
+        };
         let printer_to = match get("printer_to")? {
             None => None,
             Some(d) => {
@@ -415,6 +437,7 @@ impl Settings {
             auto_print: opt_flag("auto_print", false)?,
             discount_approval_pct,
             idle_lock_minutes,
+            reorder_cover_days,
             require_shift: opt_flag("require_shift", false)?,
             shop_address: get("shop_address")?,
             tax_id: get("tax_id")?,
@@ -504,6 +527,10 @@ impl Settings {
             ),
             ("drawer_kick", Some(self.drawer_kick.to_string())),
             ("auto_print", Some(self.auto_print.to_string())),
+            (
+                "reorder_cover_days",
+                Some(self.reorder_cover_days.to_string()),
+            ),
         ]
     }
 
@@ -589,6 +616,9 @@ pub struct SettingsUpdate {
     pub printer_codepage: Option<Codepage>,
     pub drawer_kick: Option<bool>,
     pub auto_print: Option<bool>,
+    /// 0 to 365 days.
+    #[serde(default)]
+    pub reorder_cover_days: Option<u32>,
 }
 
 impl Settings {
@@ -684,6 +714,9 @@ impl Settings {
         }
         if let Some(on) = update.require_shift {
             next.require_shift = on;
+        }
+        if let Some(d) = update.reorder_cover_days {
+            next.reorder_cover_days = in_range(Field::CoverDays, d, REORDER_COVER_RANGE, "days")?;
         }
         if let Some(to) = update.printer_to {
             next.printer_to = match crate::input::given(to.as_deref()) {

@@ -297,6 +297,27 @@ export const commands = {
 	 *  "save as" dialog; returns the file's path.
 	 */
 	poExport: (id: number, format: string) => __TAURI_INVOKE<string>("po_export", { id, format }),
+	/**
+	 *  Starts a count: of `category` when given, else of the `skus` (SKUs or
+	 *  barcodes) when any, else of every active product.
+	 */
+	countStart: (category: string | null, skus: string[]) => __TAURI_INVOKE<StockCount>("count_start", { category, skus }),
+	/**  Every count, newest first. */
+	countsList: () => __TAURI_INVOKE<CountSummary[]>("counts_list"),
+	countShow: (id: number) => __TAURI_INVOKE<StockCount>("count_show", { id }),
+	/**  One more of the product scanned (SKU or barcode). */
+	countScan: (id: number, code: string) => __TAURI_INVOKE<CountLine>("count_scan", { id, code }),
+	/**  The quantity counted, as typed; it replaces what was counted. */
+	countSet: (id: number, code: string, qty: string) => __TAURI_INVOKE<CountLine>("count_set", { id, code, qty }),
+	/**  Commits the count (a manager's, or a cashier with a manager's approval). */
+	countCommit: (id: number, approval: Approval | null) => __TAURI_INVOKE<StockCount>("count_commit", { id, approval }),
+	countCancel: (id: number, approval: Approval | null) => __TAURI_INVOKE<StockCount>("count_cancel", { id, approval }),
+	/**  Products at or below their reorder point, with what to order. */
+	lowStock: () => __TAURI_INVOKE<LowStock[]>("low_stock"),
+	/**  How many products are at or below their reorder point: the nav's badge. */
+	lowStockCount: () => __TAURI_INVOKE<number>("low_stock_count"),
+	/**  "Create PO from suggestions": a draft purchase order to `supplier`. */
+	reorderPo: (supplier: string, approval: Approval | null) => __TAURI_INVOKE<Reorder>("reorder_po", { supplier, approval }),
 };
 
 /** Events */
@@ -636,6 +657,57 @@ export type Companion = {
 
 export type Condition = { kind: "stock_below"; threshold: number } | { kind: "stock_above"; threshold: number } | { kind: "within_days_of_sell_by"; threshold: number };
 
+/**  One product of a count. */
+export type CountLine = {
+	sku: string,
+	name: string,
+	/**  On-hand when the product was first counted; None until then. */
+	expected: number | null,
+	/**  Units counted; None until counted. */
+	counted: number | null,
+	/**  counted - expected; None until counted. */
+	variance: number | null,
+	/**
+	 *  The variance at the product's cost; None until counted or when the
+	 *  product has no cost.
+	 */
+	variance_value: string | null,
+	counted_at: string | null,
+	/**  The product's on-hand now (after the commit, once committed). */
+	on_hand: number,
+};
+
+export type CountStatus = "open" | "committed" | "cancelled";
+
+/**  A count in the list of counts. */
+export type CountSummary = {
+	id: number,
+	scope: ScopeKind,
+	category: string | null,
+	status: CountStatus,
+	started_by: string,
+	started_at: string,
+	closed_at: string | null,
+	lines: number,
+	counted: number,
+};
+
+/**  What a count found so far. */
+export type CountTotals = {
+	lines: number,
+	counted: number,
+	/**  Lines not counted: a commit leaves their stock as it is. */
+	uncounted: number,
+	/**  Units found above and below what was expected (both not negative). */
+	units_over: number,
+	units_under: number,
+	/**  The same at cost, of the products with a cost. */
+	value_over: string,
+	value_under: string,
+	/**  Lines with a variance but no cost, left out of the values. */
+	without_cost: number,
+};
+
 /**  The store's currency: ISO 4217 code and number of minor-unit digits. */
 export type Currency = {
 	code: string,
@@ -909,6 +981,32 @@ export type LogoInfo = {
 	/**  The PNG file's size. */
 	bytes: number,
 	updated_at: string,
+};
+
+/**  A product at or below its reorder point, with what to order. */
+export type LowStock = {
+	sku: string,
+	name: string,
+	on_hand: number,
+	reorder_point: number,
+	/**  Units to order; 0 when enough is on order already. */
+	suggested_qty: number,
+	/**  The supplier's name; None when the product has none. */
+	supplier: string | null,
+	/**  The supplier's lead time; 7 without a supplier. */
+	lead_days: number,
+	/**
+	 *  Units sold less refunded per day over the last 28 days, two
+	 *  decimals (the suggestion uses the exact sum).
+	 */
+	daily_velocity: string,
+	/**  Units sold less refunded over the last 28 days. */
+	sold_28d: number,
+	/**  Units on open purchase orders, not yet received. */
+	on_order: number,
+	reorder_qty: number | null,
+	/**  The product's cost: what a purchase order from the suggestion pays. */
+	cost: string | null,
 };
 
 /**  `till report margin`. */
@@ -1475,6 +1573,15 @@ export type RefundLine = {
 	tax: string,
 };
 
+/**  A purchase order made from a supplier's suggestions. */
+export type Reorder = {
+	/**
+	 *  SKUs with a suggestion but no cost, left out of the order: a
+	 *  purchase order line needs a unit cost.
+	 */
+	without_cost: string[],
+} & PurchaseOrder;
+
 /**  Which of the screen's reports a file is made of. */
 export type ReportKind = 
 /**  Sales by day, with the comparison period when one is chosen. */
@@ -1639,6 +1746,8 @@ export type Scanned = { kind: "product"; sku: string; name: string } | { kind: "
 
 export type Scope = { kind: "all" } | { kind: "category"; value: string } | { kind: "sku"; value: string };
 
+export type ScopeKind = "all" | "category" | "list";
+
 export type SendFailure = {
 	id: number,
 	destination: string,
@@ -1752,6 +1861,11 @@ export type Settings = {
 	drawer_kick: boolean,
 	/**  Print the receipt after each sale unless the cashier chose otherwise. */
 	auto_print: boolean,
+	/**
+	 *  Days of sales a reorder suggestion covers beyond the supplier's lead
+	 *  time (`reorder`).
+	 */
+	reorder_cover_days: number,
 };
 
 /**  The store's settings changed (the Settings screen or the set-up). */
@@ -1800,6 +1914,8 @@ export type SettingsForm = {
 	printer_codepage?: string | null,
 	drawer_kick?: boolean | null,
 	auto_print?: boolean | null,
+	/**  Days of sales a reorder covers beyond the lead time: 0 to 365. */
+	reorder_cover_days?: string | null,
 };
 
 /**
@@ -1924,6 +2040,19 @@ export type StaffMember = {
 export type StaffSession = {
 	has_staff: boolean,
 	member: Member | null,
+};
+
+export type StockCount = {
+	id: number,
+	scope: ScopeKind,
+	category: string | null,
+	status: CountStatus,
+	started_by: string,
+	started_at: string,
+	closed_at: string | null,
+	/**  By SKU. */
+	lines: CountLine[],
+	totals: CountTotals,
 };
 
 export type StockLevel = {

@@ -30,6 +30,7 @@ export const SETTING_LABELS: Record<string, string> = {
   discount_approval_pct: 'Discounts needing approval above (%)',
   idle_lock_minutes: 'Lock after idle minutes',
   require_shift: 'Sell only during an open shift',
+  reorder_cover_days: 'Days of cover',
   setup_done: 'Set-up finished',
 };
 

@@ -56,6 +56,8 @@ pub struct SettingsForm {
     pub printer_codepage: Option<String>,
     pub drawer_kick: Option<bool>,
     pub auto_print: Option<bool>,
+    /// Days of sales a reorder covers beyond the lead time: 0 to 365.
+    pub reorder_cover_days: Option<String>,
 }
 
 impl SettingsForm {
@@ -106,6 +108,7 @@ impl SettingsForm {
                 .transpose()?,
             drawer_kick: self.drawer_kick,
             auto_print: self.auto_print,
+            reorder_cover_days: whole_u32(Field::CoverDays, &self.reorder_cover_days)?,
         })
     }
 }

@@ -45,8 +45,9 @@ const LAYERS: &[&[&str]] = &[
     // The upstream's answer to a batch; stock: the ledger (moving stock
     // moves pricing's latches), kits.
     &["delivery", "inventory", "kits"],
-    // Bundle offers, priced on top of unit prices.
-    &["bundles"],
+    // Bundle offers, priced on top of unit prices. Products in and out
+    // as CSV (Shopify's and Till's), over the catalog and the stock ledger.
+    &["bundles", "catalog_io"],
     // Cash-drawer shifts, which the sale and the refund are committed in.
     &["shifts"],
     // Orders: receipts and refunds.

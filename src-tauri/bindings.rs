@@ -8,13 +8,13 @@
 use tauri_specta::{collect_events, Builder, ErrorHandlingMode};
 
 use crate::events::{
-    CatalogChanged, MiningProgress, OrdersChanged, PricesChanged, QueueChanged, ReferralsChanged,
+    CatalogChanged, CatalogImportProgress, MiningProgress, OrdersChanged, PricesChanged, QueueChanged, ReferralsChanged,
     SettingsChanged, UpdateOffered, UpdateProgress,
 };
 use crate::state::UiError;
 #[allow(unused_imports)] // the paths in command_list.rs name these modules
 use crate::{
-    about, audit, backups, bundles, commands, email, plans, printing, ready, receipts, referrals,
+    about, audit, backups, bundles, catalog_io, commands, email, plans, printing, ready, receipts, referrals,
     reports, settings, shifts, staff, updates,
 };
 
@@ -34,6 +34,7 @@ pub fn builder() -> Builder<tauri::Wry> {
             PricesChanged,
             ReferralsChanged,
             MiningProgress,
+            CatalogImportProgress,
             SettingsChanged,
             UpdateProgress,
             UpdateOffered,

@@ -126,7 +126,7 @@ pub struct ImportReport {
 }
 
 /// Which part of an import is running.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, specta::Type)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, serde::Deserialize, specta::Type)]
 #[serde(rename_all = "lowercase")]
 pub enum ImportStage {
     /// Checking every row against the store.
@@ -136,7 +136,7 @@ pub enum ImportStage {
 }
 
 /// Progress of an import: `done` of `total` product rows in `stage`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, specta::Type)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, serde::Deserialize, specta::Type)]
 pub struct ImportProgress {
     pub stage: ImportStage,
     pub done: u64,

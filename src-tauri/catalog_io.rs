@@ -19,7 +19,7 @@ use crate::files::Ask;
 use crate::state::{AppState, Res, UiError};
 
 const CSV: Ask = Ask {
-    title: "Choose a product CSV (Shopify or Till)",
+    title: "Choose a product CSV file",
     filter: ("CSV", &["csv", "txt"]),
 };
 

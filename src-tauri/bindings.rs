@@ -8,14 +8,14 @@
 use tauri_specta::{collect_events, Builder, ErrorHandlingMode};
 
 use crate::events::{
-    CatalogChanged, CatalogImportProgress, MiningProgress, OrdersChanged, PricesChanged, QueueChanged, ReferralsChanged,
-    SettingsChanged, UpdateOffered, UpdateProgress,
+    CatalogChanged, CatalogImportProgress, MiningProgress, OrdersChanged, PricesChanged,
+    QueueChanged, ReferralsChanged, SettingsChanged, UpdateOffered, UpdateProgress,
 };
 use crate::state::UiError;
 #[allow(unused_imports)] // the paths in command_list.rs name these modules
 use crate::{
-    about, audit, backups, bundles, catalog_io, commands, email, plans, printing, ready, receipts, referrals,
-    reports, settings, shifts, staff, updates,
+    about, audit, backups, bundles, catalog_io, commands, email, plans, printing, ready, receipts,
+    referrals, reports, settings, shifts, staff, updates,
 };
 
 /// The commands and events of the window.

@@ -39,7 +39,10 @@ struct Slot {
 }
 
 fn unavailable() -> UiError {
-    UiError::new("internal", "the import is unavailable after an earlier failure; restart Till")
+    UiError::new(
+        "internal",
+        "the import is unavailable after an earlier failure; restart Till",
+    )
 }
 
 impl CatalogImport {
@@ -172,9 +175,7 @@ pub async fn products_export(
     let name = format!("products-{format}.csv");
     let path = crate::files::choose_save(CSV_SAVE, name).await?;
     let file = path.display().to_string();
-    let products = state
-        .run(move |s| s.export_products(format, &path))
-        .await?;
+    let products = state.run(move |s| s.export_products(format, &path)).await?;
     Ok(ProductsExported {
         file,
         products: products as u32,

@@ -860,3 +860,35 @@ proptest! {
         }
     }
 }
+
+#[test]
+fn a_committed_import_is_audited_once_and_a_dry_run_not_at_all() {
+    let (dir, mut store) = new_store();
+    store
+        .staff_add("Olive", till_core::Role::Owner, "1357")
+        .unwrap();
+    store.sign_in("Olive", "1357").unwrap();
+    let file = write(
+        dir.path(),
+        "p.csv",
+        "sku,name,price\nA,Apple,1.00\nB,Bun,2.00\n",
+    );
+    let audited = |s: &Store| -> (i64, Option<String>) {
+        s.connection()
+            .query_row(
+                "SELECT count(*), max(detail) FROM audit_log WHERE action = 'product.import'",
+                [],
+                |r| Ok((r.get(0)?, r.get(1)?)),
+            )
+            .unwrap()
+    };
+    import(&mut store, &file, None, true);
+    assert_eq!(audited(&store).0, 0);
+    let r = import(&mut store, &file, None, false);
+    let (n, detail) = audited(&store);
+    assert_eq!(n, 1);
+    let detail: serde_json::Value = serde_json::from_str(&detail.unwrap()).unwrap();
+    assert_eq!(detail["created"], 2);
+    assert_eq!(detail["import"], r.import_id.unwrap());
+    assert_eq!(store.audit_verify().unwrap().ok, true);
+}

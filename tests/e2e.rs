@@ -2571,7 +2571,11 @@ async fn a_shopify_catalog_is_previewed_with_progress_and_imported() {
         wait_text(&c, "import-preview", "Example T-Shirt / Green / S").await;
         screenshot(&c, "import-preview").await;
         assert_eq!(
-            Store::open(&db).unwrap().products(None, true).unwrap().len(),
+            Store::open(&db)
+                .unwrap()
+                .products(None, true)
+                .unwrap()
+                .len(),
             3,
             "a dry run writes nothing"
         );

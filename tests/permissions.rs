@@ -420,6 +420,21 @@ fn operations() -> Vec<(&'static str, Permission, Op)> {
             s.audit_list(&AuditFilter::default()).map(drop)
         }),
         ("audit verify", ViewAudit, |s, _| s.audit_verify().map(drop)),
+        ("import products", ManageProducts, |s, _| {
+            let dir = tempfile::tempdir().unwrap();
+            let file = dir.path().join("products.csv");
+            std::fs::write(&file, "sku,name,price\nNEW,New,1.00\n").unwrap();
+            s.import_products(&file, None, false, &mut |_| true)
+                .map(drop)
+        }),
+        ("export products", ManageProducts, |s, _| {
+            let dir = tempfile::tempdir().unwrap();
+            s.export_products(
+                till_core::catalog_io::ImportFormat::Till,
+                &dir.path().join("products.csv"),
+            )
+            .map(drop)
+        }),
     ]
 }
 

@@ -892,3 +892,31 @@ fn a_committed_import_is_audited_once_and_a_dry_run_not_at_all() {
     assert_eq!(detail["import"], r.import_id.unwrap());
     assert_eq!(store.audit_verify().unwrap().ok, true);
 }
+
+#[test]
+fn a_shopify_file_without_status_or_published_leaves_active_as_it_is() {
+    let (dir, mut store) = new_store();
+    add(&mut store, "A", "1.00", "0", 0);
+    store
+        .update_product(
+            "A",
+            till_core::catalog::ProductUpdate {
+                active: Some(false),
+                ..Default::default()
+            },
+        )
+        .unwrap();
+    let file = write(
+        dir.path(),
+        "s.csv",
+        "Handle,Title,Variant SKU,Variant Price\na,Apple,A,1.20\nb,Bun,B,2.00\n",
+    );
+    let r = import(&mut store, &file, None, false);
+    assert_eq!((r.created, r.updated), (1, 1), "{r:?}");
+    assert_eq!(r.rows[0].changed, vec!["name", "price"]);
+    assert!(!store.product("A").unwrap().active);
+    assert!(
+        store.product("B").unwrap().active,
+        "a new product is active"
+    );
+}

@@ -126,7 +126,8 @@ struct Cols {
 struct ProductInfo {
     line: u64,
     title: Option<String>,
-    active: bool,
+    /// None when the file has neither Status nor Published.
+    active: Option<bool>,
     category: Option<Option<String>>,
     option_names: [String; 3],
     tax_rate: Option<Option<Decimal>>,
@@ -212,16 +213,20 @@ fn product_info(cells: &mut Cells, cols: &Cols) -> ProductInfo {
         .flatten();
     let status = cells.text(cols.status).to_ascii_lowercase();
     let active = match status.as_str() {
-        "active" => true,
-        "draft" | "archived" => false,
+        "active" => Some(true),
+        "draft" | "archived" => Some(false),
         // Older files have no Status: a product not published is not for sale.
-        "" => flag(cells.text(cols.published)) != Some(false),
+        "" if cols.status.is_some() || cols.published.is_some() => {
+            Some(flag(cells.text(cols.published)) != Some(false))
+        }
+        // Neither column: the file says nothing of it.
+        "" => None,
         _ => {
             cells.error(
                 cols.status,
                 format!("{status:?} is not one of active, draft, archived"),
             );
-            false
+            None
         }
     };
     // The shop's own word for it (Type) before Shopify's taxonomy, whose
@@ -369,7 +374,7 @@ fn variant(
         barcode,
         tax,
         category: info.category.clone(),
-        active: Some(info.active),
+        active: info.active,
         compare_at_price,
         stock,
         ..Row::default()

@@ -890,7 +890,7 @@ fn a_committed_import_is_audited_once_and_a_dry_run_not_at_all() {
     let detail: serde_json::Value = serde_json::from_str(&detail.unwrap()).unwrap();
     assert_eq!(detail["created"], 2);
     assert_eq!(detail["import"], r.import_id.unwrap());
-    assert_eq!(store.audit_verify().unwrap().ok, true);
+    assert!(store.audit_verify().unwrap().ok);
 }
 
 #[test]

@@ -4,7 +4,7 @@
 //! walks the rows in file order: each is matched by SKU, its values merged
 //! over the product's (a field the file does not carry is kept), checked
 //! for codes another product already scans by, and found to create, update
-//! or leave the product unchanged. The commit plans again inside its write
+//! or leave the product unchanged. The commit plans inside its write
 //! transaction (the store may have changed since the dry run) and writes
 //! every product, its opening stock, one `product_imports` row and one
 //! audit entry, or nothing.
@@ -432,6 +432,22 @@ fn merge(
     })
 }
 
+/// How many of the file's SKUs the store does not have: the products the
+/// import adds, for the plan's limit on products.
+fn new_skus(conn: &Connection, parsed: &Parsed) -> Result<u64> {
+    let mut stmt = conn.prepare("SELECT sku FROM products")?;
+    let have = stmt
+        .query_map([], |r| r.get::<_, String>(0))?
+        .collect::<rusqlite::Result<std::collections::HashSet<_>>>()?;
+    let new: std::collections::HashSet<&str> = parsed
+        .rows
+        .iter()
+        .map(|r| r.sku.as_str())
+        .filter(|s| !have.contains(*s))
+        .collect();
+    Ok(new.len() as u64)
+}
+
 fn report(plan: Plan, format: ImportFormat, file: &str, dry_run: bool) -> ImportReport {
     ImportReport {
         created: plan.count(RowAction::Created),
@@ -469,19 +485,20 @@ pub(crate) fn run(
     auth: &Authority,
 ) -> Result<ImportReport> {
     let settings = store.settings().clone();
-    let first = plan(&store.conn, &settings, &parsed, Some(&mut *progress))?;
-    if dry_run || !first.errors.is_empty() {
-        return Ok(report(first, format, file, dry_run));
+    // A dry run, or a file whose rows already have errors, plans without
+    // the write lock.
+    if dry_run || !parsed.errors.is_empty() {
+        let plan = plan(&store.conn, &settings, &parsed, Some(&mut *progress))?;
+        return Ok(report(plan, format, file, dry_run));
     }
-    let created = first.count(RowAction::Created);
-    store.check_limit("products", Decimal::from(created))?;
+    store.check_limit("products", Decimal::from(new_skus(&store.conn, &parsed)?))?;
     let at = store.now();
     let now = ts(at);
     let user = store.user().to_string();
     let tx = store.write_tx()?;
-    // Planned again under the write lock: what the first plan saw may have
-    // changed (another till, another window) in between.
-    let plan = plan(&tx, &settings, &parsed, None)?;
+    // Planned under the write lock, so what it checked (codes, suppliers,
+    // what each product is now) is what it writes over.
+    let plan = plan(&tx, &settings, &parsed, Some(&mut *progress))?;
     if !plan.errors.is_empty() {
         return Ok(report(plan, format, file, dry_run));
     }

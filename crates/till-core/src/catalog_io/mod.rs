@@ -7,7 +7,7 @@
 //! rows (`shopify`, `till_csv`), then plans them against the store
 //! (`apply`): every row is checked the way the catalog checks a product,
 //! matched by SKU, and found to create, update or leave a product
-//! unchanged. A dry run stops there. The import itself plans again inside
+//! unchanged. A dry run stops there. The import itself plans inside
 //! one write transaction and writes everything or, on any error, nothing.
 
 mod apply;

@@ -96,8 +96,10 @@ fn issues(out: &mut String, kind: &str, list: &[Issue]) {
 fn human(r: &ImportReport) -> String {
     let verb = if r.committed {
         "imported"
-    } else if r.errors.is_empty() {
+    } else if r.dry_run && r.errors.is_empty() {
         "dry run, nothing written"
+    } else if r.dry_run {
+        "dry run: fix the errors before importing"
     } else {
         "not imported: fix the errors and import again; nothing was written"
     };

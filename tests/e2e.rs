@@ -2527,7 +2527,7 @@ async fn the_reports_screen_shows_last_weeks_figures_against_the_week_before_wit
 
 /// Shopify's published template followed by `extra` generated variants:
 /// big enough that the dry run and the import show their progress.
-fn shopify_file_with(dir: &Path, extra: usize) -> PathBuf {
+fn shopify_file_with(dir: &Path, name: &str, extra: usize) -> PathBuf {
     let template =
         std::fs::read_to_string(root().join("tests/data/shopify/product_template.csv")).unwrap();
     let mut text = template;
@@ -2544,7 +2544,7 @@ fn shopify_file_with(dir: &Path, extra: usize) -> PathBuf {
             if first { "active" } else { "" },
         ));
     }
-    let path = dir.join("shopify-products.csv");
+    let path = dir.join(name);
     std::fs::write(&path, text).unwrap();
     path
 }
@@ -2554,12 +2554,28 @@ fn shopify_file_with(dir: &Path, extra: usize) -> PathBuf {
 async fn a_shopify_catalog_is_previewed_with_progress_and_imported() {
     let dir = tempfile::tempdir().unwrap();
     let db = shop(dir.path());
-    let file = shopify_file_with(dir.path(), 30_000);
+    let file = shopify_file_with(dir.path(), "shopify-products.csv", 30_000);
+    // Long enough to check that Cancel is pressed while it runs.
+    let big = shopify_file_with(dir.path(), "big.csv", 60_000);
     in_window(&db, move |c, db| async move {
         find(&c, "nav-products").await.click().await.unwrap();
         wait_text(&c, "product-row", "COF").await;
         find(&c, "product-import").await.click().await.unwrap();
         find(&c, "import-dialog").await;
+        find(&c, "import-choose").await.click().await.unwrap();
+        choose_file("Choose a product CSV file", &big).await;
+        wait_text(&c, "import-progress", "rows").await;
+        find(&c, "import-cancel").await.click().await.unwrap();
+        wait_text(&c, "import-status", "Cancelled").await;
+        screenshot(&c, "import-cancelled").await;
+        assert_eq!(
+            Store::open(&db)
+                .unwrap()
+                .products(None, true)
+                .unwrap()
+                .len(),
+            3
+        );
         find(&c, "import-choose").await.click().await.unwrap();
         choose_file("Choose a product CSV file", &file).await;
         // The dry run's progress bar, with how far it is.

@@ -920,3 +920,24 @@ fn a_shopify_file_without_status_or_published_leaves_active_as_it_is() {
         "a new product is active"
     );
 }
+
+#[test]
+fn a_product_without_a_title_is_an_error_on_each_of_its_variants() {
+    let (dir, mut store) = new_store();
+    let file = write(
+        dir.path(),
+        "s.csv",
+        "Handle,Title,Option1 Name,Option1 Value,Variant SKU,Variant Price,Image Src\n\
+         x,,,,,,https://x/1.png\n\
+         x,,Size,S,X-S,1.00,\n\
+         x,,,M,X-M,1.00,\n",
+    );
+    let r = import(&mut store, &file, None, false);
+    let lines: Vec<(u64, Option<&str>)> = r
+        .errors
+        .iter()
+        .map(|i| (i.line, i.column.as_deref()))
+        .collect();
+    assert_eq!(lines, [(3, Some("Title")), (4, Some("Title"))], "{r:?}");
+    assert_eq!(count(&store, "products"), 0);
+}

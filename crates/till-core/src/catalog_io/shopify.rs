@@ -314,12 +314,15 @@ fn variant(
     let errors_before = cells.errors.len();
     let sku = cells.code(cols.sku, Field::Sku).flatten();
     let Some(title) = info.title.clone() else {
-        if info.line == rec.line {
-            cells.error(
-                cols.title,
-                format!("the first row of {handle:?} has no Title"),
-            );
-        }
+        let message = if info.line == rec.line {
+            format!("the first row of {handle:?} has no Title")
+        } else {
+            format!(
+                "{handle:?} has no Title (its first row, line {}, leaves it empty)",
+                info.line
+            )
+        };
+        cells.error(cols.title, message);
         return None;
     };
     // "Example T-Shirt / Green / S"; a product without options has one

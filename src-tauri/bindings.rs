@@ -8,14 +8,14 @@
 use tauri_specta::{collect_events, Builder, ErrorHandlingMode};
 
 use crate::events::{
-    CatalogChanged, MiningProgress, OrdersChanged, PricesChanged, QueueChanged, ReferralsChanged,
-    SettingsChanged, UpdateOffered, UpdateProgress,
+    CatalogChanged, CatalogImportProgress, MiningProgress, OrdersChanged, PricesChanged,
+    QueueChanged, ReferralsChanged, SettingsChanged, UpdateOffered, UpdateProgress,
 };
 use crate::state::UiError;
 #[allow(unused_imports)] // the paths in command_list.rs name these modules
 use crate::{
-    about, audit, backups, bundles, commands, counts, email, plans, printing, purchasing, ready,
-    receipts, referrals, reports, settings, shifts, staff, updates,
+    about, audit, backups, bundles, catalog_io, commands, counts, email, plans, printing,
+    purchasing, ready, receipts, referrals, reports, settings, shifts, staff, updates,
 };
 
 /// The commands and events of the window.
@@ -34,6 +34,7 @@ pub fn builder() -> Builder<tauri::Wry> {
             PricesChanged,
             ReferralsChanged,
             MiningProgress,
+            CatalogImportProgress,
             SettingsChanged,
             UpdateProgress,
             UpdateOffered,

@@ -36,6 +36,10 @@ pub struct MiningProgress {
     pub fraction: f64,
 }
 
+/// How far a catalog import (or its dry run) is.
+#[derive(Debug, Clone, Serialize, Deserialize, specta::Type, tauri_specta::Event)]
+pub struct CatalogImportProgress(pub till_core::catalog_io::ImportProgress);
+
 /// How far an update's download is, in bytes (`total` when the server
 /// said).
 #[derive(Debug, Clone, Serialize, Deserialize, specta::Type, tauri_specta::Event)]

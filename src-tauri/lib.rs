@@ -8,6 +8,7 @@ mod backup_task;
 mod backups;
 mod bindings;
 mod bundles;
+mod catalog_io;
 mod commands;
 mod counts;
 mod email;
@@ -92,6 +93,7 @@ pub fn run() {
         .manage(backup_task::BackupTask::default())
         .manage(queue_task::QueueTask::default())
         .manage(bundles::Mining::default())
+        .manage(catalog_io::CatalogImport::default())
         .manage(updates::Pending::default())
         .invoke_handler(window.invoke_handler())
         .setup(move |app| {

@@ -2882,3 +2882,101 @@ async fn a_count_is_scanned_typed_and_committed_and_low_stock_makes_a_po() {
     })
     .await;
 }
+
+/// Shopify's published template followed by `extra` generated variants:
+/// big enough that the dry run and the import show their progress.
+fn shopify_file_with(dir: &Path, name: &str, extra: usize) -> PathBuf {
+    let template =
+        std::fs::read_to_string(root().join("tests/data/shopify/product_template.csv")).unwrap();
+    let mut text = template;
+    for i in 0..extra {
+        let first = i % 4 == 0;
+        let p = i / 4;
+        text.push_str(&format!(
+            "bulk-{p},{},,,,Bulk,,,{},{},,,,,BULK-{i:05},,,{},,,{}.50,,,TRUE,,,,,,,,,,,,,,,,,,,,,,,,{}\r\n",
+            if first { format!("Bulk item {p}") } else { String::new() },
+            if first { "Size" } else { "" },
+            ["S", "M", "L", "XL"][i % 4],
+            i % 9,
+            1 + i % 40,
+            if first { "active" } else { "" },
+        ));
+    }
+    let path = dir.join(name);
+    std::fs::write(&path, text).unwrap();
+    path
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+#[ignore = "needs a display, tauri-driver and a built app; run by scripts/test.sh"]
+async fn a_shopify_catalog_is_previewed_with_progress_and_imported() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = shop(dir.path());
+    let file = shopify_file_with(dir.path(), "shopify-products.csv", 30_000);
+    // Long enough to check that Cancel is pressed while it runs.
+    let big = shopify_file_with(dir.path(), "big.csv", 60_000);
+    in_window(&db, move |c, db| async move {
+        find(&c, "nav-products").await.click().await.unwrap();
+        wait_text(&c, "product-row", "COF").await;
+        find(&c, "product-import").await.click().await.unwrap();
+        find(&c, "import-dialog").await;
+        find(&c, "import-choose").await.click().await.unwrap();
+        choose_file("Choose a product CSV file", &big).await;
+        wait_text(&c, "import-progress", "rows").await;
+        find(&c, "import-cancel").await.click().await.unwrap();
+        wait_text(&c, "import-status", "Cancelled").await;
+        screenshot(&c, "import-cancelled").await;
+        assert_eq!(
+            Store::open(&db)
+                .unwrap()
+                .products(None, true)
+                .unwrap()
+                .len(),
+            3
+        );
+        find(&c, "import-choose").await.click().await.unwrap();
+        choose_file("Choose a product CSV file", &file).await;
+        // The dry run's progress bar, with how far it is.
+        wait_text(&c, "import-progress", "rows").await;
+        screenshot(&c, "import-progress").await;
+        // The preview: counts, and the first rows with the template's names.
+        wait_text(&c, "import-summary", "30016 new").await;
+        wait_text(&c, "import-summary", "dry run").await;
+        wait_text(&c, "import-preview", "Example T-Shirt / Green / S").await;
+        screenshot(&c, "import-preview").await;
+        assert_eq!(
+            Store::open(&db)
+                .unwrap()
+                .products(None, true)
+                .unwrap()
+                .len(),
+            3,
+            "a dry run writes nothing"
+        );
+        find(&c, "import-commit").await.click().await.unwrap();
+        wait_text(&c, "import-summary", "imported").await;
+        screenshot(&c, "import-done").await;
+        let preview = find(&c, "import-preview").await;
+        assert_eq!(
+            preview.attr("data-committed").await.unwrap().as_deref(),
+            Some("true")
+        );
+        // Closed, the list shows the new products.
+        c.active_element()
+            .await
+            .unwrap()
+            .send_keys("\u{E00C}")
+            .await
+            .unwrap();
+        let search = find(&c, "product-search").await;
+        search.send_keys("Example T-Shirt").await.unwrap();
+        wait_text(&c, "product-row", "Example T-Shirt / Green / S").await;
+        // The shirt's 12 variants (the others are drafts or archived).
+        assert_eq!(count_at_least(&c, "product-row", 12).await, 12);
+        screenshot(&c, "import-products-listed").await;
+        let s = Store::open(&db).unwrap();
+        assert_eq!(s.products(None, true).unwrap().len(), 3 + 30_016);
+        assert_eq!(s.product("PNT_DEN_285").unwrap().on_hand, 20);
+    })
+    .await;
+}

@@ -51,9 +51,11 @@ const LAYERS: &[&[&str]] = &[
     // The upstream's answer to a batch; stock: the ledger (moving stock
     // moves pricing's latches), kits.
     &["delivery", "inventory", "kits"],
-    // Bundle offers, priced on top of unit prices. Purchase orders and
-    // receiving. Stock counts, committed as count movements.
-    &["bundles", "purchasing", "stock_counts"],
+    // Bundle offers, priced on top of unit prices. Products in and out
+    // as CSV (Shopify's and Till's), over the catalog and the stock ledger.
+    // Purchase orders and receiving. Stock counts, committed as count
+    // movements.
+    &["bundles", "catalog_io", "purchasing", "stock_counts"],
     // Cash-drawer shifts, which the sale and the refund are committed in.
     // Low stock and reorder suggestions, from sales' movements.
     &["shifts", "reorder"],

@@ -506,6 +506,21 @@ fn operations() -> Vec<(&'static str, Permission, Op)> {
             let id = purchase_order(s)?;
             s.po_file(id, PoFormat::Pdf).map(drop)
         }),
+        ("import products", ManageProducts, |s, _| {
+            let dir = tempfile::tempdir().unwrap();
+            let file = dir.path().join("products.csv");
+            std::fs::write(&file, "sku,name,price\nNEW,New,1.00\n").unwrap();
+            s.import_products(&file, None, false, &mut |_| true)
+                .map(drop)
+        }),
+        ("export products", ManageProducts, |s, _| {
+            let dir = tempfile::tempdir().unwrap();
+            s.export_products(
+                till_core::catalog_io::ImportFormat::Till,
+                &dir.path().join("products.csv"),
+            )
+            .map(drop)
+        }),
     ]
 }
 

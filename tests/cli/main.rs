@@ -11,6 +11,7 @@ mod backup;
 mod bad_input;
 mod bulk_history;
 mod bundles;
+mod catalog;
 mod counts;
 mod export;
 mod input;

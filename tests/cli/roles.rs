@@ -293,6 +293,9 @@ const ROWS: &[Row] = &[
     row("email queue", Cashier),
     answers("email retry 1", Cashier, None),
     row("doctor", Owner),
+    row("import products {products}", Manager),
+    row("import products {products} --dry-run", Manager),
+    row("export products --format shopify --out {dir}/exported.csv", Manager),
 ];
 
 /// The prepared store and the files and ids the rows name.
@@ -325,6 +328,7 @@ fn fixture() -> Fixture {
         r#"{"tiers":[{"id":"silver","name":"Silver","price_monthly":0,"features":[],"limits":{},"discount_percent":3}]}"#,
     );
     let baskets = file("baskets.csv", "A,B\nA,B\nA\n");
+    let products = file("products.csv", "sku,name,price\nNEW1,New one,1.50\n");
     run(
         &db,
         "product add --sku A --name Apple --price 5.00 --stock 100",
@@ -392,6 +396,7 @@ fn fixture() -> Fixture {
         ("license", license),
         ("member_tiers", member_tiers),
         ("baskets", baskets),
+        ("products", products),
     ];
     Fixture {
         _dir: dir,

@@ -110,7 +110,11 @@ pub enum Command {
     /// Demo data and load generation.
     #[command(subcommand)]
     Demo(DemoCmd),
-    /// All of the shop's data, as CSV files with a manifest.
+    /// Products from a CSV file (Shopify's product CSV or Till's own).
+    #[command(subcommand)]
+    Import(crate::catalog::ImportCmd),
+    /// All of the shop's data, as CSV files with a manifest; the products
+    /// as Shopify's or Till's product CSV.
     #[command(subcommand)]
     Export(ExportCmd),
     /// Store settings.
@@ -674,6 +678,11 @@ pub enum ExportCmd {
         #[arg(long, value_name = "DIR")]
         out: PathBuf,
     },
+    /// Every product as one CSV file: --format shopify (Shopify's product
+    /// CSV, one single-variant product per row, the tax rate as the metafield
+    /// column "Tax rate (product.metafields.till.tax_rate)") or till (every
+    /// field). JSON: {"format","file","products"}.
+    Products(crate::catalog::ExportProducts),
 }
 
 // Parsed once per run: the size of the biggest variant costs nothing.

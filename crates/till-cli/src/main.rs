@@ -10,6 +10,7 @@
 mod audit;
 mod backup;
 mod bundles;
+mod catalog;
 mod cli;
 mod counts;
 mod demo;
@@ -67,6 +68,7 @@ fn main() -> ExitCode {
     match run::run(cli) {
         Ok(run::Outcome::Done) => ExitCode::SUCCESS,
         Ok(run::Outcome::Failed) => ExitCode::FAILURE,
+        Ok(run::Outcome::Invalid) => ExitCode::from(2),
         Err(e) => {
             let message = wording::message(&e);
             if json {

@@ -25,6 +25,9 @@ use crate::print;
 pub enum Outcome {
     Done,
     Failed,
+    /// The output is a report of bad input (an import's errors): exit 2,
+    /// as for any bad input, with the report printed.
+    Invalid,
 }
 
 pub(crate) struct Ctx {
@@ -130,6 +133,9 @@ pub fn run(cli: Cli) -> Result<Outcome> {
     if let Command::Receipt(cmd) = cli.command {
         return crate::receipt::run(&ctx, &mut store, cmd);
     }
+    if let Command::Import(cmd) = cli.command {
+        return crate::catalog::import(&ctx, &mut store, cmd);
+    }
     done(match cli.command {
         Command::Init(_) | Command::Store(_) | Command::Backup(_) => {
             unreachable!("handled above")
@@ -163,6 +169,7 @@ pub fn run(cli: Cli) -> Result<Outcome> {
         Command::Demo(DemoCmd::History { orders, days, seed }) => {
             crate::demo::history(&ctx, &mut store, &orders, &days, &seed)
         }
+        Command::Export(ExportCmd::Products(args)) => crate::catalog::export(&ctx, &store, args),
         Command::Export(ExportCmd::All { out }) => {
             let manifest = store.export_all(&out)?;
             ctx.out(&manifest, |m| print::export(m, &out))
@@ -265,7 +272,9 @@ pub fn run(cli: Cli) -> Result<Outcome> {
         Command::Staff(cmd) => crate::staff::run(&ctx, &mut store, &mut creds, cmd),
         Command::Printer(cmd) => crate::printer::printer(&ctx, &mut store, cmd),
         Command::Drawer(cmd) => crate::printer::drawer(&ctx, &mut store, cmd),
-        Command::Audit(_) | Command::Receipt(_) => unreachable!("handled above"),
+        Command::Audit(_) | Command::Receipt(_) | Command::Import(_) => {
+            unreachable!("handled above")
+        }
         Command::Label(cmd) => crate::receipt::label(&ctx, &mut store, cmd),
         Command::Email(cmd) => crate::email::run(&ctx, &mut store, &mut creds, cmd),
         Command::Doctor => doctor(&ctx, store.doctor()?),

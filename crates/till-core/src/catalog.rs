@@ -164,7 +164,9 @@ pub(crate) fn product_from_row_at(row: &Row, at: usize) -> rusqlite::Result<Prod
     })
 }
 
-fn validate_code(field: Field, value: &str) -> Result<String> {
+/// A SKU, barcode or supplier SKU: trimmed, not empty, at most 64
+/// characters, no spaces (the import checks its rows with it too).
+pub(crate) fn validate_code(field: Field, value: &str) -> Result<String> {
     let v = value.trim();
     if v.is_empty() {
         return Err(Error::invalid(field, "must not be empty"));
@@ -237,7 +239,7 @@ pub(crate) fn supplier_id(conn: &Connection, name: &str) -> Result<i64> {
 }
 
 /// A reorder point (0 or more) or reorder quantity (1 or more).
-fn check_reorder(field: Field, value: i64) -> Result<i64> {
+pub(crate) fn check_reorder(field: Field, value: i64) -> Result<i64> {
     crate::money::check_qty(field, value)?;
     let least = if field == Field::ReorderQty { 1 } else { 0 };
     if value < least {
@@ -255,27 +257,37 @@ fn clean_opt(value: Option<String>) -> Option<String> {
         .filter(|v| !v.is_empty())
 }
 
+/// Checks an amount fits `c` (no extra decimals, not negative), as every
+/// product's price, cost and floor is checked (the import too).
+pub(crate) fn check_amount_in(
+    c: &crate::money::Currency,
+    field: Field,
+    value: Decimal,
+) -> Result<Decimal> {
+    crate::money::check_magnitude(field, value)?;
+
+    if value.normalize().scale() > c.minor_units {
+        return Err(Error::invalid(
+            field,
+            format!(
+                "{value} has more decimals than {} allows ({})",
+                c.code, c.minor_units
+            ),
+        ));
+    }
+    if value < Decimal::ZERO {
+        return Err(Error::invalid(
+            field,
+            format!("{value} must not be negative"),
+        ));
+    }
+    Ok(c.round(value))
+}
+
 impl Store {
     /// Checks an amount fits the store currency (no extra decimals, not negative).
     pub(crate) fn check_amount(&self, field: Field, value: Decimal) -> Result<Decimal> {
-        let c = &self.settings.currency;
-        crate::money::check_magnitude(field, value)?;
-        if value.normalize().scale() > c.minor_units {
-            return Err(Error::invalid(
-                field,
-                format!(
-                    "{value} has more decimals than {} allows ({})",
-                    c.code, c.minor_units
-                ),
-            ));
-        }
-        if value < Decimal::ZERO {
-            return Err(Error::invalid(
-                field,
-                format!("{value} must not be negative"),
-            ));
-        }
-        Ok(c.round(value))
+        check_amount_in(&self.settings.currency, field, value)
     }
 
     fn check_rate(&self, value: Decimal) -> Result<Decimal> {

@@ -8,6 +8,7 @@ pub mod backup;
 pub mod bundles;
 pub mod cart;
 pub mod catalog;
+pub mod catalog_io;
 pub mod checkout;
 pub mod customers;
 pub mod delivery;

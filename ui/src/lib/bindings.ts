@@ -177,6 +177,24 @@ export const commands = {
 	bundlesMine: (input: MineForm) => __TAURI_INVOKE<MineOutcome>("bundles_mine", { input }),
 	/**  Stops the mining run, if any; false when none was running. */
 	bundlesMineCancel: () => __TAURI_INVOKE<boolean>("bundles_mine_cancel"),
+	/**
+	 *  Chooses a CSV file and checks it as a dry run: the preview (counts,
+	 *  warnings and errors by line and column, the first rows). The file is
+	 *  kept for `products_import_commit`. `format` null: from the header.
+	 */
+	productsImportPreview: (format: ImportFormat | null) => __TAURI_INVOKE<ImportReport>("products_import_preview", { format }),
+	/**
+	 *  Imports the file of the last preview: all rows or, on any error, none
+	 *  (the report says which). Tells the window the catalog changed.
+	 */
+	productsImportCommit: () => __TAURI_INVOKE<ImportReport>("products_import_commit"),
+	/**
+	 *  Stops the running preview or import (nothing is written); false when
+	 *  none was running.
+	 */
+	productsImportCancel: () => __TAURI_INVOKE<boolean>("products_import_cancel"),
+	/**  Writes every product as CSV where the user chooses. */
+	productsExport: (format: ImportFormat) => __TAURI_INVOKE<ProductsExported>("products_export", { format }),
 	customersSearch: (search: string | null, kind: string | null) => __TAURI_INVOKE<Customer[]>("customers_search", { search, kind }),
 	customerAdd: (input: PersonForm) => __TAURI_INVOKE<Customer>("customer_add", { input }),
 	affiliateAdd: (input: PersonForm) => __TAURI_INVOKE<Customer>("affiliate_add", { input }),
@@ -323,6 +341,7 @@ export const commands = {
 /** Events */
 export const events = {
 	catalogChanged: makeEvent<CatalogChanged, CatalogChanged>("catalog-changed"),
+	catalogImportProgress: makeEvent<CatalogImportProgress, CatalogImportProgress>("catalog-import-progress"),
 	miningProgress: makeEvent<MiningProgress, MiningProgress>("mining-progress"),
 	ordersChanged: makeEvent<OrdersChanged, OrdersChanged>("orders-changed"),
 	pricesChanged: makeEvent<PricesChanged, PricesChanged>("prices-changed"),
@@ -599,6 +618,9 @@ export type Catalog =
 
 /**  A product, its stock or its kit changed; the product's SKU. */
 export type CatalogChanged = string;
+
+/**  How far a catalog import (or its dry run) is. */
+export type CatalogImportProgress = ImportProgress;
 
 /**
  *  The receipt printer's character table (`ESC t`): cp858 has the euro
@@ -902,6 +924,58 @@ export type HeatCell = {
 	hour: number,
 	orders: number,
 	net: string,
+};
+
+/**  Which CSV dialect a file speaks. */
+export type ImportFormat = 
+/**  Shopify's product CSV: one row per variant, grouped by `Handle`. */
+"shopify" | 
+/**  Till's own: one row per product, every field. */
+"till";
+
+/**  Progress of an import: `done` of `total` product rows in `stage`. */
+export type ImportProgress = {
+	stage: ImportStage,
+	done: number,
+	total: number,
+};
+
+/**  What an import did, or (dry run, or errors) would do. */
+export type ImportReport = {
+	created: number,
+	updated: number,
+	unchanged: number,
+	warnings: Issue[],
+	errors: Issue[],
+	format: ImportFormat,
+	/**  The file's name (not its folder). */
+	file: string,
+	dry_run: boolean,
+	/**  Whether anything was written: never on a dry run or with errors. */
+	committed: boolean,
+	/**  The `product_imports` row of a committed import. */
+	import_id: number | null,
+	/**  The first `PREVIEW_ROWS` products of the plan, in file order. */
+	rows: PreviewRow[],
+};
+
+/**  Which part of an import is running. */
+export type ImportStage = 
+/**  Checking every row against the store. */
+"checking" | 
+/**  Writing the products (the commit only). */
+"writing";
+
+/**
+ *  A warning or an error about one place in the file. `line` is the
+ *  physical line (1 is the header) where the record starts; `column` the
+ *  column's name as the file's header writes it, when one column is at
+ *  fault.
+ */
+export type Issue = {
+	line: number,
+	column: string | null,
+	message: string,
 };
 
 /**  What a job prints. */
@@ -1246,6 +1320,19 @@ export type PoReceiveForm = {
 
 export type PoStatus = "draft" | "sent" | "partly_received" | "received" | "cancelled";
 
+/**  One product of the plan, for the preview. */
+export type PreviewRow = {
+	line: number,
+	sku: string,
+	name: string,
+	action: RowAction,
+	/**
+	 *  The fields an update changes (`price`, `barcode`…), as the product
+	 *  names them; empty for a new or unchanged product.
+	 */
+	changed: string[],
+};
+
 /**
  *  Prices may have changed: a flash sale started or ended, stock moved,
  *  rules, sales or bundles changed, or another process changed the store.
@@ -1366,6 +1453,12 @@ export type ProductSales = {
 	/**  Net revenue (after discounts, before tax), less refunds. */
 	net: string,
 	orders: number,
+};
+
+/**  What an export wrote. */
+export type ProductsExported = {
+	file: string,
+	products: number,
 };
 
 export type Program = {
@@ -1620,6 +1713,9 @@ export type Restored = {
 
 /**  A staff member's role, lowest first. */
 export type Role = "cashier" | "manager" | "owner";
+
+/**  What the import does with one product. */
+export type RowAction = "created" | "updated" | "unchanged";
 
 export type Rule = {
 	id: number,

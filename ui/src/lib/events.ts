@@ -2,7 +2,7 @@
 // bindings.ts, see `events` there) from components and stores.
 
 import type { EventCallback, UnlistenFn } from '@tauri-apps/api/event';
-import { events, type MiningProgress, type QueueStatus } from './bindings';
+import { events, type ImportProgress, type MiningProgress, type QueueStatus } from './bindings';
 
 /** One of the generated `events`, e.g. `events.pricesChanged`. */
 interface BackendEvent<T> {
@@ -49,4 +49,9 @@ function subscribe<T>(event: BackendEvent<T>, handler: (payload: T) => void): ()
     stopped = true;
     unlisten?.();
   };
+}
+
+/** Calls `handler` with each `catalog-import-progress` event; returns the function that stops listening. */
+export function onImportProgress(handler: (progress: ImportProgress) => void): () => void {
+  return subscribe(events.catalogImportProgress, handler);
 }

@@ -173,7 +173,7 @@ pub async fn po_export(state: State<'_, AppState>, id: i64, format: String) -> R
     state
         .run(move |s| {
             let bytes = s.po_file(id, format)?;
-            till_core::pdf::save_file(&path, &bytes)?;
+            till_core::save::save_file(&path, &bytes)?;
             Ok(path.display().to_string())
         })
         .await

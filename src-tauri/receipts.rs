@@ -117,7 +117,7 @@ pub async fn receipt_save_pdf(state: State<'_, AppState>, reference: String) -> 
     state
         .run(move |s| {
             let pdf = s.receipt_pdf(&reference, till_core::pdf::parse_paper("80mm")?)?;
-            till_core::pdf::save_file(&path, &pdf)?;
+            till_core::save::save_file(&path, &pdf)?;
             Ok(path.display().to_string())
         })
         .await

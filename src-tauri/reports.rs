@@ -179,7 +179,7 @@ pub async fn report_export(
                     s.report_file(AnyReport::Playbooks(&report), format)?
                 }
             };
-            till_core::pdf::save_file(&path, &bytes)?;
+            till_core::save::save_file(&path, &bytes)?;
             Ok(path.display().to_string())
         })
         .await

@@ -31,8 +31,9 @@ const LAYERS: &[&[&str]] = &[
     &["money", "tax", "totals", "roles"],
     // What people give and read: the locale, parsing user input.
     &["locale", "input"],
-    // The shop's settings, as stored; consistent copies of a store's file.
-    &["settings", "snapshot"],
+    // The shop's settings, as stored; consistent copies of a store's file;
+    // writing a file whole.
+    &["settings", "snapshot", "save"],
     // The store: connection, migrations, transactions, the clock, caches.
     &["store"],
     // Written or asked inside everyone's transactions: events, the plan,

@@ -209,7 +209,7 @@ pub fn po(ctx: &Ctx, store: &mut Store, cmd: PoCmd) -> Result<()> {
             let format = PoFormat::parse(&format)?;
             let id = store.po_id(&id)?;
             let bytes = store.po_file(id, format)?;
-            till_core::pdf::save_file(&out, &bytes)?;
+            till_core::save::save_file(&out, &bytes)?;
             let po = store.po(id)?;
             let saved = serde_json::json!({
                 "path": out.display().to_string(),

@@ -197,7 +197,7 @@ pub fn run(ctx: &Ctx, store: &mut Store, cmd: ReceiptCmd) -> Result<Outcome> {
         ReceiptCmd::Pdf { order, out, paper } => {
             let paper = till_core::pdf::parse_paper(&paper)?;
             let pdf = store.receipt_pdf(&order, paper)?;
-            till_core::pdf::save_file(&out, &pdf)?;
+            till_core::save::save_file(&out, &pdf)?;
             let report = serde_json::json!({
                 "path": out.display().to_string(),
                 "bytes": pdf.len(),
@@ -309,7 +309,7 @@ pub fn label(ctx: &Ctx, store: &mut Store, cmd: LabelCmd) -> Result<()> {
         }
         LabelCmd::Pdf { skus, out } => {
             let pdf = store.label_sheet_pdf(&skus)?;
-            till_core::pdf::save_file(&out, &pdf)?;
+            till_core::save::save_file(&out, &pdf)?;
             let report = serde_json::json!({
                 "path": out.display().to_string(),
                 "bytes": pdf.len(),

@@ -281,7 +281,7 @@ fn emit<T: serde::Serialize>(
             Ok(()) => Ok(()),
         };
     }
-    till_core::pdf::save_file(out, &bytes)?;
+    till_core::save::save_file(out, &bytes)?;
     let saved = serde_json::json!({
         "path": out.display().to_string(),
         "format": format.as_str(),

@@ -142,7 +142,7 @@ impl Store {
         let mut text = serde_json::to_vec_pretty(&manifest)
             .map_err(|e| Error::Internal(format!("the manifest: {e}")))?;
         text.push(b'\n');
-        crate::pdf::save_file(&dir.join(MANIFEST), &text)?;
+        crate::save::save_file(&dir.join(MANIFEST), &text)?;
         Ok(manifest)
     }
 }

@@ -39,6 +39,7 @@ pub mod referrals;
 pub mod reorder;
 pub mod reports;
 pub mod roles;
+pub mod save;
 pub mod scan;
 pub mod setting_changes;
 pub mod settings;

@@ -17,7 +17,7 @@ mod shopify;
 mod till_csv;
 
 use std::fmt;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::str::FromStr;
 
 use serde::Serialize;
@@ -222,7 +222,7 @@ impl Store {
             ImportFormat::Shopify => shopify::write(&products)?,
             ImportFormat::Till => till_csv::write(&products)?,
         };
-        save_whole(out, &bytes)?;
+        crate::save::save_file(out, &bytes)?;
         Ok(products.len())
     }
 
@@ -234,42 +234,4 @@ impl Store {
         let rows = stmt.query_map([], product_from_row)?;
         Ok(rows.collect::<rusqlite::Result<Vec<_>>>()?)
     }
-}
-
-/// Writes `bytes` to `path` whole or not at all: a temporary file in the
-/// same folder, synced, renamed over the target. (`pdf::save_file` does
-/// the same, from a layer above this one.)
-fn save_whole(path: &Path, bytes: &[u8]) -> Result<()> {
-    use std::io::Write;
-    let fail = |why: String| Error::FileWrite {
-        path: path.to_path_buf(),
-        reason: why,
-    };
-    if path.as_os_str().is_empty() {
-        return Err(fail("no file name given".into()));
-    }
-    if path.is_dir() {
-        return Err(fail("it is a folder".into()));
-    }
-    let folder = match path.parent() {
-        Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
-        _ => PathBuf::from("."),
-    };
-    let mut tmp = tempfile::Builder::new()
-        .prefix(".till-")
-        .suffix(".tmp")
-        .tempfile_in(&folder)
-        .map_err(|e| fail(format!("cannot write in {}: {e}", folder.display())))?;
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::PermissionsExt;
-        tmp.as_file()
-            .set_permissions(std::fs::Permissions::from_mode(0o644))
-            .map_err(|e| fail(e.to_string()))?;
-    }
-    tmp.write_all(bytes)
-        .and_then(|()| tmp.as_file().sync_all())
-        .map_err(|e| fail(e.to_string()))?;
-    tmp.persist(path).map_err(|e| fail(e.error.to_string()))?;
-    Ok(())
 }

@@ -2,7 +2,7 @@
 //! row, one row per line, the PO's number, date and supplier on each row so
 //! any row read alone says what it belongs to) or an A4 PDF drawn by
 //! till-print's `tables_pdf`. The bytes are returned; the front ends write
-//! them with `pdf::save_file` (a temporary file, renamed), as they do
+//! them with `save::save_file` (a temporary file, renamed), as they do
 //! report files.
 
 use chrono::{DateTime, Utc};

@@ -99,11 +99,86 @@ pub(crate) fn insert_movement(
     order_id: Option<&str>,
     refund_id: Option<&str>,
 ) -> Result<()> {
+    insert_row(
+        conn,
+        product_id,
+        kind,
+        qty,
+        reason,
+        user,
+        at,
+        [order_id, refund_id],
+        None,
+    )
+}
+
+/// What a delivery or a stock count moved, naming it.
+pub(crate) enum Origin {
+    PurchaseOrder(i64),
+    Count(i64),
+}
+
+/// Appends a movement that came from a purchase order (kind `receive`) or
+/// a stock count (kind `count`), naming it.
+pub(crate) fn insert_movement_from(
+    conn: &Connection,
+    product_id: i64,
+    qty: i64,
+    reason: &str,
+    user: &str,
+    at: &str,
+    origin: Origin,
+) -> Result<()> {
+    let kind = match origin {
+        Origin::PurchaseOrder(_) => MovementKind::Receive,
+        Origin::Count(_) => MovementKind::Count,
+    };
+    insert_row(
+        conn,
+        product_id,
+        kind,
+        qty,
+        Some(reason),
+        user,
+        at,
+        [None, None],
+        Some(origin),
+    )
+}
+
+#[allow(clippy::too_many_arguments)]
+fn insert_row(
+    conn: &Connection,
+    product_id: i64,
+    kind: MovementKind,
+    qty: i64,
+    reason: Option<&str>,
+    user: &str,
+    at: &str,
+    [order_id, refund_id]: [Option<&str>; 2],
+    origin: Option<Origin>,
+) -> Result<()> {
+    let (po_id, count_id) = match origin {
+        Some(Origin::PurchaseOrder(id)) => (Some(id), None),
+        Some(Origin::Count(id)) => (None, Some(id)),
+        None => (None, None),
+    };
     conn.prepare_cached(
-        "INSERT INTO stock_movements (product_id, kind, qty, reason, user, created_at, order_id, refund_id)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+        "INSERT INTO stock_movements (product_id, kind, qty, reason, user, created_at, order_id, refund_id, po_id, count_id)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
     )?
-    .execute(params![product_id, kind.as_str(), qty, reason, user, at, order_id, refund_id])?;
+    .execute(params![
+        product_id,
+        kind.as_str(),
+        qty,
+        reason,
+        user,
+        at,
+        order_id,
+        refund_id,
+        po_id,
+        count_id
+    ])?;
     // Pricing rules with hysteresis remember whether they hold; that memory
     // changes with stock, so it is kept in the same transaction.
     crate::pricing::rules::update_latches(conn, product_id)?;

@@ -8,7 +8,6 @@
 //! between counting a shelf and committing the count stay in the ledger
 //! instead of being taken for shrinkage.
 
-use chrono::{DateTime, Utc};
 use rusqlite::{params, Connection, OptionalExtension};
 use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
@@ -18,7 +17,7 @@ use std::str::FromStr;
 use crate::catalog::Product;
 use crate::error::{Error, Result};
 use crate::input::Field;
-use crate::inventory::{self, MovementKind};
+use crate::inventory::{self, insert_movement_from, MovementKind, Origin};
 use crate::outbox;
 use crate::roles::Permission;
 use crate::store::{ts, Store};
@@ -450,7 +449,15 @@ impl Store {
         let reason = format!("count {id}");
         let mut moved = Vec::with_capacity(lines.len());
         for (product_id, sku, by) in lines {
-            insert_count_movement(&tx, product_id, by, &reason, &user, now, id)?;
+            insert_movement_from(
+                &tx,
+                product_id,
+                by,
+                &reason,
+                &user,
+                &ts(now),
+                Origin::Count(id),
+            )?;
             let on_hand = inventory::on_hand(&tx, product_id)?;
             outbox::push(
                 &tx,
@@ -514,34 +521,5 @@ fn refuse_kit(p: &Product) -> Result<()> {
             p.sku
         )));
     }
-    Ok(())
-}
-
-/// Appends a count's movement, naming the count. Like
-/// `inventory::insert_movement`, which has no count column, it moves
-/// pricing's latches in the same transaction.
-fn insert_count_movement(
-    conn: &Connection,
-    product_id: i64,
-    qty: i64,
-    reason: &str,
-    user: &str,
-    at: DateTime<Utc>,
-    count_id: i64,
-) -> Result<()> {
-    conn.prepare_cached(
-        "INSERT INTO stock_movements (product_id, kind, qty, reason, user, created_at, count_id)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
-    )?
-    .execute(params![
-        product_id,
-        MovementKind::Count.as_str(),
-        qty,
-        reason,
-        user,
-        ts(at),
-        count_id
-    ])?;
-    crate::pricing::rules::update_latches(conn, product_id)?;
     Ok(())
 }

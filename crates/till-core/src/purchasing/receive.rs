@@ -9,7 +9,7 @@ use rust_decimal::Decimal;
 use super::{load, set_status, PoStatus, PurchaseOrder};
 use crate::error::{Error, Result};
 use crate::input::Field;
-use crate::inventory::{on_hand, MovementKind};
+use crate::inventory::{insert_movement_from, on_hand, MovementKind, Origin};
 use crate::money::Currency;
 use crate::outbox;
 use crate::roles::Permission;
@@ -35,35 +35,6 @@ pub fn weighted_cost(
         }
         _ => currency.round(unit_cost),
     }
-}
-
-/// Appends a `receive` movement for `po_id`. Its own INSERT, since
-/// `inventory::insert_movement` knows no PO; like it, moves pricing's
-/// latches in the same transaction.
-fn insert_receive(
-    conn: &Connection,
-    product_id: i64,
-    qty: i64,
-    reason: &str,
-    user: &str,
-    at: &str,
-    po_id: i64,
-) -> Result<()> {
-    conn.prepare_cached(
-        "INSERT INTO stock_movements (product_id, kind, qty, reason, user, created_at, po_id)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
-    )?
-    .execute(params![
-        product_id,
-        MovementKind::Receive.as_str(),
-        qty,
-        reason,
-        user,
-        at,
-        po_id
-    ])?;
-    crate::pricing::rules::update_latches(conn, product_id)?;
-    Ok(())
 }
 
 /// One line of a PO as stored, for receiving.
@@ -217,7 +188,15 @@ impl Store {
             let after = before
                 .checked_add(qty)
                 .ok_or_else(|| Error::invalid(Field::Item, format!("{qty} is out of range")))?;
-            insert_receive(&tx, line.product_id, qty, &po.number, &user, &now, id)?;
+            insert_movement_from(
+                &tx,
+                line.product_id,
+                qty,
+                &po.number,
+                &user,
+                &now,
+                Origin::PurchaseOrder(id),
+            )?;
             tx.prepare_cached("UPDATE products SET cost = ?1, updated_at = ?2 WHERE id = ?3")?
                 .execute(params![cost.to_string(), now, line.product_id])?;
             line.received += qty;

@@ -16,34 +16,38 @@ use till_core::settings::Settings;
 use crate::human::{words, Human};
 
 pub fn product(p: &Product, h: &Human) -> String {
-    let mut s = String::new();
-    let _ = writeln!(s, "{}  {}", p.sku, p.name);
-    let _ = writeln!(s, "  price     {}", h.money(p.price));
+    let mut rows: Vec<(&str, String)> = vec![("price", h.money(p.price))];
     if let Some(c) = p.cost {
-        let _ = writeln!(s, "  cost      {}", h.money(c));
-    }
-    let _ = writeln!(s, "  tax       {}%", p.tax_rate);
-    if let Some(b) = &p.barcode {
-        let _ = writeln!(s, "  barcode   {b}");
-    }
-    if let Some(c) = &p.category {
-        let _ = writeln!(s, "  category  {c}");
+        rows.push(("cost", h.money(c)));
     }
     if let Some(c) = p.compare_at_price {
-        let _ = writeln!(s, "  compare at  {}", h.money(c));
+        rows.push(("compare at", h.money(c)));
     }
-    let _ = writeln!(s, "  on hand   {}", p.on_hand);
+    rows.push(("tax", format!("{}%", p.tax_rate)));
+    if let Some(b) = &p.barcode {
+        rows.push(("barcode", b.clone()));
+    }
+    if let Some(c) = &p.category {
+        rows.push(("category", c.clone()));
+    }
+    rows.push(("on hand", p.on_hand.to_string()));
     if let Some(v) = &p.supplier {
-        let _ = writeln!(s, "  supplier  {v}");
+        rows.push(("supplier", v.clone()));
     }
     if let Some(v) = &p.supplier_sku {
-        let _ = writeln!(s, "  supplier SKU   {v}");
+        rows.push(("supplier SKU", v.clone()));
     }
     if let Some(q) = p.reorder_point {
-        let _ = writeln!(s, "  reorder point  {q}");
+        rows.push(("reorder point", q.to_string()));
     }
     if let Some(q) = p.reorder_qty {
-        let _ = writeln!(s, "  reorder qty    {q}");
+        rows.push(("reorder qty", q.to_string()));
+    }
+    let width = rows.iter().map(|(l, _)| l.len()).max().unwrap_or(0);
+    let mut s = String::new();
+    let _ = writeln!(s, "{}  {}", p.sku, p.name);
+    for (label, value) in rows {
+        let _ = writeln!(s, "  {label:<width$}  {value}");
     }
     if !p.active {
         let _ = writeln!(s, "  inactive");

@@ -126,6 +126,8 @@ struct Cols {
 struct ProductInfo {
     line: u64,
     title: Option<String>,
+    /// The Title cell had text, which its own error refused.
+    title_refused: bool,
     /// None when the file has neither Status nor Published.
     active: Option<bool>,
     category: Option<Option<String>>,
@@ -211,6 +213,7 @@ fn product_info(cells: &mut Cells, cols: &Cols) -> ProductInfo {
     let title = cells
         .words(cols.title, Field::Name, TextKind::Name)
         .flatten();
+    let title_refused = title.is_none() && !cells.text(cols.title).is_empty();
     let status = cells.text(cols.status).to_ascii_lowercase();
     let active = match status.as_str() {
         "active" => Some(true),
@@ -262,6 +265,7 @@ fn product_info(cells: &mut Cells, cols: &Cols) -> ProductInfo {
     ProductInfo {
         line: cells.rec.line,
         title,
+        title_refused,
         active,
         category,
         option_names,
@@ -314,7 +318,16 @@ fn variant(
     let errors_before = cells.errors.len();
     let sku = cells.code(cols.sku, Field::Sku).flatten();
     let Some(title) = info.title.clone() else {
-        let message = if info.line == rec.line {
+        // The Title's own error on this line says enough.
+        if info.title_refused && info.line == rec.line {
+            return None;
+        }
+        let message = if info.title_refused {
+            format!(
+                "{handle:?} has no Title Till can take (see the error on its first row, line {})",
+                info.line
+            )
+        } else if info.line == rec.line {
             format!("the first row of {handle:?} has no Title")
         } else {
             format!(

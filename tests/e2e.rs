@@ -2913,8 +2913,9 @@ async fn a_shopify_catalog_is_previewed_with_progress_and_imported() {
     let dir = tempfile::tempdir().unwrap();
     let db = shop(dir.path());
     let file = shopify_file_with(dir.path(), "shopify-products.csv", 30_000);
-    // Long enough to check that Cancel is pressed while it runs.
-    let big = shopify_file_with(dir.path(), "big.csv", 60_000);
+    // Long enough that Cancel is pressed while it runs, however fast the
+    // machine: its dry run takes seconds.
+    let big = shopify_file_with(dir.path(), "big.csv", 200_000);
     in_window(&db, move |c, db| async move {
         find(&c, "nav-products").await.click().await.unwrap();
         wait_text(&c, "product-row", "COF").await;
@@ -2923,6 +2924,7 @@ async fn a_shopify_catalog_is_previewed_with_progress_and_imported() {
         find(&c, "import-choose").await.click().await.unwrap();
         choose_file("Choose a product CSV file", &big).await;
         wait_text(&c, "import-progress", "rows").await;
+        screenshot(&c, "import-progress").await;
         find(&c, "import-cancel").await.click().await.unwrap();
         wait_text(&c, "import-status", "Cancelled").await;
         screenshot(&c, "import-cancelled").await;
@@ -2934,14 +2936,48 @@ async fn a_shopify_catalog_is_previewed_with_progress_and_imported() {
                 .len(),
             3
         );
+        // The dry run may be over before a poll sees its progress bar: the
+        // page records every state the bar shows.
+        c.execute(
+            "window.__importProgress = [];
+             new MutationObserver(() => {
+               const bar = document.querySelector('[data-testid=\"import-progress\"]');
+               if (bar) window.__importProgress.push(bar.textContent);
+             }).observe(document.body, { subtree: true, childList: true, characterData: true });",
+            vec![],
+        )
+        .await
+        .unwrap();
         find(&c, "import-choose").await.click().await.unwrap();
         choose_file("Choose a product CSV file", &file).await;
-        // The dry run's progress bar, with how far it is.
-        wait_text(&c, "import-progress", "rows").await;
-        screenshot(&c, "import-progress").await;
         // The preview: counts, and the first rows with the template's names.
         wait_text(&c, "import-summary", "30016 new").await;
         wait_text(&c, "import-summary", "dry run").await;
+        // The dry run's progress bar said how far it was, on its way.
+        let seen = c
+            .execute("return window.__importProgress;", vec![])
+            .await
+            .unwrap();
+        let seen: Vec<String> = serde_json::from_value(seen).unwrap();
+        // "Checking 5,000 of 30,016 rows", in the store's locale's digits.
+        let checked = |t: &str| -> Option<(u64, u64)> {
+            let words = t.split("Checking ").nth(1)?.split(" rows").next()?;
+            let (done, total) = words.split_once(" of ")?;
+            let number = |x: &str| {
+                x.chars()
+                    .filter(char::is_ascii_digit)
+                    .collect::<String>()
+                    .parse::<u64>()
+                    .ok()
+            };
+            Some((number(done)?, number(total)?))
+        };
+        assert!(
+            seen.iter()
+                .filter_map(|t| checked(t))
+                .any(|(done, total)| total >= 30_000 && done < total),
+            "the progress bar never showed part of the rows checked: {seen:?}"
+        );
         wait_text(&c, "import-preview", "Example T-Shirt / Green / S").await;
         screenshot(&c, "import-preview").await;
         assert_eq!(

@@ -130,6 +130,7 @@ window_commands![
     shifts::shift_close,
     purchasing::suppliers_list,
     purchasing::supplier_add,
+    purchasing::supplier_update,
     purchasing::pos_list,
     purchasing::po_get,
     purchasing::po_create,

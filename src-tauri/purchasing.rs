@@ -10,7 +10,7 @@ use tauri::{AppHandle, State};
 use till_core::forms::{PoLineForm, PoReceiveForm};
 use till_core::input::{whole, Field};
 use till_core::purchasing::{PoFilter, PoFormat, PoStatus, PurchaseOrder};
-use till_core::suppliers::{Supplier, SupplierInput};
+use till_core::suppliers::{Supplier, SupplierInput, SupplierUpdate};
 
 use crate::events::{emit, CatalogChanged, PricesChanged};
 use crate::files;
@@ -38,6 +38,18 @@ pub async fn suppliers_list(state: State<'_, AppState>) -> Res<Vec<Supplier>> {
     state.run(|s| s.suppliers()).await
 }
 
+impl SupplierForm {
+    /// The lead time as typed; blank: not given.
+    fn lead_days(&self) -> till_core::Result<Option<i64>> {
+        self.lead_days
+            .as_deref()
+            .map(str::trim)
+            .filter(|t| !t.is_empty())
+            .map(|t| whole(Field::LeadDays, t))
+            .transpose()
+    }
+}
+
 #[tauri::command]
 #[specta::specta]
 pub async fn supplier_add(
@@ -47,13 +59,7 @@ pub async fn supplier_add(
 ) -> Res<Supplier> {
     state
         .run_approved(approval, move |s| {
-            let lead_days = input
-                .lead_days
-                .as_deref()
-                .map(str::trim)
-                .filter(|t| !t.is_empty())
-                .map(|t| whole(Field::LeadDays, t))
-                .transpose()?;
+            let lead_days = input.lead_days()?;
             s.supplier_add(SupplierInput {
                 name: input.name,
                 contact: input.contact,
@@ -61,6 +67,34 @@ pub async fn supplier_add(
                 phone: input.phone,
                 lead_days,
             })
+        })
+        .await
+}
+
+/// Changes the supplier named `name` to the form's values: a blank
+/// contact, email or phone clears it, a blank lead time keeps it.
+#[tauri::command]
+#[specta::specta]
+pub async fn supplier_update(
+    state: State<'_, AppState>,
+    name: String,
+    input: SupplierForm,
+    approval: Option<Approval>,
+) -> Res<Supplier> {
+    state
+        .run_approved(approval, move |s| {
+            let lead_days = input.lead_days()?;
+            let given = |v: Option<String>| Some(v.filter(|t| !t.trim().is_empty()));
+            s.supplier_update(
+                &name,
+                SupplierUpdate {
+                    name: Some(input.name),
+                    contact: given(input.contact),
+                    email: given(input.email),
+                    phone: given(input.phone),
+                    lead_days,
+                },
+            )
         })
         .await
 }

@@ -2762,6 +2762,25 @@ async fn a_purchase_order_is_received_in_the_window_in_two_deliveries() {
         assert_eq!((cof.on_hand, cof.cost), (30, Some("2.80".parse().unwrap())));
         let muf = s.product("MUF").unwrap();
         assert_eq!((muf.on_hand, muf.cost), (16, Some("1.25".parse().unwrap())));
+        drop(s);
+
+        // A supplier's details change in the same form that adds one.
+        click(&c, "nav-stock").await;
+        click(&c, "stock-tab-purchasing").await;
+        click(&c, "supplier-edit").await;
+        let lead = find(&c, "supplier-lead-days").await;
+        lead.clear().await.unwrap();
+        lead.send_keys("4").await.unwrap();
+        click(&c, "supplier-add").await;
+        wait_text(&c, "supplier-row", "4").await;
+        assert_eq!(
+            Store::open(&db)
+                .unwrap()
+                .supplier("Bean Co")
+                .unwrap()
+                .lead_days,
+            4
+        );
     })
     .await;
 }

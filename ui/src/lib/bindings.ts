@@ -301,6 +301,11 @@ export const commands = {
 	/**  Every supplier, by name. */
 	suppliersList: () => __TAURI_INVOKE<Supplier[]>("suppliers_list"),
 	supplierAdd: (input: SupplierForm, approval: Approval | null) => __TAURI_INVOKE<Supplier>("supplier_add", { input, approval }),
+	/**
+	 *  Changes the supplier named `name` to the form's values: a blank
+	 *  contact, email or phone clears it, a blank lead time keeps it.
+	 */
+	supplierUpdate: (name: string, input: SupplierForm, approval: Approval | null) => __TAURI_INVOKE<Supplier>("supplier_update", { name, input, approval }),
 	/**  Purchase orders, newest first; `status` one of the PO statuses. */
 	posList: (status: PoStatus | null) => __TAURI_INVOKE<PurchaseOrder[]>("pos_list", { status }),
 	poGet: (id: number) => __TAURI_INVOKE<PurchaseOrder>("po_get", { id }),

@@ -197,6 +197,11 @@ fn the_rule_by_hand() {
     // Ordered what was suggested: above the point, nothing more.
     assert_eq!(suggested_qty(0, 2, 3, None, 0, 10, 14), 0);
     assert_eq!(suggested_qty(0, 0, 0, None, 1, 0, 1), 1);
+    // Sales too large to multiply out give the most, never a panic.
+    assert_eq!(
+        suggested_qty(0, 10, 0, None, i64::MAX, 365, 365),
+        i64::MAX / 28 + 1 + 10
+    );
 }
 
 #[test]

@@ -95,8 +95,8 @@ pub fn suggested_qty(
         return 0;
     }
     let demand_units = sold.max(0).saturating_mul(lead_days + cover_days);
-    // Ceiling division of non-negative numbers.
-    let demand = (demand_units + VELOCITY_DAYS - 1) / VELOCITY_DAYS;
+    // Ceiling division of non-negative numbers, which cannot overflow.
+    let demand = demand_units / VELOCITY_DAYS + i64::from(demand_units % VELOCITY_DAYS != 0);
     // At least one above the point, which is where "low" ends.
     let need = demand
         .max(1)

@@ -199,7 +199,10 @@ impl Store {
             )?;
             tx.prepare_cached("UPDATE products SET cost = ?1, updated_at = ?2 WHERE id = ?3")?
                 .execute(params![cost.to_string(), now, line.product_id])?;
-            line.received += qty;
+            line.received = line
+                .received
+                .checked_add(qty)
+                .ok_or_else(|| Error::invalid(Field::Item, format!("{qty} is out of range")))?;
             tx.prepare_cached("UPDATE po_lines SET received = ?1 WHERE id = ?2")?
                 .execute(params![line.received, line.id])?;
             // The upstream keeps stock from these events, as for a restock.

@@ -1488,6 +1488,19 @@ async fn every_screen_fits_the_smallest_and_the_default_window() {
             show(&c, "refund-all").await;
             fit.look(&c, "orders-refund").await;
 
+            // Stock: a count of every product, low stock, the purchase orders.
+            click(&c, "nav-stock").await;
+            click(&c, "count-start").await;
+            find(&c, "count-lines").await;
+            fit.look(&c, "stock-count").await;
+            click(&c, "count-close").await;
+            click(&c, "stock-tab-low").await;
+            find(&c, "low-stock-panel").await;
+            fit.look(&c, "stock-low").await;
+            click(&c, "stock-tab-purchasing").await;
+            find(&c, "purchasing-screen").await;
+            fit.look(&c, "stock-purchasing").await;
+
             // Pricing: the rule form, then the flash sale form.
             click(&c, "nav-pricing").await;
             wait_text(&c, "rule-row", "15").await;

@@ -3,7 +3,7 @@ import { toUiError } from './errors';
 
 /**
  * A panel's one action at a time: `busy` while it runs, then the sentence it
- * returned (`said`) or the error it failed with. A second action while one
+ * returned (`said`, none for null) or the error it failed with. A second action while one
  * runs is ignored, so a double click does not send twice.
  */
 export class PanelAction {
@@ -11,7 +11,7 @@ export class PanelAction {
   error = $state<UiError | null>(null);
   said = $state<string | null>(null);
 
-  async run(action: () => Promise<string>): Promise<void> {
+  async run(action: () => Promise<string | null>): Promise<void> {
     if (this.busy) return;
     this.busy = true;
     this.error = null;

@@ -105,6 +105,13 @@ pub fn suggested_qty(
     need.max(reorder_qty.unwrap_or(1))
 }
 
+/// What makes a product low, over `products p LEFT JOIN stock_levels s`:
+/// active, holding stock of its own (not a kit), with a reorder point and
+/// on-hand at or below it. The list and the window's badge both use it.
+const LOW: &str = "p.active = 1 AND p.reorder_point IS NOT NULL
+     AND COALESCE(s.on_hand, 0) <= p.reorder_point
+     AND NOT EXISTS (SELECT 1 FROM kit_components k WHERE k.kit_id = p.id)";
+
 impl Store {
     /// Active products that hold stock with a reorder point and on-hand at
     /// or below it, by supplier (those without one last), then SKU.
@@ -113,7 +120,7 @@ impl Store {
         let now = self.now();
         let since = ts(now - Duration::days(VELOCITY_DAYS));
         let cover = i64::from(self.settings.reorder_cover_days);
-        let mut stmt = self.conn.prepare_cached(
+        let mut stmt = self.conn.prepare_cached(&format!(
             "SELECT p.sku, p.name, COALESCE(s.on_hand, 0), p.reorder_point, p.reorder_qty,
                     sup.name, sup.lead_days, p.cost,
                     COALESCE((SELECT -SUM(m.qty) FROM stock_movements m
@@ -125,11 +132,9 @@ impl Store {
              FROM products p
              LEFT JOIN stock_levels s ON s.product_id = p.id
              LEFT JOIN suppliers sup ON sup.id = p.supplier_id
-             WHERE p.active = 1 AND p.reorder_point IS NOT NULL
-               AND COALESCE(s.on_hand, 0) <= p.reorder_point
-               AND NOT EXISTS (SELECT 1 FROM kit_components k WHERE k.kit_id = p.id)
-             ORDER BY sup.name IS NULL, sup.name COLLATE NOCASE, p.sku",
-        )?;
+             WHERE {LOW}
+             ORDER BY sup.name IS NULL, sup.name COLLATE NOCASE, p.sku"
+        ))?;
         let rows = stmt.query_map(params![since, ts(now)], |r| {
             let on_hand: i64 = r.get(2)?;
             let reorder_point: i64 = r.get(3)?;
@@ -169,12 +174,10 @@ impl Store {
         self.require(Permission::LookUp)?;
         Ok(self
             .conn
-            .prepare_cached(
+            .prepare_cached(&format!(
                 "SELECT COUNT(*) FROM products p LEFT JOIN stock_levels s ON s.product_id = p.id
-             WHERE p.active = 1 AND p.reorder_point IS NOT NULL
-               AND COALESCE(s.on_hand, 0) <= p.reorder_point
-               AND NOT EXISTS (SELECT 1 FROM kit_components k WHERE k.kit_id = p.id)",
-            )?
+                 WHERE {LOW}"
+            ))?
             .query_row([], |r| r.get(0))?)
     }
 
